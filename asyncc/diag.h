@@ -1,0 +1,23 @@
+/* diag.h - compiler-style diagnostics:
+ *
+ *     file.c:12:9: error: await outside an async function
+ *         int x = await(f());
+ *                 ^
+ *
+ * Every stage reports through here; main.c exits non-zero and writes no output
+ * when any error was reported. */
+#ifndef ASYNCC_DIAG_H
+#define ASYNCC_DIAG_H
+
+#include "ir.h"
+
+/* The file whose lines are quoted under each message (the main file). */
+void diag_set_source(const char *path, const char *src, size_t len);
+void error_at(Pos pos, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void note_at(Pos pos, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A diagnostic in any file (e.g. a header, from libclang), with no source line. */
+void diag_raw(const char *file, unsigned line, unsigned col, const char *severity,
+              const char *msg);
+int diag_error_count(void);
+
+#endif

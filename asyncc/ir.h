@@ -1,0 +1,200 @@
+/* ir.h - asyncc's program representation, shared by every stage.
+ *
+ * The pipeline, one file per stage, data flowing one way:
+ *
+ *     main.c     command line, drives the stages, writes the output file
+ *     parse.c    libclang -> IR: async functions, their bodies, spawn/block_on sites
+ *     lower.c    puts every await where a state can begin (statement level) or diagnoses it
+ *     frame.c    liveness: which locals survive a suspension; frame layout and names
+ *     emit.c     IR -> C text: enum of states, frame struct, init, poll, drop, helpers
+ *     diag.c     compiler-style diagnostics (file:line:col: error: ...)
+ *     util.c     growable buffers and arrays, allocation that never returns NULL
+ *
+ * Expressions are kept as source text with holes ("templates"): the text between
+ * the holes is copied from the user's file byte for byte, so generated code reads
+ * like the source. Holes are the things asyncc must rewrite: references to locals
+ * and parameters (which may move into the frame), awaits, spawns and block_ons,
+ * and the operators whose sequencing matters when an await sits below them.
+ *
+ * Memory: everything is allocated with xmalloc and lives until the process exits.
+ */
+#ifndef ASYNCC_IR_H
+#define ASYNCC_IR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util.h"
+
+typedef struct Func Func;
+typedef struct Var Var;
+typedef struct Expr Expr;
+typedef struct Stmt Stmt;
+
+/* A place in the main file. line and col count from 1; offset is the byte offset. */
+typedef struct Pos {
+    unsigned line, col, offset;
+} Pos;
+
+/* A C type, printable as a declaration: pre + name + post ("int (*" "fp" ")(int)",
+ * "char " "buf" "[16]"); the type name alone is pre + post. Top-level qualifiers
+ * are already removed (frame fields are assigned, never initialized). */
+typedef struct CType {
+    char *pre, *post;
+    char *canon;     /* clang's canonical spelling: equal strings mean the same type */
+    bool is_void;
+    bool is_array;
+    bool is_vla;     /* variably modified: cannot live in a frame */
+    bool is_local;   /* declared inside the function: the frame cannot name it */
+} CType;
+
+/* ---- expressions ---------------------------------------------------------------- */
+
+typedef enum ExprKind {
+    EXPR_TEMPLATE, /* text[0] kid[0] text[1] ... kid[n-1] text[n]; n = nkids */
+    EXPR_VAR,      /* a use of a local or parameter: var */
+    EXPR_AWAIT,    /* await(callee(kids...)): kids are the arguments */
+    EXPR_SPAWN,    /* ac_spawn(callee(kids...)) */
+    EXPR_BLOCK_ON, /* ac_block_on(callee(kids...)) */
+    /* Sequencing operators, made only when an await is below them (otherwise the
+     * operator is plain text of a template): */
+    EXPR_AND,    /* kids[0] && kids[1] */
+    EXPR_OR,     /* kids[0] || kids[1] */
+    EXPR_COND,   /* kids[0] ? kids[1] : kids[2] */
+    EXPR_COMMA,  /* kids[0] , kids[1] */
+    EXPR_ASSIGN, /* kids[0] = kids[1] (plain '=' only) */
+} ExprKind;
+
+struct Expr {
+    ExprKind kind;
+    Pos pos;       /* where the expression starts */
+    CType type;    /* type of the value (set for AWAIT/SPAWN/BLOCK_ON/COND/ASSIGN) */
+    int nkids;
+    Expr **kids;
+    char **text;   /* EXPR_TEMPLATE: nkids + 1 pieces, none NULL */
+    Var *var;      /* EXPR_VAR */
+    Func *callee;  /* EXPR_AWAIT, EXPR_SPAWN, EXPR_BLOCK_ON */
+    bool addr_of;  /* EXPR_VAR: the use is the operand of unary & (or an array that decays) */
+};
+
+/* ---- statements ----------------------------------------------------------------- */
+
+typedef enum StmtKind {
+    STMT_EXPR,     /* expr ;   (expr NULL for the empty statement) */
+    STMT_DECL,     /* one declared variable: var [= expr] ; */
+    STMT_TEXT,     /* a declaration kept verbatim (types, prototypes, several
+                      declarators with a type defined in it): expr is a template */
+    STMT_BLOCK,    /* { kids } */
+    STMT_IF,       /* if (expr) body [else els] */
+    STMT_WHILE,    /* while (expr) body */
+    STMT_DO,       /* do body while (expr); */
+    STMT_FOR,      /* for (init; expr; step) body - init is NULL, a STMT_EXPR or a
+                      STMT_BLOCK of STMT_DECLs; expr and step may be NULL */
+    STMT_SWITCH,   /* switch (expr) body */
+    STMT_CASE,     /* case text: body   (text: the case expression, verbatim) */
+    STMT_DEFAULT,  /* default: body */
+    STMT_LABEL,    /* text: body */
+    STMT_GOTO,     /* goto text; */
+    STMT_BREAK,
+    STMT_CONTINUE,
+    STMT_RETURN,   /* return [expr]; */
+    STMT_ASM,      /* inline assembly, verbatim in text; kept only if no local moves */
+} StmtKind;
+
+struct Stmt {
+    StmtKind kind;
+    Pos pos;        /* first token; emitted as #line */
+    Expr *expr;
+    Expr *step;     /* STMT_FOR */
+    Stmt *init;     /* STMT_FOR */
+    Stmt *body;     /* IF then, loop and switch bodies, CASE/DEFAULT/LABEL sub-statement */
+    Stmt *els;      /* STMT_IF */
+    int nkids;      /* STMT_BLOCK */
+    Stmt **kids;
+    Var *var;       /* STMT_DECL */
+    char *text;     /* STMT_CASE, STMT_LABEL, STMT_GOTO, STMT_ASM */
+    bool has_await; /* an await is somewhere inside (set by parse, kept by lower) */
+};
+
+/* ---- variables ------------------------------------------------------------------ */
+
+struct Var {
+    char *name;       /* as in the source */
+    CType type;
+    Pos pos;
+    int id;           /* index in Func.vars */
+    bool is_param;
+    bool is_static;   /* static or extern local: stays where it is, never in the frame */
+    bool is_temp;     /* made by lower.c for a value lifted out of an expression */
+    bool init_is_list;/* STMT_DECL initializer is a { list } or a string for an array */
+    bool addr_taken;  /* & applied somewhere (or an array used as a pointer) */
+    Stmt *decl;       /* STMT_DECL or STMT_TEXT that declares it; NULL for params */
+    /* set by frame.c */
+    bool in_frame;
+    char *field;      /* frame member name, unique in the frame */
+};
+
+/* ---- functions and the program ------------------------------------------------- */
+
+/* An await point: where the function may suspend. One state each. */
+typedef struct Await {
+    Expr *expr;        /* the EXPR_AWAIT */
+    Stmt *stmt;        /* the statement it stands in after lowering */
+    int index;         /* 1.. in source order */
+    /* set by frame.c */
+    char *state;       /* enumerator, e.g. fetch_AWAIT_request_2 */
+    char *label;       /* resume label, e.g. resume_request_2 */
+    char *member;      /* union member holding the callee's frame, e.g. request */
+} Await;
+
+struct Func {
+    char *name;
+    CType ret;
+    bool is_static;
+    bool is_defined;    /* has a body in the main file */
+    bool in_main_file;  /* declared in the main file (not in a header) */
+    Pos pos;            /* the name */
+    unsigned start, end;/* byte range of the definition or prototype to replace,
+                           from its first token (async/static/type) to '}' or ';' */
+    int nparams;
+    Var **params;
+    Stmt *body;         /* NULL unless is_defined */
+    int nvars;          /* params, locals and temps */
+    Var **vars;
+    int nawaits;
+    Await **awaits;
+    int nidents;        /* every identifier spelled in the definition: generated */
+    char **idents;      /* names (self, cx, out, labels) must avoid these */
+    /* set by frame.c */
+    char *self, *cx, *out; /* poll's parameter names */
+    int ncallees;       /* distinct functions awaited, in first-await order */
+    Func **callees;
+    bool uses_spawn, uses_block_on; /* someone spawns / blocks on this function */
+};
+
+/* A spawn or block_on in ordinary (non-async) code: the emitter replaces the bytes
+ * [start, end) with a call of the generated helper. */
+typedef struct Site {
+    Expr *expr;        /* EXPR_SPAWN or EXPR_BLOCK_ON */
+    unsigned start, end;
+    Func *in_func;     /* the ordinary function it is in (for helper placement) */
+    unsigned func_start;/* byte offset where that function's definition starts */
+} Site;
+
+typedef struct Program {
+    const char *path;  /* the main file, as named on the command line */
+    char *src;         /* its bytes */
+    size_t len;
+    int nfuncs;        /* every async function declared or defined, main file first */
+    Func **funcs;
+    int nsites;
+    Site **sites;
+} Program;
+
+/* Stages. Each returns false after reporting errors through diag.c. */
+bool parse_program(Program *prog, const char *path, int nargs, const char *const *args);
+bool lower_program(Program *prog);
+bool frame_program(Program *prog);
+bool emit_program(Program *prog, Buf *out);
+
+#endif

@@ -1,0 +1,34 @@
+/* util.h - growable byte buffers, growable pointer arrays and allocation that
+ * never returns NULL (asyncc exits with a message when memory runs out). */
+#ifndef ASYNCC_UTIL_H
+#define ASYNCC_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct Buf {
+    char *data; /* always NUL-terminated */
+    size_t len, cap;
+} Buf;
+
+void *xmalloc(size_t n);  /* zero-filled */
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+void buf_put(Buf *b, const char *s);
+void buf_putn(Buf *b, const char *s, size_t n);
+void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Append p to the array *items of *n elements. */
+#define VEC_PUSH(items, n, p)                                                            \
+    do {                                                                                 \
+        *(items) = xrealloc(*(items), sizeof **(items) * (size_t)(*(n) + 1));            \
+        (*(items))[(*(n))++] = (p);                                                      \
+    } while (0)
+
+bool str_in(char *const *names, int n, const char *s);
+
+#endif

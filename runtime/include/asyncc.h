@@ -1,0 +1,118 @@
+/* asyncc.h - the annotations of asyncc's language, and the runtime behind them.
+ *
+ * You write ordinary C plus two annotations:
+ *
+ *     async int fetch(int id) {                 // an async function
+ *         int status = await(request(id));      // suspend until request() is done
+ *         ...
+ *     }
+ *     int main(void) { return ac_block_on(fetch(7)); }
+ *
+ * This header has three faces, chosen by the preprocessor:
+ *
+ *   ASYNCC_PARSE    defined by the asyncc tool while it reads your file: `async`
+ *                   and `await` become markers that asyncc finds in the syntax tree.
+ *   ASYNCC_LOWERED  defined at the top of every file asyncc writes: the runtime
+ *                   ABI that the generated state machines call (ac_runtime.h).
+ *   neither         plain C. `await(e)` is `e`, async functions are ordinary
+ *                   functions and each runtime leaf is an immediate or blocking
+ *                   stand-in. This sequential program is the reference meaning of
+ *                   your source: the transformed program must behave the same.
+ *
+ * Leaves: ac_yield, ac_sleep_ms and ac_join are async functions written by hand
+ * in C (see grammar/abi.md). Awaiting them is how a task suspends.
+ */
+#ifndef ASYNCC_H
+#define ASYNCC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define ASYNCC_VERSION "0.1.0"
+
+/* A spawned task. ac_spawn returns it as the task's join handle. */
+typedef struct ac_task ac_task;
+
+#if defined(ASYNCC_PARSE)
+/* ---- what asyncc sees while it parses -------------------------------------------- */
+
+#define async __attribute__((annotate("asyncc_async")))
+
+/* Markers: asyncc recognises `(marker, (call))` in the syntax tree. They are never
+ * defined; no program that still contains them links. */
+extern int asyncc_await_marker_;
+extern int asyncc_spawn_marker_;
+extern int asyncc_block_on_marker_;
+#define await(call) (asyncc_await_marker_, (call))
+#define ac_spawn(call) (asyncc_spawn_marker_, (call), (ac_task *)0)
+#define ac_block_on(call) (asyncc_block_on_marker_, (call))
+
+/* Yield to the scheduler once: the task goes to the back of the run queue. */
+async void ac_yield(void);
+/* Suspend the task for at least `ms` milliseconds. */
+async void ac_sleep_ms(uint64_t ms);
+/* Wait for task `t` to finish; copy its result to `out` (NULL discards it) and
+ * release the handle. `out` must point to the type the spawned function returns. */
+async void ac_join(ac_task *t, void *out);
+/* Let task `t` run on without anyone joining it; releases the handle. */
+void ac_detach(ac_task *t);
+
+#elif defined(ASYNCC_LOWERED)
+/* ---- what the generated state machines call -------------------------------------- */
+
+#define async
+#include "ac_runtime.h"
+
+#else
+/* ---- plain C: the sequential reference meaning ------------------------------------ */
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define async
+#define await(call) (call)
+#define ac_block_on(call) (call)
+
+/* A handle holds the finished call's result. A void call cannot be spawned in
+ * plain C (its result has no type to hold); spawn a function returning a value. */
+struct ac_task {
+    size_t size;
+    unsigned char value[];
+};
+
+static inline ac_task *ac_sync_spawn_(const void *value, size_t size) {
+    ac_task *t = (ac_task *)malloc(sizeof *t + size);
+    if (t) {
+        t->size = size;
+        memcpy(t->value, value, size);
+    }
+    return t;
+}
+/* Runs the call to completion right away: in plain C a task finishes before
+ * ac_spawn returns, so programs whose output depends on how tasks interleave
+ * print differently here than when transformed. */
+#define ac_spawn(call)                                                                   \
+    __extension__({                                                                      \
+        __typeof__(call) ac_value_ = (call);                                             \
+        ac_sync_spawn_(&ac_value_, sizeof ac_value_);                                    \
+    })
+
+static inline void ac_yield(void) {}
+
+static inline void ac_sleep_ms(uint64_t ms) {
+    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0) {
+    }
+}
+
+static inline void ac_join(ac_task *t, void *out) {
+    if (t && out)
+        memcpy(out, t->value, t->size);
+    free(t);
+}
+
+static inline void ac_detach(ac_task *t) { free(t); }
+
+#endif
+#endif
