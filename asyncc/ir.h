@@ -68,7 +68,7 @@ typedef enum ExprKind {
 struct Expr {
     ExprKind kind;
     Pos pos;       /* where the expression starts */
-    CType type;    /* type of the value (set for AWAIT/SPAWN/BLOCK_ON/COND/ASSIGN) */
+    CType type;    /* type of the value (parse sets it on every expression; SPAWN: ac_task *) */
     int nkids;
     Expr **kids;
     char **text;   /* EXPR_TEMPLATE: nkids + 1 pieces, none NULL */
@@ -81,15 +81,22 @@ struct Expr {
 
 typedef enum StmtKind {
     STMT_EXPR,     /* expr ;   (expr NULL for the empty statement) */
-    STMT_DECL,     /* one declared variable: var [= expr] ; */
-    STMT_TEXT,     /* a declaration kept verbatim (types, prototypes, several
-                      declarators with a type defined in it): expr is a template */
+    STMT_DECL,     /* one declared variable: var [= expr] ; - for a static or extern
+                      local (var->is_static) expr is instead the template of the whole
+                      declaration, ';' included, to be emitted verbatim */
+    STMT_TEXT,     /* kept verbatim: expr is a template of the whole text, ';' included.
+                      A declaration that declares a type or function, a variably
+                      modified variable, or several variables one of them static
+                      (its variables are still Vars, with decl = this statement);
+                      or a statement written by a macro (do { ... } while (0)),
+                      which parse checked has no await and no return inside */
     STMT_BLOCK,    /* { kids } */
     STMT_IF,       /* if (expr) body [else els] */
     STMT_WHILE,    /* while (expr) body */
     STMT_DO,       /* do body while (expr); */
     STMT_FOR,      /* for (init; expr; step) body - init is NULL, a STMT_EXPR or a
-                      STMT_BLOCK of STMT_DECLs; expr and step may be NULL */
+                      STMT_BLOCK of STMT_DECLs (always a block, even for one);
+                      expr and step may be NULL */
     STMT_SWITCH,   /* switch (expr) body */
     STMT_CASE,     /* case text: body   (text: the case expression, verbatim) */
     STMT_DEFAULT,  /* default: body */
@@ -98,7 +105,9 @@ typedef enum StmtKind {
     STMT_BREAK,
     STMT_CONTINUE,
     STMT_RETURN,   /* return [expr]; */
-    STMT_ASM,      /* inline assembly, verbatim in text; kept only if no local moves */
+    STMT_ASM,      /* inline assembly, verbatim in text (';' included); kept only if no
+                      local moves. expr: the same text as a template whose holes are
+                      the locals it uses */
 } StmtKind;
 
 struct Stmt {
@@ -121,7 +130,7 @@ struct Stmt {
 struct Var {
     char *name;       /* as in the source */
     CType type;
-    Pos pos;
+    Pos pos;          /* the name (0 for the params of a header Func) */
     int id;           /* index in Func.vars */
     bool is_param;
     bool is_static;   /* static or extern local: stays where it is, never in the frame */
@@ -139,7 +148,8 @@ struct Var {
 /* An await point: where the function may suspend. One state each. */
 typedef struct Await {
     Expr *expr;        /* the EXPR_AWAIT */
-    Stmt *stmt;        /* the statement it stands in after lowering */
+    Stmt *stmt;        /* the statement it stands in after lowering (after parse: the
+                          innermost statement around it, a for's init or the for) */
     int index;         /* 1.. in source order */
     /* set by frame.c */
     char *state;       /* enumerator, e.g. fetch_AWAIT_request_2 */
@@ -147,6 +157,10 @@ typedef struct Await {
     char *member;      /* union member holding the callee's frame, e.g. request */
 } Await;
 
+/* One Func per async declaration in the main file (a prototype and the definition
+ * are two Funcs of the same name; callees always point to the definition), then one
+ * per async function of a header that is awaited, spawned or blocked on (a leaf
+ * written by hand: in_main_file false, pos/start/end 0, no body). */
 struct Func {
     char *name;
     CType ret;
@@ -177,7 +191,9 @@ struct Func {
 typedef struct Site {
     Expr *expr;        /* EXPR_SPAWN or EXPR_BLOCK_ON */
     unsigned start, end;
-    Func *in_func;     /* the ordinary function it is in (for helper placement) */
+    Func *in_func;     /* NULL: ordinary functions have no Func (func_start places helpers).
+                          A spawn nested in another site's arguments is a hole of that
+                          site's expression, not a site of its own. */
     unsigned func_start;/* byte offset where that function's definition starts */
 } Site;
 
@@ -189,6 +205,8 @@ typedef struct Program {
     Func **funcs;
     int nsites;
     Site **sites;
+    int nincludes;     /* every file the main file includes, directly or not (--depfile) */
+    char **includes;
 } Program;
 
 /* Stages. Each returns false after reporting errors through diag.c. */

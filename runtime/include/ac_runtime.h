@@ -57,7 +57,8 @@ ac_task *ac_task_spawn(ac_task *t);
 /* Run this thread's executor until t finishes, copy its result to out (unless
  * NULL) and free it. The outermost block_on drops every task still alive when it
  * returns. Returns 0, or -1 if t is NULL or everything left is blocked forever
- * (a deadlock: no runnable task and no timer). */
+ * (a deadlock: no runnable task and no timer), or if called from inside a poll (a
+ * nested block_on runs nothing: t is left to the outer one, detached). */
 int ac_task_block_on(ac_task *t, void *out);
 void ac_detach(ac_task *t);
 

@@ -68,6 +68,7 @@ void ac_detach(ac_task *t);
 
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h> /* thrd_sleep: C11, unlike POSIX nanosleep */
 #include <time.h>
 
 #define async
@@ -102,7 +103,7 @@ static inline void ac_yield(void) {}
 
 static inline void ac_sleep_ms(uint64_t ms) {
     struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0) {
+    while (thrd_sleep(&ts, &ts) == -1) { /* -1: interrupted, ts holds the rest */
     }
 }
 

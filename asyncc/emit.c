@@ -1,0 +1,1170 @@
+/* emit.c - writes the output file: the source with every async function replaced
+ * by its state machine (grammar/abi.md has the shape, section by section).
+ *
+ * The output is the main file's bytes with edits, in file order:
+ *   - an async definition becomes init, poll and drop (preceded by its interface
+ *     when nothing earlier needed it);
+ *   - an async prototype becomes forward declarations;
+ *   - ac_spawn(f(a)) / ac_block_on(f(a)) in ordinary code become f_spawn(a) /
+ *     f_block_on(a);
+ *   - an interface (state enum, frame struct, prototypes, spawn/block_on helpers)
+ *     is inserted before the first function whose code needs it complete, callees
+ *     first, since a frame embeds the frames of its awaits by value.
+ *
+ * `#line` directives keep compiler messages on the source's lines: Out tracks the
+ * line the compiler assumes for each output line, and a directive is written only
+ * where that differs from the source line about to be written.
+ */
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ir.h"
+
+#ifndef ASYNCC_VERSION
+#define ASYNCC_VERSION "0.1.0"
+#endif
+
+/* ---- output with line tracking -------------------------------------------------------- */
+
+typedef struct Out {
+    Buf *buf;
+    char *path;    /* the main file as a C string literal, for #line */
+    unsigned line; /* the line the compiler assumes for the output line being written */
+    unsigned want; /* the source line of the next output, when out_sync asked for one */
+} Out;
+
+static bool out_at_line_start(const Out *o) {
+    return o->buf->len == 0 || o->buf->data[o->buf->len - 1] == '\n';
+}
+
+static void count_lines(Out *o, const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        o->line += s[i] == '\n';
+}
+
+/* Writes the #line that out_sync asked for, if the compiler's count is off. */
+static void sync_pending(Out *o) {
+    unsigned want = o->want;
+    o->want = 0;
+    if (want == 0 || o->line == want)
+        return;
+    if (!out_at_line_start(o))
+        buf_put(o->buf, "\n");
+    buf_printf(o->buf, "#line %u %s\n", want, o->path);
+    o->line = want;
+}
+
+static void out_putn(Out *o, const char *s, size_t n) {
+    if (n > 0)
+        sync_pending(o);
+    buf_putn(o->buf, s, n);
+    count_lines(o, s, n);
+}
+
+static void out_put(Out *o, const char *s) {
+    out_putn(o, s, strlen(s));
+}
+
+static void out_vprintf(Out *o, const char *fmt, va_list ap) {
+    va_list again;
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, again);
+    va_end(again);
+    char *s = xmalloc((size_t)n + 1);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    out_putn(o, s, (size_t)n);
+    free(s);
+}
+
+static void out_printf(Out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void out_printf(Out *o, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    out_vprintf(o, fmt, ap);
+    va_end(ap);
+}
+
+static void out_newline_if_needed(Out *o) {
+    if (!out_at_line_start(o))
+        out_put(o, "\n");
+}
+
+/* Ends the current line and leaves an empty one, unless the output already ends
+ * in one: generated blocks are set apart from what precedes them. */
+static void out_blank_line(Out *o) {
+    out_newline_if_needed(o);
+    size_t n = o->buf->len;
+    if (n >= 2 && o->buf->data[n - 2] != '\n')
+        out_put(o, "\n");
+}
+
+/* Makes the next output line count as source line `line` (at the next write: a
+ * statement that writes nothing leaves no directive). */
+static void out_sync(Out *o, unsigned line) {
+    o->want = line;
+}
+
+static void out_indent(Out *o, int level) {
+    for (int i = 0; i < level; i++)
+        out_put(o, "    ");
+}
+
+/* One whole line of generated code at `level`. */
+static void out_line(Out *o, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void out_line(Out *o, int level, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    out_indent(o, level);
+    out_vprintf(o, fmt, ap);
+    out_put(o, "\n");
+    va_end(ap);
+}
+
+/* A label or case: one level left of the statements around it. */
+static void out_label(Out *o, int level, const char *text) {
+    out_indent(o, level > 0 ? level - 1 : 0);
+    out_printf(o, "%s:\n", text);
+}
+
+/* path as a C string literal. */
+static char *quote_path(const char *path) {
+    Buf b = {0};
+    buf_put(&b, "\"");
+    for (const char *p = path; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            buf_put(&b, "\\");
+        buf_putn(&b, p, 1);
+    }
+    buf_put(&b, "\"");
+    return b.data;
+}
+
+/* ---- types ------------------------------------------------------------------------------ */
+
+/* The declaration of `name` with type t ("char buf[16]"). */
+static char *decl_of(const CType *t, const char *name) {
+    return xprintf("%s%s%s", t->pre, name, t->post);
+}
+
+/* The type alone ("char[16]", "int *", "int (*)(void)"). */
+static char *type_name(const CType *t) {
+    char *pre = xstrdup(t->pre);
+    size_t n = strlen(pre);
+    while (n > 0 && pre[n - 1] == ' ' && (t->post[0] == '[' || t->post[0] == '\0'))
+        pre[--n] = '\0';
+    return xprintf("%s%s", pre, t->post);
+}
+
+/* poll's result parameter: `T *out`, or `void *out` for a void function. */
+static char *out_param(const Func *f) {
+    if (f->ret.is_void)
+        return xprintf("void *%s", f->out);
+    return xprintf("%s*%s%s", f->ret.pre, f->out, f->ret.post);
+}
+
+static bool same_type(const CType *a, const CType *b) {
+    return !a->is_void && !b->is_void && a->canon && b->canon && strcmp(a->canon, b->canon) == 0;
+}
+
+/* ---- the emitter ------------------------------------------------------------------------ */
+
+typedef struct Line {
+    unsigned start;  /* byte offset */
+    bool in_comment; /* begins inside a block comment: no #line may go there */
+} Line;
+
+typedef struct Emitter {
+    Program *prog;
+    Out out;
+    int nlines;
+    Line *lines;    /* lines[k] is source line k + 1 */
+    bool *ready;    /* per Program.funcs index: interface written */
+    bool *declared; /* per Program.funcs index: frame typedef and prototypes written */
+} Emitter;
+
+static int func_index(const Program *prog, const Func *f) {
+    for (int i = 0; i < prog->nfuncs; i++)
+        if (prog->funcs[i] == f)
+            return i;
+    return 0;
+}
+
+/* The index after the string or character literal starting at src[i]. */
+static size_t skip_literal(const char *src, size_t len, size_t i) {
+    char quote = src[i++];
+    while (i < len && src[i] != quote && src[i] != '\n')
+        i += src[i] == '\\' ? 2 : 1;
+    return i < len && src[i] == quote ? i + 1 : i;
+}
+
+static void add_line(Emitter *em, size_t start, bool in_comment) {
+    Line l = {(unsigned)start, in_comment};
+    VEC_PUSH(&em->lines, &em->nlines, l);
+}
+
+/* Finds the source lines, and which of them begin inside a block comment. */
+static void index_lines(Emitter *em) {
+    const char *src = em->prog->src;
+    size_t len = em->prog->len;
+    bool in_comment = false;
+    add_line(em, 0, false);
+    for (size_t i = 0; i < len;) {
+        if (src[i] == '\n') {
+            add_line(em, ++i, in_comment);
+        } else if (in_comment) {
+            in_comment = !(src[i] == '*' && i + 1 < len && src[i + 1] == '/');
+            i += in_comment ? 1 : 2;
+        } else if (src[i] == '/' && i + 1 < len && src[i + 1] == '*') {
+            in_comment = true;
+            i += 2;
+        } else if (src[i] == '/' && i + 1 < len && src[i + 1] == '/') {
+            while (i < len && src[i] != '\n')
+                i++;
+        } else if (src[i] == '"' || src[i] == '\'') {
+            i = skip_literal(src, len, i);
+        } else {
+            i++;
+        }
+    }
+}
+
+/* The index in em->lines of the line holding byte `offset`. */
+static int line_index(const Emitter *em, size_t offset) {
+    int lo = 0, hi = em->nlines - 1;
+    while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        if (em->lines[mid].start <= offset)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    return lo;
+}
+
+static bool blank(const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if (!strchr(" \t\r\n\f\v", s[i]))
+            return false;
+    return true;
+}
+
+/* Copies source bytes [from, to), resynchronising the line count before any line
+ * with content that the compiler would otherwise misnumber. */
+static void copy_source(Emitter *em, size_t from, size_t to) {
+    const char *src = em->prog->src;
+    while (from < to) {
+        const char *nl = memchr(src + from, '\n', to - from);
+        size_t stop = nl ? (size_t)(nl - src) + 1 : to;
+        int k = line_index(em, from);
+        bool in_comment = em->lines[k].start == from && em->lines[k].in_comment;
+        if (out_at_line_start(&em->out) && !in_comment && !blank(src + from, stop - from))
+            out_sync(&em->out, (unsigned)k + 1);
+        out_putn(&em->out, src + from, stop - from);
+        from = stop;
+    }
+}
+
+/* ---- expressions ------------------------------------------------------------------------ */
+
+/* What a poll body is being written for. f is NULL for ordinary code (sites). */
+typedef struct Poll {
+    Emitter *em;
+    Out *out;
+    Func *f;
+    char *result; /* name of the block-local temporary receiving an await's value */
+    char *init;   /* name of the block-local copy of a frame array's initializer */
+    bool falls;   /* the case label about to be written is reached by falling through */
+} Poll;
+
+/* How a variable is spelled in poll: its frame field, or itself. */
+static char *var_ref(const Poll *p, const Var *v) {
+    return v->in_frame ? xprintf("%s->%s", p->f->self, v->field) : v->name;
+}
+
+static void emit_expr(Poll *p, const Expr *e);
+
+/* A call's arguments, each after ", " except a first one that leads the list. */
+static void emit_args(Poll *p, const Expr *e, bool leads) {
+    for (int i = 0; i < e->nkids; i++) {
+        if (i > 0 || !leads)
+            out_put(p->out, ", ");
+        emit_expr(p, e->kids[i]);
+    }
+}
+
+static void emit_expr(Poll *p, const Expr *e) {
+    switch (e->kind) {
+    case EXPR_TEMPLATE:
+        for (int i = 0; i < e->nkids; i++) {
+            out_put(p->out, e->text[i]);
+            emit_expr(p, e->kids[i]);
+        }
+        out_put(p->out, e->text[e->nkids]);
+        return;
+    case EXPR_VAR:
+        out_put(p->out, var_ref(p, e->var));
+        return;
+    case EXPR_SPAWN:
+    case EXPR_BLOCK_ON:
+        out_printf(p->out, "%s_%s(", e->callee->name, e->kind == EXPR_SPAWN ? "spawn" : "block_on");
+        emit_args(p, e, true);
+        out_put(p->out, ")");
+        return;
+    case EXPR_AWAIT:
+    case EXPR_AND:
+    case EXPR_OR:
+    case EXPR_COND:
+    case EXPR_COMMA:
+    case EXPR_ASSIGN:
+        break;
+    }
+    /* parse makes the operator nodes only above an await, and lower.c leaves an await
+     * only as a whole statement (`lhs = await(..)` is taken apart by emit_await) */
+    assert(!"an await inside an expression");
+}
+
+/* ---- statements ------------------------------------------------------------------------- */
+
+static void emit_stmt(Poll *p, Stmt *s, int level);
+static void emit_head(Poll *p, int level, const char *head, const Expr *e, const char *tail);
+
+static const Await *await_of(const Func *f, const Expr *e) {
+    for (int i = 0; i < f->nawaits; i++)
+        if (f->awaits[i]->expr == e)
+            return f->awaits[i];
+    assert(!"every await was numbered by lower.c");
+    return NULL;
+}
+
+/* Starts the awaited call and polls it, suspending while it is pending. `dest` is
+ * poll's result pointer; `local` names the variable it points to when that is a
+ * local of poll. Such a local is cleared before each poll: once the callee's poll
+ * is inlined, gcc sees its `default: return AC_READY;` path, which writes nothing,
+ * and would warn (-Wmaybe-uninitialized) about the read after it. */
+static void emit_suspend(Poll *p, const Expr *aw, const char *dest, const char *local, int level) {
+    const Func *f = p->f, *g = aw->callee;
+    const Await *a = await_of(f, aw);
+    out_indent(p->out, level);
+    out_printf(p->out, "%s_init(&%s->await.%s", g->name, f->self, a->member);
+    emit_args(p, aw, false);
+    out_put(p->out, ");\n");
+    out_line(p->out, level, "%s->state = %s;", f->self, a->state);
+    out_label(p->out, level, a->label);
+    if (local)
+        out_line(p->out, level, "memset(&%s, 0, sizeof %s);", local, local);
+    out_line(p->out, level, "if (%s_poll(&%s->await.%s, %s, %s) == AC_PENDING) {", g->name, f->self,
+             a->member, f->cx, dest);
+    out_line(p->out, level + 1, "return AC_PENDING;");
+    out_line(p->out, level, "}");
+}
+
+/* Where an await's value goes; all unset: nowhere. */
+typedef struct Dest {
+    const Var *var;  /* x = await(..) and T x = await(..) */
+    const Expr *lhs; /* lhs = await(..) with any other lhs */
+    bool out;        /* return await(..) in a function with a value */
+} Dest;
+
+/* The await, polled straight into its destination when that is a variable of the
+ * callee's type (or poll's own out), else into a block-local temporary. */
+static void emit_await(Poll *p, const Expr *aw, Dest d, int level) {
+    const CType *type = &aw->callee->ret;
+    if (type->is_void) {
+        emit_suspend(p, aw, "NULL", NULL, level);
+        return;
+    }
+    if (d.var && same_type(&d.var->type, type)) {
+        char *ref = var_ref(p, d.var);
+        emit_suspend(p, aw, xprintf("&%s", ref), d.var->in_frame ? NULL : ref, level);
+        return;
+    }
+    if (d.out && same_type(&p->f->ret, type)) {
+        emit_suspend(p, aw, p->f->out, NULL, level);
+        return;
+    }
+    out_line(p->out, level, "{");
+    out_line(p->out, level + 1, "%s;", decl_of(type, p->result));
+    emit_suspend(p, aw, xprintf("&%s", p->result), p->result, level + 1);
+    if (d.var) {
+        out_line(p->out, level + 1, "%s = %s;", var_ref(p, d.var), p->result);
+    } else if (d.lhs) {
+        out_indent(p->out, level + 1);
+        emit_expr(p, d.lhs);
+        out_printf(p->out, " = %s;\n", p->result);
+    } else if (d.out) {
+        out_line(p->out, level + 1, "*%s = %s;", p->f->out, p->result);
+    }
+    out_line(p->out, level, "}");
+}
+
+static void emit_done(Poll *p, int level) {
+    out_line(p->out, level, "%s->state = %s_DONE;", p->f->self, p->f->name);
+    out_line(p->out, level, "return AC_READY;");
+}
+
+static void emit_return(Poll *p, const Stmt *s, int level) {
+    const Expr *e = s->expr;
+    bool value = !p->f->ret.is_void;
+    if (e && e->kind == EXPR_AWAIT) {
+        emit_await(p, e, (Dest){.out = value}, level);
+    } else if (e) {
+        out_indent(p->out, level);
+        if (value)
+            out_printf(p->out, "*%s = ", p->f->out);
+        emit_expr(p, e);
+        out_put(p->out, ";\n");
+    }
+    emit_done(p, level);
+}
+
+static void emit_expr_stmt(Poll *p, const Stmt *s, int level) {
+    const Expr *e = s->expr;
+    if (e && e->kind == EXPR_AWAIT) {
+        emit_await(p, e, (Dest){0}, level);
+    } else if (e && e->kind == EXPR_ASSIGN && e->kids[1]->kind == EXPR_AWAIT) {
+        const Expr *lhs = e->kids[0];
+        Dest d = lhs->kind == EXPR_VAR ? (Dest){.var = lhs->var} : (Dest){.lhs = lhs};
+        emit_await(p, e->kids[1], d, level);
+    } else {
+        out_indent(p->out, level);
+        if (e)
+            emit_expr(p, e);
+        out_put(p->out, ";\n");
+    }
+}
+
+/* A frame variable's declaration as an expression assigning its initializer; a
+ * brace list becomes a compound literal. (Arrays go through emit_array_init.) */
+static void emit_frame_init(Poll *p, const Var *v, const Expr *init) {
+    out_printf(p->out, "%s = ", var_ref(p, v));
+    if (v->init_is_list)
+        out_printf(p->out, "(%s)", type_name(&v->type));
+    emit_expr(p, init);
+}
+
+/* A frame array's initializer (a brace list or a string) is copied from a local
+ * array of poll. (Copied from a compound literal instead, gcc 12 may take the
+ * literal for a dangling pointer near a goto: -Wdangling-pointer.) */
+static bool is_array_init(const Var *v, const Expr *init) {
+    return v->in_frame && v->type.is_array && init;
+}
+
+static void emit_array_init(Poll *p, const Var *v, const Expr *init, int level) {
+    char *ref = var_ref(p, v);
+    out_line(p->out, level, "{");
+    out_indent(p->out, level + 1);
+    out_printf(p->out, "%s = ", decl_of(&v->type, p->init));
+    emit_expr(p, init);
+    out_put(p->out, ";\n");
+    out_line(p->out, level + 1, "memcpy(%s, %s, sizeof %s);", ref, p->init, ref);
+    out_line(p->out, level, "}");
+}
+
+/* A variable that stays a local of poll, declared as in the source; `shared`: only
+ * its declarator, after another one of the same base type. */
+static void emit_local_decl(Poll *p, const Var *v, const Expr *init, bool shared) {
+    if (shared)
+        out_printf(p->out, ", %s%s", v->name, v->type.post);
+    else
+        out_put(p->out, decl_of(&v->type, v->name));
+    if (init) {
+        out_put(p->out, " = ");
+        emit_expr(p, init);
+    }
+}
+
+static void emit_decl(Poll *p, const Stmt *s, int level) {
+    const Var *v = s->var;
+    const Expr *init = s->expr;
+    if (init && init->kind == EXPR_AWAIT) {
+        if (!v->in_frame)
+            out_line(p->out, level, "%s;", decl_of(&v->type, v->name));
+        emit_await(p, init, (Dest){.var = v}, level);
+        return;
+    }
+    if (v->is_static) {
+        /* parse keeps the whole declaration as text: it stays as it is */
+        emit_head(p, level, "", init, "");
+        return;
+    }
+    if (v->in_frame && !init) {
+        p->out->want = 0; /* nothing written: no #line for it */
+        return;
+    }
+    if (is_array_init(v, init)) {
+        emit_array_init(p, v, init, level);
+        return;
+    }
+    out_indent(p->out, level);
+    if (v->in_frame)
+        emit_frame_init(p, v, init);
+    else
+        emit_local_decl(p, v, init, false);
+    out_put(p->out, ";\n");
+}
+
+/* Can control run off the end of s into what follows? (Conservative: yes unless
+ * s ends in a jump.) */
+static bool may_fall(const Stmt *s) {
+    while (s->kind == STMT_CASE || s->kind == STMT_DEFAULT || s->kind == STMT_LABEL)
+        s = s->body;
+    if (s->kind == STMT_BLOCK)
+        return s->nkids == 0 || may_fall(s->kids[s->nkids - 1]);
+    return s->kind != STMT_BREAK && s->kind != STMT_CONTINUE && s->kind != STMT_RETURN &&
+           s->kind != STMT_GOTO;
+}
+
+static bool is_case(const Stmt *s) {
+    return s->kind == STMT_CASE || s->kind == STMT_DEFAULT;
+}
+
+/* The statements of a body, inside braces the caller writes. */
+static void emit_body(Poll *p, Stmt *s, int level) {
+    if (s && s->kind == STMT_BLOCK) {
+        for (int i = 0; i < s->nkids; i++) {
+            /* The source's fall-through comment is not copied; gcc's
+             * -Wimplicit-fallthrough needs one. */
+            p->falls = i > 0 && is_case(s->kids[i]) && may_fall(s->kids[i - 1]);
+            emit_stmt(p, s->kids[i], level);
+        }
+    } else if (s) {
+        emit_stmt(p, s, level);
+    }
+}
+
+/* head + expression + tail on one line: "while (" e ") {". */
+static void emit_head(Poll *p, int level, const char *head, const Expr *e, const char *tail) {
+    out_indent(p->out, level);
+    out_put(p->out, head);
+    if (e)
+        emit_expr(p, e);
+    out_put(p->out, tail);
+    out_put(p->out, "\n");
+}
+
+static void emit_if(Poll *p, const Stmt *s, int level) {
+    emit_head(p, level, "if (", s->expr, ") {");
+    emit_body(p, s->body, level + 1);
+    const Stmt *els = s->els;
+    for (; els && els->kind == STMT_IF; els = els->els) {
+        emit_head(p, level, "} else if (", els->expr, ") {");
+        emit_body(p, els->body, level + 1);
+    }
+    if (els) {
+        out_line(p->out, level, "} else {");
+        emit_body(p, (Stmt *)els, level + 1);
+    }
+    out_line(p->out, level, "}");
+}
+
+/* A for-loop's declarations: none, one (STMT_DECL) or a block of them. */
+static Stmt **for_decls(Stmt *s, int *n) {
+    *n = 0;
+    if (!s->init || s->init->kind == STMT_EXPR)
+        return NULL;
+    if (s->init->kind == STMT_DECL) {
+        *n = 1;
+        return &s->init;
+    }
+    *n = s->init->nkids;
+    return s->init->kids;
+}
+
+/* The initializer clause: an expression, the declarations that stay local, or the
+ * frame variables' initializations joined by commas (emit_for sees that the
+ * declarations are all of one kind). */
+static void emit_for_init(Poll *p, Stmt *s) {
+    int n;
+    Stmt **decls = for_decls(s, &n);
+    if (!decls) {
+        if (s->init && s->init->expr)
+            emit_expr(p, s->init->expr);
+        return;
+    }
+    bool first = true;
+    for (int i = 0; i < n; i++) {
+        const Var *v = decls[i]->var;
+        if (!v->in_frame) {
+            emit_local_decl(p, v, decls[i]->expr, i > 0);
+        } else if (decls[i]->expr) {
+            out_put(p->out, first ? "" : ", ");
+            emit_frame_init(p, v, decls[i]->expr);
+            first = false;
+        }
+    }
+}
+
+static void emit_for_loop(Poll *p, Stmt *s, int level, bool with_init) {
+    out_indent(p->out, level);
+    out_put(p->out, "for (");
+    if (with_init)
+        emit_for_init(p, s);
+    out_put(p->out, s->expr ? "; " : ";");
+    if (s->expr)
+        emit_expr(p, s->expr);
+    out_put(p->out, s->step ? "; " : ";");
+    if (s->step)
+        emit_expr(p, s->step);
+    out_put(p->out, ") {\n");
+    emit_body(p, s->body, level + 1);
+    out_line(p->out, level, "}");
+}
+
+/* Do the local declarations all start with one plain base type ("int "), so that
+ * they can share a declaration (`int i = 0, j = n`)? */
+static bool same_base(Stmt **decls, int n) {
+    const char *base = decls[0]->var->type.pre;
+    for (int i = 0; i < n; i++)
+        if (decls[i]->var->in_frame || strcmp(decls[i]->var->type.pre, base) != 0)
+            return false;
+    return !strpbrk(base, "*(");
+}
+
+/* Can the declarations stay in the clause? Not frame variables next to locals, nor
+ * locals of different types, nor a frame array (its initialization is statements). */
+static bool fits_clause(Stmt **decls, int n) {
+    int local = 0;
+    for (int i = 0; i < n; i++) {
+        if (is_array_init(decls[i]->var, decls[i]->expr))
+            return false;
+        local += !decls[i]->var->in_frame;
+    }
+    return local == 0 || n == 1 || same_base(decls, n);
+}
+
+/* Declarations that do not fit the clause go in a block around the loop. */
+static void emit_for(Poll *p, Stmt *s, int level) {
+    int n;
+    Stmt **decls = for_decls(s, &n);
+    if (fits_clause(decls, n)) {
+        emit_for_loop(p, s, level, true);
+        return;
+    }
+    out_line(p->out, level, "{");
+    for (int i = 0; i < n; i++)
+        emit_stmt(p, decls[i], level + 1);
+    emit_for_loop(p, s, level + 1, false);
+    out_line(p->out, level, "}");
+}
+
+static void emit_labeled(Poll *p, const char *label, Stmt *body, int level) {
+    if (p->falls)
+        out_line(p->out, level, "/* fall through */");
+    p->falls = false;
+    out_label(p->out, level, label);
+    if (body)
+        emit_stmt(p, body, level);
+}
+
+static void emit_stmt(Poll *p, Stmt *s, int level) {
+    /* A fall-through comment goes on the line above the case label: no #line may
+     * come between them. */
+    out_sync(p->out, s->pos.line - (p->falls && s->pos.line > 1));
+    switch (s->kind) {
+    case STMT_EXPR:
+        emit_expr_stmt(p, s, level);
+        return;
+    case STMT_DECL:
+        emit_decl(p, s, level);
+        return;
+    case STMT_TEXT:
+        emit_head(p, level, "", s->expr, "");
+        return;
+    case STMT_BLOCK:
+        out_line(p->out, level, "{");
+        emit_body(p, s, level + 1);
+        out_line(p->out, level, "}");
+        return;
+    case STMT_IF:
+        emit_if(p, s, level);
+        return;
+    case STMT_WHILE:
+    case STMT_SWITCH:
+        emit_head(p, level, s->kind == STMT_WHILE ? "while (" : "switch (", s->expr, ") {");
+        emit_body(p, s->body, level + 1);
+        out_line(p->out, level, "}");
+        return;
+    case STMT_DO:
+        out_line(p->out, level, "do {");
+        emit_body(p, s->body, level + 1);
+        out_sync(p->out, s->expr->pos.line);
+        emit_head(p, level, "} while (", s->expr, ");");
+        return;
+    case STMT_FOR:
+        emit_for(p, s, level);
+        return;
+    case STMT_CASE:
+        emit_labeled(p, xprintf("case %s", s->text), s->body, level);
+        return;
+    case STMT_DEFAULT:
+        emit_labeled(p, "default", s->body, level);
+        return;
+    case STMT_LABEL:
+        emit_labeled(p, s->text, s->body, level);
+        return;
+    case STMT_GOTO:
+        out_line(p->out, level, "goto %s;", s->text);
+        return;
+    case STMT_BREAK:
+        out_line(p->out, level, "break;");
+        return;
+    case STMT_CONTINUE:
+        out_line(p->out, level, "continue;");
+        return;
+    case STMT_RETURN:
+        emit_return(p, s, level);
+        return;
+    case STMT_ASM: /* its operands are holes: they follow variables into the frame */
+        if (s->expr)
+            emit_head(p, level, "", s->expr, "");
+        else
+            out_line(p->out, level, "%s", s->text);
+        return;
+    }
+}
+
+/* ---- functions -------------------------------------------------------------------------- */
+
+static const char *linkage(const Func *f) {
+    return f->is_static ? "static " : "";
+}
+
+/* A parameter as declared: its name, or only its type when a prototype omits it. */
+static char *param_decl(const Var *v) {
+    return v->name && *v->name ? decl_of(&v->type, v->name) : type_name(&v->type);
+}
+
+/* init's parameter list: the frame, then the function's parameters. */
+static char *init_params(const Func *f) {
+    Buf b = {0};
+    buf_printf(&b, "%s_frame *%s", f->name, f->self);
+    for (int i = 0; i < f->nparams; i++)
+        buf_printf(&b, ", %s", param_decl(f->params[i]));
+    return b.data;
+}
+
+/* The frame typedef and the prototypes of init, poll and drop, once per function
+ * name (a prototype or the interface writes them, whichever comes first). The last
+ * line ends with `end`. */
+static void emit_declarations(Emitter *em, const Func *f, const char *end) {
+    for (int j = 0; j < em->prog->nfuncs; j++)
+        if (em->declared[j] && strcmp(em->prog->funcs[j]->name, f->name) == 0)
+            return;
+    em->declared[func_index(em->prog, f)] = true;
+    Out *o = &em->out;
+    const char *storage = linkage(f);
+    out_newline_if_needed(o);
+    out_printf(o, "typedef struct %s_frame %s_frame;\n", f->name, f->name);
+    out_printf(o, "%svoid %s_init(%s);\n", storage, f->name, init_params(f));
+    out_printf(o, "%sac_poll %s_poll(%s_frame *%s, ac_cx *%s, %s);\n", storage, f->name, f->name,
+               f->self, f->cx, out_param(f));
+    out_printf(o, "%svoid %s_drop(%s_frame *%s);%s", storage, f->name, f->name, f->self, end);
+}
+
+static void emit_state_enum(Out *o, const Func *f) {
+    Buf one = {0};
+    buf_printf(&one, "enum %s_state { %s_START, ", f->name, f->name);
+    for (int i = 0; i < f->nawaits; i++)
+        buf_printf(&one, "%s, ", f->awaits[i]->state);
+    buf_printf(&one, "%s_DONE };", f->name);
+    if (one.len <= 100) {
+        out_printf(o, "%s\n", one.data);
+        return;
+    }
+    out_printf(o, "enum %s_state {\n", f->name);
+    out_line(o, 1, "%s_START,", f->name);
+    for (int i = 0; i < f->nawaits; i++)
+        out_line(o, 1, "%s,", f->awaits[i]->state);
+    out_line(o, 1, "%s_DONE", f->name);
+    out_put(o, "};\n");
+}
+
+static void emit_frame_struct(Out *o, const Func *f) {
+    out_printf(o, "struct %s_frame {\n", f->name);
+    out_line(o, 1, "enum %s_state state;", f->name);
+    for (int i = 0; i < f->nvars; i++)
+        if (f->vars[i]->in_frame)
+            out_line(o, 1, "%s;", decl_of(&f->vars[i]->type, f->vars[i]->field));
+    if (f->ncallees > 0) {
+        out_line(o, 1, "union {");
+        for (int i = 0; i < f->ncallees; i++)
+            out_line(o, 2, "%s_frame %s;", f->callees[i]->name, f->callees[i]->name);
+        out_line(o, 1, "} await;");
+    }
+    out_put(o, "};\n");
+}
+
+/* ---- spawn and block_on helpers --------------------------------------------------------- */
+
+/* The helpers' parameters: as in the function, unnamed ones named argN. */
+static char *helper_param_name(const Func *f, int i) {
+    const Var *v = f->params[i];
+    return v->name && *v->name ? v->name : xprintf("arg%d", i + 1);
+}
+
+static char *helper_params(const Func *f) {
+    if (f->nparams == 0)
+        return "void";
+    Buf b = {0};
+    for (int i = 0; i < f->nparams; i++)
+        buf_printf(&b, "%s%s", i ? ", " : "",
+                   decl_of(&f->params[i]->type, helper_param_name(f, i)));
+    return b.data;
+}
+
+/* A helper's local: base, with '_' appended while a parameter has that name. */
+static char *helper_local(const Func *f, const char *base) {
+    char *s = xstrdup(base);
+    for (int i = 0; i < f->nparams; i++)
+        if (strcmp(helper_param_name(f, i), s) == 0)
+            return helper_local(f, xprintf("%s_", s));
+    return s;
+}
+
+/* `f_init(ac_task_frame(task), a, b);` */
+static void emit_task_init(Out *o, const Func *f, const char *task) {
+    out_indent(o, 2);
+    out_printf(o, "%s_init(ac_task_frame(%s)", f->name, task);
+    for (int i = 0; i < f->nparams; i++)
+        out_printf(o, ", %s", helper_param_name(f, i));
+    out_put(o, ");\n");
+}
+
+static void emit_vtable(Out *o, const Func *f) {
+    const char *n = f->name;
+    out_printf(o, "static ac_poll %s_poll_erased(void *frame, ac_cx *cx, void *out) {\n", n);
+    out_line(o, 1, "return %s_poll(frame, cx, out);", n);
+    out_put(o, "}\n\n");
+    out_printf(o, "static void %s_drop_erased(void *frame) {\n", n);
+    out_line(o, 1, "%s_drop(frame);", n);
+    out_put(o, "}\n\n");
+    char *head = xprintf("static const ac_vtable %s_vtable = {", n);
+    char *fns = xprintf("%s_poll_erased, %s_drop_erased,", n, n);
+    char *sizes = xprintf("sizeof(%s_frame), %s};", n,
+                          f->ret.is_void ? "0" : xprintf("sizeof(%s)", type_name(&f->ret)));
+    if (strlen(head) + strlen(fns) + 1 + strlen(sizes) <= 100)
+        out_printf(o, "%s%s %s\n\n", head, fns, sizes);
+    else
+        out_printf(o, "%s%s\n%*s%s\n\n", head, fns, (int)strlen(head), "", sizes);
+}
+
+static void emit_spawn_helper(Out *o, const Func *f) {
+    char *task = helper_local(f, "task");
+    out_printf(o, "static ac_task *%s_spawn(%s) {\n", f->name, helper_params(f));
+    out_line(o, 1, "ac_task *%s = ac_task_new(&%s_vtable);", task, f->name);
+    out_line(o, 1, "if (%s) {", task);
+    emit_task_init(o, f, task);
+    out_line(o, 2, "ac_task_spawn(%s);", task);
+    out_line(o, 1, "}");
+    out_line(o, 1, "return %s;", task);
+    out_put(o, "}\n\n");
+}
+
+/* Runs the task to its end; the result is zero if the task could not be made. */
+static void emit_block_on_helper(Out *o, const Func *f) {
+    char *task = helper_local(f, "task"), *result = helper_local(f, "result");
+    bool value = !f->ret.is_void;
+    out_printf(o, "static %s %s_block_on(%s) {\n", value ? type_name(&f->ret) : "void", f->name,
+               helper_params(f));
+    if (value)
+        out_line(o, 1, "%s;", decl_of(&f->ret, result));
+    out_line(o, 1, "ac_task *%s = ac_task_new(&%s_vtable);", task, f->name);
+    if (value)
+        out_line(o, 1, "memset(&%s, 0, sizeof %s);", result, result);
+    out_line(o, 1, "if (%s) {", task);
+    emit_task_init(o, f, task);
+    out_line(o, 1, "}");
+    out_line(o, 1, "ac_task_block_on(%s, %s%s);", task, value ? "&" : "", value ? result : "NULL");
+    if (value)
+        out_line(o, 1, "return %s;", result);
+    out_put(o, "}\n\n");
+}
+
+/* ---- interfaces ------------------------------------------------------------------------- */
+
+static void ensure_interface(Emitter *em, Func *f);
+
+/* What needs f's interface first: its callees' frames, embedded in its own. */
+static void emit_interface(Emitter *em, Func *f) {
+    Out *o = &em->out;
+    for (int i = 0; i < f->ncallees; i++)
+        ensure_interface(em, f->callees[i]);
+    out_blank_line(o);
+    if (f->is_defined) {
+        emit_state_enum(o, f);
+        emit_declarations(em, f, "\n");
+        emit_frame_struct(o, f);
+        out_put(o, "\n");
+    }
+    if (f->uses_spawn || f->uses_block_on)
+        emit_vtable(o, f);
+    if (f->uses_spawn)
+        emit_spawn_helper(o, f);
+    if (f->uses_block_on)
+        emit_block_on_helper(o, f);
+}
+
+/* Writes f's interface unless it is out already. A leaf from a header has its frame
+ * there: it gets only its helpers. */
+static void ensure_interface(Emitter *em, Func *f) {
+    int i = func_index(em->prog, f);
+    if (em->ready[i])
+        return;
+    em->ready[i] = true;
+    if (f->is_defined || f->uses_spawn || f->uses_block_on)
+        emit_interface(em, f);
+}
+
+/* The interfaces of everything spawned or blocked on below e. */
+static void ensure_called(Emitter *em, Expr *e) {
+    if (!e)
+        return;
+    if (e->kind == EXPR_SPAWN || e->kind == EXPR_BLOCK_ON)
+        ensure_interface(em, e->callee);
+    for (int i = 0; i < e->nkids; i++)
+        ensure_called(em, e->kids[i]);
+}
+
+static void ensure_called_in(Emitter *em, Stmt *s) {
+    if (!s)
+        return;
+    ensure_called(em, s->expr);
+    ensure_called(em, s->step);
+    ensure_called_in(em, s->init);
+    ensure_called_in(em, s->body);
+    ensure_called_in(em, s->els);
+    for (int i = 0; i < s->nkids; i++)
+        ensure_called_in(em, s->kids[i]);
+}
+
+/* ---- init, poll, drop ------------------------------------------------------------------- */
+
+static void emit_init(Out *o, const Func *f) {
+    out_printf(o, "%svoid %s_init(%s) {\n", linkage(f), f->name, init_params(f));
+    out_line(o, 1, "%s->state = %s_START;", f->self, f->name);
+    for (int i = 0; i < f->nparams; i++)
+        out_line(o, 1, "%s->%s = %s;", f->self, f->params[i]->field, f->params[i]->name);
+    out_put(o, "}\n");
+}
+
+/* Does some return hand back a value (through out)? */
+static bool returns_value(const Stmt *s) {
+    if (!s)
+        return false;
+    if (s->kind == STMT_RETURN && s->expr)
+        return true;
+    if (returns_value(s->body) || returns_value(s->els))
+        return true;
+    for (int i = 0; i < s->nkids; i++)
+        if (returns_value(s->kids[i]))
+            return true;
+    return false;
+}
+
+static bool ends_with_return(const Stmt *body) {
+    return body->nkids > 0 && body->kids[body->nkids - 1]->kind == STMT_RETURN;
+}
+
+/* A name for poll's temporaries that the function does not spell. */
+static char *fresh_local(const Func *f, const char *base) {
+    char *s = xstrdup(base);
+    while (str_in(f->idents, f->nidents, s))
+        s = xprintf("%s_", s);
+    return s;
+}
+
+static void emit_dispatch(Out *o, const Func *f) {
+    out_line(o, 1, "switch (%s->state) {", f->self);
+    out_line(o, 1, "case %s_START:", f->name);
+    out_line(o, 2, "break;");
+    for (int i = 0; i < f->nawaits; i++) {
+        out_line(o, 1, "case %s:", f->awaits[i]->state);
+        out_line(o, 2, "goto %s;", f->awaits[i]->label);
+    }
+    out_line(o, 1, "default:");
+    out_line(o, 2, "return AC_READY;");
+    out_line(o, 1, "}");
+}
+
+/* Does the frame hold an array or a structure (which may hold one)? */
+static bool frame_has_buffers(const Func *f) {
+    for (int i = 0; i < f->nvars; i++) {
+        const CType *t = &f->vars[i]->type;
+        bool record =
+            (strncmp(t->canon, "struct ", 7) == 0 || strncmp(t->canon, "union ", 6) == 0) &&
+            !strpbrk(t->canon, "*(");
+        if (f->vars[i]->in_frame && (t->is_array || record))
+            return true;
+    }
+    return false;
+}
+
+/* Buffers that were separate objects in the source are members of one frame now,
+ * and gcc's -Wrestrict takes strcpy(self->a, self->b) for a possible overlap. */
+static void emit_restrict_pragma(Out *o, bool push) {
+    out_put(o, "#if defined(__GNUC__) && !defined(__clang__)\n");
+    if (push)
+        out_put(o, "#pragma GCC diagnostic push\n#pragma GCC diagnostic ignored \"-Wrestrict\"\n");
+    else
+        out_put(o, "#pragma GCC diagnostic pop\n");
+    out_put(o, "#endif\n");
+}
+
+static void emit_poll(Emitter *em, Func *f) {
+    Out *o = &em->out;
+    Poll p = {em, o, f, fresh_local(f, "result"), fresh_local(f, "init"), false};
+    bool quiet = frame_has_buffers(f);
+    if (quiet)
+        emit_restrict_pragma(o, true);
+    out_printf(o, "%sac_poll %s_poll(%s_frame *%s, ac_cx *%s, %s) {\n", linkage(f), f->name,
+               f->name, f->self, f->cx, out_param(f));
+    if (f->nawaits == 0)
+        out_line(o, 1, "(void)%s;", f->cx);
+    if (f->ret.is_void || !returns_value(f->body))
+        out_line(o, 1, "(void)%s;", f->out);
+    emit_dispatch(o, f);
+    emit_body(&p, f->body, 1);
+    if (!ends_with_return(f->body))
+        emit_done(&p, 1);
+    out_put(o, "}\n");
+    if (quiet)
+        emit_restrict_pragma(o, false);
+}
+
+/* Cancels: drops the frame of the await it is suspended in (callees sharing a
+ * union member share the case). */
+static void emit_drop(Out *o, const Func *f) {
+    out_printf(o, "%svoid %s_drop(%s_frame *%s) {\n", linkage(f), f->name, f->name, f->self);
+    if (f->nawaits > 0) {
+        out_line(o, 1, "switch (%s->state) {", f->self);
+        for (int c = 0; c < f->ncallees; c++) {
+            const Func *g = f->callees[c];
+            for (int i = 0; i < f->nawaits; i++)
+                if (f->awaits[i]->expr->callee == g)
+                    out_line(o, 1, "case %s:", f->awaits[i]->state);
+            out_line(o, 2, "%s_drop(&%s->await.%s);", g->name, f->self, g->name);
+            out_line(o, 2, "break;");
+        }
+        out_line(o, 1, "default:");
+        out_line(o, 2, "break;");
+        out_line(o, 1, "}");
+    }
+    out_line(o, 1, "%s->state = %s_DONE;", f->self, f->name);
+    out_put(o, "}");
+}
+
+/* ---- edits of the source ------------------------------------------------------------------ */
+
+typedef enum EditKind {
+    EDIT_NEED,       /* insert the interfaces a function with sites needs */
+    EDIT_DEFINITION, /* an async definition */
+    EDIT_PROTOTYPE,  /* an async prototype */
+    EDIT_SITE,       /* ac_spawn / ac_block_on in ordinary code */
+} EditKind;
+
+typedef struct Edit {
+    size_t start, end;
+    EditKind kind;
+    int seq; /* ties keep the order edits were found in */
+    Func *func;
+    Site *site;
+} Edit;
+
+static int edit_cmp(const void *a, const void *b) {
+    const Edit *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    if (x->kind != y->kind)
+        return (int)x->kind - (int)y->kind;
+    return x->seq - y->seq;
+}
+
+static void add_edit(Edit **edits, int *n, Edit e) {
+    e.seq = *n;
+    VEC_PUSH(edits, n, e);
+}
+
+static int collect_edits(const Program *prog, Edit **edits) {
+    int n = 0;
+    for (int i = 0; i < prog->nfuncs; i++) {
+        Func *f = prog->funcs[i];
+        if (f->in_main_file)
+            add_edit(edits, &n,
+                     (Edit){f->start, f->end, f->is_defined ? EDIT_DEFINITION : EDIT_PROTOTYPE, 0,
+                            f, NULL});
+    }
+    for (int i = 0; i < prog->nsites; i++) {
+        Site *s = prog->sites[i];
+        add_edit(edits, &n, (Edit){s->func_start, s->func_start, EDIT_NEED, 0, NULL, s});
+        add_edit(edits, &n, (Edit){s->start, s->end, EDIT_SITE, 0, NULL, s});
+    }
+    qsort(*edits, (size_t)n, sizeof **edits, edit_cmp);
+    return n;
+}
+
+static void apply_definition(Emitter *em, Func *f) {
+    Out *o = &em->out;
+    ensure_interface(em, f);
+    ensure_called_in(em, f->body);
+    out_blank_line(o);
+    emit_init(o, f);
+    out_put(o, "\n");
+    emit_poll(em, f);
+    out_put(o, "\n");
+    emit_drop(o, f);
+}
+
+/* The line after the prototype goes on as in the source. */
+static void apply_prototype(Emitter *em, Func *f) {
+    emit_declarations(em, f, "");
+}
+
+static void apply_edit(Emitter *em, const Edit *e) {
+    switch (e->kind) {
+    case EDIT_NEED:
+        ensure_interface(em, e->site->expr->callee);
+        return;
+    case EDIT_DEFINITION:
+        apply_definition(em, e->func);
+        return;
+    case EDIT_PROTOTYPE:
+        apply_prototype(em, e->func);
+        return;
+    case EDIT_SITE: {
+        Poll p = {em, &em->out, NULL, NULL, NULL, false};
+        emit_expr(&p, e->site->expr);
+        return;
+    }
+    }
+}
+
+bool emit_program(Program *prog, Buf *out) {
+    Emitter em = {prog, {out, quote_path(prog->path), 0, 0}, 0, NULL, NULL, NULL};
+    em.ready = xmalloc(sizeof(bool) * ((size_t)prog->nfuncs + 1));
+    em.declared = xmalloc(sizeof(bool) * ((size_t)prog->nfuncs + 1));
+    index_lines(&em);
+    out_printf(&em.out, "/* Generated by asyncc %s from %s: edit that file, not this one. */\n",
+               ASYNCC_VERSION, prog->path);
+    out_printf(&em.out, "#define ASYNCC_LOWERED 1\n#line 1 %s\n", em.out.path);
+    em.out.line = 1;
+    Edit *edits = NULL;
+    int n = collect_edits(prog, &edits);
+    size_t done = 0;
+    for (int i = 0; i < n; i++) {
+        /* A site inside another site's arguments is written with it. */
+        if (edits[i].start < done && edits[i].kind != EDIT_NEED)
+            continue;
+        if (edits[i].start > done) {
+            copy_source(&em, done, edits[i].start);
+            done = edits[i].start;
+        }
+        apply_edit(&em, &edits[i]);
+        if (edits[i].end > done)
+            done = edits[i].end;
+    }
+    copy_source(&em, done, prog->len);
+    return true;
+}

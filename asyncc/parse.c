@@ -1,0 +1,2226 @@
+/* parse.c - the front end: libclang's syntax tree of the main file -> asyncc's IR.
+ *
+ * libclang parses the file with ASYNCC_PARSE defined, so `async` is an annotate
+ * attribute and await/ac_spawn/ac_block_on are `(marker, (call))` comma
+ * expressions. This file walks the tree of every async function body and builds
+ * statements whose expressions are templates: the file's own bytes, with holes
+ * where asyncc must rewrite something (locals, awaits, spawns, block_ons and the
+ * sequencing operators above an await). Ordinary functions are only searched for
+ * ac_spawn / ac_block_on sites and for misuse of async functions.
+ *
+ * Locations: libclang maps every token to the file with clang_getFileLocation,
+ * which gives the spelling of a macro argument and the invocation of a macro
+ * body token. The start of a node is therefore reliable; its end is not when its
+ * last token comes from a macro expanded inside another macro's argument, so
+ * ends are computed from the source text where it matters (range_of) and every
+ * template is checked against the text (balanced brackets, holes in order)
+ * before it is accepted: asyncc reports what it cannot map, never guesses.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "diag.h"
+#include "ir.h"
+#include "util.h"
+
+#include <clang-c/Index.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Markers of the ASYNCC_PARSE face of <asyncc.h>. */
+#define AWAIT_MARKER "asyncc_await_marker_"
+#define SPAWN_MARKER "asyncc_spawn_marker_"
+#define BLOCK_ON_MARKER "asyncc_block_on_marker_"
+#define ASYNC_ANNOTATION "asyncc_async"
+
+/* Files larger than this are refused: offsets are 32-bit. */
+#define MAX_SOURCE_SIZE ((size_t)1 << 30)
+
+typedef struct Range {
+    unsigned start, end;
+    bool ok; /* both ends are in the main file */
+} Range;
+
+typedef struct Hole {
+    Range range;
+    Expr *expr;
+} Hole;
+
+typedef struct Holes {
+    int n;
+    Hole *items;
+} Holes;
+
+typedef struct Cursors {
+    int n;
+    CXCursor *items;
+} Cursors;
+
+/* A local used inside a macro body: an error only if the local may move to the
+ * frame, which is known once the whole function has been read. */
+typedef struct MacroUse {
+    Pos pos;
+    Var *var;
+    char *macro;
+} MacroUse;
+
+typedef struct Parser {
+    Program *prog;
+    CXTranslationUnit tu;
+    CXFile main_file;
+    unsigned *lines; /* offset where each line starts */
+    int nlines;
+    /* The async function being read; NULL in ordinary code. */
+    Func *fn;
+    CXCursor *var_decls; /* declaration of fn->vars[i] */
+    int nvar_decls;
+    unsigned *addr_uses; /* offsets of local uses whose address is taken */
+    int naddr_uses;
+    MacroUse *macro_uses;
+    int nmacro_uses;
+    Stmt *stmt;         /* innermost statement being built */
+    int awaits_made;    /* every await built so far, in any function */
+    unsigned *reported; /* offsets already diagnosed (macros expand text twice) */
+    int nreported;
+    unsigned *await_texts; /* offsets of the text "await", in order */
+    int nawait_texts;
+} Parser;
+
+/* ---- the source text --------------------------------------------------------------- */
+
+typedef enum TokKind { TOK_END, TOK_IDENT, TOK_NUMBER, TOK_STRING, TOK_CHAR, TOK_PUNCT } TokKind;
+
+typedef struct Tok {
+    TokKind kind;
+    unsigned start, end;
+} Tok;
+
+static bool is_ident_start(unsigned char c) {
+    return isalpha(c) || c == '_' || c == '$' || c >= 0x80;
+}
+
+static bool is_ident_char(unsigned char c) {
+    return is_ident_start(c) || isdigit(c);
+}
+
+/* Whitespace, comments and line splices from off; returns the next offset that is
+ * none of them. */
+static unsigned skip_blank(const Program *prog, unsigned off) {
+    const char *s = prog->src;
+    unsigned n = (unsigned)prog->len;
+    while (off < n) {
+        if (isspace((unsigned char)s[off]))
+            off++;
+        else if (s[off] == '\\' && off + 1 < n && (s[off + 1] == '\n' || s[off + 1] == '\r'))
+            off += 2;
+        else if (s[off] == '/' && off + 1 < n && s[off + 1] == '/')
+            while (off < n && s[off] != '\n')
+                off += s[off] == '\\' && off + 1 < n ? 2 : 1;
+        else if (s[off] == '/' && off + 1 < n && s[off + 1] == '*') {
+            off += 2;
+            while (off + 1 < n && !(s[off] == '*' && s[off + 1] == '/'))
+                off++;
+            off = off + 2 < n ? off + 2 : n;
+        } else
+            break;
+    }
+    return off;
+}
+
+/* End of the quoted literal whose opening quote is at off. */
+static unsigned quoted_end(const Program *prog, unsigned off) {
+    const char *s = prog->src;
+    unsigned n = (unsigned)prog->len;
+    char quote = s[off++];
+    while (off < n && s[off] != quote && s[off] != '\n')
+        off += s[off] == '\\' && off + 1 < n ? 2 : 1;
+    return off < n && s[off] == quote ? off + 1 : off;
+}
+
+static unsigned number_end(const Program *prog, unsigned off) {
+    const char *s = prog->src;
+    unsigned n = (unsigned)prog->len;
+    off++;
+    while (off < n) {
+        char c = s[off];
+        if ((c == '+' || c == '-') && strchr("eEpP", s[off - 1]))
+            off++;
+        else if (is_ident_char((unsigned char)c) || c == '.')
+            off++;
+        else
+            break;
+    }
+    return off;
+}
+
+static unsigned punct_len(const char *s, size_t avail) {
+    static const char *const puncts[] = {"...", "<<=", ">>=", "->", "++", "--", "<<", ">>",
+                                         "<=",  ">=",  "==",  "!=", "&&", "||", "*=", "/=",
+                                         "%=",  "+=",  "-=",  "&=", "^=", "|=", "##"};
+    for (size_t i = 0; i < sizeof puncts / sizeof *puncts; i++) {
+        size_t len = strlen(puncts[i]);
+        if (len <= avail && memcmp(s, puncts[i], len) == 0)
+            return (unsigned)len;
+    }
+    return 1;
+}
+
+/* The token that starts exactly at off (which must not be blank). */
+static Tok tok_at(const Program *prog, unsigned off) {
+    const char *s = prog->src;
+    unsigned n = (unsigned)prog->len;
+    Tok t = {TOK_END, off, off};
+    if (off >= n)
+        return t;
+    unsigned char c = (unsigned char)s[off];
+    unsigned prefix = 0; /* encoding prefix of a string or character literal */
+    if (c == 'u' && off + 2 < n && s[off + 1] == '8' && (s[off + 2] == '"' || s[off + 2] == '\''))
+        prefix = 2;
+    else if (strchr("LuU", c) && off + 1 < n && (s[off + 1] == '"' || s[off + 1] == '\''))
+        prefix = 1;
+    if (prefix || c == '"' || c == '\'') {
+        t.kind = s[off + prefix] == '"' ? TOK_STRING : TOK_CHAR;
+        t.end = quoted_end(prog, off + prefix);
+    } else if (is_ident_start(c)) {
+        t.kind = TOK_IDENT;
+        for (t.end = off + 1; t.end < n && is_ident_char((unsigned char)s[t.end]); t.end++) {
+        }
+    } else if (isdigit(c) || (c == '.' && off + 1 < n && isdigit((unsigned char)s[off + 1]))) {
+        t.kind = TOK_NUMBER;
+        t.end = number_end(prog, off);
+    } else {
+        t.kind = TOK_PUNCT;
+        t.end = off + punct_len(s + off, n - off);
+    }
+    return t;
+}
+
+static Tok tok_next(const Program *prog, unsigned off) {
+    return tok_at(prog, skip_blank(prog, off));
+}
+
+static bool tok_is(const Program *prog, Tok t, const char *text) {
+    size_t len = strlen(text);
+    return t.kind != TOK_END && t.end - t.start == len &&
+           memcmp(prog->src + t.start, text, len) == 0;
+}
+
+static bool is_open(char c) {
+    return c == '(' || c == '[' || c == '{';
+}
+static bool is_close(char c) {
+    return c == ')' || c == ']' || c == '}';
+}
+static char closer_of(char c) {
+    return c == '(' ? ')' : c == '[' ? ']' : '}';
+}
+
+/* Walks the tokens of [start, end) keeping brackets on a stack. With
+ * stop_at_close, returns the end of the token that closes the bracket opened by
+ * the first token; otherwise returns end when the whole range is balanced. 0 when
+ * the brackets do not match. */
+static unsigned brackets_walk(const Program *prog, unsigned start, unsigned end,
+                              bool stop_at_close) {
+    char *stack = NULL;
+    int depth = 0;
+    bool bad = false;
+    for (unsigned off = skip_blank(prog, start); off < end && !bad; off = skip_blank(prog, off)) {
+        Tok t = tok_at(prog, off);
+        char c = prog->src[t.start];
+        off = t.end;
+        if (t.end > end)
+            bad = true;
+        else if (t.kind == TOK_PUNCT && is_open(c))
+            VEC_PUSH(&stack, &depth, closer_of(c));
+        else if (t.kind == TOK_PUNCT && is_close(c)) {
+            bad = depth == 0 || stack[depth - 1] != c;
+            if (!bad && --depth == 0 && stop_at_close) {
+                free(stack);
+                return t.end;
+            }
+        }
+    }
+    free(stack);
+    return !bad && !stop_at_close && depth == 0 ? end : 0;
+}
+
+/* End of the bracket group opened at off, or 0. */
+static unsigned group_end(const Program *prog, unsigned off) {
+    return brackets_walk(prog, off, (unsigned)prog->len, true);
+}
+
+static bool text_balanced(const Program *prog, Range r) {
+    return skip_blank(prog, r.start) >= r.end ||
+           brackets_walk(prog, r.start, r.end, false) == r.end;
+}
+
+static bool ident_is(const Program *prog, unsigned off, const char *name) {
+    Tok t = tok_at(prog, off);
+    return t.kind == TOK_IDENT && tok_is(prog, t, name);
+}
+
+/* The identifier at off (a macro name, in diagnostics), or "?" */
+static char *ident_at(const Program *prog, unsigned off) {
+    Tok t = tok_at(prog, off);
+    if (t.kind != TOK_IDENT)
+        return xstrdup("?");
+    return xstrndup(prog->src + t.start, t.end - t.start);
+}
+
+/* End of the macro invocation whose name is at off: the name and, when a
+ * parenthesis follows, its argument list. */
+static unsigned invocation_end(const Program *prog, unsigned off) {
+    Tok name = tok_at(prog, off);
+    Tok next = tok_next(prog, name.end);
+    if (tok_is(prog, next, "(")) {
+        unsigned end = group_end(prog, next.start);
+        if (end)
+            return end;
+    }
+    return name.end;
+}
+
+/* ---- locations ------------------------------------------------------------------- */
+
+/* Where lines start, and where the text "await" is. */
+static void text_index(Parser *p) {
+    const Program *prog = p->prog;
+    VEC_PUSH(&p->lines, &p->nlines, 0u);
+    for (unsigned i = 0; i < prog->len; i++) {
+        if (prog->src[i] == '\n')
+            VEC_PUSH(&p->lines, &p->nlines, i + 1);
+        if (prog->src[i] == 'a' && strncmp(prog->src + i, "await", 5) == 0)
+            VEC_PUSH(&p->await_texts, &p->nawait_texts, i);
+    }
+}
+
+static Pos pos_at(const Parser *p, unsigned off) {
+    int lo = 0, hi = p->nlines - 1;
+    while (lo < hi) {
+        int mid = (lo + hi + 1) / 2;
+        if (p->lines[mid] <= off)
+            lo = mid;
+        else
+            hi = mid - 1;
+    }
+    Pos pos = {(unsigned)lo + 1, off - p->lines[lo] + 1, off};
+    return pos;
+}
+
+/* The main-file offset of loc (see the top of the file for macro tokens). */
+static bool offset_of(const Parser *p, CXSourceLocation loc, unsigned *off) {
+    CXFile file;
+    unsigned line, col;
+    clang_getFileLocation(loc, &file, &line, &col, off);
+    return file && clang_File_isEqual(file, p->main_file) && *off <= p->prog->len;
+}
+
+static bool cursor_offset(const Parser *p, CXCursor c, unsigned *off) {
+    return offset_of(p, clang_getCursorLocation(c), off);
+}
+
+/* The extent as libclang reports it (see range_of for a better end). */
+static Range extent_of(const Parser *p, CXCursor c) {
+    CXSourceRange r = clang_getCursorExtent(c);
+    Range range;
+    range.ok = offset_of(p, clang_getRangeStart(r), &range.start) &&
+               offset_of(p, clang_getRangeEnd(r), &range.end) && range.start <= range.end;
+    return range;
+}
+
+static char *string_take(CXString s) {
+    char *copy = xstrdup(clang_getCString(s) ? clang_getCString(s) : "");
+    clang_disposeString(s);
+    return copy;
+}
+
+static char *cursor_name(CXCursor c) {
+    return string_take(clang_getCursorSpelling(c));
+}
+
+static bool name_is(CXCursor c, const char *name) {
+    CXString s = clang_getCursorSpelling(c);
+    bool same = strcmp(clang_getCString(s) ? clang_getCString(s) : "", name) == 0;
+    clang_disposeString(s);
+    return same;
+}
+
+/* ---- cursors ---------------------------------------------------------------------- */
+
+static enum CXChildVisitResult child_collect(CXCursor c, CXCursor parent, CXClientData data) {
+    (void)parent;
+    Cursors *kids = data;
+    VEC_PUSH(&kids->items, &kids->n, c);
+    return CXChildVisit_Continue;
+}
+
+static Cursors children_of(CXCursor c) {
+    Cursors kids = {0, NULL};
+    clang_visitChildren(c, child_collect, &kids);
+    return kids;
+}
+
+static Cursors expr_children_of(CXCursor c) {
+    Cursors all = children_of(c), exprs = {0, NULL};
+    for (int i = 0; i < all.n; i++)
+        if (clang_isExpression(clang_getCursorKind(all.items[i])))
+            VEC_PUSH(&exprs.items, &exprs.n, all.items[i]);
+    free(all.items);
+    return exprs;
+}
+
+static enum CXCursorKind kind_of(CXCursor c) {
+    return clang_getCursorKind(c);
+}
+
+/* An implicit conversion: libclang shows it as an UnexposedExpr with a single
+ * child covering the same source. */
+static bool is_implicit(CXCursor c, CXCursor *inner) {
+    if (kind_of(c) != CXCursor_UnexposedExpr)
+        return false;
+    Cursors kids = expr_children_of(c);
+    bool implicit = kids.n == 1 && clang_equalRanges(clang_getCursorExtent(c),
+                                                     clang_getCursorExtent(kids.items[0]));
+    if (implicit)
+        *inner = kids.items[0];
+    free(kids.items);
+    return implicit;
+}
+
+static CXCursor strip_implicit(CXCursor c) {
+    CXCursor inner;
+    while (is_implicit(c, &inner))
+        c = inner;
+    return c;
+}
+
+static CXCursor strip_parens(CXCursor c) {
+    for (c = strip_implicit(c); kind_of(c) == CXCursor_ParenExpr;) {
+        Cursors kids = expr_children_of(c);
+        if (kids.n != 1) {
+            free(kids.items);
+            break;
+        }
+        c = strip_implicit(kids.items[0]);
+        free(kids.items);
+    }
+    return c;
+}
+
+static bool has_annotation(CXCursor decl) {
+    Cursors kids = children_of(decl);
+    bool found = false;
+    for (int i = 0; i < kids.n && !found; i++)
+        found = kind_of(kids.items[i]) == CXCursor_AnnotateAttr &&
+                name_is(kids.items[i], ASYNC_ANNOTATION);
+    free(kids.items);
+    return found;
+}
+
+/* A function is async when any of its declarations that libclang can reach
+ * carries the annotation. */
+static bool is_async_decl(CXCursor decl) {
+    if (kind_of(decl) != CXCursor_FunctionDecl)
+        return false;
+    CXCursor def = clang_getCursorDefinition(decl);
+    return has_annotation(decl) || has_annotation(clang_getCanonicalCursor(decl)) ||
+           (!clang_Cursor_isNull(def) && has_annotation(def));
+}
+
+/* The declaration a DeclRefExpr names, if it is an async function. */
+static bool refers_to_async(CXCursor ref, CXCursor *decl) {
+    if (kind_of(ref) != CXCursor_DeclRefExpr)
+        return false;
+    *decl = clang_getCursorReferenced(ref);
+    return !clang_Cursor_isNull(*decl) && is_async_decl(*decl);
+}
+
+static bool inside_function(CXCursor decl) {
+    for (CXCursor c = clang_getCursorSemanticParent(decl);
+         !clang_Cursor_isNull(c) && !clang_isTranslationUnit(kind_of(c));
+         c = clang_getCursorSemanticParent(c))
+        if (kind_of(c) == CXCursor_FunctionDecl)
+            return true;
+    return false;
+}
+
+/* ---- types ------------------------------------------------------------------------ */
+
+/* Sugar that has no declarator syntax of its own. */
+static CXType type_resolve(CXType t) {
+    for (;;) {
+        if (t.kind == CXType_Attributed)
+            t = clang_Type_getModifiedType(t);
+        else if (t.kind == CXType_Unexposed || t.kind == CXType_Auto)
+            t = clang_getCanonicalType(t);
+        else
+            return t;
+        if (t.kind == CXType_Unexposed) /* canonical and still unexposed */
+            return t;
+    }
+}
+
+static bool type_is_array(CXType t) {
+    return t.kind == CXType_ConstantArray || t.kind == CXType_IncompleteArray ||
+           t.kind == CXType_VariableArray || t.kind == CXType_DependentSizedArray;
+}
+
+static bool type_is_function(CXType t) {
+    return t.kind == CXType_FunctionProto || t.kind == CXType_FunctionNoProto;
+}
+
+static char *quals_of(CXType t) {
+    return xprintf("%s%s%s", clang_isConstQualifiedType(t) ? "const " : "",
+                   clang_isVolatileQualifiedType(t) ? "volatile " : "",
+                   clang_isRestrictQualifiedType(t) ? "restrict " : "");
+}
+
+/* The spelling of a type without the qualifiers libclang puts in front. */
+static char *unqualified_spelling(CXType t) {
+    static const char *const words[] = {"const ", "volatile ", "restrict "};
+    char *s = string_take(clang_getTypeSpelling(t));
+    const char *rest = s;
+    for (bool again = true; again;) {
+        again = false;
+        for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+            if (strncmp(rest, words[i], strlen(words[i])) == 0) {
+                rest += strlen(words[i]);
+                again = true;
+            }
+    }
+    return xstrdup(rest);
+}
+
+static void declarator_spell(CXType t, bool top, char **left, char **right);
+static void pointer_spell(CXType pointee, const char *quals, char **left, char **right);
+
+/* "T" of a type in a parameter list: the declarator with no name. */
+static char *type_name_spell(CXType t) {
+    char *left = xstrdup(""), *right = xstrdup("");
+    declarator_spell(t, true, &left, &right);
+    char *name = xprintf("%s%s", left, right);
+    size_t len = strlen(name);
+    while (len > 0 && name[len - 1] == ' ')
+        name[--len] = '\0';
+    return name;
+}
+
+static char *params_spell(CXType fn) {
+    if (fn.kind == CXType_FunctionNoProto)
+        return xstrdup("");
+    int n = clang_getNumArgTypes(fn);
+    Buf b = {0};
+    for (int i = 0; i < n; i++)
+        buf_printf(&b, "%s%s", i ? ", " : "", type_name_spell(clang_getArgType(fn, (unsigned)i)));
+    if (clang_isFunctionTypeVariadic(fn))
+        buf_put(&b, n ? ", ..." : "...");
+    else if (n == 0)
+        buf_put(&b, "void");
+    return b.data;
+}
+
+/* A pointer (with qualifiers quals) to pointee around the declarator. */
+static void pointer_spell(CXType pointee, const char *quals, char **left, char **right) {
+    pointee = type_resolve(pointee);
+    bool paren = type_is_array(pointee) || type_is_function(pointee);
+    *left = xprintf("%s*%s%s", paren ? "(" : "", quals, *left);
+    if (paren)
+        *right = xprintf("%s)", *right);
+    declarator_spell(pointee, false, left, right);
+}
+
+/* Builds left + NAME + right for type t around the declarator (*left, *right).
+ * top: qualifiers at this level are dropped (they are top-level, or on the
+ * element of a top-level array). */
+static void declarator_spell(CXType t, bool top, char **left, char **right) {
+    t = type_resolve(t);
+    if (t.kind == CXType_Pointer) {
+        pointer_spell(clang_getPointeeType(t), top ? "" : quals_of(t), left, right);
+    } else if (type_is_array(t)) {
+        if (t.kind == CXType_ConstantArray)
+            *right = xprintf("%s[%lld]", *right, clang_getArraySize(t));
+        else
+            *right = xprintf("%s[%s]", *right, t.kind == CXType_IncompleteArray ? "" : "*");
+        declarator_spell(clang_getArrayElementType(t), top, left, right);
+    } else if (type_is_function(t)) {
+        *right = xprintf("%s(%s)", *right, params_spell(t));
+        declarator_spell(clang_getResultType(t), false, left, right);
+    } else {
+        *left = xprintf("%s%s %s", top ? "" : quals_of(t), unqualified_spelling(t), *left);
+    }
+}
+
+/* The declaration behind a named type (typedef, struct, union, enum), if any. */
+static bool type_decl(CXType t, CXCursor *decl) {
+    if (t.kind == CXType_Elaborated)
+        t = clang_Type_getNamedType(t);
+    if (t.kind != CXType_Typedef && t.kind != CXType_Record && t.kind != CXType_Enum)
+        return false;
+    *decl = clang_getTypeDeclaration(t);
+    return !clang_Cursor_isNull(*decl);
+}
+
+/* Declared inside a function, or anonymous: no name the frame could use. */
+static bool type_is_local(CXType t) {
+    t = type_resolve(t);
+    CXCursor decl;
+    if (type_decl(t, &decl))
+        return inside_function(decl) ||
+               (t.kind != CXType_Typedef && clang_Cursor_isAnonymous(decl));
+    if (t.kind == CXType_Pointer)
+        return type_is_local(clang_getPointeeType(t));
+    if (type_is_array(t))
+        return type_is_local(clang_getArrayElementType(t));
+    if (type_is_function(t)) {
+        for (int i = 0; i < clang_getNumArgTypes(t); i++)
+            if (type_is_local(clang_getArgType(t, (unsigned)i)))
+                return true;
+        return type_is_local(clang_getResultType(t));
+    }
+    return false;
+}
+
+static bool type_is_vla(CXType t) {
+    t = clang_getCanonicalType(t);
+    if (t.kind == CXType_VariableArray)
+        return true;
+    if (t.kind == CXType_Pointer)
+        return type_is_vla(clang_getPointeeType(t));
+    if (type_is_array(t))
+        return type_is_vla(clang_getArrayElementType(t));
+    if (type_is_function(t))
+        return type_is_vla(clang_getResultType(t));
+    return false;
+}
+
+static CType ctype_from(CXType t) {
+    CType ct = {0};
+    ct.pre = xstrdup("");
+    ct.post = xstrdup("");
+    declarator_spell(t, true, &ct.pre, &ct.post);
+    CXType canon = clang_getCanonicalType(t);
+    ct.canon = type_name_spell(canon);
+    ct.is_void = canon.kind == CXType_Void;
+    ct.is_array = type_is_array(canon);
+    ct.is_vla = type_is_vla(t);
+    ct.is_local = type_is_local(t);
+    return ct;
+}
+
+/* The type of a parameter declared with type t: an array or a function is
+ * adjusted to a pointer (libclang 14 reports the type as written). */
+static CType ctype_param(CXType t) {
+    CXType canon = clang_getCanonicalType(t), spelled = type_resolve(t);
+    if (!type_is_array(canon) && !type_is_function(canon))
+        return ctype_from(t);
+    CXType target = type_is_array(canon)
+                        ? clang_getArrayElementType(type_is_array(spelled) ? spelled : canon)
+                        : (type_is_function(spelled) ? spelled : canon);
+    CXType target_canon = type_is_array(canon) ? clang_getArrayElementType(canon) : canon;
+    CType ct = {0};
+    ct.pre = xstrdup("");
+    ct.post = xstrdup("");
+    pointer_spell(target, "", &ct.pre, &ct.post);
+    char *left = xstrdup(""), *right = xstrdup("");
+    pointer_spell(target_canon, "", &left, &right);
+    ct.canon = xprintf("%s%s", left, right);
+    ct.is_vla = type_is_vla(target);
+    ct.is_local = type_is_local(target);
+    return ct;
+}
+
+/* ---- diagnostics helpers ----------------------------------------------------------- */
+
+/* A macro used twice expands the same source twice: report each place once. */
+static bool report_once(Parser *p, unsigned off) {
+    for (int i = 0; i < p->nreported; i++)
+        if (p->reported[i] == off)
+            return false;
+    VEC_PUSH(&p->reported, &p->nreported, off);
+    return true;
+}
+
+static Pos cursor_pos(const Parser *p, CXCursor c) {
+    unsigned off = 0;
+    cursor_offset(p, c, &off);
+    return pos_at(p, off);
+}
+
+/* An error about c, which may be in another file (an #include inside a body). */
+static void error_at_cursor(const Parser *p, CXCursor c, const char *what) {
+    unsigned off;
+    CXFile file;
+    unsigned line, col;
+    if (cursor_offset(p, c, &off)) {
+        error_at(pos_at(p, off), "cannot map this %s to the source text", what);
+        return;
+    }
+    clang_getFileLocation(clang_getCursorLocation(c), &file, &line, &col, NULL);
+    char *msg = xprintf("this %s is not in %s; asyncc cannot rewrite it", what, p->prog->path);
+    diag_raw(file ? string_take(clang_getFileName(file)) : p->prog->path, line, col, "error", msg);
+    free(msg);
+}
+
+/* ---- expressions: construction ------------------------------------------------------ */
+
+typedef enum Marker { MARK_NONE, MARK_AWAIT, MARK_SPAWN, MARK_BLOCK_ON } Marker;
+
+static const char *marker_macro(Marker m) {
+    return m == MARK_AWAIT ? "await" : m == MARK_SPAWN ? "ac_spawn" : "ac_block_on";
+}
+
+static bool is_marker_ref(CXCursor c, const char *marker) {
+    c = strip_implicit(c);
+    return kind_of(c) == CXCursor_DeclRefExpr && name_is(c, marker);
+}
+
+/* Recognises the expansions (marker, (call)) and (marker, (call), (ac_task *)0);
+ * sets *call to the parenthesized call. */
+static Marker marker_of(CXCursor c, CXCursor *call) {
+    if (kind_of(c) != CXCursor_ParenExpr)
+        return MARK_NONE;
+    Marker m = MARK_NONE;
+    Cursors inner = expr_children_of(c);
+    Cursors ops = {0, NULL};
+    if (inner.n == 1 && kind_of(inner.items[0]) == CXCursor_BinaryOperator)
+        ops = expr_children_of(inner.items[0]);
+    if (ops.n == 2 && is_marker_ref(ops.items[0], AWAIT_MARKER))
+        m = MARK_AWAIT;
+    else if (ops.n == 2 && is_marker_ref(ops.items[0], BLOCK_ON_MARKER))
+        m = MARK_BLOCK_ON;
+    if (m != MARK_NONE)
+        *call = ops.items[1];
+    if (ops.n == 2 && kind_of(ops.items[0]) == CXCursor_BinaryOperator) {
+        Cursors spawn = expr_children_of(ops.items[0]);
+        if (spawn.n == 2 && is_marker_ref(spawn.items[0], SPAWN_MARKER)) {
+            m = MARK_SPAWN;
+            *call = spawn.items[1];
+        }
+        free(spawn.items);
+    }
+    free(ops.items);
+    free(inner.items);
+    return m;
+}
+
+static enum CXChildVisitResult await_find(CXCursor c, CXCursor parent, CXClientData found) {
+    (void)parent;
+    if (kind_of(c) == CXCursor_DeclRefExpr && name_is(c, AWAIT_MARKER)) {
+        *(bool *)found = true;
+        return CXChildVisit_Break;
+    }
+    return CXChildVisit_Recurse;
+}
+
+static bool has_await_below(CXCursor c) {
+    bool found = false;
+    clang_visitChildren(c, await_find, &found);
+    return found;
+}
+
+static Expr *expr_new(const Parser *p, ExprKind kind, unsigned off) {
+    Expr *e = xmalloc(sizeof *e);
+    e->kind = kind;
+    e->pos = pos_at(p, off);
+    return e;
+}
+
+static void expr_add(Expr *e, Expr *kid) {
+    VEC_PUSH(&e->kids, &e->nkids, kid);
+}
+
+/* An expression kept as plain text: the fallback after an error. */
+static Expr *text_expr(const Parser *p, Range r) {
+    Expr *e = expr_new(p, EXPR_TEMPLATE, r.ok ? r.start : 0);
+    e->text = xmalloc(sizeof *e->text);
+    e->text[0] = r.ok ? xstrndup(p->prog->src + r.start, r.end - r.start) : xstrdup("");
+    return e;
+}
+
+/* ---- expressions: where they are in the text ------------------------------------- */
+
+static Range range_of(Parser *p, CXCursor c);
+
+/* The await(...) invocation: its name, then its parenthesized argument. */
+static Range marker_range(const Parser *p, CXCursor c) {
+    Range r = extent_of(p, c);
+    if (!r.ok)
+        return r;
+    Tok open = tok_next(p->prog, tok_at(p->prog, r.start).end);
+    r.end = tok_is(p->prog, open, "(") ? group_end(p->prog, open.start) : 0;
+    r.ok = r.end != 0;
+    return r;
+}
+
+/* A one-token leaf ends with its token, or with the macro invocation it came
+ * from (libclang's end is wrong for a macro expanded in a macro argument). */
+static Range leaf_range(const Parser *p, CXCursor c, Range r) {
+    TokKind want;
+    switch (kind_of(c)) {
+    case CXCursor_DeclRefExpr:
+        want = TOK_IDENT;
+        break;
+    case CXCursor_CharacterLiteral:
+        want = TOK_CHAR;
+        break;
+    default:
+        want = TOK_NUMBER;
+        break;
+    }
+    char *name = cursor_name(c);
+    Tok t = tok_at(p->prog, r.start);
+    if (t.kind == want && (want != TOK_IDENT || tok_is(p->prog, t, name)))
+        r.end = t.end;
+    else if (t.kind == TOK_IDENT)
+        r.end = invocation_end(p->prog, r.start);
+    free(name);
+    return r;
+}
+
+/* Operators, casts and implicit conversions whose last token is the last token
+ * of their last operand (except postfix ++ and --). */
+static Range tail_range(Parser *p, CXCursor c, Range r) {
+    Cursors kids = expr_children_of(c);
+    if (kids.n > 0) {
+        Range last = range_of(p, kids.items[kids.n - 1]);
+        bool postfix = kind_of(c) == CXCursor_UnaryOperator && last.start == r.start;
+        bool wraps = kind_of(c) != CXCursor_UnexposedExpr || (kids.n == 1 && last.start == r.start);
+        if (last.ok && !postfix && wraps && last.end >= r.start)
+            r.end = last.end;
+    }
+    free(kids.items);
+    return r;
+}
+
+/* A parenthesis or call whose first token comes from a macro starts at the
+ * macro's name and ends with its invocation (libclang's end is wrong when that
+ * invocation is itself in a macro argument). */
+static Range macro_start_range(const Parser *p, CXCursor c, Range r) {
+    Tok t = tok_at(p->prog, r.start);
+    bool from_macro = t.kind == TOK_IDENT;
+    if (from_macro && kind_of(c) == CXCursor_CallExpr) {
+        Cursors kids = expr_children_of(c);
+        CXCursor callee = kids.n ? strip_parens(kids.items[0]) : c;
+        char *name = cursor_name(callee);
+        from_macro = kind_of(callee) != CXCursor_DeclRefExpr || !tok_is(p->prog, t, name);
+        free(name);
+        free(kids.items);
+    }
+    unsigned end = from_macro ? invocation_end(p->prog, r.start) : r.end;
+    if (end <= r.end)
+        r.end = end;
+    return r;
+}
+
+static Range range_of(Parser *p, CXCursor c) {
+    CXCursor call;
+    if (marker_of(c, &call) != MARK_NONE)
+        return marker_range(p, c);
+    Range r = extent_of(p, c);
+    if (!r.ok)
+        return r;
+    switch (kind_of(c)) {
+    case CXCursor_DeclRefExpr:
+    case CXCursor_IntegerLiteral:
+    case CXCursor_FloatingLiteral:
+    case CXCursor_ImaginaryLiteral:
+    case CXCursor_CharacterLiteral:
+        return leaf_range(p, c, r);
+    case CXCursor_BinaryOperator:
+    case CXCursor_CompoundAssignOperator:
+    case CXCursor_ConditionalOperator:
+    case CXCursor_CStyleCastExpr:
+    case CXCursor_UnaryOperator:
+    case CXCursor_UnexposedExpr:
+        return tail_range(p, c, r);
+    case CXCursor_ParenExpr:
+    case CXCursor_CallExpr:
+        return macro_start_range(p, c, r);
+    default:
+        return r;
+    }
+}
+
+/* ---- expressions: addresses of locals ----------------------------------------------- */
+
+static CXType canonical_type_of(CXCursor c) {
+    return clang_getCanonicalType(clang_getCursorType(c));
+}
+
+static bool is_address_of(CXCursor c, CXCursor *operand) {
+    if (kind_of(c) != CXCursor_UnaryOperator)
+        return false;
+    Cursors kids = expr_children_of(c);
+    bool addr = false;
+    if (kids.n == 1) {
+        CXType result = canonical_type_of(c);
+        addr = result.kind == CXType_Pointer &&
+               clang_equalTypes(clang_getCanonicalType(clang_getPointeeType(result)),
+                                canonical_type_of(kids.items[0]));
+        *operand = kids.items[0];
+    }
+    free(kids.items);
+    return addr;
+}
+
+/* An array converted to a pointer to its first element. (A parameter declared as
+ * an array is a pointer already, though libclang reports the declared type.) */
+static bool is_decay(CXCursor c, CXCursor *array) {
+    if (!is_implicit(c, array) || canonical_type_of(c).kind != CXType_Pointer ||
+        !type_is_array(canonical_type_of(*array)))
+        return false;
+    CXCursor ref = strip_parens(*array);
+    return kind_of(ref) != CXCursor_DeclRefExpr ||
+           kind_of(clang_getCursorReferenced(ref)) != CXCursor_ParmDecl;
+}
+
+/* Records the local whose storage the lvalue c designates (x, x.m, x[i] of an
+ * array x, in parentheses): its address escapes. */
+static void address_mark(Parser *p, CXCursor c) {
+    for (;;) {
+        c = strip_parens(c);
+        if (kind_of(c) == CXCursor_DeclRefExpr) {
+            unsigned off;
+            if (cursor_offset(p, c, &off))
+                VEC_PUSH(&p->addr_uses, &p->naddr_uses, off);
+            return;
+        }
+        Cursors kids = expr_children_of(c);
+        CXCursor base, array;
+        bool down = false;
+        if (kids.n > 0 && kind_of(c) == CXCursor_MemberRefExpr) {
+            base = kids.items[0];
+            down = canonical_type_of(base).kind != CXType_Pointer; /* '.', not '->' */
+        } else if (kids.n == 2 && kind_of(c) == CXCursor_ArraySubscriptExpr) {
+            down = is_decay(kids.items[0], &array);
+            base = array;
+        }
+        free(kids.items);
+        if (!down)
+            return;
+        c = base;
+    }
+}
+
+static bool address_taken_at(const Parser *p, unsigned off) {
+    for (int i = 0; i < p->naddr_uses; i++)
+        if (p->addr_uses[i] == off)
+            return true;
+    return false;
+}
+
+/* ---- expressions: holes ------------------------------------------------------------ */
+
+static Expr *expr_from(Parser *p, CXCursor c, Range r);
+static void holes_collect(Parser *p, CXCursor c, Holes *holes);
+
+static void await_add(Parser *p, Expr *e) {
+    Await *a = xmalloc(sizeof *a);
+    a->expr = e;
+    a->stmt = p->stmt;
+    VEC_PUSH(&p->fn->awaits, &p->fn->nawaits, a);
+}
+
+static Var *var_lookup(const Parser *p, CXCursor decl) {
+    for (int i = 0; i < p->nvar_decls; i++)
+        if (clang_equalCursors(p->var_decls[i], decl))
+            return p->fn->vars[i];
+    return NULL;
+}
+
+static Func *func_new(Parser *p, CXCursor decl, bool in_main_file);
+
+/* The Func an await/spawn/block_on of decl calls: the definition in this file, or
+ * the declaration of a header (a leaf written by hand, like ac_yield). */
+static Func *callee_resolve(Parser *p, CXCursor decl, Pos use, Marker m) {
+    char *name = cursor_name(decl);
+    Program *prog = p->prog;
+    Func *declared = NULL, *header = NULL;
+    for (int i = 0; i < prog->nfuncs; i++) {
+        Func *f = prog->funcs[i];
+        if (strcmp(f->name, name) != 0)
+            continue;
+        if (f->in_main_file && f->is_defined)
+            return f;
+        if (f->in_main_file)
+            declared = f;
+        else
+            header = f;
+    }
+    if (declared) {
+        error_at(use,
+                 "%s of '%s', which is declared but not defined in this file; cross-file %s "
+                 "is not supported yet",
+                 marker_macro(m), name, marker_macro(m));
+        return declared;
+    }
+    if (!header) {
+        header = func_new(p, decl, false);
+        VEC_PUSH(&prog->funcs, &prog->nfuncs, header);
+    }
+    return header;
+}
+
+/* The async function that the marker's call calls directly, or NULL after an error. */
+static Func *marker_callee(Parser *p, Marker m, CXCursor call, CXCursor callee) {
+    const char *what = marker_macro(m);
+    Pos pos = cursor_pos(p, callee);
+    CXCursor decl = clang_getCursorReferenced(callee);
+    if (kind_of(callee) != CXCursor_DeclRefExpr || kind_of(decl) != CXCursor_FunctionDecl) {
+        error_at(cursor_pos(p, call),
+                 "%s of a call through a pointer; %s needs a direct call of an async function",
+                 what, what);
+        return NULL;
+    }
+    char *name = cursor_name(decl);
+    unsigned off = pos.offset;
+    if (!is_async_decl(decl))
+        error_at(pos, "%s of '%s', which is not an async function", what, name);
+    else if (!ident_is(p->prog, off, name))
+        error_at(pos,
+                 "the call in this %s comes from macro '%s'; asyncc cannot map it to the source",
+                 what, ident_at(p->prog, off));
+    else
+        return callee_resolve(p, decl, pos, m);
+    return NULL;
+}
+
+/* Splits the argument list whose '(' is at open into the ranges of the arguments. */
+static int args_split(const Program *prog, unsigned open, Range **args) {
+    unsigned close_end = group_end(prog, open);
+    if (!close_end)
+        return -1;
+    int n = 0, depth = 0;
+    Range cur = {0, 0, false};
+    for (unsigned off = skip_blank(prog, open + 1); off < close_end - 1;
+         off = skip_blank(prog, off)) {
+        Tok t = tok_at(prog, off);
+        char c = prog->src[t.start];
+        off = t.end;
+        if (t.kind == TOK_PUNCT && c == ',' && depth == 0) {
+            VEC_PUSH(args, &n, cur);
+            cur.ok = false;
+            continue;
+        }
+        if (t.kind == TOK_PUNCT && is_open(c))
+            depth++;
+        else if (t.kind == TOK_PUNCT && is_close(c))
+            depth--;
+        if (!cur.ok)
+            cur.start = t.start;
+        cur.ok = true;
+        cur.end = t.end;
+    }
+    if (cur.ok || n > 0)
+        VEC_PUSH(args, &n, cur);
+    return n;
+}
+
+/* The arguments of the marker's call, each from its own text. */
+static bool marker_args(Parser *p, Expr *e, CXCursor call, CXCursor callee_expr) {
+    Range callee = range_of(p, callee_expr);
+    Tok open = tok_next(p->prog, callee.end);
+    Range *args = NULL;
+    int n = callee.ok && tok_is(p->prog, open, "(") ? args_split(p->prog, open.start, &args) : -1;
+    bool ok = n == clang_Cursor_getNumArguments(call);
+    if (!ok)
+        error_at(cursor_pos(p, call),
+                 "cannot map the arguments of this call to the source (a macro expands them)");
+    for (int i = 0; ok && i < n; i++)
+        expr_add(e, expr_from(p, clang_Cursor_getArgument(call, (unsigned)i), args[i]));
+    free(args);
+    return ok;
+}
+
+/* await(call), ac_spawn(call) or ac_block_on(call): a hole covering the whole
+ * invocation. hole->expr stays NULL after an error. */
+static void marker_hole(Parser *p, CXCursor c, Marker m, CXCursor call_paren, Hole *hole) {
+    hole->expr = NULL;
+    hole->range = marker_range(p, c);
+    unsigned start = hole->range.start;
+    Pos pos = pos_at(p, start);
+    if (!hole->range.ok || !ident_is(p->prog, start, marker_macro(m))) {
+        unsigned off = 0;
+        cursor_offset(p, c, &off);
+        if (report_once(p, off))
+            error_at(pos_at(p, off),
+                     "%s inside macro '%s' cannot be mapped to the source; write %s(...) "
+                     "directly in the code",
+                     marker_macro(m), ident_at(p->prog, off), marker_macro(m));
+        return;
+    }
+    if (m == MARK_AWAIT && !p->fn)
+        error_at(pos, "await outside an async function");
+    if (m == MARK_BLOCK_ON && p->fn)
+        error_at(pos, "ac_block_on inside an async function would block the executor; use await");
+    CXCursor call = strip_parens(call_paren);
+    if (kind_of(call) != CXCursor_CallExpr) {
+        error_at(cursor_pos(p, call),
+                 "%s of something that is not a call; %s needs a direct call of an async function",
+                 marker_macro(m), marker_macro(m));
+        return;
+    }
+    Cursors kids = expr_children_of(call);
+    CXCursor callee_expr = kids.n ? kids.items[0] : call;
+    free(kids.items);
+    Func *callee = marker_callee(p, m, call, strip_parens(callee_expr));
+    if (!callee)
+        return;
+    Expr *e = expr_new(p,
+                       m == MARK_AWAIT   ? EXPR_AWAIT
+                       : m == MARK_SPAWN ? EXPR_SPAWN
+                                         : EXPR_BLOCK_ON,
+                       start);
+    e->callee = callee;
+    e->type = m == MARK_SPAWN ? ctype_from(clang_getCursorType(c)) : callee->ret;
+    if (!marker_args(p, e, call, callee_expr))
+        return;
+    if (m == MARK_AWAIT && p->fn)
+        await_add(p, e);
+    if (m == MARK_AWAIT)
+        p->awaits_made++;
+    hole->expr = e;
+}
+
+/* A use of a local or parameter of the async function being read. Returns false
+ * when c is no such use. */
+static bool var_hole(Parser *p, CXCursor c, Hole *hole) {
+    CXCursor decl;
+    hole->expr = NULL;
+    if (refers_to_async(c, &decl)) {
+        error_at(cursor_pos(p, c),
+                 "async function '%s' used as a value; call it with await, ac_spawn or "
+                 "ac_block_on",
+                 cursor_name(decl));
+        return true;
+    }
+    Var *var = p->fn ? var_lookup(p, clang_getCursorReferenced(c)) : NULL;
+    unsigned off;
+    if (!var || !cursor_offset(p, c, &off))
+        return false;
+    if (!ident_is(p->prog, off, var->name)) {
+        MacroUse use = {pos_at(p, off), var, ident_at(p->prog, off)};
+        VEC_PUSH(&p->macro_uses, &p->nmacro_uses, use);
+        return true;
+    }
+    Expr *e = expr_new(p, EXPR_VAR, off);
+    e->var = var;
+    e->type = var->type;
+    e->addr_of = address_taken_at(p, off);
+    var->addr_taken |= e->addr_of;
+    hole->range = (Range){off, off + (unsigned)strlen(var->name), true};
+    hole->expr = e;
+    return true;
+}
+
+/* The operator token filling the gap between two operands, if it is in the text. */
+static char *operator_between(const Parser *p, Range l, Range r) {
+    if (!l.ok || !r.ok)
+        return NULL;
+    Tok t = tok_next(p->prog, l.end);
+    if (t.kind != TOK_PUNCT || skip_blank(p->prog, t.end) != r.start)
+        return NULL;
+    return xstrndup(p->prog->src + t.start, t.end - t.start);
+}
+
+static bool sequencing_kind(const char *op, ExprKind *kind) {
+    static const struct {
+        const char *op;
+        ExprKind kind;
+    } ops[] = {{"&&", EXPR_AND}, {"||", EXPR_OR}, {",", EXPR_COMMA}, {"=", EXPR_ASSIGN}};
+    for (size_t i = 0; op && i < sizeof ops / sizeof *ops; i++)
+        if (strcmp(op, ops[i].op) == 0) {
+            *kind = ops[i].kind;
+            return true;
+        }
+    return false;
+}
+
+/* An operator written inside a macro's definition is invisible in the text, and
+ * libclang 14 cannot say which operator it is: an await that it may evaluate
+ * second (or not at all) cannot be lifted out safely. */
+static void macro_order_error(Parser *p, CXCursor c, const char *what) {
+    Range r = extent_of(p, c);
+    if (r.ok && report_once(p, r.start))
+        error_at(pos_at(p, r.start),
+                 "await in %s that comes from macro '%s'; asyncc cannot keep its evaluation "
+                 "order",
+                 what, ident_at(p->prog, r.start));
+}
+
+static Hole seq_make(Parser *p, CXCursor c, ExprKind kind, CXCursor *ops, Range *ranges, int n) {
+    Expr *e = expr_new(p, kind, ranges[0].start);
+    e->type = ctype_from(clang_getCursorType(c));
+    for (int i = 0; i < n; i++)
+        expr_add(e, expr_from(p, ops[i], ranges[i]));
+    Hole hole = {{ranges[0].start, ranges[n - 1].end, true}, e};
+    return hole;
+}
+
+/* lhs && rhs, lhs || rhs, lhs, rhs or lhs = rhs with an await below. */
+static bool binary_hole(Parser *p, CXCursor c, CXCursor *ops, Hole *hole) {
+    Range ranges[2] = {range_of(p, ops[0]), range_of(p, ops[1])};
+    char *op = operator_between(p, ranges[0], ranges[1]);
+    ExprKind kind;
+    if (!op && has_await_below(ops[1])) {
+        macro_order_error(p, c, "the right operand of an operator");
+        hole->expr = NULL;
+        return true;
+    }
+    if (!op || !sequencing_kind(op, &kind))
+        return false;
+    *hole = seq_make(p, c, kind, ops, ranges, 2);
+    return true;
+}
+
+static bool cond_hole(Parser *p, CXCursor c, CXCursor *ops, Hole *hole) {
+    Range ranges[3] = {range_of(p, ops[0]), range_of(p, ops[1]), range_of(p, ops[2])};
+    char *question = operator_between(p, ranges[0], ranges[1]);
+    char *colon = operator_between(p, ranges[1], ranges[2]);
+    if (question && colon && strcmp(question, "?") == 0 && strcmp(colon, ":") == 0) {
+        *hole = seq_make(p, c, EXPR_COND, ops, ranges, 3);
+        return true;
+    }
+    if (!has_await_below(ops[1]) && !has_await_below(ops[2]))
+        return false;
+    macro_order_error(p, c, "a branch of a '?:'");
+    hole->expr = NULL;
+    return true;
+}
+
+/* Whether the text of c spells "await": a quick test before searching the tree
+ * (an await from a macro's definition is reported where it is found). */
+static bool text_mentions_await(const Parser *p, CXCursor c) {
+    Range r = extent_of(p, c);
+    int lo = 0, hi = p->nawait_texts;
+    while (lo < hi) { /* the first "await" at or after r.start */
+        int mid = (lo + hi) / 2;
+        if (p->await_texts[mid] < r.start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return r.ok && lo < p->nawait_texts && p->await_texts[lo] + 5 <= r.end;
+}
+
+static bool sequencing_hole(Parser *p, CXCursor c, Hole *hole) {
+    enum CXCursorKind kind = kind_of(c);
+    if (!p->fn || (kind != CXCursor_BinaryOperator && kind != CXCursor_ConditionalOperator) ||
+        !text_mentions_await(p, c) || !has_await_below(c))
+        return false;
+    Cursors ops = expr_children_of(c);
+    bool made = false;
+    if (kind == CXCursor_ConditionalOperator && ops.n == 3)
+        made = cond_hole(p, c, ops.items, hole);
+    else if (kind == CXCursor_BinaryOperator && ops.n == 2)
+        made = binary_hole(p, c, ops.items, hole);
+    free(ops.items);
+    return made;
+}
+
+/* Is c a hole? Returns true when c is consumed (hole->expr is NULL after an
+ * error: the caller must not look inside c). */
+static bool hole_try(Parser *p, CXCursor c, Hole *hole) {
+    CXCursor call;
+    Marker m = marker_of(c, &call);
+    if (m != MARK_NONE) {
+        marker_hole(p, c, m, call, hole);
+        return true;
+    }
+    if (kind_of(c) == CXCursor_DeclRefExpr)
+        return var_hole(p, c, hole);
+    return sequencing_hole(p, c, hole);
+}
+
+/* What asyncc would have to rewrite inside a construct it keeps as text (a
+ * statement written by a macro, a statement expression): a return or an await. */
+typedef struct RewriteScan {
+    const char *found;
+} RewriteScan;
+
+static enum CXChildVisitResult rewrite_visit(CXCursor c, CXCursor parent, CXClientData data) {
+    (void)parent;
+    RewriteScan *scan = data;
+    if (kind_of(c) == CXCursor_ReturnStmt)
+        scan->found = "a return";
+    else if (kind_of(c) == CXCursor_DeclRefExpr && name_is(c, AWAIT_MARKER))
+        scan->found = "an await";
+    return scan->found ? CXChildVisit_Break : CXChildVisit_Recurse;
+}
+
+/* "a return", "an await" or NULL. */
+static const char *rewrite_needed(CXCursor c) {
+    RewriteScan scan = {kind_of(c) == CXCursor_ReturnStmt ? "a return" : NULL};
+    if (!scan.found)
+        clang_visitChildren(c, rewrite_visit, &scan);
+    return scan.found;
+}
+
+/* Checks made on every node below an async function's statements (and on ordinary
+ * code for misuse of async functions). Returns false if c must not be entered. */
+static bool node_check(Parser *p, CXCursor c) {
+    CXCursor inner;
+    enum CXCursorKind kind = kind_of(c);
+    if (kind == CXCursor_FunctionDecl && is_async_decl(c)) {
+        error_at(cursor_pos(p, c),
+                 "async function '%s' declared inside a function; declare it at file scope",
+                 cursor_name(c));
+        return false;
+    }
+    if (!p->fn)
+        return true;
+    const char *inside = kind == CXCursor_StmtExpr ? rewrite_needed(c) : NULL;
+    if (inside) {
+        error_at(cursor_pos(p, c),
+                 "statement expression ({ ... }) with %s inside; asyncc cannot rewrite it", inside);
+        return false;
+    }
+    if (kind == CXCursor_AddrLabelExpr) {
+        error_at(cursor_pos(p, c), "label addresses (&&label) are not supported in async "
+                                   "functions");
+        return false;
+    }
+    if (is_address_of(c, &inner) || is_decay(c, &inner))
+        address_mark(p, inner);
+    return true;
+}
+
+/* An await was built somewhere below c, which is not a hole: can it be lifted out
+ * of c and evaluated first without changing what the program does? */
+static void await_position_check(Parser *p, CXCursor c) {
+    CXCursor inner;
+    const char *what = NULL;
+    if (!p->fn)
+        return;
+    if (kind_of(c) == CXCursor_UnaryExpr)
+        what = "sizeof or _Alignof (never evaluated)";
+    else if (kind_of(c) == CXCursor_GenericSelectionExpr)
+        what = "_Generic";
+    else if (kind_of(c) == CXCursor_UnexposedExpr && !is_implicit(c, &inner))
+        what = "an expression libclang does not expose (such as 'a ?: b' or a builtin)";
+    if (what)
+        error_at(cursor_pos(p, c), "await inside %s is not supported", what);
+}
+
+/* A call of an async function that is not the call of a marker. */
+static bool async_call_check(Parser *p, CXCursor call, CXCursor callee) {
+    CXCursor decl;
+    if (kind_of(call) != CXCursor_CallExpr || !refers_to_async(strip_parens(callee), &decl))
+        return false;
+    error_at(cursor_pos(p, callee),
+             "call of async function '%s' without await, ac_spawn or ac_block_on",
+             cursor_name(decl));
+    return true;
+}
+
+static void holes_collect(Parser *p, CXCursor c, Holes *holes) {
+    Cursors kids = children_of(c);
+    for (int i = 0; i < kids.n; i++) {
+        CXCursor k = kids.items[i];
+        Hole hole;
+        if ((i == 0 && async_call_check(p, c, k)) || !node_check(p, k))
+            continue;
+        if (hole_try(p, k, &hole)) {
+            if (hole.expr)
+                VEC_PUSH(&holes->items, &holes->n, hole);
+            continue;
+        }
+        int before = p->awaits_made;
+        holes_collect(p, k, holes);
+        if (p->awaits_made > before)
+            await_position_check(p, k);
+    }
+    free(kids.items);
+}
+
+static bool is_marker_expr(const Expr *e) {
+    return e->kind == EXPR_AWAIT || e->kind == EXPR_SPAWN || e->kind == EXPR_BLOCK_ON;
+}
+
+static void holes_sort(Holes *holes) {
+    for (int i = 1; i < holes->n; i++)
+        for (int j = i; j > 0 && holes->items[j - 1].range.start > holes->items[j].range.start;
+             j--) {
+            Hole tmp = holes->items[j];
+            holes->items[j] = holes->items[j - 1];
+            holes->items[j - 1] = tmp;
+        }
+}
+
+/* A macro that expands its argument twice yields two uses of one local at the
+ * same place: they are one hole. */
+static void holes_merge(Holes *holes) {
+    int n = 0;
+    for (int i = 0; i < holes->n; i++) {
+        Hole *h = &holes->items[i], *prev = n ? &holes->items[n - 1] : NULL;
+        if (prev && prev->expr->kind == EXPR_VAR && h->expr->kind == EXPR_VAR &&
+            prev->expr->var == h->expr->var && prev->range.start == h->range.start) {
+            prev->expr->addr_of |= h->expr->addr_of;
+            continue;
+        }
+        holes->items[n++] = *h;
+    }
+    holes->n = n;
+}
+
+static void unmappable_error(Parser *p, unsigned off) {
+    if (report_once(p, off))
+        error_at(pos_at(p, off), "cannot map this expression to the source text (a macro "
+                                 "expansion spreads it over its own tokens)");
+}
+
+/* Holes in order, none overlapping, all inside r. */
+static bool holes_fit(Parser *p, Range r, const Holes *holes) {
+    unsigned at = r.start;
+    for (int i = 0; i < holes->n; i++) {
+        const Hole *h = &holes->items[i];
+        if (h->range.ok && h->range.start >= at && h->range.end <= r.end) {
+            at = h->range.end;
+            continue;
+        }
+        if (i > 0 && is_marker_expr(h->expr) && h->range.start == holes->items[i - 1].range.start)
+            error_at(h->expr->pos,
+                     "a macro expands this %s more than once; asyncc cannot map it to the source",
+                     h->expr->kind == EXPR_AWAIT   ? "await"
+                     : h->expr->kind == EXPR_SPAWN ? "ac_spawn"
+                                                   : "ac_block_on");
+        else
+            unmappable_error(p, h->range.ok && h->range.start >= r.start && h->range.start <= r.end
+                                    ? h->range.start
+                                    : r.start);
+        return false;
+    }
+    return true;
+}
+
+/* The template of c over r, the holes in source order. */
+static Expr *template_build(Parser *p, CXCursor c, Range r, Holes *holes) {
+    holes_sort(holes);
+    holes_merge(holes);
+    if (!holes_fit(p, r, holes))
+        return text_expr(p, r);
+    if (holes->n == 1 && holes->items[0].range.start == r.start &&
+        holes->items[0].range.end == r.end)
+        return holes->items[0].expr;
+    Expr *e = expr_new(p, EXPR_TEMPLATE, r.start);
+    e->type = ctype_from(clang_getCursorType(c));
+    e->text = xmalloc(sizeof *e->text * (size_t)(holes->n + 1));
+    unsigned at = r.start;
+    for (int i = 0; i < holes->n; i++) {
+        e->text[i] = xstrndup(p->prog->src + at, holes->items[i].range.start - at);
+        expr_add(e, holes->items[i].expr);
+        at = holes->items[i].range.end;
+    }
+    e->text[holes->n] = xstrndup(p->prog->src + at, r.end - at);
+    return e;
+}
+
+/* The expression c, whose text is r. */
+static Expr *expr_from(Parser *p, CXCursor c, Range r) {
+    if (!r.ok || !text_balanced(p->prog, r)) {
+        unmappable_error(p, r.ok ? r.start : cursor_pos(p, c).offset);
+        return text_expr(p, r);
+    }
+    if (!node_check(p, c))
+        return text_expr(p, r);
+    Holes holes = {0, NULL};
+    Hole hole;
+    int before = p->awaits_made;
+    if (hole_try(p, c, &hole)) {
+        if (!hole.expr)
+            return text_expr(p, r);
+        VEC_PUSH(&holes.items, &holes.n, hole);
+    } else {
+        holes_collect(p, c, &holes);
+        if (p->awaits_made > before)
+            await_position_check(p, c);
+    }
+    Expr *e = template_build(p, c, r, &holes);
+    free(holes.items);
+    return e;
+}
+
+static Expr *expr_of(Parser *p, CXCursor c) {
+    return expr_from(p, c, range_of(p, c));
+}
+
+/* ---- statements -------------------------------------------------------------------- */
+
+static Stmt *stmt_from(Parser *p, CXCursor c);
+
+/* A new statement; the awaits built until the next stmt_begin are inside it. */
+static Stmt *stmt_begin(Parser *p, StmtKind kind, unsigned off) {
+    Stmt *s = xmalloc(sizeof *s);
+    s->kind = kind;
+    s->pos = pos_at(p, off);
+    p->stmt = s;
+    return s;
+}
+
+static void block_add(Stmt *block, Stmt *s) {
+    VEC_PUSH(&block->kids, &block->nkids, s);
+}
+
+static Var *var_add(Parser *p, CXCursor decl, CType type) {
+    Func *f = p->fn;
+    Var *v = xmalloc(sizeof *v);
+    v->name = cursor_name(decl);
+    v->type = type;
+    v->pos = cursor_pos(p, decl);
+    v->id = f->nvars;
+    VEC_PUSH(&f->vars, &f->nvars, v);
+    VEC_PUSH(&p->var_decls, &p->nvar_decls, decl);
+    return v;
+}
+
+static bool is_static_storage(CXCursor var) {
+    enum CX_StorageClass sc = clang_Cursor_getStorageClass(var);
+    return sc == CX_SC_Static || sc == CX_SC_Extern;
+}
+
+static bool is_list_init(CXCursor init, const Var *var) {
+    enum CXCursorKind kind = kind_of(strip_implicit(init));
+    return kind == CXCursor_InitListExpr ||
+           (var->type.is_array && kind_of(strip_parens(init)) == CXCursor_StringLiteral);
+}
+
+/* One variable of a declaration that is split into STMT_DECLs. */
+static Stmt *decl_stmt(Parser *p, CXCursor var_decl, CXCursor decl_stmt, Range whole) {
+    Range r = extent_of(p, var_decl);
+    Stmt *s = stmt_begin(p, STMT_DECL, r.ok ? r.start : whole.start);
+    int before = p->awaits_made;
+    Var *var = var_add(p, var_decl, ctype_from(clang_getCursorType(var_decl)));
+    var->decl = s;
+    var->is_static = is_static_storage(var_decl);
+    s->var = var;
+    CXCursor init = clang_Cursor_getVarDeclInitializer(var_decl);
+    if (var->is_static) {
+        s->expr = expr_from(p, decl_stmt, whole);
+    } else if (!clang_Cursor_isNull(init)) {
+        Range ir = range_of(p, init);
+        if (ir.ok && ir.start < var->pos.offset + strlen(var->name))
+            ir.ok = false; /* the initializer comes from a macro around the declarator */
+        s->expr = expr_from(p, init, ir);
+        var->init_is_list = is_list_init(init, var);
+    }
+    s->has_await = p->awaits_made > before;
+    return s;
+}
+
+/* A declaration kept as text: types or functions declared in it, a variably
+ * modified type (its size expressions are in the text), or several static
+ * variables. Its variables are still Vars. */
+static Stmt *decl_text(Parser *p, CXCursor decl_stmt, Range whole, const Cursors *kids) {
+    Stmt *s = stmt_begin(p, STMT_TEXT, whole.start);
+    int before = p->awaits_made;
+    for (int i = 0; i < kids->n; i++)
+        if (kind_of(kids->items[i]) == CXCursor_VarDecl) {
+            Var *var = var_add(p, kids->items[i], ctype_from(clang_getCursorType(kids->items[i])));
+            var->decl = s;
+            var->is_static = is_static_storage(kids->items[i]);
+        }
+    s->expr = expr_from(p, decl_stmt, whole);
+    s->has_await = p->awaits_made > before;
+    return s;
+}
+
+/* The variables of a declaration must be named in the text: asyncc moves them. */
+static bool decl_names_check(Parser *p, const Cursors *kids) {
+    for (int i = 0; i < kids->n; i++) {
+        CXCursor var = kids->items[i];
+        unsigned off;
+        if (kind_of(var) != CXCursor_VarDecl || !cursor_offset(p, var, &off))
+            continue;
+        char *name = cursor_name(var);
+        bool named = ident_is(p->prog, off, name);
+        if (!named)
+            error_at(pos_at(p, off),
+                     "declaration of '%s' comes from macro '%s'; asyncc cannot rewrite it in an "
+                     "async function",
+                     name, ident_at(p->prog, off));
+        free(name);
+        if (!named)
+            return false;
+    }
+    return true;
+}
+
+/* Appends the statements of a declaration to block: one STMT_DECL per variable,
+ * or one STMT_TEXT (see decl_text). in_for: the init of a for statement, which
+ * must split into STMT_DECLs. */
+static void decls_add(Parser *p, Stmt *block, CXCursor c, bool in_for) {
+    Range whole = extent_of(p, c);
+    Cursors kids = children_of(c);
+    int nvars = 0, nstatic = 0;
+    bool verbatim = false;
+    for (int i = 0; i < kids.n; i++) {
+        CXCursor k = kids.items[i];
+        if (kind_of(k) != CXCursor_VarDecl) {
+            verbatim = true;
+            continue;
+        }
+        nvars++;
+        nstatic += is_static_storage(k);
+        verbatim |= type_is_vla(clang_getCursorType(k));
+    }
+    verbatim |= nstatic > 0 && nvars > 1;
+    if (!whole.ok || !decl_names_check(p, &kids)) {
+        if (!whole.ok)
+            error_at_cursor(p, c, "declaration");
+    } else if (verbatim && in_for) {
+        error_at(pos_at(p, whole.start),
+                 "asyncc cannot split this declaration of a for statement into variables");
+    } else if (verbatim) {
+        block_add(block, decl_text(p, c, whole, &kids));
+    } else {
+        for (int i = 0; i < kids.n; i++)
+            block_add(block, decl_stmt(p, kids.items[i], c, whole));
+    }
+    free(kids.items);
+}
+
+static Stmt *block_from(Parser *p, CXCursor c, Range r) {
+    Stmt *s = stmt_begin(p, STMT_BLOCK, r.start);
+    Cursors kids = children_of(c);
+    for (int i = 0; i < kids.n; i++) {
+        if (kind_of(kids.items[i]) == CXCursor_DeclStmt)
+            decls_add(p, s, kids.items[i], false);
+        else
+            block_add(s, stmt_from(p, kids.items[i]));
+    }
+    free(kids.items);
+    return s;
+}
+
+/* The offsets of the two ';' and of the ')' of a for header. */
+static bool for_header(const Program *prog, unsigned for_start, unsigned *semi, unsigned *close) {
+    Tok open = tok_next(prog, tok_at(prog, for_start).end);
+    unsigned end = tok_is(prog, open, "(") ? group_end(prog, open.start) : 0;
+    int nsemi = 0, depth = 0;
+    for (unsigned off = skip_blank(prog, open.end); end && off < end - 1;
+         off = skip_blank(prog, off)) {
+        Tok t = tok_at(prog, off);
+        char c = prog->src[t.start];
+        off = t.end;
+        if (t.kind != TOK_PUNCT)
+            continue;
+        depth += is_open(c) ? 1 : is_close(c) ? -1 : 0;
+        if (c == ';' && depth == 0 && nsemi < 2)
+            semi[nsemi] = t.start;
+        nsemi += c == ';' && depth == 0;
+    }
+    *close = end ? end - 1 : 0;
+    return end && nsemi == 2;
+}
+
+static Stmt *for_from(Parser *p, CXCursor c, Range r) {
+    Stmt *s = stmt_begin(p, STMT_FOR, r.start);
+    unsigned semi[2], close;
+    Cursors kids = children_of(c);
+    if (!for_header(p->prog, r.start, semi, &close) || kids.n == 0) {
+        error_at(s->pos, "cannot find the three parts of this for statement in the text");
+        free(kids.items);
+        return s;
+    }
+    for (int i = 0; i < kids.n - 1; i++) {
+        CXCursor k = kids.items[i];
+        Range kr = extent_of(p, k);
+        unsigned at = kr.ok ? kr.start : 0;
+        int before = p->awaits_made;
+        if (at < semi[0] && kind_of(k) == CXCursor_DeclStmt) {
+            s->init = stmt_begin(p, STMT_BLOCK, at);
+            decls_add(p, s->init, k, true);
+        } else if (at < semi[0]) {
+            s->init = stmt_begin(p, STMT_EXPR, at);
+            s->init->expr = expr_of(p, k);
+        } else {
+            p->stmt = s;
+            *(at < semi[1] ? &s->expr : &s->step) = expr_of(p, k);
+        }
+        if (at < semi[0] && s->init)
+            s->init->has_await = p->awaits_made > before;
+    }
+    p->stmt = s;
+    s->body = stmt_from(p, kids.items[kids.n - 1]);
+    free(kids.items);
+    return s;
+}
+
+/* case expr: body - text is the expression (or GNU range "lo ... hi"), verbatim. */
+static Stmt *case_from(Parser *p, CXCursor c, Range r) {
+    Stmt *s = stmt_begin(p, STMT_CASE, r.start);
+    Cursors kids = children_of(c);
+    if (kids.n >= 2) {
+        Range first = range_of(p, kids.items[0]), last = range_of(p, kids.items[kids.n - 2]);
+        if (first.ok && last.ok && first.start <= last.end)
+            s->text = xstrndup(p->prog->src + first.start, last.end - first.start);
+        else
+            error_at(s->pos, "cannot map this case label to the source text");
+        s->body = stmt_from(p, kids.items[kids.n - 1]);
+    }
+    free(kids.items);
+    return s;
+}
+
+/* Extends r over the ';' that follows it. */
+static Range with_semicolon(const Parser *p, Range r) {
+    Tok t = tok_next(p->prog, r.end);
+    if (tok_is(p->prog, t, ";"))
+        r.end = t.end;
+    return r;
+}
+
+static Stmt *asm_from(Parser *p, CXCursor c, Range r) {
+    Stmt *s = stmt_begin(p, STMT_ASM, r.start);
+    r = with_semicolon(p, r);
+    s->text = xstrndup(p->prog->src + r.start, r.end - r.start);
+    s->expr = expr_from(p, c, r);
+    return s;
+}
+
+/* A statement whose keyword is not in the text (a macro expanding to a statement,
+ * like do { ... } while (0)): kept verbatim, with its uses of locals as holes. */
+static Stmt *macro_stmt(Parser *p, CXCursor c, Range r) {
+    const char *inside = rewrite_needed(c);
+    Stmt *s = stmt_begin(p, STMT_TEXT, r.start);
+    if (inside) {
+        error_at(s->pos,
+                 "statement from macro '%s' contains %s; asyncc cannot rewrite it in an async "
+                 "function",
+                 ident_at(p->prog, r.start), inside);
+        return s;
+    }
+    s->expr = expr_from(p, c, with_semicolon(p, r));
+    return s;
+}
+
+/* The token a statement of this kind starts with, if it has one. */
+static const char *stmt_keyword(enum CXCursorKind kind) {
+    switch (kind) {
+    case CXCursor_CompoundStmt:
+        return "{";
+    case CXCursor_IfStmt:
+        return "if";
+    case CXCursor_WhileStmt:
+        return "while";
+    case CXCursor_DoStmt:
+        return "do";
+    case CXCursor_ForStmt:
+        return "for";
+    case CXCursor_SwitchStmt:
+        return "switch";
+    case CXCursor_CaseStmt:
+        return "case";
+    case CXCursor_DefaultStmt:
+        return "default";
+    case CXCursor_GotoStmt:
+        return "goto";
+    case CXCursor_BreakStmt:
+        return "break";
+    case CXCursor_ContinueStmt:
+        return "continue";
+    case CXCursor_ReturnStmt:
+        return "return";
+    case CXCursor_NullStmt:
+        return ";";
+    default:
+        return NULL;
+    }
+}
+
+static bool stmt_in_text(const Parser *p, CXCursor c, Range r) {
+    const char *keyword = stmt_keyword(kind_of(c));
+    if (kind_of(c) == CXCursor_LabelStmt) {
+        char *name = cursor_name(c);
+        bool named = ident_is(p->prog, r.start, name);
+        free(name);
+        return named;
+    }
+    return !keyword || tok_is(p->prog, tok_at(p->prog, r.start), keyword);
+}
+
+static void stmt_unsupported(Parser *p, CXCursor c, Range r) {
+    enum CXCursorKind kind = kind_of(c);
+    Pos pos = pos_at(p, r.start);
+    if (kind == CXCursor_IndirectGotoStmt)
+        error_at(pos, "computed goto (goto *) is not supported in async functions");
+    else if (kind == CXCursor_UnexposedStmt)
+        error_at(pos, "this statement is not supported in async functions (libclang does not "
+                      "expose it)");
+    else
+        error_at(pos, "%s statements are not supported in async functions",
+                 string_take(clang_getCursorKindSpelling(kind)));
+}
+
+/* Statements with a condition: if (expr) then [else], while, do, switch. */
+static Stmt *cond_stmt_from(Parser *p, StmtKind kind, const Cursors *kids, Range r) {
+    Stmt *s = stmt_begin(p, kind, r.start);
+    int cond = kind == STMT_DO ? 1 : 0, body = kind == STMT_DO ? 0 : 1;
+    if (kids->n < 2 || (kids->n > 2 && kind != STMT_IF) || kids->n > 3) {
+        error_at(s->pos, "unexpected shape of this statement");
+        return s;
+    }
+    if (kind == STMT_DO)
+        s->body = stmt_from(p, kids->items[body]);
+    p->stmt = s;
+    s->expr = expr_of(p, kids->items[cond]);
+    if (kind != STMT_DO)
+        s->body = stmt_from(p, kids->items[body]);
+    if (kids->n == 3)
+        s->els = stmt_from(p, kids->items[2]);
+    return s;
+}
+
+static Stmt *stmt_build(Parser *p, CXCursor c, Range r) {
+    Cursors kids = children_of(c);
+    enum CXCursorKind kind = kind_of(c);
+    Stmt *s = NULL;
+    switch (kind) {
+    case CXCursor_CompoundStmt:
+        s = block_from(p, c, r);
+        break;
+    case CXCursor_DeclStmt:
+        s = stmt_begin(p, STMT_BLOCK, r.start);
+        decls_add(p, s, c, false);
+        if (s->nkids == 1)
+            s = s->kids[0];
+        break;
+    case CXCursor_IfStmt:
+    case CXCursor_WhileStmt:
+    case CXCursor_DoStmt:
+    case CXCursor_SwitchStmt:
+        s = cond_stmt_from(p,
+                           kind == CXCursor_IfStmt      ? STMT_IF
+                           : kind == CXCursor_WhileStmt ? STMT_WHILE
+                           : kind == CXCursor_DoStmt    ? STMT_DO
+                                                        : STMT_SWITCH,
+                           &kids, r);
+        break;
+    case CXCursor_ForStmt:
+        s = for_from(p, c, r);
+        break;
+    case CXCursor_CaseStmt:
+        s = case_from(p, c, r);
+        break;
+    case CXCursor_DefaultStmt:
+    case CXCursor_LabelStmt:
+        s = stmt_begin(p, kind == CXCursor_LabelStmt ? STMT_LABEL : STMT_DEFAULT, r.start);
+        if (kind == CXCursor_LabelStmt)
+            s->text = cursor_name(c);
+        if (kids.n > 0)
+            s->body = stmt_from(p, kids.items[kids.n - 1]);
+        break;
+    case CXCursor_GotoStmt:
+        s = stmt_begin(p, STMT_GOTO, r.start);
+        s->text = kids.n > 0 ? cursor_name(kids.items[0]) : xstrdup("");
+        break;
+    case CXCursor_BreakStmt:
+    case CXCursor_ContinueStmt:
+        s = stmt_begin(p, kind == CXCursor_BreakStmt ? STMT_BREAK : STMT_CONTINUE, r.start);
+        break;
+    case CXCursor_ReturnStmt:
+        s = stmt_begin(p, STMT_RETURN, r.start);
+        if (kids.n > 0)
+            s->expr = expr_of(p, kids.items[0]);
+        break;
+    case CXCursor_NullStmt:
+        s = stmt_begin(p, STMT_EXPR, r.start);
+        break;
+    case CXCursor_GCCAsmStmt:
+        s = asm_from(p, c, r);
+        break;
+    default:
+        s = stmt_begin(p, STMT_EXPR, r.start);
+        if (clang_isExpression(kind))
+            s->expr = expr_of(p, c);
+        else
+            stmt_unsupported(p, c, r);
+        break;
+    }
+    free(kids.items);
+    return s;
+}
+
+static Stmt *stmt_from(Parser *p, CXCursor c) {
+    Stmt *saved = p->stmt;
+    int before = p->awaits_made;
+    Range r = extent_of(p, c);
+    Stmt *s;
+    if (!r.ok) {
+        s = stmt_begin(p, STMT_EXPR, 0);
+        error_at_cursor(p, c, "statement");
+    } else if (!stmt_in_text(p, c, r)) {
+        s = macro_stmt(p, c, r);
+    } else {
+        s = stmt_build(p, c, r);
+    }
+    s->has_await |= p->awaits_made > before;
+    p->stmt = saved;
+    return s;
+}
+
+/* ---- functions ------------------------------------------------------------------- */
+
+static Func *func_new(Parser *p, CXCursor decl, bool in_main_file) {
+    Func *f = xmalloc(sizeof *f);
+    CXType type = clang_getCursorType(decl);
+    f->name = cursor_name(decl);
+    f->ret = ctype_from(clang_getResultType(type));
+    f->is_static = clang_getCursorLinkage(decl) == CXLinkage_Internal;
+    f->in_main_file = in_main_file;
+    int n = clang_Cursor_getNumArguments(decl);
+    for (int i = 0; i < n; i++) {
+        CXCursor parm = clang_Cursor_getArgument(decl, (unsigned)i);
+        Var *v = xmalloc(sizeof *v);
+        v->name = cursor_name(parm);
+        v->type = ctype_param(clang_getCursorType(parm));
+        if (in_main_file)
+            v->pos = cursor_pos(p, parm);
+        v->id = f->nvars;
+        v->is_param = true;
+        VEC_PUSH(&f->params, &f->nparams, v);
+        VEC_PUSH(&f->vars, &f->nvars, v);
+    }
+    return f;
+}
+
+/* The ';' that ends a prototype, after its declarator and any attributes. */
+static unsigned prototype_end(const Program *prog, unsigned off) {
+    for (off = skip_blank(prog, off); off < prog->len; off = skip_blank(prog, off)) {
+        Tok t = tok_at(prog, off);
+        if (tok_is(prog, t, ";"))
+            return t.end;
+        if (tok_is(prog, t, "{") || tok_is(prog, t, "}"))
+            return 0;
+        off = tok_is(prog, t, "(") ? group_end(prog, t.start) : t.end;
+        if (!off)
+            return 0;
+    }
+    return 0;
+}
+
+/* An async function declared or defined at file scope in the main file. */
+static Func *func_declare(Parser *p, CXCursor c) {
+    Func *f = func_new(p, c, true);
+    CXType type = clang_getCursorType(c);
+    Range r = extent_of(p, c);
+    unsigned name;
+    f->is_defined = clang_isCursorDefinition(c);
+    if (!r.ok || !cursor_offset(p, c, &name)) {
+        error_at(cursor_pos(p, c), "cannot map the declaration of '%s' to the source text",
+                 f->name);
+        return f;
+    }
+    f->pos = pos_at(p, name);
+    f->start = r.start;
+    f->end = f->is_defined ? r.end : prototype_end(p->prog, r.end);
+    if (!ident_is(p->prog, name, f->name))
+        error_at(f->pos,
+                 "declaration of async function '%s' comes from macro '%s'; asyncc cannot "
+                 "rewrite it",
+                 f->name, ident_at(p->prog, name));
+    else if (!f->end)
+        error_at(f->pos, "cannot find the ';' that ends the declaration of '%s'", f->name);
+    if (type.kind == CXType_FunctionProto && clang_isFunctionTypeVariadic(type))
+        error_at(f->pos, "async function '%s' cannot be variadic", f->name);
+    return f;
+}
+
+static void awaits_number(Func *f) {
+    for (int i = 1; i < f->nawaits; i++)
+        for (int j = i;
+             j > 0 && f->awaits[j - 1]->expr->pos.offset > f->awaits[j]->expr->pos.offset; j--) {
+            Await *tmp = f->awaits[j];
+            f->awaits[j] = f->awaits[j - 1];
+            f->awaits[j - 1] = tmp;
+        }
+    for (int i = 0; i < f->nawaits; i++)
+        f->awaits[i]->index = i + 1;
+}
+
+static void idents_collect(const Program *prog, Func *f) {
+    for (unsigned off = skip_blank(prog, f->start); off < f->end; off = skip_blank(prog, off)) {
+        Tok t = tok_at(prog, off);
+        off = t.end > off ? t.end : off + 1;
+        if (t.kind != TOK_IDENT)
+            continue;
+        char *name = xstrndup(prog->src + t.start, t.end - t.start);
+        if (str_in(f->idents, f->nidents, name))
+            free(name);
+        else
+            VEC_PUSH(&f->idents, &f->nidents, name);
+    }
+}
+
+/* Locals used inside a macro's definition cannot be renamed: an error when the
+ * local may live in the frame (parameters always do; locals only if the function
+ * suspends at all). */
+static void macro_uses_report(Parser *p, const Func *f) {
+    for (int i = 0; i < p->nmacro_uses; i++) {
+        const MacroUse *use = &p->macro_uses[i];
+        if (use->var->is_param || f->nawaits > 0)
+            error_at(use->pos, "local '%s' is used inside macro '%s'; asyncc cannot rewrite it",
+                     use->var->name, use->macro);
+    }
+}
+
+static void func_body(Parser *p, Func *f, CXCursor def) {
+    p->fn = f;
+    p->nvar_decls = p->naddr_uses = p->nmacro_uses = 0;
+    for (int i = 0; i < f->nparams; i++)
+        VEC_PUSH(&p->var_decls, &p->nvar_decls, clang_Cursor_getArgument(def, (unsigned)i));
+    Cursors kids = children_of(def);
+    for (int i = 0; i < kids.n; i++)
+        if (kind_of(kids.items[i]) == CXCursor_CompoundStmt)
+            f->body = stmt_from(p, kids.items[i]);
+    free(kids.items);
+    awaits_number(f);
+    macro_uses_report(p, f);
+    idents_collect(p->prog, f);
+    p->fn = NULL;
+    p->stmt = NULL;
+}
+
+/* ---- ordinary code ------------------------------------------------------------------- */
+
+/* Spawns and block_ons in an ordinary function become sites; everything else is
+ * only checked (awaits, calls of async functions without a marker). */
+static void ordinary_scan(Parser *p, CXCursor fd) {
+    Range r = extent_of(p, fd);
+    Holes holes = {0, NULL};
+    holes_collect(p, fd, &holes);
+    for (int i = 0; i < holes.n; i++) {
+        Hole *h = &holes.items[i];
+        if (!is_marker_expr(h->expr) || h->expr->kind == EXPR_AWAIT)
+            continue;
+        Site *site = xmalloc(sizeof *site);
+        site->expr = h->expr;
+        site->start = h->range.start;
+        site->end = h->range.end;
+        site->func_start = r.start;
+        VEC_PUSH(&p->prog->sites, &p->prog->nsites, site);
+    }
+    free(holes.items);
+}
+
+/* File-scope variables: no marker can be evaluated there. */
+static void global_scan(Parser *p, CXCursor var) {
+    Holes holes = {0, NULL};
+    if (has_annotation(var))
+        error_at(cursor_pos(p, var), "only functions can be async");
+    holes_collect(p, var, &holes);
+    for (int i = 0; i < holes.n; i++)
+        if (holes.items[i].expr->kind != EXPR_AWAIT) /* awaits are reported already */
+            error_at(holes.items[i].expr->pos, "%s outside a function",
+                     holes.items[i].expr->kind == EXPR_SPAWN ? "ac_spawn" : "ac_block_on");
+    free(holes.items);
+}
+
+/* ---- the translation unit ------------------------------------------------------------ */
+
+static void header_check(const Parser *p, CXCursor c) {
+    (void)p;
+    if (kind_of(c) != CXCursor_FunctionDecl || !clang_isCursorDefinition(c) || !is_async_decl(c))
+        return;
+    CXFile file;
+    unsigned line, col;
+    clang_getFileLocation(clang_getCursorLocation(c), &file, &line, &col, NULL);
+    char *name = cursor_name(c);
+    char *msg = xprintf("async function '%s' is defined in a header; asyncc only transforms the "
+                        "main file",
+                        name);
+    diag_raw(string_take(clang_getFileName(file)), line, col, "error", msg);
+    free(msg);
+    free(name);
+}
+
+/* `async int f(void), g(void);` declares two functions with one set of
+ * specifiers; asyncc replaces declarations whole, so each needs its own. */
+static void declarator_groups_check(Parser *p, const Cursors *tops) {
+    for (int i = 0; i < tops->n;) {
+        Range first = extent_of(p, tops->items[i]);
+        int j = i + 1;
+        bool async = is_async_decl(tops->items[i]);
+        for (; j < tops->n; j++) {
+            Range r = extent_of(p, tops->items[j]);
+            if (!first.ok || !r.ok || r.start != first.start)
+                break;
+            async |= is_async_decl(tops->items[j]);
+        }
+        if (j - i > 1 && async)
+            error_at(pos_at(p, first.start), "more than one declarator in one async declaration");
+        i = j;
+    }
+}
+
+static void program_read(Parser *p, CXCursor unit) {
+    Cursors all = children_of(unit), tops = {0, NULL};
+    for (int i = 0; i < all.n; i++) {
+        if (clang_Location_isFromMainFile(clang_getCursorLocation(all.items[i])))
+            VEC_PUSH(&tops.items, &tops.n, all.items[i]);
+        else
+            header_check(p, all.items[i]);
+    }
+    declarator_groups_check(p, &tops);
+    Func **funcs = xmalloc(sizeof *funcs * (size_t)(tops.n + 1));
+    for (int i = 0; i < tops.n; i++)
+        if (is_async_decl(tops.items[i])) {
+            funcs[i] = func_declare(p, tops.items[i]);
+            VEC_PUSH(&p->prog->funcs, &p->prog->nfuncs, funcs[i]);
+        }
+    for (int i = 0; i < tops.n; i++) {
+        CXCursor c = tops.items[i];
+        if (funcs[i] && funcs[i]->is_defined)
+            func_body(p, funcs[i], c);
+        else if (kind_of(c) == CXCursor_FunctionDecl && clang_isCursorDefinition(c))
+            ordinary_scan(p, c);
+        else if (kind_of(c) == CXCursor_VarDecl)
+            global_scan(p, c);
+    }
+    free(funcs);
+    free(tops.items);
+    free(all.items);
+}
+
+/* ---- reading and parsing the file ---------------------------------------------------- */
+
+static bool file_error(const char *path, const char *what) {
+    diag_raw(path, 0, 0, "error", what);
+    return false;
+}
+
+static bool source_read(Program *prog) {
+    FILE *f = fopen(prog->path, "rb");
+    struct stat st;
+    if (!f)
+        return file_error(prog->path, xprintf("cannot open: %s", strerror(errno)));
+    bool ok = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
+    if (!ok)
+        file_error(prog->path, S_ISDIR(st.st_mode) ? "is a directory" : "not a regular file");
+    Buf b = {0};
+    char chunk[65536];
+    size_t n;
+    while (ok && (n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        buf_putn(&b, chunk, n);
+        if (b.len > MAX_SOURCE_SIZE)
+            ok = file_error(prog->path, "file too large");
+    }
+    if (ok && ferror(f))
+        ok = file_error(prog->path, xprintf("cannot read: %s", strerror(errno)));
+    fclose(f);
+    prog->src = b.data ? b.data : xstrdup("");
+    prog->len = b.len;
+    return ok;
+}
+
+static char *path_absolute(const char *path) {
+    char cwd[4096];
+    if (path[0] == '/' || !getcwd(cwd, sizeof cwd))
+        return xstrdup(path);
+    return xprintf("%s/%s", cwd, path);
+}
+
+static bool nul_check(const Parser *p) {
+    const char *nul = memchr(p->prog->src, '\0', p->prog->len);
+    if (!nul)
+        return true;
+    Pos pos = pos_at(p, (unsigned)(nul - p->prog->src));
+    diag_raw(p->prog->path, pos.line, pos.col, "error",
+             "file contains a NUL byte; asyncc reads C source text");
+    return false;
+}
+
+static CXTranslationUnit unit_parse(CXIndex index, const char *abs, const Program *prog, int nargs,
+                                    const char *const *args) {
+    const char **argv = xmalloc(sizeof *argv * (size_t)(nargs + 6));
+    int argc = 0;
+    argv[argc++] = "-xc";
+    for (int i = 0; i < nargs; i++)
+        argv[argc++] = args[i];
+    /* After the user's flags: their -I directories come first, and warnings (the
+     * markers make some) never become errors. */
+    argv[argc++] = "-I" ASYNCC_DEFAULT_INCLUDE;
+    argv[argc++] = "-DASYNCC_PARSE=1";
+    argv[argc++] = "-w";
+    argv[argc++] = "-ferror-limit=20";
+    struct CXUnsavedFile unsaved = {abs, prog->src, (unsigned long)prog->len};
+    CXTranslationUnit tu = NULL;
+    enum CXErrorCode err = clang_parseTranslationUnit2(index, abs, argv, argc, &unsaved, 1,
+                                                       CXTranslationUnit_None, &tu);
+    free(argv);
+    return err == CXError_Success ? tu : NULL;
+}
+
+/* libclang's errors, in compiler style; warnings are not printed. */
+static void clang_errors_report(const Parser *p) {
+    unsigned n = clang_getNumDiagnostics(p->tu);
+    for (unsigned i = 0; i < n; i++) {
+        CXDiagnostic d = clang_getDiagnostic(p->tu, i);
+        if (clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error) {
+            CXSourceLocation loc = clang_getDiagnosticLocation(d);
+            char *msg = string_take(clang_getDiagnosticSpelling(d));
+            CXFile file;
+            unsigned line, col, off;
+            clang_getFileLocation(loc, &file, &line, &col, &off);
+            if (offset_of(p, loc, &off))
+                error_at(pos_at(p, off), "%s", msg);
+            else if (file)
+                diag_raw(string_take(clang_getFileName(file)), line, col, "error", msg);
+            else
+                diag_raw("asyncc", 0, 0, "error", msg);
+            free(msg);
+        }
+        clang_disposeDiagnostic(d);
+    }
+}
+
+static void inclusion_visit(CXFile file, CXSourceLocation *stack, unsigned depth,
+                            CXClientData data) {
+    (void)stack;
+    Program *prog = data;
+    if (depth == 0)
+        return; /* the main file */
+    char *name = string_take(clang_getFileName(file));
+    if (str_in(prog->includes, prog->nincludes, name))
+        free(name);
+    else
+        VEC_PUSH(&prog->includes, &prog->nincludes, name);
+}
+
+bool parse_program(Program *prog, const char *path, int nargs, const char *const *args) {
+    int errors = diag_error_count();
+    prog->path = path;
+    if (!source_read(prog))
+        return false;
+    diag_set_source(path, prog->src, prog->len);
+    Parser p = {0};
+    p.prog = prog;
+    text_index(&p);
+    if (!nul_check(&p))
+        return false;
+    char *abs = path_absolute(path);
+    /* libclang changes the process's directory for -working-directory. */
+    int cwd = open(".", O_RDONLY | O_DIRECTORY);
+    CXIndex index = clang_createIndex(0, 0);
+    p.tu = unit_parse(index, abs, prog, nargs, args);
+    if (!p.tu) {
+        diag_raw(path, 0, 0, "error", "libclang could not parse the file (check the flags)");
+    } else {
+        p.main_file = clang_getFile(p.tu, abs);
+        clang_errors_report(&p);
+        clang_getInclusions(p.tu, inclusion_visit, prog);
+        if (diag_error_count() == errors)
+            program_read(&p, clang_getTranslationUnitCursor(p.tu));
+        clang_disposeTranslationUnit(p.tu);
+    }
+    clang_disposeIndex(index);
+    if (cwd >= 0 && (fchdir(cwd) != 0 || close(cwd) != 0))
+        diag_raw("asyncc", 0, 0, "error", "cannot return to the working directory");
+    free(abs);
+    return diag_error_count() == errors;
+}

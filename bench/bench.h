@@ -1,0 +1,84 @@
+/* bench.h - helpers shared by the benchmark programs (see WORKLOADS.md):
+ * a monotonic clock, peak RSS, the optimisation barrier and the result line
+ *
+ *     workload=<ID> impl=asyncc n=<ops> ns_per_op=<float> peak_rss_kb=<int> check=<value>
+ *
+ * CLOCK_MONOTONIC needs POSIX.1b, which -std=c11 hides: build with
+ * -D_POSIX_C_SOURCE=200809L (bench/CMakeLists.txt does). A macro defined here would
+ * come too late when <asyncc.h> or another libc header is included first.
+ */
+#ifndef BENCH_H
+#define BENCH_H
+
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#ifndef CLOCK_MONOTONIC
+#error "bench.h needs CLOCK_MONOTONIC: compile with -D_POSIX_C_SOURCE=200809L"
+#endif
+
+static inline uint64_t bench_now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* VmHWM (peak resident set) from /proc/self/status in kB, or -1 if unreadable. */
+static inline long bench_peak_rss_kb(void) {
+    static const char field[] = "VmHWM:";
+    FILE *status = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    if (!status)
+        return -1;
+    while (fgets(line, sizeof line, status)) {
+        if (strncmp(line, field, sizeof field - 1) == 0) {
+            kb = strtol(line + sizeof field - 1, NULL, 10);
+            break;
+        }
+    }
+    fclose(status);
+    return kb;
+}
+
+/* Optimisation barrier: the empty asm claims to read and rewrite x in a register,
+ * so the compiler can neither constant-fold nor hoist work through it, yet no
+ * instruction is emitted. */
+static inline uint64_t bench_opaque_u64(uint64_t x) {
+    __asm__ volatile("" : "+r"(x));
+    return x;
+}
+
+/* The operation count: argv[1] if given (a positive decimal), else fallback. */
+static inline uint64_t bench_arg_n(int argc, char **argv, uint64_t fallback) {
+    if (argc < 2)
+        return fallback;
+    char *end;
+    unsigned long long n = strtoull(argv[1], &end, 10);
+    if (*end != '\0' || n == 0) {
+        fprintf(stderr, "usage: %s [n]  (n: a positive integer, default %" PRIu64 ")\n", argv[0],
+                fallback);
+        exit(2);
+    }
+    return (uint64_t)n;
+}
+
+/* Prints the result line; returns the exit status: 0, or 1 (with a message on
+ * stderr) when check differs from what the work must have produced. The line is
+ * printed either way so that a wrong check is visible where results are read. */
+static inline int bench_report(const char *workload, uint64_t n, uint64_t elapsed_ns,
+                               uint64_t check, uint64_t expected) {
+    printf("workload=%s impl=asyncc n=%" PRIu64 " ns_per_op=%.3f peak_rss_kb=%ld check=%" PRIu64
+           "\n",
+           workload, n, (double)elapsed_ns / (double)n, bench_peak_rss_kb(), check);
+    if (check == expected)
+        return 0;
+    fprintf(stderr, "%s: check=%" PRIu64 ", expected %" PRIu64 "\n", workload, check, expected);
+    return 1;
+}
+
+#endif

@@ -1,0 +1,503 @@
+/* machines.c - the hand-written async functions of machines.h. */
+#define _POSIX_C_SOURCE 200809L
+
+#include "machines.h"
+
+#include <stdalign.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* ---- trace ------------------------------------------------------------------------------- */
+
+static char trace_buf[8192];
+static size_t trace_len;
+
+void trace_reset(void) {
+    trace_len = 0;
+    trace_buf[0] = '\0';
+}
+
+void trace_add(const char *fmt, ...) {
+    size_t room = sizeof trace_buf - trace_len;
+    if (trace_len > 0 && room > 1) {
+        trace_buf[trace_len++] = ' ';
+        trace_buf[trace_len] = '\0';
+        room--;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(trace_buf + trace_len, room, fmt, ap);
+    va_end(ap);
+    if (n > 0)
+        trace_len += (size_t)n < room ? (size_t)n : room - 1;
+}
+
+const char *trace_get(void) {
+    return trace_buf;
+}
+
+uint64_t test_now_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* ---- gate ------------------------------------------------------------------------------ */
+
+void gate_open(gate *g) {
+    g->open = 1;
+    ac_task *waiter = g->waiter;
+    g->waiter = NULL;
+    if (waiter)
+        ac_wake(waiter);
+}
+
+void gate_wait_init(gate_wait_frame *f, gate *g) {
+    f->g = g;
+}
+
+ac_poll gate_wait_poll(gate_wait_frame *f, ac_cx *cx, void *out) {
+    (void)out;
+    f->g->polls++;
+    if (f->g->open)
+        return AC_READY;
+    f->g->waiter = cx->task;
+    return AC_PENDING;
+}
+
+void gate_wait_drop(gate_wait_frame *f) {
+    if (f->g->open)
+        return;
+    f->g->waiter = NULL;
+    f->g->dropped++;
+}
+
+/* ---- script ------------------------------------------------------------------------------ */
+
+typedef struct script_frame {
+    const step *steps;
+    task_stats *stats;
+    size_t pc;    /* the step running */
+    int awaiting; /* steps[pc] is an await that returned AC_PENDING */
+    int done;
+    union {
+        ac_yield_frame yield;
+        ac_sleep_ms_frame sleep;
+        ac_join_frame join;
+        gate_wait_frame gate;
+    } await;
+} script_frame;
+
+static void script_init(script_frame *self, const step *steps, task_stats *stats) {
+    self->steps = steps;
+    self->stats = stats;
+    self->pc = 0;
+    self->awaiting = 0;
+    self->done = 0;
+}
+
+static void await_init(script_frame *self, const step *s) {
+    switch (s->kind) {
+    case STEP_YIELD:
+        ac_yield_init(&self->await.yield);
+        break;
+    case STEP_SLEEP:
+        ac_sleep_ms_init(&self->await.sleep, s->ms);
+        break;
+    case STEP_JOIN:
+        ac_join_init(&self->await.join, *s->handle, s->out);
+        break;
+    case STEP_GATE:
+        gate_wait_init(&self->await.gate, s->g);
+        break;
+    case STEP_END:
+    case STEP_CALL:
+        break;
+    }
+}
+
+static ac_poll await_poll(script_frame *self, const step *s, ac_cx *cx) {
+    switch (s->kind) {
+    case STEP_YIELD:
+        return ac_yield_poll(&self->await.yield, cx, NULL);
+    case STEP_SLEEP:
+        return ac_sleep_ms_poll(&self->await.sleep, cx, NULL);
+    case STEP_JOIN:
+        return ac_join_poll(&self->await.join, cx, NULL);
+    case STEP_GATE:
+        return gate_wait_poll(&self->await.gate, cx, NULL);
+    case STEP_END:
+    case STEP_CALL:
+        break;
+    }
+    return AC_READY;
+}
+
+static void await_drop(script_frame *self, const step *s) {
+    switch (s->kind) {
+    case STEP_YIELD:
+        ac_yield_drop(&self->await.yield);
+        break;
+    case STEP_SLEEP:
+        ac_sleep_ms_drop(&self->await.sleep);
+        break;
+    case STEP_JOIN:
+        ac_join_drop(&self->await.join);
+        break;
+    case STEP_GATE:
+        gate_wait_drop(&self->await.gate);
+        break;
+    case STEP_END:
+    case STEP_CALL:
+        break;
+    }
+}
+
+/* Run steps until one suspends (AC_PENDING) or STEP_END is reached (AC_READY, with the
+ * end step's value in *value). */
+static ac_poll script_run(script_frame *self, ac_cx *cx, int *value) {
+    if (self->stats)
+        self->stats->polls++;
+    if (self->done)
+        return AC_READY;
+    for (;; self->pc++) {
+        const step *s = &self->steps[self->pc];
+        if (s->kind == STEP_END) {
+            self->done = 1;
+            *value = s->value;
+            return AC_READY;
+        }
+        if (s->kind == STEP_CALL) {
+            s->call(s->arg, cx->task);
+            continue;
+        }
+        if (!self->awaiting)
+            await_init(self, s);
+        if (await_poll(self, s, cx) == AC_PENDING) {
+            self->awaiting = 1;
+            return AC_PENDING;
+        }
+        self->awaiting = 0;
+    }
+}
+
+static ac_poll script_poll(script_frame *self, ac_cx *cx, int *out) {
+    return script_run(self, cx, out);
+}
+
+static ac_poll script_void_poll(script_frame *self, ac_cx *cx, void *out) {
+    (void)out; /* a void function never touches out */
+    int discarded;
+    return script_run(self, cx, &discarded);
+}
+
+static void script_drop(script_frame *self) {
+    if (self->done)
+        return;
+    if (self->awaiting)
+        await_drop(self, &self->steps[self->pc]);
+    if (self->stats)
+        self->stats->drops++;
+}
+
+static void script_void_drop(script_frame *self) {
+    script_drop(self);
+}
+
+typedef script_frame script_void_frame;
+DEFINE_VTABLE(script, sizeof(int));
+DEFINE_VTABLE(script_void, 0);
+
+/* The same script with unused room after the frame: a frame's size is what its vtable
+ * says, and a bigger one only costs memory. */
+static const ac_vtable script_large_vtable = {
+    script_poll_erased, script_drop_erased, sizeof(script_frame) + SCRIPT_LARGE_BYTES, sizeof(int)};
+
+static ac_task *script_task(const ac_vtable *vt, const step *steps, task_stats *stats) {
+    ac_task *t = ac_task_new(vt);
+    if (t)
+        script_init(ac_task_frame(t), steps, stats);
+    return t;
+}
+
+ac_task *script_new(const step *steps, task_stats *stats) {
+    return script_task(&script_vtable, steps, stats);
+}
+
+ac_task *script_new_void(const step *steps, task_stats *stats) {
+    return script_task(&script_void_vtable, steps, stats);
+}
+
+ac_task *script_new_large(const step *steps, task_stats *stats) {
+    return script_task(&script_large_vtable, steps, stats);
+}
+
+ac_task *script_spawn(const step *steps, task_stats *stats) {
+    return ac_task_spawn(script_new(steps, stats));
+}
+
+void call_trace(void *text, ac_task *self) {
+    (void)self;
+    trace_add("%s", (const char *)text);
+}
+
+void call_wake(void *handle_slot, ac_task *self) {
+    (void)self;
+    ac_wake(*(ac_task **)handle_slot);
+}
+
+void call_wake_self(void *unused, ac_task *self) {
+    (void)unused;
+    ac_wake(self);
+}
+
+void call_open(void *g, ac_task *self) {
+    (void)self;
+    gate_open(g);
+}
+
+/* ---- yielder: the shape asyncc generates for a loop around an await ---------------------- */
+
+enum yielder_state { yielder_START, yielder_AWAIT_ac_yield, yielder_DONE };
+
+typedef struct yielder_frame {
+    enum yielder_state state;
+    const char *name;
+    int n;
+    int i;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
+} yielder_frame;
+
+static void yielder_init(yielder_frame *self, const char *name, int n) {
+    self->state = yielder_START;
+    self->name = name;
+    self->n = n;
+}
+
+static ac_poll yielder_poll(yielder_frame *self, ac_cx *cx, int *out) {
+    switch (self->state) {
+    case yielder_START:
+        break;
+    case yielder_AWAIT_ac_yield:
+        goto resume_ac_yield;
+    default:
+        return AC_READY;
+    }
+    for (self->i = 0; self->i < self->n; self->i++) {
+        trace_add("%s%d", self->name, self->i);
+        ac_yield_init(&self->await.ac_yield);
+        self->state = yielder_AWAIT_ac_yield;
+    resume_ac_yield:
+        if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING)
+            return AC_PENDING;
+    }
+    trace_add("%s.", self->name);
+    *out = self->n;
+    self->state = yielder_DONE;
+    return AC_READY;
+}
+
+static void yielder_drop(yielder_frame *self) {
+    if (self->state == yielder_AWAIT_ac_yield)
+        ac_yield_drop(&self->await.ac_yield);
+}
+
+DEFINE_VTABLE(yielder, sizeof(int));
+
+ac_task *yielder_spawn(const char *name, int n) {
+    ac_task *t = ac_task_new(&yielder_vtable);
+    if (!t)
+        return NULL;
+    yielder_init(ac_task_frame(t), name, n);
+    return ac_task_spawn(t);
+}
+
+/* ---- sleeper ------------------------------------------------------------------------------ */
+
+enum sleeper_state { sleeper_START, sleeper_AWAIT_ac_sleep_ms, sleeper_DONE };
+
+typedef struct sleeper_frame {
+    enum sleeper_state state;
+    const char *name;
+    uint64_t ms;
+    uint64_t start_ns;
+    union {
+        ac_sleep_ms_frame ac_sleep_ms;
+    } await;
+} sleeper_frame;
+
+static void sleeper_init(sleeper_frame *self, const char *name, uint64_t ms) {
+    self->state = sleeper_START;
+    self->name = name;
+    self->ms = ms;
+}
+
+static ac_poll sleeper_poll(sleeper_frame *self, ac_cx *cx, uint64_t *out) {
+    switch (self->state) {
+    case sleeper_START:
+        break;
+    case sleeper_AWAIT_ac_sleep_ms:
+        goto resume_ac_sleep_ms;
+    default:
+        return AC_READY;
+    }
+    self->start_ns = test_now_ns();
+    ac_sleep_ms_init(&self->await.ac_sleep_ms, self->ms);
+    self->state = sleeper_AWAIT_ac_sleep_ms;
+resume_ac_sleep_ms:
+    if (ac_sleep_ms_poll(&self->await.ac_sleep_ms, cx, NULL) == AC_PENDING)
+        return AC_PENDING;
+    trace_add("%s", self->name);
+    *out = test_now_ns() - self->start_ns;
+    self->state = sleeper_DONE;
+    return AC_READY;
+}
+
+static void sleeper_drop(sleeper_frame *self) {
+    if (self->state == sleeper_AWAIT_ac_sleep_ms)
+        ac_sleep_ms_drop(&self->await.ac_sleep_ms);
+}
+
+DEFINE_VTABLE(sleeper, sizeof(uint64_t));
+
+ac_task *sleeper_spawn(const char *name, uint64_t ms) {
+    ac_task *t = ac_task_new(&sleeper_vtable);
+    if (!t)
+        return NULL;
+    sleeper_init(ac_task_frame(t), name, ms);
+    return ac_task_spawn(t);
+}
+
+/* ---- spinner ------------------------------------------------------------------------------ */
+
+enum spinner_state { spinner_START, spinner_AWAIT_ac_yield, spinner_DONE };
+
+typedef struct spinner_frame {
+    enum spinner_state state;
+    const int *flag;
+    int limit;
+    int count;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
+} spinner_frame;
+
+static void spinner_init(spinner_frame *self, const int *flag, int limit) {
+    self->state = spinner_START;
+    self->flag = flag;
+    self->limit = limit;
+}
+
+static ac_poll spinner_poll(spinner_frame *self, ac_cx *cx, int *out) {
+    switch (self->state) {
+    case spinner_START:
+        break;
+    case spinner_AWAIT_ac_yield:
+        goto resume_ac_yield;
+    default:
+        return AC_READY;
+    }
+    for (self->count = 0; !*self->flag && self->count < self->limit; self->count++) {
+        ac_yield_init(&self->await.ac_yield);
+        self->state = spinner_AWAIT_ac_yield;
+    resume_ac_yield:
+        if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING)
+            return AC_PENDING;
+    }
+    *out = self->count;
+    self->state = spinner_DONE;
+    return AC_READY;
+}
+
+static void spinner_drop(spinner_frame *self) {
+    if (self->state == spinner_AWAIT_ac_yield)
+        ac_yield_drop(&self->await.ac_yield);
+}
+
+DEFINE_VTABLE(spinner, sizeof(int));
+
+ac_task *spinner_spawn(const int *flag, int limit) {
+    ac_task *t = ac_task_new(&spinner_vtable);
+    if (!t)
+        return NULL;
+    spinner_init(ac_task_frame(t), flag, limit);
+    return ac_task_spawn(t);
+}
+
+/* ---- record: a struct result ---------------------------------------------------------------- */
+
+static int record_misaligned;
+
+record record_expected(int id) {
+    record r;
+    memset(&r, 0, sizeof r);
+    r.id = id;
+    r.x = id * 1.5;
+    r.wide = (long double)id / 3;
+    snprintf(r.name, sizeof r.name, "record-%d", id);
+    return r;
+}
+
+int record_out_aligned(void) {
+    return !record_misaligned;
+}
+
+enum record_state { record_START, record_AWAIT_ac_yield, record_DONE };
+
+typedef struct record_frame {
+    enum record_state state;
+    int id;
+    int yields;
+    int i;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
+} record_frame;
+
+static void record_init(record_frame *self, int id, int yields) {
+    self->state = record_START;
+    self->id = id;
+    self->yields = yields;
+}
+
+static ac_poll record_poll(record_frame *self, ac_cx *cx, record *out) {
+    switch (self->state) {
+    case record_START:
+        break;
+    case record_AWAIT_ac_yield:
+        goto resume_ac_yield;
+    default:
+        return AC_READY;
+    }
+    for (self->i = 0; self->i < self->yields; self->i++) {
+        ac_yield_init(&self->await.ac_yield);
+        self->state = record_AWAIT_ac_yield;
+    resume_ac_yield:
+        if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING)
+            return AC_PENDING;
+    }
+    if ((uintptr_t)out % alignof(record) != 0)
+        record_misaligned = 1;
+    *out = record_expected(self->id);
+    self->state = record_DONE;
+    return AC_READY;
+}
+
+static void record_drop(record_frame *self) {
+    if (self->state == record_AWAIT_ac_yield)
+        ac_yield_drop(&self->await.ac_yield);
+}
+
+DEFINE_VTABLE(record, sizeof(record));
+
+ac_task *record_spawn(int id, int yields) {
+    ac_task *t = ac_task_new(&record_vtable);
+    if (!t)
+        return NULL;
+    record_init(ac_task_frame(t), id, yields);
+    return ac_task_spawn(t);
+}

@@ -1,0 +1,142 @@
+/* machines.h - hand-written async functions for the runtime's unit tests.
+ *
+ * They follow the poll ABI (grammar/abi.md) the way generated code will: a frame, an
+ * init, a poll resuming through a switch on the state, a drop that drops the pending
+ * await. Besides a few fixed machines (yielder, sleeper, spinner, record) there is a
+ * "script": a task that runs a list of steps - plain calls, and awaits of the leaves -
+ * so that each test can write the exact sequence its scenario needs.
+ */
+#ifndef RUNTIME_TEST_MACHINES_H
+#define RUNTIME_TEST_MACHINES_H
+
+#include "ac_runtime.h"
+
+#include <stdint.h>
+
+/* The type-erased entry points and vtable a spawned function gets (abi.md section 5). */
+#define DEFINE_VTABLE(name, result_size)                                                           \
+    static ac_poll name##_poll_erased(void *frame, ac_cx *cx, void *out) {                         \
+        return name##_poll(frame, cx, out);                                                        \
+    }                                                                                              \
+    static void name##_drop_erased(void *frame) {                                                  \
+        name##_drop(frame);                                                                        \
+    }                                                                                              \
+    static const ac_vtable name##_vtable = {name##_poll_erased, name##_drop_erased,                \
+                                            sizeof(name##_frame), (result_size)}
+
+/* ---- trace: what ran, in order, as "A0 B0 A1 ..." -------------------------------------- */
+
+void trace_reset(void);
+void trace_add(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *trace_get(void);
+
+/* ---- gate: an event a task can wait for (a one-shot leaf) ------------------------------- */
+
+typedef struct gate {
+    ac_task *waiter; /* the task parked on the gate */
+    int open;
+    int polls;   /* polls of gate_wait frames on this gate */
+    int dropped; /* gate_wait frames dropped while waiting */
+} gate;
+
+/* Open the gate and wake its waiter. */
+void gate_open(gate *g);
+
+typedef struct gate_wait_frame {
+    gate *g;
+} gate_wait_frame;
+
+void gate_wait_init(gate_wait_frame *f, gate *g);
+ac_poll gate_wait_poll(gate_wait_frame *f, ac_cx *cx, void *out);
+void gate_wait_drop(gate_wait_frame *f);
+
+/* ---- counters a task can report into ----------------------------------------------------- */
+
+typedef struct task_stats {
+    int polls;
+    int drops; /* drops while unfinished */
+} task_stats;
+
+/* ---- script: a task running a list of steps ---------------------------------------------- */
+
+typedef enum step_kind {
+    STEP_END,   /* finish with `value` */
+    STEP_CALL,  /* call(arg, the task running the script), in the same poll */
+    STEP_YIELD, /* await ac_yield() */
+    STEP_SLEEP, /* await ac_sleep_ms(ms) */
+    STEP_JOIN,  /* await ac_join(*handle, out) */
+    STEP_GATE,  /* await gate_wait(g) */
+} step_kind;
+
+typedef struct step {
+    step_kind kind;
+    void (*call)(void *arg, ac_task *self);
+    void *arg;
+    uint64_t ms;
+    ac_task **handle;
+    void *out;
+    gate *g;
+    int value;
+} step;
+
+#define S_CALL(fn, a)                                                                              \
+    { .kind = STEP_CALL, .call = (fn), .arg = (a) }
+#define S_YIELD()                                                                                  \
+    { .kind = STEP_YIELD }
+#define S_SLEEP(n)                                                                                 \
+    { .kind = STEP_SLEEP, .ms = (n) }
+#define S_JOIN(h, o)                                                                               \
+    { .kind = STEP_JOIN, .handle = (h), .out = (o) }
+#define S_GATE(gt)                                                                                 \
+    { .kind = STEP_GATE, .g = (gt) }
+#define S_END(v)                                                                                   \
+    { .kind = STEP_END, .value = (v) }
+
+/* A script task returning int (STEP_END's value), or nothing (void: result size 0).
+ * The steps must outlive the task; stats may be NULL. */
+ac_task *script_new(const step *steps, task_stats *stats);
+ac_task *script_new_void(const step *steps, task_stats *stats);
+ac_task *script_spawn(const step *steps, task_stats *stats);
+/* An int script whose frame is padded past SCRIPT_LARGE_BYTES: too big for the
+ * runtime's size classes, so its block takes the large-block path. */
+#define SCRIPT_LARGE_BYTES 4096
+ac_task *script_new_large(const step *steps, task_stats *stats);
+
+/* Ready-made calls for S_CALL. */
+void call_trace(void *text, ac_task *self);       /* trace_add("%s", text) */
+void call_wake(void *handle_slot, ac_task *self); /* ac_wake(*(ac_task **)handle_slot) */
+void call_wake_self(void *unused, ac_task *self); /* ac_wake(self), during self's poll */
+void call_open(void *g, ac_task *self);           /* gate_open(g) */
+
+/* ---- fixed machines ------------------------------------------------------------------------ */
+
+/* int yielder(name, n): n times { trace "<name><i>"; await ac_yield(); } trace "<name>.";
+ * return n. */
+ac_task *yielder_spawn(const char *name, int n);
+
+/* uint64_t sleeper(name, ms): await ac_sleep_ms(ms); trace name; return the elapsed ns
+ * measured around the await. */
+ac_task *sleeper_spawn(const char *name, uint64_t ms);
+
+/* int spinner(flag, limit): await ac_yield() until *flag is set or limit yields were
+ * made; return the number of yields. */
+ac_task *spinner_spawn(const int *flag, int limit);
+
+/* struct record record(id, yields): yield `yields` times, then return a record
+ * describing id. The poll checks that the result area is aligned for the record. */
+typedef struct record {
+    int id;
+    double x;
+    long double wide; /* the strictest alignment the result area must honour */
+    char name[24];
+} record;
+
+record record_expected(int id);
+ac_task *record_spawn(int id, int yields);
+/* Whether every record poll so far got a suitably aligned out pointer. */
+int record_out_aligned(void);
+
+/* Monotonic time for elapsed-time checks. */
+uint64_t test_now_ns(void);
+
+#endif
