@@ -227,11 +227,19 @@ static const char *type_name(Type t) {
 
 /* ---- variables ------------------------------------------------------------------------ */
 
+/* Names are short; one that does not fit is a bug here. */
+static void name_copy(char *dst, size_t size, const char *src) {
+    size_t n = strlen(src);
+    if (n >= size)
+        abort();
+    memcpy(dst, src, n + 1);
+}
+
 static Var *var_add(Gen *g, const char *name, Type type, VarKind kind) {
     if (g->nvars == MAX_VARS)
         abort();
     Var *v = &g->vars[g->nvars++];
-    snprintf(v->name, sizeof v->name, "%s", name);
+    name_copy(v->name, sizeof v->name, name);
     v->type = type;
     v->kind = kind;
     v->scope = g->scope;
@@ -269,14 +277,14 @@ static void var_fresh_name(Gen *g, char *buf, size_t size, const char *init) {
         const Var *outer = &g->vars[rng_below(&g->rng, (unsigned)g->nvars)];
         if (outer->kind == VAR_SCALAR && !name_declared(g, outer->name, g->scope) &&
             strcmp(outer->name, "acc") != 0 && !text_mentions(init, outer->name)) {
-            snprintf(buf, size, "%s", outer->name);
+            name_copy(buf, size, outer->name);
             return;
         }
     }
     if (feature_on(g, F_NAMES) && rng_percent(&g->rng, 6)) {
         const char *name = tricky_names[rng_below(&g->rng, 6)];
         if (!name_declared(g, name, 0)) {
-            snprintf(buf, size, "%s", name);
+            name_copy(buf, size, name);
             return;
         }
     }
