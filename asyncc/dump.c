@@ -68,10 +68,12 @@ static void expr_put(Buf *b, const Expr *e) {
     case EXPR_AWAIT:
     case EXPR_SPAWN:
     case EXPR_BLOCK_ON:
+    case EXPR_FUTURE:
         buf_printf(b, "{%s %s(",
-                   e->kind == EXPR_AWAIT   ? "await"
-                   : e->kind == EXPR_SPAWN ? "spawn"
-                                           : "block_on",
+                   e->kind == EXPR_AWAIT      ? "await"
+                   : e->kind == EXPR_SPAWN    ? "spawn"
+                   : e->kind == EXPR_BLOCK_ON ? "block_on"
+                                              : "future",
                    e->callee->name);
         kids_put(b, e);
         buf_put(b, ")}");
@@ -181,8 +183,9 @@ static void await_put(Buf *b, const Await *a) {
 }
 
 static void func_put(Buf *b, const Func *f) {
-    buf_printf(b, "func %s%s%s%s: ", f->name, f->is_static ? " static" : "",
-               f->is_defined ? " defined" : "", f->in_main_file ? "" : " header");
+    buf_printf(b, "func %s%s%s%s%s: ", f->name, f->is_static ? " static" : "",
+               f->is_defined ? " defined" : "", f->in_main_file ? "" : " header",
+               f->frame_known ? "" : " boxed");
     type_put(b, &f->ret);
     buf_put(b, " (");
     for (int i = 0; i < f->nparams; i++) {
@@ -202,9 +205,9 @@ static void func_put(Buf *b, const Func *f) {
             buf_printf(b, " %s", f->callees[i]->name);
         buf_put(b, "\n");
     }
-    if (f->uses_spawn || f->uses_block_on)
-        buf_printf(b, "  used by%s%s\n", f->uses_spawn ? " spawn" : "",
-                   f->uses_block_on ? " block_on" : "");
+    if (f->uses_spawn || f->uses_block_on || f->uses_future)
+        buf_printf(b, "  used by%s%s%s\n", f->uses_spawn ? " spawn" : "",
+                   f->uses_block_on ? " block_on" : "", f->uses_future ? " future" : "");
     if (f->nidents) {
         buf_put(b, "  idents:");
         for (int i = 0; i < f->nidents; i++)

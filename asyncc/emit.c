@@ -165,6 +165,17 @@ static char *out_param(const Func *f) {
     return xprintf("%s*%s%s", f->ret.pre, f->out, f->ret.post);
 }
 
+/* A function defined in another file: its frame type is incomplete here, so awaits
+ * box the frame on the heap, NAME_frame_size bytes (abi.md, section 8). */
+static bool is_boxed(const Func *f) {
+    return !f->frame_known;
+}
+
+/* The size of f's frame, as this file can spell it. */
+static char *frame_size_of(const Func *f) {
+    return is_boxed(f) ? xprintf("%s_frame_size", f->name) : xprintf("sizeof(%s_frame)", f->name);
+}
+
 static bool same_type(const CType *a, const CType *b) {
     return !a->is_void && !b->is_void && a->canon && b->canon && strcmp(a->canon, b->canon) == 0;
 }
@@ -309,7 +320,11 @@ static void emit_expr(Poll *p, const Expr *e) {
         return;
     case EXPR_SPAWN:
     case EXPR_BLOCK_ON:
-        out_printf(p->out, "%s_%s(", e->callee->name, e->kind == EXPR_SPAWN ? "spawn" : "block_on");
+    case EXPR_FUTURE:
+        out_printf(p->out, "%s_%s(", e->callee->name,
+                   e->kind == EXPR_SPAWN      ? "spawn"
+                   : e->kind == EXPR_BLOCK_ON ? "block_on"
+                                              : "future");
         emit_args(p, e, true);
         out_put(p->out, ")");
         return;
@@ -343,22 +358,30 @@ static const Await *await_of(const Func *f, const Expr *e) {
  * poll's result pointer; `local` names the variable it points to when that is a
  * local of poll. Such a local is cleared before each poll: once the callee's poll
  * is inlined, gcc sees its `default: return AC_READY;` path, which writes nothing,
- * and would warn (-Wmaybe-uninitialized) about the read after it. */
+ * and would warn (-Wmaybe-uninitialized) about the read after it.
+ * A boxed callee's frame is allocated before its init and freed once it is ready;
+ * every path out of poll changes the state first, so drop never sees it freed. */
 static void emit_suspend(Poll *p, const Expr *aw, const char *dest, const char *local, int level) {
     const Func *f = p->f, *g = aw->callee;
     const Await *a = await_of(f, aw);
+    bool boxed = is_boxed(g);
+    char *frame = xprintf("%s%s->await.%s", boxed ? "" : "&", f->self, a->member);
+    if (boxed)
+        out_line(p->out, level, "%s = ac_frame_new(%s, \"%s\");", frame, frame_size_of(g), g->name);
     out_indent(p->out, level);
-    out_printf(p->out, "%s_init(&%s->await.%s", g->name, f->self, a->member);
+    out_printf(p->out, "%s_init(%s", g->name, frame);
     emit_args(p, aw, false);
     out_put(p->out, ");\n");
     out_line(p->out, level, "%s->state = %s;", f->self, a->state);
     out_label(p->out, level, a->label);
     if (local)
         out_line(p->out, level, "memset(&%s, 0, sizeof %s);", local, local);
-    out_line(p->out, level, "if (%s_poll(&%s->await.%s, %s, %s) == AC_PENDING) {", g->name, f->self,
-             a->member, f->cx, dest);
+    out_line(p->out, level, "if (%s_poll(%s, %s, %s) == AC_PENDING) {", g->name, frame, f->cx,
+             dest);
     out_line(p->out, level + 1, "return AC_PENDING;");
     out_line(p->out, level, "}");
+    if (boxed)
+        out_line(p->out, level, "ac_frame_free(%s);", frame);
 }
 
 /* Where an await's value goes; all unset: nowhere. */
@@ -761,7 +784,10 @@ static void emit_declarations(Emitter *em, const Func *f, const char *end) {
     out_printf(o, "%svoid %s_init(%s);\n", storage, f->name, init_params(f));
     out_printf(o, "%sac_poll %s_poll(%s_frame *%s, ac_cx *%s, %s);\n", storage, f->name, f->name,
                f->self, f->cx, out_param(f));
-    out_printf(o, "%svoid %s_drop(%s_frame *%s);%s", storage, f->name, f->name, f->self, end);
+    out_printf(o, "%svoid %s_drop(%s_frame *%s);", storage, f->name, f->name, f->self);
+    if (is_boxed(f))
+        out_printf(o, "\nextern const size_t %s_frame_size;", f->name);
+    out_put(o, end);
 }
 
 static void emit_state_enum(Out *o, const Func *f) {
@@ -791,7 +817,8 @@ static void emit_frame_struct(Out *o, const Func *f) {
     if (f->ncallees > 0) {
         out_line(o, 1, "union {");
         for (int i = 0; i < f->ncallees; i++)
-            out_line(o, 2, "%s_frame %s;", f->callees[i]->name, f->callees[i]->name);
+            out_line(o, 2, "%s_frame %s%s;", f->callees[i]->name,
+                     is_boxed(f->callees[i]) ? "*" : "", f->callees[i]->name);
         out_line(o, 1, "} await;");
     }
     out_put(o, "};\n");
@@ -824,13 +851,28 @@ static char *helper_local(const Func *f, const char *base) {
     return s;
 }
 
-/* `f_init(ac_task_frame(task), a, b);` */
-static void emit_task_init(Out *o, const Func *f, const char *task) {
-    out_indent(o, 2);
-    out_printf(o, "%s_init(ac_task_frame(%s)", f->name, task);
+/* `f_init(frame, a, b);` */
+static void emit_init_call(Out *o, int level, const Func *f, const char *frame) {
+    out_indent(o, level);
+    out_printf(o, "%s_init(%s", f->name, frame);
     for (int i = 0; i < f->nparams; i++)
         out_printf(o, ", %s", helper_param_name(f, i));
     out_put(o, ");\n");
+}
+
+/* `static const ac_vtable f_<what> = {f_poll_<kind>, f_drop_<kind>, frame_size, result
+ * size};` on one line, or two when that is too long. */
+static void emit_vtable_object(Out *o, const Func *f, const char *what, const char *kind,
+                               const char *frame_size) {
+    const char *n = f->name;
+    char *head = xprintf("static const ac_vtable %s_%s = {", n, what);
+    char *fns = xprintf("%s_poll_%s, %s_drop_%s,", n, kind, n, kind);
+    char *sizes = xprintf("%s, %s};", frame_size,
+                          f->ret.is_void ? "0" : xprintf("sizeof(%s)", type_name(&f->ret)));
+    if (strlen(head) + strlen(fns) + 1 + strlen(sizes) <= 100)
+        out_printf(o, "%s%s %s\n\n", head, fns, sizes);
+    else
+        out_printf(o, "%s%s\n%*s%s\n\n", head, fns, (int)strlen(head), "", sizes);
 }
 
 static void emit_vtable(Out *o, const Func *f) {
@@ -841,14 +883,7 @@ static void emit_vtable(Out *o, const Func *f) {
     out_printf(o, "static void %s_drop_erased(void *frame) {\n", n);
     out_line(o, 1, "%s_drop(frame);", n);
     out_put(o, "}\n\n");
-    char *head = xprintf("static const ac_vtable %s_vtable = {", n);
-    char *fns = xprintf("%s_poll_erased, %s_drop_erased,", n, n);
-    char *sizes = xprintf("sizeof(%s_frame), %s};", n,
-                          f->ret.is_void ? "0" : xprintf("sizeof(%s)", type_name(&f->ret)));
-    if (strlen(head) + strlen(fns) + 1 + strlen(sizes) <= 100)
-        out_printf(o, "%s%s %s\n\n", head, fns, sizes);
-    else
-        out_printf(o, "%s%s\n%*s%s\n\n", head, fns, (int)strlen(head), "", sizes);
+    emit_vtable_object(o, f, "vtable", "erased", xprintf("sizeof(%s_frame)", n));
 }
 
 static void emit_spawn_helper(Out *o, const Func *f) {
@@ -856,28 +891,124 @@ static void emit_spawn_helper(Out *o, const Func *f) {
     out_printf(o, "static ac_task *%s_spawn(%s) {\n", f->name, helper_params(f));
     out_line(o, 1, "ac_task *%s = ac_task_new(&%s_vtable);", task, f->name);
     out_line(o, 1, "if (%s) {", task);
-    emit_task_init(o, f, task);
+    emit_init_call(o, 2, f, xprintf("ac_task_frame(%s)", task));
     out_line(o, 2, "ac_task_spawn(%s);", task);
     out_line(o, 1, "}");
     out_line(o, 1, "return %s;", task);
     out_put(o, "}\n\n");
 }
 
-/* Runs the task to its end; the result is zero if the task could not be made. */
+/* Polls the frame, a local, directly in a loop, waiting on the executor between
+ * polls (ac_root_*): no task block, no vtable, so the compiler can inline the whole
+ * chain of polls and keep the frames in registers. The frame starts zeroed: with the
+ * polls inlined, gcc cannot see that fields read after a resume were set by an
+ * earlier poll, and warns. The result stays zero when the call cannot run (a block_on
+ * inside a poll) or deadlocks (then the frame is dropped); the runtime says which on
+ * stderr. */
 static void emit_block_on_helper(Out *o, const Func *f) {
-    char *task = helper_local(f, "task"), *result = helper_local(f, "result");
+    char *frame = helper_local(f, "frame"), *result = helper_local(f, "result");
+    char *root = helper_local(f, "root");
     bool value = !f->ret.is_void;
     out_printf(o, "static %s %s_block_on(%s) {\n", value ? type_name(&f->ret) : "void", f->name,
                helper_params(f));
-    if (value)
+    out_line(o, 1, "%s_frame %s;", f->name, frame);
+    out_line(o, 1, "memset(&%s, 0, sizeof %s);", frame, frame);
+    if (value) {
         out_line(o, 1, "%s;", decl_of(&f->ret, result));
-    out_line(o, 1, "ac_task *%s = ac_task_new(&%s_vtable);", task, f->name);
-    if (value)
         out_line(o, 1, "memset(&%s, 0, sizeof %s);", result, result);
-    out_line(o, 1, "if (%s) {", task);
-    emit_task_init(o, f, task);
+    }
+    out_line(o, 1, "ac_root %s;", root);
+    out_line(o, 1, "if (ac_root_enter(&%s, \"%s\") != 0) {", root, f->name);
+    out_line(o, 2, "return%s%s;", value ? " " : "", value ? result : "");
     out_line(o, 1, "}");
-    out_line(o, 1, "ac_task_block_on(%s, %s%s);", task, value ? "&" : "", value ? result : "NULL");
+    emit_init_call(o, 1, f, xprintf("&%s", frame));
+    out_line(o, 1, "while (%s_poll(&%s, &%s.cx, %s%s) == AC_PENDING) {", f->name, frame, root,
+             value ? "&" : "", value ? result : "NULL");
+    out_line(o, 2, "if (ac_root_wait(&%s) != 0) {", root);
+    out_line(o, 3, "%s_drop(&%s);", f->name, frame);
+    out_line(o, 3, "break;");
+    out_line(o, 2, "}");
+    out_line(o, 1, "}");
+    out_line(o, 1, "ac_root_leave(&%s);", root);
+    if (value)
+        out_line(o, 1, "return %s;", result);
+    out_put(o, "}\n\n");
+}
+
+/* ---- futures: frames on the heap behind a slot ---------------------------------------------- */
+
+/* The helpers' arguments, as they call on: "a, b". */
+static char *helper_args(const Func *f) {
+    Buf b = {0};
+    buf_put(&b, ""); /* "" rather than NULL for no parameters */
+    for (int i = 0; i < f->nparams; i++)
+        buf_printf(&b, "%s%s", i ? ", " : "", helper_param_name(f, i));
+    return b.data;
+}
+
+/* The slot functions of f's futures (ac_runtime.h, ac_future): poll and drop the frame
+ * a `void *` points to, and free it when it is finished. */
+static void emit_slot_functions(Out *o, const Func *f) {
+    const char *n = f->name;
+    bool value = !f->ret.is_void;
+    out_printf(o, "static ac_poll %s_poll_boxed(void *slot, ac_cx *cx, void *out) {\n", n);
+    out_line(o, 1, "%s_frame **frame = slot;", n);
+    if (value)
+        out_line(o, 1, "%s;", decl_of(&f->ret, "discarded"));
+    out_line(o, 1, "if (%s_poll(*frame, cx, %s) == AC_PENDING) {", n,
+             value ? "out ? out : &discarded" : "out");
+    out_line(o, 2, "return AC_PENDING;");
+    out_line(o, 1, "}");
+    out_line(o, 1, "ac_frame_free(*frame);");
+    out_line(o, 1, "*frame = NULL;");
+    out_line(o, 1, "return AC_READY;");
+    out_put(o, "}\n\n");
+    out_printf(o, "static void %s_drop_boxed(void *slot) {\n", n);
+    out_line(o, 1, "%s_frame **frame = slot;", n);
+    out_line(o, 1, "if (*frame) {");
+    out_line(o, 2, "%s_drop(*frame);", n);
+    out_line(o, 2, "ac_frame_free(*frame);");
+    out_line(o, 2, "*frame = NULL;");
+    out_line(o, 1, "}");
+    out_put(o, "}\n\n");
+}
+
+/* f_future(args): ac_future_of(f(args)), the call started in a frame of its own (an
+ * empty future when memory is exhausted). */
+static void emit_future_helper(Out *o, const Func *f) {
+    char *future = helper_local(f, "future");
+    emit_slot_functions(o, f);
+    emit_vtable_object(o, f, "future_vtable", "boxed", "sizeof(void *)");
+    out_printf(o, "static ac_future %s_future(%s) {\n", f->name, helper_params(f));
+    out_line(o, 1, "ac_future %s = {&%s_future_vtable, ac_frame_alloc(%s)};", future, f->name,
+             frame_size_of(f));
+    out_line(o, 1, "if (%s.frame) {", future);
+    emit_init_call(o, 2, f, xprintf("%s.frame", future));
+    out_line(o, 1, "}");
+    out_line(o, 1, "return %s;", future);
+    out_put(o, "}\n\n");
+}
+
+/* A boxed function cannot be put in a task block or a local frame of unknown size:
+ * spawning and blocking on it go through its future (one more allocation). */
+static void emit_boxed_spawn_helper(Out *o, const Func *f) {
+    out_printf(o, "static ac_task *%s_spawn(%s) {\n", f->name, helper_params(f));
+    out_line(o, 1, "return ac_future_spawn(%s_future(%s));", f->name, helper_args(f));
+    out_put(o, "}\n\n");
+}
+
+/* The result stays zero when the call cannot run, as for ac_task_block_on. */
+static void emit_boxed_block_on_helper(Out *o, const Func *f) {
+    char *result = helper_local(f, "result");
+    bool value = !f->ret.is_void;
+    out_printf(o, "static %s %s_block_on(%s) {\n", value ? type_name(&f->ret) : "void", f->name,
+               helper_params(f));
+    if (value) {
+        out_line(o, 1, "%s;", decl_of(&f->ret, result));
+        out_line(o, 1, "memset(&%s, 0, sizeof %s);", result, result);
+    }
+    out_line(o, 1, "ac_future_block_on(%s_future(%s), %s%s);", f->name, helper_args(f),
+             value ? "&" : "", value ? result : "NULL");
     if (value)
         out_line(o, 1, "return %s;", result);
     out_put(o, "}\n\n");
@@ -893,28 +1024,40 @@ static void emit_interface(Emitter *em, Func *f) {
     for (int i = 0; i < f->ncallees; i++)
         ensure_interface(em, f->callees[i]);
     out_blank_line(o);
+    bool boxed = is_boxed(f);
     if (f->is_defined) {
         emit_state_enum(o, f);
         emit_declarations(em, f, "\n");
         emit_frame_struct(o, f);
+        if (!f->is_static) /* for the files that await it boxed */
+            out_printf(o, "const size_t %s_frame_size = sizeof(%s_frame);\n", f->name, f->name);
         out_put(o, "\n");
+    } else if (boxed) {
+        emit_declarations(em, f, "\n\n");
     }
-    if (f->uses_spawn || f->uses_block_on)
+    if (f->uses_future || (boxed && (f->uses_spawn || f->uses_block_on)))
+        emit_future_helper(o, f);
+    if (f->uses_spawn && boxed) {
+        emit_boxed_spawn_helper(o, f);
+    } else if (f->uses_spawn) {
         emit_vtable(o, f);
-    if (f->uses_spawn)
         emit_spawn_helper(o, f);
-    if (f->uses_block_on)
+    }
+    if (f->uses_block_on && boxed)
+        emit_boxed_block_on_helper(o, f);
+    else if (f->uses_block_on)
         emit_block_on_helper(o, f);
 }
 
 /* Writes f's interface unless it is out already. A leaf from a header has its frame
- * there: it gets only its helpers. */
+ * there: it gets only its helpers. A function of another file gets its declarations
+ * (the header's async prototype declares none of the four parts). */
 static void ensure_interface(Emitter *em, Func *f) {
     int i = func_index(em->prog, f);
     if (em->ready[i])
         return;
     em->ready[i] = true;
-    if (f->is_defined || f->uses_spawn || f->uses_block_on)
+    if (f->is_defined || f->uses_spawn || f->uses_block_on || f->uses_future || is_boxed(f))
         emit_interface(em, f);
 }
 
@@ -922,7 +1065,7 @@ static void ensure_interface(Emitter *em, Func *f) {
 static void ensure_called(Emitter *em, Expr *e) {
     if (!e)
         return;
-    if (e->kind == EXPR_SPAWN || e->kind == EXPR_BLOCK_ON)
+    if (e->kind == EXPR_SPAWN || e->kind == EXPR_BLOCK_ON || e->kind == EXPR_FUTURE)
         ensure_interface(em, e->callee);
     for (int i = 0; i < e->nkids; i++)
         ensure_called(em, e->kids[i]);
@@ -1045,7 +1188,12 @@ static void emit_drop(Out *o, const Func *f) {
             for (int i = 0; i < f->nawaits; i++)
                 if (f->awaits[i]->expr->callee == g)
                     out_line(o, 1, "case %s:", f->awaits[i]->state);
-            out_line(o, 2, "%s_drop(&%s->await.%s);", g->name, f->self, g->name);
+            if (is_boxed(g)) {
+                out_line(o, 2, "%s_drop(%s->await.%s);", g->name, f->self, g->name);
+                out_line(o, 2, "ac_frame_free(%s->await.%s);", f->self, g->name);
+            } else {
+                out_line(o, 2, "%s_drop(&%s->await.%s);", g->name, f->self, g->name);
+            }
             out_line(o, 2, "break;");
         }
         out_line(o, 1, "default:");

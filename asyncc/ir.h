@@ -56,6 +56,7 @@ typedef enum ExprKind {
     EXPR_AWAIT,    /* await(callee(kids...)): kids are the arguments */
     EXPR_SPAWN,    /* ac_spawn(callee(kids...)) */
     EXPR_BLOCK_ON, /* ac_block_on(callee(kids...)) */
+    EXPR_FUTURE,   /* ac_future_of(callee(kids...)) */
     /* Sequencing operators, made only when an await is below them (otherwise the
      * operator is plain text of a template): */
     EXPR_AND,    /* kids[0] && kids[1] */
@@ -73,7 +74,7 @@ struct Expr {
     Expr **kids;
     char **text;   /* EXPR_TEMPLATE: nkids + 1 pieces, none NULL */
     Var *var;      /* EXPR_VAR */
-    Func *callee;  /* EXPR_AWAIT, EXPR_SPAWN, EXPR_BLOCK_ON */
+    Func *callee;  /* EXPR_AWAIT, EXPR_SPAWN, EXPR_BLOCK_ON, EXPR_FUTURE */
     bool addr_of;  /* EXPR_VAR: the use is the operand of unary & (or an array that decays) */
 };
 
@@ -158,15 +159,20 @@ typedef struct Await {
 } Await;
 
 /* One Func per async declaration in the main file (a prototype and the definition
- * are two Funcs of the same name; callees always point to the definition), then one
- * per async function of a header that is awaited, spawned or blocked on (a leaf
- * written by hand: in_main_file false, pos/start/end 0, no body). */
+ * are two Funcs of the same name; callees point to the definition, or to the
+ * prototype of a function defined in another file), then one per async function of
+ * a header that is awaited, spawned, blocked on or made a future of (a leaf written
+ * by hand, or a function of another file: in_main_file false, pos/start/end 0, no
+ * body). */
 struct Func {
     char *name;
     CType ret;
     bool is_static;
     bool is_defined;    /* has a body in the main file */
     bool in_main_file;  /* declared in the main file (not in a header) */
+    bool frame_known;   /* NAME_frame is a complete type here (defined in this file, or a
+                           header defines it): awaits embed the frame; otherwise it is
+                           defined in another file and awaits box it (abi.md, section 8) */
     Pos pos;            /* the name */
     unsigned start, end;/* byte range of the definition or prototype to replace,
                            from its first token (async/static/type) to '}' or ';' */
@@ -184,12 +190,13 @@ struct Func {
     int ncallees;       /* distinct functions awaited, in first-await order */
     Func **callees;
     bool uses_spawn, uses_block_on; /* someone spawns / blocks on this function */
+    bool uses_future;   /* someone makes a future of it (set by parse) */
 };
 
-/* A spawn or block_on in ordinary (non-async) code: the emitter replaces the bytes
- * [start, end) with a call of the generated helper. */
+/* A spawn, block_on or ac_future_of in ordinary (non-async) code: the emitter
+ * replaces the bytes [start, end) with a call of the generated helper. */
 typedef struct Site {
-    Expr *expr;        /* EXPR_SPAWN or EXPR_BLOCK_ON */
+    Expr *expr;        /* EXPR_SPAWN, EXPR_BLOCK_ON or EXPR_FUTURE */
     unsigned start, end;
     Func *in_func;     /* NULL: ordinary functions have no Func (func_start places helpers).
                           A spawn nested in another site's arguments is a hole of that

@@ -1,12 +1,15 @@
 /* parse.c - the front end: libclang's syntax tree of the main file -> asyncc's IR.
  *
  * libclang parses the file with ASYNCC_PARSE defined, so `async` is an annotate
- * attribute and await/ac_spawn/ac_block_on are `(marker, (call))` comma
- * expressions. This file walks the tree of every async function body and builds
- * statements whose expressions are templates: the file's own bytes, with holes
- * where asyncc must rewrite something (locals, awaits, spawns, block_ons and the
- * sequencing operators above an await). Ordinary functions are only searched for
- * ac_spawn / ac_block_on sites and for misuse of async functions.
+ * attribute and await/ac_spawn/ac_block_on/ac_future_of are `(marker, (call))`
+ * comma expressions. This file walks the tree of every async function body and
+ * builds statements whose expressions are templates: the file's own bytes, with
+ * holes where asyncc must rewrite something (locals, awaits, spawns, block_ons,
+ * futures and the sequencing operators above an await). Ordinary functions are only
+ * searched for ac_spawn / ac_block_on / ac_future_of sites and for misuse of async
+ * functions. Which frame types are complete is noted too: an await embeds the frame
+ * of a function defined here or of a leaf whose header defines it, and boxes the
+ * frame of a function defined in another file.
  *
  * Locations: libclang maps every token to the file with clang_getFileLocation,
  * which gives the spelling of a macro argument and the invocation of a macro
@@ -36,6 +39,7 @@
 #define AWAIT_MARKER "asyncc_await_marker_"
 #define SPAWN_MARKER "asyncc_spawn_marker_"
 #define BLOCK_ON_MARKER "asyncc_block_on_marker_"
+#define FUTURE_MARKER "asyncc_future_marker_"
 #define ASYNC_ANNOTATION "asyncc_async"
 
 /* Files larger than this are refused: offsets are 32-bit. */
@@ -89,6 +93,8 @@ typedef struct Parser {
     int nreported;
     unsigned *await_texts; /* offsets of the text "await", in order */
     int nawait_texts;
+    char **frame_types; /* typedefs named *_frame whose type is complete in this unit */
+    int nframe_types;
 } Parser;
 
 /* ---- the source text --------------------------------------------------------------- */
@@ -668,10 +674,40 @@ static void error_at_cursor(const Parser *p, CXCursor c, const char *what) {
 
 /* ---- expressions: construction ------------------------------------------------------ */
 
-typedef enum Marker { MARK_NONE, MARK_AWAIT, MARK_SPAWN, MARK_BLOCK_ON } Marker;
+typedef enum Marker { MARK_NONE, MARK_AWAIT, MARK_SPAWN, MARK_BLOCK_ON, MARK_FUTURE } Marker;
 
 static const char *marker_macro(Marker m) {
-    return m == MARK_AWAIT ? "await" : m == MARK_SPAWN ? "ac_spawn" : "ac_block_on";
+    switch (m) {
+    case MARK_AWAIT:
+        return "await";
+    case MARK_SPAWN:
+        return "ac_spawn";
+    case MARK_BLOCK_ON:
+        return "ac_block_on";
+    default:
+        return "ac_future_of";
+    }
+}
+
+static ExprKind marker_expr_kind(Marker m) {
+    switch (m) {
+    case MARK_AWAIT:
+        return EXPR_AWAIT;
+    case MARK_SPAWN:
+        return EXPR_SPAWN;
+    case MARK_BLOCK_ON:
+        return EXPR_BLOCK_ON;
+    default:
+        return EXPR_FUTURE;
+    }
+}
+
+/* The macro that made a marker expression (EXPR_AWAIT ... EXPR_FUTURE). */
+static const char *expr_macro(const Expr *e) {
+    return marker_macro(e->kind == EXPR_AWAIT      ? MARK_AWAIT
+                        : e->kind == EXPR_SPAWN    ? MARK_SPAWN
+                        : e->kind == EXPR_BLOCK_ON ? MARK_BLOCK_ON
+                                                   : MARK_FUTURE);
 }
 
 static bool is_marker_ref(CXCursor c, const char *marker) {
@@ -679,8 +715,8 @@ static bool is_marker_ref(CXCursor c, const char *marker) {
     return kind_of(c) == CXCursor_DeclRefExpr && name_is(c, marker);
 }
 
-/* Recognises the expansions (marker, (call)) and (marker, (call), (ac_task *)0);
- * sets *call to the parenthesized call. */
+/* Recognises the expansions (marker, (call)), (marker, (call), (ac_task *)0) and
+ * (marker, (call), (ac_future){0, 0}); sets *call to the parenthesized call. */
 static Marker marker_of(CXCursor c, CXCursor *call) {
     if (kind_of(c) != CXCursor_ParenExpr)
         return MARK_NONE;
@@ -696,12 +732,14 @@ static Marker marker_of(CXCursor c, CXCursor *call) {
     if (m != MARK_NONE)
         *call = ops.items[1];
     if (ops.n == 2 && kind_of(ops.items[0]) == CXCursor_BinaryOperator) {
-        Cursors spawn = expr_children_of(ops.items[0]);
-        if (spawn.n == 2 && is_marker_ref(spawn.items[0], SPAWN_MARKER)) {
+        Cursors three = expr_children_of(ops.items[0]);
+        if (three.n == 2 && is_marker_ref(three.items[0], SPAWN_MARKER))
             m = MARK_SPAWN;
-            *call = spawn.items[1];
-        }
-        free(spawn.items);
+        else if (three.n == 2 && is_marker_ref(three.items[0], FUTURE_MARKER))
+            m = MARK_FUTURE;
+        if (m != MARK_NONE)
+            *call = three.items[1];
+        free(three.items);
     }
     free(ops.items);
     free(inner.items);
@@ -797,6 +835,16 @@ static Range tail_range(Parser *p, CXCursor c, Range r) {
     return r;
 }
 
+/* A call through an expression (handlers[i](x), s->fn(x)) is written in the text
+ * when that expression is, followed by the argument list that ends the call. */
+static bool indirect_call_in_text(const Parser *p, CXCursor callee, Range r) {
+    Range cr = extent_of(p, callee);
+    if (!cr.ok || cr.start != r.start)
+        return false;
+    Tok open = tok_next(p->prog, cr.end);
+    return tok_is(p->prog, open, "(") && group_end(p->prog, open.start) == r.end;
+}
+
 /* A parenthesis or call whose first token comes from a macro starts at the
  * macro's name and ends with its invocation (libclang's end is wrong when that
  * invocation is itself in a macro argument). */
@@ -807,7 +855,8 @@ static Range macro_start_range(const Parser *p, CXCursor c, Range r) {
         Cursors kids = expr_children_of(c);
         CXCursor callee = kids.n ? strip_parens(kids.items[0]) : c;
         char *name = cursor_name(callee);
-        from_macro = kind_of(callee) != CXCursor_DeclRefExpr || !tok_is(p->prog, t, name);
+        from_macro = kind_of(callee) == CXCursor_DeclRefExpr ? !tok_is(p->prog, t, name)
+                                                             : !indirect_call_in_text(p, callee, r);
         free(name);
         free(kids.items);
     }
@@ -935,8 +984,18 @@ static Var *var_lookup(const Parser *p, CXCursor decl) {
 
 static Func *func_new(Parser *p, CXCursor decl, bool in_main_file);
 
-/* The Func an await/spawn/block_on of decl calls: the definition in this file, or
- * the declaration of a header (a leaf written by hand, like ac_yield). */
+/* Is NAME_frame a complete type in this unit (a leaf's header defines it)? */
+static bool frame_visible(const Parser *p, const char *name) {
+    char *type = xprintf("%s_frame", name);
+    bool found = str_in(p->frame_types, p->nframe_types, type);
+    free(type);
+    return found;
+}
+
+/* The Func an await/spawn/block_on/ac_future_of of decl calls: the definition in
+ * this file, else its prototype here or its declaration in a header: a leaf written
+ * by hand (like ac_yield, whose frame type is visible) or a function defined in
+ * another file (whose frame is boxed). */
 static Func *callee_resolve(Parser *p, CXCursor decl, Pos use, Marker m) {
     char *name = cursor_name(decl);
     Program *prog = p->prog;
@@ -952,18 +1011,18 @@ static Func *callee_resolve(Parser *p, CXCursor decl, Pos use, Marker m) {
         else
             header = f;
     }
-    if (declared) {
-        error_at(use,
-                 "%s of '%s', which is declared but not defined in this file; cross-file %s "
-                 "is not supported yet",
-                 marker_macro(m), name, marker_macro(m));
-        return declared;
-    }
-    if (!header) {
+    if (!declared && !header) {
         header = func_new(p, decl, false);
+        header->frame_known = frame_visible(p, name);
         VEC_PUSH(&prog->funcs, &prog->nfuncs, header);
     }
-    return header;
+    Func *g = declared ? declared : header;
+    if (g->is_static && !g->frame_known)
+        error_at(use,
+                 "%s of '%s', which is static but neither defined in this file nor a leaf "
+                 "whose frame type '%s_frame' is visible here",
+                 marker_macro(m), name, name);
+    return g;
 }
 
 /* The async function that the marker's call calls directly, or NULL after an error. */
@@ -1071,13 +1130,11 @@ static void marker_hole(Parser *p, CXCursor c, Marker m, CXCursor call_paren, Ho
     Func *callee = marker_callee(p, m, call, strip_parens(callee_expr));
     if (!callee)
         return;
-    Expr *e = expr_new(p,
-                       m == MARK_AWAIT   ? EXPR_AWAIT
-                       : m == MARK_SPAWN ? EXPR_SPAWN
-                                         : EXPR_BLOCK_ON,
-                       start);
+    Expr *e = expr_new(p, marker_expr_kind(m), start);
     e->callee = callee;
-    e->type = m == MARK_SPAWN ? ctype_from(clang_getCursorType(c)) : callee->ret;
+    bool handle = m == MARK_SPAWN || m == MARK_FUTURE; /* ac_task * or ac_future */
+    e->type = handle ? ctype_from(clang_getCursorType(c)) : callee->ret;
+    callee->uses_future |= m == MARK_FUTURE;
     if (!marker_args(p, e, call, callee_expr))
         return;
     if (m == MARK_AWAIT && p->fn)
@@ -1339,7 +1396,8 @@ static void holes_collect(Parser *p, CXCursor c, Holes *holes) {
 }
 
 static bool is_marker_expr(const Expr *e) {
-    return e->kind == EXPR_AWAIT || e->kind == EXPR_SPAWN || e->kind == EXPR_BLOCK_ON;
+    return e->kind == EXPR_AWAIT || e->kind == EXPR_SPAWN || e->kind == EXPR_BLOCK_ON ||
+           e->kind == EXPR_FUTURE;
 }
 
 static void holes_sort(Holes *holes) {
@@ -1386,9 +1444,7 @@ static bool holes_fit(Parser *p, Range r, const Holes *holes) {
         if (i > 0 && is_marker_expr(h->expr) && h->range.start == holes->items[i - 1].range.start)
             error_at(h->expr->pos,
                      "a macro expands this %s more than once; asyncc cannot map it to the source",
-                     h->expr->kind == EXPR_AWAIT   ? "await"
-                     : h->expr->kind == EXPR_SPAWN ? "ac_spawn"
-                                                   : "ac_block_on");
+                     expr_macro(h->expr));
         else
             unmappable_error(p, h->range.ok && h->range.start >= r.start && h->range.start <= r.end
                                     ? h->range.start
@@ -2017,7 +2073,7 @@ static void global_scan(Parser *p, CXCursor var) {
     for (int i = 0; i < holes.n; i++)
         if (holes.items[i].expr->kind != EXPR_AWAIT) /* awaits are reported already */
             error_at(holes.items[i].expr->pos, "%s outside a function",
-                     holes.items[i].expr->kind == EXPR_SPAWN ? "ac_spawn" : "ac_block_on");
+                     expr_macro(holes.items[i].expr));
     free(holes.items);
 }
 
@@ -2058,9 +2114,37 @@ static void declarator_groups_check(Parser *p, const Cursors *tops) {
     }
 }
 
+/* A file-scope typedef named *_frame of a complete type: the frame of a leaf whose
+ * header defines it, which awaits can embed by value. */
+static void frame_type_note(Parser *p, CXCursor c) {
+    static const char suffix[] = "_frame";
+    if (kind_of(c) != CXCursor_TypedefDecl || clang_Type_getSizeOf(clang_getCursorType(c)) < 0)
+        return;
+    char *name = cursor_name(c);
+    size_t len = strlen(name);
+    if (len >= sizeof suffix && strcmp(name + len - (sizeof suffix - 1), suffix) == 0)
+        VEC_PUSH(&p->frame_types, &p->nframe_types, name);
+    else
+        free(name);
+}
+
+/* A prototype's frame is known when the function is defined in this file too, or
+ * when a header defines its frame type (a leaf declared again here). */
+static void frames_resolve(Parser *p) {
+    Program *prog = p->prog;
+    for (int i = 0; i < prog->nfuncs; i++) {
+        Func *f = prog->funcs[i];
+        f->frame_known = f->is_defined || frame_visible(p, f->name);
+        for (int j = 0; j < prog->nfuncs && !f->frame_known; j++)
+            f->frame_known =
+                prog->funcs[j]->is_defined && strcmp(prog->funcs[j]->name, f->name) == 0;
+    }
+}
+
 static void program_read(Parser *p, CXCursor unit) {
     Cursors all = children_of(unit), tops = {0, NULL};
     for (int i = 0; i < all.n; i++) {
+        frame_type_note(p, all.items[i]);
         if (clang_Location_isFromMainFile(clang_getCursorLocation(all.items[i])))
             VEC_PUSH(&tops.items, &tops.n, all.items[i]);
         else
@@ -2073,6 +2157,7 @@ static void program_read(Parser *p, CXCursor unit) {
             funcs[i] = func_declare(p, tops.items[i]);
             VEC_PUSH(&p->prog->funcs, &p->prog->nfuncs, funcs[i]);
         }
+    frames_resolve(p);
     for (int i = 0; i < tops.n; i++) {
         CXCursor c = tops.items[i];
         if (funcs[i] && funcs[i]->is_defined)

@@ -9,6 +9,10 @@
 #       depfile), or asyncc itself changes. The file's own directory is searched for
 #       its quoted includes, as it would be had the source been compiled in place.
 #       Each file is transformed once per directory, and stems must be unique there.
+#       The files of a target may await, spawn and block on each other's async
+#       functions, declared `async` in a header they share (grammar/abi.md,
+#       section 8): each file is transformed on its own, and a change to that
+#       header transforms every file that includes it again.
 #
 #   asyncc_add_executable(<name> <annotated.c>...)
 #       add_executable(<name>) of the transformed files, linked to asyncc::runtime.
@@ -16,6 +20,7 @@
 #
 # Example:
 #       asyncc_add_executable(fetch fetch.c)
+#       asyncc_add_executable(server main.c handlers.c)   # handlers.h shared
 #
 # Needs the `asyncc` executable target (add_subdirectory(asyncc) before including
 # this file) and the runtime library target asyncc::runtime.

@@ -58,9 +58,53 @@ ac_task *ac_task_spawn(ac_task *t);
  * NULL) and free it. The outermost block_on drops every task still alive when it
  * returns. Returns 0, or -1 if t is NULL or everything left is blocked forever
  * (a deadlock: no runnable task and no timer), or if called from inside a poll (a
- * nested block_on runs nothing: t is left to the outer one, detached). */
+ * nested block_on runs nothing: t is left to the outer one, detached).
+ * Generated code blocks on a root instead (below), which needs no task block. */
 int ac_task_block_on(ac_task *t, void *out);
 void ac_detach(ac_task *t);
+
+/* ---- roots: blocking on a frame the caller owns ----------------------------------------- */
+
+/* The root of a block_on is a future whose frame the caller keeps (a local, say) and
+ * polls itself, calling the poll function directly; the executor runs every other
+ * task and the timers between two polls. This is what asyncc writes for
+ * ac_block_on(f(a)) (grammar/abi.md, section 5):
+ *
+ *     ac_root root;
+ *     if (ac_root_enter(&root, "f") != 0)
+ *         return;                                   inside a poll: nothing ran
+ *     f_init(&frame, a);
+ *     while (f_poll(&frame, &root.cx, &result) == AC_PENDING)
+ *         if (ac_root_wait(&root) != 0) {           deadlock
+ *             f_drop(&frame);
+ *             break;
+ *         }
+ *     ac_root_leave(&root);
+ *
+ * root.cx.task is the root's waker: a task header that the executor owns (there is at
+ * most one root per thread, as roots do not nest), never in the pool and never freed.
+ * It is queued like any task, so a root that yields goes behind the tasks queued
+ * before it. It is only valid between enter and leave. */
+typedef struct ac_root {
+    ac_cx cx;         /* pass &root.cx to the root frame's poll */
+    const char *name; /* what is blocked on, for the messages below; NULL: silent */
+} ac_root;
+
+/* Start blocking on a root named name (NULL: no messages). Returns 0, or -1 when
+ * called from inside a poll (block_on does not nest): then nothing runs, the message
+ * "asyncc: ac_block_on(name): inside a poll, ..." goes to stderr unless name is NULL,
+ * and wait and leave must not be called. */
+int ac_root_enter(ac_root *r, const char *name);
+/* After the root's poll returned AC_PENDING: run the other tasks and the timers
+ * until the root is woken, then return 0 to have it polled again. Returns -1 on a
+ * deadlock - nothing is runnable and no timer is armed, so the root can never be
+ * woken - after writing "asyncc: deadlock: ac_block_on(name): ..." to stderr unless
+ * name is NULL; the caller then drops the root's frame (before leaving: the drop
+ * may touch other tasks, which leaving frees). */
+int ac_root_wait(ac_root *r);
+/* Stop blocking on r, once its frame is finished or dropped: drop every task still
+ * alive and forget every timer, as the outermost block_on does. */
+void ac_root_leave(ac_root *r);
 
 /* Schedule t to be polled again. Waking a task that is already queued, running
  * to completion or finished does nothing. */
@@ -112,5 +156,64 @@ typedef struct ac_join_frame {
 void ac_join_init(ac_join_frame *f, ac_task *t, void *out);
 ac_poll ac_join_poll(ac_join_frame *f, ac_cx *cx, void *unused);
 void ac_join_drop(ac_join_frame *f);
+
+/* ---- frames on the heap (runtime/src/future.c) --------------------------------------- */
+
+/* A frame whose type is incomplete where it is awaited (a function defined in another
+ * file: the caller knows only NAME_frame_size) or that a future owns lives on the heap,
+ * aligned for any type. ac_frame_alloc returns NULL when memory is exhausted. */
+void *ac_frame_alloc(size_t size);
+/* The same for an await, which cannot report failure: when memory is exhausted it
+ * writes "asyncc: out of memory: cannot allocate the <size>-byte frame of '<name>' to
+ * await it" to stderr and aborts. Never returns NULL. */
+void *ac_frame_new(size_t size, const char *name);
+/* Free a frame from either; NULL does nothing. */
+void ac_frame_free(void *frame);
+
+/* ---- type-erased futures ------------------------------------------------------------- */
+
+/* A call of an async function that has been started (its frame allocated and
+ * initialized) but not polled yet, whose function the holder need not know: made by
+ * ac_future_of(f(args)), which asyncc rewrites into f_future(args). It owns its frame
+ * until it is consumed - awaited (ac_future_await), spawned (ac_future_spawn), blocked
+ * on (ac_future_block_on) or dropped (ac_future_drop) - exactly once.
+ *
+ * vt describes the *slot* holding the frame pointer, not the frame: vt->poll and
+ * vt->drop take the address of a `void *` that points to the frame, and
+ * vt->frame_size is sizeof(void *), so a task can hold the slot. vt->poll accepts a
+ * NULL out (the result is discarded); when it returns AC_READY it has freed the frame
+ * and set the slot to NULL. vt->drop drops and frees the frame of a non-NULL slot and
+ * sets it to NULL. An empty future (frame NULL) is what ac_future_of yields when
+ * memory is exhausted. */
+typedef struct ac_future {
+    const ac_vtable *vt;
+    void *frame;
+} ac_future;
+
+/* Nonzero unless fu is empty. */
+static inline int ac_future_valid(ac_future fu) { return fu.frame != NULL; }
+/* A task running fu, queued like ac_spawn's; NULL (fu dropped) when fu is empty or
+ * memory is exhausted. */
+ac_task *ac_future_spawn(ac_future fu);
+/* ac_task_block_on of a task running fu; -1 without running anything (out
+ * untouched) when fu is empty or memory is exhausted. */
+int ac_future_block_on(ac_future fu, void *out);
+/* Drop fu's frame without running it. Empty futures are fine. */
+void ac_future_drop(ac_future fu);
+
+/* ---- leaf: ac_future_await ------------------------------------------------------------ */
+
+/* await(ac_future_await(fu, &result)): runs fu to its end inside the awaiting task and
+ * writes its result to out (NULL discards it). Awaiting an empty future aborts with
+ * "asyncc: ac_future_await of an empty future ..." on stderr: test ac_future_valid
+ * first where memory may run out. */
+typedef struct ac_future_await_frame {
+    ac_future future; /* vt NULL once finished */
+    void *out;
+} ac_future_await_frame;
+
+void ac_future_await_init(ac_future_await_frame *f, ac_future fu, void *out);
+ac_poll ac_future_await_poll(ac_future_await_frame *f, ac_cx *cx, void *unused);
+void ac_future_await_drop(ac_future_await_frame *f);
 
 #endif

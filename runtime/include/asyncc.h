@@ -19,8 +19,15 @@
  *                   stand-in. This sequential program is the reference meaning of
  *                   your source: the transformed program must behave the same.
  *
- * Leaves: ac_yield, ac_sleep_ms and ac_join are async functions written by hand
- * in C (see grammar/abi.md). Awaiting them is how a task suspends.
+ * Leaves: ac_yield, ac_sleep_ms, ac_join and ac_future_await are async functions
+ * written by hand in C (see grammar/abi.md). Awaiting them is how a task suspends.
+ *
+ * Futures: `ac_future fu = ac_future_of(f(x));` starts a call without naming its
+ * function's type, so that code chosen at run time (a table of handlers, a callback)
+ * can hand it to someone who awaits it (await(ac_future_await(fu, &result))), spawns
+ * it (ac_future_spawn), blocks on it (ac_future_block_on) or drops it
+ * (ac_future_drop); each consumes fu. Its frame is on the heap: when memory is
+ * exhausted ac_future_of yields an empty future (ac_future_valid(fu) is 0).
  */
 #ifndef ASYNCC_H
 #define ASYNCC_H
@@ -36,6 +43,10 @@ typedef struct ac_task ac_task;
 #if defined(ASYNCC_PARSE)
 /* ---- what asyncc sees while it parses -------------------------------------------- */
 
+/* The runtime's types, so that asyncc sees which frame types are complete: an await
+ * embeds a frame it can see (a leaf's, like ac_yield_frame) and boxes any other. */
+#include "ac_runtime.h"
+
 #define async __attribute__((annotate("asyncc_async")))
 
 /* Markers: asyncc recognises `(marker, (call))` in the syntax tree. They are never
@@ -43,9 +54,11 @@ typedef struct ac_task ac_task;
 extern int asyncc_await_marker_;
 extern int asyncc_spawn_marker_;
 extern int asyncc_block_on_marker_;
+extern int asyncc_future_marker_;
 #define await(call) (asyncc_await_marker_, (call))
 #define ac_spawn(call) (asyncc_spawn_marker_, (call), (ac_task *)0)
 #define ac_block_on(call) (asyncc_block_on_marker_, (call))
+#define ac_future_of(call) (asyncc_future_marker_, (call), (ac_future){0, 0})
 
 /* Yield to the scheduler once: the task goes to the back of the run queue. */
 async void ac_yield(void);
@@ -56,6 +69,9 @@ async void ac_sleep_ms(uint64_t ms);
 async void ac_join(ac_task *t, void *out);
 /* Let task `t` run on without anyone joining it; releases the handle. */
 void ac_detach(ac_task *t);
+/* Run the future `fu` (see the top of this file) to its end; copy its result to `out`
+ * (NULL discards it). Consumes fu. */
+async void ac_future_await(ac_future fu, void *out);
 
 #elif defined(ASYNCC_LOWERED)
 /* ---- what the generated state machines call -------------------------------------- */
@@ -114,6 +130,27 @@ static inline void ac_join(ac_task *t, void *out) {
 }
 
 static inline void ac_detach(ac_task *t) { free(t); }
+
+/* A future holds the finished call's result, as a spawned task does. */
+typedef struct ac_future {
+    ac_task *done;
+} ac_future;
+
+#define ac_future_of(call) ((ac_future){ac_spawn(call)})
+static inline int ac_future_valid(ac_future fu) { return fu.done != NULL; }
+static inline void ac_future_await(ac_future fu, void *out) {
+    if (!fu.done)
+        abort(); /* as the runtime does: an empty future cannot be awaited */
+    ac_join(fu.done, out);
+}
+static inline ac_task *ac_future_spawn(ac_future fu) { return fu.done; }
+static inline int ac_future_block_on(ac_future fu, void *out) {
+    if (!fu.done)
+        return -1;
+    ac_join(fu.done, out);
+    return 0;
+}
+static inline void ac_future_drop(ac_future fu) { ac_detach(fu.done); }
 
 #endif
 #endif

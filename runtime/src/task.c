@@ -26,14 +26,26 @@
  * The executor is per thread. It keeps a FIFO run queue (an intrusive singly linked
  * list through `next`), the pool, and the timer heap (timer.c).
  *
+ * Roots: a block_on of generated code polls its future itself, from a frame it keeps
+ * (ac_root_*). Its waker is a header the executor owns (exec.root, flagged
+ * TASK_ROOT), queued and woken like any task; "polling" it in the run loop only
+ * hands control back to the caller, which polls the frame and calls ac_root_wait
+ * again. ac_task_block_on is the same loop run until a pooled task finishes.
+ *
  * Handles: a finished task keeps its result until ac_join copies it out or ac_detach
  * gives it up; either frees the block. A task detached before it finishes is freed
  * when it finishes.
  */
+#define _DEFAULT_SOURCE 1 /* madvise, for huge pages (see CHUNK_MAX_BYTES) */
+
 #include "internal.h"
 
 #include <stdalign.h>
+#include <stdio.h>
 #include <stdlib.h>
+#ifdef __linux__
+#include <sys/mman.h>
+#endif
 
 /* Under AddressSanitizer, a freed block is poisoned past its vt and next words (which
  * the pool itself reads), so that using a task after it was freed is reported even
@@ -75,22 +87,27 @@ enum task_flag {
     TASK_RUNNING = 1u << 2,  /* being polled right now */
     TASK_FINISHED = 1u << 3, /* poll returned AC_READY (or the task was dropped) */
     TASK_DETACHED = 1u << 4, /* no handle: free it when it finishes */
+    TASK_ROOT = 1u << 5,     /* exec.root: its frame is polled by the caller of ac_root_wait */
 };
 
 /* Polls between two looks at the clock while the queue stays busy: bounds how long a
  * due timer waits without making every poll pay for clock_gettime. */
 #define TIMER_CHECK_INTERVAL 64u
 
-/* Blocks up to POOL_CLASSES * MAX_ALIGN bytes come from size-class chunks. */
+/* Blocks up to POOL_CLASSES * MAX_ALIGN bytes come from size-class chunks. A class's
+ * chunks double in size from CHUNK_MIN_BYTES to CHUNK_MAX_BYTES, a huge page (2 MB on
+ * x86-64): chunks that big are aligned to their size and marked for transparent huge
+ * pages, so that a class holding a million tasks costs one page fault per 2 MB instead
+ * of one per 4 KB (spawning a million tasks takes half the time). */
 #define POOL_CLASSES 64
 #define CHUNK_MIN_BYTES ((size_t)4096)
-#define CHUNK_MAX_BYTES ((size_t)1 << 20)
+#define CHUNK_MAX_BYTES ((size_t)2 << 20)
 
 /* A chunk of blocks of one size; blocks are handed out from the start (`used`). */
 typedef struct pool_chunk {
     struct pool_chunk *next;
     size_t used;
-    size_t cap;
+    size_t bytes; /* the whole allocation, this header included */
     alignas(max_align_t) unsigned char data[];
 } pool_chunk;
 
@@ -114,6 +131,7 @@ typedef struct executor {
     int running;          /* inside the outermost block_on */
     int closing;          /* the outermost block_on is dropping what is left */
     large_link *large;    /* blocks too big for a size class */
+    ac_task root;         /* the waker of the root being blocked on, if any */
     pool_class classes[POOL_CLASSES];
 } executor;
 
@@ -139,25 +157,39 @@ static void *task_result(ac_task *t) {
 
 /* ---- the pool ----------------------------------------------------------------------------- */
 
-static pool_chunk *chunk_new(size_t cap) {
-    pool_chunk *c = malloc(sizeof *c + cap);
+/* A huge page for a chunk of CHUNK_MAX_BYTES. Before anything touches it: a page
+ * faulted in already would make the kernel map the rest with small pages too. Only
+ * advice: without huge pages the chunk works the same. */
+static void *huge_alloc(void) {
+    void *p = aligned_alloc(CHUNK_MAX_BYTES, CHUNK_MAX_BYTES);
+#ifdef MADV_HUGEPAGE
+    if (p)
+        (void)madvise(p, CHUNK_MAX_BYTES, MADV_HUGEPAGE);
+#endif
+    return p;
+}
+
+static pool_chunk *chunk_new(size_t bytes) {
+    pool_chunk *c = bytes == CHUNK_MAX_BYTES ? huge_alloc() : malloc(bytes);
     if (c) {
         c->next = NULL;
         c->used = 0;
-        c->cap = cap;
+        c->bytes = bytes;
     }
     return c;
+}
+
+static int chunk_has_room(const pool_chunk *c, size_t size) {
+    return c->bytes - offsetof(pool_chunk, data) - c->used >= size;
 }
 
 /* Carve a block from the class's newest chunk, adding a chunk twice the size of the
  * last (up to CHUNK_MAX_BYTES) when it is full. */
 static ac_task *class_carve(pool_class *c, size_t size) {
     pool_chunk *last = c->last;
-    if (!last || last->cap - last->used < size) {
-        size_t cap = last ? 2 * last->cap : CHUNK_MIN_BYTES;
-        if (cap > CHUNK_MAX_BYTES)
-            cap = CHUNK_MAX_BYTES;
-        pool_chunk *fresh = chunk_new(cap - cap % size);
+    if (!last || !chunk_has_room(last, size)) {
+        size_t bytes = last ? 2 * last->bytes : CHUNK_MIN_BYTES;
+        pool_chunk *fresh = chunk_new(bytes < CHUNK_MAX_BYTES ? bytes : CHUNK_MAX_BYTES);
         if (!fresh)
             return NULL;
         if (last)
@@ -334,18 +366,25 @@ static void task_finish(ac_task *t) {
         ac_wake(waiter);
 }
 
-static void task_poll(ac_task *t) {
-    t->flags = (t->flags & ~(uint32_t)TASK_QUEUED) | TASK_RUNNING;
-    ac_cx cx = {t};
-    void *out = t->vt->result_size ? task_result(t) : NULL;
-    if (t->vt->poll(ac_task_frame(t), &cx, out) == AC_READY) {
-        task_finish(t);
-        return;
-    }
+/* After a poll returned AC_PENDING: queue t again if it was woken during the poll. */
+static void task_suspend(ac_task *t) {
     uint32_t flags = t->flags & ~(uint32_t)TASK_RUNNING;
     t->flags = flags;
     if (flags & TASK_QUEUED)
         queue_push(t);
+}
+
+/* The root is left marked running: its poll happens once ac_root_wait returns. */
+static void task_poll(ac_task *t) {
+    t->flags = (t->flags & ~(uint32_t)TASK_QUEUED) | TASK_RUNNING;
+    if (t->flags & TASK_ROOT)
+        return;
+    ac_cx cx = {t};
+    void *out = t->vt->result_size ? task_result(t) : NULL;
+    if (t->vt->poll(ac_task_frame(t), &cx, out) == AC_READY)
+        task_finish(t);
+    else
+        task_suspend(t);
 }
 
 static void timers_check_periodically(void) {
@@ -355,10 +394,10 @@ static void timers_check_periodically(void) {
     ac_timers_fire_due();
 }
 
-/* Run until target finishes (0) or nothing can ever run again (-1). */
-static int executor_run(ac_task *target) {
-    exec.poll_budget = TIMER_CHECK_INTERVAL;
-    while (!(target->flags & TASK_FINISHED)) {
+/* Run queued tasks and due timers until target has one of the flags `until` (0), or
+ * nothing can ever run again (-1). */
+static int executor_run(const ac_task *target, uint32_t until) {
+    while (!(target->flags & until)) {
         ac_task *t = queue_pop();
         if (t) {
             task_poll(t);
@@ -402,9 +441,24 @@ static void executor_drop_all(void) {
     exec.head = NULL;
 }
 
-/* A block_on inside a poll cannot run: the outer loop is in the middle of a poll.
- * The handle is consumed all the same: a task that was never queued is parked (never
- * run, dropped by the outermost block_on), a spawned one runs on detached. */
+/* Start the outermost block_on (0), or refuse one inside a poll (-1): the executor
+ * is in the middle of a poll. */
+static int executor_enter(void) {
+    if (exec.running)
+        return -1;
+    exec.running = 1;
+    exec.poll_budget = TIMER_CHECK_INTERVAL;
+    return 0;
+}
+
+static void executor_leave(void) {
+    executor_drop_all();
+    exec.running = 0;
+}
+
+/* A refused block_on consumes the handle all the same: a task that was never queued
+ * is parked (never run, dropped by the outermost block_on), a spawned one runs on
+ * detached. */
 static void block_on_refuse(ac_task *t) {
     t->flags |= TASK_SPAWNED;
     ac_detach(t);
@@ -413,21 +467,54 @@ static void block_on_refuse(ac_task *t) {
 int ac_task_block_on(ac_task *t, void *out) {
     if (!t)
         return -1;
-    if (exec.running) {
+    if (executor_enter() != 0) {
         block_on_refuse(t);
         return -1;
     }
-    exec.running = 1;
     ac_wake(t); /* a spawned handle is still queued: nothing runs outside block_on */
-    int rc = executor_run(t);
+    int rc = executor_run(t, TASK_FINISHED);
     if (rc == 0) {
         if (out)
             memcpy(out, task_result(t), t->vt->result_size);
         block_free(t);
     }
-    executor_drop_all();
-    exec.running = 0;
+    executor_leave();
     return rc;
+}
+
+/* ---- roots -------------------------------------------------------------------------------- */
+
+/* A generated block_on has no other way to say why its result is zero. */
+static void root_complain(const ac_root *r, const char *kind, const char *problem) {
+    if (r->name)
+        fprintf(stderr, "asyncc: %sac_block_on(%s): %s\n", kind, r->name, problem);
+}
+
+int ac_root_enter(ac_root *r, const char *name) {
+    r->cx.task = NULL;
+    r->name = name;
+    if (executor_enter() != 0) {
+        root_complain(r, "", "inside a poll, where it cannot run: not run, result zero");
+        return -1;
+    }
+    /* Running from the start: its owner polls it first. */
+    exec.root = (ac_task){NULL, NULL, NULL, TASK_ROOT | TASK_SPAWNED | TASK_RUNNING};
+    r->cx.task = &exec.root;
+    return 0;
+}
+
+int ac_root_wait(ac_root *r) {
+    task_suspend(r->cx.task);
+    if (executor_run(r->cx.task, TASK_RUNNING) == 0)
+        return 0;
+    const char *problem = "no task is runnable and no timer is armed: dropped, result zero";
+    root_complain(r, "deadlock: ", problem);
+    return -1;
+}
+
+void ac_root_leave(ac_root *r) {
+    executor_leave();
+    r->cx.task = NULL;
 }
 
 /* ---- leaf: ac_join ------------------------------------------------------------------------ */

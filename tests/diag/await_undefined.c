@@ -1,7 +1,8 @@
-/* An await of an async function declared here but defined nowhere in this file. */
+/* An await of a static async function declared here but defined nowhere in this
+ * file: no other file can define it, and its frame type is not visible either. */
 #include <asyncc.h>
 
-async int elsewhere(int v);
+static async int elsewhere(int v);
 
 async int caller(void) {
     int x = await(elsewhere(1));

@@ -12,12 +12,11 @@
 
 #include <asyncc.h>
 
-#if defined(ASYNCC_PARSE)
+#if defined(ASYNCC_PARSE) || defined(ASYNCC_LOWERED)
 
-async int pending(int times, int value);
-
-#elif defined(ASYNCC_LOWERED)
-
+/* Visible while asyncc parses too: a leaf whose frame type asyncc sees complete is
+ * embedded in its callers' frames; any other is taken for a function defined in
+ * another file, whose frame is boxed (grammar/abi.md, section 8). */
 typedef struct pending_frame {
     int remaining; /* polls left that answer AC_PENDING */
     int value;
@@ -42,6 +41,8 @@ static inline ac_poll pending_poll(pending_frame *self, ac_cx *cx, int *out) {
 static inline void pending_drop(pending_frame *self) {
     (void)self;
 }
+
+async int pending(int times, int value);
 
 #else
 

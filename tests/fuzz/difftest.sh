@@ -90,8 +90,9 @@ report_failure() {
     rm -rf "$kept"
     cp -r "$dir" "$kept"
     # one write, so that parallel reports do not interleave
-    printf 'FAIL %s: %s\n    again: scripts/difftest.sh --seed %s --level %s%s --start %s --count 1 --keep %s\n' \
-        "$why" "$kept/prog.c" "$seed" "$level" "${without:+ --without $without}" "$i" "$keep"
+    printf 'FAIL %s: %s\n    again: %s --seed %s --level %s%s --start %s --count 1 --keep %s --asyncc %s --runtime %s\n' \
+        "$why" "$kept/prog.c" "$repo/scripts/difftest.sh" "$seed" "$level" \
+        "${without:+ --without $without}" "$i" "$keep" "$asyncc" "$runtime"
 }
 
 # One program: prints PASS or a failure report; the caller counts them.

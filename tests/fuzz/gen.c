@@ -123,12 +123,20 @@ typedef enum Feature {
     F_ARRAY,   /* local arrays */
     F_POINTER, /* pointers to locals handed to awaited functions that write through them */
     F_PROTO,   /* prototypes first, definitions in any order */
+    /* level 2: where awaits nest inside expressions */
+    F_AWAIT_EXPR,   /* statement-level expressions: operands, printf arguments, returns */
+    F_AWAIT_COND,   /* conditions of if, while, do, for, switch */
+    F_AWAIT_ARGS,   /* arguments of awaited calls */
+    F_AWAIT_HEAD,   /* for-loop initializer and step */
+    F_AWAIT_INIT,   /* array initializer lists */
+    F_AWAIT_ASSIGN, /* the value of an assignment nested in a condition */
     F_COUNT
 } Feature;
 
 static const char *const feature_names[F_COUNT] = {
-    "static", "shadow", "names", "goto",  "switch",  "return",
-    "break",  "int",    "void",  "array", "pointer", "proto",
+    "static",     "shadow",     "names",      "goto",       "switch",     "return",
+    "break",      "int",        "void",       "array",      "pointer",    "proto",
+    "await-expr", "await-cond", "await-args", "await-head", "await-init", "await-assign",
 };
 
 /* Set the bits of a comma-separated list of feature names; false on an unknown one. */
@@ -282,7 +290,8 @@ static void var_fresh_name(Gen *g, char *buf, size_t size, const char *init) {
         }
     }
     if (feature_on(g, F_NAMES) && rng_percent(&g->rng, 6)) {
-        const char *name = tricky_names[rng_below(&g->rng, 6)];
+        const char *name =
+            tricky_names[rng_below(&g->rng, sizeof tricky_names / sizeof tricky_names[0])];
         if (!name_declared(g, name, 0)) {
             name_copy(buf, size, name);
             return;
@@ -391,7 +400,9 @@ static Fn *callee_pick(Gen *g, bool need_value) {
 /* Arguments nest awaits only at level 2, and then only pure ones. */
 static void gen_args(Gen *g, Str *s, const Fn *f, int depth) {
     int saved = g->effects_left;
+    bool saved_await_ok = g->await_ok;
     g->effects_left = 0;
+    g->await_ok = g->await_ok && feature_on(g, F_AWAIT_ARGS);
     for (int i = 0; i < f->nparams; i++) {
         if (i || f->writer)
             str_printf(s, ", ");
@@ -401,6 +412,7 @@ static void gen_args(Gen *g, Str *s, const Fn *f, int depth) {
             gen_expr(g, s, depth);
     }
     g->effects_left = saved;
+    g->await_ok = saved_await_ok;
 }
 
 static void gen_pending_call(Gen *g, Str *s, int depth) {
@@ -495,10 +507,14 @@ static void gen_binary(Gen *g, Str *s, int depth, bool bitmask) {
     free(b.data);
 }
 
-/* Level 2 operators that sequence their operands: ?:, the comma, && and ||. */
+/* Operators that sequence their operands: ?:, && and ||, and at level 2 the
+ * comma after an await. */
 static void gen_sequencing(Gen *g, Str *s, int depth) {
     Str a = {0}, b = {0}, c = {0};
-    switch (rng_below(&g->rng, 3)) {
+    unsigned kind = rng_below(&g->rng, 3);
+    if (kind == 1 && !g->await_ok)
+        kind = 0;
+    switch (kind) {
     case 0:
         gen_cond(g, &c, depth, false);
         gen_expr(g, &a, depth);
@@ -531,7 +547,7 @@ static void gen_expr(Gen *g, Str *s, int depth) {
         gen_expr(g, &a, depth - 1);
         str_printf(s, "(%s%s)", rng_percent(&g->rng, 50) ? "~" : "-", str_text(&a));
         free(a.data);
-    } else if (g->await_ok && roll < 60) {
+    } else if (roll < 55) {
         gen_sequencing(g, s, depth - 1);
     } else {
         gen_binary(g, s, depth - 1, true);
@@ -544,11 +560,15 @@ static const char *const compare_ops[] = {"<", "<=", ">", ">=", "==", "!="};
  * assignment `(x = e)`: only where every enclosing operator sequences it. */
 static void gen_compare(Gen *g, Str *s, int depth, bool assign_ok) {
     Str e = {0};
+    Var *target = assign_ok && rng_percent(&g->rng, 25) ? var_pick_scalar(g) : NULL;
+    bool saved_await_ok = g->await_ok;
+    if (target && target->type == TY_UNSIGNED)
+        g->await_ok = g->await_ok && feature_on(g, F_AWAIT_ASSIGN);
     if (depth > 0 && rng_percent(&g->rng, 60))
         gen_binary(g, &e, depth - 1, false);
     else
         gen_atom(g, &e, depth);
-    Var *target = assign_ok && rng_percent(&g->rng, 25) ? var_pick_scalar(g) : NULL;
+    g->await_ok = saved_await_ok;
     const char *op = compare_ops[rng_below(&g->rng, 6)];
     unsigned k = rng_range(&g->rng, 1, 200);
     if (target && target->type == TY_UNSIGNED && strcmp(target->name, str_text(&e)) != 0)
@@ -576,19 +596,20 @@ static void gen_cond(Gen *g, Str *s, int depth, bool assign_ok) {
     free(b.data);
 }
 
-/* Start of a full expression: how much it may hold. */
-static void expr_begin(Gen *g, int effects) {
-    g->await_ok = g->level >= 2;
+/* Start of a full expression at a position (one of the F_AWAIT_ features): how
+ * many calls with effects it may hold, and whether awaits may nest in it. */
+static void expr_begin(Gen *g, int effects, Feature position) {
+    g->await_ok = g->level >= 2 && feature_on(g, position);
     g->effects_left = effects;
 }
 
-static void gen_full_expr(Gen *g, Str *s) {
-    expr_begin(g, 1);
+static void gen_full_expr(Gen *g, Str *s, Feature position) {
+    expr_begin(g, 1, position);
     gen_expr(g, s, (int)rng_range(&g->rng, 0, MAX_EXPR_DEPTH));
 }
 
 static void gen_full_cond(Gen *g, Str *s) {
-    expr_begin(g, 1);
+    expr_begin(g, 1, F_AWAIT_COND);
     gen_cond(g, s, (int)rng_range(&g->rng, 0, 2), true);
 }
 
@@ -627,14 +648,10 @@ static void gen_body(Gen *g, int depth) {
     g->indent--;
 }
 
-static void stmt_cost(Gen *g) {
-    g->cost += g->mult;
-}
-
 static void gen_decl(Gen *g) {
     char name[24];
     Str e = {0};
-    gen_full_expr(g, &e);
+    gen_full_expr(g, &e, F_AWAIT_EXPR);
     var_fresh_name(g, name, sizeof name, str_text(&e));
     if (feature_on(g, F_INT) && rng_percent(&g->rng, 20)) {
         line(g, "int %s = (int)((%s) & 0x7fffu);", name, str_text(&e));
@@ -646,19 +663,19 @@ static void gen_decl(Gen *g) {
     free(e.data);
 }
 
-/* Level 2: a local array, read and written through computed subscripts. */
+/* A local array, read and written through computed subscripts. */
 static void gen_array_decl(Gen *g) {
     char name[24];
     snprintf(name, sizeof name, "arr%d", g->next_id++);
     Str e = {0};
-    gen_full_expr(g, &e);
+    gen_full_expr(g, &e, F_AWAIT_INIT);
     line(g, "unsigned %s[4] = {%uu, %s, %uu, %uu};", name, rng_below(&g->rng, 50), str_text(&e),
          rng_below(&g->rng, 50), rng_below(&g->rng, 50));
     var_add(g, name, TY_UNSIGNED, VAR_ARRAY);
     free(e.data);
 }
 
-/* The text of an assignable place: a variable, or an array element (level 2). */
+/* The text of an assignable place: a variable or an array element. */
 static void gen_lvalue(Gen *g, Str *s, Var *v) {
     if (v->kind == VAR_ARRAY) {
         Str index = {0};
@@ -679,7 +696,7 @@ static void gen_assign(Gen *g) {
         return;
     }
     Str lhs = {0}, e = {0};
-    expr_begin(g, 1);
+    expr_begin(g, 1, F_AWAIT_EXPR);
     gen_lvalue(g, &lhs, v);
     gen_expr(g, &e, (int)rng_range(&g->rng, 0, MAX_EXPR_DEPTH));
     /* `x = x;` would be a self-assignment warning for clang. */
@@ -696,7 +713,7 @@ static void gen_assign(Gen *g) {
 
 static void gen_print(Gen *g) {
     Str e = {0};
-    gen_full_expr(g, &e);
+    gen_full_expr(g, &e, F_AWAIT_EXPR);
     line(g, "printf(\"%s.%d %%u\\n\", %s);", g->fn->name, g->next_id++, str_text(&e));
     free(e.data);
 }
@@ -704,7 +721,7 @@ static void gen_print(Gen *g) {
 /* The global checksum: its read must not race an effectful call, so none here. */
 static void gen_global_update(Gen *g) {
     Str e = {0};
-    expr_begin(g, 0);
+    expr_begin(g, 0, F_AWAIT_EXPR);
     gen_expr(g, &e, (int)rng_range(&g->rng, 0, MAX_EXPR_DEPTH));
     line(g, "g_sum = (g_sum * 31u) + %s;", str_text(&e));
     free(e.data);
@@ -720,7 +737,7 @@ static void gen_await_text(Gen *g, Str *s, Fn *f) {
 
 /* The level 1 forms: `await(c);`, `T v = await(c);`, `x = await(c);`. */
 static void gen_await_stmt(Gen *g) {
-    expr_begin(g, 1);
+    expr_begin(g, 1, F_AWAIT_ARGS); /* the only expressions are the arguments */
     Str a = {0};
     unsigned form = rng_below(&g->rng, 3);
     Var *target = form == 2 ? var_pick_scalar(g) : NULL;
@@ -745,7 +762,7 @@ static void gen_return_value(Gen *g, Str *s) {
     Type ret = g->fn->ret;
     if (ret == TY_VOID)
         return;
-    expr_begin(g, 1);
+    expr_begin(g, 1, F_AWAIT_EXPR);
     if (rng_percent(&g->rng, 35)) {
         gen_await_text(g, s, callee_pick(g, true));
         return;
@@ -831,7 +848,7 @@ static void exit_label_end(Gen *g, const char *mine, const char *saved, bool sav
     g->exit_label_used = saved_used;
 }
 
-/* A loop condition: the counter bound, and at level 2 more (awaits included). */
+/* A loop condition: the counter bound, and now and then more. */
 static void gen_loop_cond(Gen *g, Str *s, const char *counter, unsigned trips) {
     str_printf(s, "%s < %uu", counter, trips);
     if (rng_percent(&g->rng, 40)) {
@@ -889,7 +906,7 @@ static void gen_for(Gen *g, int depth) {
     const char *saved;
     bool saved_used;
     unsigned trips = rng_range(&g->rng, 1, MAX_TRIPS);
-    bool awaits = g->level >= 2 && rng_percent(&g->rng, 50);
+    bool awaits = g->level >= 2 && feature_on(g, F_AWAIT_HEAD) && rng_percent(&g->rng, 50);
     snprintf(counter, sizeof counter, "i%d", g->next_id++);
     const char *zero = awaits ? "(unsigned)await(pending(1, 0))" : "0u";
     if (rng_percent(&g->rng, 50)) {
@@ -922,7 +939,7 @@ static void gen_for(Gen *g, int depth) {
 static void gen_switch(Gen *g, int depth) {
     unsigned ncases = rng_range(&g->rng, 2, 4);
     Str e = {0};
-    gen_full_expr(g, &e);
+    gen_full_expr(g, &e, F_AWAIT_COND);
     line(g, "switch ((%s) %% %uu) {", str_text(&e), ncases + 1);
     g->breakables++;
     /* a constant selector must find its case (clang checks) */
@@ -995,7 +1012,7 @@ static Fn *writer_pick(Gen *g) {
     return n ? found[rng_below(&g->rng, (unsigned)n)] : NULL;
 }
 
-/* Level 2: a writer gets a pointer to a local, suspends, and writes through it;
+/* A writer gets a pointer to a local, suspends, and writes through it;
  * the local is read after it returns. */
 static void gen_writer_call(Gen *g) {
     Fn *w = writer_pick(g);
@@ -1011,7 +1028,7 @@ static void gen_writer_call(Gen *g) {
     else
         snprintf(dst, sizeof dst, "&%s", v->name);
     Str call = {0};
-    expr_begin(g, 1);
+    expr_begin(g, 1, F_AWAIT_ARGS);
     gen_call_to(g, &call, w, 2, dst);
     line(g, "await(%s);", str_text(&call));
     if (v->kind == VAR_ARRAY)
@@ -1088,7 +1105,7 @@ static StmtKind stmt_pick(Gen *g, int depth) {
 
 static void gen_stmt(Gen *g, int depth) {
     g->stmts_left--;
-    stmt_cost(g);
+    g->cost += g->mult;
     switch (stmt_pick(g, depth)) {
     case ST_DECL:
         gen_decl(g);
@@ -1308,7 +1325,7 @@ static void print_fn_head(const Fn *f) {
     free(sig.data);
 }
 
-/* Level 2 sometimes declares every function first and defines them in any order. */
+/* Sometimes every function is declared first and defined in any order. */
 static void print_functions(Gen *g) {
     int order[MAX_FNS];
     for (int i = 0; i < g->nfns; i++)

@@ -21,6 +21,7 @@ struct value_frame {
         ac_yield_frame ac_yield;
     } await;
 };
+const size_t value_frame_size = sizeof(value_frame);
 
 void value_init(value_frame *self, int v) {
     self->state = value_START;
@@ -82,6 +83,7 @@ struct assign_frame {
         value_frame value;
     } await;
 };
+const size_t assign_frame_size = sizeof(assign_frame);
 
 void assign_init(assign_frame *self, struct box *b) {
     self->state = assign_START;

@@ -17,6 +17,7 @@ struct value_frame {
         ac_yield_frame ac_yield;
     } await;
 };
+const size_t value_frame_size = sizeof(value_frame);
 
 void value_init(value_frame *self, int v) {
     self->state = value_START;
@@ -68,6 +69,7 @@ struct twice_frame {
         value_frame value;
     } await;
 };
+const size_t twice_frame_size = sizeof(twice_frame);
 
 void twice_init(twice_frame *self) {
     self->state = twice_START;

@@ -16,6 +16,7 @@ struct produce_frame {
         ac_yield_frame ac_yield;
     } await;
 };
+const size_t produce_frame_size = sizeof(produce_frame);
 
 void produce_init(produce_frame *self, int v) {
     self->state = produce_START;
@@ -67,6 +68,7 @@ struct consume_frame {
         produce_frame produce;
     } await;
 };
+const size_t consume_frame_size = sizeof(consume_frame);
 
 void consume_init(consume_frame *self) {
     self->state = consume_START;

@@ -18,26 +18,25 @@ struct compute_frame {
         ac_sleep_ms_frame ac_sleep_ms;
     } await;
 };
-
-static ac_poll compute_poll_erased(void *frame, ac_cx *cx, void *out) {
-    return compute_poll(frame, cx, out);
-}
-
-static void compute_drop_erased(void *frame) {
-    compute_drop(frame);
-}
-
-static const ac_vtable compute_vtable = {compute_poll_erased, compute_drop_erased,
-                                         sizeof(compute_frame), sizeof(int)};
+const size_t compute_frame_size = sizeof(compute_frame);
 
 static int compute_block_on(int v) {
+    compute_frame frame;
+    memset(&frame, 0, sizeof frame);
     int result;
-    ac_task *task = ac_task_new(&compute_vtable);
     memset(&result, 0, sizeof result);
-    if (task) {
-        compute_init(ac_task_frame(task), v);
+    ac_root root;
+    if (ac_root_enter(&root, "compute") != 0) {
+        return result;
     }
-    ac_task_block_on(task, &result);
+    compute_init(&frame, v);
+    while (compute_poll(&frame, &root.cx, &result) == AC_PENDING) {
+        if (ac_root_wait(&root) != 0) {
+            compute_drop(&frame);
+            break;
+        }
+    }
+    ac_root_leave(&root);
     return result;
 }
 

@@ -17,6 +17,7 @@ struct spin_frame {
         ac_yield_frame ac_yield;
     } await;
 };
+const size_t spin_frame_size = sizeof(spin_frame);
 
 void spin_init(spin_frame *self, int n) {
     self->state = spin_START;

@@ -18,6 +18,7 @@ struct sum_frame {
         ac_sleep_ms_frame ac_sleep_ms;
     } await;
 };
+const size_t sum_frame_size = sizeof(sum_frame);
 
 void sum_init(sum_frame *self, int n) {
     self->state = sum_START;

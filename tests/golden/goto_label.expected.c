@@ -17,6 +17,7 @@ struct retry_frame {
         ac_yield_frame ac_yield;
     } await;
 };
+const size_t retry_frame_size = sizeof(retry_frame);
 
 void retry_init(retry_frame *self, int attempts) {
     self->state = retry_START;

@@ -18,6 +18,7 @@ struct pick_frame {
         ac_sleep_ms_frame ac_sleep_ms;
     } await;
 };
+const size_t pick_frame_size = sizeof(pick_frame);
 
 void pick_init(pick_frame *self, int v) {
     self->state = pick_START;

@@ -45,6 +45,7 @@ struct entry_frame {
         other_frame other;
     } await;
 };
+const size_t entry_frame_size = sizeof(entry_frame);
 
 void entry_init(entry_frame *self, int v) {
     self->state = entry_START;

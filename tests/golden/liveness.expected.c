@@ -26,6 +26,7 @@ struct keep_frame {
         ac_yield_frame ac_yield;
     } await;
 };
+const size_t keep_frame_size = sizeof(keep_frame);
 
 void keep_init(keep_frame *self, int n) {
     self->state = keep_START;
@@ -48,7 +49,11 @@ ac_poll keep_poll(keep_frame *self, ac_cx *cx, int *out) {
 #line 10 "liveness.c"
     self->before = self->n * 2;
     int scratch = self->before + 1;
-    memcpy(self->arr, (int[3]){1, 2, 3}, sizeof self->arr);
+    {
+        int init[3] = {1, 2, 3};
+        memcpy(self->arr, init, sizeof self->arr);
+    }
+#line 13 "liveness.c"
     self->p = (struct pair){self->n, scratch};
     self->target = 0;
     self->where = &self->target;

@@ -13,6 +13,7 @@ struct constant_frame {
     enum constant_state state;
     int v;
 };
+const size_t constant_frame_size = sizeof(constant_frame);
 
 void constant_init(constant_frame *self, int v) {
     self->state = constant_START;

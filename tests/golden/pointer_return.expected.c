@@ -18,6 +18,7 @@ struct find_frame {
         ac_yield_frame ac_yield;
     } await;
 };
+const size_t find_frame_size = sizeof(find_frame);
 
 void find_init(find_frame *self, int i) {
     self->state = find_START;
@@ -68,6 +69,7 @@ struct first_char_frame {
         find_frame find;
     } await;
 };
+const size_t first_char_frame_size = sizeof(first_char_frame);
 
 void first_char_init(first_char_frame *self) {
     self->state = first_char_START;

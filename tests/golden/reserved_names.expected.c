@@ -18,6 +18,7 @@ struct clash_frame {
         ac_yield_frame ac_yield;
     } await;
 };
+const size_t clash_frame_size = sizeof(clash_frame);
 
 void clash_init(clash_frame *self_, int self, int cx) {
     self_->state = clash_START;

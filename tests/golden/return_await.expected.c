@@ -16,6 +16,7 @@ struct inner_frame {
         ac_yield_frame ac_yield;
     } await;
 };
+const size_t inner_frame_size = sizeof(inner_frame);
 
 void inner_init(inner_frame *self, int v) {
     self->state = inner_START;
@@ -67,6 +68,7 @@ struct outer_frame {
         inner_frame inner;
     } await;
 };
+const size_t outer_frame_size = sizeof(outer_frame);
 
 void outer_init(outer_frame *self, int v) {
     self->state = outer_START;

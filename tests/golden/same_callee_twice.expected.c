@@ -16,6 +16,7 @@ struct step_frame {
         ac_yield_frame ac_yield;
     } await;
 };
+const size_t step_frame_size = sizeof(step_frame);
 
 void step_init(step_frame *self, int v) {
     self->state = step_START;
@@ -74,6 +75,7 @@ struct three_frame {
         step_frame step;
     } await;
 };
+const size_t three_frame_size = sizeof(three_frame);
 
 void three_init(three_frame *self) {
     self->state = three_START;

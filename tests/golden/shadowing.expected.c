@@ -18,6 +18,7 @@ struct shadow_frame {
         ac_yield_frame ac_yield;
     } await;
 };
+const size_t shadow_frame_size = sizeof(shadow_frame);
 
 void shadow_init(shadow_frame *self) {
     self->state = shadow_START;

@@ -16,6 +16,7 @@ struct work_frame {
         ac_yield_frame ac_yield;
     } await;
 };
+const size_t work_frame_size = sizeof(work_frame);
 
 static ac_poll work_poll_erased(void *frame, ac_cx *cx, void *out) {
     return work_poll(frame, cx, out);
@@ -90,6 +91,7 @@ struct gather_frame {
         ac_join_frame ac_join;
     } await;
 };
+const size_t gather_frame_size = sizeof(gather_frame);
 
 void gather_init(gather_frame *self) {
     self->state = gather_START;

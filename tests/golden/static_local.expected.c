@@ -15,6 +15,7 @@ struct next_id_frame {
         ac_yield_frame ac_yield;
     } await;
 };
+const size_t next_id_frame_size = sizeof(next_id_frame);
 
 void next_id_init(next_id_frame *self) {
     self->state = next_id_START;

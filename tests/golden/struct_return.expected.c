@@ -21,6 +21,7 @@ struct make_frame {
         ac_yield_frame ac_yield;
     } await;
 };
+const size_t make_frame_size = sizeof(make_frame);
 
 void make_init(make_frame *self, int x, int y) {
     self->state = make_START;
@@ -73,6 +74,7 @@ struct norm1_frame {
         make_frame make;
     } await;
 };
+const size_t norm1_frame_size = sizeof(norm1_frame);
 
 void norm1_init(norm1_frame *self) {
     self->state = norm1_START;

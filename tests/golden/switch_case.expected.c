@@ -23,6 +23,7 @@ struct dispatch_frame {
         ac_sleep_ms_frame ac_sleep_ms;
     } await;
 };
+const size_t dispatch_frame_size = sizeof(dispatch_frame);
 
 void dispatch_init(dispatch_frame *self, int op) {
     self->state = dispatch_START;

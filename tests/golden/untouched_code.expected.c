@@ -27,6 +27,7 @@ struct wait_area_frame {
         ac_yield_frame ac_yield;
     } await;
 };
+const size_t wait_area_frame_size = sizeof(wait_area_frame);
 
 void wait_area_init(wait_area_frame *self, size2 s) {
     self->state = wait_area_START;

@@ -19,6 +19,7 @@ struct bump_frame {
         ac_yield_frame ac_yield;
     } await;
 };
+const size_t bump_frame_size = sizeof(bump_frame);
 
 void bump_init(bump_frame *self, int times) {
     self->state = bump_START;

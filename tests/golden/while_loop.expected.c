@@ -18,6 +18,7 @@ struct count_frame {
         ac_yield_frame ac_yield;
     } await;
 };
+const size_t count_frame_size = sizeof(count_frame);
 
 void count_init(count_frame *self, int n) {
     self->state = count_START;

@@ -238,6 +238,24 @@ ac_task *script_spawn(const step *steps, task_stats *stats) {
     return ac_task_spawn(script_new(steps, stats));
 }
 
+int script_block_on_root(const step *steps, task_stats *stats, const char *name, int *out) {
+    script_frame frame;
+    ac_root root;
+    if (ac_root_enter(&root, name) != 0)
+        return -1;
+    script_init(&frame, steps, stats);
+    int rc = 0;
+    while (script_poll(&frame, &root.cx, out) == AC_PENDING) {
+        if (ac_root_wait(&root) != 0) {
+            script_drop(&frame);
+            rc = -1;
+            break;
+        }
+    }
+    ac_root_leave(&root);
+    return rc;
+}
+
 void call_trace(void *text, ac_task *self) {
     (void)self;
     trace_add("%s", (const char *)text);

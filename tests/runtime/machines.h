@@ -101,6 +101,11 @@ ac_task *script_spawn(const step *steps, task_stats *stats);
  * runtime's size classes, so its block takes the large-block path. */
 #define SCRIPT_LARGE_BYTES 4096
 ac_task *script_new_large(const step *steps, task_stats *stats);
+/* Blocks on an int script whose frame is a local, the way generated code blocks on a
+ * call (abi.md section 5): ac_root_enter(name), then poll and ac_root_wait until it
+ * finishes, dropping the frame on a deadlock. Returns 0 with the script's value in
+ * *out, or -1 (out untouched) when enter or wait failed. */
+int script_block_on_root(const step *steps, task_stats *stats, const char *name, int *out);
 
 /* Ready-made calls for S_CALL. */
 void call_trace(void *text, ac_task *self);       /* trace_add("%s", text) */

@@ -143,6 +143,25 @@ static void test_large_leftovers_dropped(void **state) {
     assert_int_equal(ac_tasks_live(), 0);
 }
 
+/* Enough tasks alive at once to fill every chunk size of their class up to the
+ * largest (the huge-page chunks of 2 MB) several times over: all run, all are freed. */
+static void test_many_tasks_fill_largest_chunks(void **state) {
+    (void)state;
+    enum { MANY = 60000 }; /* 128-byte blocks on x86-64: 7.7 MB, three 2 MB chunks */
+    task_stats each = {0};
+    step body[] = {S_END(1)};
+    for (int i = 0; i < MANY; i++) {
+        ac_task *t = script_spawn(body, &each);
+        assert_non_null(t);
+        ac_detach(t);
+    }
+    assert_int_equal(ac_tasks_live(), MANY);
+    step root[] = {S_END(0)};
+    assert_int_equal(ac_task_block_on(script_new(root, NULL), NULL), 0);
+    assert_int_equal(each.polls, MANY);
+    assert_int_equal(ac_tasks_live(), 0);
+}
+
 /* A task whose drop spawns a task (as a cancelled connection might spawn its
  * cleanup): parks on a gate; its drop spawns a script. The frame is padded so that
  * its blocks are walked after the scripts' size class. */
@@ -332,6 +351,7 @@ int main(void) {
         cmocka_unit_test_setup(test_outermost_block_on_drops_leftovers, setup),
         cmocka_unit_test_setup(test_large_tasks_run_and_join, setup),
         cmocka_unit_test_setup(test_large_leftovers_dropped, setup),
+        cmocka_unit_test_setup(test_many_tasks_fill_largest_chunks, setup),
         cmocka_unit_test_setup(test_tasks_spawned_by_drops_are_dropped, setup),
         cmocka_unit_test_setup(test_unqueued_task_survives_block_on, setup),
         cmocka_unit_test_setup(test_deadlock_returns_minus_one, setup),
