@@ -1,93 +1,61 @@
 /* frame.c - which locals survive a suspension, and every name the emitter writes.
  *
- * Liveness works on a timeline: one walk of the body in source order stamps each
- * declaration, scope end, reference, await and loop boundary with an increasing
- * time. A local v is in scope at await A when decl(v) < A < end(v), and it lives in
- * the frame when it is in scope at some A and may be read after A resumes:
- *   - a reference to v comes after A within v's scope, or
- *   - a loop around A, entered after v was declared, references v (the next
- *     iteration reads what the previous one left), or
- *   - v's address is taken or v is an array used as a pointer (anything may read
- *     it later), or
- *   - the function has a goto (control may go anywhere) and v is referenced at all.
- * Within an await's own statement, the arguments come before A and the left side
- * of `lhs = await(..)` after it; a plain variable receiving the result is written,
- * not read, so it is no reference at all.
+ * A local lives in the frame when, at some await, it is in scope and its value may
+ * be read after the await resumes - or its address is taken (or it is an array used
+ * as a pointer): then anything may read it at any time.
  *
- * Then the checks (VLAs and local types cannot be in a frame; recursion through
- * awaits would need an infinite frame) and the names: frame fields, states,
- * resume labels, union members and poll's parameters.
+ * "In scope" comes from a walk of the body in source order that stamps each
+ * declaration, scope end and await with an increasing time: v is in scope at await A
+ * when decl(v) < A < end(v).
+ *
+ * "May be read" is liveness on the control-flow graph of the lowered body: a node
+ * per expression statement, declaration, condition or return, edges for every way
+ * control goes on (branches, loops, break, continue, goto, switch to its cases), and
+ * each await split in two: the start of the call, which reads the arguments, and the
+ * poll after the resume, which writes the destination (`x = await(..)`, `T x =
+ * await(..)`) or reads a left side that is more than a variable. v is live across A
+ * when some path from A's poll reads v before anything replaces it whole (`v = ...;`
+ * as a statement, a declaration with an initializer, an await into v).
+ *
+ * Then the checks (VLAs and local types cannot be in a frame; alloca memory and
+ * setjmp contexts are on poll's stack, gone at every suspension; recursion through
+ * awaits would need an infinite frame) and the names: frame fields, states, resume
+ * labels, union members and poll's parameters.
  */
+#include <ctype.h>
 #include <limits.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "diag.h"
 #include "ir.h"
 
-/* ---- the timeline --------------------------------------------------------------------- */
+/* ---- scopes ---------------------------------------------------------------------------- */
 
-typedef struct Ref {
-    Var *var;
-    int time;
-} Ref;
-
-typedef struct Span {
-    int start, end;
-} Span;
-
-typedef struct Timeline {
+typedef struct Scopes {
     Func *func;
     int now;
     int *decl, *end; /* per Var.id: declaration and end of scope */
     bool *addr;      /* per Var.id: address taken */
     int *await_time; /* per Await.index - 1 */
-    int nrefs;
-    Ref *refs;
-    int nloops;
-    Span *loops;
-    int nopen; /* declared, scope not yet closed (ids, innermost last) */
+    int nopen;       /* declared, scope not yet closed (ids, innermost last) */
     int *open;
-    bool has_goto;
-} Timeline;
+} Scopes;
 
-static int tick(Timeline *tl) {
-    return ++tl->now;
+static int tick(Scopes *sc) {
+    return ++sc->now;
 }
 
-static void note_ref(Timeline *tl, Expr *e) {
-    Ref r = {e->var, tick(tl)};
-    VEC_PUSH(&tl->refs, &tl->nrefs, r);
-    if (e->addr_of)
-        tl->addr[e->var->id] = true;
-}
-
-static void note_decl(Timeline *tl, Var *v) {
-    tl->decl[v->id] = tick(tl);
-    VEC_PUSH(&tl->open, &tl->nopen, v->id);
+static void note_decl(Scopes *sc, Var *v) {
+    sc->decl[v->id] = tick(sc);
+    VEC_PUSH(&sc->open, &sc->nopen, v->id);
 }
 
 /* Closes the scopes of everything declared since `mark` open declarations. */
-static void close_scope(Timeline *tl, int mark) {
-    int t = tick(tl);
-    while (tl->nopen > mark)
-        tl->end[tl->open[--tl->nopen]] = t;
-}
-
-static void note_await(Timeline *tl, Expr *e) {
-    Func *f = tl->func;
-    for (int i = 0; i < f->nawaits; i++)
-        if (f->awaits[i]->expr == e)
-            tl->await_time[i] = tick(tl);
-}
-
-static void walk_expr(Timeline *tl, Expr *e);
-
-/* `lhs = rhs`: the value first, then the place it goes; a plain variable as the
- * place is a write, not a read. */
-static void walk_assign(Timeline *tl, Expr *e) {
-    walk_expr(tl, e->kids[1]);
-    if (e->kids[0]->kind != EXPR_VAR)
-        walk_expr(tl, e->kids[0]);
+static void close_scope(Scopes *sc, int mark) {
+    int t = tick(sc);
+    while (sc->nopen > mark)
+        sc->end[sc->open[--sc->nopen]] = t;
 }
 
 /* Someone spawns or blocks on the callee: it needs its helpers. */
@@ -98,144 +66,436 @@ static void mark_call(Expr *e) {
         e->callee->uses_block_on = true;
 }
 
-static void walk_expr(Timeline *tl, Expr *e) {
+static void scope_expr(Scopes *sc, Expr *e) {
     if (!e)
         return;
     mark_call(e);
-    switch (e->kind) {
-    case EXPR_VAR:
-        note_ref(tl, e);
-        return;
-    case EXPR_ASSIGN:
-        walk_assign(tl, e);
-        return;
-    default:
-        for (int i = 0; i < e->nkids; i++)
-            walk_expr(tl, e->kids[i]);
-        if (e->kind == EXPR_AWAIT)
-            note_await(tl, e);
-        return;
-    }
+    if (e->kind == EXPR_VAR && e->addr_of)
+        sc->addr[e->var->id] = true;
+    for (int i = 0; i < e->nkids; i++)
+        scope_expr(sc, e->kids[i]);
+    for (int i = 0; e->kind == EXPR_AWAIT && i < sc->func->nawaits; i++)
+        if (sc->func->awaits[i]->expr == e)
+            sc->await_time[i] = tick(sc);
 }
 
-static void walk_stmt(Timeline *tl, Stmt *s);
-
-static void walk_loop(Timeline *tl, Stmt *s) {
-    Span loop = {tick(tl), 0};
-    if (s->kind != STMT_DO)
-        walk_expr(tl, s->expr);
-    walk_stmt(tl, s->body);
-    walk_expr(tl, s->step);
-    if (s->kind == STMT_DO)
-        walk_expr(tl, s->expr);
-    loop.end = tick(tl);
-    VEC_PUSH(&tl->loops, &tl->nloops, loop);
+/* The variables a declaration statement declares, after its initializers. */
+static void scope_decls(Scopes *sc, Stmt *s) {
+    if (s->kind == STMT_DECL)
+        note_decl(sc, s->var);
+    for (int i = 0; s->kind == STMT_TEXT && i < sc->func->nvars; i++)
+        if (sc->func->vars[i]->decl == s)
+            note_decl(sc, sc->func->vars[i]);
 }
 
-/* Variables declared by a verbatim declaration. */
-static void walk_text_decl(Timeline *tl, Stmt *s) {
-    walk_expr(tl, s->expr);
-    for (int i = 0; i < tl->func->nvars; i++)
-        if (tl->func->vars[i]->decl == s)
-            note_decl(tl, tl->func->vars[i]);
-}
-
-/* A for-loop's declarations stay in scope for the whole loop. */
-static void walk_for_init(Timeline *tl, Stmt *init) {
-    if (init && init->kind == STMT_BLOCK)
-        for (int i = 0; i < init->nkids; i++)
-            walk_stmt(tl, init->kids[i]);
-    else
-        walk_stmt(tl, init);
-}
-
-static void walk_stmt(Timeline *tl, Stmt *s) {
+/* A block's declarations end with it, a for's with the loop. */
+static void scope_stmt(Scopes *sc, Stmt *s) {
     if (!s)
         return;
-    int mark = tl->nopen;
+    int mark = sc->nopen;
+    if (s->kind == STMT_DO) {
+        scope_stmt(sc, s->body);
+        scope_expr(sc, s->expr);
+        return;
+    }
+    scope_stmt(sc, s->init);
+    scope_expr(sc, s->expr);
+    scope_decls(sc, s);
+    scope_stmt(sc, s->body);
+    scope_expr(sc, s->step);
+    scope_stmt(sc, s->els);
+    for (int i = 0; i < s->nkids; i++)
+        scope_stmt(sc, s->kids[i]);
+    if (s->kind == STMT_BLOCK || s->kind == STMT_FOR)
+        close_scope(sc, mark);
+}
+
+static void scopes_build(Scopes *sc, Func *f) {
+    memset(sc, 0, sizeof *sc);
+    sc->func = f;
+    size_t nv = (size_t)f->nvars + 1, na = (size_t)f->nawaits + 1;
+    sc->decl = xmalloc(nv * sizeof *sc->decl);
+    sc->end = xmalloc(nv * sizeof *sc->end);
+    sc->addr = xmalloc(nv * sizeof *sc->addr);
+    sc->await_time = xmalloc(na * sizeof *sc->await_time);
+    for (int i = 0; i < f->nvars; i++) {
+        sc->decl[i] = INT_MAX;
+        sc->end[i] = INT_MAX;
+    }
+    scope_stmt(sc, f->body);
+}
+
+static bool in_scope_at(const Scopes *sc, const Var *v, int t) {
+    return sc->decl[v->id] < t && t < sc->end[v->id];
+}
+
+/* ---- calls that need poll's stack ------------------------------------------------------ */
+
+/* Their memory or context is in poll's stack frame, which ends at each suspension. */
+static const char *const alloca_names[] = {"alloca", "__builtin_alloca", "__builtin_alloca_with_align",
+                                           "__builtin_alloca_with_align_and_max", NULL};
+static const char *const setjmp_names[] = {"setjmp",      "_setjmp",          "sigsetjmp",
+                                           "__sigsetjmp", "__builtin_setjmp", NULL};
+
+static bool is_ident_char(char c) {
+    return isalnum((unsigned char)c) || c == '_';
+}
+
+/* The offset in `text` of a call of one of `names`, or -1; *name is set to it. */
+static long call_find(const char *text, const char *const *names, const char **name) {
+    for (const char *s = text; *s;) {
+        if (*s == '"' || *s == '\'') {
+            char quote = *s++;
+            while (*s && *s != quote)
+                s += s[0] == '\\' && s[1] ? 2 : 1;
+            s += *s != '\0';
+            continue;
+        }
+        if (!is_ident_char(*s) || (s > text && is_ident_char(s[-1]))) {
+            s++;
+            continue;
+        }
+        size_t n = 0;
+        while (is_ident_char(s[n]))
+            n++;
+        const char *after = s + n + strspn(s + n, " \t\r\n");
+        for (int i = 0; names[i] && *after == '('; i++)
+            if (strlen(names[i]) == n && strncmp(s, names[i], n) == 0) {
+                *name = names[i];
+                return s - text;
+            }
+        s += n;
+    }
+    return -1;
+}
+
+/* Where text piece i of template e starts in the source. Pieces end where the next
+ * hole starts; the last one starts where a variable before it ends. */
+static unsigned piece_offset(const Expr *e, int i) {
+    if (i == 0)
+        return e->pos.offset;
+    if (i < e->nkids)
+        return e->kids[i]->pos.offset - (unsigned)strlen(e->text[i]);
+    const Expr *last = e->kids[i - 1];
+    return last->kind == EXPR_VAR ? last->pos.offset + (unsigned)strlen(last->var->name)
+                                  : last->pos.offset;
+}
+
+/* The position of the byte at `offset` of prog's source. */
+static Pos pos_of(const Program *prog, unsigned offset) {
+    Pos pos = {1, 1, offset};
+    for (unsigned i = 0; i < offset && i < prog->len; i++) {
+        pos.col = prog->src[i] == '\n' ? 1 : pos.col + 1;
+        pos.line += prog->src[i] == '\n';
+    }
+    return pos;
+}
+
+/* The call of `name` found at or after `offset` (a guess from the template), as
+ * the source spells it; the template's start if the guess is off. */
+static Pos call_pos(const Program *prog, const Expr *e, unsigned offset, const char *name) {
+    size_t n = strlen(name);
+    if (offset + n <= prog->len && strncmp(prog->src + offset, name, n) == 0)
+        return pos_of(prog, offset);
+    return e->pos;
+}
+
+/* ---- the control-flow graph ------------------------------------------------------------- */
+
+typedef struct Node Node;
+struct Node {
+    uint64_t *use, *def, *live; /* bit sets of Var ids; live: live on entry */
+    int nsucc;
+    Node **succ;
+    bool seen; /* for searches */
+};
+
+typedef struct Label {
+    const char *name;
+    Node *node;
+} Label;
+
+/* A call of alloca or setjmp, in the node that evaluates it. */
+typedef struct StackCall {
+    Node *node;
+    Pos pos;
+    const char *name;
+    bool is_alloca;
+} StackCall;
+
+typedef struct Graph {
+    const Program *prog;
+    Func *func;
+    size_t words; /* per bit set */
+    int nnodes;
+    Node **nodes;
+    int nlabels;
+    Label *labels;
+    Node **start, **poll; /* per Await.index - 1: the call's start, the poll after a resume */
+    int ncalls;
+    StackCall *calls;
+} Graph;
+
+/* The cases of the switch whose body is being built. */
+typedef struct Cases {
+    int n;
+    Node **entries;
+    Node *dflt;
+} Cases;
+
+/* Where break and continue go, and the innermost switch. */
+typedef struct Jumps {
+    Node *brk, *cont;
+    Cases *cases;
+} Jumps;
+
+static Node *node_new(Graph *g) {
+    Node *n = xmalloc(sizeof *n);
+    n->use = xmalloc(g->words * sizeof *n->use);
+    n->def = xmalloc(g->words * sizeof *n->def);
+    n->live = xmalloc(g->words * sizeof *n->live);
+    VEC_PUSH(&g->nodes, &g->nnodes, n);
+    return n;
+}
+
+static void node_to(Node *n, Node *succ) {
+    if (succ)
+        VEC_PUSH(&n->succ, &n->nsucc, succ);
+}
+
+static void bit_set(uint64_t *set, int id) {
+    set[id / 64] |= (uint64_t)1 << (id % 64);
+}
+
+static bool bit_has(const uint64_t *set, int id) {
+    return (set[id / 64] >> (id % 64)) & 1;
+}
+
+/* The alloca and setjmp calls in text piece i of e. */
+static void calls_note(Graph *g, Node *n, const Expr *e, int i) {
+    const char *const *lists[] = {alloca_names, setjmp_names};
+    for (int k = 0; k < 2; k++) {
+        const char *name;
+        long at = call_find(e->text[i], lists[k], &name);
+        if (at < 0)
+            continue;
+        Pos pos = call_pos(g->prog, e, piece_offset(e, i) + (unsigned)at, name);
+        StackCall call = {n, pos, name, k == 0};
+        VEC_PUSH(&g->calls, &g->ncalls, call);
+    }
+}
+
+/* Node n evaluates e: reads every variable in it. */
+static void node_reads(Graph *g, Node *n, const Expr *e) {
+    if (!e)
+        return;
+    if (e->kind == EXPR_VAR)
+        bit_set(n->use, e->var->id);
+    for (int i = 0; e->kind == EXPR_TEMPLATE && i <= e->nkids; i++)
+        calls_note(g, n, e, i);
+    for (int i = 0; i < e->nkids; i++)
+        node_reads(g, n, e->kids[i]);
+}
+
+/* The variable that an expression statement `v = ...` replaces whole, if any. */
+static Var *assigned_var(const Expr *e) {
+    if (!e || e->kind != EXPR_TEMPLATE || e->nkids == 0 || e->kids[0]->kind != EXPR_VAR ||
+        e->text[0][strspn(e->text[0], " \t\r\n")] != '\0')
+        return NULL;
+    const char *op = e->text[1] + strspn(e->text[1], " \t\r\n");
+    return op[0] == '=' && op[1] != '=' ? e->kids[0]->var : NULL;
+}
+
+/* A node that reads e and goes on to next. */
+static Node *flow_read(Graph *g, const Expr *e, Node *next) {
+    Node *n = node_new(g);
+    node_reads(g, n, e);
+    node_to(n, next);
+    return n;
+}
+
+/* An expression evaluated for its effects, then on to next. */
+static Node *flow_effects(Graph *g, Expr *e, Node *next) {
+    Var *v = assigned_var(e);
+    if (!v)
+        return flow_read(g, e, next);
+    Node *n = node_new(g);
+    node_to(n, next);
+    for (int i = 1; i < e->nkids; i++)
+        node_reads(g, n, e->kids[i]);
+    for (int i = 0; i <= e->nkids; i++)
+        calls_note(g, n, e, i);
+    bit_set(n->def, v->id);
+    return n;
+}
+
+static Node *label_node(Graph *g, const char *name) {
+    for (int i = 0; i < g->nlabels; i++)
+        if (strcmp(g->labels[i].name, name) == 0)
+            return g->labels[i].node;
+    Label l = {name, node_new(g)};
+    VEC_PUSH(&g->labels, &g->nlabels, l);
+    return l.node;
+}
+
+/* The await that is the whole of s (after lowering), or NULL. */
+static Expr *await_of(const Stmt *s) {
+    Expr *e = s->kind == STMT_EXPR || s->kind == STMT_DECL || s->kind == STMT_RETURN ? s->expr
+                                                                                     : NULL;
+    if (e && e->kind == EXPR_ASSIGN)
+        e = e->kids[1];
+    return e && e->kind == EXPR_AWAIT ? e : NULL;
+}
+
+/* The start of the call (reads the arguments), then the poll after the resume. */
+static Node *flow_await(Graph *g, Stmt *s, Expr *aw, Node *next) {
+    Node *poll = node_new(g), *start = node_new(g);
+    if (s->kind != STMT_RETURN)
+        node_to(poll, next);
+    Expr *lhs = s->kind == STMT_EXPR && s->expr->kind == EXPR_ASSIGN ? s->expr->kids[0] : NULL;
+    if (s->kind == STMT_DECL)
+        bit_set(poll->def, s->var->id);
+    else if (lhs && lhs->kind == EXPR_VAR)
+        bit_set(poll->def, lhs->var->id);
+    else
+        node_reads(g, poll, lhs);
+    node_reads(g, start, aw);
+    node_to(start, poll);
+    for (int i = 0; i < g->func->nawaits; i++)
+        if (g->func->awaits[i]->expr == aw) {
+            g->start[i] = start;
+            g->poll[i] = poll;
+        }
+    return start;
+}
+
+static Node *flow_stmt(Graph *g, Stmt *s, Node *next, Jumps j);
+
+/* Statements in sequence, built from the last. */
+static Node *flow_list(Graph *g, Stmt **kids, int n, Node *next, Jumps j) {
+    for (int i = n - 1; i >= 0; i--)
+        next = flow_stmt(g, kids[i], next, j);
+    return next;
+}
+
+static Node *flow_if(Graph *g, Stmt *s, Node *next, Jumps j) {
+    Node *cond = flow_read(g, s->expr, flow_stmt(g, s->body, next, j));
+    node_to(cond, s->els ? flow_stmt(g, s->els, next, j) : next);
+    return cond;
+}
+
+/* while, do and for: the condition is tested before the body, or after it (do). */
+static Node *flow_loop(Graph *g, Stmt *s, Node *next, Jumps j) {
+    Node *cond = flow_read(g, s->expr, NULL);
+    Node *step = s->step ? flow_effects(g, s->step, cond) : cond;
+    Node *body = flow_stmt(g, s->body, step, (Jumps){next, step, j.cases});
+    node_to(cond, body);
+    if (s->expr)
+        node_to(cond, next);
+    Node *entry = s->kind == STMT_DO ? body : cond;
+    return s->init ? flow_stmt(g, s->init, entry, j) : entry;
+}
+
+static Node *flow_switch(Graph *g, Stmt *s, Node *next, Jumps j) {
+    Cases cases = {0};
+    flow_stmt(g, s->body, next, (Jumps){next, j.cont, &cases});
+    Node *cond = flow_read(g, s->expr, NULL);
+    for (int i = 0; i < cases.n; i++)
+        node_to(cond, cases.entries[i]);
+    node_to(cond, cases.dflt ? cases.dflt : next);
+    return cond;
+}
+
+/* case and default: entries of the innermost switch. */
+static Node *flow_case(Graph *g, Stmt *s, Node *next, Jumps j) {
+    Node *entry = flow_stmt(g, s->body, next, j);
+    if (j.cases && s->kind == STMT_DEFAULT)
+        j.cases->dflt = entry;
+    else if (j.cases)
+        VEC_PUSH(&j.cases->entries, &j.cases->n, entry);
+    return entry;
+}
+
+static Node *flow_stmt(Graph *g, Stmt *s, Node *next, Jumps j) {
+    if (!s)
+        return next;
+    Expr *aw = await_of(s);
+    if (aw)
+        return flow_await(g, s, aw, next);
     switch (s->kind) {
-    case STMT_DECL:
-        walk_expr(tl, s->expr);
-        note_decl(tl, s->var);
-        return;
+    case STMT_EXPR:
+        return flow_effects(g, s->expr, next);
+    case STMT_DECL: {
+        Node *n = flow_read(g, s->expr, next);
+        if (s->expr && !s->var->is_static)
+            bit_set(n->def, s->var->id);
+        return n;
+    }
     case STMT_TEXT:
-        walk_text_decl(tl, s);
-        return;
+    case STMT_ASM:
+        return flow_read(g, s->expr, next);
+    case STMT_RETURN:
+        return flow_read(g, s->expr, NULL);
     case STMT_BLOCK:
-        for (int i = 0; i < s->nkids; i++)
-            walk_stmt(tl, s->kids[i]);
-        close_scope(tl, mark);
-        return;
-    case STMT_FOR:
-        /* for-init declarations are outside the loop: each iteration sees the
-         * values the previous one left. */
-        walk_for_init(tl, s->init);
-        walk_loop(tl, s);
-        close_scope(tl, mark);
-        return;
+        return flow_list(g, s->kids, s->nkids, next, j);
+    case STMT_IF:
+        return flow_if(g, s, next, j);
     case STMT_WHILE:
     case STMT_DO:
-        walk_loop(tl, s);
-        return;
-    case STMT_IF:
-        walk_expr(tl, s->expr);
-        walk_stmt(tl, s->body);
-        walk_stmt(tl, s->els);
-        return;
+    case STMT_FOR:
+        return flow_loop(g, s, next, j);
+    case STMT_SWITCH:
+        return flow_switch(g, s, next, j);
+    case STMT_CASE:
+    case STMT_DEFAULT:
+        return flow_case(g, s, next, j);
+    case STMT_LABEL: {
+        Node *label = label_node(g, s->text);
+        node_to(label, flow_stmt(g, s->body, next, j));
+        return label;
+    }
     case STMT_GOTO:
-        tl->has_goto = true;
-        return;
-    default: /* expression statements, returns, switch, labels, asm */
-        walk_expr(tl, s->expr);
-        walk_stmt(tl, s->body);
-        return;
+        return label_node(g, s->text);
+    case STMT_BREAK:
+        return j.brk ? j.brk : next;
+    case STMT_CONTINUE:
+        return j.cont ? j.cont : next;
+    }
+    return next;
+}
+
+/* Live on entry = read here, or live after and not replaced here; until nothing
+ * changes. (Nodes were made from the end of the body: this order converges fast.) */
+static void liveness_solve(Graph *g) {
+    bool changed = true;
+    while (changed) {
+        changed = false;
+        for (int i = 0; i < g->nnodes; i++) {
+            Node *n = g->nodes[i];
+            for (size_t w = 0; w < g->words; w++) {
+                uint64_t out = 0;
+                for (int k = 0; k < n->nsucc; k++)
+                    out |= n->succ[k]->live[w];
+                uint64_t live = n->use[w] | (out & ~n->def[w]);
+                changed |= live != n->live[w];
+                n->live[w] = live;
+            }
+        }
     }
 }
 
-static void timeline_build(Timeline *tl, Func *f) {
-    memset(tl, 0, sizeof *tl);
-    tl->func = f;
-    size_t nv = (size_t)f->nvars + 1, na = (size_t)f->nawaits + 1;
-    tl->decl = xmalloc(nv * sizeof *tl->decl);
-    tl->end = xmalloc(nv * sizeof *tl->end);
-    tl->addr = xmalloc(nv * sizeof *tl->addr);
-    tl->await_time = xmalloc(na * sizeof *tl->await_time);
-    for (int i = 0; i < f->nvars; i++) {
-        tl->decl[i] = INT_MAX;
-        tl->end[i] = INT_MAX;
-    }
-    walk_stmt(tl, f->body);
+static void graph_build(Graph *g, const Program *prog, Func *f) {
+    memset(g, 0, sizeof *g);
+    g->prog = prog;
+    g->func = f;
+    g->words = (size_t)f->nvars / 64 + 1;
+    g->start = xmalloc(((size_t)f->nawaits + 1) * sizeof *g->start);
+    g->poll = xmalloc(((size_t)f->nawaits + 1) * sizeof *g->poll);
+    flow_stmt(g, f->body, NULL, (Jumps){NULL, NULL, NULL});
+    liveness_solve(g);
 }
 
-/* ---- liveness ------------------------------------------------------------------------- */
-
-static bool in_scope_at(const Timeline *tl, const Var *v, int t) {
-    return tl->decl[v->id] < t && t < tl->end[v->id];
-}
-
-static bool referenced_between(const Timeline *tl, const Var *v, int from, int to) {
-    for (int i = 0; i < tl->nrefs; i++)
-        if (tl->refs[i].var == v && from < tl->refs[i].time && tl->refs[i].time < to)
-            return true;
-    return false;
-}
-
-/* May v be read after the await at time t resumes? (v is in scope there.) */
-static bool live_across(const Timeline *tl, const Var *v, int t) {
-    if (v->addr_taken || tl->addr[v->id])
-        return true;
-    if (tl->has_goto)
-        return referenced_between(tl, v, 0, INT_MAX);
-    if (referenced_between(tl, v, t, tl->end[v->id]))
-        return true;
-    for (int i = 0; i < tl->nloops; i++) {
-        Span loop = tl->loops[i];
-        if (loop.start < t && t < loop.end && tl->decl[v->id] < loop.start &&
-            referenced_between(tl, v, loop.start, loop.end))
-            return true;
-    }
-    return false;
-}
+/* ---- what cannot be in a frame ---------------------------------------------------------- */
 
 /* A variable that cannot be in a frame: its size is known only at run time, or its
  * type has no name outside the function. */
@@ -248,6 +508,10 @@ static void check_storable(const Var *v, const Await *scope_await, const Await *
         error_at(v->pos, "%s '%s' cannot be in scope at an await", what, v->name);
         note_at(scope_await->expr->pos,
                 "resuming after this await would jump into the scope of '%s'", v->name);
+    } else if (v->type.is_local && live_await && v->is_temp) {
+        error_at(v->pos, "this value cannot live across an await: its type is declared inside "
+                         "the function");
+        note_at(live_await->expr->pos, "the value is still needed when this await resumes");
     } else if (v->type.is_local && live_await) {
         error_at(v->pos,
                  "'%s' cannot live across an await: its type is declared inside the function",
@@ -256,25 +520,79 @@ static void check_storable(const Var *v, const Await *scope_await, const Await *
     }
 }
 
+/* The first await (in source order) reachable from n, or NULL. */
+static const Await *await_reachable(Graph *g, Node *from) {
+    for (int i = 0; i < g->nnodes; i++)
+        g->nodes[i]->seen = false;
+    int n = 1;
+    Node **stack = xmalloc(((size_t)g->nnodes + 1) * sizeof *stack);
+    stack[0] = from;
+    from->seen = true;
+    while (n > 0) {
+        Node *node = stack[--n];
+        for (int k = 0; k < node->nsucc; k++)
+            if (!node->succ[k]->seen) {
+                node->succ[k]->seen = true;
+                stack[n++] = node->succ[k];
+            }
+    }
+    for (int i = 0; i < g->func->nawaits; i++)
+        if (g->start[i] && g->start[i]->seen)
+            return g->func->awaits[i];
+    return NULL;
+}
+
+/* alloca memory and setjmp contexts live in poll's stack frame, which every
+ * suspension ends (poll returns; a later poll runs in a new stack frame). */
+static void check_stack_calls(Graph *g) {
+    Func *f = g->func;
+    for (int i = 0; i < g->ncalls && f->nawaits > 0; i++) {
+        const StackCall *c = &g->calls[i];
+        const Await *a = c->is_alloca ? await_reachable(g, c->node) : f->awaits[0];
+        if (!a)
+            continue;
+        if (c->is_alloca) {
+            error_at(c->pos,
+                     "memory from '%s' cannot live across an await: it is on the stack of "
+                     "'%s_poll', which returns at every suspension",
+                     c->name, f->name);
+            note_at(a->expr->pos, "'%s' may suspend here while the memory is still allocated",
+                    f->name);
+        } else {
+            error_at(c->pos,
+                     "'%s' in an async function that awaits: the context it saves is the stack "
+                     "of '%s_poll', which returns at every suspension, so a longjmp to it would "
+                     "jump into a stack frame that no longer exists",
+                     c->name, f->name);
+            note_at(a->expr->pos, "'%s' suspends here", f->name);
+        }
+    }
+}
+
+/* ---- placing the variables -------------------------------------------------------------- */
+
 /* Decides in_frame for a local (not a parameter, not static). */
-static void place_local(const Timeline *tl, Var *v) {
-    Func *f = tl->func;
+static void place_local(const Scopes *sc, const Graph *g, Var *v) {
+    Func *f = sc->func;
     const Await *scope_await = NULL, *live_await = NULL;
     for (int i = 0; i < f->nawaits && !live_await; i++) {
-        int t = tl->await_time[i];
-        if (!in_scope_at(tl, v, t))
+        if (!in_scope_at(sc, v, sc->await_time[i]))
             continue;
         scope_await = f->awaits[i];
-        if (live_across(tl, v, t))
+        bool live = g->poll[i] && bit_has(g->poll[i]->live, v->id);
+        if (v->addr_taken || sc->addr[v->id] || live)
             live_await = f->awaits[i];
     }
     v->in_frame = live_await != NULL;
     check_storable(v, scope_await, live_await);
 }
 
-static void place_vars(Func *f) {
-    Timeline tl;
-    timeline_build(&tl, f);
+static void place_vars(const Program *prog, Func *f) {
+    Scopes sc;
+    scopes_build(&sc, f);
+    Graph g;
+    graph_build(&g, prog, f);
+    check_stack_calls(&g);
     for (int i = 0; i < f->nvars; i++) {
         Var *v = f->vars[i];
         if (v->is_param) {
@@ -285,7 +603,7 @@ static void place_vars(Func *f) {
         } else if (v->is_static) {
             v->in_frame = false;
         } else {
-            place_local(&tl, v);
+            place_local(&sc, &g, v);
         }
     }
 }
@@ -459,7 +777,7 @@ bool frame_program(Program *prog) {
         name_params(f);
         if (!f->is_defined)
             continue;
-        place_vars(f);
+        place_vars(prog, f);
         name_fields(f);
         name_awaits(f);
     }

@@ -332,16 +332,20 @@ static Expr *negate(Expr *c) {
     return wrap(operand(c), int_type(), "!", "");
 }
 
+/* Where generated glue (a break, a label) stands: on no line of its own, so that no
+ * #line directive is written for it. */
+static const Pos nowhere = {0, 0, 0};
+
 /* `if (!(c)) break;` */
 static Stmt *break_unless(Expr *c) {
-    return if_make(negate(c), stmt_make(STMT_BREAK, c->pos), NULL);
+    return if_make(negate(c), stmt_make(STMT_BREAK, nowhere), NULL);
 }
 
 /* `label: ;` */
-static Stmt *label_make(char *label, Pos pos) {
-    Stmt *s = stmt_make(STMT_LABEL, pos);
+static Stmt *label_make(char *label) {
+    Stmt *s = stmt_make(STMT_LABEL, nowhere);
     s->text = label;
-    s->body = stmt_make(STMT_EXPR, pos);
+    s->body = stmt_make(STMT_EXPR, nowhere);
     return s;
 }
 
@@ -682,12 +686,12 @@ static bool continues_redirect(Stmt *s, const char *label) {
 
 /* The end of a loop body that `continue` must reach: a label, when the body has a
  * continue, before what follows. */
-static void continue_point(Lower *lw, Stmt *body, Pos pos, Stmts *list) {
+static void continue_point(Lower *lw, Stmt *body, Stmts *list) {
     if (!continues_redirect(body, NULL))
         return;
     char *label = name_fresh(lw, "loop_continue");
     continues_redirect(body, label);
-    stmts_push(list, label_make(label, pos));
+    stmts_push(list, label_make(label));
 }
 
 /* `pre(c); if (!(c')) break;` */
@@ -709,7 +713,7 @@ static void lower_while(Lower *lw, Stmt *s, Stmts *out) {
 /* `do S while (c);` -> `for (;;) { S [loop_continue: ;] pre(c); if (!(c')) break; }` */
 static void lower_do(Lower *lw, Stmt *s, Stmts *out) {
     Stmts body = {0}, tail = {0};
-    continue_point(lw, s->body, s->expr->pos, &tail);
+    continue_point(lw, s->body, &tail);
     lower_body(lw, s->body, &body);
     for (int i = 0; i < tail.n; i++)
         stmts_push(&body, tail.items[i]);
@@ -755,7 +759,7 @@ static void lower_for(Lower *lw, Stmt *s, Stmts *out) {
     }
     if (has_await(s->step)) {
         Stmts tail = {0};
-        continue_point(lw, s->body, s->step->pos, &tail);
+        continue_point(lw, s->body, &tail);
         lower_body(lw, s->body, &body);
         for (int i = 0; i < tail.n; i++)
             stmts_push(&body, tail.items[i]);

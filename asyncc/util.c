@@ -54,7 +54,8 @@ void buf_putn(Buf *b, const char *s, size_t n) {
         b->cap = (b->len + n + 1) * 2;
         b->data = xrealloc(b->data, b->cap);
     }
-    memcpy(b->data + b->len, s, n);
+    if (n) /* s may be NULL then (an empty file's bytes) */
+        memcpy(b->data + b->len, s, n);
     b->len += n;
     b->data[b->len] = '\0';
 }
