@@ -98,7 +98,11 @@ static void scope_stmt(Scopes *sc, Stmt *s) {
         scope_expr(sc, s->expr);
         return;
     }
-    scope_stmt(sc, s->init);
+    /* a for's declarations are a block, but stay in scope for the whole loop */
+    for (int i = 0; s->init && i < s->init->nkids; i++)
+        scope_stmt(sc, s->init->kids[i]);
+    if (s->init && s->init->kind != STMT_BLOCK)
+        scope_stmt(sc, s->init);
     scope_expr(sc, s->expr);
     scope_decls(sc, s);
     scope_stmt(sc, s->body);
@@ -560,11 +564,13 @@ static void check_stack_calls(Graph *g) {
                     f->name);
         } else {
             error_at(c->pos,
-                     "'%s' in an async function that awaits: the context it saves is the stack "
-                     "of '%s_poll', which returns at every suspension, so a longjmp to it would "
-                     "jump into a stack frame that no longer exists",
+                     "'%s' cannot be used in an async function that awaits: it saves the stack "
+                     "frame of '%s_poll', which ends at every suspension",
                      c->name, f->name);
-            note_at(a->expr->pos, "'%s' suspends here", f->name);
+            note_at(a->expr->pos,
+                    "'%s' suspends here; a longjmp after this point would jump into a stack "
+                    "frame that no longer exists",
+                    f->name);
         }
     }
 }

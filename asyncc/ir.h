@@ -151,7 +151,7 @@ typedef struct Await {
     Expr *expr;        /* the EXPR_AWAIT */
     Stmt *stmt;        /* the statement it stands in after lowering (after parse: the
                           innermost statement around it, a for's init or the for) */
-    int index;         /* 1.. in source order */
+    int index;         /* 1.. in the order of the lowered body (lower.c) */
     /* set by frame.c */
     char *state;       /* enumerator, e.g. fetch_AWAIT_request_2 */
     char *label;       /* resume label, e.g. resume_request_2 */

@@ -36,10 +36,10 @@
  *
  * Generated names (temporaries, labels) are fresh in the function and join
  * Func.idents, so that the names the later stages make avoid them too. The awaits
- * of each function end up numbered in source order (Func.awaits).
+ * of each function end up in Func.awaits in the order of the lowered body, an inner
+ * await before the one whose arguments it is in.
  */
 #include <ctype.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
@@ -215,9 +215,55 @@ static bool is_postfix(const Expr *e) {
     return e->kind == EXPR_VAR || text_is_postfix(flat_text(e));
 }
 
+/* The operators of the text outside brackets and literals, as one string. */
+static char *top_operators(const char *s) {
+    Buf b = {0};
+    buf_put(&b, "");
+    while (*s) {
+        if (*s == '(' || *s == '[')
+            s = group_end(s);
+        else if (*s == '"' || *s == '\'')
+            s = literal_end(s);
+        else if (is_ident_char(*s) || isspace((unsigned char)*s) || *s == '.')
+            s++;
+        else if (s[0] == '-' && s[1] == '>')
+            s += 2;
+        else
+            buf_putn(&b, s++, 1);
+    }
+    return b.data;
+}
+
+/* Is e's value 0 or 1 already: a comparison or a logical operator at its top, or a
+ * negation? (An operator of lower precedence, or one this does not know, says no.) */
+static bool is_truth_value(const Expr *e) {
+    static const char *const logical[] = {"==", "!=", "<=", ">=", "&&", "||"};
+    char *ops = top_operators(flat_text(e));
+    bool relational = false;
+    for (char *s = ops; *s;) {
+        size_t n = 0;
+        for (size_t i = 0; i < sizeof logical / sizeof *logical; i++)
+            n = strncmp(s, logical[i], 2) == 0 ? 2 : n;
+        if (!n && (*s == '<' || *s == '>') && s[1] != *s)
+            n = 1;
+        if (!n && strchr("&|^?:=,<>", *s))
+            return false;
+        relational |= n > 0;
+        s += n ? n : 1;
+    }
+    return relational || (ops[0] == '!' && strspn(ops, "!") == strlen(ops));
+}
+
 /* e, in parentheses unless it is a postfix expression. */
 static Expr *operand(Expr *e) {
     return is_postfix(e) ? e : wrap(e, e->type, "(", ")");
+}
+
+/* e as 0 or 1: `e != 0` unless it is one already. */
+static Expr *truth(Expr *e) {
+    if (is_truth_value(e))
+        return e;
+    return join(operand(e), " != ", text_make(e->pos, int_type(), "0"), int_type());
 }
 
 /* Is evaluating e pointless: names and constants in parentheses, the value unused? */
@@ -279,7 +325,8 @@ static Expr *strip_parens(Expr *e) {
 
 /* Drops the grouping parentheses that a template kept around kid i, now that the
  * kid is a postfix expression: `(n = await(..)) > 0` reads `n > 0`, not `(n) > 0`.
- * A '(' after a name, ')' or ']' opens a call's arguments and stays. */
+ * A '(' after a name, a hole, ')' or ']' opens a call's arguments (after a string,
+ * an asm operand) and stays. */
 static void parens_drop(Expr *e, int i) {
     char *before = e->text[i], *after = e->text[i + 1];
     size_t n = strlen(before);
@@ -291,7 +338,9 @@ static void parens_drop(Expr *e, int i) {
     size_t m = n - 1;
     while (m > 0 && isspace((unsigned char)before[m - 1]))
         m--;
-    if (m > 0 && (is_ident_char(before[m - 1]) || before[m - 1] == ')' || before[m - 1] == ']'))
+    bool call = m > 0 ? is_ident_char(before[m - 1]) || strchr(")]\"", before[m - 1])
+                      : i > 0; /* right after a hole: a variable or a call's value */
+    if (call)
         return;
     before[n - 1] = '\0';
     memmove(after, after + skip + 1, strlen(after + skip + 1) + 1);
@@ -484,9 +533,10 @@ static void logic_into(Lower *lw, Expr *e, Target *tg, Stmts *pre) {
     Expr *a = lift(lw, e->kids[0], USE_VALUE, pre);
     target_set(lw, tg, text_make(e->pos, int_type(), is_and ? "0" : "1"), pre);
     Stmts then = {0};
+    ExprKind inner = strip_parens(e->kids[1])->kind;
+    bool logical = inner == EXPR_AND || inner == EXPR_OR; /* 0 or 1 already */
     Expr *b = lift(lw, e->kids[1], USE_VALUE, &then);
-    target_set(lw, tg, join(operand(b), " != ", text_make(b->pos, int_type(), "0"), int_type()),
-               &then);
+    target_set(lw, tg, logical ? b : truth(b), &then);
     stmts_push(pre, if_make(is_and ? a : negate(a), block_of(&then, b->pos), NULL));
 }
 
@@ -565,15 +615,19 @@ static bool is_branching(const Expr *e) {
            (e->kind == EXPR_COND && (has_await(e->kids[1]) || has_await(e->kids[2])));
 }
 
-/* Can `v = e` (or `T v = e`) write v in e's branches instead of through a
- * temporary? Only when nothing could see v change early and no conversion differs. */
-static bool writes_directly(const Var *v, const Expr *e) {
-    const CType *type = e->kind == EXPR_COND ? &e->type : NULL;
+/* Can `v = e` (or `T v = e`) write v where e's value is made (in its branches, after
+ * its commas) instead of through a temporary? Only when nothing could see v change
+ * early and no conversion differs. */
+static bool writes_directly(const Var *v, Expr *e) {
+    if (v->addr_taken || v->type.is_array || mentions(e, v))
+        return false;
+    bool comma = false;
+    for (e = strip_parens(e); e->kind == EXPR_COMMA; e = strip_parens(e->kids[1]))
+        comma = true;
     CType i = int_type();
-    if (!type)
-        type = &i;
-    return is_branching(e) && !v->addr_taken && !v->type.is_array && !mentions(e, v) &&
-           same_type(&v->type, type);
+    if (e->kind == EXPR_AWAIT)
+        return comma && !e->callee->ret.is_void;
+    return is_branching(e) && same_type(&v->type, e->kind == EXPR_COND ? &e->type : &i);
 }
 
 static Expr *lift_assign(Lower *lw, Expr *e, Use use, Stmts *pre) {
@@ -601,6 +655,9 @@ static void lift_into(Lower *lw, Expr *e, Target *tg, Stmts *pre) {
     if (e->kind == EXPR_AWAIT && !e->callee->ret.is_void) {
         lift_kids(lw, e, pre);
         target_set(lw, tg, e, pre);
+    } else if (e->kind == EXPR_COMMA) {
+        lift_effects(lw, e->kids[0], pre);
+        lift_into(lw, e->kids[1], tg, pre);
     } else if (is_branching(e) && e->kind != EXPR_COND) {
         logic_into(lw, e, tg, pre);
     } else if (is_branching(e)) {
@@ -887,14 +944,9 @@ static bool awaits_mark(Stmt *s) {
     return any;
 }
 
-static int await_order(const void *a, const void *b) {
-    unsigned x = (*(Await *const *)a)->expr->pos.offset, y = (*(Await *const *)b)->expr->pos.offset;
-    return (x > y) - (x < y);
-}
-
-/* The awaits in source order, numbered from 1. */
+/* The awaits numbered from 1 in the order the lowered body runs them within a
+ * statement and writes them (the order they were placed in). */
 static void awaits_number(Func *f) {
-    qsort(f->awaits, (size_t)f->nawaits, sizeof *f->awaits, await_order);
     for (int i = 0; i < f->nawaits; i++)
         f->awaits[i]->index = i + 1;
 }

@@ -1347,6 +1347,14 @@ static bool node_check(Parser *p, CXCursor c) {
     return true;
 }
 
+/* A designated initializer (`.x = v`, `[2] = v`), which libclang does not expose:
+ * only its value is evaluated, like any element of the list. */
+static bool is_designation(const Parser *p, CXCursor c) {
+    Range r = extent_of(p, c);
+    Tok t = tok_at(p->prog, r.start);
+    return r.ok && (tok_is(p->prog, t, ".") || tok_is(p->prog, t, "["));
+}
+
 /* An await was built somewhere below c, which is not a hole: can it be lifted out
  * of c and evaluated first without changing what the program does? */
 static void await_position_check(Parser *p, CXCursor c) {
@@ -1358,7 +1366,8 @@ static void await_position_check(Parser *p, CXCursor c) {
         what = "sizeof or _Alignof (never evaluated)";
     else if (kind_of(c) == CXCursor_GenericSelectionExpr)
         what = "_Generic";
-    else if (kind_of(c) == CXCursor_UnexposedExpr && !is_implicit(c, &inner))
+    else if (kind_of(c) == CXCursor_UnexposedExpr && !is_implicit(c, &inner) &&
+             !is_designation(p, c))
         what = "an expression libclang does not expose (such as 'a ?: b' or a builtin)";
     if (what)
         error_at(cursor_pos(p, c), "await inside %s is not supported", what);

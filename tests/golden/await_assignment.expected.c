@@ -78,7 +78,6 @@ struct assign_frame {
     struct box *b;
     int x;
     int arr[2];
-    long wide;
     union {
         value_frame value;
     } await;
@@ -109,7 +108,8 @@ ac_poll assign_poll(assign_frame *self, ac_cx *cx, long *out) {
     default:
         return AC_READY;
     }
-#line 18 "await_assignment.c"
+#line 17 "await_assignment.c"
+    long wide;
     value_init(&self->await.value, 1);
     self->state = assign_AWAIT_value;
 resume_value:
@@ -150,10 +150,10 @@ resume_value:
         if (value_poll(&self->await.value, cx, &result) == AC_PENDING) {
             return AC_PENDING;
         }
-        self->wide = result;
+        wide = result;
     }
 #line 22 "await_assignment.c"
-    *out = self->wide + self->x + self->arr[1];
+    *out = wide + self->x + self->arr[1];
     self->state = assign_DONE;
     return AC_READY;
 }

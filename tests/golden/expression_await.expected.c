@@ -78,7 +78,6 @@ struct mix_frame {
     int a;
     int b;
     int c;
-    int d;
     union {
         value_frame value;
     } await;
@@ -157,20 +156,23 @@ resume_value_3:
         self->c = value_result_4 != 0;
     }
 #line 18 "expression_await.c"
+    int d;
+#line 18 "expression_await.c"
     if (self->flag) {
 #line 18 "expression_await.c"
         value_init(&self->await.value, 5);
         self->state = mix_AWAIT_value_5;
     resume_value_5:
-        if (value_poll(&self->await.value, cx, &self->d) == AC_PENDING) {
+        memset(&d, 0, sizeof d);
+        if (value_poll(&self->await.value, cx, &d) == AC_PENDING) {
             return AC_PENDING;
         }
     } else {
 #line 18 "expression_await.c"
-        self->d = 6;
+        d = 6;
     }
 #line 19 "expression_await.c"
-    *out = self->a + self->b + self->c + self->d;
+    *out = self->a + self->b + self->c + d;
     self->state = mix_DONE;
     return AC_READY;
 }
