@@ -136,7 +136,8 @@ static bool in_scope_at(const Scopes *sc, const Var *v, int t) {
 /* ---- calls that need poll's stack ------------------------------------------------------ */
 
 /* Their memory or context is in poll's stack frame, which ends at each suspension. */
-static const char *const alloca_names[] = {"alloca", "__builtin_alloca", "__builtin_alloca_with_align",
+static const char *const alloca_names[] = {"alloca", "__builtin_alloca",
+                                           "__builtin_alloca_with_align",
                                            "__builtin_alloca_with_align_and_max", NULL};
 static const char *const setjmp_names[] = {"setjmp",      "_setjmp",          "sigsetjmp",
                                            "__sigsetjmp", "__builtin_setjmp", NULL};
@@ -195,8 +196,8 @@ static Pos pos_of(const Program *prog, unsigned offset) {
     return pos;
 }
 
-/* The call of `name` found at or after `offset` (a guess from the template), as
- * the source spells it; the template's start if the guess is off. */
+/* Where the call of `name` is: at `offset` (worked out from the template) if the
+ * source spells it there, else (lowering changed the pieces) the template's start. */
 static Pos call_pos(const Program *prog, const Expr *e, unsigned offset, const char *name) {
     size_t n = strlen(name);
     if (offset + n <= prog->len && strncmp(prog->src + offset, name, n) == 0)
@@ -344,8 +345,8 @@ static Node *label_node(Graph *g, const char *name) {
 
 /* The await that is the whole of s (after lowering), or NULL. */
 static Expr *await_of(const Stmt *s) {
-    Expr *e = s->kind == STMT_EXPR || s->kind == STMT_DECL || s->kind == STMT_RETURN ? s->expr
-                                                                                     : NULL;
+    Expr *e =
+        s->kind == STMT_EXPR || s->kind == STMT_DECL || s->kind == STMT_RETURN ? s->expr : NULL;
     if (e && e->kind == EXPR_ASSIGN)
         e = e->kids[1];
     return e && e->kind == EXPR_AWAIT ? e : NULL;

@@ -10,24 +10,25 @@
  * expression into a temporary (a Var with is_temp, declared by a new STMT_DECL right
  * before the statement), and the expression reads the temporary instead:
  *
- *     x = 1 + await(g());       ->   int g_result = await(g());
- *                                    x = 1 + g_result;
+ *     x = 1 + await(g());  ->  int g_result = await(g());
+ *                              x = 1 + g_result;
  *
  * Operators that decide whether or when an operand runs become statements, so the
  * await runs exactly when C would evaluate it:
  *
- *     a && await(g())           ->   int and_result = 0;
- *                                    if (a) { int g_result = await(g()); and_result = g_result != 0; }
- *     c ? await(g()) : e        ->   T cond_result; if (c) { cond_result = await(g()); } else { cond_result = e; }
- *     e1, await(g())            ->   e1; int g_result = await(g());
+ *     a && await(g())    ->  int and_result = 0;
+ *                            if (a) { int g_result = await(g()); and_result = g_result != 0; }
+ *     c ? await(g()) : e ->  T cond_result;
+ *                            if (c) { cond_result = await(g()); } else { cond_result = e; }
+ *     e1, await(g())     ->  e1; int g_result = await(g());
  *
  * Conditions of loops are evaluated inside the loop, and a `continue` that would skip
  * that evaluation jumps to it instead:
  *
- *     while (c) S               ->   for (;;) { pre(c); if (!(c')) break; S }
- *     do S while (c);           ->   for (;;) { S  loop_continue: ; pre(c); if (!(c')) break; }
- *     for (I; c; e) S           ->   { pre(I); I' for (; ; ) { pre(c); if (!(c')) break; S
- *                                                              loop_continue: ; pre(e); e'; } }
+ *     while (c) S        ->  for (;;) { pre(c); if (!(c')) break; S }
+ *     do S while (c);    ->  for (;;) { S  loop_continue: ; pre(c); if (!(c')) break; }
+ *     for (I; c; e) S    ->  { pre(I); I' for (;;) { pre(c); if (!(c')) break; S
+ *                                                    loop_continue: ; pre(e); e'; } }
  *
  * (each part rewritten only when it holds an await). Operands whose order C leaves
  * unspecified keep their place: only awaits move, left to right. Values written
@@ -735,10 +736,12 @@ static bool continues_redirect(Stmt *s, const char *label) {
         }
         return true;
     }
-    bool any = continues_redirect(s->body, label) | continues_redirect(s->els, label);
+    /* every continue is turned, so no short circuit */
+    int any = continues_redirect(s->body, label);
+    any += continues_redirect(s->els, label);
     for (int i = 0; i < s->nkids; i++)
-        any |= continues_redirect(s->kids[i], label);
-    return any;
+        any += continues_redirect(s->kids[i], label);
+    return any > 0;
 }
 
 /* The end of a loop body that `continue` must reach: a label, when the body has a
@@ -936,12 +939,15 @@ static void lower_into(Lower *lw, Stmt *s, Stmts *out) {
 static bool awaits_mark(Stmt *s) {
     if (!s)
         return false;
-    bool any = has_await(s->expr) | has_await(s->step);
-    any |= awaits_mark(s->init) | awaits_mark(s->body) | awaits_mark(s->els);
+    /* every statement is marked, so no short circuit */
+    int any = has_await(s->expr) || has_await(s->step);
+    any += awaits_mark(s->init);
+    any += awaits_mark(s->body);
+    any += awaits_mark(s->els);
     for (int i = 0; i < s->nkids; i++)
-        any |= awaits_mark(s->kids[i]);
-    s->has_await = any;
-    return any;
+        any += awaits_mark(s->kids[i]);
+    s->has_await = any > 0;
+    return s->has_await;
 }
 
 /* The awaits numbered from 1 in the order the lowered body runs them within a

@@ -107,8 +107,8 @@ async int initializers(void) {
     struct point r = (struct point){await(step(8)), await(step(9)) + 1};
     int s = add3((int){await(step(2))}, ((struct point){.x = await(step(3))}).x, 0);
     await(step(1));
-    printf("initializers arr %d %d %d %d p %d %d q %d %d r %d %d s %d\n", arr[0], arr[1],
-           arr[2], arr[3], p.x, p.y, q.x, q.y, r.x, r.y, s);
+    printf("initializers arr %d %d %d %d p %d %d q %d %d r %d %d s %d\n", arr[0], arr[1], arr[2],
+           arr[3], p.x, p.y, q.x, q.y, r.x, r.y, s);
     return arr[0] + p.y + q.y + r.y + s;
 }
 

@@ -1,6 +1,7 @@
 /* flow.c - control flow around awaits inside expressions: switch with awaits in its
  * cases and fall-through (a case whose statement becomes several), goto forward and
  * backward, into and out of blocks and loops, a label on a statement that awaits,
+ * case labels inside loops that await in their conditions,
  * early returns from deep nesting, and loops nested several deep with awaits in
  * their heads and bodies at several depths. */
 #include <stdio.h>
@@ -72,6 +73,37 @@ out:
     return total;
 }
 
+/* Case labels inside loops whose conditions await (Duff's device): entering at a case
+ * runs the rest of the body, then the condition. */
+async int duff(int count) {
+    int copied = 0, n = (count + 3) / 4;
+    switch (count % 4) {
+    case 0:
+        do {
+            copied += await(at(1, copied));
+            /* fall through */
+        case 3:
+            copied += await(at(1, copied));
+            /* fall through */
+        case 2:
+            copied += await(at(1, copied));
+            /* fall through */
+        case 1:
+            copied += await(at(1, copied));
+        } while (await(at(--n, 0)) > 0);
+    }
+    int rounds = 0;
+    switch (count % 2) {
+    case 0:
+        while (await(at(rounds, 1)) < 3) {
+        case 1:
+            rounds++;
+        }
+    }
+    printf("duff(%d) copied %d rounds %d\n", count, copied, rounds);
+    return copied + rounds;
+}
+
 /* Returns from three loops deep, with an await in the returned expression. */
 async int search(int want) {
     for (int i = 0; i < 4; i++) {
@@ -119,6 +151,8 @@ async long run(void) {
     long r = 0;
     for (int op = 0; op < 6; op++)
         r += await(cases(op));
+    for (int count = 1; count < 9; count++)
+        r += await(duff(count));
     r += await(jumps(2));
     r += await(jumps(5));
     for (int want = 0; want < 70; want += 13) {

@@ -3,8 +3,8 @@
  * await operand, increments, casts, sizeof and _Alignof, string literals, function
  * pointers; null and labeled statements, _Static_assert, typedef, local types,
  * block-scope function and extern declarations, a VLA between awaits, a statement
- * expression, inline assembly (an operand awaiting), __builtin_expect, case ranges
- * and _Generic. */
+ * from a macro, a statement expression, inline assembly (an operand awaiting),
+ * __builtin_expect, case ranges and _Generic. */
 #include <stdalign.h>
 #include <stdio.h>
 
@@ -13,6 +13,13 @@
 #include "pending.h"
 
 int g_counter = 3;
+
+/* A statement written by a macro: kept as it is, the locals in its argument renamed. */
+#define TWICE(stmt)                                                                                \
+    do {                                                                                           \
+        stmt;                                                                                      \
+        stmt;                                                                                      \
+    } while (0)
 
 /* v, after (v + k) % 3 suspensions. */
 async int at(int v, int k) {
@@ -120,11 +127,13 @@ async int statements(int n) {
     extern int g_counter;
     total += pair.a + pair.b + shade + u.i + (int)w + helper(n) + g_counter;
     total += await(at(2, 1));
+    TWICE(total += n);
     {
         int vla[n + 1];
-        for (int i = 0; i <= n; i++)
+        for (int i = 0; i <= n; i++) {
             vla[i] = i * i;
-        total += vla[n];
+            total += vla[i] - vla[i / 2];
+        }
     }
     int doubled = ({
         int t = total * 2;

@@ -95,11 +95,10 @@ async int initializers(int n) {
     printf("init designated %d %d %d %d %d %d\n", designated[0], designated[1], designated[2],
            designated[3], designated[4], designated[5]);
     printf("init pt %d %d copy %d %d shape %s %d %d %d %d %d\n", pt.x, pt.y, copy.x, copy.y,
-           sh.name, sh.corners[0].x, sh.corners[0].y, sh.corners[1].x, sh.corners[1].y,
-           sh.sides);
+           sh.name, sh.corners[0].x, sh.corners[0].y, sh.corners[1].x, sh.corners[1].y, sh.sides);
     printf("init text %s padded %s %d bytes %d zero %d %d 2d %d %d %d %d\n", text, padded,
-           (int)strlen(padded), bytes, zero.x, zero.y, array2d[0][0], array2d[0][1],
-           array2d[1][0], array2d[1][1]);
+           (int)strlen(padded), bytes, zero.x, zero.y, array2d[0][0], array2d[0][1], array2d[1][0],
+           array2d[1][1]);
     return scalar + list[1] + sized[2] + designated[4] + pt.y + copy.x + bytes;
 }
 
@@ -128,8 +127,8 @@ async int qualifiers(int n) {
     seen += await(at(2, 0));
     r += await(at(k, 1));
     int out = k * 1000 + r * 10 + origin.x + origin.y + seen;
-    printf("qualifiers(%d) %s k %d r %d origin %d %d seen %d\n", n, label, k, r, origin.x,
-           origin.y, seen);
+    printf("qualifiers(%d) %s k %d r %d origin %d %d seen %d\n", n, label, k, r, origin.x, origin.y,
+           seen);
     return out;
 }
 

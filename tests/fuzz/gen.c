@@ -12,8 +12,9 @@
  *   - every variable is initialized where it is declared, every loop is bounded by
  *     a counter that only its loop writes;
  *   - an expression holds at most one call with effects (an await of a function
- *     that prints or writes the global), and assigns at most where the order is
- *     fixed (top of a statement, or a condition whose operators sequence it);
+ *     that prints or writes g_sum), and assigns at most where the order is fixed
+ *     (top of a statement, or a condition whose operators sequence it); every
+ *     function adds to g_calls, a sum, which any order of calls leaves the same;
  *   - every variable and parameter is read somewhere, so -Wall -Wextra stays quiet.
  *
  * Levels choose where awaits stand: level 1 only in the positions asyncc lowers
@@ -184,7 +185,6 @@ typedef struct Fn {
     bool writer; /* first parameter is `unsigned *dst`, written through */
     bool is_static;
     unsigned cost; /* statements one call runs at most, roughly */
-    int uses;      /* awaits and block_ons of it */
     Str text;      /* its definition, without the leading storage class */
 } Fn;
 
@@ -397,12 +397,7 @@ static Fn *callee_pick(Gen *g, bool need_value) {
     return NULL;
 }
 
-/* Arguments nest awaits only at level 2, and then only pure ones. */
 static void gen_args(Gen *g, Str *s, const Fn *f, int depth) {
-    int saved = g->effects_left;
-    bool saved_await_ok = g->await_ok;
-    g->effects_left = 0;
-    g->await_ok = g->await_ok && feature_on(g, F_AWAIT_ARGS);
     for (int i = 0; i < f->nparams; i++) {
         if (i || f->writer)
             str_printf(s, ", ");
@@ -411,8 +406,6 @@ static void gen_args(Gen *g, Str *s, const Fn *f, int depth) {
         else
             gen_expr(g, s, depth);
     }
-    g->effects_left = saved;
-    g->await_ok = saved_await_ok;
 }
 
 static void gen_pending_call(Gen *g, Str *s, int depth) {
@@ -431,20 +424,27 @@ static void gen_pending_call(Gen *g, Str *s, int depth) {
 }
 
 /* `callee(args)` for an await; f NULL means pending(). Accounts its cost. A writer's
- * first argument is `dst`, the pointer it writes through. */
+ * first argument is `dst`, the pointer it writes through. Awaits nest in the
+ * arguments at level 2 where F_AWAIT_ARGS allows; a callee with effects gets
+ * arguments without any, so that the expression keeps its one effect. */
 static void gen_call_to(Gen *g, Str *s, Fn *f, int depth, const char *dst) {
+    bool saved_await_ok = g->await_ok;
+    g->await_ok = g->await_ok && feature_on(g, F_AWAIT_ARGS);
     if (!f) {
         g->cost += g->mult;
         gen_pending_call(g, s, depth);
-        return;
+    } else {
+        g->cost += g->mult * (f->cost + 1);
+        int effects_after = g->effects_left - !f->pure;
+        if (!f->pure)
+            g->effects_left = 0;
+        str_printf(s, "%s(%s", f->name, f->writer ? dst : "");
+        gen_args(g, s, f, depth);
+        str_printf(s, ")");
+        if (!f->pure)
+            g->effects_left = effects_after;
     }
-    g->cost += g->mult * (f->cost + 1);
-    f->uses++;
-    if (!f->pure)
-        g->effects_left--;
-    str_printf(s, "%s(%s", f->name, f->writer ? dst : "");
-    gen_args(g, s, f, depth);
-    str_printf(s, ")");
+    g->await_ok = saved_await_ok;
 }
 
 static void gen_call(Gen *g, Str *s, Fn *f, int depth) {
@@ -556,9 +556,21 @@ static void gen_expr(Gen *g, Str *s, int depth) {
 
 static const char *const compare_ops[] = {"<", "<=", ">", ">=", "==", "!="};
 
-/* A comparison against a constant. With assign_ok the compared value may be an
- * assignment `(x = e)`: only where every enclosing operator sequences it. */
-static void gen_compare(Gen *g, Str *s, int depth, bool assign_ok) {
+/* Whether two lists of lines (each line ended by '\n') share a line. */
+static bool lines_intersect(const char *a, const char *b) {
+    for (const char *p = a; *p; p = strchr(p, '\n') + 1) {
+        size_t n = strcspn(p, "\n") + 1;
+        for (const char *q = b; *q; q = strchr(q, '\n') + 1)
+            if (strncmp(p, q, n) == 0)
+                return true;
+    }
+    return false;
+}
+
+/* A comparison against a constant; its compared expression is added to the lines
+ * of compared. With assign_ok the compared value may be an assignment `(x = e)`:
+ * only where every enclosing operator sequences it. */
+static void gen_compare(Gen *g, Str *s, int depth, bool assign_ok, Str *compared) {
     Str e = {0};
     Var *target = assign_ok && rng_percent(&g->rng, 25) ? var_pick_scalar(g) : NULL;
     bool saved_await_ok = g->await_ok;
@@ -575,25 +587,40 @@ static void gen_compare(Gen *g, Str *s, int depth, bool assign_ok) {
         str_printf(s, "((%s = %s) %s %uu)", target->name, str_text(&e), op, k);
     else
         str_printf(s, "(%s %s %uu)", str_text(&e), op, k);
+    str_printf(compared, "%s\n", str_text(&e));
     free(e.data);
 }
 
-static void gen_cond(Gen *g, Str *s, int depth, bool assign_ok) {
+/* A condition; compared collects the expressions it compares with constants.
+ * && and || never join two conditions that compare the same expression: gcc and
+ * clang warn that `x != 5u || x != 7u` is always true. */
+static void gen_cond_comparing(Gen *g, Str *s, int depth, bool assign_ok, Str *compared) {
     unsigned roll = rng_below(&g->rng, 100);
     if (depth <= 0 || roll < 60) {
-        gen_compare(g, s, depth, assign_ok);
+        gen_compare(g, s, depth, assign_ok, compared);
         return;
     }
-    Str a = {0}, b = {0};
-    gen_cond(g, &a, depth - 1, assign_ok);
+    Str a = {0}, b = {0}, compared_b = {0};
+    gen_cond_comparing(g, &a, depth - 1, assign_ok, compared);
     if (roll < 75) {
         str_printf(s, "(!%s)", str_text(&a));
     } else {
-        gen_cond(g, &b, depth - 1, assign_ok);
-        str_printf(s, "(%s %s %s)", str_text(&a), roll < 88 ? "&&" : "||", str_text(&b));
+        gen_cond_comparing(g, &b, depth - 1, assign_ok, &compared_b);
+        if (lines_intersect(str_text(compared), str_text(&compared_b)))
+            str_printf(s, "%s", str_text(&a));
+        else
+            str_printf(s, "(%s %s %s)", str_text(&a), roll < 88 ? "&&" : "||", str_text(&b));
+        str_printf(compared, "%s", str_text(&compared_b));
     }
     free(a.data);
     free(b.data);
+    free(compared_b.data);
+}
+
+static void gen_cond(Gen *g, Str *s, int depth, bool assign_ok) {
+    Str compared = {0};
+    gen_cond_comparing(g, s, depth, assign_ok, &compared);
+    free(compared.data);
 }
 
 /* Start of a full expression at a position (one of the F_AWAIT_ features): how
@@ -611,6 +638,23 @@ static void gen_full_expr(Gen *g, Str *s, Feature position) {
 static void gen_full_cond(Gen *g, Str *s) {
     expr_begin(g, 1, F_AWAIT_COND);
     gen_cond(g, s, (int)rng_range(&g->rng, 0, 2), true);
+}
+
+/* A loop condition: the counter bound, and now and then more (not comparing the
+ * counter again, see gen_cond_comparing). */
+static void gen_loop_cond(Gen *g, Str *s, const char *counter, unsigned trips) {
+    str_printf(s, "%s < %uu", counter, trips);
+    if (rng_percent(&g->rng, 40)) {
+        Str c = {0}, compared = {0}, bound = {0};
+        str_printf(&bound, "%s\n", counter);
+        expr_begin(g, 1, F_AWAIT_COND);
+        gen_cond_comparing(g, &c, (int)rng_range(&g->rng, 0, 2), true, &compared);
+        if (!lines_intersect(str_text(&bound), str_text(&compared)))
+            str_printf(s, " && %s", str_text(&c));
+        free(c.data);
+        free(compared.data);
+        free(bound.data);
+    }
 }
 
 /* ---- statements ------------------------------------------------------------------------- */
@@ -848,17 +892,6 @@ static void exit_label_end(Gen *g, const char *mine, const char *saved, bool sav
     g->exit_label_used = saved_used;
 }
 
-/* A loop condition: the counter bound, and now and then more. */
-static void gen_loop_cond(Gen *g, Str *s, const char *counter, unsigned trips) {
-    str_printf(s, "%s < %uu", counter, trips);
-    if (rng_percent(&g->rng, 40)) {
-        Str c = {0};
-        gen_full_cond(g, &c);
-        str_printf(s, " && %s", str_text(&c));
-        free(c.data);
-    }
-}
-
 static void counter_declare(Gen *g, char *name, size_t size) {
     snprintf(name, size, "i%d", g->next_id++);
     line(g, "unsigned %s = 0u;", name);
@@ -942,9 +975,10 @@ static void gen_switch(Gen *g, int depth) {
     gen_full_expr(g, &e, F_AWAIT_COND);
     line(g, "switch ((%s) %% %uu) {", str_text(&e), ncases + 1);
     g->breakables++;
-    /* a constant selector must find its case (clang checks) */
-    bool has_default =
-        rng_percent(&g->rng, 60) || !strpbrk(str_text(&e), "abcdefghijklmnopqrstvwxyz_");
+    /* A constant selector must find its case (clang checks): no identifier, or a
+     * comma whose right operand may be a constant, takes a default. */
+    bool has_default = rng_percent(&g->rng, 60) || strchr(str_text(&e), ',') ||
+                       !strpbrk(str_text(&e), "abcdefghijklmnopqrstvwxyz_");
     for (unsigned i = 0; i <= ncases; i++) {
         bool last = i == ncases;
         if (last && !has_default)
@@ -1212,6 +1246,9 @@ static void fn_prologue(Gen *g, Fn *f) {
         var_add(g, name, f->params[i], VAR_SCALAR)->read = true;
     }
     line(g, "unsigned acc = %s;", str_text(&init));
+    /* Every call counts, in a sum: order-free, so even pure functions may, and an
+     * await run too often or too rarely shows. */
+    line(g, "g_calls += acc;");
     var_add(g, "acc", TY_UNSIGNED, VAR_SCALAR)->read = true;
     if (!f->pure && feature_on(g, F_STATIC) && rng_percent(&g->rng, 40)) {
         line(g, "static unsigned calls = 0u;");
@@ -1289,7 +1326,6 @@ static void gen_arg_values(Gen *g, const Fn *f, Str *args, Str *fmt) {
 static void gen_main_call(Gen *g, Str *s, Fn *f) {
     Str args = {0}, shown = {0};
     gen_arg_values(g, f, &args, &shown);
-    f->uses++;
     if (f->ret == TY_VOID)
         str_printf(s, "    ac_block_on(%s(%s));\n", f->name, str_text(&args));
     else
@@ -1308,14 +1344,22 @@ static void gen_main(Gen *g, Str *s) {
     Fn *other = &g->fns[rng_below(&g->rng, (unsigned)g->nfns)];
     if (!other->writer)
         gen_main_call(g, s, other);
-    str_printf(s, "    printf(\"g_sum = %%u\\n\", g_sum);\n");
+    str_printf(s, "    printf(\"g_sum = %%u, g_calls = %%u\\n\", g_sum, g_calls);\n");
     str_printf(s, "    return 0;\n}\n");
 }
 
-/* An unused static function would be a warning: only used ones may be static. */
-static void fns_choose_linkage(Gen *g) {
+/* Whether another function or main calls f, in the text as written. */
+static bool fn_used(const Gen *g, const Fn *f, const Str *main_text) {
     for (int i = 0; i < g->nfns; i++)
-        g->fns[i].is_static = g->fns[i].uses > 0 && rng_percent(&g->rng, 60);
+        if (&g->fns[i] != f && text_mentions(str_text(&g->fns[i].text), f->name))
+            return true;
+    return text_mentions(str_text(main_text), f->name);
+}
+
+/* An unused static function would be a warning: only used ones may be static. */
+static void fns_choose_linkage(Gen *g, const Str *main_text) {
+    for (int i = 0; i < g->nfns; i++)
+        g->fns[i].is_static = fn_used(g, &g->fns[i], main_text) && rng_percent(&g->rng, 60);
 }
 
 static void print_fn_head(const Fn *f) {
@@ -1355,11 +1399,11 @@ static void gen_program(Gen *g, uint64_t seed, unsigned index) {
         gen_function(g, i, i == g->nfns - 1);
     Str main_text = {0};
     gen_main(g, &main_text);
-    fns_choose_linkage(g);
+    fns_choose_linkage(g, &main_text);
     printf("/* asyncc_gen --seed %llu --index %u --level %d */\n", (unsigned long long)seed, index,
            g->level);
     printf("#include <stdio.h>\n\n#include <asyncc.h>\n\n#include \"pending.h\"\n\n");
-    printf("static unsigned g_sum;\n\n");
+    printf("static unsigned g_sum, g_calls;\n\n");
     print_functions(g);
     printf("%s", str_text(&main_text));
     free(main_text.data);
