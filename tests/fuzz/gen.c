@@ -278,6 +278,22 @@ static bool text_mentions(const char *text, const char *name) {
     return false;
 }
 
+/* Whether text names a variable (or anything but the type names in casts). */
+static bool text_has_variable(const char *text) {
+    const char *p = text;
+    while (*p) {
+        size_t n = 0;
+        while (p[n] == '_' || isalnum((unsigned char)p[n]))
+            n++;
+        bool word = n > 0 && !isdigit((unsigned char)p[0]);
+        if (word && !(n == 8 && strncmp(p, "unsigned", 8) == 0) &&
+            !(n == 3 && strncmp(p, "int", 3) == 0))
+            return true;
+        p += n ? n : 1;
+    }
+    return false;
+}
+
 /* A fresh local name; sometimes one that shadows an outer local or a tricky name.
  * The new name is in scope in its own initializer, init: it must not occur there. */
 static void var_fresh_name(Gen *g, char *buf, size_t size, const char *init) {
@@ -591,6 +607,22 @@ static void gen_compare(Gen *g, Str *s, int depth, bool assign_ok, Str *compared
     free(e.data);
 }
 
+/* Which variables are read: text that is generated and then dropped must not
+ * count as a read, or a variable could end up unused. */
+typedef struct ReadMarks {
+    bool read[MAX_VARS];
+} ReadMarks;
+
+static void read_marks_save(const Gen *g, ReadMarks *m) {
+    for (int i = 0; i < g->nvars; i++)
+        m->read[i] = g->vars[i].read;
+}
+
+static void read_marks_restore(Gen *g, const ReadMarks *m) {
+    for (int i = 0; i < g->nvars; i++)
+        g->vars[i].read = m->read[i];
+}
+
 /* A condition; compared collects the expressions it compares with constants.
  * && and || never join two conditions that compare the same expression: gcc and
  * clang warn that `x != 5u || x != 7u` is always true. */
@@ -605,10 +637,13 @@ static void gen_cond_comparing(Gen *g, Str *s, int depth, bool assign_ok, Str *c
     if (roll < 75) {
         str_printf(s, "(!%s)", str_text(&a));
     } else {
+        ReadMarks marks;
+        read_marks_save(g, &marks);
         gen_cond_comparing(g, &b, depth - 1, assign_ok, &compared_b);
-        if (lines_intersect(str_text(compared), str_text(&compared_b)))
+        if (lines_intersect(str_text(compared), str_text(&compared_b))) {
+            read_marks_restore(g, &marks);
             str_printf(s, "%s", str_text(&a));
-        else
+        } else
             str_printf(s, "(%s %s %s)", str_text(&a), roll < 88 ? "&&" : "||", str_text(&b));
         str_printf(compared, "%s", str_text(&compared_b));
     }
@@ -646,11 +681,15 @@ static void gen_loop_cond(Gen *g, Str *s, const char *counter, unsigned trips) {
     str_printf(s, "%s < %uu", counter, trips);
     if (rng_percent(&g->rng, 40)) {
         Str c = {0}, compared = {0}, bound = {0};
+        ReadMarks marks;
+        read_marks_save(g, &marks);
         str_printf(&bound, "%s\n", counter);
         expr_begin(g, 1, F_AWAIT_COND);
         gen_cond_comparing(g, &c, (int)rng_range(&g->rng, 0, 2), true, &compared);
         if (!lines_intersect(str_text(&bound), str_text(&compared)))
             str_printf(s, " && %s", str_text(&c));
+        else
+            read_marks_restore(g, &marks);
         free(c.data);
         free(compared.data);
         free(bound.data);
@@ -975,10 +1014,10 @@ static void gen_switch(Gen *g, int depth) {
     gen_full_expr(g, &e, F_AWAIT_COND);
     line(g, "switch ((%s) %% %uu) {", str_text(&e), ncases + 1);
     g->breakables++;
-    /* A constant selector must find its case (clang checks): no identifier, or a
+    /* A constant selector must find its case (clang checks): no variable, or a
      * comma whose right operand may be a constant, takes a default. */
-    bool has_default = rng_percent(&g->rng, 60) || strchr(str_text(&e), ',') ||
-                       !strpbrk(str_text(&e), "abcdefghijklmnopqrstvwxyz_");
+    bool has_default =
+        rng_percent(&g->rng, 60) || strchr(str_text(&e), ',') || !text_has_variable(str_text(&e));
     for (unsigned i = 0; i <= ncases; i++) {
         bool last = i == ncases;
         if (last && !has_default)
