@@ -383,11 +383,18 @@ static void gen_var_read(Gen *g, Str *s, Var *v, int depth) {
     }
 }
 
+/* An int made from an unsigned value, kept small and non-negative. A remainder,
+ * not a mask: gcc narrows `(int)(x & 0x7fffu)` into int arithmetic and may then
+ * warn of an overflow in a constant part of x. */
+static void str_int_of(Str *s, const char *value, unsigned modulus) {
+    str_printf(s, "(int)((%s) %% %uu)", value, modulus);
+}
+
 /* An int argument: any value, kept small and non-negative. */
 static void gen_int_arg(Gen *g, Str *s, int depth) {
     Str e = {0};
     gen_expr(g, &e, depth);
-    str_printf(s, "(int)((%s) & 0x7fffu)", str_text(&e));
+    str_int_of(s, str_text(&e), 32768);
     free(e.data);
 }
 
@@ -435,7 +442,8 @@ static void gen_pending_call(Gen *g, Str *s, int depth) {
     }
     Str v = {0};
     gen_expr(g, &v, depth);
-    str_printf(s, "(int)((%s) & 0xffffu))", str_text(&v));
+    str_int_of(s, str_text(&v), 65536);
+    str_printf(s, ")");
     free(v.data);
 }
 
@@ -737,7 +745,10 @@ static void gen_decl(Gen *g) {
     gen_full_expr(g, &e, F_AWAIT_EXPR);
     var_fresh_name(g, name, sizeof name, str_text(&e));
     if (feature_on(g, F_INT) && rng_percent(&g->rng, 20)) {
-        line(g, "int %s = (int)((%s) & 0x7fffu);", name, str_text(&e));
+        Str value = {0};
+        str_int_of(&value, str_text(&e), 32768);
+        line(g, "int %s = %s;", name, str_text(&value));
+        free(value.data);
         var_add(g, name, TY_INT, VAR_SCALAR);
     } else {
         line(g, "unsigned %s = %s;", name, str_text(&e));
@@ -786,10 +797,14 @@ static void gen_assign(Gen *g) {
     const char *op = compound_ops[rng_below(&g->rng, 7)];
     if (strcmp(str_text(&lhs), str_text(&e)) == 0)
         op = "+=";
-    if (v->type == TY_INT)
-        line(g, "%s = (int)((%s) & 0x7fffu);", str_text(&lhs), str_text(&e));
-    else
+    if (v->type == TY_INT) {
+        Str value = {0};
+        str_int_of(&value, str_text(&e), 32768);
+        line(g, "%s = %s;", str_text(&lhs), str_text(&value));
+        free(value.data);
+    } else {
         line(g, "%s %s %s;", str_text(&lhs), op, str_text(&e));
+    }
     free(lhs.data);
     free(e.data);
 }
@@ -852,9 +867,12 @@ static void gen_return_value(Gen *g, Str *s) {
     }
     Str e = {0};
     gen_expr(g, &e, (int)rng_range(&g->rng, 0, MAX_EXPR_DEPTH));
-    if (ret == TY_INT)
-        str_printf(s, "(int)((acc ^ %s) & 0x7fffu)", str_text(&e));
-    else
+    if (ret == TY_INT) {
+        Str value = {0};
+        str_printf(&value, "acc ^ %s", str_text(&e));
+        str_int_of(s, str_text(&value), 32768);
+        free(value.data);
+    } else
         str_printf(s, "acc + %s", str_text(&e));
     free(e.data);
 }
