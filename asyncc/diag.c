@@ -61,4 +61,6 @@ void diag_raw(const char *file, unsigned line, unsigned col, const char *severit
         nerrors++;
 }
 
-int diag_error_count(void) { return nerrors; }
+int diag_error_count(void) {
+    return nerrors;
+}

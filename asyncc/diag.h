@@ -16,8 +16,7 @@ void diag_set_source(const char *path, const char *src, size_t len);
 void error_at(Pos pos, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void note_at(Pos pos, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A diagnostic in any file (e.g. a header, from libclang), with no source line. */
-void diag_raw(const char *file, unsigned line, unsigned col, const char *severity,
-              const char *msg);
+void diag_raw(const char *file, unsigned line, unsigned col, const char *severity, const char *msg);
 int diag_error_count(void);
 
 #endif

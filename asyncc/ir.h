@@ -41,11 +41,11 @@ typedef struct Pos {
  * are already removed (frame fields are assigned, never initialized). */
 typedef struct CType {
     char *pre, *post;
-    char *canon;     /* clang's canonical spelling: equal strings mean the same type */
+    char *canon; /* clang's canonical spelling: equal strings mean the same type */
     bool is_void;
     bool is_array;
-    bool is_vla;     /* variably modified: cannot live in a frame */
-    bool is_local;   /* declared inside the function: the frame cannot name it */
+    bool is_vla;   /* variably modified: cannot live in a frame */
+    bool is_local; /* declared inside the function: the frame cannot name it */
 } CType;
 
 /* ---- expressions ---------------------------------------------------------------- */
@@ -68,58 +68,58 @@ typedef enum ExprKind {
 
 struct Expr {
     ExprKind kind;
-    Pos pos;       /* where the expression starts */
-    CType type;    /* type of the value (parse sets it on every expression; SPAWN: ac_task *) */
+    Pos pos;    /* where the expression starts */
+    CType type; /* type of the value (parse sets it on every expression; SPAWN: ac_task *) */
     int nkids;
     Expr **kids;
-    char **text;   /* EXPR_TEMPLATE: nkids + 1 pieces, none NULL */
-    Var *var;      /* EXPR_VAR */
-    Func *callee;  /* EXPR_AWAIT, EXPR_SPAWN, EXPR_BLOCK_ON, EXPR_FUTURE */
-    bool addr_of;  /* EXPR_VAR: the use is the operand of unary & (or an array that decays) */
+    char **text;  /* EXPR_TEMPLATE: nkids + 1 pieces, none NULL */
+    Var *var;     /* EXPR_VAR */
+    Func *callee; /* EXPR_AWAIT, EXPR_SPAWN, EXPR_BLOCK_ON, EXPR_FUTURE */
+    bool addr_of; /* EXPR_VAR: the use is the operand of unary & (or an array that decays) */
 };
 
 /* ---- statements ----------------------------------------------------------------- */
 
 typedef enum StmtKind {
-    STMT_EXPR,     /* expr ;   (expr NULL for the empty statement) */
-    STMT_DECL,     /* one declared variable: var [= expr] ; - for a static or extern
-                      local (var->is_static) expr is instead the template of the whole
-                      declaration, ';' included, to be emitted verbatim */
-    STMT_TEXT,     /* kept verbatim: expr is a template of the whole text, ';' included.
-                      A declaration that declares a type or function, a variably
-                      modified variable, or several variables one of them static
-                      (its variables are still Vars, with decl = this statement);
-                      or a statement written by a macro (do { ... } while (0)),
-                      which parse checked has no await and no return inside */
-    STMT_BLOCK,    /* { kids } */
-    STMT_IF,       /* if (expr) body [else els] */
-    STMT_WHILE,    /* while (expr) body */
-    STMT_DO,       /* do body while (expr); */
-    STMT_FOR,      /* for (init; expr; step) body - init is NULL, a STMT_EXPR or a
-                      STMT_BLOCK of STMT_DECLs (always a block, even for one);
-                      expr and step may be NULL */
-    STMT_SWITCH,   /* switch (expr) body */
-    STMT_CASE,     /* case text: body   (text: the case expression, verbatim) */
-    STMT_DEFAULT,  /* default: body */
-    STMT_LABEL,    /* text: body */
-    STMT_GOTO,     /* goto text; */
+    STMT_EXPR,    /* expr ;   (expr NULL for the empty statement) */
+    STMT_DECL,    /* one declared variable: var [= expr] ; - for a static or extern
+                     local (var->is_static) expr is instead the template of the whole
+                     declaration, ';' included, to be emitted verbatim */
+    STMT_TEXT,    /* kept verbatim: expr is a template of the whole text, ';' included.
+                     A declaration that declares a type or function, a variably
+                     modified variable, or several variables one of them static
+                     (its variables are still Vars, with decl = this statement);
+                     or a statement written by a macro (do { ... } while (0)),
+                     which parse checked has no await and no return inside */
+    STMT_BLOCK,   /* { kids } */
+    STMT_IF,      /* if (expr) body [else els] */
+    STMT_WHILE,   /* while (expr) body */
+    STMT_DO,      /* do body while (expr); */
+    STMT_FOR,     /* for (init; expr; step) body - init is NULL, a STMT_EXPR or a
+                     STMT_BLOCK of STMT_DECLs (always a block, even for one);
+                     expr and step may be NULL */
+    STMT_SWITCH,  /* switch (expr) body */
+    STMT_CASE,    /* case text: body   (text: the case expression, verbatim) */
+    STMT_DEFAULT, /* default: body */
+    STMT_LABEL,   /* text: body */
+    STMT_GOTO,    /* goto text; */
     STMT_BREAK,
     STMT_CONTINUE,
-    STMT_RETURN,   /* return [expr]; */
-    STMT_ASM,      /* inline assembly, verbatim in text (';' included); kept only if no
-                      local moves. expr: the same text as a template whose holes are
-                      the locals it uses */
+    STMT_RETURN, /* return [expr]; */
+    STMT_ASM,    /* inline assembly, verbatim in text (';' included); kept only if no
+                    local moves. expr: the same text as a template whose holes are
+                    the locals it uses */
 } StmtKind;
 
 struct Stmt {
     StmtKind kind;
-    Pos pos;        /* first token; emitted as #line */
+    Pos pos; /* first token; emitted as #line */
     Expr *expr;
-    Expr *step;     /* STMT_FOR */
-    Stmt *init;     /* STMT_FOR */
-    Stmt *body;     /* IF then, loop and switch bodies, CASE/DEFAULT/LABEL sub-statement */
-    Stmt *els;      /* STMT_IF */
-    int nkids;      /* STMT_BLOCK */
+    Expr *step; /* STMT_FOR */
+    Stmt *init; /* STMT_FOR */
+    Stmt *body; /* IF then, loop and switch bodies, CASE/DEFAULT/LABEL sub-statement */
+    Stmt *els;  /* STMT_IF */
+    int nkids;  /* STMT_BLOCK */
     Stmt **kids;
     Var *var;       /* STMT_DECL */
     char *text;     /* STMT_CASE, STMT_LABEL, STMT_GOTO, STMT_ASM */
@@ -129,33 +129,33 @@ struct Stmt {
 /* ---- variables ------------------------------------------------------------------ */
 
 struct Var {
-    char *name;       /* as in the source */
+    char *name; /* as in the source */
     CType type;
-    Pos pos;          /* the name (0 for the params of a header Func) */
-    int id;           /* index in Func.vars */
+    Pos pos; /* the name (0 for the params of a header Func) */
+    int id;  /* index in Func.vars */
     bool is_param;
-    bool is_static;   /* static or extern local: stays where it is, never in the frame */
-    bool is_temp;     /* made by lower.c for a value lifted out of an expression */
-    bool init_is_list;/* STMT_DECL initializer is a { list } or a string for an array */
-    bool addr_taken;  /* & applied somewhere (or an array used as a pointer) */
-    Stmt *decl;       /* STMT_DECL or STMT_TEXT that declares it; NULL for params */
+    bool is_static;    /* static or extern local: stays where it is, never in the frame */
+    bool is_temp;      /* made by lower.c for a value lifted out of an expression */
+    bool init_is_list; /* STMT_DECL initializer is a { list } or a string for an array */
+    bool addr_taken;   /* & applied somewhere (or an array used as a pointer) */
+    Stmt *decl;        /* STMT_DECL or STMT_TEXT that declares it; NULL for params */
     /* set by frame.c */
     bool in_frame;
-    char *field;      /* frame member name, unique in the frame */
+    char *field; /* frame member name, unique in the frame */
 };
 
 /* ---- functions and the program ------------------------------------------------- */
 
 /* An await point: where the function may suspend. One state each. */
 typedef struct Await {
-    Expr *expr;        /* the EXPR_AWAIT */
-    Stmt *stmt;        /* the statement it stands in after lowering (after parse: the
-                          innermost statement around it, a for's init or the for) */
-    int index;         /* 1.. in the order of the lowered body (lower.c) */
+    Expr *expr; /* the EXPR_AWAIT */
+    Stmt *stmt; /* the statement it stands in after lowering (after parse: the
+                   innermost statement around it, a for's init or the for) */
+    int index;  /* 1.. in the order of the lowered body (lower.c) */
     /* set by frame.c */
-    char *state;       /* enumerator, e.g. fetch_AWAIT_request_2 */
-    char *label;       /* resume label, e.g. resume_request_2 */
-    char *member;      /* union member holding the callee's frame, e.g. request */
+    char *state;  /* enumerator, e.g. fetch_AWAIT_request_2 */
+    char *label;  /* resume label, e.g. resume_request_2 */
+    char *member; /* union member holding the callee's frame, e.g. request */
 } Await;
 
 /* One Func per async declaration in the main file (a prototype and the definition
@@ -168,51 +168,51 @@ struct Func {
     char *name;
     CType ret;
     bool is_static;
-    bool is_defined;    /* has a body in the main file */
-    bool in_main_file;  /* declared in the main file (not in a header) */
-    bool frame_known;   /* NAME_frame is a complete type here (defined in this file, or a
-                           header defines it): awaits embed the frame; otherwise it is
-                           defined in another file and awaits box it (abi.md, section 8) */
-    Pos pos;            /* the name */
-    unsigned start, end;/* byte range of the definition or prototype to replace,
-                           from its first token (async/static/type) to '}' or ';' */
+    bool is_defined;     /* has a body in the main file */
+    bool in_main_file;   /* declared in the main file (not in a header) */
+    bool frame_known;    /* NAME_frame is a complete type here (defined in this file, or a
+                            header defines it): awaits embed the frame; otherwise it is
+                            defined in another file and awaits box it (abi.md, section 8) */
+    Pos pos;             /* the name */
+    unsigned start, end; /* byte range of the definition or prototype to replace,
+                            from its first token (async/static/type) to '}' or ';' */
     int nparams;
     Var **params;
-    Stmt *body;         /* NULL unless is_defined */
-    int nvars;          /* params, locals and temps */
+    Stmt *body; /* NULL unless is_defined */
+    int nvars;  /* params, locals and temps */
     Var **vars;
     int nawaits;
     Await **awaits;
-    int nidents;        /* every identifier spelled in the definition: generated */
-    char **idents;      /* names (self, cx, out, labels) must avoid these */
+    int nidents;   /* every identifier spelled in the definition: generated */
+    char **idents; /* names (self, cx, out, labels) must avoid these */
     /* set by frame.c */
     char *self, *cx, *out; /* poll's parameter names */
-    int ncallees;       /* distinct functions awaited, in first-await order */
+    int ncallees;          /* distinct functions awaited, in first-await order */
     Func **callees;
     bool uses_spawn, uses_block_on; /* someone spawns / blocks on this function */
-    bool uses_future;   /* someone makes a future of it (set by parse) */
+    bool uses_future;               /* someone makes a future of it (set by parse) */
 };
 
 /* A spawn, block_on or ac_future_of in ordinary (non-async) code: the emitter
  * replaces the bytes [start, end) with a call of the generated helper. */
 typedef struct Site {
-    Expr *expr;        /* EXPR_SPAWN, EXPR_BLOCK_ON or EXPR_FUTURE */
+    Expr *expr; /* EXPR_SPAWN, EXPR_BLOCK_ON or EXPR_FUTURE */
     unsigned start, end;
-    Func *in_func;     /* NULL: ordinary functions have no Func (func_start places helpers).
-                          A spawn nested in another site's arguments is a hole of that
-                          site's expression, not a site of its own. */
-    unsigned func_start;/* byte offset where that function's definition starts */
+    Func *in_func;       /* NULL: ordinary functions have no Func (func_start places helpers).
+                            A spawn nested in another site's arguments is a hole of that
+                            site's expression, not a site of its own. */
+    unsigned func_start; /* byte offset where that function's definition starts */
 } Site;
 
 typedef struct Program {
-    const char *path;  /* the main file, as named on the command line */
-    char *src;         /* its bytes */
+    const char *path; /* the main file, as named on the command line */
+    char *src;        /* its bytes */
     size_t len;
-    int nfuncs;        /* every async function declared or defined, main file first */
+    int nfuncs; /* every async function declared or defined, main file first */
     Func **funcs;
     int nsites;
     Site **sites;
-    int nincludes;     /* every file the main file includes, directly or not (--depfile) */
+    int nincludes; /* every file the main file includes, directly or not (--depfile) */
     char **includes;
 } Program;
 

@@ -336,7 +336,9 @@ static int run(const Options *o) {
 /* asyncc is a short-lived process that keeps its IR until exit by design (ir.h);
  * in a sanitizer build, LeakSanitizer must not call that a leak. */
 const char *__asan_default_options(void);
-const char *__asan_default_options(void) { return "detect_leaks=0"; }
+const char *__asan_default_options(void) {
+    return "detect_leaks=0";
+}
 
 typedef struct Job {
     const Options *options;

@@ -29,7 +29,9 @@ char *xstrndup(const char *s, size_t n) {
     return d;
 }
 
-char *xstrdup(const char *s) { return xstrndup(s, strlen(s)); }
+char *xstrdup(const char *s) {
+    return xstrndup(s, strlen(s));
+}
 
 static char *vformat(const char *fmt, va_list ap) {
     va_list ap2;
@@ -60,7 +62,9 @@ void buf_putn(Buf *b, const char *s, size_t n) {
     b->data[b->len] = '\0';
 }
 
-void buf_put(Buf *b, const char *s) { buf_putn(b, s, strlen(s)); }
+void buf_put(Buf *b, const char *s) {
+    buf_putn(b, s, strlen(s));
+}
 
 void buf_printf(Buf *b, const char *fmt, ...) {
     va_list ap;

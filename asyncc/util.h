@@ -12,7 +12,7 @@ typedef struct Buf {
     size_t len, cap;
 } Buf;
 
-void *xmalloc(size_t n);  /* zero-filled */
+void *xmalloc(size_t n); /* zero-filled */
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
@@ -23,10 +23,10 @@ void buf_putn(Buf *b, const char *s, size_t n);
 void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Append p to the array *items of *n elements. */
-#define VEC_PUSH(items, n, p)                                                            \
-    do {                                                                                 \
-        *(items) = xrealloc(*(items), sizeof **(items) * (size_t)(*(n) + 1));            \
-        (*(items))[(*(n))++] = (p);                                                      \
+#define VEC_PUSH(items, n, p)                                                                      \
+    do {                                                                                           \
+        *(items) = xrealloc(*(items), sizeof **(items) * (size_t)(*(n) + 1));                      \
+        (*(items))[(*(n))++] = (p);                                                                \
     } while (0)
 
 bool str_in(char *const *names, int n, const char *s);

@@ -116,7 +116,9 @@ typedef struct ac_yield_frame {
     int yielded;
 } ac_yield_frame;
 
-static inline void ac_yield_init(ac_yield_frame *f) { f->yielded = 0; }
+static inline void ac_yield_init(ac_yield_frame *f) {
+    f->yielded = 0;
+}
 static inline ac_poll ac_yield_poll(ac_yield_frame *f, ac_cx *cx, void *out) {
     (void)out;
     if (f->yielded)
@@ -125,7 +127,9 @@ static inline ac_poll ac_yield_poll(ac_yield_frame *f, ac_cx *cx, void *out) {
     ac_wake(cx->task);
     return AC_PENDING;
 }
-static inline void ac_yield_drop(ac_yield_frame *f) { (void)f; }
+static inline void ac_yield_drop(ac_yield_frame *f) {
+    (void)f;
+}
 
 /* ---- leaf: ac_sleep_ms --------------------------------------------------------------- */
 
@@ -191,7 +195,9 @@ typedef struct ac_future {
 } ac_future;
 
 /* Nonzero unless fu is empty. */
-static inline int ac_future_valid(ac_future fu) { return fu.frame != NULL; }
+static inline int ac_future_valid(ac_future fu) {
+    return fu.frame != NULL;
+}
 /* A task running fu, queued like ac_spawn's; NULL (fu dropped) when fu is empty or
  * memory is exhausted. */
 ac_task *ac_future_spawn(ac_future fu);

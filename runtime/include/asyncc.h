@@ -109,10 +109,10 @@ static inline ac_task *ac_sync_spawn_(const void *value, size_t size) {
 /* Runs the call to completion right away: in plain C a task finishes before
  * ac_spawn returns, so programs whose output depends on how tasks interleave
  * print differently here than when transformed. */
-#define ac_spawn(call)                                                                   \
-    __extension__({                                                                      \
-        __typeof__(call) ac_value_ = (call);                                             \
-        ac_sync_spawn_(&ac_value_, sizeof ac_value_);                                    \
+#define ac_spawn(call)                                                                             \
+    __extension__({                                                                                \
+        __typeof__(call) ac_value_ = (call);                                                       \
+        ac_sync_spawn_(&ac_value_, sizeof ac_value_);                                              \
     })
 
 static inline void ac_yield(void) {}
@@ -129,7 +129,9 @@ static inline void ac_join(ac_task *t, void *out) {
     free(t);
 }
 
-static inline void ac_detach(ac_task *t) { free(t); }
+static inline void ac_detach(ac_task *t) {
+    free(t);
+}
 
 /* A future holds the finished call's result, as a spawned task does. */
 typedef struct ac_future {
@@ -137,20 +139,26 @@ typedef struct ac_future {
 } ac_future;
 
 #define ac_future_of(call) ((ac_future){ac_spawn(call)})
-static inline int ac_future_valid(ac_future fu) { return fu.done != NULL; }
+static inline int ac_future_valid(ac_future fu) {
+    return fu.done != NULL;
+}
 static inline void ac_future_await(ac_future fu, void *out) {
     if (!fu.done)
         abort(); /* as the runtime does: an empty future cannot be awaited */
     ac_join(fu.done, out);
 }
-static inline ac_task *ac_future_spawn(ac_future fu) { return fu.done; }
+static inline ac_task *ac_future_spawn(ac_future fu) {
+    return fu.done;
+}
 static inline int ac_future_block_on(ac_future fu, void *out) {
     if (!fu.done)
         return -1;
     ac_join(fu.done, out);
     return 0;
 }
-static inline void ac_future_drop(ac_future fu) { ac_detach(fu.done); }
+static inline void ac_future_drop(ac_future fu) {
+    ac_detach(fu.done);
+}
 
 #endif
 #endif

@@ -124,6 +124,7 @@ typedef enum Feature {
     F_ARRAY,   /* local arrays */
     F_POINTER, /* pointers to locals handed to awaited functions that write through them */
     F_PROTO,   /* prototypes first, definitions in any order */
+    F_TERNARY, /* ?: inside expressions */
     /* level 2: where awaits nest inside expressions */
     F_AWAIT_EXPR,   /* statement-level expressions: operands, printf arguments, returns */
     F_AWAIT_COND,   /* conditions of if, while, do, for, switch */
@@ -135,9 +136,9 @@ typedef enum Feature {
 } Feature;
 
 static const char *const feature_names[F_COUNT] = {
-    "static",     "shadow",     "names",      "goto",       "switch",     "return",
-    "break",      "int",        "void",       "array",      "pointer",    "proto",
-    "await-expr", "await-cond", "await-args", "await-head", "await-init", "await-assign",
+    "static",     "shadow",     "names",      "goto",       "switch",       "return",  "break",
+    "int",        "void",       "array",      "pointer",    "proto",        "ternary", "await-expr",
+    "await-cond", "await-args", "await-head", "await-init", "await-assign",
 };
 
 /* Set the bits of a comma-separated list of feature names; false on an unknown one. */
@@ -538,6 +539,8 @@ static void gen_sequencing(Gen *g, Str *s, int depth) {
     unsigned kind = rng_below(&g->rng, 3);
     if (kind == 1 && !g->await_ok)
         kind = 0;
+    if (kind == 0 && !feature_on(g, F_TERNARY))
+        kind = 2;
     switch (kind) {
     case 0:
         gen_cond(g, &c, depth, false);
@@ -1032,10 +1035,12 @@ static void gen_switch(Gen *g, int depth) {
     gen_full_expr(g, &e, F_AWAIT_COND);
     line(g, "switch ((%s) %% %uu) {", str_text(&e), ncases + 1);
     g->breakables++;
-    /* A constant selector must find its case (clang checks): no variable, or a
-     * comma whose right operand may be a constant, takes a default. */
-    bool has_default =
-        rng_percent(&g->rng, 60) || strchr(str_text(&e), ',') || !text_has_variable(str_text(&e));
+    /* A constant selector must find its case (clang checks): a selector without
+     * variables, or with an operator that may skip them (`,` `&&` `||`), gets a
+     * default. */
+    const char *text = str_text(&e);
+    bool has_default = rng_percent(&g->rng, 60) || strchr(text, ',') || strstr(text, "&&") ||
+                       strstr(text, "||") || !text_has_variable(text);
     for (unsigned i = 0; i <= ncases; i++) {
         bool last = i == ncases;
         if (last && !has_default)
@@ -1297,7 +1302,7 @@ static void fn_prologue(Gen *g, Fn *f) {
         var_add(g, "(*dst)", TY_UNSIGNED, VAR_DEREF)->read = true;
     }
     for (int i = 0; i < f->nparams; i++) {
-        char name[8];
+        char name[16];
         snprintf(name, sizeof name, "a%d", i);
         str_printf(&init, " + %s%s", f->params[i] == TY_INT ? "(unsigned)" : "", name);
         var_add(g, name, f->params[i], VAR_SCALAR)->read = true;
