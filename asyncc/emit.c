@@ -1249,7 +1249,8 @@ static int collect_edits(const Program *prog, Edit **edits) {
         add_edit(edits, &n, (Edit){s->func_start, s->func_start, EDIT_NEED, 0, NULL, s});
         add_edit(edits, &n, (Edit){s->start, s->end, EDIT_SITE, 0, NULL, s});
     }
-    qsort(*edits, (size_t)n, sizeof **edits, edit_cmp);
+    if (n > 1) /* with none, *edits is NULL, which qsort must not get */
+        qsort(*edits, (size_t)n, sizeof **edits, edit_cmp);
     return n;
 }
 

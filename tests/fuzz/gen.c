@@ -1036,10 +1036,10 @@ static void gen_switch(Gen *g, int depth) {
     line(g, "switch ((%s) %% %uu) {", str_text(&e), ncases + 1);
     g->breakables++;
     /* A constant selector must find its case (clang checks): a selector without
-     * variables, or with an operator that may skip them (`,` `&&` `||`), gets a
-     * default. */
+     * variables, or with an operator that may skip them (`,` `?:` `&&` `||`), gets
+     * a default. */
     const char *text = str_text(&e);
-    bool has_default = rng_percent(&g->rng, 60) || strchr(text, ',') || strstr(text, "&&") ||
+    bool has_default = rng_percent(&g->rng, 60) || strpbrk(text, ",?") || strstr(text, "&&") ||
                        strstr(text, "||") || !text_has_variable(text);
     for (unsigned i = 0; i <= ncases; i++) {
         bool last = i == ncases;

@@ -216,7 +216,9 @@ int main(int argc, char **argv) {
         dir_arg = argv[4];
         const struct CMUnitTest tests[] = {cmocka_unit_test(exact_diagnostic)};
         char *group = str_printf("diag.%s", name_arg);
-        return cmocka_run_group_tests_name(group, tests, NULL, NULL);
+        int failed = cmocka_run_group_tests_name(group, tests, NULL, NULL);
+        free(group);
+        return failed;
     }
     if (argc == 4 && strcmp(argv[1], "robust") == 0) {
         asyncc = argv[2];

@@ -112,5 +112,10 @@ int main(int argc, char **argv) {
             str_printf("expected_compiles_with_%s", slash ? slash + 1 : argv[5 + i]);
     }
     char *group = str_printf("golden.%s", name);
-    return _cmocka_run_group_tests(group, tests, (size_t)ncc + 2, NULL, NULL);
+    int failed = _cmocka_run_group_tests(group, tests, (size_t)ncc + 2, NULL, NULL);
+    for (int i = 0; i < ncc; i++)
+        free((char *)tests[2 + i].name);
+    free(tests);
+    free(group);
+    return failed;
 }
