@@ -1251,9 +1251,11 @@ static bool cond_hole(Parser *p, CXCursor c, CXCursor *ops, Hole *hole) {
 }
 
 /* Whether the text of c spells "await": a quick test before searching the tree
- * (an await from a macro's definition is reported where it is found). */
-static bool text_mentions_await(const Parser *p, CXCursor c) {
-    Range r = extent_of(p, c);
+ * (an await from a macro's definition is reported where it is found). The range
+ * is range_of's, not the extent: inside an await's argument, libclang ends the
+ * extent of `c ? a : await(g())` where the inner await's name starts. */
+static bool text_mentions_await(Parser *p, CXCursor c) {
+    Range r = range_of(p, c);
     int lo = 0, hi = p->nawait_texts;
     while (lo < hi) { /* the first "await" at or after r.start */
         int mid = (lo + hi) / 2;
