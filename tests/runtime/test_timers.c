@@ -31,14 +31,15 @@ static void call_expect_armed(void *count, ac_task *self) {
 
 static void test_sleepers_finish_in_deadline_order(void **state) {
     (void)state;
-    static const uint64_t ms[3] = {30, 10, 20};
-    ac_task *t[3] = {sleeper_spawn("S30", ms[0]), sleeper_spawn("S10", ms[1]),
-                     sleeper_spawn("S20", ms[2])};
+    /* 60 ms apart: each deadline counts from its task's first poll. */
+    static const uint64_t ms[3] = {150, 30, 90};
+    ac_task *t[3] = {sleeper_spawn("S150", ms[0]), sleeper_spawn("S30", ms[1]),
+                     sleeper_spawn("S90", ms[2])};
     uint64_t elapsed[3] = {0, 0, 0};
     step root[] = {S_JOIN(&t[0], &elapsed[0]), S_JOIN(&t[1], &elapsed[1]),
                    S_JOIN(&t[2], &elapsed[2]), S_END(0)};
     assert_int_equal(ac_task_block_on(script_new(root, NULL), NULL), 0);
-    assert_string_equal(trace_get(), "S10 S20 S30");
+    assert_string_equal(trace_get(), "S30 S90 S150");
     for (int i = 0; i < 3; i++)
         assert_true(elapsed[i] >= ms[i] * NS_PER_MS);
     assert_int_equal(ac_timers_armed(), 0);
