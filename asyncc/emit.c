@@ -69,13 +69,8 @@ static void out_put(Out *o, const char *s) {
 }
 
 static void out_vprintf(Out *o, const char *fmt, va_list ap) {
-    va_list again;
-    va_copy(again, ap);
-    int n = vsnprintf(NULL, 0, fmt, again);
-    va_end(again);
-    char *s = xmalloc((size_t)n + 1);
-    vsnprintf(s, (size_t)n + 1, fmt, ap);
-    out_putn(o, s, (size_t)n);
+    char *s = xvprintf(fmt, ap);
+    out_put(o, s);
     free(s);
 }
 

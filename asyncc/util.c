@@ -33,7 +33,7 @@ char *xstrdup(const char *s) {
     return xstrndup(s, strlen(s));
 }
 
-static char *vformat(const char *fmt, va_list ap) {
+char *xvprintf(const char *fmt, va_list ap) {
     va_list ap2;
     va_copy(ap2, ap);
     int n = vsnprintf(NULL, 0, fmt, ap2);
@@ -46,7 +46,7 @@ static char *vformat(const char *fmt, va_list ap) {
 char *xprintf(const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    char *s = vformat(fmt, ap);
+    char *s = xvprintf(fmt, ap);
     va_end(ap);
     return s;
 }
@@ -69,7 +69,7 @@ void buf_put(Buf *b, const char *s) {
 void buf_printf(Buf *b, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    char *s = vformat(fmt, ap);
+    char *s = xvprintf(fmt, ap);
     va_end(ap);
     buf_put(b, s);
     free(s);

@@ -16,6 +16,7 @@ void *xmalloc(size_t n); /* zero-filled */
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
+char *xvprintf(const char *fmt, va_list ap);
 char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 void buf_put(Buf *b, const char *s);
