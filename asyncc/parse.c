@@ -87,6 +87,8 @@ typedef struct Parser {
     int naddr_uses;
     MacroUse *macro_uses;
     int nmacro_uses;
+    Pos *literal_addrs; /* compound literals whose address is used */
+    int nliteral_addrs;
     Stmt *stmt;         /* innermost statement being built */
     int awaits_made;    /* every await built so far, in any function */
     unsigned *reported; /* offsets already diagnosed (macros expand text twice) */
@@ -933,6 +935,10 @@ static bool is_decay(CXCursor c, CXCursor *array) {
 static void address_mark(Parser *p, CXCursor c) {
     for (;;) {
         c = strip_parens(c);
+        if (kind_of(c) == CXCursor_CompoundLiteralExpr) {
+            VEC_PUSH(&p->literal_addrs, &p->nliteral_addrs, cursor_pos(p, c));
+            return;
+        }
         if (kind_of(c) == CXCursor_DeclRefExpr) {
             unsigned off;
             if (cursor_offset(p, c, &off))
@@ -2036,9 +2042,18 @@ static void macro_uses_report(Parser *p, const Func *f) {
     }
 }
 
+/* A compound literal is an unnamed block-scope object: it stays in poll's own stack
+ * frame, so a pointer to it that outlives a suspension would dangle. */
+static void literal_addrs_report(Parser *p, const Func *f) {
+    for (int i = 0; f->nawaits > 0 && i < p->nliteral_addrs; i++)
+        error_at(p->literal_addrs[i],
+                 "the address of a compound literal is used in an async function that awaits; "
+                 "the literal would not survive a suspension: use a named local");
+}
+
 static void func_body(Parser *p, Func *f, CXCursor def) {
     p->fn = f;
-    p->nvar_decls = p->naddr_uses = p->nmacro_uses = 0;
+    p->nvar_decls = p->naddr_uses = p->nmacro_uses = p->nliteral_addrs = 0;
     for (int i = 0; i < f->nparams; i++)
         VEC_PUSH(&p->var_decls, &p->nvar_decls, clang_Cursor_getArgument(def, (unsigned)i));
     Cursors kids = children_of(def);
@@ -2048,6 +2063,7 @@ static void func_body(Parser *p, Func *f, CXCursor def) {
     free(kids.items);
     awaits_number(f);
     macro_uses_report(p, f);
+    literal_addrs_report(p, f);
     idents_collect(p->prog, f);
     p->fn = NULL;
     p->stmt = NULL;
