@@ -369,9 +369,47 @@ static Stmt *block_of(Stmts *list, Pos pos) {
     return s;
 }
 
+/* Does the '(' at text[0] close at the very end of text? String and character
+ * literals are skipped, so a parenthesis inside one does not count. */
+static bool wholly_parenthesized(const char *text) {
+    size_t n = strlen(text);
+    if (n < 2 || text[0] != '(' || text[n - 1] != ')')
+        return false;
+    int depth = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (text[i] == '"' || text[i] == '\'') {
+            char quote = text[i];
+            for (i++; i < n && text[i] != quote; i++)
+                i += text[i] == '\\';
+            continue;
+        }
+        depth += text[i] == '(' ? 1 : text[i] == ')' ? -1 : 0;
+        if (depth == 0 && i < n - 1)
+            return false;
+    }
+    return depth == 0;
+}
+
+/* The condition of a generated if, without the parentheses the source put around
+ * it: `if (c)`, not `if ((a == b))`, which clang flags (-Wparentheses-equality). */
+static Expr *condition(Expr *c) {
+    c = strip_parens(c);
+    if (c->kind != EXPR_TEMPLATE || !wholly_parenthesized(flat_text(c)))
+        return c;
+    Expr *bare = xmalloc(sizeof *bare);
+    *bare = *c;
+    bare->text = xmalloc(sizeof *bare->text * (size_t)(c->nkids + 1));
+    for (int i = 0; i <= c->nkids; i++)
+        bare->text[i] = c->text[i];
+    bare->text[0] = xstrdup(c->text[0] + 1);
+    size_t last = strlen(bare->text[c->nkids]);
+    bare->text[c->nkids] = xstrndup(bare->text[c->nkids], last - 1);
+    return bare;
+}
+
 static Stmt *if_make(Expr *cond, Stmt *then, Stmt *els) {
     Stmt *s = stmt_make(STMT_IF, cond->pos);
-    s->expr = cond;
+    s->expr = condition(cond);
     s->body = then;
     s->els = els;
     return s;
