@@ -279,20 +279,28 @@ static bool text_mentions(const char *text, const char *name) {
     return false;
 }
 
+/* The next word of text at or after p that names something (not a number, not
+ * the type names in casts); its length goes to n. NULL when there is none. */
+static const char *next_name(const char *p, size_t *n) {
+    while (*p) {
+        size_t len = 0;
+        while (p[len] == '_' || isalnum((unsigned char)p[len]))
+            len++;
+        bool word = len > 0 && !isdigit((unsigned char)p[0]);
+        if (word && !(len == 8 && strncmp(p, "unsigned", 8) == 0) &&
+            !(len == 3 && strncmp(p, "int", 3) == 0)) {
+            *n = len;
+            return p;
+        }
+        p += len ? len : 1;
+    }
+    return NULL;
+}
+
 /* Whether text names a variable (or anything but the type names in casts). */
 static bool text_has_variable(const char *text) {
-    const char *p = text;
-    while (*p) {
-        size_t n = 0;
-        while (p[n] == '_' || isalnum((unsigned char)p[n]))
-            n++;
-        bool word = n > 0 && !isdigit((unsigned char)p[0]);
-        if (word && !(n == 8 && strncmp(p, "unsigned", 8) == 0) &&
-            !(n == 3 && strncmp(p, "int", 3) == 0))
-            return true;
-        p += n ? n : 1;
-    }
-    return false;
+    size_t n;
+    return next_name(text, &n) != NULL;
 }
 
 /* A fresh local name; sometimes one that shadows an outer local or a tricky name.
@@ -594,7 +602,20 @@ static bool lines_intersect(const char *a, const char *b) {
     return false;
 }
 
-/* A comparison against a constant; its compared expression is added to the lines
+/* Adds to compared, one per line, the names an expression compared with a
+ * constant reads (or the expression itself when it reads none). By names, not
+ * text: gcc folds `(16u ^ x) == 14u` to `x == 30u` and calls `x == 71u &&` that
+ * always false. */
+static void add_compared(Str *compared, const char *expr) {
+    size_t n;
+    const char *p = next_name(expr, &n);
+    if (!p)
+        str_printf(compared, "%s\n", expr);
+    for (; p; p = next_name(p + n, &n))
+        str_printf(compared, "%.*s\n", (int)n, p);
+}
+
+/* A comparison against a constant; the names it compares are added to the lines
  * of compared. With assign_ok the compared value may be an assignment `(x = e)`:
  * only where every enclosing operator sequences it. */
 static void gen_compare(Gen *g, Str *s, int depth, bool assign_ok, Str *compared) {
@@ -614,7 +635,7 @@ static void gen_compare(Gen *g, Str *s, int depth, bool assign_ok, Str *compared
         str_printf(s, "((%s = %s) %s %uu)", target->name, str_text(&e), op, k);
     else
         str_printf(s, "(%s %s %uu)", str_text(&e), op, k);
-    str_printf(compared, "%s\n", str_text(&e));
+    add_compared(compared, str_text(&e));
     free(e.data);
 }
 
@@ -634,8 +655,8 @@ static void read_marks_restore(Gen *g, const ReadMarks *m) {
         g->vars[i].read = m->read[i];
 }
 
-/* A condition; compared collects the expressions it compares with constants.
- * && and || never join two conditions that compare the same expression: gcc and
+/* A condition; compared collects the names it compares with constants (see
+ * add_compared). && and || never join two conditions that compare the same name: gcc and
  * clang warn that `x != 5u || x != 7u` is always true. */
 static void gen_cond_comparing(Gen *g, Str *s, int depth, bool assign_ok, Str *compared) {
     unsigned roll = rng_below(&g->rng, 100);
