@@ -119,7 +119,7 @@ static void stmt_head_put(Buf *b, const Stmt *s) {
         [STMT_DO] = "do",         [STMT_FOR] = "for",         [STMT_SWITCH] = "switch",
         [STMT_CASE] = "case",     [STMT_DEFAULT] = "default", [STMT_LABEL] = "label",
         [STMT_GOTO] = "goto",     [STMT_BREAK] = "break",     [STMT_CONTINUE] = "continue",
-        [STMT_RETURN] = "return", [STMT_ASM] = "asm"};
+        [STMT_RETURN] = "return", [STMT_ASM] = "asm",         [STMT_COMMENT] = "comment"};
     buf_put(b, names[s->kind]);
     if (s->kind == STMT_DECL) {
         buf_printf(b, " %s%s: ", s->var->is_static ? "static " : "", s->var->name);

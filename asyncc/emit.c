@@ -16,6 +16,7 @@
  * where that differs from the source line about to be written.
  */
 #include <assert.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -283,6 +284,10 @@ typedef struct Poll {
     char *result; /* name of the block-local temporary receiving an await's value */
     char *init;   /* name of the block-local copy of a frame array's initializer */
     bool falls;   /* the case label about to be written is reached by falling through */
+    /* The statement a label labels, innermost, and where its output starts: the
+     * code a comment on its line trails. */
+    const Stmt *labeled;
+    size_t labeled_mark;
 } Poll;
 
 /* How a variable is spelled in poll: its frame field, or itself. */
@@ -524,13 +529,21 @@ static void emit_decl(Poll *p, const Stmt *s, int level) {
     out_put(p->out, ";\n");
 }
 
+/* The last statement of a block that is not a comment; NULL if none is. */
+static const Stmt *last_stmt(const Stmt *block) {
+    for (int i = block->nkids - 1; i >= 0; i--)
+        if (block->kids[i]->kind != STMT_COMMENT)
+            return block->kids[i];
+    return NULL;
+}
+
 /* Can control run off the end of s into what follows? (Conservative: yes unless
  * s ends in a jump.) */
 static bool may_fall(const Stmt *s) {
     while (s->kind == STMT_CASE || s->kind == STMT_DEFAULT || s->kind == STMT_LABEL)
         s = s->body;
     if (s->kind == STMT_BLOCK)
-        return s->nkids == 0 || may_fall(s->kids[s->nkids - 1]);
+        return !last_stmt(s) || may_fall(last_stmt(s));
     return s->kind != STMT_BREAK && s->kind != STMT_CONTINUE && s->kind != STMT_RETURN &&
            s->kind != STMT_GOTO;
 }
@@ -539,18 +552,91 @@ static bool is_case(const Stmt *s) {
     return s->kind == STMT_CASE || s->kind == STMT_DEFAULT;
 }
 
+/* ---- comments --------------------------------------------------------------------------- */
+
+/* A comment on lines of its own; the later lines of a block comment keep their
+ * indentation relative to its first. */
+static void emit_comment(Poll *p, const Stmt *s, int level) {
+    const char *t = s->text;
+    out_indent(p->out, level);
+    for (const char *nl; (nl = strchr(t, '\n')) != NULL;) {
+        out_putn(p->out, t, (size_t)(nl - t) + 1);
+        t = nl + 1;
+        for (unsigned col = 1; col < s->pos.col && (*t == ' ' || *t == '\t'); col++)
+            t++;
+        if (*t != '\n' && *t != '\0')
+            out_indent(p->out, level);
+    }
+    out_printf(p->out, "%s\n", t);
+}
+
+/* Whether the output from mark on ends with a whole line of code: not blank, not a
+ * directive, not a lone brace. */
+static bool ends_with_code(const Out *o, size_t mark) {
+    const char *b = o->buf->data;
+    size_t len = o->buf->len, start = len - 1;
+    if (mark >= len || b[len - 1] != '\n')
+        return false;
+    while (start > mark && b[start - 1] != '\n')
+        start--;
+    while (b[start] == ' ')
+        start++;
+    return b[start] != '#' && b[start] != '\n' && !(b[start] == '}' && start == len - 2);
+}
+
+/* A comment that trails the code of prev on its line goes at the end of what prev
+ * became (its output began at mark), when that ends with a line of code; otherwise
+ * it goes on lines of its own. */
+static bool emit_trailing(Poll *p, const Stmt *c, const Stmt *prev, size_t mark) {
+    if (!c->trails || !prev || prev->pos.line != c->pos.line || !ends_with_code(p->out, mark))
+        return false;
+    p->out->buf->data[--p->out->buf->len] = '\0';
+    p->out->line--;
+    out_printf(p->out, " %s\n", c->text);
+    return true;
+}
+
+/* The source's fall-through comment before a case gives way to the one asyncc
+ * writes right above the label, where gcc's -Wimplicit-fallthrough looks. */
+static bool is_fallthrough_comment(const Stmt *s, const Stmt *next) {
+    if (s->kind != STMT_COMMENT || !next || !is_case(next))
+        return false;
+    char *lower = xstrdup(s->text);
+    for (char *c = lower; *c; c++)
+        *c = (char)tolower((unsigned char)*c);
+    bool is = strstr(lower, "fall") && strstr(lower, "thr");
+    free(lower);
+    return is;
+}
+
+/* Statements in sequence. prev is the statement whose output started at mark, if
+ * a comment may trail it (a label's). */
+static void emit_stmts(Poll *p, Stmt **kids, int n, int level, const Stmt *prev, size_t mark) {
+    const Stmt *code = NULL; /* the last statement that is not a comment */
+    for (int i = 0; i < n; i++) {
+        Stmt *k = kids[i];
+        p->falls = is_case(k) && code && may_fall(code);
+        if (k->kind == STMT_COMMENT &&
+            (emit_trailing(p, k, prev, mark) ||
+             (is_fallthrough_comment(k, i + 1 < n ? kids[i + 1] : NULL) && code && may_fall(code))))
+            continue;
+        mark = p->out->buf->len;
+        emit_stmt(p, k, level);
+        prev = k;
+        if (k->kind == STMT_CASE || k->kind == STMT_DEFAULT || k->kind == STMT_LABEL) {
+            prev = p->labeled; /* a comment on its line trails it, not the label */
+            mark = p->labeled_mark;
+        }
+        code = k->kind == STMT_COMMENT ? code : k;
+    }
+}
+
 /* The statements of a body, inside braces the caller writes. */
 static void emit_body(Poll *p, Stmt *s, int level) {
-    if (s && s->kind == STMT_BLOCK) {
-        for (int i = 0; i < s->nkids; i++) {
-            /* The source's fall-through comment is not copied; gcc's
-             * -Wimplicit-fallthrough needs one. */
-            p->falls = i > 0 && is_case(s->kids[i]) && may_fall(s->kids[i - 1]);
-            emit_stmt(p, s->kids[i], level);
-        }
-    } else if (s) {
+    if (s && s->kind == STMT_BLOCK)
+        emit_stmts(p, s->kids, s->nkids, level, NULL, 0);
+    else if (s)
         emit_stmt(p, s, level);
-    }
 }
 
 /* head + expression + tail on one line: "while (" e ") {". */
@@ -668,19 +754,27 @@ static void emit_for(Poll *p, Stmt *s, int level) {
     out_line(p->out, level, "}");
 }
 
-static void emit_labeled(Poll *p, const char *label, Stmt *body, int level) {
+static void emit_labeled(Poll *p, const char *label, Stmt *s, int level) {
     if (p->falls)
         out_line(p->out, level, "/* fall through */");
-    p->falls = false;
+    size_t mark = p->out->buf->len;
     out_label(p->out, level, label);
-    if (body)
-        emit_stmt(p, body, level);
+    emit_stmts(p, s->kids, s->nkids, level, s, mark);
+    p->falls = false;
+    p->labeled = s;
+    p->labeled_mark = mark;
+    if (s->body) {
+        p->labeled = s->body;
+        p->labeled_mark = p->out->buf->len;
+        emit_stmt(p, s->body, level); /* a label in there sets p->labeled again */
+    }
 }
 
 static void emit_stmt(Poll *p, Stmt *s, int level) {
     /* A fall-through comment goes on the line above the case label: no #line may
-     * come between them. */
-    out_sync(p->out, s->pos.line - (p->falls && s->pos.line > 1));
+     * come between them. A comment needs no #line. */
+    if (s->kind != STMT_COMMENT)
+        out_sync(p->out, s->pos.line - (p->falls && s->pos.line > 1));
     switch (s->kind) {
     case STMT_EXPR:
         emit_expr_stmt(p, s, level);
@@ -715,13 +809,13 @@ static void emit_stmt(Poll *p, Stmt *s, int level) {
         emit_for(p, s, level);
         return;
     case STMT_CASE:
-        emit_labeled(p, xprintf("case %s", s->text), s->body, level);
+        emit_labeled(p, xprintf("case %s", s->text), s, level);
         return;
     case STMT_DEFAULT:
-        emit_labeled(p, "default", s->body, level);
+        emit_labeled(p, "default", s, level);
         return;
     case STMT_LABEL:
-        emit_labeled(p, s->text, s->body, level);
+        emit_labeled(p, s->text, s, level);
         return;
     case STMT_GOTO:
         out_line(p->out, level, "goto %s;", s->text);
@@ -740,6 +834,9 @@ static void emit_stmt(Poll *p, Stmt *s, int level) {
             emit_head(p, level, "", s->expr, "");
         else
             out_line(p->out, level, "%s", s->text);
+        return;
+    case STMT_COMMENT:
+        emit_comment(p, s, level);
         return;
     }
 }
@@ -1103,7 +1200,8 @@ static bool returns_value(const Stmt *s) {
 }
 
 static bool ends_with_return(const Stmt *body) {
-    return body->nkids > 0 && body->kids[body->nkids - 1]->kind == STMT_RETURN;
+    const Stmt *last = last_stmt(body);
+    return last && last->kind == STMT_RETURN;
 }
 
 /* A name for poll's temporaries that the function does not spell. */
@@ -1153,7 +1251,11 @@ static void emit_restrict_pragma(Out *o, bool push) {
 
 static void emit_poll(Emitter *em, Func *f) {
     Out *o = &em->out;
-    Poll p = {em, o, f, fresh_local(f, "result"), fresh_local(f, "init"), false};
+    Poll p = {.em = em,
+              .out = o,
+              .f = f,
+              .result = fresh_local(f, "result"),
+              .init = fresh_local(f, "init")};
     bool quiet = frame_has_buffers(f);
     if (quiet)
         emit_restrict_pragma(o, true);
@@ -1278,7 +1380,7 @@ static void apply_edit(Emitter *em, const Edit *e) {
         apply_prototype(em, e->func);
         return;
     case EDIT_SITE: {
-        Poll p = {em, &em->out, NULL, NULL, NULL, false};
+        Poll p = {.em = em, .out = &em->out};
         emit_expr(&p, e->site->expr);
         return;
     }

@@ -465,6 +465,8 @@ static Node *flow_stmt(Graph *g, Stmt *s, Node *next, Jumps j) {
         return j.brk ? j.brk : next;
     case STMT_CONTINUE:
         return j.cont ? j.cont : next;
+    case STMT_COMMENT:
+        return next;
     }
     return next;
 }

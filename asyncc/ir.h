@@ -105,10 +105,13 @@ typedef enum StmtKind {
     STMT_GOTO,    /* goto text; */
     STMT_BREAK,
     STMT_CONTINUE,
-    STMT_RETURN, /* return [expr]; */
-    STMT_ASM,    /* inline assembly, verbatim in text (';' included); kept only if no
-                    local moves. expr: the same text as a template whose holes are
-                    the locals it uses */
+    STMT_RETURN,  /* return [expr]; */
+    STMT_ASM,     /* inline assembly, verbatim in text (';' included); kept only if no
+                     local moves. expr: the same text as a template whose holes are
+                     the locals it uses */
+    STMT_COMMENT, /* a source comment, verbatim in text, that stands between the
+                     statements of a block (a kid of it) or right after a label (a
+                     kid of the CASE, DEFAULT or LABEL). Does nothing */
 } StmtKind;
 
 struct Stmt {
@@ -119,11 +122,12 @@ struct Stmt {
     Stmt *init; /* STMT_FOR */
     Stmt *body; /* IF then, loop and switch bodies, CASE/DEFAULT/LABEL sub-statement */
     Stmt *els;  /* STMT_IF */
-    int nkids;  /* STMT_BLOCK */
+    int nkids;  /* STMT_BLOCK; CASE, DEFAULT, LABEL: the comments after the label */
     Stmt **kids;
     Var *var;       /* STMT_DECL */
-    char *text;     /* STMT_CASE, STMT_LABEL, STMT_GOTO, STMT_ASM */
+    char *text;     /* STMT_CASE, STMT_LABEL, STMT_GOTO, STMT_ASM, STMT_COMMENT */
     bool has_await; /* an await is somewhere inside (set by parse, kept by lower) */
+    bool trails;    /* STMT_COMMENT: code comes before it on its line */
 };
 
 /* ---- variables ------------------------------------------------------------------ */

@@ -968,6 +968,7 @@ static void lower_into(Lower *lw, Stmt *s, Stmts *out) {
     case STMT_GOTO:
     case STMT_BREAK:
     case STMT_CONTINUE:
+    case STMT_COMMENT:
         break;
     }
     stmts_push(out, s);

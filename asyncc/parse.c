@@ -29,6 +29,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,8 @@ typedef struct Parser {
     int nawait_texts;
     char **frame_types; /* typedefs named *_frame whose type is complete in this unit */
     int nframe_types;
+    Range *skipped; /* the main file's text that #if and the like leave out */
+    int nskipped;
 } Parser;
 
 /* ---- the source text --------------------------------------------------------------- */
@@ -116,6 +119,27 @@ static bool is_ident_char(unsigned char c) {
     return is_ident_start(c) || isdigit(c);
 }
 
+static bool is_comment_start(const Program *prog, unsigned off) {
+    return prog->src[off] == '/' && off + 1 < prog->len &&
+           (prog->src[off + 1] == '/' || prog->src[off + 1] == '*');
+}
+
+/* The offset after the comment that starts at off (a line comment ends before its
+ * newline; its line splices are inside it). */
+static unsigned comment_end(const Program *prog, unsigned off) {
+    const char *s = prog->src;
+    unsigned n = (unsigned)prog->len;
+    if (s[off + 1] == '/') {
+        while (off < n && s[off] != '\n')
+            off += s[off] == '\\' && off + 1 < n ? 2 : 1;
+        return off;
+    }
+    off += 2;
+    while (off + 1 < n && !(s[off] == '*' && s[off + 1] == '/'))
+        off++;
+    return off + 2 < n ? off + 2 : n;
+}
+
 /* Whitespace, comments and line splices from off; returns the next offset that is
  * none of them. */
 static unsigned skip_blank(const Program *prog, unsigned off) {
@@ -126,15 +150,9 @@ static unsigned skip_blank(const Program *prog, unsigned off) {
             off++;
         else if (s[off] == '\\' && off + 1 < n && (s[off + 1] == '\n' || s[off + 1] == '\r'))
             off += 2;
-        else if (s[off] == '/' && off + 1 < n && s[off + 1] == '/')
-            while (off < n && s[off] != '\n')
-                off += s[off] == '\\' && off + 1 < n ? 2 : 1;
-        else if (s[off] == '/' && off + 1 < n && s[off + 1] == '*') {
-            off += 2;
-            while (off + 1 < n && !(s[off] == '*' && s[off + 1] == '/'))
-                off++;
-            off = off + 2 < n ? off + 2 : n;
-        } else
+        else if (is_comment_start(prog, off))
+            off = comment_end(prog, off);
+        else
             break;
     }
     return off;
@@ -1657,15 +1675,118 @@ static void decls_add(Parser *p, Stmt *block, CXCursor c, bool in_for) {
     free(kids.items);
 }
 
+/* ---- comments ---------------------------------------------------------------------- */
+
+/* Whether only blanks come before off on its line. */
+static bool line_blank_before(const Parser *p, unsigned off) {
+    for (unsigned i = p->lines[pos_at(p, off).line - 1]; i < off; i++)
+        if (!isspace((unsigned char)p->prog->src[i]))
+            return false;
+    return true;
+}
+
+/* The end of the preprocessor directive at off: its line, with splices, and the
+ * comments that start on it. */
+static unsigned directive_end(const Program *prog, unsigned off) {
+    const char *s = prog->src;
+    while (off < prog->len && s[off] != '\n') {
+        if (is_comment_start(prog, off))
+            off = comment_end(prog, off);
+        else if (s[off] == '"' || s[off] == '\'')
+            off = quoted_end(prog, off);
+        else
+            off += s[off] == '\\' && off + 1 < prog->len ? 2 : 1;
+    }
+    return off;
+}
+
+static Stmt *comment_stmt(const Parser *p, unsigned start, unsigned end) {
+    Stmt *s = xmalloc(sizeof *s);
+    s->kind = STMT_COMMENT;
+    s->pos = pos_at(p, start);
+    s->text = xstrndup(p->prog->src + start, end - start);
+    s->trails = !line_blank_before(p, start);
+    return s;
+}
+
+/* Whether off is in text the preprocessor skipped (under #if 0, say). */
+static bool is_skipped(const Parser *p, unsigned off) {
+    for (int i = 0; i < p->nskipped; i++)
+        if (p->skipped[i].start <= off && off < p->skipped[i].end)
+            return true;
+    return false;
+}
+
+static void skipped_collect(Parser *p) {
+    CXSourceRangeList *list = clang_getSkippedRanges(p->tu, p->main_file);
+    for (unsigned i = 0; list && i < list->count; i++) {
+        Range r;
+        if (offset_of(p, clang_getRangeStart(list->ranges[i]), &r.start) &&
+            offset_of(p, clang_getRangeEnd(list->ranges[i]), &r.end))
+            VEC_PUSH(&p->skipped, &p->nskipped, r);
+    }
+    clang_disposeSourceRangeList(list);
+}
+
+/* Scans [from, to) - the text between two statements of a block, or between a
+ * label and its statement - for comments, skipping ';', labels and directives.
+ * With a list, appends the comments to its kids as STMT_COMMENTs; returns the
+ * offset after the last other code there (from if none). */
+static unsigned gap_scan(const Parser *p, Stmt *list, unsigned from, unsigned to) {
+    const Program *prog = p->prog;
+    unsigned code_end = from;
+    for (unsigned off = from; off < to && off < prog->len;) {
+        char c = prog->src[off];
+        unsigned next = off + 1;
+        if (is_comment_start(prog, off)) {
+            next = comment_end(prog, off);
+            if (list && !is_skipped(p, off))
+                block_add(list, comment_stmt(p, off, next));
+        } else if (c == '#' && line_blank_before(p, off)) {
+            next = directive_end(prog, off);
+        } else if (c == '"' || c == '\'') {
+            code_end = next = quoted_end(prog, off);
+        } else if (!isspace((unsigned char)c) && c != ';') {
+            code_end = next;
+        }
+        off = next;
+    }
+    return code_end;
+}
+
+/* The comments of the text between statements (see gap_scan) as list's kids. Code
+ * there means libclang ended the statement before it did (inside a macro): the
+ * comments before that code are the statement's and stay in its text. */
+static void comments_add(const Parser *p, Stmt *list, unsigned from, unsigned to) {
+    gap_scan(p, list, gap_scan(p, NULL, from, to), to);
+}
+
+/* The statement that follows a label (case, default or name) at from, with the
+ * comments between them kept in the label's kids. */
+static Stmt *labeled_body(Parser *p, Stmt *label, CXCursor body, unsigned from) {
+    Range r = extent_of(p, body);
+    if (r.ok && r.start >= from)
+        comments_add(p, label, from, r.start);
+    return stmt_from(p, body);
+}
+
 static Stmt *block_from(Parser *p, CXCursor c, Range r) {
     Stmt *s = stmt_begin(p, STMT_BLOCK, r.start);
     Cursors kids = children_of(c);
+    unsigned gap = r.start + 1; /* after the '{' */
     for (int i = 0; i < kids.n; i++) {
+        Range k = extent_of(p, kids.items[i]);
+        if (k.ok && k.start >= gap)
+            comments_add(p, s, gap, k.start);
         if (kind_of(kids.items[i]) == CXCursor_DeclStmt)
             decls_add(p, s, kids.items[i], false);
         else
             block_add(s, stmt_from(p, kids.items[i]));
+        if (k.ok && k.end > gap)
+            gap = k.end;
     }
+    if (r.end > gap && p->prog->src[r.end - 1] == '}')
+        comments_add(p, s, gap, r.end - 1);
     free(kids.items);
     return s;
 }
@@ -1734,7 +1855,7 @@ static Stmt *case_from(Parser *p, CXCursor c, Range r) {
             s->text = xstrndup(p->prog->src + first.start, last.end - first.start);
         else
             error_at(s->pos, "cannot map this case label to the source text");
-        s->body = stmt_from(p, kids.items[kids.n - 1]);
+        s->body = labeled_body(p, s, kids.items[kids.n - 1], last.ok ? last.end : UINT_MAX);
     }
     free(kids.items);
     return s;
@@ -1886,7 +2007,7 @@ static Stmt *stmt_build(Parser *p, CXCursor c, Range r) {
         if (kind == CXCursor_LabelStmt)
             s->text = cursor_name(c);
         if (kids.n > 0)
-            s->body = stmt_from(p, kids.items[kids.n - 1]);
+            s->body = labeled_body(p, s, kids.items[kids.n - 1], r.start);
         break;
     case CXCursor_GotoStmt:
         s = stmt_begin(p, STMT_GOTO, r.start);
@@ -2171,6 +2292,8 @@ static void frames_resolve(Parser *p) {
 static void program_read(Parser *p, CXCursor unit) {
     Cursors all = children_of(unit), tops = {0, NULL};
     for (int i = 0; i < all.n; i++) {
+        if (clang_isPreprocessing(kind_of(all.items[i])))
+            continue; /* macro definitions and expansions: the detailed record's */
         frame_type_note(p, all.items[i]);
         if (clang_Location_isFromMainFile(clang_getCursorLocation(all.items[i])))
             VEC_PUSH(&tops.items, &tops.n, all.items[i]);
@@ -2261,9 +2384,12 @@ static CXTranslationUnit unit_parse(CXIndex index, const char *abs, const Progra
     argv[argc++] = "-w";
     argv[argc++] = "-ferror-limit=20";
     struct CXUnsavedFile unsaved = {abs, prog->src, (unsigned long)prog->len};
+    /* The detailed record keeps the ranges that #if skips: comments there are not
+     * copied (skipped_collect). */
+    unsigned options = CXTranslationUnit_DetailedPreprocessingRecord;
     CXTranslationUnit tu = NULL;
-    enum CXErrorCode err = clang_parseTranslationUnit2(index, abs, argv, argc, &unsaved, 1,
-                                                       CXTranslationUnit_None, &tu);
+    enum CXErrorCode err =
+        clang_parseTranslationUnit2(index, abs, argv, argc, &unsaved, 1, options, &tu);
     free(argv);
     return err == CXError_Success ? tu : NULL;
 }
@@ -2324,6 +2450,7 @@ bool parse_program(Program *prog, const char *path, int nargs, const char *const
         diag_raw(path, 0, 0, "error", "libclang could not parse the file (check the flags)");
     } else {
         p.main_file = clang_getFile(p.tu, abs);
+        skipped_collect(&p);
         clang_errors_report(&p);
         clang_getInclusions(p.tu, inclusion_visit, prog);
         if (diag_error_count() == errors)

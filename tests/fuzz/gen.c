@@ -132,13 +132,16 @@ typedef enum Feature {
     F_AWAIT_HEAD,   /* for-loop initializer and step */
     F_AWAIT_INIT,   /* array initializer lists */
     F_AWAIT_ASSIGN, /* the value of an assignment nested in a condition */
+    /* any level */
+    F_COMMENTS, /* comments on lines of their own and at the ends of lines */
     F_COUNT
 } Feature;
 
 static const char *const feature_names[F_COUNT] = {
-    "static",     "shadow",     "names",      "goto",       "switch",       "return",  "break",
-    "int",        "void",       "array",      "pointer",    "proto",        "ternary", "await-expr",
-    "await-cond", "await-args", "await-head", "await-init", "await-assign",
+    "static",     "shadow",     "names",      "goto",         "switch",
+    "return",     "break",      "int",        "void",         "array",
+    "pointer",    "proto",      "ternary",    "await-expr",   "await-cond",
+    "await-args", "await-head", "await-init", "await-assign", "comments",
 };
 
 /* Set the bits of a comma-separated list of feature names; false on an unknown one. */
@@ -191,6 +194,8 @@ typedef struct Fn {
 
 typedef struct Gen {
     Rng rng;
+    Rng comment_rng; /* a stream of its own: comments leave the program the same */
+    int ncomments;
     int level;
     unsigned without; /* bits of turned-off features */
     Fn fns[MAX_FNS];
@@ -220,13 +225,40 @@ static bool feature_on(const Gen *g, Feature f) {
 
 /* ---- output of statements ------------------------------------------------------------ */
 
+/* Now and then a comment, in one of the forms asyncc copies: a line comment, a
+ * block comment, a block comment over two lines. */
+static bool comment(Gen *g, const char *lead) {
+    if (!feature_on(g, F_COMMENTS) || !rng_percent(&g->comment_rng, 6))
+        return false;
+    int n = ++g->ncomments;
+    switch (rng_below(&g->comment_rng, 3)) {
+    case 0:
+        str_printf(&g->fn->text, "%s// note %d", lead, n);
+        break;
+    case 1:
+        str_printf(&g->fn->text, "%s/* note %d */", lead, n);
+        break;
+    default:
+        str_printf(&g->fn->text, "%s/* note %d,\n%*s   over two lines */", lead, n,
+                   4 * (g->indent + 1), "");
+        break;
+    }
+    return true;
+}
+
+/* One line of the function being written, at the current indentation, with now
+ * and then a comment before it or at its end. */
 static void line(Gen *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void line(Gen *g, const char *fmt, ...) {
-    str_printf(&g->fn->text, "%*s", 4 * (g->indent + 1), "");
+    int indent = 4 * (g->indent + 1);
+    str_printf(&g->fn->text, "%*s", indent, "");
+    if (comment(g, ""))
+        str_printf(&g->fn->text, "\n%*s", indent, "");
     va_list ap;
     va_start(ap, fmt);
     str_vprintf(&g->fn->text, fmt, ap);
     va_end(ap);
+    comment(g, " ");
     str_printf(&g->fn->text, "\n");
 }
 
@@ -1536,6 +1568,7 @@ int main(int argc, char **argv) {
     g.level = (int)level;
     /* Mix seed and index so that neighbouring programs are unrelated. */
     g.rng.state = seed * 0x9e3779b97f4a7c15u ^ (index + 1) * 0xd1b54a32d192ed03u;
+    g.comment_rng.state = ~g.rng.state;
     gen_program(&g, seed, (unsigned)index);
     return 0;
 }

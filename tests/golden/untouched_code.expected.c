@@ -50,6 +50,7 @@ resume_ac_yield:
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
+    /* suspends once */
 #line 17 "untouched_code.c"
     *out = area(self->s);
     self->state = wait_area_DONE;
