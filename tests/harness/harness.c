@@ -77,15 +77,13 @@ bool file_exists(const char *path) {
     return stat(path, &st) == 0;
 }
 
-char *temp_dir_make(void) {
-    const char *base = getenv("TMPDIR");
-    char *dir = str_printf("%s/asyncc-test-XXXXXX", base && *base ? base : "/tmp");
-    if (!mkdtemp(dir))
-        fail_msg("cannot create a temporary directory in %s", base ? base : "/tmp");
-    return dir;
-}
+/* The directories made and not yet removed: a test that fails jumps past its
+ * temp_dir_remove, so the rest go when the program exits. */
+static char *live_dirs[16];
+static int nlive_dirs;
 
-void temp_dir_remove(char *dir) {
+/* Removes dir and the files in it. */
+static void dir_delete(const char *dir) {
     DIR *d = opendir(dir);
     if (d) {
         struct dirent *e;
@@ -99,6 +97,31 @@ void temp_dir_remove(char *dir) {
         closedir(d);
     }
     rmdir(dir);
+}
+
+static void live_dirs_delete(void) {
+    while (nlive_dirs > 0)
+        temp_dir_remove(live_dirs[nlive_dirs - 1]);
+}
+
+char *temp_dir_make(void) {
+    const char *base = getenv("TMPDIR");
+    char *dir = str_printf("%s/asyncc-test-XXXXXX", base && *base ? base : "/tmp");
+    if (!mkdtemp(dir))
+        fail_msg("cannot create a temporary directory in %s", base ? base : "/tmp");
+    static bool registered;
+    if (!registered)
+        registered = atexit(live_dirs_delete) == 0;
+    assert_true(nlive_dirs < (int)(sizeof live_dirs / sizeof *live_dirs));
+    live_dirs[nlive_dirs++] = dir;
+    return dir;
+}
+
+void temp_dir_remove(char *dir) {
+    dir_delete(dir);
+    for (int i = 0; i < nlive_dirs; i++)
+        if (live_dirs[i] == dir)
+            live_dirs[i] = live_dirs[--nlive_dirs];
     free(dir);
 }
 

@@ -37,7 +37,7 @@ void file_write(const char *path, const char *data, size_t len);
 bool file_exists(const char *path);
 
 /* A fresh directory for one test's files; removed (with the files the test made in
- * it) by temp_dir_remove. */
+ * it) by temp_dir_remove, or at exit if a failure skipped that. */
 char *temp_dir_make(void);
 void temp_dir_remove(char *dir);
 
