@@ -11,8 +11,9 @@
 #   transformed: asyncc, then $CC -std=c11 -Wall -Wextra -Werror -O1, linked with the runtime
 # both are run, and their stdout and exit status must be the same. A failing
 # program is kept in DIR/seedS-levelL-I/ with both outputs and logs, and a line
-# tells how to run it again. The last line is "N passed, M failed"; the exit
-# status is 1 when any failed. --without turns generator features off
+# tells how to run it again (a check that died without a verdict is named too,
+# as failed). The last line is "N passed, M failed"; the exit status is 1 when
+# any failed. --without turns generator features off
 # (asyncc_gen --help lists them): to see which one a failure needs, or to test
 # around a known bug.
 #
@@ -92,8 +93,8 @@ report_failure() {
     rm -rf "$kept"
     cp -r "$dir" "$kept"
     # one write, so that parallel reports do not interleave
-    printf 'FAIL %s: %s\n    again: %s --seed %s --level %s%s --start %s --count 1 --keep %s --asyncc %s --runtime %s\n' \
-        "$why" "$kept/prog.c" "$repo/scripts/difftest.sh" "$seed" "$level" \
+    printf 'FAIL %s %s: %s\n    again: %s --seed %s --level %s%s --start %s --count 1 --keep %s --asyncc %s --runtime %s\n' \
+        "$i" "$why" "$kept/prog.c" "$repo/scripts/difftest.sh" "$seed" "$level" \
         "${without:+ --without $without}" "$i" "$keep" "$asyncc" "$runtime"
 }
 
@@ -130,7 +131,7 @@ check_one() {
     elif ! cmp -s plain.status transformed.status; then
         report_failure "$i" "transformed $(cat transformed.status), plain $(cat plain.status)"
     else
-        echo PASS
+        echo "PASS $i"
         cd / && rm -rf "$dir"
     fi
 }
@@ -140,8 +141,12 @@ export -f run_limited report_failure check_one
 seq "$start" $((start + count - 1)) |
     xargs -P "$jobs" -I{} bash -c 'check_one "$1"' _ {} >"$work/results"
 
-grep -v '^PASS$' "$work/results"
-passed=$(grep -c '^PASS$' "$work/results")
+grep -v '^PASS ' "$work/results"
+# A program with no line at all: its check died (out of memory, say).
+lost=$(seq "$start" $((start + count - 1)) |
+    grep -vxF -f <(sed -n 's/^\(PASS\|FAIL\) \([0-9]*\).*/\2/p' "$work/results"))
+[ -z "$lost" ] || echo "FAIL no result for" $lost
+passed=$(grep -c '^PASS ' "$work/results")
 failed=$((count - passed))
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
