@@ -32,8 +32,14 @@
 #ifndef ASYNCC_H
 #define ASYNCC_H
 
+/* Every face includes the same standard headers (the plain one needs them all), so
+ * that a program sees the same declarations with asyncc and without. */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <threads.h> /* thrd_sleep: C11, unlike POSIX nanosleep */
+#include <time.h>
 
 #define ASYNCC_VERSION "0.1.0"
 
@@ -81,11 +87,6 @@ async void ac_future_await(ac_future fu, void *out);
 
 #else
 /* ---- plain C: the sequential reference meaning ------------------------------------ */
-
-#include <stdlib.h>
-#include <string.h>
-#include <threads.h> /* thrd_sleep: C11, unlike POSIX nanosleep */
-#include <time.h>
 
 #define async
 #define await(call) (call)
