@@ -15,7 +15,10 @@
  *     that prints or writes g_sum), and assigns at most where the order is fixed
  *     (top of a statement, or a condition whose operators sequence it); every
  *     function adds to g_calls, a sum, which any order of calls leaves the same;
- *   - every variable and parameter is read somewhere, so -Wall -Wextra stays quiet.
+ *   - every variable and parameter is read somewhere, so -Wall -Wextra stays quiet;
+ *   - a spawned task runs a pure function (its only effect is on g_calls) and is
+ *     joined a few straight-line statements later, so that no interleaving of it
+ *     with its parent can show (plain C runs it inside ac_spawn).
  *
  * Levels choose where awaits stand: level 1 only in the positions asyncc lowers
  * today (expression statement, initializer, `x = await(...)`, `return await(...)`),
@@ -134,14 +137,15 @@ typedef enum Feature {
     F_AWAIT_ASSIGN, /* the value of an assignment nested in a condition */
     /* any level */
     F_COMMENTS, /* comments on lines of their own and at the ends of lines */
+    F_TASKS,    /* a pure function spawned, yields and other statements, its join */
     F_COUNT
 } Feature;
 
 static const char *const feature_names[F_COUNT] = {
-    "static",     "shadow",     "names",      "goto",         "switch",
-    "return",     "break",      "int",        "void",         "array",
-    "pointer",    "proto",      "ternary",    "await-expr",   "await-cond",
-    "await-args", "await-head", "await-init", "await-assign", "comments",
+    "static",       "shadow",     "names",      "goto",       "switch",     "return",
+    "break",        "int",        "void",       "array",      "pointer",    "proto",
+    "ternary",      "await-expr", "await-cond", "await-args", "await-head", "await-init",
+    "await-assign", "comments",   "tasks",
 };
 
 /* Set the bits of a comma-separated list of feature names; false on an unknown one. */
@@ -1187,6 +1191,49 @@ static void gen_writer_call(Gen *g) {
     free(call.data);
 }
 
+/* A pure function with a value defined earlier whose call fits the budget, or NULL:
+ * what a task may run (see the top of the file). */
+static Fn *spawnee_pick(Gen *g) {
+    int self = (int)(g->fn - g->fns);
+    Fn *found[MAX_FNS];
+    int n = 0;
+    for (int i = 0; i < self; i++)
+        if (g->fns[i].pure && fn_callable(g, &g->fns[i], true, true))
+            found[n++] = &g->fns[i];
+    return n ? found[rng_below(&g->rng, (unsigned)n)] : NULL;
+}
+
+/* ac_spawn of a pure function; up to two statements without jumps (a yield, an
+ * assignment, an await, a print), which run while the task may be running; then
+ * the join, and its value mixed into acc. */
+static void gen_spawn_join(Gen *g) {
+    Fn *f = spawnee_pick(g);
+    if (!f) {
+        gen_assign(g);
+        return;
+    }
+    int id = g->next_id++;
+    Str call = {0};
+    expr_begin(g, 1, F_AWAIT_ARGS);
+    gen_call(g, &call, f, 2);
+    line(g, "ac_task *task%d = ac_spawn(%s);", id, str_text(&call));
+    free(call.data);
+    for (unsigned n = rng_below(&g->rng, 3); n > 0; n--) {
+        unsigned roll = rng_below(&g->rng, 4);
+        if (roll == 0)
+            line(g, "await(ac_yield());");
+        else if (roll == 1)
+            gen_assign(g);
+        else if (roll == 2 || g->fn->pure)
+            gen_await_stmt(g);
+        else
+            gen_print(g);
+    }
+    line(g, "%s joined%d = 0;", type_name(f->ret), id);
+    line(g, "await(ac_join(task%d, &joined%d));", id, id);
+    line(g, "acc += %sjoined%d;", f->ret == TY_INT ? "(unsigned)" : "", id);
+}
+
 typedef enum StmtKind {
     ST_DECL,
     ST_ASSIGN,
@@ -1196,6 +1243,7 @@ typedef enum StmtKind {
     ST_JUMP,
     ST_ARRAY,
     ST_WRITER,
+    ST_SPAWN,
     ST_IF,
     ST_WHILE,
     ST_DO,
@@ -1209,10 +1257,10 @@ typedef enum StmtKind {
 
 /* Relative weights; compound statements only while depth allows. */
 static const unsigned stmt_weights[ST_COUNT] = {
-    [ST_DECL] = 10,  [ST_ASSIGN] = 14,  [ST_PRINT] = 12,    [ST_GLOBAL] = 4,
-    [ST_AWAIT] = 22, [ST_JUMP] = 5,     [ST_ARRAY] = 3,     [ST_WRITER] = 4,
-    [ST_IF] = 8,     [ST_WHILE] = 4,    [ST_DO] = 3,        [ST_FOR] = 4,
-    [ST_SWITCH] = 3, [ST_GOTO_FWD] = 2, [ST_GOTO_BACK] = 2, [ST_BLOCK] = 1,
+    [ST_DECL] = 10,     [ST_ASSIGN] = 14, [ST_PRINT] = 12, [ST_GLOBAL] = 4, [ST_AWAIT] = 22,
+    [ST_JUMP] = 5,      [ST_ARRAY] = 3,   [ST_WRITER] = 4, [ST_SPAWN] = 3,  [ST_IF] = 8,
+    [ST_WHILE] = 4,     [ST_DO] = 3,      [ST_FOR] = 4,    [ST_SWITCH] = 3, [ST_GOTO_FWD] = 2,
+    [ST_GOTO_BACK] = 2, [ST_BLOCK] = 1,
 };
 
 static bool stmt_allowed(const Gen *g, StmtKind k, int depth) {
@@ -1225,6 +1273,8 @@ static bool stmt_allowed(const Gen *g, StmtKind k, int depth) {
         return feature_on(g, F_ARRAY);
     case ST_WRITER:
         return feature_on(g, F_POINTER);
+    case ST_SPAWN:
+        return feature_on(g, F_TASKS);
     case ST_JUMP:
         return feature_on(g, F_RETURN) || feature_on(g, F_BREAK) || feature_on(g, F_GOTO);
     case ST_SWITCH:
@@ -1279,6 +1329,9 @@ static void gen_stmt(Gen *g, int depth) {
         break;
     case ST_WRITER:
         gen_writer_call(g);
+        break;
+    case ST_SPAWN:
+        gen_spawn_join(g);
         break;
     case ST_IF:
         gen_if(g, depth);
