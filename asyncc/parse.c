@@ -1709,12 +1709,13 @@ static Stmt *comment_stmt(const Parser *p, unsigned start, unsigned end) {
     return s;
 }
 
-/* Whether off is in text the preprocessor skipped (under #if 0, say). */
-static bool is_skipped(const Parser *p, unsigned off) {
+/* If off is in text the preprocessor skipped (under #if 0, say), where that text
+ * ends; otherwise 0. */
+static unsigned skipped_end(const Parser *p, unsigned off) {
     for (int i = 0; i < p->nskipped; i++)
         if (p->skipped[i].start <= off && off < p->skipped[i].end)
-            return true;
-    return false;
+            return p->skipped[i].end;
+    return 0;
 }
 
 static void skipped_collect(Parser *p) {
@@ -1729,7 +1730,8 @@ static void skipped_collect(Parser *p) {
 }
 
 /* Scans [from, to) - the text between two statements of a block, or between a
- * label and its statement - for comments, skipping ';', labels and directives.
+ * label and its statement - for comments, skipping ';', labels, directives and
+ * the text they leave out.
  * With a list, appends the comments to its kids as STMT_COMMENTs; returns the
  * offset after the last other code there (from if none). */
 static unsigned gap_scan(const Parser *p, Stmt *list, unsigned from, unsigned to) {
@@ -1738,9 +1740,11 @@ static unsigned gap_scan(const Parser *p, Stmt *list, unsigned from, unsigned to
     for (unsigned off = from; off < to && off < prog->len;) {
         char c = prog->src[off];
         unsigned next = off + 1;
-        if (is_comment_start(prog, off)) {
+        if (skipped_end(p, off)) {
+            next = skipped_end(p, off); /* neither code nor comments */
+        } else if (is_comment_start(prog, off)) {
             next = comment_end(prog, off);
-            if (list && !is_skipped(p, off))
+            if (list)
                 block_add(list, comment_stmt(p, off, next));
         } else if (c == '#' && line_blank_before(p, off)) {
             next = directive_end(prog, off);

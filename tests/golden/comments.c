@@ -32,6 +32,12 @@ async int total(int n) {
 #if 0
     // under #if 0: left out, like the code around it
 #endif
+#if 1
+    sum += 1; // kept: #if took this branch
+#else
+    /* left out */
+    sum -= 1;
+#endif
     const char *text = "// a string, not a comment"; /* a comment */
     (void)text;
 again:; // on a label's statement

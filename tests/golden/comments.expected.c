@@ -112,11 +112,13 @@ resume_step_2:
         // after a label, on a line of its own
         break;
     }
-#line 35 "comments.c"
+#line 36 "comments.c"
+    self->sum += 1; // kept: #if took this branch
+#line 41 "comments.c"
     const char *text = "// a string, not a comment"; /* a comment */
     (void)text;
 again:
-#line 37 "comments.c"
+#line 43 "comments.c"
     ; // on a label's statement
     if (self->sum < 10) {
         self->sum *= 2;
