@@ -555,12 +555,14 @@ static bool is_case(const Stmt *s) {
 /* ---- comments --------------------------------------------------------------------------- */
 
 /* A comment on lines of its own; the later lines of a block comment keep their
- * indentation relative to its first. */
+ * indentation relative to its first. Lines end in '\n' like the rest of the
+ * output, whatever the source's line ends. */
 static void emit_comment(Poll *p, const Stmt *s, int level) {
     const char *t = s->text;
     out_indent(p->out, level);
     for (const char *nl; (nl = strchr(t, '\n')) != NULL;) {
-        out_putn(p->out, t, (size_t)(nl - t) + 1);
+        out_putn(p->out, t, (size_t)(nl - t) - (nl > t && nl[-1] == '\r'));
+        out_put(p->out, "\n");
         t = nl + 1;
         for (unsigned col = 1; col < s->pos.col && (*t == ' ' || *t == '\t'); col++)
             t++;

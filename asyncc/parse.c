@@ -1701,6 +1701,8 @@ static unsigned directive_end(const Program *prog, unsigned off) {
 }
 
 static Stmt *comment_stmt(const Parser *p, unsigned start, unsigned end) {
+    if (p->prog->src[end - 1] == '\r') /* a line comment of a CRLF file */
+        end--;
     Stmt *s = xmalloc(sizeof *s);
     s->kind = STMT_COMMENT;
     s->pos = pos_at(p, start);
