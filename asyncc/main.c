@@ -16,10 +16,12 @@
 #include <clang-c/CXCompilationDatabase.h>
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* The stack of the thread that runs the stages (reserved, not committed). */
@@ -49,7 +51,10 @@ static const char usage_text[] =
     "                       write a Make-style list of the files read (needs -o)\n"
     "  --dump-ir            print asyncc's intermediate representation instead of C\n"
     "  --help               print this help and exit\n"
-    "  --version            print the version and exit\n";
+    "  --version            print the version and exit\n"
+    "\n"
+    "exit status: 0 done; 1 errors, each reported (file:line:col: error: ...);\n"
+    "2 a bad command line; 70 asyncc or libclang crashed (reported as an error).\n";
 
 static void usage_error(const char *fmt, const char *arg) {
     fputs("asyncc: error: ", stderr);
@@ -351,12 +356,17 @@ static void *job_run(void *arg) {
     return NULL;
 }
 
-int main(int argc, char **argv) {
-    Options o = options_parse(argc, argv);
-    if (o.build_dir)
-        database_flags_add(&o);
-    /* Deeply nested code makes the front end recurse as deep: give it room. */
-    Job job = {&o, 1};
+/* Runs the stages on a thread with a large stack: deeply nested code (a long
+ * else-if chain) makes the front end recurse as deep. libclang parses on the
+ * calling thread, not on one of its own whose stack is 8 MB, so that it has the
+ * same room; and it does not try to survive its own crashes, which end this
+ * process for run_guarded to report. */
+static int run_deep(Options *o) {
+    setenv("LIBCLANG_NOTHREADS", "1", 1);
+    setenv("LIBCLANG_DISABLE_CRASH_RECOVERY", "1", 1);
+    if (o->build_dir)
+        database_flags_add(o);
+    Job job = {o, 1};
     pthread_attr_t attr;
     pthread_t thread;
     if (pthread_attr_init(&attr) == 0 && pthread_attr_setstacksize(&attr, RUN_STACK_SIZE) == 0 &&
@@ -365,4 +375,37 @@ int main(int argc, char **argv) {
     else
         job_run(&job);
     return job.status;
+}
+
+/* asyncc never dies of a signal: the stages run in a child process, and if it
+ * crashes (libclang on a file nested deeper than any stack, or a bug of ours)
+ * the parent says so as an error, with exit status 70 (EX_SOFTWARE). */
+static int run_guarded(Options *o) {
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0)
+        return run_deep(o);
+    if (pid == 0)
+        exit(run_deep(o));
+    int ws;
+    while (waitpid(pid, &ws, 0) < 0)
+        if (errno != EINTR)
+            return 70;
+    if (WIFEXITED(ws))
+        return WEXITSTATUS(ws);
+    int sig = WTERMSIG(ws);
+    if (sig == SIGPIPE || sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGKILL) {
+        signal(sig, SIG_DFL); /* stopped from outside: stop the same way */
+        raise(sig);
+    }
+    char *msg =
+        xprintf("asyncc crashed (%s) on this file; please report it with the file", strsignal(sig));
+    diag_raw(o->input, 0, 0, "error", msg);
+    free(msg);
+    return 70;
+}
+
+int main(int argc, char **argv) {
+    Options o = options_parse(argc, argv);
+    return run_guarded(&o);
 }

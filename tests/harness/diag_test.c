@@ -7,7 +7,8 @@
  *       paths), and create neither OUT nor OUT.d. With
  *       ASYNCC_UPDATE_GOLDEN=1 the .stderr file is rewritten instead of compared.
  *   diag_test robust <asyncc> <diag-dir>
- *       binary, empty, missing and syntactically broken inputs, an unwritable output.
+ *       binary, empty, missing and syntactically broken inputs, an unwritable output,
+ *       a crash of libclang, a 10,000-branch else-if chain.
  *   diag_test cli <asyncc> <version>
  *       --help, --version and an unknown option.
  */
@@ -162,6 +163,42 @@ static void unwritable_output(void **state) {
     run_free(&run);
 }
 
+/* A crash in the front end is an error with exit status 70, not a death by signal. */
+static void front_end_crash(void **state) {
+    (void)state;
+    Attempt a = attempt(dir_arg, "robust/front_end_crash.c");
+    assert_exit_status("asyncc on a file that crashes libclang", &a.run, 70);
+    if (!strstr(a.run.err, "robust/front_end_crash.c: error: asyncc crashed ("))
+        fail_msg("no error names the file and the crash; stderr:\n%s", a.run.err);
+    assert_no_output(&a);
+    attempt_free(&a);
+}
+
+/* libclang recurses once per `else if`: a chain this long overflowed its 8 MB
+ * parsing thread (asyncc died of SIGSEGV) until it parsed on asyncc's own stack. */
+static void long_else_if_chain(void **state) {
+    (void)state;
+    enum { BRANCHES = 10000 };
+    char *tmp = temp_dir_make();
+    char *path = str_printf("%s/chain.c", tmp);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("#include <asyncc.h>\nasync int f(int n) {\n    if (n == 0)\n        n = 1;\n", f);
+    for (int i = 1; i < BRANCHES; i++)
+        fprintf(f, "    else if (n == %d)\n        n = %d;\n", i, i + 1);
+    fputs("    await(ac_yield());\n    return n;\n}\n", f);
+    assert_int_equal(fclose(f), 0);
+    Attempt a = attempt(NULL, path);
+    assert_exit_status("asyncc on a 10,000-branch else-if chain", &a.run, 0);
+    char *out = file_read(a.out, NULL);
+    if (!out || !strstr(out, "} else if (self->n == 9999) {"))
+        fail_msg("the output does not end the chain with its last branch");
+    free(out);
+    attempt_free(&a);
+    free(path);
+    temp_dir_remove(tmp);
+}
+
 /* ---- cli: the command line --------------------------------------------------------- */
 
 static Run run_asyncc_with(const char *option) {
@@ -224,9 +261,10 @@ int main(int argc, char **argv) {
         asyncc = argv[2];
         dir_arg = argv[3];
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(binary_input),      cmocka_unit_test(empty_input),
-            cmocka_unit_test(missing_input),     cmocka_unit_test(syntax_errors),
-            cmocka_unit_test(unwritable_output),
+            cmocka_unit_test(binary_input),       cmocka_unit_test(empty_input),
+            cmocka_unit_test(missing_input),      cmocka_unit_test(syntax_errors),
+            cmocka_unit_test(unwritable_output),  cmocka_unit_test(front_end_crash),
+            cmocka_unit_test(long_else_if_chain),
         };
         return cmocka_run_group_tests_name("diag.robust", tests, NULL, NULL);
     }
