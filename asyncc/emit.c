@@ -542,8 +542,10 @@ static const Stmt *last_stmt(const Stmt *block) {
 static bool may_fall(const Stmt *s) {
     while (s->kind == STMT_CASE || s->kind == STMT_DEFAULT || s->kind == STMT_LABEL)
         s = s->body;
-    if (s->kind == STMT_BLOCK)
-        return !last_stmt(s) || may_fall(last_stmt(s));
+    if (s->kind == STMT_BLOCK) {
+        const Stmt *last = last_stmt(s);
+        return !last || may_fall(last);
+    }
     return s->kind != STMT_BREAK && s->kind != STMT_CONTINUE && s->kind != STMT_RETURN &&
            s->kind != STMT_GOTO;
 }
@@ -601,7 +603,7 @@ static bool emit_trailing(Poll *p, const Stmt *c, const Stmt *prev, size_t mark)
 /* The source's fall-through comment before a case gives way to the one asyncc
  * writes right above the label, where gcc's -Wimplicit-fallthrough looks. */
 static bool is_fallthrough_comment(const Stmt *s, const Stmt *next) {
-    if (s->kind != STMT_COMMENT || !next || !is_case(next))
+    if (!next || !is_case(next))
         return false;
     char *lower = xstrdup(s->text);
     for (char *c = lower; *c; c++)
@@ -617,10 +619,11 @@ static void emit_stmts(Poll *p, Stmt **kids, int n, int level, const Stmt *prev,
     const Stmt *code = NULL; /* the last statement that is not a comment */
     for (int i = 0; i < n; i++) {
         Stmt *k = kids[i];
-        p->falls = is_case(k) && code && may_fall(code);
+        bool code_falls = code && may_fall(code);
+        p->falls = is_case(k) && code_falls;
         if (k->kind == STMT_COMMENT &&
             (emit_trailing(p, k, prev, mark) ||
-             (is_fallthrough_comment(k, i + 1 < n ? kids[i + 1] : NULL) && code && may_fall(code))))
+             (code_falls && is_fallthrough_comment(k, i + 1 < n ? kids[i + 1] : NULL))))
             continue;
         mark = p->out->buf->len;
         emit_stmt(p, k, level);
@@ -763,13 +766,10 @@ static void emit_labeled(Poll *p, const char *label, Stmt *s, int level) {
     out_label(p->out, level, label);
     emit_stmts(p, s->kids, s->nkids, level, s, mark);
     p->falls = false;
-    p->labeled = s;
-    p->labeled_mark = mark;
-    if (s->body) {
-        p->labeled = s->body;
-        p->labeled_mark = p->out->buf->len;
+    p->labeled = s->body ? s->body : s;
+    p->labeled_mark = s->body ? p->out->buf->len : mark;
+    if (s->body)
         emit_stmt(p, s->body, level); /* a label in there sets p->labeled again */
-    }
 }
 
 static void emit_stmt(Poll *p, Stmt *s, int level) {
@@ -977,7 +977,7 @@ static void emit_vtable(Out *o, const Func *f) {
     out_printf(o, "static void %s_drop_erased(void *frame) {\n", n);
     out_line(o, 1, "%s_drop(frame);", n);
     out_put(o, "}\n\n");
-    emit_vtable_object(o, f, "vtable", "erased", xprintf("sizeof(%s_frame)", n));
+    emit_vtable_object(o, f, "vtable", "erased", frame_size_of(f));
 }
 
 static void emit_spawn_helper(Out *o, const Func *f) {

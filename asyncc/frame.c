@@ -142,26 +142,19 @@ static const char *const alloca_names[] = {"alloca", "__builtin_alloca",
 static const char *const setjmp_names[] = {"setjmp",      "_setjmp",          "sigsetjmp",
                                            "__sigsetjmp", "__builtin_setjmp", NULL};
 
-static bool is_ident_char(char c) {
-    return isalnum((unsigned char)c) || c == '_';
-}
-
 /* The offset in `text` of a call of one of `names`, or -1; *name is set to it. */
 static long call_find(const char *text, const char *const *names, const char **name) {
     for (const char *s = text; *s;) {
         if (*s == '"' || *s == '\'') {
-            char quote = *s++;
-            while (*s && *s != quote)
-                s += s[0] == '\\' && s[1] ? 2 : 1;
-            s += *s != '\0';
+            s = literal_end(s);
             continue;
         }
-        if (!is_ident_char(*s) || (s > text && is_ident_char(s[-1]))) {
+        if (!is_ascii_ident_char(*s) || (s > text && is_ascii_ident_char(s[-1]))) {
             s++;
             continue;
         }
         size_t n = 0;
-        while (is_ident_char(s[n]))
+        while (is_ascii_ident_char(s[n]))
             n++;
         const char *after = s + n + strspn(s + n, " \t\r\n");
         for (int i = 0; names[i] && *after == '('; i++)

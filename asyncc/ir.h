@@ -220,9 +220,10 @@ typedef struct Program {
     char **includes;
 } Program;
 
-/* Stages. Each returns false after reporting errors through diag.c. */
+/* Stages. Each returns false after reporting errors through diag.c; lowering
+ * cannot fail (parse rejected what it cannot lower). */
 bool parse_program(Program *prog, const char *path, int nargs, const char *const *args);
-bool lower_program(Program *prog);
+void lower_program(Program *prog);
 bool frame_program(Program *prog);
 bool emit_program(Program *prog, Buf *out);
 

@@ -43,7 +43,6 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "diag.h"
 #include "ir.h"
 
 typedef struct Lower {
@@ -143,23 +142,11 @@ static bool same_type(const CType *a, const CType *b) {
 
 /* ---- reading the text of expressions ------------------------------------------------------- */
 
-static bool is_ident_char(char c) {
-    return isalnum((unsigned char)c) || c == '_';
-}
-
 static bool only_blanks(const char *s, size_t n) {
     for (size_t i = 0; i < n; i++)
         if (!isspace((unsigned char)s[i]))
             return false;
     return true;
-}
-
-/* After the string or character literal starting at s. */
-static const char *literal_end(const char *s) {
-    char quote = *s++;
-    while (*s && *s != quote)
-        s += s[0] == '\\' && s[1] ? 2 : 1;
-    return *s ? s + 1 : s;
 }
 
 /* After the bracketed group starting at s (brackets of every kind, literals skipped). */
@@ -187,7 +174,7 @@ static bool text_is_postfix(const char *s) {
             s = group_end(s);
         else if (*s == '"' || *s == '\'')
             s = literal_end(s);
-        else if (is_ident_char(*s) || *s == '.')
+        else if (is_ascii_ident_char(*s) || *s == '.')
             s++;
         else if (s[0] == '-' && s[1] == '>')
             s += 2;
@@ -225,7 +212,7 @@ static char *top_operators(const char *s) {
             s = group_end(s);
         else if (*s == '"' || *s == '\'')
             s = literal_end(s);
-        else if (is_ident_char(*s) || isspace((unsigned char)*s) || *s == '.')
+        else if (is_ascii_ident_char(*s) || isspace((unsigned char)*s) || *s == '.')
             s++;
         else if (s[0] == '-' && s[1] == '>')
             s += 2;
@@ -276,8 +263,8 @@ static bool is_inert(const Expr *e) {
     char *text = flat_text(e);
     char prev = ' ';
     for (const char *s = text; *s; s++) {
-        bool call = *s == '(' && (is_ident_char(prev) || prev == ')');
-        if (call || (!is_ident_char(*s) && !strchr("() \t\r\n", *s)))
+        bool call = *s == '(' && (is_ascii_ident_char(prev) || prev == ')');
+        if (call || (!is_ascii_ident_char(*s) && !strchr("() \t\r\n", *s)))
             return false;
         prev = isspace((unsigned char)*s) ? prev : *s;
     }
@@ -339,7 +326,7 @@ static void parens_drop(Expr *e, int i) {
     size_t m = n - 1;
     while (m > 0 && isspace((unsigned char)before[m - 1]))
         m--;
-    bool call = m > 0 ? is_ident_char(before[m - 1]) || strchr(")]\"", before[m - 1])
+    bool call = m > 0 ? is_ascii_ident_char(before[m - 1]) || strchr(")]\"", before[m - 1])
                       : i > 0; /* right after a hole: a variable or a call's value */
     if (call)
         return;
@@ -376,16 +363,15 @@ static bool wholly_parenthesized(const char *text) {
     if (n < 2 || text[0] != '(' || text[n - 1] != ')')
         return false;
     int depth = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (text[i] == '"' || text[i] == '\'') {
-            char quote = text[i];
-            for (i++; i < n && text[i] != quote; i++)
-                i += text[i] == '\\';
+    for (const char *s = text; *s;) {
+        if (*s == '"' || *s == '\'') {
+            s = literal_end(s);
             continue;
         }
-        depth += text[i] == '(' ? 1 : text[i] == ')' ? -1 : 0;
-        if (depth == 0 && i < n - 1)
+        depth += *s == '(' ? 1 : *s == ')' ? -1 : 0;
+        if (depth == 0 && s[1])
             return false;
+        s++;
     }
     return depth == 0;
 }
@@ -996,8 +982,7 @@ static void awaits_number(Func *f) {
         f->awaits[i]->index = i + 1;
 }
 
-bool lower_program(Program *prog) {
-    int errors = diag_error_count();
+void lower_program(Program *prog) {
     for (int i = 0; i < prog->nfuncs; i++) {
         Func *f = prog->funcs[i];
         if (!f->is_defined)
@@ -1009,5 +994,4 @@ bool lower_program(Program *prog) {
         awaits_number(f);
         awaits_mark(f->body);
     }
-    return diag_error_count() == errors;
 }

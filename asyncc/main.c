@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 /* The stack of the thread that runs the stages (reserved, not committed). */
@@ -323,7 +324,9 @@ static int run(const Options *o) {
     bool parsed = parse_program(&prog, o->input, o->nflags, o->flags);
     if (parsed && o->dump_ir)
         dump_program(&prog, "after parse", &out);
-    bool ok = parsed && lower_program(&prog) && frame_program(&prog);
+    if (parsed)
+        lower_program(&prog);
+    bool ok = parsed && frame_program(&prog);
     if (ok && o->dump_ir)
         dump_program(&prog, "after lower and frame", &out);
     else if (ok)
@@ -379,7 +382,7 @@ static int run_deep(Options *o) {
 
 /* asyncc never dies of a signal: the stages run in a child process, and if it
  * crashes (libclang on a file nested deeper than any stack, or a bug of ours)
- * the parent says so as an error, with exit status 70 (EX_SOFTWARE). */
+ * the parent says so as an error, with exit status EX_SOFTWARE (70). */
 static int run_guarded(Options *o) {
     fflush(NULL);
     pid_t pid = fork();
@@ -390,7 +393,7 @@ static int run_guarded(Options *o) {
     int ws;
     while (waitpid(pid, &ws, 0) < 0)
         if (errno != EINTR)
-            return 70;
+            return EX_SOFTWARE;
     if (WIFEXITED(ws))
         return WEXITSTATUS(ws);
     int sig = WTERMSIG(ws);
@@ -402,7 +405,7 @@ static int run_guarded(Options *o) {
         xprintf("asyncc crashed (%s) on this file; please report it with the file", strsignal(sig));
     diag_raw(o->input, 0, 0, "error", msg);
     free(msg);
-    return 70;
+    return EX_SOFTWARE;
 }
 
 int main(int argc, char **argv) {

@@ -29,7 +29,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1741,9 +1740,9 @@ static unsigned gap_scan(const Parser *p, Stmt *list, unsigned from, unsigned to
     unsigned code_end = from;
     for (unsigned off = from; off < to && off < prog->len;) {
         char c = prog->src[off];
-        unsigned next = off + 1;
-        if (skipped_end(p, off)) {
-            next = skipped_end(p, off); /* neither code nor comments */
+        unsigned next = off + 1, skip = skipped_end(p, off);
+        if (skip) {
+            next = skip; /* neither code nor comments */
         } else if (is_comment_start(prog, off)) {
             next = comment_end(prog, off);
             if (list)
@@ -1861,7 +1860,8 @@ static Stmt *case_from(Parser *p, CXCursor c, Range r) {
             s->text = xstrndup(p->prog->src + first.start, last.end - first.start);
         else
             error_at(s->pos, "cannot map this case label to the source text");
-        s->body = labeled_body(p, s, kids.items[kids.n - 1], last.ok ? last.end : UINT_MAX);
+        s->body = last.ok ? labeled_body(p, s, kids.items[kids.n - 1], last.end)
+                          : stmt_from(p, kids.items[kids.n - 1]);
     }
     free(kids.items);
     return s;

@@ -66,8 +66,7 @@ ac_task *ac_future_spawn(ac_future fu) {
 }
 
 int ac_future_block_on(ac_future fu, void *out) {
-    ac_task *t = future_task(fu);
-    return t ? ac_task_block_on(t, out) : -1;
+    return ac_task_block_on(future_task(fu), out); /* -1 for no task */
 }
 
 /* ---- leaf: ac_future_await ---------------------------------------------------------------- */

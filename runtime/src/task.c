@@ -513,8 +513,8 @@ int ac_root_wait(ac_root *r) {
 }
 
 void ac_root_leave(ac_root *r) {
+    (void)r;
     executor_leave();
-    r->cx.task = NULL;
 }
 
 /* ---- leaf: ac_join ------------------------------------------------------------------------ */

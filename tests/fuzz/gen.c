@@ -1154,21 +1154,26 @@ static void gen_goto_backward(Gen *g, int depth) {
     line(g, "    goto %s;", label);
 }
 
-/* A writer defined earlier whose call fits the budget, or NULL. */
-static Fn *writer_pick(Gen *g) {
+/* A function defined earlier that ok accepts, picked at random, or NULL. */
+static Fn *fn_pick_earlier(Gen *g, bool (*ok)(const Gen *, const Fn *)) {
     int self = (int)(g->fn - g->fns);
     Fn *found[MAX_FNS];
     int n = 0;
     for (int i = 0; i < self; i++)
-        if (g->fns[i].writer && g->cost + g->mult * (g->fns[i].cost + 1) <= g->budget)
+        if (ok(g, &g->fns[i]))
             found[n++] = &g->fns[i];
     return n ? found[rng_below(&g->rng, (unsigned)n)] : NULL;
+}
+
+/* A writer whose call fits the budget. */
+static bool writer_ok(const Gen *g, const Fn *f) {
+    return f->writer && g->cost + g->mult * (f->cost + 1) <= g->budget;
 }
 
 /* A writer gets a pointer to a local, suspends, and writes through it;
  * the local is read after it returns. */
 static void gen_writer_call(Gen *g) {
-    Fn *w = writer_pick(g);
+    Fn *w = fn_pick_earlier(g, writer_ok);
     Var *v = w ? var_pick(g, USE_WRITE) : NULL;
     if (!v || v->type != TY_UNSIGNED || v->kind == VAR_DEREF) {
         gen_assign(g);
@@ -1191,23 +1196,17 @@ static void gen_writer_call(Gen *g) {
     free(call.data);
 }
 
-/* A pure function with a value defined earlier whose call fits the budget, or NULL:
- * what a task may run (see the top of the file). */
-static Fn *spawnee_pick(Gen *g) {
-    int self = (int)(g->fn - g->fns);
-    Fn *found[MAX_FNS];
-    int n = 0;
-    for (int i = 0; i < self; i++)
-        if (g->fns[i].pure && fn_callable(g, &g->fns[i], true, true))
-            found[n++] = &g->fns[i];
-    return n ? found[rng_below(&g->rng, (unsigned)n)] : NULL;
+/* A pure function with a value whose call fits the budget: what a task may run
+ * (see the top of the file). */
+static bool spawnee_ok(const Gen *g, const Fn *f) {
+    return f->pure && fn_callable(g, f, true, true);
 }
 
 /* ac_spawn of a pure function; up to two statements without jumps (a yield, an
  * assignment, an await, a print), which run while the task may be running; then
  * the join, and its value mixed into acc. */
 static void gen_spawn_join(Gen *g) {
-    Fn *f = spawnee_pick(g);
+    Fn *f = fn_pick_earlier(g, spawnee_ok);
     if (!f) {
         gen_assign(g);
         return;
