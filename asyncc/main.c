@@ -250,6 +250,32 @@ static void database_flags_add(Options *o) {
     clang_CompilationDatabase_dispose(db);
 }
 
+/* ---- <asyncc.h> ------------------------------------------------------------------------ */
+
+/* The directory of <asyncc.h>: ASYNCC_INCLUDE_RELATIVE from this executable's
+ * directory, so that an installed asyncc finds the headers installed with it, and
+ * one in a build tree the tree's (asyncc/CMakeLists.txt). NULL if unknown. */
+static char *own_include_dir(void) {
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return NULL;
+    exe[n] = '\0';
+    char *slash = strrchr(exe, '/');
+    if (!slash)
+        return NULL;
+    *slash = '\0';
+    return xprintf("%s/%s", exe, ASYNCC_INCLUDE_RELATIVE);
+}
+
+/* Last, so that the user's -I directories are searched first. */
+static void own_include_add(Options *o) {
+    char *dir = own_include_dir();
+    if (dir)
+        flag_add(o, xprintf("-I%s", dir));
+    free(dir);
+}
+
 /* ---- output ---------------------------------------------------------------------------- */
 
 static bool write_error(const char *path) {
@@ -314,6 +340,13 @@ static bool depfile_write(const Options *o, const Program *prog) {
         make_path_put(&b, prog->includes[i]);
     }
     buf_put(&b, "\n");
+    /* A rule without prerequisites for each header (gcc's -MP): when one is
+     * deleted, make counts it as made instead of stopping. */
+    for (int i = 0; i < prog->nincludes; i++) {
+        buf_put(&b, "\n");
+        make_path_put(&b, prog->includes[i]);
+        buf_put(&b, ":\n");
+    }
     return file_replace(o->depfile, &b);
 }
 
@@ -369,6 +402,7 @@ static int run_deep(Options *o) {
     setenv("LIBCLANG_DISABLE_CRASH_RECOVERY", "1", 1);
     if (o->build_dir)
         database_flags_add(o);
+    own_include_add(o);
     Job job = {o, 1};
     pthread_attr_t attr;
     pthread_t thread;

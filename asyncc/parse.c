@@ -2383,9 +2383,8 @@ static CXTranslationUnit unit_parse(CXIndex index, const char *abs, const Progra
     argv[argc++] = "-xc";
     for (int i = 0; i < nargs; i++)
         argv[argc++] = args[i];
-    /* After the user's flags: their -I directories come first, and warnings (the
-     * markers make some) never become errors. */
-    argv[argc++] = "-I" ASYNCC_DEFAULT_INCLUDE;
+    /* After the user's flags (and main's -I for <asyncc.h>): their -I directories
+     * come first, and warnings (the markers make some) never become errors. */
     argv[argc++] = "-DASYNCC_PARSE=1";
     argv[argc++] = "-w";
     argv[argc++] = "-ferror-limit=20";

@@ -20,8 +20,8 @@ setup_build
 section "1. The annotated source: examples/fetch/fetch.c"
 cat examples/fetch/fetch.c
 
-section "2. What asyncc generated from it: build/examples/fetch/fetch.gen.c"
-cat build/examples/fetch/fetch.gen.c
+section "2. What asyncc generated from it: build/examples/fetch/fetch.asyncc/fetch.gen.c"
+cat build/examples/fetch/fetch.asyncc/fetch.gen.c
 
 section "3. Running it: build/examples/fetch/fetch"
 build/examples/fetch/fetch

@@ -44,7 +44,8 @@ setup_packages() {
         apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
+# Extra arguments go to the configure step (e.g. -DASYNCC_WERROR=ON).
 setup_build() {
-    cmake -S . -B build
+    cmake -S . -B build "$@"
     cmake --build build -j2
 }

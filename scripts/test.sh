@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 echo "== Packages =="
 setup_packages
 echo "== Build =="
-setup_build
+# Warnings are errors here and in CI (not for everyone: ASYNCC_WERROR is off by default).
+setup_build -DASYNCC_WERROR=ON
 echo "== Tests =="
 # A generous per-test ceiling; the drivers also kill any program that hangs.
 ctest --test-dir build --output-on-failure -j2 --timeout 300

@@ -21,7 +21,12 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <string.h>
+
+/* Generated code clears and copies values with these two, and declaring them is
+ * all it needs: <string.h> would hand the program every other name in it. The
+ * declarations agree with <string.h>'s, which a program may include as well. */
+void *memset(void *s, int c, size_t n);
+void *memcpy(void *restrict dest, const void *restrict src, size_t n);
 
 #ifndef ASYNCC_H
 typedef struct ac_task ac_task;

@@ -10,14 +10,23 @@
  *
  * This header has three faces, chosen by the preprocessor:
  *
- *   ASYNCC_PARSE    defined by the asyncc tool while it reads your file: `async`
- *                   and `await` become markers that asyncc finds in the syntax tree.
- *   ASYNCC_LOWERED  defined at the top of every file asyncc writes: the runtime
- *                   ABI that the generated state machines call (ac_runtime.h).
- *   neither         plain C. `await(e)` is `e`, async functions are ordinary
- *                   functions and each runtime leaf is an immediate or blocking
- *                   stand-in. This sequential program is the reference meaning of
- *                   your source: the transformed program must behave the same.
+ *   ASYNCC_PARSE       defined by the asyncc tool while it reads your file: `async`
+ *                      and `await` become markers that asyncc finds in the syntax tree.
+ *   ASYNCC_LOWERED     defined at the top of every file asyncc writes: the runtime
+ *                      ABI that the generated state machines call (ac_runtime.h).
+ *   ASYNCC_SEQUENTIAL  defined by you (-DASYNCC_SEQUENTIAL), for tests and teaching:
+ *                      plain C. `await(e)` is `e`, async functions are ordinary
+ *                      functions and each runtime leaf is an immediate or blocking
+ *                      stand-in. This sequential program is the reference meaning of
+ *                      your source: the transformed program must behave the same.
+ *                      ac_sleep_ms's stand-in is in the runtime library.
+ *
+ * Compiled with none of them, the file was not run through asyncc: that is an
+ * error, not the sequential program, which would silently lose all concurrency.
+ *
+ * Each face includes only what it needs itself (stddef.h, stdint.h), so a program
+ * sees the standard library's names only where it includes their headers, and may
+ * define its own (a static strcmp, say).
  *
  * Leaves: ac_yield, ac_sleep_ms, ac_join and ac_future_await are async functions
  * written by hand in C (see grammar/abi.md). Awaiting them is how a task suspends.
@@ -32,14 +41,8 @@
 #ifndef ASYNCC_H
 #define ASYNCC_H
 
-/* Every face includes the same standard headers (the plain one needs them all), so
- * that a program sees the same declarations with asyncc and without. */
 #include <stddef.h>
 #include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-#include <threads.h> /* thrd_sleep: C11, unlike POSIX nanosleep */
-#include <time.h>
 
 #define ASYNCC_VERSION "0.1.0"
 
@@ -85,8 +88,10 @@ async void ac_future_await(ac_future fu, void *out);
 #define async
 #include "ac_runtime.h"
 
-#else
+#elif defined(ASYNCC_SEQUENTIAL)
 /* ---- plain C: the sequential reference meaning ------------------------------------ */
+/* The library functions used here are the compilers' builtins, which need no
+ * declaration: the program's own names stay its own. */
 
 #define async
 #define await(call) (call)
@@ -100,10 +105,10 @@ struct ac_task {
 };
 
 static inline ac_task *ac_sync_spawn_(const void *value, size_t size) {
-    ac_task *t = (ac_task *)malloc(sizeof *t + size);
+    ac_task *t = (ac_task *)__builtin_malloc(sizeof *t + size);
     if (t) {
         t->size = size;
-        memcpy(t->value, value, size);
+        __builtin_memcpy(t->value, value, size);
     }
     return t;
 }
@@ -118,20 +123,21 @@ static inline ac_task *ac_sync_spawn_(const void *value, size_t size) {
 
 static inline void ac_yield(void) {}
 
+/* Sleeps for ms milliseconds (runtime/src/sequential.c: sleeping needs <time.h>,
+ * which this header leaves to the program). */
+void ac_sequential_sleep_ms(uint64_t ms);
 static inline void ac_sleep_ms(uint64_t ms) {
-    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-    while (thrd_sleep(&ts, &ts) == -1) { /* -1: interrupted, ts holds the rest */
-    }
+    ac_sequential_sleep_ms(ms);
 }
 
 static inline void ac_join(ac_task *t, void *out) {
     if (t && out)
-        memcpy(out, t->value, t->size);
-    free(t);
+        __builtin_memcpy(out, t->value, t->size);
+    __builtin_free(t);
 }
 
 static inline void ac_detach(ac_task *t) {
-    free(t);
+    __builtin_free(t);
 }
 
 /* A future holds the finished call's result, as a spawned task does. */
@@ -145,7 +151,7 @@ static inline int ac_future_valid(ac_future fu) {
 }
 static inline void ac_future_await(ac_future fu, void *out) {
     if (!fu.done)
-        abort(); /* as the runtime does: an empty future cannot be awaited */
+        __builtin_abort(); /* as the runtime does: an empty future cannot be awaited */
     ac_join(fu.done, out);
 }
 static inline ac_task *ac_future_spawn(ac_future fu) {
@@ -161,5 +167,9 @@ static inline void ac_future_drop(ac_future fu) {
     ac_detach(fu.done);
 }
 
+#else
+/* clang-format off */
+#error "this file uses async/await: compile the C that asyncc writes from it (asyncc file.c -o file.gen.c), or define ASYNCC_SEQUENTIAL for its sequential meaning"
+/* clang-format on */
 #endif
 #endif

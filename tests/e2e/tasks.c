@@ -54,7 +54,7 @@ async long run(void) {
     printf("sum of squares below 40: %ld\n", total);
     int naps = 0;
     for (int i = 0; i < 3; i++) {
-        int v;
+        int v = 0; /* plain C: gcc -O2 cannot see that ac_join writes it */
         await(ac_join(sleepers[i], &v));
         naps += v;
     }

@@ -7,7 +7,7 @@
 #
 # For each program I in [start, start+count) of seed S: asyncc_gen writes a random
 # annotated program; it is built twice,
-#   plain:       $CC -std=gnu11 -O1           (await(e) is e: the oracle)
+#   plain:       $CC -std=gnu11 -O1 -DASYNCC_SEQUENTIAL   (await(e) is e: the oracle)
 #   transformed: asyncc, then $CC -std=c11 -Wall -Wextra -Werror -O1, linked with the runtime
 # both are run, and their stdout and exit status must be the same. A failing
 # program is kept in DIR/seedS-levelL-I/ with both outputs and logs, and a line
@@ -109,7 +109,8 @@ check_one() {
         report_failure "$i" "generator failed"
         return
     fi
-    if ! "$cc" -std=gnu11 -O1 $includes $cflags prog.c -o plain 2>plain.log; then
+    if ! "$cc" -std=gnu11 -O1 -DASYNCC_SEQUENTIAL $includes $cflags prog.c "$runtime" -o plain \
+        2>plain.log; then
         report_failure "$i" "plain C does not compile (generator bug)"
         return
     fi

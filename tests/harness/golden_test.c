@@ -6,7 +6,9 @@
  * runs `asyncc <name>.c -o ...` in golden-dir and checks that
  *   - it succeeds silently and writes exactly <name>.expected.c,
  *   - a second run writes the same bytes again,
- *   - <name>.expected.c compiles with each compiler under -std=c11 -Wall -Wextra -Werror.
+ *   - <name>.expected.c compiles with each compiler under -std=c11 -Wall -Wextra -Werror,
+ *     at each optimization level from -O0 to -O3 (the optimizer finds some warnings,
+ *     -Wmaybe-uninitialized above all, and loses others).
  * With ASYNCC_UPDATE_GOLDEN=1 in the environment the first check rewrites the expected
  * file instead (read the diff before committing it). */
 #define _POSIX_C_SOURCE 200809L
@@ -68,19 +70,29 @@ static void second_run_identical(void **state) {
     temp_dir_remove(dir);
 }
 
-/* state: the compiler's command name or path. */
+/* One compilation of the expected file: a compiler and an optimization level. */
+typedef struct Compile {
+    const char *cc; /* command name or path */
+    const char *level;
+} Compile;
+
+static const char *const levels[] = {"-O0", "-O1", "-O2", "-O3"};
+enum { NLEVELS = sizeof levels / sizeof *levels };
+
+/* state: a Compile. */
 static void expected_compiles(void **state) {
-    const char *cc = *state;
+    const Compile *c = *state;
     char *dir = temp_dir_make();
     char *obj = str_printf("%s/out.o", dir), *path = expected_path();
     char *inc_runtime = str_printf("-I%s", runtime_include),
          *inc_here = str_printf("-I%s", golden_dir);
-    char *argv[] = {(char *)cc, "-std=c11", "-Wall", "-Wextra", "-Werror", inc_runtime,
-                    inc_here,   "-c",       path,    "-o",      obj,       NULL};
+    char *argv[] = {(char *)c->cc, "-std=c11", "-Wall", "-Wextra", "-Werror", (char *)c->level,
+                    inc_runtime,   inc_here,   "-c",    path,      "-o",      obj,
+                    NULL};
     if (!file_exists(path))
         fail_msg("no %s to compile", path);
     Run run = run_program(NULL, argv);
-    assert_exit_status(cc, &run, 0);
+    assert_exit_status(c->cc, &run, 0);
     run_free(&run);
     free(inc_runtime);
     free(inc_here);
@@ -99,23 +111,27 @@ int main(int argc, char **argv) {
     asyncc = argv[2];
     golden_dir = argv[3];
     runtime_include = argv[4];
-    int ncc = argc - 5;
-    struct CMUnitTest *tests = calloc((size_t)ncc + 2, sizeof *tests);
-    if (!tests)
+    size_t ncompiles = (size_t)(argc - 5) * NLEVELS;
+    struct CMUnitTest *tests = calloc(ncompiles + 2, sizeof *tests);
+    Compile *compiles = calloc(ncompiles, sizeof *compiles);
+    if (!tests || !compiles)
         return 1;
     tests[0] = (struct CMUnitTest)cmocka_unit_test(transforms_as_expected);
     tests[1] = (struct CMUnitTest)cmocka_unit_test(second_run_identical);
-    for (int i = 0; i < ncc; i++) {
-        tests[2 + i] = (struct CMUnitTest)cmocka_unit_test_prestate(expected_compiles, argv[5 + i]);
-        const char *slash = strrchr(argv[5 + i], '/');
-        tests[2 + i].name =
-            str_printf("expected_compiles_with_%s", slash ? slash + 1 : argv[5 + i]);
+    for (size_t i = 0; i < ncompiles; i++) {
+        compiles[i] = (Compile){argv[5 + i / NLEVELS], levels[i % NLEVELS]};
+        tests[2 + i] =
+            (struct CMUnitTest)cmocka_unit_test_prestate(expected_compiles, &compiles[i]);
+        const char *slash = strrchr(compiles[i].cc, '/');
+        tests[2 + i].name = str_printf("expected_compiles_with_%s_%s",
+                                       slash ? slash + 1 : compiles[i].cc, compiles[i].level);
     }
     char *group = str_printf("golden.%s", name);
-    int failed = _cmocka_run_group_tests(group, tests, (size_t)ncc + 2, NULL, NULL);
-    for (int i = 0; i < ncc; i++)
+    int failed = _cmocka_run_group_tests(group, tests, ncompiles + 2, NULL, NULL);
+    for (size_t i = 0; i < ncompiles; i++)
         free((char *)tests[2 + i].name);
     free(tests);
+    free(compiles);
     free(group);
     return failed;
 }
