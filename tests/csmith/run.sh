@@ -87,9 +87,10 @@ report_failure() {
     rm -rf "$kept"
     cp -r "$work/$n" "$kept"
     # one write, so that parallel reports do not interleave
-    printf 'FAIL %s %s: %s\n    again: %s --seed %s --count 1 --cc %s%s --keep %s\n' \
-        "$n" "$why" "$kept" "$here/run.sh" "$n" "$cc" \
-        "${csmith_options:+ --csmith-options \"$csmith_options\"}" "$keep"
+    local again="$here/run.sh --seed $n --count 1 --cc $cc --timeout $timeout"
+    again+="${csmith_options:+ --csmith-options \"$csmith_options\"} --keep $keep"
+    again+=" --asyncc $asyncc --runtime $runtime --convert $convert"
+    printf 'FAIL %s %s\n    kept in %s\n    again: %s\n' "$n" "$why" "$kept" "$again"
 }
 
 skip() {
@@ -102,12 +103,12 @@ skip() {
 # shellcheck disable=SC2086  # $build_flags is a word list
 transformed_build() {
     if ! run_limited 60 convert "$convert" prog.c -o prog.async.c -- -I"$csmith_include"; then
-        echo "csmith_convert rejected the program (convert.err)"
+        echo "csmith_convert rejected the program: $(head -n 1 convert.err)"
     elif ! run_limited 60 asyncc "$asyncc" prog.async.c -o prog.gen.c -- -I"$csmith_include"; then
         echo "asyncc rejected the program: $(head -n 1 asyncc.err)"
     elif ! run_limited 120 transformed.build "$cc" $build_flags -I"$repo/runtime/include" \
         prog.gen.c "$runtime" -o transformed; then
-        echo "asyncc's output does not compile (transformed.build.err)"
+        echo "asyncc's output does not compile: $(grep -m 1 error transformed.build.err)"
     fi
 }
 
