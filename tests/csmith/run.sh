@@ -19,8 +19,9 @@
 #         program does not exit 0 within SECONDS (csmith programs may loop long);
 #   FAIL  the converter or asyncc rejected the program, asyncc's output does not
 #         compile, or the transformed program prints or exits differently (it gets
-#         3 x SECONDS: every call yields to the executor). The program is kept in
-#         DIR/seedN/ with every log, and a line tells how to run it again.
+#         5 x SECONDS + 10: every call yields to the executor, and a loaded machine
+#         must not make a slow run a failure). The program is kept in DIR/seedN/
+#         with every log, and a line tells how to run it again.
 # The exit status is 1 when any program failed, 2 on a bad command line or when a
 # tool is missing.
 #
@@ -136,7 +137,7 @@ check_one() {
         report_failure "$n" "$why"
         return
     fi
-    run_limited $((3 * timeout)) transformed ./transformed
+    run_limited $((5 * timeout + 10)) transformed ./transformed
     if ! cmp -s plain.out transformed.out; then
         report_failure "$n" "the output differs: $(head -c 80 transformed.out), plain $(cat plain.out)"
     elif ! cmp -s plain.status transformed.status; then
