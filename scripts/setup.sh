@@ -13,7 +13,8 @@ setup_installed() {
 # one a line.
 setup_missing_packages() {
     local pkg
-    for pkg in cmake make gcc libc6-dev clang pkg-config valgrind libcmocka-dev; do
+    for pkg in cmake make gcc libc6-dev clang pkg-config valgrind libcmocka-dev csmith \
+        libcsmith-dev; do
         setup_installed "$pkg" || echo "$pkg"
     done
     # Any libclang development package will do (CMake picks the newest).

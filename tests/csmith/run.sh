@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# run.sh - csmith's random C programs, converted to async C, must print the same
+# checksum as the programs themselves.
+#
+#   tests/csmith/run.sh [--seed S] [--count N] [--cc CC] [--jobs J] [--keep DIR]
+#                       [--timeout SECONDS] [--csmith-options "OPTIONS"] [--build DIR]
+#                       [--asyncc EXE] [--runtime LIB] [--convert EXE]
+#
+# Program I (0 <= I < N) is `csmith --seed S+I OPTIONS`. It is built twice with CC:
+#   plain:       the program as csmith wrote it: the oracle
+#   transformed: csmith_convert (every function async, each call awaited, a yield
+#                first in each function, main blocking on func_1), then asyncc,
+#                linked with the runtime
+# and both must print the same and exit alike. Both builds are -O1 -w: csmith's
+# programs are full of warnings (unused values, tautologies) that say nothing here.
+#
+# Verdicts, one line a program, then "N passed, N failed, N skipped":
+#   SKIP  csmith failed or timed out, its program does not compile, or the plain
+#         program does not exit 0 within SECONDS (csmith programs may loop long);
+#   FAIL  the converter or asyncc rejected the program, asyncc's output does not
+#         compile, or the transformed program prints or exits differently (it gets
+#         5 x SECONDS + 10: every call yields to the executor, and a loaded machine
+#         must not make a slow run a failure). The program is kept in DIR/seedN/
+#         with every log, and a line tells how to run it again.
+# The exit status is 1 when any program failed, 2 on a bad command line or when a
+# tool is missing.
+#
+# Tools default to those of the CMake build in --build (default: <repo>/build).
+set -u
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+
+seed=1 count=30 jobs=2 timeout=5 keep="${TMPDIR:-/tmp}/asyncc-csmith" cc="${CC:-cc}"
+build="$repo/build" asyncc="" runtime="" convert="" csmith_options=""
+csmith_include=/usr/include/csmith
+
+# "--NAME VALUE" sets the variable NAME (a dash in it read as "_"), for the names
+# in this list only.
+options=" seed count cc jobs keep timeout csmith-options build asyncc runtime convert "
+while [ $# -ge 2 ] && [[ $options == *" ${1#--} "* ]]; do
+    name=${1#--}
+    printf -v "${name//-/_}" '%s' "$2"
+    shift 2
+done
+if [ $# -gt 0 ]; then
+    sed -n "5,7p" "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    exit 2
+fi
+
+asyncc=${asyncc:-$build/asyncc/asyncc}
+runtime=${runtime:-$build/runtime/libasyncc_runtime.a}
+convert=${convert:-$build/tests/csmith/csmith_convert}
+
+missing() {
+    echo "csmith: $1 not found: $2" >&2
+    exit 2
+}
+command -v csmith >/dev/null || missing csmith "apt-get install csmith"
+[ -e "$csmith_include/csmith.h" ] || missing "$csmith_include/csmith.h" "apt-get install libcsmith-dev"
+for tool in "$asyncc" "$runtime" "$convert"; do
+    [ -e "$tool" ] || missing "$tool" "build the project first (cmake --build $build)"
+done
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/csmith.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$keep"
+
+# Everything check_one needs, for the subshells xargs starts.
+export seed keep timeout asyncc runtime convert cc csmith_options csmith_include work here repo
+export build_flags="-O1 -w -I$csmith_include"
+
+# Runs "$@" for at most $1 seconds, its output to the files $2.out and $2.err and
+# its exit status (124 on a timeout, 128+n on a signal) to $2.status. The status
+# of "$@" is returned.
+run_limited() {
+    local seconds=$1 name=$2
+    shift 2
+    timeout "$seconds" "$@" >"$name.out" 2>"$name.err"
+    local status=$?
+    echo "exit status $status" >"$name.status"
+    return "$status"
+}
+
+# Keeps the failing program $1 and says how to run it again.
+report_failure() {
+    local n=$1 why=$2 kept="$keep/seed$1"
+    rm -rf "$kept"
+    cp -r "$work/$n" "$kept"
+    # one write, so that parallel reports do not interleave
+    local again="$here/run.sh --seed $n --count 1 --cc $cc --timeout $timeout"
+    again+="${csmith_options:+ --csmith-options \"$csmith_options\"} --keep $keep"
+    again+=" --asyncc $asyncc --runtime $runtime --convert $convert"
+    printf 'FAIL %s %s\n    kept in %s\n    again: %s\n' "$n" "$why" "$kept" "$again"
+}
+
+skip() {
+    echo "SKIP $1 $2"
+    cd / && rm -rf "${work:?}/$1"
+}
+
+# The transformed build of prog.c in the current directory: prints why not when it
+# cannot be made.
+# shellcheck disable=SC2086  # $build_flags is a word list
+transformed_build() {
+    if ! run_limited 60 convert "$convert" prog.c -o prog.async.c -- -I"$csmith_include"; then
+        echo "csmith_convert rejected the program: $(head -n 1 convert.err)"
+    elif ! run_limited 60 asyncc "$asyncc" prog.async.c -o prog.gen.c -- -I"$csmith_include"; then
+        echo "asyncc rejected the program: $(head -n 1 asyncc.err)"
+    elif ! run_limited 120 transformed.build "$cc" $build_flags -I"$repo/runtime/include" \
+        prog.gen.c "$runtime" -o transformed; then
+        echo "asyncc's output does not compile: $(grep -m 1 error transformed.build.err)"
+    fi
+}
+
+# One program, csmith's seed $1: prints its verdict.
+# shellcheck disable=SC2086  # $csmith_options and $build_flags are word lists
+check_one() {
+    local n=$1 dir="$work/$1" why
+    mkdir -p "$dir"
+    cd "$dir" || return
+    if ! run_limited 30 csmith csmith --seed "$n" $csmith_options; then
+        skip "$n" "csmith failed: $(cat csmith.status)"
+        return
+    fi
+    mv csmith.out prog.c
+    if ! run_limited 120 plain.build "$cc" $build_flags prog.c -o plain; then
+        skip "$n" "csmith's program does not compile: $(cat plain.build.status)"
+        return
+    fi
+    if ! run_limited "$timeout" plain ./plain; then
+        skip "$n" "plain program: $(cat plain.status) (124: it ran over ${timeout}s)"
+        return
+    fi
+    why=$(transformed_build)
+    if [ -n "$why" ]; then
+        report_failure "$n" "$why"
+        return
+    fi
+    run_limited $((5 * timeout + 10)) transformed ./transformed
+    if ! cmp -s plain.out transformed.out; then
+        report_failure "$n" "the output differs: $(head -c 80 transformed.out), plain $(cat plain.out)"
+    elif ! cmp -s plain.status transformed.status; then
+        report_failure "$n" "transformed $(cat transformed.status), plain $(cat plain.status)"
+    else
+        echo "PASS $n"
+        cd / && rm -rf "$dir"
+    fi
+}
+export -f run_limited report_failure skip transformed_build check_one
+
+# shellcheck disable=SC2016  # $1 is check_one's, expanded by the inner bash
+seq "$seed" $((seed + count - 1)) |
+    xargs -P "$jobs" -I{} bash -c 'check_one "$1"' _ {} >"$work/results"
+
+grep -v '^PASS ' "$work/results"
+# A program with no line at all: its check died (out of memory, say).
+lost=$(seq "$seed" $((seed + count - 1)) |
+    grep -vxF -f <(sed -n 's/^\(PASS\|FAIL\|SKIP\) \([0-9]*\).*/\2/p' "$work/results"))
+[ -z "$lost" ] || echo "FAIL no result for ${lost//$'\n'/ }"
+passed=$(grep -c '^PASS ' "$work/results")
+skipped=$(grep -c '^SKIP ' "$work/results")
+failed=$((count - passed - skipped))
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
