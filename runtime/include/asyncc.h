@@ -162,4 +162,8 @@ static inline void ac_future_drop(ac_future fu) {
 }
 
 #endif
+
+/* Any descriptor, awaitable: ac_fd (three faces of its own). */
+#include "ac_io.h"
+
 #endif
