@@ -25,14 +25,6 @@
 #define CHUNK_MIN_BYTES ((size_t)4096)
 #define CHUNK_MAX_BYTES ((size_t)2 << 20)
 
-/* A chunk of blocks of one size; blocks are handed out from the start (`used`). */
-struct aci_pool_chunk {
-    struct aci_pool_chunk *next;
-    size_t used;
-    size_t bytes; /* the whole allocation, this header included */
-    alignas(max_align_t) unsigned char data[];
-};
-
 /* The prefix of a block too big for a size class: the list of such blocks. */
 struct aci_large_link {
     struct aci_large_link *prev, *next;
@@ -61,29 +53,20 @@ static aci_pool_chunk *chunk_new(size_t bytes) {
     return c;
 }
 
-static int chunk_has_room(const aci_pool_chunk *c, size_t size) {
-    return c->bytes - offsetof(aci_pool_chunk, data) - c->used >= size;
-}
-
-/* Carve a block from the class's newest chunk, adding a chunk twice the size of the
- * last (up to CHUNK_MAX_BYTES) when it is full. */
-ac_task *aci_pool_carve(aci_pool *p, size_t class_index, size_t size) {
-    aci_pool_class *c = &p->classes[class_index];
+/* Add a chunk twice the size of the class's last (up to CHUNK_MAX_BYTES) and carve a
+ * block from it. */
+ac_task *aci_pool_grow(aci_pool_class *c, size_t size) {
     aci_pool_chunk *last = c->last;
-    if (!last || !chunk_has_room(last, size)) {
-        size_t bytes = last ? 2 * last->bytes : CHUNK_MIN_BYTES;
-        aci_pool_chunk *fresh = chunk_new(bytes < CHUNK_MAX_BYTES ? bytes : CHUNK_MAX_BYTES);
-        if (!fresh)
-            return NULL;
-        if (last)
-            last->next = fresh;
-        else
-            c->chunks = fresh;
-        c->last = last = fresh;
-    }
-    ac_task *t = (ac_task *)(last->data + last->used);
-    last->used += size;
-    return t;
+    size_t bytes = last ? 2 * last->bytes : CHUNK_MIN_BYTES;
+    aci_pool_chunk *fresh = chunk_new(bytes < CHUNK_MAX_BYTES ? bytes : CHUNK_MAX_BYTES);
+    if (!fresh)
+        return NULL;
+    if (last)
+        last->next = fresh;
+    else
+        c->chunks = fresh;
+    c->last = fresh;
+    return aci_pool_carve(c, size);
 }
 
 ac_task *aci_pool_large_alloc(aci_pool *p, size_t size) {

@@ -26,8 +26,16 @@
 #define aci_block_unpoison(t, size) ((void)(t), (void)(size))
 #endif
 
-/* The slow paths: a fresh block carved from a chunk, or a block too big for a class. */
-ACI_HIDDEN ac_task *aci_pool_carve(aci_pool *p, size_t class_index, size_t size);
+/* A chunk of blocks of one size; blocks are handed out from the start (`used`). */
+struct aci_pool_chunk {
+    struct aci_pool_chunk *next;
+    size_t used;
+    size_t bytes; /* the whole allocation, this header included */
+    alignas(max_align_t) unsigned char data[];
+};
+
+/* The slow paths: a block from a new chunk, or a block too big for a class. */
+ACI_HIDDEN ac_task *aci_pool_grow(aci_pool_class *c, size_t size);
 ACI_HIDDEN ac_task *aci_pool_large_alloc(aci_pool *p, size_t size);
 ACI_HIDDEN void aci_pool_large_free(aci_pool *p, ac_task *t);
 /* Call fn on every allocated block. Blocks fn frees are not visited again; blocks fn
@@ -38,6 +46,20 @@ ACI_HIDDEN void aci_pool_release(aci_pool *p);
 
 static inline size_t aci_pool_class_index(size_t size) {
     return size / ACI_MAX_ALIGN - 1;
+}
+
+static inline int aci_chunk_has_room(const aci_pool_chunk *c, size_t size) {
+    return c->bytes - offsetof(aci_pool_chunk, data) - c->used >= size;
+}
+
+/* A block from the class's newest chunk, or from a new one when that is full. */
+static inline ac_task *aci_pool_carve(aci_pool_class *c, size_t size) {
+    aci_pool_chunk *last = c->last;
+    if (!last || !aci_chunk_has_room(last, size))
+        return aci_pool_grow(c, size);
+    ac_task *t = (ac_task *)(last->data + last->used);
+    last->used += size;
+    return t;
 }
 
 /* A block of size bytes (a multiple of ACI_MAX_ALIGN), or NULL when memory is out. */
@@ -51,7 +73,7 @@ static inline ac_task *aci_pool_alloc(aci_pool *p, size_t size) {
         p->classes[i].free = t->next;
         aci_block_unpoison(t, size);
     } else {
-        t = aci_pool_carve(p, i, size);
+        t = aci_pool_carve(&p->classes[i], size);
     }
     p->live += t != NULL;
     return t;

@@ -290,12 +290,11 @@ static void test_timers_interleave_with_io(void **state) {
     step sleeper[] = {S_SLEEP(10), S_CALL(call_trace, "S10"), S_END(0)};
     step writer[] = {S_SLEEP(30), S_CALL(call_trace, "W30"), S_CALL(call_write_byte, &p[1]),
                      S_END(0)};
+    uint64_t start = test_now_ns(), end = 0; /* before the writer arms its timer */
     ac_task *ts = script_spawn(sleeper, NULL), *tw = script_spawn(writer, NULL);
     char buf[4];
     ssize_t r = 0;
-    uint64_t start = 0, end = 0;
-    step root[] = {S_CALL(call_stamp, &start),
-                   S_READ(&p[0], buf, sizeof buf, &r),
+    step root[] = {S_READ(&p[0], buf, sizeof buf, &r),
                    S_CALL(call_stamp, &end),
                    S_CALL(call_trace, "R"),
                    S_JOIN(&ts, NULL),
@@ -414,10 +413,10 @@ static void test_armed_remote_is_no_deadlock(void **state) {
     ac_remote_init(&w.remotes[0]);
     atomic_init(&w.counts[0], 0);
     ac_task *t = remote_wait_spawn(&w.remotes[0], &w.counts[0], 1);
+    uint64_t start = test_now_ns(); /* before the thread starts its 20 ms */
     pthread_t thread;
     assert_int_equal(pthread_create(&thread, NULL, late_waker_main, &w), 0);
     int polls = 0;
-    uint64_t start = test_now_ns();
     assert_int_equal(ac_task_block_on(t, &polls), 0);
     assert_true(test_now_ns() - start >= 20 * NS_PER_MS);
     assert_int_equal(polls, 2);
