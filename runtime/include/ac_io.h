@@ -82,15 +82,13 @@ typedef ac_fd_wait_frame ac_fd_readable_frame;
 typedef ac_fd_wait_frame ac_fd_writable_frame;
 
 typedef struct ac_fd_read_frame {
-    ac_fd *h;
-    ac_waiter waiter;
+    ac_fd_wait_frame wait;
     void *buf;
     size_t n;
 } ac_fd_read_frame;
 
 typedef struct ac_fd_write_frame {
-    ac_fd *h;
-    ac_waiter waiter;
+    ac_fd_wait_frame wait;
     const void *buf;
     size_t n;
 } ac_fd_write_frame;

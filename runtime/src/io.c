@@ -68,8 +68,10 @@ static void waiter_init(ac_waiter *w) {
 
 /* The poll every leaf shares: make the call unless still parked or woken by a close;
  * park on EAGAIN. */
-static ac_poll fd_poll(ac_fd *h, ac_waiter *w, unsigned direction, ac_cx *cx, fd_call_fn *call,
+static ac_poll fd_poll(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx, fd_call_fn *call,
                        void *frame, ssize_t *out) {
+    ac_fd *h = wait->h;
+    ac_waiter *w = &wait->waiter;
     if (aci_waiter_parked(w))
         return AC_PENDING;
     ssize_t r = w->reason < 0 ? w->reason : call(frame);
@@ -122,17 +124,17 @@ static ssize_t call_writable(void *frame) {
 static ssize_t call_read(void *frame) {
     ac_fd_read_frame *f = frame;
     ssize_t r;
-    while ((r = read(f->h->fd, f->buf, f->n)) < 0 && errno == EINTR) {
+    while ((r = read(f->wait.h->fd, f->buf, f->n)) < 0 && errno == EINTR) {
     }
     return call_result(r);
 }
 
 static ssize_t call_write(void *frame) {
     ac_fd_write_frame *f = frame;
+    const ac_fd *h = f->wait.h;
     ssize_t r;
     do
-        r = f->h->is_socket ? send(f->h->fd, f->buf, f->n, MSG_NOSIGNAL)
-                            : write(f->h->fd, f->buf, f->n);
+        r = h->is_socket ? send(h->fd, f->buf, f->n, MSG_NOSIGNAL) : write(h->fd, f->buf, f->n);
     while (r < 0 && errno == EINTR);
     return call_result(r);
 }
@@ -140,8 +142,8 @@ static ssize_t call_write(void *frame) {
 /* readable and writable: an int result */
 static ac_poll wait_poll(ac_fd_wait_frame *f, ac_cx *cx, int *out, unsigned direction) {
     ssize_t r = 0;
-    ac_poll p = fd_poll(f->h, &f->waiter, direction, cx,
-                        direction == ACI_READABLE ? call_readable : call_writable, f, &r);
+    ac_poll p =
+        fd_poll(f, direction, cx, direction == ACI_READABLE ? call_readable : call_writable, f, &r);
     if (p == AC_READY)
         *out = (int)r;
     return p;
@@ -169,35 +171,33 @@ ac_poll ac_fd_writable_poll(ac_fd_writable_frame *f, ac_cx *cx, int *out) {
 }
 
 void ac_fd_writable_drop(ac_fd_writable_frame *f) {
-    fd_unpark(&f->waiter);
+    ac_fd_readable_drop(f);
 }
 
 void ac_fd_read_init(ac_fd_read_frame *f, ac_fd *h, void *buf, size_t n) {
-    f->h = h;
-    waiter_init(&f->waiter);
+    ac_fd_readable_init(&f->wait, h);
     f->buf = buf;
     f->n = n;
 }
 
 ac_poll ac_fd_read_poll(ac_fd_read_frame *f, ac_cx *cx, ssize_t *out) {
-    return fd_poll(f->h, &f->waiter, ACI_READABLE, cx, call_read, f, out);
+    return fd_poll(&f->wait, ACI_READABLE, cx, call_read, f, out);
 }
 
 void ac_fd_read_drop(ac_fd_read_frame *f) {
-    fd_unpark(&f->waiter);
+    ac_fd_readable_drop(&f->wait);
 }
 
 void ac_fd_write_init(ac_fd_write_frame *f, ac_fd *h, const void *buf, size_t n) {
-    f->h = h;
-    waiter_init(&f->waiter);
+    ac_fd_readable_init(&f->wait, h);
     f->buf = buf;
     f->n = n;
 }
 
 ac_poll ac_fd_write_poll(ac_fd_write_frame *f, ac_cx *cx, ssize_t *out) {
-    return fd_poll(f->h, &f->waiter, ACI_WRITABLE, cx, call_write, f, out);
+    return fd_poll(&f->wait, ACI_WRITABLE, cx, call_write, f, out);
 }
 
 void ac_fd_write_drop(ac_fd_write_frame *f) {
-    fd_unpark(&f->waiter);
+    ac_fd_readable_drop(&f->wait);
 }
