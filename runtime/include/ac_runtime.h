@@ -62,7 +62,8 @@ ac_task *ac_task_spawn(ac_task *t);
 /* Run this thread's executor until t finishes, copy its result to out (unless
  * NULL) and free it. The outermost block_on drops every task still alive when it
  * returns. Returns 0, or -1 if t is NULL or everything left is blocked forever
- * (a deadlock: no runnable task and no timer), or if called from inside a poll (a
+ * (a deadlock: no runnable task, no timer, no task waiting for a descriptor and no
+ * armed ac_remote), or if called from inside a poll (a
  * nested block_on runs nothing: t is left to the outer one, detached).
  * Generated code blocks on a root instead (below), which needs no task block. */
 int ac_task_block_on(ac_task *t, void *out);
@@ -102,7 +103,8 @@ typedef struct ac_root {
 int ac_root_enter(ac_root *r, const char *name);
 /* After the root's poll returned AC_PENDING: run the other tasks and the timers
  * until the root is woken, then return 0 to have it polled again. Returns -1 on a
- * deadlock - nothing is runnable and no timer is armed, so the root can never be
+ * deadlock - nothing is runnable, no timer is armed, no task waits for a descriptor
+ * and no ac_remote is armed, so the root can never be
  * woken - after writing "asyncc: deadlock: ac_block_on(name): ..." to stderr unless
  * name is NULL; the caller then drops the root's frame (before leaving: the drop
  * may touch other tasks, which leaving frees). */
@@ -114,6 +116,55 @@ void ac_root_leave(ac_root *r);
 /* Schedule t to be polled again. Waking a task that is already queued, running
  * to completion or finished does nothing. */
 void ac_wake(ac_task *t);
+
+/* ---- parked tasks ------------------------------------------------------------------- */
+
+/* A task parked on some event source (a descriptor, later a channel or a lock): a node
+ * of an intrusive, doubly linked list that lives inside the parked frame, so parking
+ * allocates nothing. The runtime owns the fields; a frame only embeds the node, and its
+ * drop unlinks it, so no list ever holds a waiter whose frame is gone. Waking a waiter
+ * unlinks it and sets `reason`: 0 when the event happened, a negative errno when the
+ * source went away (an ac_fd closed under it: -EBADF). */
+typedef struct ac_waitlist ac_waitlist;
+typedef struct ac_waiter {
+    struct ac_waiter *prev, *next;
+    ac_waitlist *list; /* the list it is parked on; NULL when not parked */
+    ac_task *task;
+    int reason;
+} ac_waiter;
+struct ac_waitlist {
+    ac_waiter *head, *tail;
+};
+
+/* ---- waking from another thread ------------------------------------------------------ */
+
+/* A remote waker: lets another thread (a blocking job, another scheduler) wake a task
+ * parked on this thread's loop. The loop owns it between ac_remote_arm and
+ * ac_remote_disarm, both called on the loop's thread (in a poll, and in the drop or the
+ * poll that ends the wait); ac_remote_wake may be called from any thread, any number of
+ * times, and loses nothing: every wake after arm makes the armed task polled again at
+ * least once (wakes that come while one is pending make one poll). The waking thread publishes its
+ * event (a result, a flag) before calling ac_remote_wake, and the woken poll checks it. While a
+ * remote is armed the loop never reports a deadlock: it waits for the wake. Wakes of a disarmed
+ * remote do nothing, so the memory of an ac_remote must stay valid as long as another thread may
+ * wake it. */
+typedef struct ac_remote {
+    struct ac_remote *prev, *next; /* in the loop's queue while a wake is pending */
+    struct aci_loop *loop;         /* the loop it belongs to */
+    ac_task *task;                 /* woken when the wake is delivered */
+    int armed, queued;
+} ac_remote;
+
+/* Tie r to this thread's loop, unarmed; on the loop's thread, before any other thread
+ * may see r. Wakes before the first arm do nothing. */
+void ac_remote_init(ac_remote *r);
+/* Arm r to wake cx->task (again: just change the task). Returns 0, or a negative errno
+ * when the loop cannot watch for remote wakes (no eventfd or epoll instance: -EMFILE). */
+int ac_remote_arm(ac_remote *r, ac_cx *cx);
+/* From any thread: wake the task r is armed for. */
+void ac_remote_wake(ac_remote *r);
+/* Stop: a wake still pending is dropped, later wakes do nothing. No-op if not armed. */
+void ac_remote_disarm(ac_remote *r);
 
 /* ---- leaf: ac_yield ------------------------------------------------------------------ */
 

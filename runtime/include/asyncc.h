@@ -172,4 +172,5 @@ static inline void ac_future_drop(ac_future fu) {
 #error "this file uses async/await: compile the C that asyncc writes from it (asyncc file.c -o file.gen.c), or define ASYNCC_SEQUENTIAL for its sequential meaning"
 /* clang-format on */
 #endif
+
 #endif

@@ -1,44 +1,130 @@
 /* internal.h - what the runtime's source files share with each other and with the
- * runtime's unit tests (tests/runtime). Not installed, not part of the ABI. */
+ * runtime's unit tests (tests/runtime). Not installed, not part of the ABI.
+ *
+ * Names: `ac_` is the public API (ac_runtime.h, ac_io.h); everything the runtime's
+ * files share is `aci_` and declared ACI_HIDDEN, so that it stays out of the symbol
+ * table a shared build would export (tests/runtime/symbols.cmake checks this).
+ */
 #ifndef AC_RUNTIME_INTERNAL_H
 #define AC_RUNTIME_INTERNAL_H
 
 #include "ac_runtime.h"
 
-/* ---- the timer heap: a binary min-heap of armed timers -------------------------------- */
+#include <pthread.h>
+#include <stdalign.h>
+
+#define ACI_HIDDEN __attribute__((visibility("hidden")))
+
+/* ---- the task header -------------------------------------------------------------------- */
+
+/* See task.c for the block layout and pool.c for how blocks are kept. */
+struct ac_task {
+    const ac_vtable *vt; /* NULL marks a free block in the pool */
+    ac_task *next;       /* run-queue link, or free-list link while the block is free */
+    ac_task *waiter;     /* the task suspended in ac_join on this one */
+    uint32_t flags;      /* TASK_* bits (task.c) */
+};
+
+#define ACI_TASK_HEADER_SIZE 32
+#define ACI_MAX_ALIGN alignof(max_align_t)
+
+/* ---- the block pool (pool.c) -------------------------------------------------------------- */
+
+#define ACI_POOL_CLASSES 64
+
+typedef struct aci_pool_chunk aci_pool_chunk;
+typedef struct aci_large_link aci_large_link;
+
+typedef struct aci_pool_class {
+    ac_task *free;          /* freed blocks, linked through next */
+    aci_pool_chunk *chunks; /* oldest first */
+    aci_pool_chunk *last;   /* the chunk blocks are carved from */
+} aci_pool_class;
+
+typedef struct aci_pool {
+    size_t live;           /* blocks allocated and not freed */
+    aci_large_link *large; /* blocks too big for a size class */
+    aci_pool_class classes[ACI_POOL_CLASSES];
+} aci_pool;
+
+/* ---- the timer heap: a binary min-heap of armed timers (timer.c) -------------------------- */
 
 /* Ordered by (deadline_ns, seq), so timers with equal deadlines leave in arming order.
  * Each timer records its own position (heap_index) so it can be removed in O(log n). */
-typedef struct ac_timer_heap {
+typedef struct aci_timer_heap {
     ac_timer **items;
     size_t count;
     size_t cap;
-} ac_timer_heap;
+} aci_timer_heap;
 
 /* Insert t; returns -1 (t left unarmed) when memory is exhausted. */
-int ac_timer_heap_push(ac_timer_heap *h, ac_timer *t);
+ACI_HIDDEN int aci_timer_heap_push(aci_timer_heap *h, ac_timer *t);
 /* Remove an armed timer; its heap_index becomes SIZE_MAX. */
-void ac_timer_heap_remove(ac_timer_heap *h, ac_timer *t);
+ACI_HIDDEN void aci_timer_heap_remove(aci_timer_heap *h, ac_timer *t);
 /* Remove and return the earliest timer; the heap must not be empty. */
-ac_timer *ac_timer_heap_pop(ac_timer_heap *h);
+ACI_HIDDEN ac_timer *aci_timer_heap_pop(aci_timer_heap *h);
 /* Free the storage; the heap becomes empty. */
-void ac_timer_heap_release(ac_timer_heap *h);
+ACI_HIDDEN void aci_timer_heap_release(aci_timer_heap *h);
 
-/* ---- this thread's timers, as the executor sees them ----------------------------------- */
+/* ---- the loop: one per thread (loop.c) ---------------------------------------------------- */
 
-uint64_t ac_clock_now_ns(void); /* CLOCK_MONOTONIC */
-/* Wake the tasks of every timer whose deadline has passed, if any timer is armed. */
-void ac_timers_fire_due(void);
-/* Nothing is runnable: sleep until the earliest deadline, then fire what is due.
- * Returns -1 when no timer is armed (sleeping would be forever). */
-int ac_timers_wait(void);
+typedef struct aci_backend aci_backend;
+
+/* Cross-thread wakes: ac_remote_wake queues its remote here under `lock`, and writes
+ * the eventfd when the queue was empty, so a loop asleep in the backend wakes up. */
+typedef struct aci_remote_queue {
+    pthread_mutex_t lock;
+    ac_remote *head; /* doubly linked through prev/next, under lock */
+    int eventfd;     /* -1 until the first remote is armed */
+} aci_remote_queue;
+
+/* Everything one thread's executor owns: the run queue, the task pool, the timers, the
+ * readiness backend and the cross-thread wake queue. */
+typedef struct aci_loop {
+    ac_task *head;        /* run queue: pop at head, push at tail */
+    ac_task *tail;        /* stale while head is NULL */
+    unsigned poll_budget; /* polls left before the next look at timers and I/O */
+    int running;          /* inside the outermost block_on */
+    int closing;          /* the outermost block_on is dropping what is left */
+    ac_task root;         /* the waker of the root being blocked on, if any */
+    aci_timer_heap timers;
+    uint64_t timer_seq;
+    aci_backend *backend;  /* NULL until something needs to sleep or watch an fd */
+    size_t fds_registered; /* ac_fd handles open on this loop */
+    size_t io_waiters;     /* tasks parked on an ac_fd */
+    size_t remotes_armed;  /* ac_remote handles another thread may wake */
+    aci_remote_queue remote;
+    aci_pool pool;
+} aci_loop;
+
+ACI_HIDDEN extern _Thread_local aci_loop aci_loop_this;
+
+/* Nothing is runnable (block = 1), or a busy queue pauses for a look (block = 0): wait in
+ * the backend until the nearest timer's deadline (not at all when block is 0), wake
+ * the tasks whose descriptors or remotes fired, then fire the due timers. Returns -1,
+ * waiting for nothing, when block is 1 and nothing could ever wake a task: no timer
+ * armed, no task parked on a descriptor, no remote armed (a deadlock). */
+ACI_HIDDEN int aci_loop_drive(int block);
+/* The backend, opened on first use; NULL (errno-style code in *err) if it cannot be. */
+ACI_HIDDEN aci_backend *aci_loop_backend(int *err);
+/* End of the outermost block_on: forget the timers; close the backend if no descriptor
+ * still needs it. */
+ACI_HIDDEN void aci_loop_reset(void);
+
+/* ---- this loop's timers (timer.c) --------------------------------------------------------- */
+
+ACI_HIDDEN uint64_t aci_clock_now_ns(void); /* CLOCK_MONOTONIC */
+/* Wake the tasks of every timer whose deadline is at or before now. */
+ACI_HIDDEN void aci_timers_fire_until(uint64_t now);
+/* The earliest deadline, or UINT64_MAX when no timer is armed. */
+ACI_HIDDEN uint64_t aci_timers_next_deadline(void);
 /* Forget every armed timer and free the heap (end of the outermost block_on). */
-void ac_timers_reset(void);
-size_t ac_timers_armed(void);
+ACI_HIDDEN void aci_timers_reset(void);
+ACI_HIDDEN size_t aci_timers_armed(void);
 
-/* ---- tasks ------------------------------------------------------------------------------ */
+/* ---- tasks -------------------------------------------------------------------------------- */
 
 /* Tasks allocated on this thread and not yet freed. */
-size_t ac_tasks_live(void);
+ACI_HIDDEN size_t aci_tasks_live(void);
 
 #endif

@@ -2,9 +2,9 @@
  *
  * A sleeping frame embeds its ac_timer; the heap only holds pointers to them, which
  * is safe because a frame does not move while it is suspended (grammar/abi.md, rule
- * 3) and its drop removes the timer. The executor asks this file to fire due timers
- * when its run queue is empty and, so that a busy queue cannot starve timers, every
- * few dozen polls otherwise (see task.c).
+ * 3) and its drop removes the timer. The heap belongs to this thread's loop. This file
+ * never sleeps: the loop's driver (loop.c) asks for the nearest deadline, waits in its
+ * backend, then has the due timers fired.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -17,9 +17,6 @@
 #define NS_PER_MS UINT64_C(1000000)
 #define NS_PER_S UINT64_C(1000000000)
 
-static _Thread_local ac_timer_heap timers;
-static _Thread_local uint64_t timer_seq;
-
 /* ---- the heap ----------------------------------------------------------------------------- */
 
 static int timer_before(const ac_timer *a, const ac_timer *b) {
@@ -28,12 +25,12 @@ static int timer_before(const ac_timer *a, const ac_timer *b) {
     return a->seq < b->seq;
 }
 
-static void heap_place(ac_timer_heap *h, size_t i, ac_timer *t) {
+static void heap_place(aci_timer_heap *h, size_t i, ac_timer *t) {
     h->items[i] = t;
     t->heap_index = i;
 }
 
-static void heap_sift_up(ac_timer_heap *h, size_t i) {
+static void heap_sift_up(aci_timer_heap *h, size_t i) {
     ac_timer *t = h->items[i];
     while (i > 0) {
         size_t parent = (i - 1) / 2;
@@ -45,7 +42,7 @@ static void heap_sift_up(ac_timer_heap *h, size_t i) {
     heap_place(h, i, t);
 }
 
-static void heap_sift_down(ac_timer_heap *h, size_t i) {
+static void heap_sift_down(aci_timer_heap *h, size_t i) {
     ac_timer *t = h->items[i];
     for (;;) {
         size_t child = 2 * i + 1;
@@ -61,7 +58,7 @@ static void heap_sift_down(ac_timer_heap *h, size_t i) {
     heap_place(h, i, t);
 }
 
-static int heap_reserve_one(ac_timer_heap *h) {
+static int heap_reserve_one(aci_timer_heap *h) {
     if (h->count < h->cap)
         return 0;
     size_t cap = h->cap ? 2 * h->cap : 64;
@@ -73,7 +70,7 @@ static int heap_reserve_one(ac_timer_heap *h) {
     return 0;
 }
 
-int ac_timer_heap_push(ac_timer_heap *h, ac_timer *t) {
+int aci_timer_heap_push(aci_timer_heap *h, ac_timer *t) {
     if (heap_reserve_one(h) != 0)
         return -1;
     heap_place(h, h->count++, t);
@@ -81,7 +78,7 @@ int ac_timer_heap_push(ac_timer_heap *h, ac_timer *t) {
     return 0;
 }
 
-void ac_timer_heap_remove(ac_timer_heap *h, ac_timer *t) {
+void aci_timer_heap_remove(aci_timer_heap *h, ac_timer *t) {
     size_t i = t->heap_index;
     ac_timer *last = h->items[--h->count];
     t->heap_index = SIZE_MAX;
@@ -95,13 +92,13 @@ void ac_timer_heap_remove(ac_timer_heap *h, ac_timer *t) {
         heap_sift_down(h, i);
 }
 
-ac_timer *ac_timer_heap_pop(ac_timer_heap *h) {
+ac_timer *aci_timer_heap_pop(aci_timer_heap *h) {
     ac_timer *t = h->items[0];
-    ac_timer_heap_remove(h, t);
+    aci_timer_heap_remove(h, t);
     return t;
 }
 
-void ac_timer_heap_release(ac_timer_heap *h) {
+void aci_timer_heap_release(aci_timer_heap *h) {
     free(h->items);
     h->items = NULL;
     h->count = 0;
@@ -110,60 +107,40 @@ void ac_timer_heap_release(ac_timer_heap *h) {
 
 /* ---- this thread's timers --------------------------------------------------------------- */
 
-uint64_t ac_clock_now_ns(void) {
+uint64_t aci_clock_now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
 }
 
-static void timers_fire_until(uint64_t now) {
-    while (timers.count > 0 && timers.items[0]->deadline_ns <= now)
-        ac_wake(ac_timer_heap_pop(&timers)->task);
+void aci_timers_fire_until(uint64_t now) {
+    while (aci_loop_this.timers.count > 0 && aci_loop_this.timers.items[0]->deadline_ns <= now)
+        ac_wake(aci_timer_heap_pop(&aci_loop_this.timers)->task);
 }
 
-void ac_timers_fire_due(void) {
-    if (timers.count > 0)
-        timers_fire_until(ac_clock_now_ns());
+uint64_t aci_timers_next_deadline(void) {
+    return aci_loop_this.timers.count > 0 ? aci_loop_this.timers.items[0]->deadline_ns : UINT64_MAX;
 }
 
-static void clock_sleep_until(uint64_t deadline_ns) {
-    struct timespec ts = {(time_t)(deadline_ns / NS_PER_S), (long)(deadline_ns % NS_PER_S)};
-    /* An interrupted sleep just returns early: the caller re-reads the clock. */
-    (void)clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+void aci_timers_reset(void) {
+    for (size_t i = 0; i < aci_loop_this.timers.count; i++)
+        aci_loop_this.timers.items[i]->heap_index = SIZE_MAX;
+    aci_timer_heap_release(&aci_loop_this.timers);
 }
 
-int ac_timers_wait(void) {
-    if (timers.count == 0)
-        return -1;
-    uint64_t now = ac_clock_now_ns();
-    uint64_t deadline = timers.items[0]->deadline_ns;
-    if (deadline > now) {
-        clock_sleep_until(deadline);
-        now = ac_clock_now_ns();
-    }
-    timers_fire_until(now);
-    return 0;
-}
-
-void ac_timers_reset(void) {
-    for (size_t i = 0; i < timers.count; i++)
-        timers.items[i]->heap_index = SIZE_MAX;
-    ac_timer_heap_release(&timers);
-}
-
-size_t ac_timers_armed(void) {
-    return timers.count;
+size_t aci_timers_armed(void) {
+    return aci_loop_this.timers.count;
 }
 
 /* ---- leaf: ac_sleep_ms ---------------------------------------------------------------------
  *
  * The first poll arms the timer at now + ms and suspends; the poll after the timer
  * fired completes. So ac_sleep_ms(0) also suspends once: the task is parked until the
- * executor next fires due timers (when its queue runs empty, or within a few dozen
+ * loop next fires due timers (when its queue runs empty, or within a few dozen
  * polls), which places it behind the tasks woken before it. */
 
 static uint64_t deadline_after_ms(uint64_t ms) {
-    uint64_t now = ac_clock_now_ns();
+    uint64_t now = aci_clock_now_ns();
     if (ms > (UINT64_MAX - now) / NS_PER_MS)
         return UINT64_MAX; /* saturate: "forever" rather than a wrapped, past deadline */
     return now + ms * NS_PER_MS;
@@ -171,9 +148,9 @@ static uint64_t deadline_after_ms(uint64_t ms) {
 
 static void timer_arm(ac_timer *t, ac_task *task, uint64_t ms) {
     t->deadline_ns = deadline_after_ms(ms);
-    t->seq = timer_seq++;
+    t->seq = aci_loop_this.timer_seq++;
     t->task = task;
-    if (ac_timer_heap_push(&timers, t) != 0) {
+    if (aci_timer_heap_push(&aci_loop_this.timers, t) != 0) {
         /* A poll cannot report failure, and a sleep that never ends would hang. */
         fputs("asyncc runtime: out of memory arming a timer\n", stderr);
         abort();
@@ -200,5 +177,5 @@ ac_poll ac_sleep_ms_poll(ac_sleep_ms_frame *f, ac_cx *cx, void *out) {
 
 void ac_sleep_ms_drop(ac_sleep_ms_frame *f) {
     if (f->timer.heap_index != SIZE_MAX)
-        ac_timer_heap_remove(&timers, &f->timer);
+        aci_timer_heap_remove(&aci_loop_this.timers, &f->timer);
 }

@@ -87,6 +87,9 @@ typedef struct script_frame {
         ac_sleep_ms_frame sleep;
         ac_join_frame join;
         gate_wait_frame gate;
+        ac_fd_read_frame read;
+        ac_fd_write_frame write;
+        ac_fd_wait_frame ready;
     } await;
 } script_frame;
 
@@ -112,10 +115,31 @@ static void await_init(script_frame *self, const step *s) {
     case STEP_GATE:
         gate_wait_init(&self->await.gate, s->g);
         break;
+    case STEP_READ:
+        ac_fd_read_init(&self->await.read, s->fd, s->buf, s->n);
+        break;
+    case STEP_WRITE:
+        ac_fd_write_init(&self->await.write, s->fd, s->buf, s->n);
+        break;
+    case STEP_READABLE:
+        ac_fd_readable_init(&self->await.ready, s->fd);
+        break;
+    case STEP_WRITABLE:
+        ac_fd_writable_init(&self->await.ready, s->fd);
+        break;
     case STEP_END:
     case STEP_CALL:
         break;
     }
+}
+
+/* ac_fd_readable or ac_fd_writable, whose int result goes to *s->result. */
+static ac_poll ready_poll(script_frame *self, const step *s, ac_cx *cx) {
+    int r = 0;
+    ac_poll p = s->kind == STEP_READABLE ? ac_fd_readable_poll(&self->await.ready, cx, &r)
+                                         : ac_fd_writable_poll(&self->await.ready, cx, &r);
+    *s->result = r;
+    return p;
 }
 
 static ac_poll await_poll(script_frame *self, const step *s, ac_cx *cx) {
@@ -128,6 +152,13 @@ static ac_poll await_poll(script_frame *self, const step *s, ac_cx *cx) {
         return ac_join_poll(&self->await.join, cx, NULL);
     case STEP_GATE:
         return gate_wait_poll(&self->await.gate, cx, NULL);
+    case STEP_READ:
+        return ac_fd_read_poll(&self->await.read, cx, s->result);
+    case STEP_WRITE:
+        return ac_fd_write_poll(&self->await.write, cx, s->result);
+    case STEP_READABLE:
+    case STEP_WRITABLE:
+        return ready_poll(self, s, cx);
     case STEP_END:
     case STEP_CALL:
         break;
@@ -148,6 +179,18 @@ static void await_drop(script_frame *self, const step *s) {
         break;
     case STEP_GATE:
         gate_wait_drop(&self->await.gate);
+        break;
+    case STEP_READ:
+        ac_fd_read_drop(&self->await.read);
+        break;
+    case STEP_WRITE:
+        ac_fd_write_drop(&self->await.write);
+        break;
+    case STEP_READABLE:
+        ac_fd_readable_drop(&self->await.ready);
+        break;
+    case STEP_WRITABLE:
+        ac_fd_writable_drop(&self->await.ready);
         break;
     case STEP_END:
     case STEP_CALL:

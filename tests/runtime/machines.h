@@ -11,6 +11,8 @@
 
 #include "ac_runtime.h"
 
+#include "ac_io.h" /* after ac_runtime.h: the runtime face */
+
 #include <stdint.h>
 
 /* The type-erased entry points and vtable a spawned function gets (abi.md section 5). */
@@ -60,12 +62,16 @@ typedef struct task_stats {
 /* ---- script: a task running a list of steps ---------------------------------------------- */
 
 typedef enum step_kind {
-    STEP_END,   /* finish with `value` */
-    STEP_CALL,  /* call(arg, the task running the script), in the same poll */
-    STEP_YIELD, /* await ac_yield() */
-    STEP_SLEEP, /* await ac_sleep_ms(ms) */
-    STEP_JOIN,  /* await ac_join(*handle, out) */
-    STEP_GATE,  /* await gate_wait(g) */
+    STEP_END,      /* finish with `value` */
+    STEP_CALL,     /* call(arg, the task running the script), in the same poll */
+    STEP_YIELD,    /* await ac_yield() */
+    STEP_SLEEP,    /* await ac_sleep_ms(ms) */
+    STEP_JOIN,     /* await ac_join(*handle, out) */
+    STEP_GATE,     /* await gate_wait(g) */
+    STEP_READ,     /* *result = await ac_fd_read(fd, buf, n) */
+    STEP_WRITE,    /* *result = await ac_fd_write(fd, buf, n) */
+    STEP_READABLE, /* *result = await ac_fd_readable(fd) */
+    STEP_WRITABLE, /* *result = await ac_fd_writable(fd) */
 } step_kind;
 
 typedef struct step {
@@ -77,6 +83,10 @@ typedef struct step {
     void *out;
     gate *g;
     int value;
+    ac_fd *fd;
+    void *buf;
+    size_t n;
+    ssize_t *result;
 } step;
 
 #define S_CALL(fn, a)                                                                              \
@@ -89,6 +99,14 @@ typedef struct step {
     { .kind = STEP_JOIN, .handle = (h), .out = (o) }
 #define S_GATE(gt)                                                                                 \
     { .kind = STEP_GATE, .g = (gt) }
+#define S_READ(h, b, len, r)                                                                       \
+    { .kind = STEP_READ, .fd = (h), .buf = (b), .n = (len), .result = (r) }
+#define S_WRITE(h, b, len, r)                                                                      \
+    { .kind = STEP_WRITE, .fd = (h), .buf = (b), .n = (len), .result = (r) }
+#define S_READABLE(h, r)                                                                           \
+    { .kind = STEP_READABLE, .fd = (h), .result = (r) }
+#define S_WRITABLE(h, r)                                                                           \
+    { .kind = STEP_WRITABLE, .fd = (h), .result = (r) }
 #define S_END(v)                                                                                   \
     { .kind = STEP_END, .value = (v) }
 

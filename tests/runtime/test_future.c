@@ -256,7 +256,7 @@ static void test_future_awaited(void **state) {
     assert_int_equal(got, 42);
     assert_int_equal(st.polls, 4); /* three yields, then ready */
     assert_int_equal(st.drops, 0);
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
 }
 
 /* A NULL out discards the result. */
@@ -293,7 +293,7 @@ static void test_future_spawned_and_joined(void **state) {
     assert_int_equal(ac_task_block_on(script_new(root, NULL), NULL), 0);
     assert_int_equal(got, 7);
     assert_int_equal(st.polls, 3);
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
 }
 
 static void test_future_block_on(void **state) {
@@ -303,7 +303,7 @@ static void test_future_block_on(void **state) {
     assert_int_equal(ac_future_block_on(counter_future(4, NULL, 9, &st), &got), 0);
     assert_int_equal(got, 9);
     assert_int_equal(st.polls, 5);
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
 }
 
 /* Dropped without running: its drop runs once, nothing is polled. */
@@ -329,7 +329,7 @@ static void test_future_dropped_while_awaited(void **state) {
     assert_int_equal(g.dropped, 1);
     assert_int_equal(st.drops, 1);
     assert_int_equal(got, -1);
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
 }
 
 static void call_spawn_counter(void *stats, ac_task *self) {
@@ -346,7 +346,7 @@ static void test_spawned_future_dropped_at_end(void **state) {
     assert_int_equal(ac_task_block_on(script_new(root, NULL), NULL), 0);
     assert_int_equal(st.polls, 0);
     assert_int_equal(st.drops, 1);
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
 }
 
 /* An awaited future resumes when the event it waits for happens. */
@@ -374,7 +374,7 @@ static void test_empty_future(void **state) {
     assert_int_equal(ac_future_block_on(empty, &untouched), -1);
     assert_int_equal(untouched, 5);
     ac_future_drop(empty);
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
 }
 
 static void await_empty(void) {

@@ -34,7 +34,7 @@ static void test_join_before_completion(void **state) {
     assert_record_is(&got, 11);
     assert_true(record_out_aligned());
     assert_int_equal(rs.polls, 2); /* suspended once in the join */
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
 }
 
 /* Joining a finished task completes in the same poll. */
@@ -94,7 +94,7 @@ static void test_join_many_int_results(void **state) {
     assert_int_equal(ac_task_block_on(script_new(root, NULL), NULL), 0);
     for (int i = 0; i < N; i++)
         assert_int_equal(results[i], i * i);
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
 }
 
 /* block_on copies the result of the task it runs, or discards it given NULL. */
@@ -106,12 +106,12 @@ static void test_block_on_copies_result(void **state) {
     assert_int_equal(ac_task_block_on(record_spawn(22, 0), NULL), 0);
     step body[] = {S_YIELD(), S_END(0)};
     assert_int_equal(ac_task_block_on(script_new_void(body, NULL), NULL), 0);
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
 }
 
 static void call_expect_live(void *count, ac_task *self) {
     (void)self;
-    assert_int_equal(ac_tasks_live(), *(size_t *)count);
+    assert_int_equal(aci_tasks_live(), *(size_t *)count);
 }
 
 static void call_detach(void *handle_slot, ac_task *self) {

@@ -30,7 +30,7 @@ static void test_task_layout(void **state) {
     int v = 0;
     assert_int_equal(ac_task_block_on(t, &v), 0);
     assert_int_equal(v, 1);
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
 }
 
 static void assert_stats(const task_stats *s, int polls, int drops) {
@@ -97,8 +97,8 @@ static void test_outermost_block_on_drops_leftovers(void **state) {
     assert_stats(&pb, 1, 0);
     assert_int_equal(g1.dropped + g2.dropped + g3.dropped, 3);
     assert_string_equal(trace_get(), "");
-    assert_int_equal(ac_tasks_live(), 0);
-    assert_int_equal(ac_timers_armed(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
+    assert_int_equal(aci_timers_armed(), 0);
 }
 
 /* Tasks too big for the runtime's size classes run, join and free like the others. */
@@ -117,7 +117,7 @@ static void test_large_tasks_run_and_join(void **state) {
     assert_int_equal(ac_task_block_on(script_new_large(root, NULL), NULL), 0);
     assert_string_equal(trace_get(), "L0 L1 L2");
     assert_int_equal(r[0] + r[1] + r[2], 33);
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
 }
 
 /* The same for leftovers: a large task parked, and one whose join frame holds a
@@ -140,7 +140,7 @@ static void test_large_leftovers_dropped(void **state) {
     assert_stats(&pb, 1, 0);
     assert_stats(&pp, 1, 1);
     assert_int_equal(g.dropped, 1);
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
 }
 
 /* Enough tasks alive at once to fill every chunk size of their class up to the
@@ -155,11 +155,11 @@ static void test_many_tasks_fill_largest_chunks(void **state) {
         assert_non_null(t);
         ac_detach(t);
     }
-    assert_int_equal(ac_tasks_live(), MANY);
+    assert_int_equal(aci_tasks_live(), MANY);
     step root[] = {S_END(0)};
     assert_int_equal(ac_task_block_on(script_new(root, NULL), NULL), 0);
     assert_int_equal(each.polls, MANY);
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
 }
 
 /* A task whose drop spawns a task (as a cancelled connection might spawn its
@@ -214,7 +214,7 @@ static void test_tasks_spawned_by_drops_are_dropped(void **state) {
     assert_int_equal(g.dropped, 1);
     assert_stats(&pq, 0, 1);
     assert_string_equal(trace_get(), "");
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
 }
 
 /* A task made with ac_task_new but never queued is not the executor's yet: it
@@ -225,11 +225,11 @@ static void test_unqueued_task_survives_block_on(void **state) {
     ac_task *later = script_new(later_body, NULL);
     step now_body[] = {S_YIELD(), S_END(0)};
     assert_int_equal(ac_task_block_on(script_new(now_body, NULL), NULL), 0);
-    assert_int_equal(ac_tasks_live(), 1);
+    assert_int_equal(aci_tasks_live(), 1);
     int v = 0;
     assert_int_equal(ac_task_block_on(later, &v), 0);
     assert_int_equal(v, 3);
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
 }
 
 /* Nothing runnable and no timer while the root is unfinished: -1, after dropping
@@ -248,7 +248,7 @@ static void test_deadlock_returns_minus_one(void **state) {
     assert_stats(&ws, 1, 1);
     assert_int_equal(g.dropped, 1);
     assert_int_equal(g2.dropped, 1);
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
 
     step again[] = {S_YIELD(), S_END(4)};
     int v = 0;
@@ -268,7 +268,7 @@ static void test_self_join_deadlocks(void **state) {
     assert_int_equal(ac_task_block_on(self_handle, NULL), -1);
     assert_stats(&s, 1, 1);
     assert_string_equal(trace_get(), "Y0 Y.");
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
 }
 
 typedef struct nested {
@@ -299,12 +299,12 @@ static void test_nested_block_on_refused(void **state) {
     assert_int_equal(n.out, 42);
     assert_string_equal(trace_get(), "R");
     assert_stats(&inner, 0, 1);
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
 }
 
 static void call_expect_live(void *count, ac_task *self) {
     (void)self;
-    assert_int_equal(ac_tasks_live(), *(size_t *)count);
+    assert_int_equal(aci_tasks_live(), *(size_t *)count);
 }
 
 /* Given a spawned task, a refused block_on gives the handle up: the task runs on
@@ -329,7 +329,7 @@ static void test_null_handles(void **state) {
     assert_int_equal(untouched, 42);
     ac_detach(NULL);
     assert_null(ac_task_spawn(NULL));
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
 }
 
 /* block_on accepts a handle returned by ac_task_spawn. */
@@ -342,7 +342,7 @@ static void test_block_on_spawned_handle(void **state) {
     assert_int_equal(v, 2);
     (void)first;
     assert_string_equal(trace_get(), "A0 B0 A. B1 B.");
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
 }
 
 int main(void) {

@@ -71,7 +71,7 @@ static void test_root_ready_at_once(void **state) {
     assert_int_equal(v, 5);
     assert_stats(&rs, 1, 0);
     assert_string_equal(trace_get(), "R");
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
 }
 
 /* A root parked on an event that another task fires: wait runs that task, returns
@@ -92,7 +92,7 @@ static void test_root_woken_by_other_task(void **state) {
     assert_string_equal(trace_get(), "R0 O0 O1 O2 R1");
     assert_stats(&rs, 2, 0);
     assert_int_equal(g.polls, 2);
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
 }
 
 /* The root is queued like any task: its yields go behind the tasks already queued. */
@@ -115,7 +115,7 @@ static void test_root_yields_round_robin(void **state) {
     assert_int_equal(v, 0);
     assert_string_equal(trace_get(), "R0 A0 B0 R1 A1 B1 R2 A. B. R3");
     assert_int_equal(ra + rb, 4);
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
 }
 
 /* A root waking itself during its poll is polled again once, behind the queued tasks. */
@@ -156,8 +156,8 @@ static void test_root_sleeps_on_timer(void **state) {
     assert_true(elapsed >= 300 * NS_PER_MS);
     assert_true(elapsed < 5000 * NS_PER_MS);
     assert_stats(&rs, 2, 0);
-    assert_int_equal(ac_timers_armed(), 0);
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_timers_armed(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
 }
 
 /* Leaving drops every task still alive and forgets every timer, as the outermost
@@ -179,8 +179,8 @@ static void test_root_leave_drops_leftovers(void **state) {
     assert_stats(&ps, 1, 1);
     assert_stats(&pg, 1, 1);
     assert_int_equal(g.dropped, 1);
-    assert_int_equal(ac_timers_armed(), 0);
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_timers_armed(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
 }
 
 /* ---- failures ------------------------------------------------------------------------------ */
@@ -208,7 +208,7 @@ static void test_root_deadlock(void **state) {
     assert_stats(&ws, 1, 1);
     assert_int_equal(g.dropped, 1);
     assert_int_equal(g2.dropped, 1);
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
 
     step again[] = {S_YIELD(), S_END(4)};
     int v = 0;
@@ -235,7 +235,7 @@ static void test_root_deadlock_in_join_is_silent_without_name(void **state) {
     assert_int_equal(untouched, 42);
     assert_stats(&ws, 1, 1);
     assert_int_equal(g.dropped, 1);
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
 }
 
 typedef struct nested_root {
@@ -286,7 +286,7 @@ static void test_nested_root_refused(void **state) {
                    "asyncc: ac_block_on(inner): inside a poll, where it cannot run: not run, "
                    "result zero\n");
     assert_string_equal(trace_get(), "R");
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
 }
 
 typedef struct nested_task {
@@ -315,7 +315,7 @@ static void test_task_block_on_inside_root_refused(void **state) {
     assert_int_equal(n.rc, -1);
     assert_stats(&inner, 0, 1);
     assert_string_equal(trace_get(), "R");
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
 }
 
 int main(void) {

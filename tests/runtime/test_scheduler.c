@@ -30,7 +30,7 @@ static void test_queue_is_fifo(void **state) {
     assert_int_equal(ra, 0);
     assert_int_equal(rb, 0);
     assert_int_equal(rc, 0);
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
 }
 
 typedef struct spawn_two {

@@ -25,7 +25,7 @@ static void call_stamp(void *ns, ac_task *self) {
 
 static void call_expect_armed(void *count, ac_task *self) {
     (void)self;
-    assert_int_equal(ac_timers_armed(), *(size_t *)count);
+    assert_int_equal(aci_timers_armed(), *(size_t *)count);
 }
 
 /* ---- sleeping ---------------------------------------------------------------------------- */
@@ -43,7 +43,7 @@ static void test_sleepers_finish_in_deadline_order(void **state) {
     assert_string_equal(trace_get(), "S30 S90 S150");
     for (int i = 0; i < 3; i++)
         assert_true(elapsed[i] >= ms[i] * NS_PER_MS);
-    assert_int_equal(ac_timers_armed(), 0);
+    assert_int_equal(aci_timers_armed(), 0);
 }
 
 static void test_equal_sleeps_fire_in_arming_order(void **state) {
@@ -184,7 +184,7 @@ static void test_cancelled_sleep_removes_its_timer(void **state) {
     assert_int_equal(winner, 1);
     assert_true(slept >= 200 * NS_PER_MS);
     assert_true(took < 5000 * NS_PER_MS); /* never waited for the cancelled 10 s */
-    assert_int_equal(ac_timers_armed(), 0);
+    assert_int_equal(aci_timers_armed(), 0);
 }
 
 static void test_sleep_winning_drops_the_gate_wait(void **state) {
@@ -208,8 +208,8 @@ static void test_sleeping_task_dropped_at_exit(void **state) {
     uint64_t start = test_now_ns();
     assert_int_equal(ac_task_block_on(script_new(root, NULL), NULL), 0);
     assert_true(test_now_ns() - start < 5000 * NS_PER_MS);
-    assert_int_equal(ac_timers_armed(), 0);
-    assert_int_equal(ac_tasks_live(), 0);
+    assert_int_equal(aci_timers_armed(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
     assert_string_equal(trace_get(), "");
 }
 
@@ -238,7 +238,7 @@ static int timer_before(const ac_timer *a, const ac_timer *b) {
     return a->deadline_ns < b->deadline_ns || (a->deadline_ns == b->deadline_ns && a->seq < b->seq);
 }
 
-static void assert_heap_valid(const ac_timer_heap *h) {
+static void assert_heap_valid(const aci_timer_heap *h) {
     for (size_t i = 0; i < h->count; i++) {
         assert_int_equal(h->items[i]->heap_index, i);
         if (i > 0)
@@ -262,7 +262,7 @@ typedef struct heap_model {
     int armed[MODEL_TIMERS];
     size_t armed_count;
     uint64_t seq;
-    ac_timer_heap heap;
+    aci_timer_heap heap;
 } heap_model;
 
 /* The earliest armed timer by a linear scan, or -1. */
@@ -288,20 +288,20 @@ static int model_pick(const heap_model *m, int armed) {
 static void model_arm(heap_model *m, int i) {
     m->timers[i].deadline_ns = rng_next() % 16; /* a narrow range: many equal deadlines */
     m->timers[i].seq = m->seq++;
-    assert_int_equal(ac_timer_heap_push(&m->heap, &m->timers[i]), 0);
+    assert_int_equal(aci_timer_heap_push(&m->heap, &m->timers[i]), 0);
     m->armed[i] = 1;
     m->armed_count++;
 }
 
 static void model_remove(heap_model *m, int i) {
-    ac_timer_heap_remove(&m->heap, &m->timers[i]);
+    aci_timer_heap_remove(&m->heap, &m->timers[i]);
     m->armed[i] = 0;
     m->armed_count--;
 }
 
 static void model_pop(heap_model *m) {
     int want = model_earliest(m);
-    ac_timer *got = ac_timer_heap_pop(&m->heap);
+    ac_timer *got = aci_timer_heap_pop(&m->heap);
     assert_ptr_equal(got, &m->timers[want]);
     m->armed[want] = 0;
     m->armed_count--;
@@ -336,7 +336,7 @@ static void test_heap_random_ops_match_model(void **state) {
     }
     while (m.armed_count > 0)
         model_pop(&m);
-    ac_timer_heap_release(&m.heap);
+    aci_timer_heap_release(&m.heap);
 }
 
 /* Equal deadlines leave in arming (seq) order, whatever order they were pushed in. */
@@ -344,12 +344,12 @@ static void test_heap_ties_leave_in_seq_order(void **state) {
     (void)state;
     enum { N = 12 };
     ac_timer timers[N];
-    ac_timer_heap h = {0};
+    aci_timer_heap h = {0};
     for (int k = 0; k < N; k++) {
         int i = (k * 5) % N; /* push in a scrambled order */
         timers[i].deadline_ns = i % 2 ? 100 : 50;
         timers[i].seq = (uint64_t)i;
-        assert_int_equal(ac_timer_heap_push(&h, &timers[i]), 0);
+        assert_int_equal(aci_timer_heap_push(&h, &timers[i]), 0);
     }
     int want[N];
     for (int k = 0; k < N / 2; k++) {
@@ -357,9 +357,9 @@ static void test_heap_ties_leave_in_seq_order(void **state) {
         want[N / 2 + k] = 2 * k + 1; /* then deadline 100 */
     }
     for (int k = 0; k < N; k++)
-        assert_ptr_equal(ac_timer_heap_pop(&h), &timers[want[k]]);
+        assert_ptr_equal(aci_timer_heap_pop(&h), &timers[want[k]]);
     assert_int_equal(h.count, 0);
-    ac_timer_heap_release(&h);
+    aci_timer_heap_release(&h);
 }
 
 int main(void) {

@@ -1,0 +1,27 @@
+/* backend.h - the readiness backend behind the loop's driver: the handful of functions
+ * a poller provides (backend_epoll.c is the one there is), as Redis keeps ae_epoll.c
+ * behind ae.c. The loop (loop.c) is its only user. Internal. */
+#ifndef AC_RUNTIME_BACKEND_H
+#define AC_RUNTIME_BACKEND_H
+
+#include "internal.h"
+
+/* What a descriptor became ready for. An error or hang-up reports both: whoever waits
+ * in either direction must retry its call to learn what happened. */
+enum aci_readiness { ACI_READABLE = 1u << 0, ACI_WRITABLE = 1u << 1 };
+
+/* Called for each descriptor reported ready, with the key it was added with. */
+typedef void aci_ready_fn(void *key, unsigned readiness);
+
+/* A new poller in *out; 0 or a negative errno. */
+ACI_HIDDEN int aci_backend_open(aci_backend **out);
+ACI_HIDDEN void aci_backend_close(aci_backend *b);
+/* Watch fd for both directions until removed; 0 or a negative errno. */
+ACI_HIDDEN int aci_backend_add(aci_backend *b, int fd, void *key);
+ACI_HIDDEN void aci_backend_remove(aci_backend *b, int fd);
+/* Wait at most timeout_ns (UINT64_MAX: no limit; 0: just look) for readiness, calling
+ * ready for what is reported. A signal ending the wait early is not an error. Returns
+ * 0 or a negative errno. */
+ACI_HIDDEN int aci_backend_wait(aci_backend *b, uint64_t timeout_ns, aci_ready_fn *ready);
+
+#endif

@@ -1,0 +1,203 @@
+/* io.c - ac_fd: any non-blocking descriptor, awaitable (ac_io.h has the API).
+ *
+ * An ac_fd is added to the loop's backend once, for both directions, edge-triggered
+ * (backend_epoll.c says why). Each leaf first makes its call (read, write, or a
+ * poll(2) look for readable/writable); only on EAGAIN does it park its waiter on the
+ * handle's readers or writers list. An edge wakes that whole list, each woken leaf
+ * makes its call again, and the ones that meet EAGAIN park again: the tasks woken are
+ * exactly those waiting on that descriptor in that direction. A poll that finds its
+ * waiter still parked was not woken by the descriptor (a spurious poll) and makes no
+ * call. The loop counts parked waiters (io_waiters): while there are some, an empty
+ * run queue is a wait, not a deadlock.
+ */
+#define _GNU_SOURCE 1 /* MSG_NOSIGNAL */
+
+#include "io.h"
+
+#include "backend.h"
+#include "waitlist.h"
+
+/* ---- the handle --------------------------------------------------------------------------- */
+
+int ac_fd_open(ac_fd *h, int fd) {
+    *h = (ac_fd){-1, 0, {NULL, NULL}, {NULL, NULL}};
+    int rc = ac_fd_nonblock_(fd);
+    aci_backend *b = rc == 0 ? aci_loop_backend(&rc) : NULL;
+    if (!b)
+        return rc;
+    rc = aci_backend_add(b, fd, h);
+    if (rc != 0)
+        return rc;
+    h->fd = fd;
+    h->is_socket = ac_fd_is_socket_(fd);
+    aci_loop_this.fds_registered++;
+    return 0;
+}
+
+static void fd_wake(ac_waitlist *l, int reason) {
+    aci_loop_this.io_waiters -= aci_waitlist_wake_all(l, reason);
+}
+
+void ac_fd_close(ac_fd *h) {
+    if (h->fd < 0)
+        return;
+    aci_backend_remove(aci_loop_this.backend, h->fd);
+    close(h->fd);
+    h->fd = -1;
+    aci_loop_this.fds_registered--;
+    fd_wake(&h->readers, -EBADF);
+    fd_wake(&h->writers, -EBADF);
+}
+
+void aci_fd_on_ready(void *key, unsigned readiness) {
+    ac_fd *h = key;
+    if (readiness & ACI_READABLE)
+        fd_wake(&h->readers, 0);
+    if (readiness & ACI_WRITABLE)
+        fd_wake(&h->writers, 0);
+}
+
+/* ---- the leaves ---------------------------------------------------------------------------- */
+
+/* One call of a leaf: its result, or -EAGAIN to wait for the direction. */
+typedef ssize_t fd_call_fn(void *frame);
+
+static void waiter_init(ac_waiter *w) {
+    *w = (ac_waiter){NULL, NULL, NULL, NULL, 0};
+}
+
+/* The poll every leaf shares: make the call unless still parked or woken by a close;
+ * park on EAGAIN. */
+static ac_poll fd_poll(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx, fd_call_fn *call,
+                       void *frame, ssize_t *out) {
+    ac_fd *h = wait->h;
+    ac_waiter *w = &wait->waiter;
+    if (aci_waiter_parked(w))
+        return AC_PENDING;
+    ssize_t r = w->reason < 0 ? w->reason : call(frame);
+    if (r == -EAGAIN) {
+        aci_waitlist_push(direction == ACI_READABLE ? &h->readers : &h->writers, w, cx->task);
+        aci_loop_this.io_waiters++;
+        return AC_PENDING;
+    }
+    *out = r;
+    return AC_READY;
+}
+
+static void fd_unpark(ac_waiter *w) {
+    if (!aci_waiter_parked(w))
+        return;
+    aci_waitlist_remove(w);
+    aci_loop_this.io_waiters--;
+}
+
+/* EINTR retried; EWOULDBLOCK spelled EAGAIN. */
+static ssize_t call_result(ssize_t r) {
+    if (r >= 0)
+        return r;
+    return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+}
+
+/* A zero-timeout poll(2): 0 if fd is ready for events (or has an error or a hang-up to
+ * report), -EAGAIN if not. Readiness itself comes from edges; this look tells whether
+ * an earlier edge still holds, which the edge alone cannot. */
+static ssize_t fd_look(int fd, short events) {
+    struct pollfd p = {fd, events, 0};
+    int n;
+    while ((n = poll(&p, 1, 0)) < 0 && errno == EINTR) {
+    }
+    if (n < 0)
+        return -errno;
+    if (p.revents & POLLNVAL)
+        return -EBADF;
+    return n > 0 ? 0 : -EAGAIN;
+}
+
+static ssize_t call_readable(void *frame) {
+    return fd_look(((ac_fd_wait_frame *)frame)->h->fd, POLLIN);
+}
+
+static ssize_t call_writable(void *frame) {
+    return fd_look(((ac_fd_wait_frame *)frame)->h->fd, POLLOUT);
+}
+
+static ssize_t call_read(void *frame) {
+    ac_fd_read_frame *f = frame;
+    ssize_t r;
+    while ((r = read(f->wait.h->fd, f->buf, f->n)) < 0 && errno == EINTR) {
+    }
+    return call_result(r);
+}
+
+static ssize_t call_write(void *frame) {
+    ac_fd_write_frame *f = frame;
+    const ac_fd *h = f->wait.h;
+    ssize_t r;
+    do
+        r = h->is_socket ? send(h->fd, f->buf, f->n, MSG_NOSIGNAL) : write(h->fd, f->buf, f->n);
+    while (r < 0 && errno == EINTR);
+    return call_result(r);
+}
+
+/* readable and writable: an int result */
+static ac_poll wait_poll(ac_fd_wait_frame *f, ac_cx *cx, int *out, unsigned direction) {
+    ssize_t r = 0;
+    ac_poll p =
+        fd_poll(f, direction, cx, direction == ACI_READABLE ? call_readable : call_writable, f, &r);
+    if (p == AC_READY)
+        *out = (int)r;
+    return p;
+}
+
+void ac_fd_readable_init(ac_fd_readable_frame *f, ac_fd *h) {
+    f->h = h;
+    waiter_init(&f->waiter);
+}
+
+ac_poll ac_fd_readable_poll(ac_fd_readable_frame *f, ac_cx *cx, int *out) {
+    return wait_poll(f, cx, out, ACI_READABLE);
+}
+
+void ac_fd_readable_drop(ac_fd_readable_frame *f) {
+    fd_unpark(&f->waiter);
+}
+
+void ac_fd_writable_init(ac_fd_writable_frame *f, ac_fd *h) {
+    ac_fd_readable_init(f, h);
+}
+
+ac_poll ac_fd_writable_poll(ac_fd_writable_frame *f, ac_cx *cx, int *out) {
+    return wait_poll(f, cx, out, ACI_WRITABLE);
+}
+
+void ac_fd_writable_drop(ac_fd_writable_frame *f) {
+    ac_fd_readable_drop(f);
+}
+
+void ac_fd_read_init(ac_fd_read_frame *f, ac_fd *h, void *buf, size_t n) {
+    ac_fd_readable_init(&f->wait, h);
+    f->buf = buf;
+    f->n = n;
+}
+
+ac_poll ac_fd_read_poll(ac_fd_read_frame *f, ac_cx *cx, ssize_t *out) {
+    return fd_poll(&f->wait, ACI_READABLE, cx, call_read, f, out);
+}
+
+void ac_fd_read_drop(ac_fd_read_frame *f) {
+    ac_fd_readable_drop(&f->wait);
+}
+
+void ac_fd_write_init(ac_fd_write_frame *f, ac_fd *h, const void *buf, size_t n) {
+    ac_fd_readable_init(&f->wait, h);
+    f->buf = buf;
+    f->n = n;
+}
+
+ac_poll ac_fd_write_poll(ac_fd_write_frame *f, ac_cx *cx, ssize_t *out) {
+    return fd_poll(&f->wait, ACI_WRITABLE, cx, call_write, f, out);
+}
+
+void ac_fd_write_drop(ac_fd_write_frame *f) {
+    ac_fd_readable_drop(&f->wait);
+}

@@ -1,0 +1,203 @@
+/* loop.c - this thread's loop and its driver, and wakes from other threads.
+ *
+ * One aci_loop per thread (Redis's aeEventLoop, libuv's uv_loop_t) holds everything
+ * the executor runs on: the run queue and the pool (task.c, pool.c), the timers
+ * (timer.c), the readiness backend (backend.h) and the queue of cross-thread wakes.
+ *
+ * The driver is the executor's idle step (Redis's aeProcessEvents): compute the
+ * timeout from the nearest timer, wait in the backend, wake the tasks whose
+ * descriptors or remotes fired, then fire the due timers. While no descriptor is
+ * registered and no remote armed there is nothing for a backend to watch: the driver
+ * then sleeps on the clock (nanosecond deadlines, no descriptor spent), so a program
+ * that only sleeps never opens one.
+ *
+ * Remote wakes: ac_remote_wake, on any thread, links its remote into the loop's queue
+ * under the queue's mutex and writes the loop's eventfd when the queue was empty; the
+ * eventfd sits in the backend, so a loop asleep there wakes up, and the driver drains
+ * the queue, under the same mutex, on each look at the backend. A wake that finds its
+ * remote queued already is folded into the pending one: the task is polled after both.
+ */
+#define _GNU_SOURCE 1 /* eventfd */
+
+#include "backend.h"
+#include "io.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NS_PER_S UINT64_C(1000000000)
+
+_Thread_local aci_loop aci_loop_this = {
+    .remote = {.lock = PTHREAD_MUTEX_INITIALIZER, .head = NULL, .eventfd = -1}};
+
+aci_backend *aci_loop_backend(int *err) {
+    if (!aci_loop_this.backend) {
+        int rc = aci_backend_open(&aci_loop_this.backend);
+        if (rc != 0) {
+            *err = rc;
+            return NULL;
+        }
+    }
+    return aci_loop_this.backend;
+}
+
+/* ---- remote wakes ------------------------------------------------------------------------- */
+
+static void remote_link(aci_remote_queue *q, ac_remote *r) {
+    r->prev = NULL;
+    r->next = q->head;
+    if (q->head)
+        q->head->prev = r;
+    q->head = r;
+    r->queued = 1;
+}
+
+static void remote_unlink(aci_remote_queue *q, ac_remote *r) {
+    if (r->prev)
+        r->prev->next = r->next;
+    else
+        q->head = r->next;
+    if (r->next)
+        r->next->prev = r->prev;
+    r->queued = 0;
+}
+
+/* The eventfd, registered in the backend, made on the first arm. */
+static int remote_open_eventfd(void) {
+    if (aci_loop_this.remote.eventfd >= 0)
+        return 0;
+    int err = 0;
+    aci_backend *b = aci_loop_backend(&err);
+    if (!b)
+        return err;
+    int fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (fd < 0)
+        return -errno;
+    int rc = aci_backend_add(b, fd, &aci_loop_this.remote);
+    if (rc != 0) {
+        close(fd);
+        return rc;
+    }
+    pthread_mutex_lock(&aci_loop_this.remote.lock);
+    aci_loop_this.remote.eventfd = fd;
+    pthread_mutex_unlock(&aci_loop_this.remote.lock);
+    return 0;
+}
+
+void ac_remote_init(ac_remote *r) {
+    *r = (ac_remote){NULL, NULL, &aci_loop_this, NULL, 0, 0};
+}
+
+int ac_remote_arm(ac_remote *r, ac_cx *cx) {
+    r->task = cx->task; /* read only on this thread, by the drain */
+    if (r->armed)
+        return 0;
+    int rc = remote_open_eventfd();
+    if (rc != 0)
+        return rc;
+    pthread_mutex_lock(&aci_loop_this.remote.lock);
+    r->armed = 1;
+    pthread_mutex_unlock(&aci_loop_this.remote.lock);
+    aci_loop_this.remotes_armed++;
+    return 0;
+}
+
+void ac_remote_wake(ac_remote *r) {
+    aci_remote_queue *q = &r->loop->remote;
+    pthread_mutex_lock(&q->lock);
+    if (r->armed && !r->queued) {
+        int was_empty = q->head == NULL;
+        remote_link(q, r);
+        /* Cannot fail but by overflowing a counter the drain keeps at zero. */
+        if (was_empty)
+            (void)eventfd_write(q->eventfd, 1);
+    }
+    pthread_mutex_unlock(&q->lock);
+}
+
+void ac_remote_disarm(ac_remote *r) {
+    if (!r->armed)
+        return;
+    aci_remote_queue *q = &aci_loop_this.remote;
+    pthread_mutex_lock(&q->lock);
+    if (r->queued)
+        remote_unlink(q, r);
+    r->armed = 0;
+    pthread_mutex_unlock(&q->lock);
+    aci_loop_this.remotes_armed--;
+}
+
+/* Deliver every pending wake. */
+static void remote_drain(void) {
+    aci_remote_queue *q = &aci_loop_this.remote;
+    eventfd_t count;
+    (void)eventfd_read(q->eventfd, &count); /* EAGAIN: reset already */
+    pthread_mutex_lock(&q->lock);
+    while (q->head) {
+        ac_remote *r = q->head;
+        remote_unlink(q, r);
+        ac_wake(r->task);
+    }
+    pthread_mutex_unlock(&q->lock);
+}
+
+/* ---- the driver ----------------------------------------------------------------------------- */
+
+static void loop_on_ready(void *key, unsigned readiness) {
+    if (key == &aci_loop_this.remote)
+        remote_drain();
+    else
+        aci_fd_on_ready(key, readiness);
+}
+
+static void clock_sleep_until(uint64_t deadline_ns) {
+    struct timespec ts = {(time_t)(deadline_ns / NS_PER_S), (long)(deadline_ns % NS_PER_S)};
+    /* An interrupted sleep just returns early: the caller re-reads the clock. */
+    (void)clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
+}
+
+static int loop_watches_backend(void) {
+    return aci_loop_this.fds_registered > 0 || aci_loop_this.remotes_armed > 0;
+}
+
+static uint64_t timeout_until(uint64_t deadline) {
+    if (deadline == UINT64_MAX)
+        return UINT64_MAX;
+    uint64_t now = aci_clock_now_ns();
+    return deadline > now ? deadline - now : 0;
+}
+
+int aci_loop_drive(int block) {
+    uint64_t deadline = aci_timers_next_deadline();
+    if (block && deadline == UINT64_MAX && aci_loop_this.io_waiters == 0 &&
+        aci_loop_this.remotes_armed == 0)
+        return -1;
+    /* A failing epoll_wait (on a valid instance only EINTR, which is no failure)
+     * leaves the descriptors for the next turn. */
+    if (loop_watches_backend())
+        (void)aci_backend_wait(aci_loop_this.backend, block ? timeout_until(deadline) : 0,
+                               loop_on_ready);
+    else if (block)
+        clock_sleep_until(deadline); /* a timer is armed: nothing else could wake a task */
+    if (deadline != UINT64_MAX)
+        aci_timers_fire_until(aci_clock_now_ns());
+    return 0;
+}
+
+void aci_loop_reset(void) {
+    aci_timers_reset();
+    if (!aci_loop_this.backend || loop_watches_backend())
+        return;
+    aci_remote_queue *q = &aci_loop_this.remote;
+    if (q->eventfd >= 0) {
+        pthread_mutex_lock(&q->lock);
+        close(q->eventfd);
+        q->eventfd = -1;
+        pthread_mutex_unlock(&q->lock);
+    }
+    aci_backend_close(aci_loop_this.backend);
+    aci_loop_this.backend = NULL;
+}
