@@ -14,8 +14,9 @@
 #   asyncc_target_sources(<target> <annotated.c>...)
 #       Runs asyncc on each file and compiles what it writes,
 #       ${CMAKE_CURRENT_BINARY_DIR}/<target>.asyncc/<stem>.gen.c, as part of <target>,
-#       which it links to asyncc::runtime (with the keyword signature: use PRIVATE,
-#       PUBLIC or INTERFACE in your own target_link_libraries of <target>).
+#       which it links to asyncc::runtime (PRIVATE for an executable, PUBLIC for a
+#       library; this is the keyword signature, which your own
+#       target_link_libraries of <target> must use too).
 #       asyncc sees the target's include directories and compile definitions
 #       (including those its linked libraries bring), so it parses the file exactly
 #       as the compiler would. A file is transformed again when it, any header it

@@ -10,10 +10,13 @@
 
 static int clock; /* awaits so far */
 
+/* Not the standard's: counts lowercase letters only. (A plain count of the
+ * characters would be the standard's, and gcc -Os turns that loop into a call of
+ * strlen: this one.) */
 size_t strlen(const char *s) {
     size_t n = 0;
-    while (s[n])
-        n++;
+    for (; *s; s++)
+        n += *s >= 'a' && *s <= 'z';
     return n;
 }
 
@@ -33,7 +36,7 @@ async int longer(const char *a, const char *b) {
 
 int main(void) {
     printf("longer = %d\n", ac_block_on(longer("headers", "faces")));
-    printf("longer = %d\n", ac_block_on(longer("ab", "abcd")));
+    printf("longer = %d\n", ac_block_on(longer("ab", "a-b-c-d")));
     printf("clock = %d\n", clock);
     return 0;
 }
