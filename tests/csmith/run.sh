@@ -129,7 +129,7 @@ check_one() {
         return
     fi
     if ! run_limited "$timeout" plain ./plain; then
-        skip "$n" "plain program: $(cat plain.status) (124: it ran over ${timeout}s)"
+        skip "$n" "plain program: $(sed "s/ 124$/ 124, over ${timeout}s/" plain.status)"
         return
     fi
     why=$(transformed_build)
