@@ -18,5 +18,9 @@ void note_at(Pos pos, const char *fmt, ...) __attribute__((format(printf, 2, 3))
 /* A diagnostic in any file (e.g. a header, from libclang), with no source line. */
 void diag_raw(const char *file, unsigned line, unsigned col, const char *severity, const char *msg);
 int diag_error_count(void);
+/* Diagnostics from diag_hold on are kept back; diag_release prints them (show) or
+ * forgets them and the errors among them (a parse that will be done again). */
+void diag_hold(void);
+void diag_release(bool show);
 
 #endif

@@ -27,6 +27,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "ctext.h"
 #include "diag.h"
 #include "ir.h"
 
@@ -149,12 +150,13 @@ static long call_find(const char *text, const char *const *names, const char **n
             s = literal_end(s);
             continue;
         }
-        if (!is_ascii_ident_char(*s) || (s > text && is_ascii_ident_char(s[-1]))) {
+        if (!is_ident_char((unsigned char)*s) ||
+            (s > text && is_ident_char((unsigned char)s[-1]))) {
             s++;
             continue;
         }
         size_t n = 0;
-        while (is_ascii_ident_char(s[n]))
+        while (is_ident_char((unsigned char)s[n]))
             n++;
         const char *after = s + n + strspn(s + n, " \t\r\n");
         for (int i = 0; names[i] && *after == '('; i++)
@@ -179,22 +181,12 @@ static unsigned piece_offset(const Expr *e, int i) {
                                   : last->pos.offset;
 }
 
-/* The position of the byte at `offset` of prog's source. */
-static Pos pos_of(const Program *prog, unsigned offset) {
-    Pos pos = {1, 1, offset};
-    for (unsigned i = 0; i < offset && i < prog->len; i++) {
-        pos.col = prog->src[i] == '\n' ? 1 : pos.col + 1;
-        pos.line += prog->src[i] == '\n';
-    }
-    return pos;
-}
-
 /* Where the call of `name` is: at `offset` (worked out from the template) if the
  * source spells it there, else (lowering changed the pieces) the template's start. */
 static Pos call_pos(const Program *prog, const Expr *e, unsigned offset, const char *name) {
     size_t n = strlen(name);
     if (offset + n <= prog->len && strncmp(prog->src + offset, name, n) == 0)
-        return pos_of(prog, offset);
+        return program_pos(prog, offset);
     return e->pos;
 }
 
@@ -459,6 +451,7 @@ static Node *flow_stmt(Graph *g, Stmt *s, Node *next, Jumps j) {
     case STMT_CONTINUE:
         return j.cont ? j.cont : next;
     case STMT_COMMENT:
+    case STMT_DIRECTIVE:
         return next;
     }
     return next;

@@ -9,6 +9,7 @@
  *     emit.c     IR -> C text: enum of states, frame struct, init, poll, drop, helpers
  *     diag.c     compiler-style diagnostics (file:line:col: error: ...)
  *     util.c     growable buffers and arrays, allocation that never returns NULL
+ *     ctext.c    C text: the identifier rule, literals, lines and positions
  *
  * Expressions are kept as source text with holes ("templates"): the text between
  * the holes is copied from the user's file byte for byte, so generated code reads
@@ -105,13 +106,16 @@ typedef enum StmtKind {
     STMT_GOTO,    /* goto text; */
     STMT_BREAK,
     STMT_CONTINUE,
-    STMT_RETURN,  /* return [expr]; */
-    STMT_ASM,     /* inline assembly, verbatim in text (';' included); kept only if no
-                     local moves. expr: the same text as a template whose holes are
-                     the locals it uses */
-    STMT_COMMENT, /* a source comment, verbatim in text, that stands between the
-                     statements of a block (a kid of it) or right after a label (a
-                     kid of the CASE, DEFAULT or LABEL). Does nothing */
+    STMT_RETURN,    /* return [expr]; */
+    STMT_ASM,       /* inline assembly, verbatim in text (';' included); kept only if no
+                       local moves. expr: the same text as a template whose holes are
+                       the locals it uses */
+    STMT_COMMENT,   /* a source comment, verbatim in text, that stands between the
+                       statements of a block (a kid of it) or right after a label (a
+                       kid of the CASE, DEFAULT or LABEL). Does nothing */
+    STMT_DIRECTIVE, /* a #define, #undef or #pragma push_macro / pop_macro line that
+                       stands where a comment may (above), verbatim in text: kept in
+                       place, the code after it means what it means in the source */
 } StmtKind;
 
 struct Stmt {
@@ -125,7 +129,8 @@ struct Stmt {
     int nkids;  /* STMT_BLOCK; CASE, DEFAULT, LABEL: the comments after the label */
     Stmt **kids;
     Var *var;       /* STMT_DECL */
-    char *text;     /* STMT_CASE, STMT_LABEL, STMT_GOTO, STMT_ASM, STMT_COMMENT */
+    char *text;     /* STMT_CASE, STMT_LABEL, STMT_GOTO, STMT_ASM, STMT_COMMENT,
+                       STMT_DIRECTIVE */
     bool has_await; /* an await is somewhere inside (set by parse, kept by lower) */
     bool trails;    /* STMT_COMMENT: code comes before it on its line */
 };
@@ -208,10 +213,25 @@ typedef struct Site {
     unsigned func_start; /* byte offset where that function's definition starts */
 } Site;
 
+/* A macro invocation in an async body that parse replaced by its expansion
+ * (parse.c, "Macro expansion"): [start, end) of src stands for [file_start,
+ * file_end) of the file, and every position inside it is the invocation's. */
+typedef struct Splice {
+    unsigned start, end;
+    unsigned file_start, file_end;
+} Splice;
+
 typedef struct Program {
     const char *path; /* the main file, as named on the command line */
-    char *src;        /* its bytes */
+    char *src;        /* the text libclang parsed: its bytes with the splices applied
+                         (the same lines: a splice keeps the newlines it replaces) */
     size_t len;
+    char *file_src; /* the file's own bytes, which diagnostics quote */
+    size_t file_len;
+    unsigned *lines; /* where each line of file_src starts (ctext.c) */
+    int nlines;
+    int nsplices; /* in order, none overlapping */
+    Splice *splices;
     int nfuncs; /* every async function declared or defined, main file first */
     Func **funcs;
     int nsites;

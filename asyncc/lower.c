@@ -43,6 +43,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "ctext.h"
 #include "ir.h"
 
 typedef struct Lower {
@@ -174,7 +175,7 @@ static bool text_is_postfix(const char *s) {
             s = group_end(s);
         else if (*s == '"' || *s == '\'')
             s = literal_end(s);
-        else if (is_ascii_ident_char(*s) || *s == '.')
+        else if (is_ident_char((unsigned char)*s) || *s == '.')
             s++;
         else if (s[0] == '-' && s[1] == '>')
             s += 2;
@@ -212,7 +213,7 @@ static char *top_operators(const char *s) {
             s = group_end(s);
         else if (*s == '"' || *s == '\'')
             s = literal_end(s);
-        else if (is_ascii_ident_char(*s) || isspace((unsigned char)*s) || *s == '.')
+        else if (is_ident_char((unsigned char)*s) || isspace((unsigned char)*s) || *s == '.')
             s++;
         else if (s[0] == '-' && s[1] == '>')
             s += 2;
@@ -263,8 +264,8 @@ static bool is_inert(const Expr *e) {
     char *text = flat_text(e);
     char prev = ' ';
     for (const char *s = text; *s; s++) {
-        bool call = *s == '(' && (is_ascii_ident_char(prev) || prev == ')');
-        if (call || (!is_ascii_ident_char(*s) && !strchr("() \t\r\n", *s)))
+        bool call = *s == '(' && (is_ident_char((unsigned char)prev) || prev == ')');
+        if (call || (!is_ident_char((unsigned char)*s) && !strchr("() \t\r\n", *s)))
             return false;
         prev = isspace((unsigned char)*s) ? prev : *s;
     }
@@ -326,7 +327,7 @@ static void parens_drop(Expr *e, int i) {
     size_t m = n - 1;
     while (m > 0 && isspace((unsigned char)before[m - 1]))
         m--;
-    bool call = m > 0 ? is_ascii_ident_char(before[m - 1]) || strchr(")]\"", before[m - 1])
+    bool call = m > 0 ? is_ident_char((unsigned char)before[m - 1]) || strchr(")]\"", before[m - 1])
                       : i > 0; /* right after a hole: a variable or a call's value */
     if (call)
         return;
@@ -955,6 +956,7 @@ static void lower_into(Lower *lw, Stmt *s, Stmts *out) {
     case STMT_BREAK:
     case STMT_CONTINUE:
     case STMT_COMMENT:
+    case STMT_DIRECTIVE:
         break;
     }
     stmts_push(out, s);
