@@ -49,8 +49,18 @@ void diag_set_source(const char *path, const char *src, size_t len) {
     diag_len = len;
 }
 
-/* Print line pos.line of the file and a caret under column pos.col. */
-static void quote_line(Pos pos) {
+/* What is marked under the quoted line: a caret at the position, '~' under the
+ * rest of the range, and a fix-it's text to insert there on the line below. */
+typedef struct Mark {
+    Pos pos;
+    unsigned len;       /* columns of the range, the caret's included (0 or 1: caret only) */
+    const char *insert; /* fix-it, or NULL */
+} Mark;
+
+/* Print line pos.line of the file, the caret and the range under it, and the
+ * fix-it's text. */
+static void quote_line(Mark m) {
+    Pos pos = m.pos;
     if (!diag_src || pos.line == 0)
         return;
     size_t start = 0;
@@ -59,25 +69,42 @@ static void quote_line(Pos pos) {
     size_t end = start;
     while (end < diag_len && diag_src[end] != '\n')
         end++;
-    if (start + pos.col - 1 > end)
+    size_t at = start + pos.col - 1;
+    if (at > end)
         return;
     diag_print("%.*s\n", (int)(end - start), diag_src + start);
-    for (size_t i = start; i < start + pos.col - 1; i++)
-        diag_print("%c", diag_src[i] == '\t' ? '\t' : ' ');
-    diag_print("^\n");
+    Buf indent = {0};
+    for (size_t i = start; i < at; i++)
+        buf_put(&indent, diag_src[i] == '\t' ? "\t" : " ");
+    diag_print("%s^", indent.data ? indent.data : "");
+    for (size_t i = at + 1; i < at + m.len && i < end; i++)
+        diag_print("~");
+    diag_print("\n");
+    if (m.insert)
+        diag_print("%s%s\n", indent.data ? indent.data : "", m.insert);
+    free(indent.data);
 }
 
-static void report(Pos pos, const char *severity, const char *fmt, va_list ap) {
+static void report(Mark m, const char *severity, const char *fmt, va_list ap) {
     char *msg = xvprintf(fmt, ap);
-    diag_print("%s:%u:%u: %s: %s\n", diag_path, pos.line, pos.col, severity, msg);
+    diag_print("%s:%u:%u: %s: %s\n", diag_path, m.pos.line, m.pos.col, severity, msg);
     free(msg);
-    quote_line(pos);
+    quote_line(m);
 }
 
 void error_at(Pos pos, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    report(pos, "error", fmt, ap);
+    report((Mark){pos, 0, NULL}, "error", fmt, ap);
+    va_end(ap);
+    nerrors++;
+}
+
+void error_range(Pos pos, Pos end, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    unsigned len = end.line == pos.line && end.col > pos.col ? end.col - pos.col : 0;
+    report((Mark){pos, len, NULL}, "error", fmt, ap);
     va_end(ap);
     nerrors++;
 }
@@ -85,7 +112,14 @@ void error_at(Pos pos, const char *fmt, ...) {
 void note_at(Pos pos, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    report(pos, "note", fmt, ap);
+    report((Mark){pos, 0, NULL}, "note", fmt, ap);
+    va_end(ap);
+}
+
+void note_fixit(Pos pos, const char *insert, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    report((Mark){pos, 0, insert}, "note", fmt, ap);
     va_end(ap);
 }
 

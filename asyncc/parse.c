@@ -1049,6 +1049,13 @@ static Pos cursor_pos(const Parser *p, CXCursor c) {
     return pos_at(p, off);
 }
 
+/* Where c's extent ends (its start if libclang's end is not in the main file):
+ * with cursor_pos, the range a diagnostic underlines. */
+static Pos cursor_end(const Parser *p, CXCursor c) {
+    Range r = extent_of(p, c);
+    return r.ok ? pos_at(p, r.end) : cursor_pos(p, c);
+}
+
 /* An error about c, which may be in another file (an #include inside a body). */
 static void error_at_cursor(const Parser *p, CXCursor c, const char *what) {
     unsigned off;
@@ -1427,15 +1434,16 @@ static Func *marker_callee(Parser *p, Marker m, CXCursor call, CXCursor callee) 
     Pos pos = cursor_pos(p, callee);
     CXCursor decl = clang_getCursorReferenced(callee);
     if (kind_of(callee) != CXCursor_DeclRefExpr || kind_of(decl) != CXCursor_FunctionDecl) {
-        error_at(cursor_pos(p, call),
-                 "%s of a call through a pointer; %s needs a direct call of an async function",
-                 what, what);
+        error_range(cursor_pos(p, call), cursor_end(p, call),
+                    "%s of a call through a pointer; %s needs a direct call of an async function",
+                    what, what);
         return NULL;
     }
     char *name = cursor_name(decl);
     unsigned off = pos.offset;
     if (!is_async_decl(decl))
-        error_at(pos, "%s of '%s', which is not an async function", what, name);
+        error_range(pos, cursor_end(p, callee), "%s of '%s', which is not an async function", what,
+                    name);
     else if (!ident_is(p->prog, off, name)) {
         if (!expansion_request(p, off))
             error_at(
@@ -1487,8 +1495,8 @@ static bool marker_args(Parser *p, Expr *e, CXCursor call, CXCursor callee_expr)
     int n = callee.ok && tok_is(p->prog, open, "(") ? args_split(p->prog, open.start, &args) : -1;
     bool ok = n == clang_Cursor_getNumArguments(call);
     if (!ok && !expansion_request(p, cursor_pos(p, call).offset))
-        error_at(cursor_pos(p, call),
-                 "cannot map the arguments of this call to the source (a macro expands them)");
+        error_range(cursor_pos(p, call), cursor_end(p, call),
+                    "cannot map the arguments of this call to the source (a macro expands them)");
     for (int i = 0; ok && i < n; i++)
         expr_add(e, expr_from(p, clang_Cursor_getArgument(call, (unsigned)i), args[i]));
     free(args);
@@ -1497,19 +1505,18 @@ static bool marker_args(Parser *p, Expr *e, CXCursor call, CXCursor callee_expr)
 
 /* Like rustc's E0728: the error, then a note on the function that is not async
  * with the two ways out. */
-static void await_outside_error(Parser *p, Pos pos, CXCursor call_paren) {
-    error_at(pos, "await outside an async function");
-    unsigned off;
-    if (clang_Cursor_isNull(p->ordinary) || !cursor_offset(p, p->ordinary, &off))
+static void await_outside_error(Parser *p, Range r, CXCursor call_paren) {
+    error_range(pos_at(p, r.start), pos_at(p, r.end), "await outside an async function");
+    if (clang_Cursor_isNull(p->ordinary) || !extent_of(p, p->ordinary).ok)
         return;
     CXCursor call = strip_parens(call_paren);
     Cursors kids = expr_children_of(call);
     char *callee = kids.n ? cursor_name(strip_implicit(kids.items[0])) : xstrdup("...");
     free(kids.items);
-    note_at(pos_at(p, off),
-            "'%s' is not async: make it async to await here, or run the call to completion "
-            "with ac_block_on(%s(...))",
-            cursor_name(p->ordinary), callee);
+    note_fixit(pos_at(p, extent_of(p, p->ordinary).start), "async ",
+               "'%s' is not async: make it async to await here, or run the call to completion "
+               "with ac_block_on(%s(...))",
+               cursor_name(p->ordinary), callee);
 }
 
 /* await(call), ac_spawn(call) or ac_block_on(call): a hole covering the whole
@@ -1530,14 +1537,16 @@ static void marker_hole(Parser *p, CXCursor c, Marker m, CXCursor call_paren, Ho
         return;
     }
     if (m == MARK_AWAIT && !p->fn)
-        await_outside_error(p, pos, call_paren);
+        await_outside_error(p, hole->range, call_paren);
     if (m == MARK_BLOCK_ON && p->fn)
-        error_at(pos, "ac_block_on inside an async function would block the executor; use await");
+        error_range(pos, pos_at(p, hole->range.end),
+                    "ac_block_on inside an async function would block the executor; use await");
     CXCursor call = strip_parens(call_paren);
     if (kind_of(call) != CXCursor_CallExpr) {
-        error_at(cursor_pos(p, call),
-                 "%s of something that is not a call; %s needs a direct call of an async function",
-                 marker_macro(m), marker_macro(m));
+        error_range(
+            cursor_pos(p, call), cursor_end(p, call),
+            "%s of something that is not a call; %s needs a direct call of an async function",
+            marker_macro(m), marker_macro(m));
         return;
     }
     Cursors kids = expr_children_of(call);
@@ -1566,10 +1575,10 @@ static bool var_hole(Parser *p, CXCursor c, Hole *hole) {
     CXCursor decl;
     hole->expr = NULL;
     if (refers_to_async(c, &decl)) {
-        error_at(cursor_pos(p, c),
-                 "async function '%s' used as a value; call it with await, ac_spawn or "
-                 "ac_block_on",
-                 cursor_name(decl));
+        error_range(cursor_pos(p, c), cursor_end(p, c),
+                    "async function '%s' used as a value; call it with await, ac_spawn or "
+                    "ac_block_on",
+                    cursor_name(decl));
         return true;
     }
     Var *var = p->fn ? var_lookup(p, clang_getCursorReferenced(c)) : NULL;
@@ -1747,22 +1756,24 @@ static bool node_check(Parser *p, CXCursor c) {
     CXCursor inner;
     enum CXCursorKind kind = kind_of(c);
     if (kind == CXCursor_FunctionDecl && is_async_decl(c)) {
-        error_at(cursor_pos(p, c),
-                 "async function '%s' declared inside a function; declare it at file scope",
-                 cursor_name(c));
+        error_range(cursor_pos(p, c), cursor_end(p, c),
+                    "async function '%s' declared inside a function; declare it at file scope",
+                    cursor_name(c));
         return false;
     }
     if (!p->fn)
         return true;
     const char *inside = kind == CXCursor_StmtExpr ? rewrite_needed(c) : NULL;
     if (inside) {
-        error_at(cursor_pos(p, c),
-                 "statement expression ({ ... }) with %s inside; asyncc cannot rewrite it", inside);
+        error_range(cursor_pos(p, c), cursor_end(p, c),
+                    "statement expression ({ ... }) with %s inside; asyncc cannot rewrite it",
+                    inside);
         return false;
     }
     if (kind == CXCursor_AddrLabelExpr) {
-        error_at(cursor_pos(p, c), "label addresses (&&label) are not supported in async "
-                                   "functions");
+        error_range(cursor_pos(p, c), cursor_end(p, c),
+                    "label addresses (&&label) are not supported in async "
+                    "functions");
         return false;
     }
     if (is_address_of(c, &inner) || is_decay(c, &inner))
@@ -1793,7 +1804,7 @@ static void await_position_check(Parser *p, CXCursor c) {
              !is_designation(p, c))
         what = "an expression libclang does not expose (such as 'a ?: b' or a builtin)";
     if (what)
-        error_at(cursor_pos(p, c), "await inside %s is not supported", what);
+        error_range(cursor_pos(p, c), cursor_end(p, c), "await inside %s is not supported", what);
 }
 
 /* A call of an async function that is not the call of a marker. */
@@ -1801,9 +1812,9 @@ static bool async_call_check(Parser *p, CXCursor call, CXCursor callee) {
     CXCursor decl;
     if (kind_of(call) != CXCursor_CallExpr || !refers_to_async(strip_parens(callee), &decl))
         return false;
-    error_at(cursor_pos(p, callee),
-             "call of async function '%s' without await, ac_spawn or ac_block_on",
-             cursor_name(decl));
+    error_range(cursor_pos(p, callee), cursor_end(p, callee),
+                "call of async function '%s' without await, ac_spawn or ac_block_on",
+                cursor_name(decl));
     return true;
 }
 
@@ -2533,8 +2544,8 @@ static Func *func_declare(Parser *p, CXCursor c) {
     unsigned name;
     f->is_defined = clang_isCursorDefinition(c);
     if (!r.ok || !cursor_offset(p, c, &name)) {
-        error_at(cursor_pos(p, c), "cannot map the declaration of '%s' to the source text",
-                 f->name);
+        error_range(cursor_pos(p, c), cursor_end(p, c),
+                    "cannot map the declaration of '%s' to the source text", f->name);
         return f;
     }
     f->pos = pos_at(p, name);
@@ -2649,7 +2660,7 @@ static void ordinary_scan(Parser *p, CXCursor fd) {
 static void global_scan(Parser *p, CXCursor var) {
     Holes holes = {0, NULL};
     if (has_annotation(var))
-        error_at(cursor_pos(p, var), "only functions can be async");
+        error_range(cursor_pos(p, var), cursor_end(p, var), "only functions can be async");
     holes_collect(p, var, &holes);
     for (int i = 0; i < holes.n; i++)
         if (holes.items[i].expr->kind != EXPR_AWAIT) /* awaits are reported already */
