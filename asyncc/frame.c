@@ -59,18 +59,9 @@ static void close_scope(Scopes *sc, int mark) {
         sc->end[sc->open[--sc->nopen]] = t;
 }
 
-/* Someone spawns or blocks on the callee: it needs its helpers. */
-static void mark_call(Expr *e) {
-    if (e->kind == EXPR_SPAWN)
-        e->callee->uses_spawn = true;
-    else if (e->kind == EXPR_BLOCK_ON)
-        e->callee->uses_block_on = true;
-}
-
 static void scope_expr(Scopes *sc, Expr *e) {
     if (!e)
         return;
-    mark_call(e);
     if (e->kind == EXPR_VAR && e->addr_of)
         sc->addr[e->var->id] = true;
     for (int i = 0; i < e->nkids; i++)
@@ -758,13 +749,6 @@ static void name_params(Func *f) {
     f->out = fresh_ident(f, "out");
 }
 
-/* Spawns and block_ons in ordinary code. */
-static void mark_calls_below(Expr *e) {
-    mark_call(e);
-    for (int i = 0; i < e->nkids; i++)
-        mark_calls_below(e->kids[i]);
-}
-
 bool frame_program(Program *prog) {
     int errors = diag_error_count();
     for (int i = 0; i < prog->nfuncs; i++) {
@@ -776,8 +760,6 @@ bool frame_program(Program *prog) {
         name_fields(f);
         name_awaits(f);
     }
-    for (int i = 0; i < prog->nsites; i++)
-        mark_calls_below(prog->sites[i]->expr);
     check_recursion(prog);
     return diag_error_count() == errors;
 }

@@ -131,7 +131,7 @@ struct Stmt {
     Var *var;       /* STMT_DECL */
     char *text;     /* STMT_CASE, STMT_LABEL, STMT_GOTO, STMT_ASM, STMT_COMMENT,
                        STMT_DIRECTIVE */
-    bool has_await; /* an await is somewhere inside (set by parse, kept by lower) */
+    bool has_await; /* an await is somewhere inside (lower.c: awaits_mark) */
     bool trails;    /* STMT_COMMENT: code comes before it on its line */
 };
 
@@ -155,12 +155,12 @@ struct Var {
 
 /* ---- functions and the program ------------------------------------------------- */
 
-/* An await point: where the function may suspend. One state each. */
+/* An await point: where the function may suspend. One state each. lower.c makes
+ * the list (Func.awaits) and numbers it; frame.c fills in the names. */
 typedef struct Await {
     Expr *expr; /* the EXPR_AWAIT */
-    Stmt *stmt; /* the statement it stands in after lowering (after parse: the
-                   innermost statement around it, a for's init or the for) */
-    int index;  /* 1.. in the order of the lowered body (lower.c) */
+    Stmt *stmt; /* the statement it stands in after lowering */
+    int index;  /* 1.. in the order of the lowered body */
     /* set by frame.c */
     char *state;  /* enumerator, e.g. fetch_AWAIT_request_2 */
     char *label;  /* resume label, e.g. resume_request_2 */
@@ -190,7 +190,7 @@ struct Func {
     Stmt *body; /* NULL unless is_defined */
     int nvars;  /* params, locals and temps */
     Var **vars;
-    int nawaits;
+    int nawaits; /* lower.c, in the order of the lowered body */
     Await **awaits;
     int nidents;   /* every identifier spelled in the definition: generated */
     char **idents; /* names (self, cx, out, labels) must avoid these */
@@ -198,8 +198,9 @@ struct Func {
     char *self, *cx, *out; /* poll's parameter names */
     int ncallees;          /* distinct functions awaited, in first-await order */
     Func **callees;
+    /* set by parse.c, where it reads the markers: */
     bool uses_spawn, uses_block_on; /* someone spawns / blocks on this function */
-    bool uses_future;               /* someone makes a future of it (set by parse) */
+    bool uses_future;               /* someone makes a future of it */
 };
 
 /* A spawn, block_on or ac_future_of in ordinary (non-async) code: the emitter

@@ -104,8 +104,8 @@ typedef struct Parser {
     int nmacro_uses;
     Pos *literal_addrs; /* compound literals whose address is used */
     int nliteral_addrs;
-    Stmt *stmt;         /* innermost statement being built */
     int awaits_made;    /* every await built so far, in any function */
+    int fn_awaits;      /* the awaits built in fn (lower.c makes the list) */
     unsigned *reported; /* offsets already diagnosed (macros expand text twice) */
     int nreported;
     unsigned *await_texts; /* offsets of the text "await", in order */
@@ -1371,13 +1371,6 @@ static bool address_taken_at(const Parser *p, unsigned off) {
 static Expr *expr_from(Parser *p, CXCursor c, Range r);
 static void holes_collect(Parser *p, CXCursor c, Holes *holes);
 
-static void await_add(Parser *p, Expr *e) {
-    Await *a = xmalloc(sizeof *a);
-    a->expr = e;
-    a->stmt = p->stmt;
-    VEC_PUSH(&p->fn->awaits, &p->fn->nawaits, a);
-}
-
 static Var *var_lookup(const Parser *p, CXCursor decl) {
     for (int i = 0; i < p->nvar_decls; i++)
         if (clang_equalCursors(p->var_decls[i], decl))
@@ -1559,11 +1552,13 @@ static void marker_hole(Parser *p, CXCursor c, Marker m, CXCursor call_paren, Ho
     e->callee = callee;
     bool handle = m == MARK_SPAWN || m == MARK_FUTURE; /* ac_task * or ac_future */
     e->type = handle ? ctype_from(clang_getCursorType(c)) : callee->ret;
+    callee->uses_spawn |= m == MARK_SPAWN;
+    callee->uses_block_on |= m == MARK_BLOCK_ON;
     callee->uses_future |= m == MARK_FUTURE;
     if (!marker_args(p, e, call, callee_expr))
         return;
     if (m == MARK_AWAIT && p->fn)
-        await_add(p, e);
+        p->fn_awaits++;
     if (m == MARK_AWAIT)
         p->awaits_made++;
     hole->expr = e;
@@ -1955,12 +1950,10 @@ static Expr *expr_of(Parser *p, CXCursor c) {
 
 static Stmt *stmt_from(Parser *p, CXCursor c);
 
-/* A new statement; the awaits built until the next stmt_begin are inside it. */
 static Stmt *stmt_begin(Parser *p, StmtKind kind, unsigned off) {
     Stmt *s = xmalloc(sizeof *s);
     s->kind = kind;
     s->pos = pos_at(p, off);
-    p->stmt = s;
     return s;
 }
 
@@ -1995,7 +1988,6 @@ static bool is_list_init(CXCursor init, const Var *var) {
 static Stmt *decl_stmt(Parser *p, CXCursor var_decl, CXCursor decl_stmt, Range whole) {
     Range r = extent_of(p, var_decl);
     Stmt *s = stmt_begin(p, STMT_DECL, r.ok ? r.start : whole.start);
-    int before = p->awaits_made;
     Var *var = var_add(p, var_decl, ctype_from(clang_getCursorType(var_decl)));
     var->decl = s;
     var->is_static = is_static_storage(var_decl);
@@ -2010,7 +2002,6 @@ static Stmt *decl_stmt(Parser *p, CXCursor var_decl, CXCursor decl_stmt, Range w
         s->expr = expr_from(p, init, ir);
         var->init_is_list = is_list_init(init, var);
     }
-    s->has_await = p->awaits_made > before;
     return s;
 }
 
@@ -2019,7 +2010,6 @@ static Stmt *decl_stmt(Parser *p, CXCursor var_decl, CXCursor decl_stmt, Range w
  * variables. Its variables are still Vars. */
 static Stmt *decl_text(Parser *p, CXCursor decl_stmt, Range whole, const Cursors *kids) {
     Stmt *s = stmt_begin(p, STMT_TEXT, whole.start);
-    int before = p->awaits_made;
     for (int i = 0; i < kids->n; i++)
         if (kind_of(kids->items[i]) == CXCursor_VarDecl) {
             Var *var = var_add(p, kids->items[i], ctype_from(clang_getCursorType(kids->items[i])));
@@ -2027,7 +2017,6 @@ static Stmt *decl_text(Parser *p, CXCursor decl_stmt, Range whole, const Cursors
             var->is_static = is_static_storage(kids->items[i]);
         }
     s->expr = expr_from(p, decl_stmt, whole);
-    s->has_await = p->awaits_made > before;
     return s;
 }
 
@@ -2261,7 +2250,6 @@ static Stmt *for_from(Parser *p, CXCursor c, Range r) {
         CXCursor k = kids.items[i];
         Range kr = extent_of(p, k);
         unsigned at = kr.ok ? kr.start : 0;
-        int before = p->awaits_made;
         if (at < semi[0] && kind_of(k) == CXCursor_DeclStmt) {
             s->init = stmt_begin(p, STMT_BLOCK, at);
             decls_add(p, s->init, k, true);
@@ -2269,13 +2257,9 @@ static Stmt *for_from(Parser *p, CXCursor c, Range r) {
             s->init = stmt_begin(p, STMT_EXPR, at);
             s->init->expr = expr_of(p, k);
         } else {
-            p->stmt = s;
             *(at < semi[1] ? &s->expr : &s->step) = expr_of(p, k);
         }
-        if (at < semi[0] && s->init)
-            s->init->has_await = p->awaits_made > before;
     }
-    p->stmt = s;
     s->body = stmt_from(p, kids.items[kids.n - 1]);
     free(kids.items);
     return s;
@@ -2399,7 +2383,6 @@ static Stmt *cond_stmt_from(Parser *p, StmtKind kind, const Cursors *kids, Range
     }
     if (kind == STMT_DO)
         s->body = stmt_from(p, kids->items[body]);
-    p->stmt = s;
     s->expr = expr_of(p, kids->items[cond]);
     if (kind != STMT_DO)
         s->body = stmt_from(p, kids->items[body]);
@@ -2479,8 +2462,6 @@ static Stmt *stmt_build(Parser *p, CXCursor c, Range r) {
 }
 
 static Stmt *stmt_from(Parser *p, CXCursor c) {
-    Stmt *saved = p->stmt;
-    int before = p->awaits_made;
     Range r = extent_of(p, c);
     Stmt *s;
     if (!r.ok) {
@@ -2491,8 +2472,6 @@ static Stmt *stmt_from(Parser *p, CXCursor c) {
     } else {
         s = stmt_build(p, c, r);
     }
-    s->has_await |= p->awaits_made > before;
-    p->stmt = saved;
     return s;
 }
 
@@ -2563,18 +2542,6 @@ static Func *func_declare(Parser *p, CXCursor c) {
     return f;
 }
 
-static void awaits_number(Func *f) {
-    for (int i = 1; i < f->nawaits; i++)
-        for (int j = i;
-             j > 0 && f->awaits[j - 1]->expr->pos.offset > f->awaits[j]->expr->pos.offset; j--) {
-            Await *tmp = f->awaits[j];
-            f->awaits[j] = f->awaits[j - 1];
-            f->awaits[j - 1] = tmp;
-        }
-    for (int i = 0; i < f->nawaits; i++)
-        f->awaits[i]->index = i + 1;
-}
-
 static void idents_collect(const Program *prog, Func *f) {
     for (unsigned off = skip_blank(prog, f->start); off < f->end; off = skip_blank(prog, off)) {
         Tok t = tok_at(prog, off);
@@ -2592,10 +2559,10 @@ static void idents_collect(const Program *prog, Func *f) {
 /* Locals used inside a macro's definition cannot be renamed: an error when the
  * local may live in the frame (parameters always do; locals only if the function
  * suspends at all). */
-static void macro_uses_report(Parser *p, const Func *f) {
+static void macro_uses_report(Parser *p) {
     for (int i = 0; i < p->nmacro_uses; i++) {
         const MacroUse *use = &p->macro_uses[i];
-        if ((use->var->is_param || f->nawaits > 0) && !expansion_request(p, use->pos.offset))
+        if ((use->var->is_param || p->fn_awaits > 0) && !expansion_request(p, use->pos.offset))
             error_at(use->pos,
                      use->stringified
                          ? "local '%s' is stringified or pasted by macro '%s'; asyncc cannot "
@@ -2607,8 +2574,8 @@ static void macro_uses_report(Parser *p, const Func *f) {
 
 /* A compound literal is an unnamed block-scope object: it stays in poll's own stack
  * frame, so a pointer to it that outlives a suspension would dangle. */
-static void literal_addrs_report(Parser *p, const Func *f) {
-    for (int i = 0; f->nawaits > 0 && i < p->nliteral_addrs; i++)
+static void literal_addrs_report(Parser *p) {
+    for (int i = 0; p->fn_awaits > 0 && i < p->nliteral_addrs; i++)
         error_at(p->literal_addrs[i],
                  "the address of a compound literal is used in an async function that awaits; "
                  "the literal would not survive a suspension: use a named local");
@@ -2616,7 +2583,7 @@ static void literal_addrs_report(Parser *p, const Func *f) {
 
 static void func_body(Parser *p, Func *f, CXCursor def) {
     p->fn = f;
-    p->nvar_decls = p->naddr_uses = p->nmacro_uses = p->nliteral_addrs = 0;
+    p->nvar_decls = p->naddr_uses = p->nmacro_uses = p->nliteral_addrs = p->fn_awaits = 0;
     for (int i = 0; i < f->nparams; i++)
         VEC_PUSH(&p->var_decls, &p->nvar_decls, clang_Cursor_getArgument(def, (unsigned)i));
     Cursors kids = children_of(def);
@@ -2624,12 +2591,10 @@ static void func_body(Parser *p, Func *f, CXCursor def) {
         if (kind_of(kids.items[i]) == CXCursor_CompoundStmt)
             f->body = stmt_from(p, kids.items[i]);
     free(kids.items);
-    awaits_number(f);
-    macro_uses_report(p, f);
-    literal_addrs_report(p, f);
+    macro_uses_report(p);
+    literal_addrs_report(p);
     idents_collect(p->prog, f);
     p->fn = NULL;
-    p->stmt = NULL;
 }
 
 /* ---- ordinary code ------------------------------------------------------------------- */
