@@ -184,7 +184,7 @@ typedef struct Line {
 } Line;
 
 typedef struct Emitter {
-    Program *prog;
+    const Program *prog;
     Out out;
     int nlines;
     Line *lines;    /* lines[k] is source line k + 1 */
@@ -1408,7 +1408,7 @@ static void apply_edit(Emitter *em, const Edit *e) {
     }
 }
 
-bool emit_program(Program *prog, Buf *out) {
+void emit_program(const Program *prog, Buf *out) {
     Emitter em = {prog, {out, quote_path(prog->path), 0, 0}, 0, NULL, NULL, NULL};
     em.ready = xmalloc(sizeof(bool) * ((size_t)prog->nfuncs + 1));
     em.declared = xmalloc(sizeof(bool) * ((size_t)prog->nfuncs + 1));
@@ -1433,5 +1433,4 @@ bool emit_program(Program *prog, Buf *out) {
             done = edits[i].end;
     }
     copy_source(&em, done, prog->len);
-    return true;
 }

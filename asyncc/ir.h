@@ -241,11 +241,12 @@ typedef struct Program {
     char **includes;
 } Program;
 
-/* Stages. Each returns false after reporting errors through diag.c; lowering
- * cannot fail (parse rejected what it cannot lower). */
+/* Stages. Each returns false after reporting errors through diag.c; lowering and
+ * emitting cannot fail (parse and frame rejected what they cannot do), and
+ * emitting changes nothing in the program. */
 bool parse_program(Program *prog, const char *path, int nargs, const char *const *args);
 void lower_program(Program *prog);
 bool frame_program(Program *prog);
-bool emit_program(Program *prog, Buf *out);
+void emit_program(const Program *prog, Buf *out);
 
 #endif
