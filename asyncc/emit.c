@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctext.h"
 #include "ir.h"
 
 #ifndef ASYNCC_VERSION
@@ -199,14 +200,6 @@ static int func_index(const Program *prog, const Func *f) {
     return 0;
 }
 
-/* The index after the string or character literal starting at src[i]. */
-static size_t skip_literal(const char *src, size_t len, size_t i) {
-    char quote = src[i++];
-    while (i < len && src[i] != quote && src[i] != '\n')
-        i += src[i] == '\\' ? 2 : 1;
-    return i < len && src[i] == quote ? i + 1 : i;
-}
-
 static void add_line(Emitter *em, size_t start, bool in_comment) {
     Line l = {(unsigned)start, in_comment};
     VEC_PUSH(&em->lines, &em->nlines, l);
@@ -231,7 +224,7 @@ static void index_lines(Emitter *em) {
             while (i < len && src[i] != '\n')
                 i++;
         } else if (src[i] == '"' || src[i] == '\'') {
-            i = skip_literal(src, len, i);
+            i += literal_len(src + i, len - i);
         } else {
             i++;
         }

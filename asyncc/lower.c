@@ -150,20 +150,6 @@ static bool only_blanks(const char *s, size_t n) {
     return true;
 }
 
-/* After the bracketed group starting at s (brackets of every kind, literals skipped). */
-static const char *group_end(const char *s) {
-    int depth = 0;
-    do {
-        if (*s == '"' || *s == '\'') {
-            s = literal_end(s);
-            continue;
-        }
-        depth += strchr("([{", *s) ? 1 : strchr(")]}", *s) ? -1 : 0;
-        s++;
-    } while (*s && depth > 0);
-    return s;
-}
-
 /* Is the text a postfix expression (name, number, call, subscript, member), which an
  * operator can take without parentheses? Holes count as names. */
 static bool text_is_postfix(const char *s) {
@@ -172,7 +158,7 @@ static bool text_is_postfix(const char *s) {
         return false;
     while (*s) {
         if (*s == '(' || *s == '[')
-            s = group_end(s);
+            s = text_group_end(s);
         else if (*s == '"' || *s == '\'')
             s = literal_end(s);
         else if (is_ident_char((unsigned char)*s) || *s == '.')
@@ -210,7 +196,7 @@ static char *top_operators(const char *s) {
     buf_put(&b, "");
     while (*s) {
         if (*s == '(' || *s == '[')
-            s = group_end(s);
+            s = text_group_end(s);
         else if (*s == '"' || *s == '\'')
             s = literal_end(s);
         else if (is_ident_char((unsigned char)*s) || isspace((unsigned char)*s) || *s == '.')

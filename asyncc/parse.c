@@ -124,174 +124,6 @@ typedef struct Parser {
 
 /* ---- the source text --------------------------------------------------------------- */
 
-typedef enum TokKind { TOK_END, TOK_IDENT, TOK_NUMBER, TOK_STRING, TOK_CHAR, TOK_PUNCT } TokKind;
-
-typedef struct Tok {
-    TokKind kind;
-    unsigned start, end;
-} Tok;
-
-static bool is_comment_start(const Program *prog, unsigned off) {
-    return prog->src[off] == '/' && off + 1 < prog->len &&
-           (prog->src[off + 1] == '/' || prog->src[off + 1] == '*');
-}
-
-/* The offset after the comment that starts at off (a line comment ends before its
- * newline; its line splices are inside it). */
-static unsigned comment_end(const Program *prog, unsigned off) {
-    const char *s = prog->src;
-    unsigned n = (unsigned)prog->len;
-    if (s[off + 1] == '/') {
-        while (off < n && s[off] != '\n')
-            off += s[off] == '\\' && off + 1 < n ? 2 : 1;
-        return off;
-    }
-    off += 2;
-    while (off + 1 < n && !(s[off] == '*' && s[off + 1] == '/'))
-        off++;
-    return off + 2 < n ? off + 2 : n;
-}
-
-/* Whitespace, comments and line splices from off; returns the next offset that is
- * none of them. */
-static unsigned skip_blank(const Program *prog, unsigned off) {
-    const char *s = prog->src;
-    unsigned n = (unsigned)prog->len;
-    while (off < n) {
-        if (isspace((unsigned char)s[off]))
-            off++;
-        else if (s[off] == '\\' && off + 1 < n && (s[off + 1] == '\n' || s[off + 1] == '\r'))
-            off += 2;
-        else if (is_comment_start(prog, off))
-            off = comment_end(prog, off);
-        else
-            break;
-    }
-    return off;
-}
-
-/* End of the quoted literal whose opening quote is at off. */
-static unsigned quoted_end(const Program *prog, unsigned off) {
-    const char *s = prog->src;
-    unsigned n = (unsigned)prog->len;
-    char quote = s[off++];
-    while (off < n && s[off] != quote && s[off] != '\n')
-        off += s[off] == '\\' && off + 1 < n ? 2 : 1;
-    return off < n && s[off] == quote ? off + 1 : off;
-}
-
-static unsigned number_end(const Program *prog, unsigned off) {
-    const char *s = prog->src;
-    unsigned n = (unsigned)prog->len;
-    off++;
-    while (off < n) {
-        char c = s[off];
-        if ((c == '+' || c == '-') && strchr("eEpP", s[off - 1]))
-            off++;
-        else if (is_ident_char((unsigned char)c) || c == '.')
-            off++;
-        else
-            break;
-    }
-    return off;
-}
-
-static unsigned punct_len(const char *s, size_t avail) {
-    static const char *const puncts[] = {"...", "<<=", ">>=", "->", "++", "--", "<<", ">>",
-                                         "<=",  ">=",  "==",  "!=", "&&", "||", "*=", "/=",
-                                         "%=",  "+=",  "-=",  "&=", "^=", "|=", "##"};
-    for (size_t i = 0; i < sizeof puncts / sizeof *puncts; i++) {
-        size_t len = strlen(puncts[i]);
-        if (len <= avail && memcmp(s, puncts[i], len) == 0)
-            return (unsigned)len;
-    }
-    return 1;
-}
-
-/* The token that starts exactly at off (which must not be blank). */
-static Tok tok_at(const Program *prog, unsigned off) {
-    const char *s = prog->src;
-    unsigned n = (unsigned)prog->len;
-    Tok t = {TOK_END, off, off};
-    if (off >= n)
-        return t;
-    unsigned char c = (unsigned char)s[off];
-    unsigned prefix = 0; /* encoding prefix of a string or character literal */
-    if (c == 'u' && off + 2 < n && s[off + 1] == '8' && (s[off + 2] == '"' || s[off + 2] == '\''))
-        prefix = 2;
-    else if (strchr("LuU", c) && off + 1 < n && (s[off + 1] == '"' || s[off + 1] == '\''))
-        prefix = 1;
-    if (prefix || c == '"' || c == '\'') {
-        t.kind = s[off + prefix] == '"' ? TOK_STRING : TOK_CHAR;
-        t.end = quoted_end(prog, off + prefix);
-    } else if (is_ident_start(c)) {
-        t.kind = TOK_IDENT;
-        for (t.end = off + 1; t.end < n && is_ident_char((unsigned char)s[t.end]); t.end++) {
-        }
-    } else if (isdigit(c) || (c == '.' && off + 1 < n && isdigit((unsigned char)s[off + 1]))) {
-        t.kind = TOK_NUMBER;
-        t.end = number_end(prog, off);
-    } else {
-        t.kind = TOK_PUNCT;
-        t.end = off + punct_len(s + off, n - off);
-    }
-    return t;
-}
-
-static Tok tok_next(const Program *prog, unsigned off) {
-    return tok_at(prog, skip_blank(prog, off));
-}
-
-static bool tok_is(const Program *prog, Tok t, const char *text) {
-    size_t len = strlen(text);
-    return t.kind != TOK_END && t.end - t.start == len &&
-           memcmp(prog->src + t.start, text, len) == 0;
-}
-
-static bool is_open(char c) {
-    return c == '(' || c == '[' || c == '{';
-}
-static bool is_close(char c) {
-    return c == ')' || c == ']' || c == '}';
-}
-static char closer_of(char c) {
-    return c == '(' ? ')' : c == '[' ? ']' : '}';
-}
-
-/* Walks the tokens of [start, end) keeping brackets on a stack. With
- * stop_at_close, returns the end of the token that closes the bracket opened by
- * the first token; otherwise returns end when the whole range is balanced. 0 when
- * the brackets do not match. */
-static unsigned brackets_walk(const Program *prog, unsigned start, unsigned end,
-                              bool stop_at_close) {
-    char *stack = NULL;
-    int depth = 0;
-    bool bad = false;
-    for (unsigned off = skip_blank(prog, start); off < end && !bad; off = skip_blank(prog, off)) {
-        Tok t = tok_at(prog, off);
-        char c = prog->src[t.start];
-        off = t.end;
-        if (t.end > end)
-            bad = true;
-        else if (t.kind == TOK_PUNCT && is_open(c))
-            VEC_PUSH(&stack, &depth, closer_of(c));
-        else if (t.kind == TOK_PUNCT && is_close(c)) {
-            bad = depth == 0 || stack[depth - 1] != c;
-            if (!bad && --depth == 0 && stop_at_close) {
-                free(stack);
-                return t.end;
-            }
-        }
-    }
-    free(stack);
-    return !bad && !stop_at_close && depth == 0 ? end : 0;
-}
-
-/* End of the bracket group opened at off, or 0. */
-static unsigned group_end(const Program *prog, unsigned off) {
-    return brackets_walk(prog, off, (unsigned)prog->len, true);
-}
-
 static bool text_balanced(const Program *prog, Range r) {
     return skip_blank(prog, r.start) >= r.end ||
            brackets_walk(prog, r.start, r.end, false) == r.end;
@@ -316,7 +148,7 @@ static unsigned invocation_end(const Program *prog, unsigned off) {
     Tok name = tok_at(prog, off);
     Tok next = tok_next(prog, name.end);
     if (tok_is(prog, next, "(")) {
-        unsigned end = group_end(prog, next.start);
+        unsigned end = tok_group_end(prog, next.start);
         if (end)
             return end;
     }
@@ -1189,7 +1021,7 @@ static Range marker_range(const Parser *p, CXCursor c) {
     if (!r.ok)
         return r;
     Tok open = tok_next(p->prog, tok_at(p->prog, r.start).end);
-    r.end = tok_is(p->prog, open, "(") ? group_end(p->prog, open.start) : 0;
+    r.end = tok_is(p->prog, open, "(") ? tok_group_end(p->prog, open.start) : 0;
     r.ok = r.end != 0;
     return r;
 }
@@ -1241,7 +1073,7 @@ static bool indirect_call_in_text(const Parser *p, CXCursor callee, Range r) {
     if (!cr.ok || cr.start != r.start)
         return false;
     Tok open = tok_next(p->prog, cr.end);
-    return tok_is(p->prog, open, "(") && group_end(p->prog, open.start) == r.end;
+    return tok_is(p->prog, open, "(") && tok_group_end(p->prog, open.start) == r.end;
 }
 
 /* A parenthesis or call whose first token comes from a macro starts at the
@@ -1451,7 +1283,7 @@ static Func *marker_callee(Parser *p, Marker m, CXCursor call, CXCursor callee) 
 
 /* Splits the argument list whose '(' is at open into the ranges of the arguments. */
 static int args_split(const Program *prog, unsigned open, Range **args) {
-    unsigned close_end = group_end(prog, open);
+    unsigned close_end = tok_group_end(prog, open);
     if (!close_end)
         return -1;
     int n = 0, depth = 0;
@@ -2219,7 +2051,7 @@ static Stmt *block_from(Parser *p, CXCursor c, Range r) {
 /* The offsets of the two ';' and of the ')' of a for header. */
 static bool for_header(const Program *prog, unsigned for_start, unsigned *semi, unsigned *close) {
     Tok open = tok_next(prog, tok_at(prog, for_start).end);
-    unsigned end = tok_is(prog, open, "(") ? group_end(prog, open.start) : 0;
+    unsigned end = tok_is(prog, open, "(") ? tok_group_end(prog, open.start) : 0;
     int nsemi = 0, depth = 0;
     for (unsigned off = skip_blank(prog, open.end); end && off < end - 1;
          off = skip_blank(prog, off)) {
@@ -2508,7 +2340,7 @@ static unsigned prototype_end(const Program *prog, unsigned off) {
             return t.end;
         if (tok_is(prog, t, "{") || tok_is(prog, t, "}"))
             return 0;
-        off = tok_is(prog, t, "(") ? group_end(prog, t.start) : t.end;
+        off = tok_is(prog, t, "(") ? tok_group_end(prog, t.start) : t.end;
         if (!off)
             return 0;
     }
