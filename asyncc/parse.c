@@ -699,9 +699,12 @@ static char *macro_substitute(const Parser *p, const MacroDef *m, char **args) {
         if (m->nparams >= 0 && strcmp(t, "#") == 0 && next >= 0) {
             piece_put(&b, stringify(args[next]), glue, apart);
             i++;
-        } else if (param >= 0 && glue && m->variadic && param == m->nparams - 1 && !*args[param] &&
-                   b.len && b.data[b.len - 1] == ',') {
-            b.data[--b.len] = '\0'; /* GNU: , ## __VA_ARGS__ drops the comma */
+        } else if (param >= 0 && glue && m->variadic && param == m->nparams - 1 && b.len &&
+                   b.data[b.len - 1] == ',') {
+            /* GNU's , ## __VA_ARGS__: no paste; the comma goes if the arguments are empty */
+            if (!*args[param])
+                b.data[--b.len] = '\0';
+            piece_put(&b, args[param], false, true);
         } else {
             piece_put(&b, param >= 0 ? args[param] : t, glue, apart);
         }

@@ -34,13 +34,17 @@ int after_directives(int v) {
 /* A local in the frame, stringified: the string keeps its name. */
 #define show(x) printf("%s=%d\n", #x, x)
 #define pasted(a, b) a##b
+#define LOG(fmt, ...) printf(fmt "\n", ##__VA_ARGS__)
 
 async int stringified(int v) {
     int vw = v * 3;
     await(pending(v % 2 + 1, 0));
     show(v);
     show(vw + v);
+    show(v + (int)sizeof "a\"b\\");
     printf("%d\n", pasted(v, w));
+    LOG("v=%d vw=%d", v, vw);
+    LOG("none");
     return v;
 }
 
