@@ -503,7 +503,7 @@ static int args_split(const Program *prog, unsigned open, Range **args);
  * The definition's own tokens and the invocation's arguments make the text; a
  * splice (ir.h) keeps every position in it at the invocation, for #line. */
 
-/* The text of a definition's tokens [from, to): joined as they were spaced. */
+/* A macro's definition: its tokens (the name first) and its parameters. */
 typedef struct MacroDef {
     CXToken *toks;
     unsigned ntoks;
@@ -553,9 +553,9 @@ static bool macro_params(const Parser *p, MacroDef *m) {
             free(t);
         } else if (strcmp(t, "...") == 0) {
             free(t);
-            if (!m->variadic)
+            if (token_is(p, m->toks[i - 1], ",") || token_is(p, m->toks[i - 1], "("))
                 VEC_PUSH(&m->params, &m->nparams, xstrdup("__VA_ARGS__"));
-            m->variadic = true;
+            m->variadic = true; /* else GNU's named `args...`: args is the list */
         } else if (clang_getTokenKind(m->toks[i]) == CXToken_Identifier ||
                    clang_getTokenKind(m->toks[i]) == CXToken_Keyword) {
             VEC_PUSH(&m->params, &m->nparams, t);
@@ -579,8 +579,10 @@ static bool macro_def(const Parser *p, CXCursor expansion, MacroDef *m) {
     clang_tokenize(p->tu, clang_getCursorExtent(def), &m->toks, &m->ntoks);
     m->nparams = -1;
     m->body = 1;
-    if (clang_Cursor_isMacroFunctionLike(def) && !macro_params(p, m))
+    if (clang_Cursor_isMacroFunctionLike(def) && !macro_params(p, m)) {
+        clang_disposeTokens(p->tu, m->toks, m->ntoks);
         return false;
+    }
     for (unsigned i = m->body; i < m->ntoks; i++)
         m->va_opt |= token_is(p, m->toks[i], "__VA_OPT__");
     return m->ntoks > 0;
