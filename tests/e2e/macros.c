@@ -35,6 +35,7 @@ int after_directives(int v) {
 #define show(x) printf("%s=%d\n", #x, x)
 #define pasted(a, b) a##b
 #define LOG(fmt, ...) printf(fmt "\n", ##__VA_ARGS__)
+#define LOG_GNU(fmt, args...) printf(fmt "\n", ##args)
 
 async int stringified(int v) {
     int vw = v * 3;
@@ -45,6 +46,7 @@ async int stringified(int v) {
     printf("%d\n", pasted(v, w));
     LOG("v=%d vw=%d", v, vw);
     LOG("none");
+    LOG_GNU("gnu %d %d", v, vw);
     return v;
 }
 
