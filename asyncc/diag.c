@@ -1,12 +1,47 @@
 #include "diag.h"
 
+#include "util.h"
+
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 static const char *diag_path = "<input>";
 static const char *diag_src;
 static size_t diag_len;
 static int nerrors;
+/* While held, diagnostics go to `held` instead of stderr (diag_hold). */
+static bool holding;
+static Buf held;
+static int held_errors;
+
+/* Everything diagnostics print goes through here. */
+__attribute__((format(printf, 1, 2))) static void diag_print(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = xvprintf(fmt, ap);
+    va_end(ap);
+    if (holding)
+        buf_put(&held, s);
+    else
+        fputs(s, stderr);
+    free(s);
+}
+
+void diag_hold(void) {
+    holding = true;
+    held.len = 0;
+    held_errors = nerrors;
+}
+
+void diag_release(bool show) {
+    holding = false;
+    if (show && held.len)
+        fputs(held.data, stderr);
+    else if (!show)
+        nerrors = held_errors;
+    held.len = 0;
+}
 
 void diag_set_source(const char *path, const char *src, size_t len) {
     diag_path = path;
@@ -14,32 +49,62 @@ void diag_set_source(const char *path, const char *src, size_t len) {
     diag_len = len;
 }
 
-/* Print the source line holding pos and a caret under its column. */
-static void quote_line(Pos pos) {
-    if (!diag_src || pos.offset > diag_len)
+/* What is marked under the quoted line: a caret at the position, '~' under the
+ * rest of the range, and a fix-it's text to insert there on the line below. */
+typedef struct Mark {
+    Pos pos;
+    unsigned len;       /* columns of the range, the caret's included (0 or 1: caret only) */
+    const char *insert; /* fix-it, or NULL */
+} Mark;
+
+/* Print line pos.line of the file, the caret and the range under it, and the
+ * fix-it's text. */
+static void quote_line(Mark m) {
+    Pos pos = m.pos;
+    if (!diag_src || pos.line == 0)
         return;
-    size_t start = pos.offset, end = pos.offset;
-    while (start > 0 && diag_src[start - 1] != '\n')
-        start--;
+    size_t start = 0;
+    for (unsigned line = 1; line < pos.line && start < diag_len; start++)
+        line += diag_src[start] == '\n';
+    size_t end = start;
     while (end < diag_len && diag_src[end] != '\n')
         end++;
-    fprintf(stderr, "%.*s\n", (int)(end - start), diag_src + start);
-    for (size_t i = start; i < pos.offset; i++)
-        fputc(diag_src[i] == '\t' ? '\t' : ' ', stderr);
-    fputs("^\n", stderr);
+    size_t at = start + pos.col - 1;
+    if (at > end)
+        return;
+    diag_print("%.*s\n", (int)(end - start), diag_src + start);
+    Buf indent = {0};
+    for (size_t i = start; i < at; i++)
+        buf_put(&indent, diag_src[i] == '\t' ? "\t" : " ");
+    diag_print("%s^", indent.data ? indent.data : "");
+    for (size_t i = at + 1; i < at + m.len && i < end; i++)
+        diag_print("~");
+    diag_print("\n");
+    if (m.insert)
+        diag_print("%s%s\n", indent.data ? indent.data : "", m.insert);
+    free(indent.data);
 }
 
-static void report(Pos pos, const char *severity, const char *fmt, va_list ap) {
-    fprintf(stderr, "%s:%u:%u: %s: ", diag_path, pos.line, pos.col, severity);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    quote_line(pos);
+static void report(Mark m, const char *severity, const char *fmt, va_list ap) {
+    char *msg = xvprintf(fmt, ap);
+    diag_print("%s:%u:%u: %s: %s\n", diag_path, m.pos.line, m.pos.col, severity, msg);
+    free(msg);
+    quote_line(m);
 }
 
 void error_at(Pos pos, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    report(pos, "error", fmt, ap);
+    report((Mark){pos, 0, NULL}, "error", fmt, ap);
+    va_end(ap);
+    nerrors++;
+}
+
+void error_range(Pos pos, Pos end, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    unsigned len = end.line == pos.line && end.col > pos.col ? end.col - pos.col : 0;
+    report((Mark){pos, len, NULL}, "error", fmt, ap);
     va_end(ap);
     nerrors++;
 }
@@ -47,16 +112,23 @@ void error_at(Pos pos, const char *fmt, ...) {
 void note_at(Pos pos, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    report(pos, "note", fmt, ap);
+    report((Mark){pos, 0, NULL}, "note", fmt, ap);
+    va_end(ap);
+}
+
+void note_fixit(Pos pos, const char *insert, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    report((Mark){pos, 0, insert}, "note", fmt, ap);
     va_end(ap);
 }
 
 void diag_raw(const char *file, unsigned line, unsigned col, const char *severity,
               const char *msg) {
     if (line)
-        fprintf(stderr, "%s:%u:%u: %s: %s\n", file, line, col, severity, msg);
+        diag_print("%s:%u:%u: %s: %s\n", file, line, col, severity, msg);
     else
-        fprintf(stderr, "%s: %s: %s\n", file, severity, msg);
+        diag_print("%s: %s: %s\n", file, severity, msg);
     if (severity[0] == 'e' || severity[0] == 'f')
         nerrors++;
 }

@@ -2,7 +2,7 @@
  *
  *     file.c:12:9: error: await outside an async function
  *         int x = await(f());
- *                 ^
+ *                 ^~~~~~~~~~
  *
  * Every stage reports through here; main.c exits non-zero and writes no output
  * when any error was reported. */
@@ -15,8 +15,19 @@
 void diag_set_source(const char *path, const char *src, size_t len);
 void error_at(Pos pos, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void note_at(Pos pos, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* An error about the source range [pos, end), underlined as clang does (^~~~)
+ * when it is on one line. */
+void error_range(Pos pos, Pos end, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* A note whose fix is mechanical: insert is the text to add at pos, shown under
+ * the caret. */
+void note_fixit(Pos pos, const char *insert, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* A diagnostic in any file (e.g. a header, from libclang), with no source line. */
 void diag_raw(const char *file, unsigned line, unsigned col, const char *severity, const char *msg);
 int diag_error_count(void);
+/* Diagnostics from diag_hold on are kept back; diag_release prints them (show) or
+ * forgets them and the errors among them (a parse that will be done again). */
+void diag_hold(void);
+void diag_release(bool show);
 
 #endif

@@ -113,13 +113,25 @@ static void expr_line_put(Buf *b, const char *label, const Expr *e, int depth) {
 
 /* The statement's first line: kind and what fits on one line. */
 static void stmt_head_put(Buf *b, const Stmt *s) {
-    static const char *const names[] = {
-        [STMT_EXPR] = "expr",     [STMT_DECL] = "decl",       [STMT_TEXT] = "text",
-        [STMT_BLOCK] = "block",   [STMT_IF] = "if",           [STMT_WHILE] = "while",
-        [STMT_DO] = "do",         [STMT_FOR] = "for",         [STMT_SWITCH] = "switch",
-        [STMT_CASE] = "case",     [STMT_DEFAULT] = "default", [STMT_LABEL] = "label",
-        [STMT_GOTO] = "goto",     [STMT_BREAK] = "break",     [STMT_CONTINUE] = "continue",
-        [STMT_RETURN] = "return", [STMT_ASM] = "asm",         [STMT_COMMENT] = "comment"};
+    static const char *const names[] = {[STMT_EXPR] = "expr",
+                                        [STMT_DECL] = "decl",
+                                        [STMT_TEXT] = "text",
+                                        [STMT_BLOCK] = "block",
+                                        [STMT_IF] = "if",
+                                        [STMT_WHILE] = "while",
+                                        [STMT_DO] = "do",
+                                        [STMT_FOR] = "for",
+                                        [STMT_SWITCH] = "switch",
+                                        [STMT_CASE] = "case",
+                                        [STMT_DEFAULT] = "default",
+                                        [STMT_LABEL] = "label",
+                                        [STMT_GOTO] = "goto",
+                                        [STMT_BREAK] = "break",
+                                        [STMT_CONTINUE] = "continue",
+                                        [STMT_RETURN] = "return",
+                                        [STMT_ASM] = "asm",
+                                        [STMT_COMMENT] = "comment",
+                                        [STMT_DIRECTIVE] = "directive"};
     buf_put(b, names[s->kind]);
     if (s->kind == STMT_DECL) {
         buf_printf(b, " %s%s: ", s->var->is_static ? "static " : "", s->var->name);

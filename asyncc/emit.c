@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctext.h"
 #include "ir.h"
 
 #ifndef ASYNCC_VERSION
@@ -184,7 +185,7 @@ typedef struct Line {
 } Line;
 
 typedef struct Emitter {
-    Program *prog;
+    const Program *prog;
     Out out;
     int nlines;
     Line *lines;    /* lines[k] is source line k + 1 */
@@ -197,14 +198,6 @@ static int func_index(const Program *prog, const Func *f) {
         if (prog->funcs[i] == f)
             return i;
     return 0;
-}
-
-/* The index after the string or character literal starting at src[i]. */
-static size_t skip_literal(const char *src, size_t len, size_t i) {
-    char quote = src[i++];
-    while (i < len && src[i] != quote && src[i] != '\n')
-        i += src[i] == '\\' ? 2 : 1;
-    return i < len && src[i] == quote ? i + 1 : i;
 }
 
 static void add_line(Emitter *em, size_t start, bool in_comment) {
@@ -231,7 +224,7 @@ static void index_lines(Emitter *em) {
             while (i < len && src[i] != '\n')
                 i++;
         } else if (src[i] == '"' || src[i] == '\'') {
-            i = skip_literal(src, len, i);
+            i += literal_len(src + i, len - i);
         } else {
             i++;
         }
@@ -529,10 +522,15 @@ static void emit_decl(Poll *p, const Stmt *s, int level) {
     out_put(p->out, ";\n");
 }
 
-/* The last statement of a block that is not a comment; NULL if none is. */
+/* A comment or a directive: no code of its own, no #line before it. */
+static bool is_inert(const Stmt *s) {
+    return s->kind == STMT_COMMENT || s->kind == STMT_DIRECTIVE;
+}
+
+/* The last statement of a block that is not inert; NULL if none is. */
 static const Stmt *last_stmt(const Stmt *block) {
     for (int i = block->nkids - 1; i >= 0; i--)
-        if (block->kids[i]->kind != STMT_COMMENT)
+        if (!is_inert(block->kids[i]))
             return block->kids[i];
     return NULL;
 }
@@ -570,6 +568,17 @@ static void emit_comment(Poll *p, const Stmt *s, int level) {
             t++;
         if (*t != '\n' && *t != '\0')
             out_indent(p->out, level);
+    }
+    out_printf(p->out, "%s\n", t);
+}
+
+/* A directive as written, from the start of its line (with its splices); its
+ * lines end in '\n' like the rest of the output. */
+static void emit_directive(Poll *p, const Stmt *s) {
+    const char *t = s->text;
+    for (const char *nl; (nl = strchr(t, '\n')) != NULL; t = nl + 1) {
+        out_putn(p->out, t, (size_t)(nl - t) - (nl > t && nl[-1] == '\r'));
+        out_put(p->out, "\n");
     }
     out_printf(p->out, "%s\n", t);
 }
@@ -616,7 +625,7 @@ static bool is_fallthrough_comment(const Stmt *s, const Stmt *next) {
 /* Statements in sequence. prev is the statement whose output started at mark, if
  * a comment may trail it (a label's). */
 static void emit_stmts(Poll *p, Stmt **kids, int n, int level, const Stmt *prev, size_t mark) {
-    const Stmt *code = NULL; /* the last statement that is not a comment */
+    const Stmt *code = NULL; /* the last statement that is not inert */
     for (int i = 0; i < n; i++) {
         Stmt *k = kids[i];
         bool code_falls = code && may_fall(code);
@@ -632,7 +641,7 @@ static void emit_stmts(Poll *p, Stmt **kids, int n, int level, const Stmt *prev,
             prev = p->labeled; /* a comment on its line trails it, not the label */
             mark = p->labeled_mark;
         }
-        code = k->kind == STMT_COMMENT ? code : k;
+        code = is_inert(k) ? code : k;
     }
 }
 
@@ -775,7 +784,7 @@ static void emit_labeled(Poll *p, const char *label, Stmt *s, int level) {
 static void emit_stmt(Poll *p, Stmt *s, int level) {
     /* A fall-through comment goes on the line above the case label: no #line may
      * come between them. A comment needs no #line. */
-    if (s->kind != STMT_COMMENT)
+    if (!is_inert(s))
         out_sync(p->out, s->pos.line - (p->falls && s->pos.line > 1));
     switch (s->kind) {
     case STMT_EXPR:
@@ -839,6 +848,9 @@ static void emit_stmt(Poll *p, Stmt *s, int level) {
         return;
     case STMT_COMMENT:
         emit_comment(p, s, level);
+        return;
+    case STMT_DIRECTIVE:
+        emit_directive(p, s);
         return;
     }
 }
@@ -1389,7 +1401,7 @@ static void apply_edit(Emitter *em, const Edit *e) {
     }
 }
 
-bool emit_program(Program *prog, Buf *out) {
+void emit_program(const Program *prog, Buf *out) {
     Emitter em = {prog, {out, quote_path(prog->path), 0, 0}, 0, NULL, NULL, NULL};
     em.ready = xmalloc(sizeof(bool) * ((size_t)prog->nfuncs + 1));
     em.declared = xmalloc(sizeof(bool) * ((size_t)prog->nfuncs + 1));
@@ -1414,5 +1426,4 @@ bool emit_program(Program *prog, Buf *out) {
             done = edits[i].end;
     }
     copy_source(&em, done, prog->len);
-    return true;
 }

@@ -27,6 +27,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "ctext.h"
 #include "diag.h"
 #include "ir.h"
 
@@ -58,18 +59,9 @@ static void close_scope(Scopes *sc, int mark) {
         sc->end[sc->open[--sc->nopen]] = t;
 }
 
-/* Someone spawns or blocks on the callee: it needs its helpers. */
-static void mark_call(Expr *e) {
-    if (e->kind == EXPR_SPAWN)
-        e->callee->uses_spawn = true;
-    else if (e->kind == EXPR_BLOCK_ON)
-        e->callee->uses_block_on = true;
-}
-
 static void scope_expr(Scopes *sc, Expr *e) {
     if (!e)
         return;
-    mark_call(e);
     if (e->kind == EXPR_VAR && e->addr_of)
         sc->addr[e->var->id] = true;
     for (int i = 0; i < e->nkids; i++)
@@ -149,12 +141,13 @@ static long call_find(const char *text, const char *const *names, const char **n
             s = literal_end(s);
             continue;
         }
-        if (!is_ascii_ident_char(*s) || (s > text && is_ascii_ident_char(s[-1]))) {
+        if (!is_ident_char((unsigned char)*s) ||
+            (s > text && is_ident_char((unsigned char)s[-1]))) {
             s++;
             continue;
         }
         size_t n = 0;
-        while (is_ascii_ident_char(s[n]))
+        while (is_ident_char((unsigned char)s[n]))
             n++;
         const char *after = s + n + strspn(s + n, " \t\r\n");
         for (int i = 0; names[i] && *after == '('; i++)
@@ -179,22 +172,12 @@ static unsigned piece_offset(const Expr *e, int i) {
                                   : last->pos.offset;
 }
 
-/* The position of the byte at `offset` of prog's source. */
-static Pos pos_of(const Program *prog, unsigned offset) {
-    Pos pos = {1, 1, offset};
-    for (unsigned i = 0; i < offset && i < prog->len; i++) {
-        pos.col = prog->src[i] == '\n' ? 1 : pos.col + 1;
-        pos.line += prog->src[i] == '\n';
-    }
-    return pos;
-}
-
 /* Where the call of `name` is: at `offset` (worked out from the template) if the
  * source spells it there, else (lowering changed the pieces) the template's start. */
 static Pos call_pos(const Program *prog, const Expr *e, unsigned offset, const char *name) {
     size_t n = strlen(name);
     if (offset + n <= prog->len && strncmp(prog->src + offset, name, n) == 0)
-        return pos_of(prog, offset);
+        return program_pos(prog, offset);
     return e->pos;
 }
 
@@ -459,6 +442,7 @@ static Node *flow_stmt(Graph *g, Stmt *s, Node *next, Jumps j) {
     case STMT_CONTINUE:
         return j.cont ? j.cont : next;
     case STMT_COMMENT:
+    case STMT_DIRECTIVE:
         return next;
     }
     return next;
@@ -765,13 +749,6 @@ static void name_params(Func *f) {
     f->out = fresh_ident(f, "out");
 }
 
-/* Spawns and block_ons in ordinary code. */
-static void mark_calls_below(Expr *e) {
-    mark_call(e);
-    for (int i = 0; i < e->nkids; i++)
-        mark_calls_below(e->kids[i]);
-}
-
 bool frame_program(Program *prog) {
     int errors = diag_error_count();
     for (int i = 0; i < prog->nfuncs; i++) {
@@ -783,8 +760,6 @@ bool frame_program(Program *prog) {
         name_fields(f);
         name_awaits(f);
     }
-    for (int i = 0; i < prog->nsites; i++)
-        mark_calls_below(prog->sites[i]->expr);
     check_recursion(prog);
     return diag_error_count() == errors;
 }

@@ -9,6 +9,7 @@
  *     emit.c     IR -> C text: enum of states, frame struct, init, poll, drop, helpers
  *     diag.c     compiler-style diagnostics (file:line:col: error: ...)
  *     util.c     growable buffers and arrays, allocation that never returns NULL
+ *     ctext.c    C text: the identifier rule, literals, lines and positions
  *
  * Expressions are kept as source text with holes ("templates"): the text between
  * the holes is copied from the user's file byte for byte, so generated code reads
@@ -105,13 +106,16 @@ typedef enum StmtKind {
     STMT_GOTO,    /* goto text; */
     STMT_BREAK,
     STMT_CONTINUE,
-    STMT_RETURN,  /* return [expr]; */
-    STMT_ASM,     /* inline assembly, verbatim in text (';' included); kept only if no
-                     local moves. expr: the same text as a template whose holes are
-                     the locals it uses */
-    STMT_COMMENT, /* a source comment, verbatim in text, that stands between the
-                     statements of a block (a kid of it) or right after a label (a
-                     kid of the CASE, DEFAULT or LABEL). Does nothing */
+    STMT_RETURN,    /* return [expr]; */
+    STMT_ASM,       /* inline assembly, verbatim in text (';' included); kept only if no
+                       local moves. expr: the same text as a template whose holes are
+                       the locals it uses */
+    STMT_COMMENT,   /* a source comment, verbatim in text, that stands between the
+                       statements of a block (a kid of it) or right after a label (a
+                       kid of the CASE, DEFAULT or LABEL). Does nothing */
+    STMT_DIRECTIVE, /* a #define, #undef or #pragma push_macro / pop_macro line that
+                       stands where a comment may (above), verbatim in text: kept in
+                       place, the code after it means what it means in the source */
 } StmtKind;
 
 struct Stmt {
@@ -125,8 +129,9 @@ struct Stmt {
     int nkids;  /* STMT_BLOCK; CASE, DEFAULT, LABEL: the comments after the label */
     Stmt **kids;
     Var *var;       /* STMT_DECL */
-    char *text;     /* STMT_CASE, STMT_LABEL, STMT_GOTO, STMT_ASM, STMT_COMMENT */
-    bool has_await; /* an await is somewhere inside (set by parse, kept by lower) */
+    char *text;     /* STMT_CASE, STMT_LABEL, STMT_GOTO, STMT_ASM, STMT_COMMENT,
+                       STMT_DIRECTIVE */
+    bool has_await; /* an await is somewhere inside (lower.c: awaits_mark) */
     bool trails;    /* STMT_COMMENT: code comes before it on its line */
 };
 
@@ -150,12 +155,12 @@ struct Var {
 
 /* ---- functions and the program ------------------------------------------------- */
 
-/* An await point: where the function may suspend. One state each. */
+/* An await point: where the function may suspend. One state each. lower.c makes
+ * the list (Func.awaits) and numbers it; frame.c fills in the names. */
 typedef struct Await {
     Expr *expr; /* the EXPR_AWAIT */
-    Stmt *stmt; /* the statement it stands in after lowering (after parse: the
-                   innermost statement around it, a for's init or the for) */
-    int index;  /* 1.. in the order of the lowered body (lower.c) */
+    Stmt *stmt; /* the statement it stands in after lowering */
+    int index;  /* 1.. in the order of the lowered body */
     /* set by frame.c */
     char *state;  /* enumerator, e.g. fetch_AWAIT_request_2 */
     char *label;  /* resume label, e.g. resume_request_2 */
@@ -185,7 +190,7 @@ struct Func {
     Stmt *body; /* NULL unless is_defined */
     int nvars;  /* params, locals and temps */
     Var **vars;
-    int nawaits;
+    int nawaits; /* lower.c, in the order of the lowered body */
     Await **awaits;
     int nidents;   /* every identifier spelled in the definition: generated */
     char **idents; /* names (self, cx, out, labels) must avoid these */
@@ -193,8 +198,9 @@ struct Func {
     char *self, *cx, *out; /* poll's parameter names */
     int ncallees;          /* distinct functions awaited, in first-await order */
     Func **callees;
+    /* set by parse.c, where it reads the markers: */
     bool uses_spawn, uses_block_on; /* someone spawns / blocks on this function */
-    bool uses_future;               /* someone makes a future of it (set by parse) */
+    bool uses_future;               /* someone makes a future of it */
 };
 
 /* A spawn, block_on or ac_future_of in ordinary (non-async) code: the emitter
@@ -208,10 +214,25 @@ typedef struct Site {
     unsigned func_start; /* byte offset where that function's definition starts */
 } Site;
 
+/* A macro invocation in an async body that parse replaced by its expansion
+ * (parse.c, "Macro expansion"): [start, end) of src stands for [file_start,
+ * file_end) of the file, and every position inside it is the invocation's. */
+typedef struct Splice {
+    unsigned start, end;
+    unsigned file_start, file_end;
+} Splice;
+
 typedef struct Program {
     const char *path; /* the main file, as named on the command line */
-    char *src;        /* its bytes */
+    char *src;        /* the text libclang parsed: its bytes with the splices applied
+                         (the same lines: a splice keeps the newlines it replaces) */
     size_t len;
+    char *file_src; /* the file's own bytes, which diagnostics quote */
+    size_t file_len;
+    unsigned *lines; /* where each line of file_src starts (ctext.c) */
+    int nlines;
+    int nsplices; /* in order, none overlapping */
+    Splice *splices;
     int nfuncs; /* every async function declared or defined, main file first */
     Func **funcs;
     int nsites;
@@ -220,11 +241,12 @@ typedef struct Program {
     char **includes;
 } Program;
 
-/* Stages. Each returns false after reporting errors through diag.c; lowering
- * cannot fail (parse rejected what it cannot lower). */
+/* Stages. Each returns false after reporting errors through diag.c; lowering and
+ * emitting cannot fail (parse and frame rejected what they cannot do), and
+ * emitting changes nothing in the program. */
 bool parse_program(Program *prog, const char *path, int nargs, const char *const *args);
 void lower_program(Program *prog);
 bool frame_program(Program *prog);
-bool emit_program(Program *prog, Buf *out);
+void emit_program(const Program *prog, Buf *out);
 
 #endif

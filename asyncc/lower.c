@@ -43,6 +43,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "ctext.h"
 #include "ir.h"
 
 typedef struct Lower {
@@ -149,20 +150,6 @@ static bool only_blanks(const char *s, size_t n) {
     return true;
 }
 
-/* After the bracketed group starting at s (brackets of every kind, literals skipped). */
-static const char *group_end(const char *s) {
-    int depth = 0;
-    do {
-        if (*s == '"' || *s == '\'') {
-            s = literal_end(s);
-            continue;
-        }
-        depth += strchr("([{", *s) ? 1 : strchr(")]}", *s) ? -1 : 0;
-        s++;
-    } while (*s && depth > 0);
-    return s;
-}
-
 /* Is the text a postfix expression (name, number, call, subscript, member), which an
  * operator can take without parentheses? Holes count as names. */
 static bool text_is_postfix(const char *s) {
@@ -171,10 +158,10 @@ static bool text_is_postfix(const char *s) {
         return false;
     while (*s) {
         if (*s == '(' || *s == '[')
-            s = group_end(s);
+            s = text_group_end(s);
         else if (*s == '"' || *s == '\'')
             s = literal_end(s);
-        else if (is_ascii_ident_char(*s) || *s == '.')
+        else if (is_ident_char((unsigned char)*s) || *s == '.')
             s++;
         else if (s[0] == '-' && s[1] == '>')
             s += 2;
@@ -209,10 +196,10 @@ static char *top_operators(const char *s) {
     buf_put(&b, "");
     while (*s) {
         if (*s == '(' || *s == '[')
-            s = group_end(s);
+            s = text_group_end(s);
         else if (*s == '"' || *s == '\'')
             s = literal_end(s);
-        else if (is_ascii_ident_char(*s) || isspace((unsigned char)*s) || *s == '.')
+        else if (is_ident_char((unsigned char)*s) || isspace((unsigned char)*s) || *s == '.')
             s++;
         else if (s[0] == '-' && s[1] == '>')
             s += 2;
@@ -263,8 +250,8 @@ static bool is_inert(const Expr *e) {
     char *text = flat_text(e);
     char prev = ' ';
     for (const char *s = text; *s; s++) {
-        bool call = *s == '(' && (is_ascii_ident_char(prev) || prev == ')');
-        if (call || (!is_ascii_ident_char(*s) && !strchr("() \t\r\n", *s)))
+        bool call = *s == '(' && (is_ident_char((unsigned char)prev) || prev == ')');
+        if (call || (!is_ident_char((unsigned char)*s) && !strchr("() \t\r\n", *s)))
             return false;
         prev = isspace((unsigned char)*s) ? prev : *s;
     }
@@ -326,7 +313,7 @@ static void parens_drop(Expr *e, int i) {
     size_t m = n - 1;
     while (m > 0 && isspace((unsigned char)before[m - 1]))
         m--;
-    bool call = m > 0 ? is_ascii_ident_char(before[m - 1]) || strchr(")]\"", before[m - 1])
+    bool call = m > 0 ? is_ident_char((unsigned char)before[m - 1]) || strchr(")]\"", before[m - 1])
                       : i > 0; /* right after a hole: a variable or a call's value */
     if (call)
         return;
@@ -955,6 +942,7 @@ static void lower_into(Lower *lw, Stmt *s, Stmts *out) {
     case STMT_BREAK:
     case STMT_CONTINUE:
     case STMT_COMMENT:
+    case STMT_DIRECTIVE:
         break;
     }
     stmts_push(out, s);

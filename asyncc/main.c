@@ -363,7 +363,7 @@ static int run(const Options *o) {
     if (ok && o->dump_ir)
         dump_program(&prog, "after lower and frame", &out);
     else if (ok)
-        ok = emit_program(&prog, &out);
+        emit_program(&prog, &out);
     ok = ok && diag_error_count() == 0;
     /* A failing later stage still shows what parse made, when that goes nowhere
      * a build could mistake for a result. */

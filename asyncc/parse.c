@@ -18,9 +18,12 @@
  * ends are computed from the source text where it matters (range_of) and every
  * template is checked against the text (balanced brackets, holes in order)
  * before it is accepted: asyncc reports what it cannot map, never guesses.
+ * What it cannot map inside a macro invocation it expands and parses again (see
+ * "macro expansion").
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include "ctext.h"
 #include "diag.h"
 #include "ir.h"
 #include "util.h"
@@ -71,14 +74,26 @@ typedef struct MacroUse {
     Pos pos;
     Var *var;
     char *macro;
+    bool stringified; /* spelled in an argument that the macro stringifies or pastes */
 } MacroUse;
+
+/* A macro invocation of the main file (the detailed preprocessing record's). */
+typedef struct Expansion {
+    Range range; /* the name to the ')' of its arguments */
+    CXCursor cursor;
+    bool is_marker; /* await(...) and the like: asyncc's own */
+} Expansion;
+
+/* An invocation to replace by its expansion before the next round. */
+typedef struct Request {
+    Range range;
+    char *text;
+} Request;
 
 typedef struct Parser {
     Program *prog;
     CXTranslationUnit tu;
     CXFile main_file;
-    unsigned *lines; /* offset where each line starts */
-    int nlines;
     /* The async function being read; NULL in ordinary code. */
     Func *fn;
     CXCursor *var_decls; /* declaration of fn->vars[i] */
@@ -89,8 +104,8 @@ typedef struct Parser {
     int nmacro_uses;
     Pos *literal_addrs; /* compound literals whose address is used */
     int nliteral_addrs;
-    Stmt *stmt;         /* innermost statement being built */
     int awaits_made;    /* every await built so far, in any function */
+    int fn_awaits;      /* the awaits built in fn (lower.c makes the list) */
     unsigned *reported; /* offsets already diagnosed (macros expand text twice) */
     int nreported;
     unsigned *await_texts; /* offsets of the text "await", in order */
@@ -99,185 +114,15 @@ typedef struct Parser {
     int nframe_types;
     Range *skipped; /* the main file's text that #if and the like leave out */
     int nskipped;
+    Expansion *expansions; /* in order */
+    int nexpansions;
+    bool may_expand;   /* not the last round: unmappable invocations become requests */
+    CXCursor ordinary; /* the ordinary function being scanned (ordinary_scan) */
+    Request *requests;
+    int nrequests;
 } Parser;
 
 /* ---- the source text --------------------------------------------------------------- */
-
-typedef enum TokKind { TOK_END, TOK_IDENT, TOK_NUMBER, TOK_STRING, TOK_CHAR, TOK_PUNCT } TokKind;
-
-typedef struct Tok {
-    TokKind kind;
-    unsigned start, end;
-} Tok;
-
-static bool is_ident_start(unsigned char c) {
-    return isalpha(c) || c == '_' || c == '$' || c >= 0x80;
-}
-
-static bool is_ident_char(unsigned char c) {
-    return is_ident_start(c) || isdigit(c);
-}
-
-static bool is_comment_start(const Program *prog, unsigned off) {
-    return prog->src[off] == '/' && off + 1 < prog->len &&
-           (prog->src[off + 1] == '/' || prog->src[off + 1] == '*');
-}
-
-/* The offset after the comment that starts at off (a line comment ends before its
- * newline; its line splices are inside it). */
-static unsigned comment_end(const Program *prog, unsigned off) {
-    const char *s = prog->src;
-    unsigned n = (unsigned)prog->len;
-    if (s[off + 1] == '/') {
-        while (off < n && s[off] != '\n')
-            off += s[off] == '\\' && off + 1 < n ? 2 : 1;
-        return off;
-    }
-    off += 2;
-    while (off + 1 < n && !(s[off] == '*' && s[off + 1] == '/'))
-        off++;
-    return off + 2 < n ? off + 2 : n;
-}
-
-/* Whitespace, comments and line splices from off; returns the next offset that is
- * none of them. */
-static unsigned skip_blank(const Program *prog, unsigned off) {
-    const char *s = prog->src;
-    unsigned n = (unsigned)prog->len;
-    while (off < n) {
-        if (isspace((unsigned char)s[off]))
-            off++;
-        else if (s[off] == '\\' && off + 1 < n && (s[off + 1] == '\n' || s[off + 1] == '\r'))
-            off += 2;
-        else if (is_comment_start(prog, off))
-            off = comment_end(prog, off);
-        else
-            break;
-    }
-    return off;
-}
-
-/* End of the quoted literal whose opening quote is at off. */
-static unsigned quoted_end(const Program *prog, unsigned off) {
-    const char *s = prog->src;
-    unsigned n = (unsigned)prog->len;
-    char quote = s[off++];
-    while (off < n && s[off] != quote && s[off] != '\n')
-        off += s[off] == '\\' && off + 1 < n ? 2 : 1;
-    return off < n && s[off] == quote ? off + 1 : off;
-}
-
-static unsigned number_end(const Program *prog, unsigned off) {
-    const char *s = prog->src;
-    unsigned n = (unsigned)prog->len;
-    off++;
-    while (off < n) {
-        char c = s[off];
-        if ((c == '+' || c == '-') && strchr("eEpP", s[off - 1]))
-            off++;
-        else if (is_ident_char((unsigned char)c) || c == '.')
-            off++;
-        else
-            break;
-    }
-    return off;
-}
-
-static unsigned punct_len(const char *s, size_t avail) {
-    static const char *const puncts[] = {"...", "<<=", ">>=", "->", "++", "--", "<<", ">>",
-                                         "<=",  ">=",  "==",  "!=", "&&", "||", "*=", "/=",
-                                         "%=",  "+=",  "-=",  "&=", "^=", "|=", "##"};
-    for (size_t i = 0; i < sizeof puncts / sizeof *puncts; i++) {
-        size_t len = strlen(puncts[i]);
-        if (len <= avail && memcmp(s, puncts[i], len) == 0)
-            return (unsigned)len;
-    }
-    return 1;
-}
-
-/* The token that starts exactly at off (which must not be blank). */
-static Tok tok_at(const Program *prog, unsigned off) {
-    const char *s = prog->src;
-    unsigned n = (unsigned)prog->len;
-    Tok t = {TOK_END, off, off};
-    if (off >= n)
-        return t;
-    unsigned char c = (unsigned char)s[off];
-    unsigned prefix = 0; /* encoding prefix of a string or character literal */
-    if (c == 'u' && off + 2 < n && s[off + 1] == '8' && (s[off + 2] == '"' || s[off + 2] == '\''))
-        prefix = 2;
-    else if (strchr("LuU", c) && off + 1 < n && (s[off + 1] == '"' || s[off + 1] == '\''))
-        prefix = 1;
-    if (prefix || c == '"' || c == '\'') {
-        t.kind = s[off + prefix] == '"' ? TOK_STRING : TOK_CHAR;
-        t.end = quoted_end(prog, off + prefix);
-    } else if (is_ident_start(c)) {
-        t.kind = TOK_IDENT;
-        for (t.end = off + 1; t.end < n && is_ident_char((unsigned char)s[t.end]); t.end++) {
-        }
-    } else if (isdigit(c) || (c == '.' && off + 1 < n && isdigit((unsigned char)s[off + 1]))) {
-        t.kind = TOK_NUMBER;
-        t.end = number_end(prog, off);
-    } else {
-        t.kind = TOK_PUNCT;
-        t.end = off + punct_len(s + off, n - off);
-    }
-    return t;
-}
-
-static Tok tok_next(const Program *prog, unsigned off) {
-    return tok_at(prog, skip_blank(prog, off));
-}
-
-static bool tok_is(const Program *prog, Tok t, const char *text) {
-    size_t len = strlen(text);
-    return t.kind != TOK_END && t.end - t.start == len &&
-           memcmp(prog->src + t.start, text, len) == 0;
-}
-
-static bool is_open(char c) {
-    return c == '(' || c == '[' || c == '{';
-}
-static bool is_close(char c) {
-    return c == ')' || c == ']' || c == '}';
-}
-static char closer_of(char c) {
-    return c == '(' ? ')' : c == '[' ? ']' : '}';
-}
-
-/* Walks the tokens of [start, end) keeping brackets on a stack. With
- * stop_at_close, returns the end of the token that closes the bracket opened by
- * the first token; otherwise returns end when the whole range is balanced. 0 when
- * the brackets do not match. */
-static unsigned brackets_walk(const Program *prog, unsigned start, unsigned end,
-                              bool stop_at_close) {
-    char *stack = NULL;
-    int depth = 0;
-    bool bad = false;
-    for (unsigned off = skip_blank(prog, start); off < end && !bad; off = skip_blank(prog, off)) {
-        Tok t = tok_at(prog, off);
-        char c = prog->src[t.start];
-        off = t.end;
-        if (t.end > end)
-            bad = true;
-        else if (t.kind == TOK_PUNCT && is_open(c))
-            VEC_PUSH(&stack, &depth, closer_of(c));
-        else if (t.kind == TOK_PUNCT && is_close(c)) {
-            bad = depth == 0 || stack[depth - 1] != c;
-            if (!bad && --depth == 0 && stop_at_close) {
-                free(stack);
-                return t.end;
-            }
-        }
-    }
-    free(stack);
-    return !bad && !stop_at_close && depth == 0 ? end : 0;
-}
-
-/* End of the bracket group opened at off, or 0. */
-static unsigned group_end(const Program *prog, unsigned off) {
-    return brackets_walk(prog, off, (unsigned)prog->len, true);
-}
 
 static bool text_balanced(const Program *prog, Range r) {
     return skip_blank(prog, r.start) >= r.end ||
@@ -303,7 +148,7 @@ static unsigned invocation_end(const Program *prog, unsigned off) {
     Tok name = tok_at(prog, off);
     Tok next = tok_next(prog, name.end);
     if (tok_is(prog, next, "(")) {
-        unsigned end = group_end(prog, next.start);
+        unsigned end = tok_group_end(prog, next.start);
         if (end)
             return end;
     }
@@ -312,29 +157,16 @@ static unsigned invocation_end(const Program *prog, unsigned off) {
 
 /* ---- locations ------------------------------------------------------------------- */
 
-/* Where lines start, and where the text "await" is. */
+/* Where the text "await" is. */
 static void text_index(Parser *p) {
     const Program *prog = p->prog;
-    VEC_PUSH(&p->lines, &p->nlines, 0u);
-    for (unsigned i = 0; i < prog->len; i++) {
-        if (prog->src[i] == '\n')
-            VEC_PUSH(&p->lines, &p->nlines, i + 1);
+    for (unsigned i = 0; i < prog->len; i++)
         if (prog->src[i] == 'a' && strncmp(prog->src + i, "await", 5) == 0)
             VEC_PUSH(&p->await_texts, &p->nawait_texts, i);
-    }
 }
 
 static Pos pos_at(const Parser *p, unsigned off) {
-    int lo = 0, hi = p->nlines - 1;
-    while (lo < hi) {
-        int mid = (lo + hi + 1) / 2;
-        if (p->lines[mid] <= off)
-            lo = mid;
-        else
-            hi = mid - 1;
-    }
-    Pos pos = {(unsigned)lo + 1, off - p->lines[lo] + 1, off};
-    return pos;
+    return program_pos(p->prog, off);
 }
 
 /* The main-file offset of loc (see the top of the file for macro tokens). */
@@ -659,6 +491,384 @@ static CType ctype_param(CXType t) {
     return ct;
 }
 
+/* ---- macro expansion ------------------------------------------------------------------ */
+
+static int args_split(const Program *prog, unsigned open, Range **args);
+
+/* What asyncc cannot map to the text of a macro invocation (an await or a local in
+ * its definition, an operator of it above an await, a stringified local...) it
+ * lowers from the expansion instead: the invocation is replaced by its expansion,
+ * one level deep, and the file is parsed again (parse_program). Invocations in the
+ * expansion are left to the compiler, or expanded the same way in the next round.
+ * The definition's own tokens and the invocation's arguments make the text; a
+ * splice (ir.h) keeps every position in it at the invocation, for #line. */
+
+/* A macro's definition: its tokens (the name first) and its parameters. */
+typedef struct MacroDef {
+    CXToken *toks;
+    unsigned ntoks;
+    unsigned body; /* index of the first token of the replacement list */
+    int nparams;   /* -1: object-like */
+    char **params; /* names; a variadic list's last is __VA_ARGS__ or its GNU name */
+    bool variadic;
+    bool va_opt; /* uses C23's __VA_OPT__, which asyncc does not expand */
+} MacroDef;
+
+static bool is_marker_name(const char *name) {
+    static const char *const markers[] = {"await", "ac_spawn", "ac_block_on", "ac_future_of"};
+    for (size_t i = 0; i < sizeof markers / sizeof *markers; i++)
+        if (strcmp(name, markers[i]) == 0)
+            return true;
+    return false;
+}
+
+static char *token_text(const Parser *p, CXToken t) {
+    return string_take(clang_getTokenSpelling(p->tu, t));
+}
+
+static bool token_is(const Parser *p, CXToken t, const char *text) {
+    char *s = token_text(p, t);
+    bool same = strcmp(s, text) == 0;
+    free(s);
+    return same;
+}
+
+/* Whether whitespace stood between tokens a and b of a definition. */
+static bool tokens_apart(const Parser *p, CXToken a, CXToken b) {
+    unsigned end, start;
+    clang_getFileLocation(clang_getRangeEnd(clang_getTokenExtent(p->tu, a)), NULL, NULL, NULL,
+                          &end);
+    clang_getFileLocation(clang_getRangeStart(clang_getTokenExtent(p->tu, b)), NULL, NULL, NULL,
+                          &start);
+    return start != end;
+}
+
+/* The parameters of a function-like definition; false if they cannot be read. */
+static bool macro_params(const Parser *p, MacroDef *m) {
+    m->nparams = 0;
+    unsigned i = 2; /* after the name and '(' */
+    for (; i < m->ntoks && !token_is(p, m->toks[i], ")"); i++) {
+        char *t = token_text(p, m->toks[i]);
+        if (strcmp(t, ",") == 0) {
+            free(t);
+        } else if (strcmp(t, "...") == 0) {
+            free(t);
+            if (token_is(p, m->toks[i - 1], ",") || token_is(p, m->toks[i - 1], "("))
+                VEC_PUSH(&m->params, &m->nparams, xstrdup("__VA_ARGS__"));
+            m->variadic = true; /* else GNU's named `args...`: args is the list */
+        } else if (clang_getTokenKind(m->toks[i]) == CXToken_Identifier ||
+                   clang_getTokenKind(m->toks[i]) == CXToken_Keyword) {
+            VEC_PUSH(&m->params, &m->nparams, t);
+        } else {
+            free(t);
+            return false;
+        }
+    }
+    m->body = i + 1;
+    return i < m->ntoks;
+}
+
+/* The definition an expansion uses; false for a builtin or one whose parameters
+ * asyncc cannot read. */
+static bool macro_def(const Parser *p, CXCursor expansion, MacroDef *m) {
+    CXCursor def = clang_getCursorReferenced(expansion);
+    *m = (MacroDef){0};
+    if (clang_Cursor_isNull(def) || kind_of(def) != CXCursor_MacroDefinition ||
+        clang_Cursor_isMacroBuiltin(def))
+        return false;
+    clang_tokenize(p->tu, clang_getCursorExtent(def), &m->toks, &m->ntoks);
+    m->nparams = -1;
+    m->body = 1;
+    if (clang_Cursor_isMacroFunctionLike(def) && !macro_params(p, m)) {
+        clang_disposeTokens(p->tu, m->toks, m->ntoks);
+        return false;
+    }
+    for (unsigned i = m->body; i < m->ntoks; i++)
+        m->va_opt |= token_is(p, m->toks[i], "__VA_OPT__");
+    return m->ntoks > 0;
+}
+
+static int param_index(const Parser *p, const MacroDef *m, CXToken t) {
+    if (clang_getTokenKind(t) != CXToken_Identifier && clang_getTokenKind(t) != CXToken_Keyword)
+        return -1;
+    char *s = token_text(p, t);
+    int found = -1;
+    for (int i = 0; i < m->nparams && found < 0; i++)
+        if (strcmp(m->params[i], s) == 0)
+            found = i;
+    free(s);
+    return found;
+}
+
+/* The tokens of [r) of the text, one space where blanks (or comments) were. */
+static char *text_tokens(const Program *prog, Range r) {
+    Buf b = {0};
+    buf_put(&b, "");
+    for (unsigned off = r.start; r.ok && off < r.end;) {
+        Tok t = tok_at(prog, off);
+        buf_putn(&b, prog->src + t.start, t.end - t.start);
+        off = skip_blank(prog, t.end);
+        if (off > t.end && off < r.end)
+            buf_put(&b, " ");
+    }
+    return b.data;
+}
+
+/* #arg: the argument's tokens as a string literal (C11 6.10.3.2): '"' and, inside
+ * literals, '\\' get a backslash. */
+static char *stringify(const char *arg) {
+    Buf b = {0};
+    buf_put(&b, "\"");
+    char quote = 0;
+    for (const char *s = arg; *s; s++) {
+        if (*s == '"' || (quote && *s == '\\'))
+            buf_put(&b, "\\");
+        buf_putn(&b, s, 1);
+        if (quote && *s == '\\' && s[1]) {
+            s++;
+            if (*s == '"' || *s == '\\')
+                buf_put(&b, "\\");
+            buf_putn(&b, s, 1);
+        } else if (!quote && (*s == '"' || *s == '\'')) {
+            quote = *s;
+        } else if (quote && *s == quote) {
+            quote = 0;
+        }
+    }
+    buf_put(&b, "\"");
+    return b.data;
+}
+
+/* Whether two pieces written side by side would lex as other tokens than apart. */
+static bool pieces_merge(char a, char b) {
+    bool word_a = isalnum((unsigned char)a) || a == '_' || a == '$' || a == '.';
+    bool word_b = isalnum((unsigned char)b) || b == '_' || b == '$' || b == '.';
+    if (word_a && word_b)
+        return true;
+    if (word_a && (b == '+' || b == '-' || b == '\'' || b == '"'))
+        return true; /* 1e+1, L'x' */
+    return !word_a && !word_b && strchr("+-*/%<>=!&|^#:.", a) && strchr("+-*/%<>=!&|^#:.", b);
+}
+
+/* Appends piece to b: glued (##), or spaced when the definition spaced it or the
+ * two would run together. */
+static void piece_put(Buf *b, const char *piece, bool glue, bool apart) {
+    if (!*piece)
+        return;
+    if (b->len && !glue && (apart || pieces_merge(b->data[b->len - 1], piece[0])))
+        buf_put(b, " ");
+    buf_put(b, piece);
+}
+
+/* The arguments of the invocation whose name is at off, one per parameter (the
+ * variadic one spans the rest); false if they do not fit the parameters. */
+static bool macro_args(const Parser *p, const MacroDef *m, unsigned off, char ***args) {
+    Tok open = tok_next(p->prog, tok_at(p->prog, off).end);
+    Range *ranges = NULL;
+    int n = tok_is(p->prog, open, "(") ? args_split(p->prog, open.start, &ranges) : -1;
+    if (n == 0 && m->nparams == 1) { /* F(): one empty argument */
+        Range empty = {0, 0, false};
+        VEC_PUSH(&ranges, &n, empty);
+    }
+    int fixed = m->variadic ? m->nparams - 1 : m->nparams;
+    if (n < 0 || n < fixed || (!m->variadic && n > fixed))
+        return false;
+    *args = xmalloc(sizeof **args * (size_t)(m->nparams + 1));
+    for (int i = 0; i < fixed; i++)
+        (*args)[i] = text_tokens(p->prog, ranges[i]);
+    if (m->variadic) {
+        Range rest = {n > fixed ? ranges[fixed].start : 0, ranges[n - 1].end, n > fixed};
+        (*args)[fixed] = text_tokens(p->prog, rest);
+    }
+    return true;
+}
+
+/* The replacement list of m with args substituted, one level deep. */
+static char *macro_substitute(const Parser *p, const MacroDef *m, char **args) {
+    Buf b = {0};
+    buf_put(&b, "");
+    bool glue = false;
+    for (unsigned i = m->body; i < m->ntoks; i++) {
+        bool apart = i > m->body && tokens_apart(p, m->toks[i - 1], m->toks[i]);
+        char *t = token_text(p, m->toks[i]);
+        int param = param_index(p, m, m->toks[i]);
+        int next = i + 1 < m->ntoks ? param_index(p, m, m->toks[i + 1]) : -1;
+        if (strcmp(t, "##") == 0) {
+            glue = true;
+            free(t);
+            continue;
+        }
+        if (m->nparams >= 0 && strcmp(t, "#") == 0 && next >= 0) {
+            piece_put(&b, stringify(args[next]), glue, apart);
+            i++;
+        } else if (param >= 0 && glue && m->variadic && param == m->nparams - 1 && b.len &&
+                   b.data[b.len - 1] == ',') {
+            /* GNU's , ## __VA_ARGS__: no paste; the comma goes if the arguments are empty */
+            if (!*args[param])
+                b.data[--b.len] = '\0';
+            piece_put(&b, args[param], false, true);
+        } else {
+            piece_put(&b, param >= 0 ? args[param] : t, glue, apart);
+        }
+        glue = false;
+        free(t);
+    }
+    return b.data;
+}
+
+/* The text that replaces the invocation x, or NULL if asyncc cannot expand it. */
+static char *macro_expand(const Parser *p, const Expansion *x) {
+    MacroDef m;
+    char **args = NULL;
+    char *text = NULL;
+    if (macro_def(p, x->cursor, &m) && !m.va_opt &&
+        (m.nparams < 0 || macro_args(p, &m, x->range.start, &args)))
+        text = macro_substitute(p, &m, args);
+    if (m.toks)
+        clang_disposeTokens(p->tu, m.toks, m.ntoks);
+    return text;
+}
+
+/* The splice that holds byte off of the text, if any. */
+static const Splice *splice_at(const Program *prog, unsigned off) {
+    for (int i = 0; i < prog->nsplices; i++)
+        if (prog->splices[i].start <= off && off < prog->splices[i].end)
+            return &prog->splices[i];
+    return NULL;
+}
+
+/* Whether m's replacement list has a # or ## operator. */
+static bool macro_stringifies(const Parser *p, const MacroDef *m) {
+    for (unsigned i = m->body; i < m->ntoks; i++) {
+        if (token_is(p, m->toks[i], "##") || (m->nparams >= 0 && token_is(p, m->toks[i], "#")))
+            return true;
+    }
+    return false;
+}
+
+/* The invocation whose arguments hold off, if its macro stringifies or pastes
+ * (a local spelled there cannot be renamed: the string would change). */
+static const Expansion *stringifying_invocation(const Parser *p, unsigned off) {
+    for (int i = 0; i < p->nexpansions; i++) {
+        const Expansion *x = &p->expansions[i];
+        MacroDef m;
+        if (x->range.start >= off || off >= x->range.end || x->is_marker ||
+            !macro_def(p, x->cursor, &m))
+            continue;
+        bool stringifies = macro_stringifies(p, &m);
+        clang_disposeTokens(p->tu, m.toks, m.ntoks);
+        if (stringifies)
+            return x;
+    }
+    return NULL;
+}
+
+/* An invocation may be replaced when it lies inside one splice or clear of all. */
+static bool splice_fits(const Program *prog, Range r) {
+    for (int i = 0; i < prog->nsplices; i++) {
+        const Splice *s = &prog->splices[i];
+        if (r.start < s->end && s->start < r.end)
+            return s->start <= r.start && r.end <= s->end;
+    }
+    return true;
+}
+
+static unsigned newlines_in(const char *s, size_t n) {
+    unsigned count = 0;
+    for (size_t i = 0; i < n; i++)
+        count += s[i] == '\n';
+    return count;
+}
+
+/* Something at off cannot be mapped to the text of the macro invocation around it:
+ * asks for the outermost such invocation to be expanded in the next round, and
+ * returns true; false (the caller reports the error) when there is none, or it
+ * cannot be expanded, or this round is the last. */
+static bool expansion_request(Parser *p, unsigned off) {
+    const Expansion *outer = NULL;
+    for (int i = 0; p->may_expand && p->fn && i < p->nexpansions; i++) {
+        const Expansion *x = &p->expansions[i];
+        if (x->range.start <= off && off < x->range.end && !x->is_marker &&
+            (!outer || x->range.start < outer->range.start || x->range.end > outer->range.end))
+            outer = x;
+    }
+    if (!outer)
+        return false;
+    for (int i = 0; i < p->nrequests; i++)
+        if (p->requests[i].range.start == outer->range.start)
+            return true;
+    const Range r = outer->range;
+    char *text = splice_fits(p->prog, r) ? macro_expand(p, outer) : NULL;
+    if (!text ||
+        newlines_in(text, strlen(text)) > newlines_in(p->prog->src + r.start, r.end - r.start))
+        return false;
+    Request rq = {r, text};
+    VEC_PUSH(&p->requests, &p->nrequests, rq);
+    return true;
+}
+
+static int request_cmp(const void *a, const void *b) {
+    unsigned x = ((const Request *)a)->range.start, y = ((const Request *)b)->range.start;
+    return x < y ? -1 : x > y;
+}
+
+static int splice_cmp(const void *a, const void *b) {
+    unsigned x = ((const Splice *)a)->start, y = ((const Splice *)b)->start;
+    return x < y ? -1 : x > y;
+}
+
+/* Where offset q of the current text (not inside a request) moves to when the
+ * requests are applied. */
+static unsigned offset_moved(const Request *rq, int n, unsigned q) {
+    long at = q;
+    for (int i = 0; i < n && rq[i].range.end <= q; i++)
+        at += (long)strlen(rq[i].text) - (long)(rq[i].range.end - rq[i].range.start);
+    return (unsigned)at;
+}
+
+/* Replaces each requested invocation by its expansion, padded with the newlines
+ * it replaces, and maps the splices to the new text. */
+static void requests_apply(Program *prog, Request *rq, int n) {
+    qsort(rq, (size_t)n, sizeof *rq, request_cmp);
+    for (int i = 0; i < n; i++) {
+        Range r = rq[i].range;
+        unsigned pad = newlines_in(prog->src + r.start, r.end - r.start) -
+                       newlines_in(rq[i].text, strlen(rq[i].text));
+        for (unsigned k = 0; k < pad; k++)
+            rq[i].text = xprintf("%s\n", rq[i].text);
+    }
+    Buf text = {0};
+    unsigned at = 0;
+    for (int i = 0; i < n; i++) {
+        buf_putn(&text, prog->src + at, rq[i].range.start - at);
+        buf_put(&text, rq[i].text);
+        at = rq[i].range.end;
+    }
+    buf_putn(&text, prog->src + at, prog->len - at);
+    Splice *splices = NULL;
+    int nsplices = 0;
+    for (int i = 0; i < prog->nsplices; i++) {
+        Splice s = prog->splices[i];
+        s.start = offset_moved(rq, n, s.start);
+        s.end = offset_moved(rq, n, s.end);
+        VEC_PUSH(&splices, &nsplices, s);
+    }
+    for (int i = 0; i < n; i++) {
+        Range r = rq[i].range;
+        if (!splice_at(prog, r.start)) {
+            unsigned start = offset_moved(rq, n, r.start);
+            Splice s = {start, start + (unsigned)strlen(rq[i].text), file_offset(prog, r.start),
+                        file_offset(prog, r.end)};
+            VEC_PUSH(&splices, &nsplices, s);
+        }
+    }
+    qsort(splices, (size_t)nsplices, sizeof *splices, splice_cmp);
+    prog->src = text.data;
+    prog->len = text.len;
+    prog->splices = splices;
+    prog->nsplices = nsplices;
+}
+
 /* ---- diagnostics helpers ----------------------------------------------------------- */
 
 /* A macro used twice expands the same source twice: report each place once. */
@@ -674,6 +884,13 @@ static Pos cursor_pos(const Parser *p, CXCursor c) {
     unsigned off = 0;
     cursor_offset(p, c, &off);
     return pos_at(p, off);
+}
+
+/* Where c's extent ends (its start if libclang's end is not in the main file):
+ * with cursor_pos, the range a diagnostic underlines. */
+static Pos cursor_end(const Parser *p, CXCursor c) {
+    Range r = extent_of(p, c);
+    return r.ok ? pos_at(p, r.end) : cursor_pos(p, c);
 }
 
 /* An error about c, which may be in another file (an #include inside a body). */
@@ -809,7 +1026,7 @@ static Range marker_range(const Parser *p, CXCursor c) {
     if (!r.ok)
         return r;
     Tok open = tok_next(p->prog, tok_at(p->prog, r.start).end);
-    r.end = tok_is(p->prog, open, "(") ? group_end(p->prog, open.start) : 0;
+    r.end = tok_is(p->prog, open, "(") ? tok_group_end(p->prog, open.start) : 0;
     r.ok = r.end != 0;
     return r;
 }
@@ -861,7 +1078,7 @@ static bool indirect_call_in_text(const Parser *p, CXCursor callee, Range r) {
     if (!cr.ok || cr.start != r.start)
         return false;
     Tok open = tok_next(p->prog, cr.end);
-    return tok_is(p->prog, open, "(") && group_end(p->prog, open.start) == r.end;
+    return tok_is(p->prog, open, "(") && tok_group_end(p->prog, open.start) == r.end;
 }
 
 /* A parenthesis or call whose first token comes from a macro starts at the
@@ -991,13 +1208,6 @@ static bool address_taken_at(const Parser *p, unsigned off) {
 static Expr *expr_from(Parser *p, CXCursor c, Range r);
 static void holes_collect(Parser *p, CXCursor c, Holes *holes);
 
-static void await_add(Parser *p, Expr *e) {
-    Await *a = xmalloc(sizeof *a);
-    a->expr = e;
-    a->stmt = p->stmt;
-    VEC_PUSH(&p->fn->awaits, &p->fn->nawaits, a);
-}
-
 static Var *var_lookup(const Parser *p, CXCursor decl) {
     for (int i = 0; i < p->nvar_decls; i++)
         if (clang_equalCursors(p->var_decls[i], decl))
@@ -1054,27 +1264,31 @@ static Func *marker_callee(Parser *p, Marker m, CXCursor call, CXCursor callee) 
     Pos pos = cursor_pos(p, callee);
     CXCursor decl = clang_getCursorReferenced(callee);
     if (kind_of(callee) != CXCursor_DeclRefExpr || kind_of(decl) != CXCursor_FunctionDecl) {
-        error_at(cursor_pos(p, call),
-                 "%s of a call through a pointer; %s needs a direct call of an async function",
-                 what, what);
+        error_range(cursor_pos(p, call), cursor_end(p, call),
+                    "%s of a call through a pointer; %s needs a direct call of an async function",
+                    what, what);
         return NULL;
     }
     char *name = cursor_name(decl);
     unsigned off = pos.offset;
     if (!is_async_decl(decl))
-        error_at(pos, "%s of '%s', which is not an async function", what, name);
-    else if (!ident_is(p->prog, off, name))
-        error_at(pos,
-                 "the call in this %s comes from macro '%s'; asyncc cannot map it to the source",
-                 what, ident_at(p->prog, off));
-    else
+        error_range(pos, cursor_end(p, callee), "%s of '%s', which is not an async function", what,
+                    name);
+    else if (!ident_is(p->prog, off, name)) {
+        if (!expansion_request(p, off))
+            error_at(
+                pos,
+                "the call in this %s comes from macro '%s'; asyncc cannot map it to the source",
+                what, ident_at(p->prog, off));
+    } else {
         return callee_resolve(p, decl, pos, m);
+    }
     return NULL;
 }
 
 /* Splits the argument list whose '(' is at open into the ranges of the arguments. */
 static int args_split(const Program *prog, unsigned open, Range **args) {
-    unsigned close_end = group_end(prog, open);
+    unsigned close_end = tok_group_end(prog, open);
     if (!close_end)
         return -1;
     int n = 0, depth = 0;
@@ -1110,13 +1324,29 @@ static bool marker_args(Parser *p, Expr *e, CXCursor call, CXCursor callee_expr)
     Range *args = NULL;
     int n = callee.ok && tok_is(p->prog, open, "(") ? args_split(p->prog, open.start, &args) : -1;
     bool ok = n == clang_Cursor_getNumArguments(call);
-    if (!ok)
-        error_at(cursor_pos(p, call),
-                 "cannot map the arguments of this call to the source (a macro expands them)");
+    if (!ok && !expansion_request(p, cursor_pos(p, call).offset))
+        error_range(cursor_pos(p, call), cursor_end(p, call),
+                    "cannot map the arguments of this call to the source (a macro expands them)");
     for (int i = 0; ok && i < n; i++)
         expr_add(e, expr_from(p, clang_Cursor_getArgument(call, (unsigned)i), args[i]));
     free(args);
     return ok;
+}
+
+/* Like rustc's E0728: the error, then a note on the function that is not async
+ * with the two ways out. */
+static void await_outside_error(Parser *p, Range r, CXCursor call_paren) {
+    error_range(pos_at(p, r.start), pos_at(p, r.end), "await outside an async function");
+    if (clang_Cursor_isNull(p->ordinary) || !extent_of(p, p->ordinary).ok)
+        return;
+    CXCursor call = strip_parens(call_paren);
+    Cursors kids = expr_children_of(call);
+    char *callee = kids.n ? cursor_name(strip_implicit(kids.items[0])) : xstrdup("...");
+    free(kids.items);
+    note_fixit(pos_at(p, extent_of(p, p->ordinary).start), "async ",
+               "'%s' is not async: make it async to await here, or run the call to completion "
+               "with ac_block_on(%s(...))",
+               cursor_name(p->ordinary), callee);
 }
 
 /* await(call), ac_spawn(call) or ac_block_on(call): a hole covering the whole
@@ -1129,7 +1359,7 @@ static void marker_hole(Parser *p, CXCursor c, Marker m, CXCursor call_paren, Ho
     if (!hole->range.ok || !ident_is(p->prog, start, marker_macro(m))) {
         unsigned off = 0;
         cursor_offset(p, c, &off);
-        if (report_once(p, off))
+        if (!expansion_request(p, off) && report_once(p, off))
             error_at(pos_at(p, off),
                      "%s inside macro '%s' cannot be mapped to the source; write %s(...) "
                      "directly in the code",
@@ -1137,14 +1367,16 @@ static void marker_hole(Parser *p, CXCursor c, Marker m, CXCursor call_paren, Ho
         return;
     }
     if (m == MARK_AWAIT && !p->fn)
-        error_at(pos, "await outside an async function");
+        await_outside_error(p, hole->range, call_paren);
     if (m == MARK_BLOCK_ON && p->fn)
-        error_at(pos, "ac_block_on inside an async function would block the executor; use await");
+        error_range(pos, pos_at(p, hole->range.end),
+                    "ac_block_on inside an async function would block the executor; use await");
     CXCursor call = strip_parens(call_paren);
     if (kind_of(call) != CXCursor_CallExpr) {
-        error_at(cursor_pos(p, call),
-                 "%s of something that is not a call; %s needs a direct call of an async function",
-                 marker_macro(m), marker_macro(m));
+        error_range(
+            cursor_pos(p, call), cursor_end(p, call),
+            "%s of something that is not a call; %s needs a direct call of an async function",
+            marker_macro(m), marker_macro(m));
         return;
     }
     Cursors kids = expr_children_of(call);
@@ -1157,11 +1389,13 @@ static void marker_hole(Parser *p, CXCursor c, Marker m, CXCursor call_paren, Ho
     e->callee = callee;
     bool handle = m == MARK_SPAWN || m == MARK_FUTURE; /* ac_task * or ac_future */
     e->type = handle ? ctype_from(clang_getCursorType(c)) : callee->ret;
+    callee->uses_spawn |= m == MARK_SPAWN;
+    callee->uses_block_on |= m == MARK_BLOCK_ON;
     callee->uses_future |= m == MARK_FUTURE;
     if (!marker_args(p, e, call, callee_expr))
         return;
     if (m == MARK_AWAIT && p->fn)
-        await_add(p, e);
+        p->fn_awaits++;
     if (m == MARK_AWAIT)
         p->awaits_made++;
     hole->expr = e;
@@ -1173,10 +1407,10 @@ static bool var_hole(Parser *p, CXCursor c, Hole *hole) {
     CXCursor decl;
     hole->expr = NULL;
     if (refers_to_async(c, &decl)) {
-        error_at(cursor_pos(p, c),
-                 "async function '%s' used as a value; call it with await, ac_spawn or "
-                 "ac_block_on",
-                 cursor_name(decl));
+        error_range(cursor_pos(p, c), cursor_end(p, c),
+                    "async function '%s' used as a value; call it with await, ac_spawn or "
+                    "ac_block_on",
+                    cursor_name(decl));
         return true;
     }
     Var *var = p->fn ? var_lookup(p, clang_getCursorReferenced(c)) : NULL;
@@ -1184,9 +1418,14 @@ static bool var_hole(Parser *p, CXCursor c, Hole *hole) {
     if (!var || !cursor_offset(p, c, &off))
         return false;
     if (!ident_is(p->prog, off, var->name)) {
-        MacroUse use = {pos_at(p, off), var, ident_at(p->prog, off)};
+        MacroUse use = {pos_at(p, off), var, ident_at(p->prog, off), false};
         VEC_PUSH(&p->macro_uses, &p->nmacro_uses, use);
         return true;
+    }
+    const Expansion *x = stringifying_invocation(p, off);
+    if (x) {
+        MacroUse use = {pos_at(p, off), var, ident_at(p->prog, x->range.start), true};
+        VEC_PUSH(&p->macro_uses, &p->nmacro_uses, use);
     }
     Expr *e = expr_new(p, EXPR_VAR, off);
     e->var = var;
@@ -1226,7 +1465,7 @@ static bool sequencing_kind(const char *op, ExprKind *kind) {
  * second (or not at all) cannot be lifted out safely. */
 static void macro_order_error(Parser *p, CXCursor c, const char *what) {
     Range r = extent_of(p, c);
-    if (r.ok && report_once(p, r.start))
+    if (r.ok && !expansion_request(p, r.start) && report_once(p, r.start))
         error_at(pos_at(p, r.start),
                  "await in %s that comes from macro '%s'; asyncc cannot keep its evaluation "
                  "order",
@@ -1349,22 +1588,24 @@ static bool node_check(Parser *p, CXCursor c) {
     CXCursor inner;
     enum CXCursorKind kind = kind_of(c);
     if (kind == CXCursor_FunctionDecl && is_async_decl(c)) {
-        error_at(cursor_pos(p, c),
-                 "async function '%s' declared inside a function; declare it at file scope",
-                 cursor_name(c));
+        error_range(cursor_pos(p, c), cursor_end(p, c),
+                    "async function '%s' declared inside a function; declare it at file scope",
+                    cursor_name(c));
         return false;
     }
     if (!p->fn)
         return true;
     const char *inside = kind == CXCursor_StmtExpr ? rewrite_needed(c) : NULL;
     if (inside) {
-        error_at(cursor_pos(p, c),
-                 "statement expression ({ ... }) with %s inside; asyncc cannot rewrite it", inside);
+        error_range(cursor_pos(p, c), cursor_end(p, c),
+                    "statement expression ({ ... }) with %s inside; asyncc cannot rewrite it",
+                    inside);
         return false;
     }
     if (kind == CXCursor_AddrLabelExpr) {
-        error_at(cursor_pos(p, c), "label addresses (&&label) are not supported in async "
-                                   "functions");
+        error_range(cursor_pos(p, c), cursor_end(p, c),
+                    "label addresses (&&label) are not supported in async "
+                    "functions");
         return false;
     }
     if (is_address_of(c, &inner) || is_decay(c, &inner))
@@ -1395,7 +1636,7 @@ static void await_position_check(Parser *p, CXCursor c) {
              !is_designation(p, c))
         what = "an expression libclang does not expose (such as 'a ?: b' or a builtin)";
     if (what)
-        error_at(cursor_pos(p, c), "await inside %s is not supported", what);
+        error_range(cursor_pos(p, c), cursor_end(p, c), "await inside %s is not supported", what);
 }
 
 /* A call of an async function that is not the call of a marker. */
@@ -1403,9 +1644,9 @@ static bool async_call_check(Parser *p, CXCursor call, CXCursor callee) {
     CXCursor decl;
     if (kind_of(call) != CXCursor_CallExpr || !refers_to_async(strip_parens(callee), &decl))
         return false;
-    error_at(cursor_pos(p, callee),
-             "call of async function '%s' without await, ac_spawn or ac_block_on",
-             cursor_name(decl));
+    error_range(cursor_pos(p, callee), cursor_end(p, callee),
+                "call of async function '%s' without await, ac_spawn or ac_block_on",
+                cursor_name(decl));
     return true;
 }
 
@@ -1461,7 +1702,7 @@ static void holes_merge(Holes *holes) {
 }
 
 static void unmappable_error(Parser *p, unsigned off) {
-    if (report_once(p, off))
+    if (!expansion_request(p, off) && report_once(p, off))
         error_at(pos_at(p, off), "cannot map this expression to the source text (a macro "
                                  "expansion spreads it over its own tokens)");
 }
@@ -1475,14 +1716,17 @@ static bool holes_fit(Parser *p, Range r, const Holes *holes) {
             at = h->range.end;
             continue;
         }
-        if (i > 0 && is_marker_expr(h->expr) && h->range.start == holes->items[i - 1].range.start)
-            error_at(h->expr->pos,
-                     "a macro expands this %s more than once; asyncc cannot map it to the source",
-                     expr_macro(h->expr));
-        else
+        if (i > 0 && is_marker_expr(h->expr) && h->range.start == holes->items[i - 1].range.start) {
+            if (!expansion_request(p, h->range.start))
+                error_at(
+                    h->expr->pos,
+                    "a macro expands this %s more than once; asyncc cannot map it to the source",
+                    expr_macro(h->expr));
+        } else {
             unmappable_error(p, h->range.ok && h->range.start >= r.start && h->range.start <= r.end
                                     ? h->range.start
                                     : r.start);
+        }
         return false;
     }
     return true;
@@ -1543,12 +1787,10 @@ static Expr *expr_of(Parser *p, CXCursor c) {
 
 static Stmt *stmt_from(Parser *p, CXCursor c);
 
-/* A new statement; the awaits built until the next stmt_begin are inside it. */
 static Stmt *stmt_begin(Parser *p, StmtKind kind, unsigned off) {
     Stmt *s = xmalloc(sizeof *s);
     s->kind = kind;
     s->pos = pos_at(p, off);
-    p->stmt = s;
     return s;
 }
 
@@ -1583,7 +1825,6 @@ static bool is_list_init(CXCursor init, const Var *var) {
 static Stmt *decl_stmt(Parser *p, CXCursor var_decl, CXCursor decl_stmt, Range whole) {
     Range r = extent_of(p, var_decl);
     Stmt *s = stmt_begin(p, STMT_DECL, r.ok ? r.start : whole.start);
-    int before = p->awaits_made;
     Var *var = var_add(p, var_decl, ctype_from(clang_getCursorType(var_decl)));
     var->decl = s;
     var->is_static = is_static_storage(var_decl);
@@ -1598,7 +1839,6 @@ static Stmt *decl_stmt(Parser *p, CXCursor var_decl, CXCursor decl_stmt, Range w
         s->expr = expr_from(p, init, ir);
         var->init_is_list = is_list_init(init, var);
     }
-    s->has_await = p->awaits_made > before;
     return s;
 }
 
@@ -1607,7 +1847,6 @@ static Stmt *decl_stmt(Parser *p, CXCursor var_decl, CXCursor decl_stmt, Range w
  * variables. Its variables are still Vars. */
 static Stmt *decl_text(Parser *p, CXCursor decl_stmt, Range whole, const Cursors *kids) {
     Stmt *s = stmt_begin(p, STMT_TEXT, whole.start);
-    int before = p->awaits_made;
     for (int i = 0; i < kids->n; i++)
         if (kind_of(kids->items[i]) == CXCursor_VarDecl) {
             Var *var = var_add(p, kids->items[i], ctype_from(clang_getCursorType(kids->items[i])));
@@ -1615,7 +1854,6 @@ static Stmt *decl_text(Parser *p, CXCursor decl_stmt, Range whole, const Cursors
             var->is_static = is_static_storage(kids->items[i]);
         }
     s->expr = expr_from(p, decl_stmt, whole);
-    s->has_await = p->awaits_made > before;
     return s;
 }
 
@@ -1628,7 +1866,7 @@ static bool decl_names_check(Parser *p, const Cursors *kids) {
             continue;
         char *name = cursor_name(var);
         bool named = ident_is(p->prog, off, name);
-        if (!named)
+        if (!named && !expansion_request(p, off))
             error_at(pos_at(p, off),
                      "declaration of '%s' comes from macro '%s'; asyncc cannot rewrite it in an "
                      "async function",
@@ -1678,8 +1916,8 @@ static void decls_add(Parser *p, Stmt *block, CXCursor c, bool in_for) {
 
 /* Whether only blanks come before off on its line. */
 static bool line_blank_before(const Parser *p, unsigned off) {
-    for (unsigned i = p->lines[pos_at(p, off).line - 1]; i < off; i++)
-        if (!isspace((unsigned char)p->prog->src[i]))
+    while (off > 0 && p->prog->src[off - 1] != '\n')
+        if (!isspace((unsigned char)p->prog->src[--off]))
             return false;
     return true;
 }
@@ -1699,15 +1937,31 @@ static unsigned directive_end(const Program *prog, unsigned off) {
     return off;
 }
 
-static Stmt *comment_stmt(const Parser *p, unsigned start, unsigned end) {
-    if (p->prog->src[end - 1] == '\r') /* a line comment of a CRLF file */
+/* A comment, or a directive kept in place (STMT_DIRECTIVE), over [start, end). */
+static Stmt *inert_stmt(const Parser *p, StmtKind kind, unsigned start, unsigned end) {
+    if (p->prog->src[end - 1] == '\r') /* a line ending of a CRLF file */
         end--;
     Stmt *s = xmalloc(sizeof *s);
-    s->kind = STMT_COMMENT;
+    s->kind = kind;
     s->pos = pos_at(p, start);
     s->text = xstrndup(p->prog->src + start, end - start);
     s->trails = !line_blank_before(p, start);
     return s;
+}
+
+/* The directives that change what the code after them means, and mean the same
+ * inside poll: the macro definitions. (Conditionals are already resolved; the
+ * text they leave out is skipped.) */
+static bool directive_kept(const Program *prog, unsigned hash) {
+    Tok name = tok_next(prog, hash + 1);
+    if (name.start >= directive_end(prog, hash)) /* the null directive '#' */
+        return false;
+    if (tok_is(prog, name, "define") || tok_is(prog, name, "undef"))
+        return true;
+    if (!tok_is(prog, name, "pragma"))
+        return false;
+    Tok what = tok_next(prog, name.end);
+    return tok_is(prog, what, "push_macro") || tok_is(prog, what, "pop_macro");
 }
 
 /* If off is in text the preprocessor skipped (under #if 0, say), where that text
@@ -1731,9 +1985,10 @@ static void skipped_collect(Parser *p) {
 }
 
 /* Scans [from, to) - the text between two statements of a block, or between a
- * label and its statement - for comments, skipping ';', labels, directives and
- * the text they leave out.
- * With a list, appends the comments to its kids as STMT_COMMENTs; returns the
+ * label and its statement - for comments and directives, skipping ';', labels,
+ * other directives and the text they leave out.
+ * With a list, appends the comments to its kids as STMT_COMMENTs and the kept
+ * directives (directive_kept) as STMT_DIRECTIVEs; returns the
  * offset after the last other code there (from if none). */
 static unsigned gap_scan(const Parser *p, Stmt *list, unsigned from, unsigned to) {
     const Program *prog = p->prog;
@@ -1746,9 +2001,11 @@ static unsigned gap_scan(const Parser *p, Stmt *list, unsigned from, unsigned to
         } else if (is_comment_start(prog, off)) {
             next = comment_end(prog, off);
             if (list)
-                block_add(list, comment_stmt(p, off, next));
+                block_add(list, inert_stmt(p, STMT_COMMENT, off, next));
         } else if (c == '#' && line_blank_before(p, off)) {
             next = directive_end(prog, off);
+            if (list && directive_kept(prog, off))
+                block_add(list, inert_stmt(p, STMT_DIRECTIVE, off, next));
         } else if (c == '"' || c == '\'') {
             code_end = next = quoted_end(prog, off);
         } else if (!isspace((unsigned char)c) && c != ';') {
@@ -1799,7 +2056,7 @@ static Stmt *block_from(Parser *p, CXCursor c, Range r) {
 /* The offsets of the two ';' and of the ')' of a for header. */
 static bool for_header(const Program *prog, unsigned for_start, unsigned *semi, unsigned *close) {
     Tok open = tok_next(prog, tok_at(prog, for_start).end);
-    unsigned end = tok_is(prog, open, "(") ? group_end(prog, open.start) : 0;
+    unsigned end = tok_is(prog, open, "(") ? tok_group_end(prog, open.start) : 0;
     int nsemi = 0, depth = 0;
     for (unsigned off = skip_blank(prog, open.end); end && off < end - 1;
          off = skip_blank(prog, off)) {
@@ -1830,7 +2087,6 @@ static Stmt *for_from(Parser *p, CXCursor c, Range r) {
         CXCursor k = kids.items[i];
         Range kr = extent_of(p, k);
         unsigned at = kr.ok ? kr.start : 0;
-        int before = p->awaits_made;
         if (at < semi[0] && kind_of(k) == CXCursor_DeclStmt) {
             s->init = stmt_begin(p, STMT_BLOCK, at);
             decls_add(p, s->init, k, true);
@@ -1838,13 +2094,9 @@ static Stmt *for_from(Parser *p, CXCursor c, Range r) {
             s->init = stmt_begin(p, STMT_EXPR, at);
             s->init->expr = expr_of(p, k);
         } else {
-            p->stmt = s;
             *(at < semi[1] ? &s->expr : &s->step) = expr_of(p, k);
         }
-        if (at < semi[0] && s->init)
-            s->init->has_await = p->awaits_made > before;
     }
-    p->stmt = s;
     s->body = stmt_from(p, kids.items[kids.n - 1]);
     free(kids.items);
     return s;
@@ -1889,10 +2141,11 @@ static Stmt *macro_stmt(Parser *p, CXCursor c, Range r) {
     const char *inside = rewrite_needed(c);
     Stmt *s = stmt_begin(p, STMT_TEXT, r.start);
     if (inside) {
-        error_at(s->pos,
-                 "statement from macro '%s' contains %s; asyncc cannot rewrite it in an async "
-                 "function",
-                 ident_at(p->prog, r.start), inside);
+        if (!expansion_request(p, r.start))
+            error_at(s->pos,
+                     "statement from macro '%s' contains %s; asyncc cannot rewrite it in an async "
+                     "function",
+                     ident_at(p->prog, r.start), inside);
         return s;
     }
     s->expr = expr_from(p, c, with_semicolon(p, r));
@@ -1967,7 +2220,6 @@ static Stmt *cond_stmt_from(Parser *p, StmtKind kind, const Cursors *kids, Range
     }
     if (kind == STMT_DO)
         s->body = stmt_from(p, kids->items[body]);
-    p->stmt = s;
     s->expr = expr_of(p, kids->items[cond]);
     if (kind != STMT_DO)
         s->body = stmt_from(p, kids->items[body]);
@@ -2047,8 +2299,6 @@ static Stmt *stmt_build(Parser *p, CXCursor c, Range r) {
 }
 
 static Stmt *stmt_from(Parser *p, CXCursor c) {
-    Stmt *saved = p->stmt;
-    int before = p->awaits_made;
     Range r = extent_of(p, c);
     Stmt *s;
     if (!r.ok) {
@@ -2059,8 +2309,6 @@ static Stmt *stmt_from(Parser *p, CXCursor c) {
     } else {
         s = stmt_build(p, c, r);
     }
-    s->has_await |= p->awaits_made > before;
-    p->stmt = saved;
     return s;
 }
 
@@ -2097,7 +2345,7 @@ static unsigned prototype_end(const Program *prog, unsigned off) {
             return t.end;
         if (tok_is(prog, t, "{") || tok_is(prog, t, "}"))
             return 0;
-        off = tok_is(prog, t, "(") ? group_end(prog, t.start) : t.end;
+        off = tok_is(prog, t, "(") ? tok_group_end(prog, t.start) : t.end;
         if (!off)
             return 0;
     }
@@ -2112,8 +2360,8 @@ static Func *func_declare(Parser *p, CXCursor c) {
     unsigned name;
     f->is_defined = clang_isCursorDefinition(c);
     if (!r.ok || !cursor_offset(p, c, &name)) {
-        error_at(cursor_pos(p, c), "cannot map the declaration of '%s' to the source text",
-                 f->name);
+        error_range(cursor_pos(p, c), cursor_end(p, c),
+                    "cannot map the declaration of '%s' to the source text", f->name);
         return f;
     }
     f->pos = pos_at(p, name);
@@ -2129,18 +2377,6 @@ static Func *func_declare(Parser *p, CXCursor c) {
     if (type.kind == CXType_FunctionProto && clang_isFunctionTypeVariadic(type))
         error_at(f->pos, "async function '%s' cannot be variadic", f->name);
     return f;
-}
-
-static void awaits_number(Func *f) {
-    for (int i = 1; i < f->nawaits; i++)
-        for (int j = i;
-             j > 0 && f->awaits[j - 1]->expr->pos.offset > f->awaits[j]->expr->pos.offset; j--) {
-            Await *tmp = f->awaits[j];
-            f->awaits[j] = f->awaits[j - 1];
-            f->awaits[j - 1] = tmp;
-        }
-    for (int i = 0; i < f->nawaits; i++)
-        f->awaits[i]->index = i + 1;
 }
 
 static void idents_collect(const Program *prog, Func *f) {
@@ -2160,19 +2396,23 @@ static void idents_collect(const Program *prog, Func *f) {
 /* Locals used inside a macro's definition cannot be renamed: an error when the
  * local may live in the frame (parameters always do; locals only if the function
  * suspends at all). */
-static void macro_uses_report(Parser *p, const Func *f) {
+static void macro_uses_report(Parser *p) {
     for (int i = 0; i < p->nmacro_uses; i++) {
         const MacroUse *use = &p->macro_uses[i];
-        if (use->var->is_param || f->nawaits > 0)
-            error_at(use->pos, "local '%s' is used inside macro '%s'; asyncc cannot rewrite it",
+        if ((use->var->is_param || p->fn_awaits > 0) && !expansion_request(p, use->pos.offset))
+            error_at(use->pos,
+                     use->stringified
+                         ? "local '%s' is stringified or pasted by macro '%s'; asyncc cannot "
+                           "rename it there"
+                         : "local '%s' is used inside macro '%s'; asyncc cannot rewrite it",
                      use->var->name, use->macro);
     }
 }
 
 /* A compound literal is an unnamed block-scope object: it stays in poll's own stack
  * frame, so a pointer to it that outlives a suspension would dangle. */
-static void literal_addrs_report(Parser *p, const Func *f) {
-    for (int i = 0; f->nawaits > 0 && i < p->nliteral_addrs; i++)
+static void literal_addrs_report(Parser *p) {
+    for (int i = 0; p->fn_awaits > 0 && i < p->nliteral_addrs; i++)
         error_at(p->literal_addrs[i],
                  "the address of a compound literal is used in an async function that awaits; "
                  "the literal would not survive a suspension: use a named local");
@@ -2180,7 +2420,7 @@ static void literal_addrs_report(Parser *p, const Func *f) {
 
 static void func_body(Parser *p, Func *f, CXCursor def) {
     p->fn = f;
-    p->nvar_decls = p->naddr_uses = p->nmacro_uses = p->nliteral_addrs = 0;
+    p->nvar_decls = p->naddr_uses = p->nmacro_uses = p->nliteral_addrs = p->fn_awaits = 0;
     for (int i = 0; i < f->nparams; i++)
         VEC_PUSH(&p->var_decls, &p->nvar_decls, clang_Cursor_getArgument(def, (unsigned)i));
     Cursors kids = children_of(def);
@@ -2188,12 +2428,10 @@ static void func_body(Parser *p, Func *f, CXCursor def) {
         if (kind_of(kids.items[i]) == CXCursor_CompoundStmt)
             f->body = stmt_from(p, kids.items[i]);
     free(kids.items);
-    awaits_number(f);
-    macro_uses_report(p, f);
-    literal_addrs_report(p, f);
+    macro_uses_report(p);
+    literal_addrs_report(p);
     idents_collect(p->prog, f);
     p->fn = NULL;
-    p->stmt = NULL;
 }
 
 /* ---- ordinary code ------------------------------------------------------------------- */
@@ -2203,7 +2441,9 @@ static void func_body(Parser *p, Func *f, CXCursor def) {
 static void ordinary_scan(Parser *p, CXCursor fd) {
     Range r = extent_of(p, fd);
     Holes holes = {0, NULL};
+    p->ordinary = fd;
     holes_collect(p, fd, &holes);
+    p->ordinary = clang_getNullCursor();
     for (int i = 0; i < holes.n; i++) {
         Hole *h = &holes.items[i];
         if (!is_marker_expr(h->expr) || h->expr->kind == EXPR_AWAIT)
@@ -2222,7 +2462,7 @@ static void ordinary_scan(Parser *p, CXCursor fd) {
 static void global_scan(Parser *p, CXCursor var) {
     Holes holes = {0, NULL};
     if (has_annotation(var))
-        error_at(cursor_pos(p, var), "only functions can be async");
+        error_range(cursor_pos(p, var), cursor_end(p, var), "only functions can be async");
     holes_collect(p, var, &holes);
     for (int i = 0; i < holes.n; i++)
         if (holes.items[i].expr->kind != EXPR_AWAIT) /* awaits are reported already */
@@ -2295,11 +2535,23 @@ static void frames_resolve(Parser *p) {
     }
 }
 
+static void expansion_note(Parser *p, CXCursor c) {
+    Expansion x = {extent_of(p, c), c, false};
+    if (kind_of(c) != CXCursor_MacroExpansion || !x.range.ok)
+        return;
+    char *name = cursor_name(c);
+    x.is_marker = is_marker_name(name);
+    free(name);
+    VEC_PUSH(&p->expansions, &p->nexpansions, x);
+}
+
 static void program_read(Parser *p, CXCursor unit) {
     Cursors all = children_of(unit), tops = {0, NULL};
     for (int i = 0; i < all.n; i++) {
-        if (clang_isPreprocessing(kind_of(all.items[i])))
-            continue; /* macro definitions and expansions: the detailed record's */
+        if (clang_isPreprocessing(kind_of(all.items[i]))) {
+            expansion_note(p, all.items[i]); /* the detailed record's */
+            continue;
+        }
         frame_type_note(p, all.items[i]);
         if (clang_Location_isFromMainFile(clang_getCursorLocation(all.items[i])))
             VEC_PUSH(&tops.items, &tops.n, all.items[i]);
@@ -2354,8 +2606,8 @@ static bool source_read(Program *prog) {
     if (ok && ferror(f))
         ok = file_error(prog->path, xprintf("cannot read: %s", strerror(errno)));
     fclose(f);
-    prog->src = b.data ? b.data : xstrdup("");
-    prog->len = b.len;
+    prog->file_src = prog->src = b.data ? b.data : xstrdup("");
+    prog->file_len = prog->len = b.len;
     return ok;
 }
 
@@ -2366,12 +2618,12 @@ static char *path_absolute(const char *path) {
     return xprintf("%s/%s", cwd, path);
 }
 
-static bool nul_check(const Parser *p) {
-    const char *nul = memchr(p->prog->src, '\0', p->prog->len);
+static bool nul_check(const Program *prog) {
+    const char *nul = memchr(prog->src, '\0', prog->len);
     if (!nul)
         return true;
-    Pos pos = pos_at(p, (unsigned)(nul - p->prog->src));
-    diag_raw(p->prog->path, pos.line, pos.col, "error",
+    Pos pos = program_pos(prog, (unsigned)(nul - prog->src));
+    diag_raw(prog->path, pos.line, pos.col, "error",
              "file contains a NUL byte; asyncc reads C source text");
     return false;
 }
@@ -2435,24 +2687,24 @@ static void inclusion_visit(CXFile file, CXSourceLocation *stack, unsigned depth
         VEC_PUSH(&prog->includes, &prog->nincludes, name);
 }
 
-bool parse_program(Program *prog, const char *path, int nargs, const char *const *args) {
+/* Rounds of parsing: each expands the macro invocations the one before could not
+ * map (expansion_request), up to this many levels deep. */
+#define MAX_EXPANSION_ROUNDS 8
+
+/* One parse of prog->src into prog; returns the invocations to expand, if any. */
+static int parse_round(Program *prog, const char *abs, int nargs, const char *const *args,
+                       bool may_expand, Request **requests) {
     int errors = diag_error_count();
-    prog->path = path;
-    if (!source_read(prog))
-        return false;
-    diag_set_source(path, prog->src, prog->len);
     Parser p = {0};
     p.prog = prog;
+    p.may_expand = may_expand;
+    p.ordinary = clang_getNullCursor();
+    prog->nfuncs = prog->nsites = prog->nincludes = 0;
     text_index(&p);
-    if (!nul_check(&p))
-        return false;
-    char *abs = path_absolute(path);
-    /* libclang changes the process's directory for -working-directory. */
-    int cwd = open(".", O_RDONLY | O_DIRECTORY);
     CXIndex index = clang_createIndex(0, 0);
     p.tu = unit_parse(index, abs, prog, nargs, args);
     if (!p.tu) {
-        diag_raw(path, 0, 0, "error", "libclang could not parse the file (check the flags)");
+        diag_raw(prog->path, 0, 0, "error", "libclang could not parse the file (check the flags)");
     } else {
         p.main_file = clang_getFile(p.tu, abs);
         skipped_collect(&p);
@@ -2463,6 +2715,31 @@ bool parse_program(Program *prog, const char *path, int nargs, const char *const
         clang_disposeTranslationUnit(p.tu);
     }
     clang_disposeIndex(index);
+    *requests = p.requests;
+    return p.nrequests;
+}
+
+bool parse_program(Program *prog, const char *path, int nargs, const char *const *args) {
+    int errors = diag_error_count();
+    prog->path = path;
+    if (!source_read(prog))
+        return false;
+    diag_set_source(path, prog->file_src, prog->file_len);
+    lines_index(prog);
+    if (!nul_check(prog))
+        return false;
+    char *abs = path_absolute(path);
+    /* libclang changes the process's directory for -working-directory. */
+    int cwd = open(".", O_RDONLY | O_DIRECTORY);
+    for (int round = 1;; round++) {
+        Request *requests;
+        diag_hold();
+        int n = parse_round(prog, abs, nargs, args, round < MAX_EXPANSION_ROUNDS, &requests);
+        diag_release(n == 0);
+        if (n == 0)
+            break;
+        requests_apply(prog, requests, n);
+    }
     if (cwd >= 0 && (fchdir(cwd) != 0 || close(cwd) != 0))
         diag_raw("asyncc", 0, 0, "error", "cannot return to the working directory");
     free(abs);

@@ -1,6 +1,5 @@
 #include "util.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,15 +80,4 @@ bool str_in(char *const *names, int n, const char *s) {
         if (strcmp(names[i], s) == 0)
             return true;
     return false;
-}
-
-bool is_ascii_ident_char(char c) {
-    return isalnum((unsigned char)c) || c == '_';
-}
-
-const char *literal_end(const char *s) {
-    char quote = *s++;
-    while (*s && *s != quote)
-        s += s[0] == '\\' && s[1] ? 2 : 1;
-    return *s ? s + 1 : s;
 }

@@ -32,9 +32,4 @@ void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3
 
 bool str_in(char *const *names, int n, const char *s);
 
-/* C text: whether c may be part of an identifier (ASCII), and the position just
- * after the string or character literal that starts at s (or its NUL, unclosed). */
-bool is_ascii_ident_char(char c);
-const char *literal_end(const char *s);
-
 #endif

@@ -1,7 +1,8 @@
-/* An await hidden in another macro: asyncc cannot rewrite text it does not see. */
+/* An await written by a macro that asyncc cannot expand (it does not handle C23's
+ * __VA_OPT__): asyncc cannot rewrite text it does not see. */
 #include <asyncc.h>
 
-#define NEXT() await(ac_yield())
+#define NEXT(...) await(ac_yield()) __VA_OPT__(+) __VA_ARGS__
 
 async int caller(void) {
     NEXT();

@@ -1,12 +1,13 @@
-/* A macro that names a local: asyncc cannot move the local into the frame through it. */
+/* A macro that names a local and that asyncc cannot expand (it does not handle
+ * C23's __VA_OPT__): the local cannot move into the frame through it. */
 #include <asyncc.h>
 
-#define TWICE_TOTAL (total * 2)
+#define TWICE_TOTAL(...) (total * 2 __VA_OPT__(+) __VA_ARGS__)
 
 async int caller(void) {
     int total = 5;
     await(ac_yield());
-    return TWICE_TOTAL;
+    return TWICE_TOTAL();
 }
 
 int main(void) {
