@@ -37,15 +37,21 @@ typedef struct Pos {
 } Pos;
 
 /* A C type, printable as a declaration: pre + name + post ("int (*" "fp" ")(int)",
- * "char " "buf" "[16]"); the type name alone is pre + post. Top-level qualifiers
- * are already removed (frame fields are assigned, never initialized). */
+ * "char " "buf" "[16]"); the type name alone is pre + post. Top-level const is
+ * removed (frame fields are assigned, never initialized); a variable's type keeps
+ * volatile and restrict, a value's type (an expression's, a return type) has no
+ * top-level qualifier. A typedef that hides a removed qualifier is spelled as the
+ * type it names. */
 typedef struct CType {
     char *pre, *post;
-    char *canon; /* clang's canonical spelling: equal strings mean the same type */
+    char *canon; /* clang's canonical spelling, unqualified: equal strings mean the same type */
     bool is_void;
     bool is_array;
-    bool is_vla;   /* variably modified: cannot live in a frame */
-    bool is_local; /* declared inside the function: the frame cannot name it */
+    bool is_vla;       /* variably modified: cannot live in a frame */
+    bool is_local;     /* declared inside the function: the frame cannot name it */
+    bool is_qualified; /* volatile or restrict at the top: a pointer to it is no plain T * */
+    bool is_readonly;  /* a struct or union with a const member: cannot be assigned,
+                          so it is copied with memcpy */
 } CType;
 
 /* ---- expressions ---------------------------------------------------------------- */
@@ -142,6 +148,7 @@ struct Var {
     bool is_temp;      /* made by lower.c for a value lifted out of an expression */
     bool init_is_list; /* STMT_DECL initializer is a { list } or a string for an array */
     bool addr_taken;   /* & applied somewhere (or an array used as a pointer) */
+    char *align;       /* alignment specifiers as written ("_Alignas(16) "); NULL: none */
     Stmt *decl;        /* STMT_DECL or STMT_TEXT that declares it; NULL for params */
     /* set by frame.c */
     bool in_frame;
