@@ -311,6 +311,8 @@ static void emit_args(Poll *p, const Expr *e, bool leads) {
     }
 }
 
+static void emit_literal(Poll *p, const Expr *e);
+
 static void emit_expr(Poll *p, const Expr *e) {
     switch (e->kind) {
     case EXPR_TEMPLATE:
@@ -322,6 +324,9 @@ static void emit_expr(Poll *p, const Expr *e) {
         return;
     case EXPR_VAR:
         out_put(p->out, var_ref(p, e->var));
+        return;
+    case EXPR_LITERAL:
+        emit_literal(p, e);
         return;
     case EXPR_SPAWN:
     case EXPR_BLOCK_ON:
@@ -344,6 +349,28 @@ static void emit_expr(Poll *p, const Expr *e) {
     /* parse makes the operator nodes only above an await, and lower.c leaves an await
      * only as a whole statement (`lhs = await(..)` is taken apart by emit_await) */
     assert(!"an await inside an expression");
+}
+
+/* A compound literal kept as written, or when its storage is in the frame, written
+ * there where the literal is evaluated and used in place as `*&storage`, an lvalue
+ * of the literal's type: `(*(self->literal = (struct pt){1, 2}, &self->literal))`.
+ * An array or a structure with a const member is copied in with memcpy. */
+static void emit_literal(Poll *p, const Expr *e) {
+    const Var *v = e->var;
+    if (!v->in_frame) {
+        emit_expr(p, e->kids[0]);
+        return;
+    }
+    char *ref = var_ref(p, v);
+    if (v->type.is_array || v->type.is_readonly) {
+        out_printf(p->out, "(*(memcpy(&%s, &", ref);
+        emit_expr(p, e->kids[0]);
+        out_printf(p->out, ", sizeof %s), &%s))", ref, ref);
+    } else {
+        out_printf(p->out, "(*(%s = ", ref);
+        emit_expr(p, e->kids[0]);
+        out_printf(p->out, ", &%s))", ref);
+    }
 }
 
 /* ---- statements ------------------------------------------------------------------------- */

@@ -63,6 +63,8 @@ typedef enum ExprKind {
     EXPR_SPAWN,    /* ac_spawn(callee(kids...)) */
     EXPR_BLOCK_ON, /* ac_block_on(callee(kids...)) */
     EXPR_FUTURE,   /* ac_future_of(callee(kids...)) */
+    EXPR_LITERAL,  /* a compound literal whose address is used: kid[0] is the literal
+                      as written, var its storage (Var.is_literal) */
     /* Sequencing operators, made only when an await is below them (otherwise the
      * operator is plain text of a template): */
     EXPR_AND,    /* kids[0] && kids[1] */
@@ -79,7 +81,7 @@ struct Expr {
     int nkids;
     Expr **kids;
     char **text;  /* EXPR_TEMPLATE: nkids + 1 pieces, none NULL */
-    Var *var;     /* EXPR_VAR */
+    Var *var;     /* EXPR_VAR, EXPR_LITERAL */
     Func *callee; /* EXPR_AWAIT, EXPR_SPAWN, EXPR_BLOCK_ON, EXPR_FUTURE */
     bool addr_of; /* EXPR_VAR: the use is the operand of unary & (or an array that decays) */
 };
@@ -148,6 +150,8 @@ struct Var {
     bool is_temp;      /* made by lower.c for a value lifted out of an expression */
     bool init_is_list; /* STMT_DECL initializer is a { list } or a string for an array */
     bool addr_taken;   /* & applied somewhere (or an array used as a pointer) */
+    bool is_literal;   /* the storage of a compound literal (EXPR_LITERAL), named
+                          "literal": in the frame whenever the function awaits */
     char *align;       /* alignment specifiers as written ("_Alignas(16) "); NULL: none */
     Stmt *decl;        /* STMT_DECL or STMT_TEXT that declares it; NULL for params */
     /* set by frame.c */

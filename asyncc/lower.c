@@ -721,6 +721,7 @@ static Expr *lift(Lower *lw, Expr *e, Use use, Stmts *pre) {
     case EXPR_SPAWN:
     case EXPR_BLOCK_ON:
     case EXPR_FUTURE:
+    case EXPR_LITERAL:
         lift_kids(lw, e, pre);
         return e;
     case EXPR_AND:

@@ -87,7 +87,7 @@ typedef struct Parser {
     int naddr_uses;
     MacroUse *macro_uses;
     int nmacro_uses;
-    Pos *literal_addrs; /* compound literals whose address is used */
+    unsigned *literal_addrs; /* offsets of compound literals whose address is used */
     int nliteral_addrs;
     Stmt *stmt;         /* innermost statement being built */
     int awaits_made;    /* every await built so far, in any function */
@@ -1008,7 +1008,7 @@ static void address_mark(Parser *p, CXCursor c) {
     for (;;) {
         c = strip_parens(c);
         if (kind_of(c) == CXCursor_CompoundLiteralExpr) {
-            VEC_PUSH(&p->literal_addrs, &p->nliteral_addrs, cursor_pos(p, c));
+            VEC_PUSH(&p->literal_addrs, &p->nliteral_addrs, cursor_pos(p, c).offset);
             return;
         }
         if (kind_of(c) == CXCursor_DeclRefExpr) {
@@ -1360,6 +1360,41 @@ static bool sequencing_hole(Parser *p, CXCursor c, Hole *hole) {
     return made;
 }
 
+static Var *var_add(Parser *p, CXCursor decl, CType type);
+static Expr *template_build(Parser *p, CXCursor c, Range r, Holes *holes);
+
+/* A compound literal whose address is used gets storage of its own: a variable of
+ * the function, which the frame holds when the function awaits, since a pointer to
+ * the literal stays valid until its block ends (C11 6.5.2.5), across any await. */
+static bool literal_hole(Parser *p, CXCursor c, Hole *hole) {
+    Range r = range_of(p, c);
+    unsigned off = cursor_pos(p, c).offset;
+    bool used = false;
+    for (int i = 0; i < p->nliteral_addrs; i++)
+        used = used || p->literal_addrs[i] == off;
+    if (!p->fn || !used)
+        return false;
+    hole->expr = NULL;
+    if (!r.ok) {
+        error_at_cursor(p, c, "compound literal");
+        return true;
+    }
+    Var *v = var_add(p, c, ctype_from(clang_getCursorType(c), DROP_VARIABLE));
+    v->name = xstrdup("literal");
+    v->is_literal = true;
+    v->addr_taken = true;
+    Expr *e = expr_new(p, EXPR_LITERAL, r.start);
+    e->var = v;
+    e->type = ctype_from(clang_getCursorType(c), DROP_VALUE);
+    Holes inner = {0, NULL};
+    holes_collect(p, c, &inner);
+    expr_add(e, template_build(p, c, r, &inner));
+    free(inner.items);
+    hole->range = r;
+    hole->expr = e;
+    return true;
+}
+
 /* Is c a hole? Returns true when c is consumed (hole->expr is NULL after an
  * error: the caller must not look inside c). */
 static bool hole_try(Parser *p, CXCursor c, Hole *hole) {
@@ -1371,6 +1406,8 @@ static bool hole_try(Parser *p, CXCursor c, Hole *hole) {
     }
     if (kind_of(c) == CXCursor_DeclRefExpr)
         return var_hole(p, c, hole);
+    if (kind_of(c) == CXCursor_CompoundLiteralExpr)
+        return literal_hole(p, c, hole);
     return sequencing_hole(p, c, hole);
 }
 
@@ -2256,15 +2293,6 @@ static void macro_uses_report(Parser *p, const Func *f) {
     }
 }
 
-/* A compound literal is an unnamed block-scope object: it stays in poll's own stack
- * frame, so a pointer to it that outlives a suspension would dangle. */
-static void literal_addrs_report(Parser *p, const Func *f) {
-    for (int i = 0; f->nawaits > 0 && i < p->nliteral_addrs; i++)
-        error_at(p->literal_addrs[i],
-                 "the address of a compound literal is used in an async function that awaits; "
-                 "the literal would not survive a suspension: use a named local");
-}
-
 static void func_body(Parser *p, Func *f, CXCursor def) {
     p->fn = f;
     p->nvar_decls = p->naddr_uses = p->nmacro_uses = p->nliteral_addrs = 0;
@@ -2277,7 +2305,6 @@ static void func_body(Parser *p, Func *f, CXCursor def) {
     free(kids.items);
     awaits_number(f);
     macro_uses_report(p, f);
-    literal_addrs_report(p, f);
     idents_collect(p->prog, f);
     p->fn = NULL;
     p->stmt = NULL;
