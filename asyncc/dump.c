@@ -65,6 +65,11 @@ static void expr_put(Buf *b, const Expr *e) {
     case EXPR_VAR:
         buf_printf(b, "{var %s%s}", e->var->name, e->addr_of ? " addr" : "");
         return;
+    case EXPR_LITERAL:
+        buf_put(b, "{literal ");
+        expr_put(b, e->kids[0]);
+        buf_put(b, "}");
+        return;
     case EXPR_AWAIT:
     case EXPR_SPAWN:
     case EXPR_BLOCK_ON:

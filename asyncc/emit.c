@@ -146,6 +146,11 @@ static char *decl_of(const CType *t, const char *name) {
     return xprintf("%s%s%s", t->pre, name, t->post);
 }
 
+/* The declaration of variable v as `name`, with its alignment specifiers. */
+static char *var_decl_of(const Var *v, const char *name) {
+    return xprintf("%s%s", v->align ? v->align : "", decl_of(&v->type, name));
+}
+
 /* The type alone ("char[16]", "int *", "int (*)(void)"). */
 static char *type_name(const CType *t) {
     char *pre = xstrdup(t->pre);
@@ -299,6 +304,8 @@ static void emit_args(Poll *p, const Expr *e, bool leads) {
     }
 }
 
+static void emit_literal(Poll *p, const Expr *e);
+
 static void emit_expr(Poll *p, const Expr *e) {
     switch (e->kind) {
     case EXPR_TEMPLATE:
@@ -310,6 +317,9 @@ static void emit_expr(Poll *p, const Expr *e) {
         return;
     case EXPR_VAR:
         out_put(p->out, var_ref(p, e->var));
+        return;
+    case EXPR_LITERAL:
+        emit_literal(p, e);
         return;
     case EXPR_SPAWN:
     case EXPR_BLOCK_ON:
@@ -332,6 +342,28 @@ static void emit_expr(Poll *p, const Expr *e) {
     /* parse makes the operator nodes only above an await, and lower.c leaves an await
      * only as a whole statement (`lhs = await(..)` is taken apart by emit_await) */
     assert(!"an await inside an expression");
+}
+
+/* A compound literal kept as written, or when its storage is in the frame, written
+ * there where the literal is evaluated and used in place as `*&storage`, an lvalue
+ * of the literal's type: `(*(self->literal = (struct pt){1, 2}, &self->literal))`.
+ * An array or a structure with a const member is copied in with memcpy. */
+static void emit_literal(Poll *p, const Expr *e) {
+    const Var *v = e->var;
+    if (!v->in_frame) {
+        emit_expr(p, e->kids[0]);
+        return;
+    }
+    char *ref = var_ref(p, v);
+    if (v->type.is_array || v->type.is_readonly) {
+        out_printf(p->out, "(*(memcpy(&%s, &", ref);
+        emit_expr(p, e->kids[0]);
+        out_printf(p->out, ", sizeof %s), &%s))", ref, ref);
+    } else {
+        out_printf(p->out, "(*(%s = ", ref);
+        emit_expr(p, e->kids[0]);
+        out_printf(p->out, ", &%s))", ref);
+    }
 }
 
 /* ---- statements ------------------------------------------------------------------------- */
@@ -392,7 +424,7 @@ static void emit_await(Poll *p, const Expr *aw, Dest d, int level) {
         emit_suspend(p, aw, "NULL", NULL, level);
         return;
     }
-    if (d.var && same_type(&d.var->type, type)) {
+    if (d.var && same_type(&d.var->type, type) && !d.var->type.is_qualified) {
         char *ref = var_ref(p, d.var);
         emit_suspend(p, aw, xprintf("&%s", ref), d.var->in_frame ? NULL : ref, level);
         return;
@@ -416,6 +448,28 @@ static void emit_await(Poll *p, const Expr *aw, Dest d, int level) {
     out_line(p->out, level, "}");
 }
 
+/* A frame variable that cannot be assigned gets its initializer by a copy from a
+ * local of poll: an array (a brace list or a string), or a structure with a const
+ * member. (Copied from a compound literal instead, gcc 12 may take the literal for
+ * a dangling pointer near a goto: -Wdangling-pointer.) */
+static bool is_copied_init(const Var *v, const Expr *init) {
+    return v->in_frame && init && (v->type.is_array || v->type.is_readonly);
+}
+
+/* The object `dest` of type t, at address `addr`, set to init through a block-local
+ * copy. */
+static void emit_copy_init(Poll *p, const CType *t, const char *dest, const char *addr,
+                           const Expr *init, int level) {
+    out_line(p->out, level, "{");
+    out_indent(p->out, level + 1);
+    out_printf(p->out, "%s = ", decl_of(t, p->init));
+    emit_expr(p, init);
+    out_put(p->out, ";\n");
+    out_line(p->out, level + 1, "memcpy(%s, %s%s, sizeof %s);", addr, t->is_array ? "" : "&",
+             p->init, dest);
+    out_line(p->out, level, "}");
+}
+
 static void emit_done(Poll *p, int level) {
     out_line(p->out, level, "%s->state = %s_DONE;", p->f->self, p->f->name);
     out_line(p->out, level, "return AC_READY;");
@@ -426,6 +480,8 @@ static void emit_return(Poll *p, const Stmt *s, int level) {
     bool value = !p->f->ret.is_void;
     if (e && e->kind == EXPR_AWAIT) {
         emit_await(p, e, (Dest){.out = value}, level);
+    } else if (e && value && p->f->ret.is_readonly) {
+        emit_copy_init(p, &p->f->ret, xprintf("*%s", p->f->out), p->f->out, e, level);
     } else if (e) {
         out_indent(p->out, level);
         if (value)
@@ -461,31 +517,13 @@ static void emit_frame_init(Poll *p, const Var *v, const Expr *init) {
     emit_expr(p, init);
 }
 
-/* A frame array's initializer (a brace list or a string) is copied from a local
- * array of poll. (Copied from a compound literal instead, gcc 12 may take the
- * literal for a dangling pointer near a goto: -Wdangling-pointer.) */
-static bool is_array_init(const Var *v, const Expr *init) {
-    return v->in_frame && v->type.is_array && init;
-}
-
-static void emit_array_init(Poll *p, const Var *v, const Expr *init, int level) {
-    char *ref = var_ref(p, v);
-    out_line(p->out, level, "{");
-    out_indent(p->out, level + 1);
-    out_printf(p->out, "%s = ", decl_of(&v->type, p->init));
-    emit_expr(p, init);
-    out_put(p->out, ";\n");
-    out_line(p->out, level + 1, "memcpy(%s, %s, sizeof %s);", ref, p->init, ref);
-    out_line(p->out, level, "}");
-}
-
 /* A variable that stays a local of poll, declared as in the source; `shared`: only
  * its declarator, after another one of the same base type. */
 static void emit_local_decl(Poll *p, const Var *v, const Expr *init, bool shared) {
     if (shared)
         out_printf(p->out, ", %s%s", v->name, v->type.post);
     else
-        out_put(p->out, decl_of(&v->type, v->name));
+        out_put(p->out, var_decl_of(v, v->name));
     if (init) {
         out_put(p->out, " = ");
         emit_expr(p, init);
@@ -497,7 +535,7 @@ static void emit_decl(Poll *p, const Stmt *s, int level) {
     const Expr *init = s->expr;
     if (init && init->kind == EXPR_AWAIT) {
         if (!v->in_frame)
-            out_line(p->out, level, "%s;", decl_of(&v->type, v->name));
+            out_line(p->out, level, "%s;", var_decl_of(v, v->name));
         emit_await(p, init, (Dest){.var = v}, level);
         return;
     }
@@ -510,8 +548,9 @@ static void emit_decl(Poll *p, const Stmt *s, int level) {
         p->out->want = 0; /* nothing written: no #line for it */
         return;
     }
-    if (is_array_init(v, init)) {
-        emit_array_init(p, v, init, level);
+    if (is_copied_init(v, init)) {
+        char *ref = var_ref(p, v);
+        emit_copy_init(p, &v->type, ref, v->type.is_array ? ref : xprintf("&%s", ref), init, level);
         return;
     }
     out_indent(p->out, level);
@@ -731,22 +770,25 @@ static void emit_for_loop(Poll *p, Stmt *s, int level, bool with_init) {
     out_line(p->out, level, "}");
 }
 
-/* Do the local declarations all start with one plain base type ("int "), so that
+/* Do the local declarations all start with one plain base type ("int ") and no
+ * alignment specifier, so that
  * they can share a declaration (`int i = 0, j = n`)? */
 static bool same_base(Stmt **decls, int n) {
     const char *base = decls[0]->var->type.pre;
     for (int i = 0; i < n; i++)
-        if (decls[i]->var->in_frame || strcmp(decls[i]->var->type.pre, base) != 0)
+        if (decls[i]->var->in_frame || decls[i]->var->align ||
+            strcmp(decls[i]->var->type.pre, base) != 0)
             return false;
     return !strpbrk(base, "*(");
 }
 
 /* Can the declarations stay in the clause? Not frame variables next to locals, nor
- * locals of different types, nor a frame array (its initialization is statements). */
+ * locals of different types, nor a frame array or a structure with a const member
+ * (its initialization is statements). */
 static bool fits_clause(Stmt **decls, int n) {
     int local = 0;
     for (int i = 0; i < n; i++) {
-        if (is_array_init(decls[i]->var, decls[i]->expr))
+        if (is_copied_init(decls[i]->var, decls[i]->expr))
             return false;
         local += !decls[i]->var->in_frame;
     }
@@ -919,7 +961,7 @@ static void emit_frame_struct(Out *o, const Func *f) {
     out_line(o, 1, "enum %s_state state;", f->name);
     for (int i = 0; i < f->nvars; i++)
         if (f->vars[i]->in_frame)
-            out_line(o, 1, "%s;", decl_of(&f->vars[i]->type, f->vars[i]->field));
+            out_line(o, 1, "%s;", var_decl_of(f->vars[i], f->vars[i]->field));
     if (f->ncallees > 0) {
         out_line(o, 1, "union {");
         for (int i = 0; i < f->ncallees; i++)
@@ -1194,8 +1236,14 @@ static void ensure_called_in(Emitter *em, Stmt *s) {
 static void emit_init(Out *o, const Func *f) {
     out_printf(o, "%svoid %s_init(%s) {\n", linkage(f), f->name, init_params(f));
     out_line(o, 1, "%s->state = %s_START;", f->self, f->name);
-    for (int i = 0; i < f->nparams; i++)
-        out_line(o, 1, "%s->%s = %s;", f->self, f->params[i]->field, f->params[i]->name);
+    for (int i = 0; i < f->nparams; i++) {
+        const Var *v = f->params[i];
+        if (v->type.is_readonly)
+            out_line(o, 1, "memcpy(&%s->%s, &%s, sizeof %s->%s);", f->self, v->field, v->name,
+                     f->self, v->field);
+        else
+            out_line(o, 1, "%s->%s = %s;", f->self, v->field, v->name);
+    }
     out_put(o, "}\n");
 }
 

@@ -588,6 +588,13 @@ static void place_vars(const Program *prog, Func *f) {
                          v->name);
         } else if (v->is_static) {
             v->in_frame = false;
+        } else if (v->is_literal) {
+            /* a pointer to it may be kept anywhere until its block ends: any await
+             * of the function may come before a use */
+            v->in_frame = f->nawaits > 0;
+            if (v->in_frame && v->type.is_local)
+                error_at(v->pos, "this compound literal cannot live across an await: its type "
+                                 "is declared inside the function");
         } else {
             place_local(&sc, &g, v);
         }

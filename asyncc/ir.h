@@ -38,15 +38,21 @@ typedef struct Pos {
 } Pos;
 
 /* A C type, printable as a declaration: pre + name + post ("int (*" "fp" ")(int)",
- * "char " "buf" "[16]"); the type name alone is pre + post. Top-level qualifiers
- * are already removed (frame fields are assigned, never initialized). */
+ * "char " "buf" "[16]"); the type name alone is pre + post. Top-level const is
+ * removed (frame fields are assigned, never initialized); a variable's type keeps
+ * volatile and restrict, a value's type (an expression's, a return type) has no
+ * top-level qualifier. A typedef that hides a removed qualifier is spelled as the
+ * type it names. */
 typedef struct CType {
     char *pre, *post;
-    char *canon; /* clang's canonical spelling: equal strings mean the same type */
+    char *canon; /* clang's canonical spelling, unqualified: equal strings mean the same type */
     bool is_void;
     bool is_array;
-    bool is_vla;   /* variably modified: cannot live in a frame */
-    bool is_local; /* declared inside the function: the frame cannot name it */
+    bool is_vla;       /* variably modified: cannot live in a frame */
+    bool is_local;     /* declared inside the function: the frame cannot name it */
+    bool is_qualified; /* volatile or restrict at the top: a pointer to it is no plain T * */
+    bool is_readonly;  /* a struct or union with a const member: cannot be assigned,
+                          so it is copied with memcpy */
 } CType;
 
 /* ---- expressions ---------------------------------------------------------------- */
@@ -58,6 +64,8 @@ typedef enum ExprKind {
     EXPR_SPAWN,    /* ac_spawn(callee(kids...)) */
     EXPR_BLOCK_ON, /* ac_block_on(callee(kids...)) */
     EXPR_FUTURE,   /* ac_future_of(callee(kids...)) */
+    EXPR_LITERAL,  /* a compound literal whose address is used: kid[0] is the literal
+                      as written, var its storage (Var.is_literal) */
     /* Sequencing operators, made only when an await is below them (otherwise the
      * operator is plain text of a template): */
     EXPR_AND,    /* kids[0] && kids[1] */
@@ -74,7 +82,7 @@ struct Expr {
     int nkids;
     Expr **kids;
     char **text;  /* EXPR_TEMPLATE: nkids + 1 pieces, none NULL */
-    Var *var;     /* EXPR_VAR */
+    Var *var;     /* EXPR_VAR, EXPR_LITERAL */
     Func *callee; /* EXPR_AWAIT, EXPR_SPAWN, EXPR_BLOCK_ON, EXPR_FUTURE */
     bool addr_of; /* EXPR_VAR: the use is the operand of unary & (or an array that decays) */
 };
@@ -147,6 +155,9 @@ struct Var {
     bool is_temp;      /* made by lower.c for a value lifted out of an expression */
     bool init_is_list; /* STMT_DECL initializer is a { list } or a string for an array */
     bool addr_taken;   /* & applied somewhere (or an array used as a pointer) */
+    bool is_literal;   /* the storage of a compound literal (EXPR_LITERAL), named
+                          "literal": in the frame whenever the function awaits */
+    char *align;       /* alignment specifiers as written ("_Alignas(16) "); NULL: none */
     Stmt *decl;        /* STMT_DECL or STMT_TEXT that declares it; NULL for params */
     /* set by frame.c */
     bool in_frame;

@@ -134,7 +134,7 @@ static Expr *join(Expr *l, const char *op, Expr *r, CType type) {
 }
 
 static CType int_type(void) {
-    return (CType){"int ", "", "int", false, false, false, false};
+    return (CType){.pre = "int ", .post = "", .canon = "int"};
 }
 
 static bool same_type(const CType *a, const CType *b) {
@@ -461,6 +461,18 @@ static void target_declare(Lower *lw, Target *tg, Stmts *pre) {
     tg->decl = NULL;
 }
 
+/* `T copy = value;` placed, then `memcpy(&var, &copy, sizeof var)` returned: var
+ * is a structure with a const member, which cannot be assigned. */
+static Expr *copy_into(Lower *lw, Var *var, Expr *value, Stmts *pre) {
+    Stmt *decl = temp_make(lw, "copy", var->type, value->pos);
+    decl->expr = value;
+    place(lw, pre, decl);
+    Expr *kids[] = {var_use(var, value->pos), var_use(decl->var, value->pos),
+                    var_use(var, value->pos)};
+    const char *texts[] = {"memcpy(&", ", &", ", sizeof ", ")"};
+    return template_make(value->pos, var->type, 3, kids, texts);
+}
+
 /* `var = value;` (or the declaration with value as its initializer). */
 static void target_set(Lower *lw, Target *tg, Expr *value, Stmts *pre) {
     if (tg->decl) {
@@ -475,6 +487,8 @@ static void target_set(Lower *lw, Target *tg, Expr *value, Stmts *pre) {
         e = expr_make(EXPR_ASSIGN, value->pos, tg->var->type);
         for (int i = 0; i < 2; i++)
             VEC_PUSH(&e->kids, &e->nkids, kids[i]);
+    } else if (tg->var->type.is_readonly) {
+        e = copy_into(lw, tg->var, value, pre);
     } else {
         e = join(lhs, " = ", value, tg->var->type);
     }
@@ -694,6 +708,7 @@ static Expr *lift(Lower *lw, Expr *e, Use use, Stmts *pre) {
     case EXPR_SPAWN:
     case EXPR_BLOCK_ON:
     case EXPR_FUTURE:
+    case EXPR_LITERAL:
         lift_kids(lw, e, pre);
         return e;
     case EXPR_AND:

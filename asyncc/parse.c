@@ -102,7 +102,7 @@ typedef struct Parser {
     int naddr_uses;
     MacroUse *macro_uses;
     int nmacro_uses;
-    Pos *literal_addrs; /* compound literals whose address is used */
+    unsigned *literal_addrs; /* offsets of compound literals whose address is used */
     int nliteral_addrs;
     int awaits_made;    /* every await built so far, in any function */
     int fn_awaits;      /* the awaits built in fn (lower.c makes the list) */
@@ -331,10 +331,20 @@ static bool type_is_function(CXType t) {
     return t.kind == CXType_FunctionProto || t.kind == CXType_FunctionNoProto;
 }
 
-static char *quals_of(CXType t) {
-    return xprintf("%s%s%s", clang_isConstQualifiedType(t) ? "const " : "",
-                   clang_isVolatileQualifiedType(t) ? "volatile " : "",
-                   clang_isRestrictQualifiedType(t) ? "restrict " : "");
+/* Qualifiers a spelling leaves out at the top level of a type (and on the element
+ * type of a top-level array). A value's type drops them all: a temporary or poll's
+ * out is assigned and has no qualified value. A variable's drops only const: its
+ * frame field is assigned, and volatile (each access kept) and restrict (the
+ * aliasing promise) still hold for it. */
+enum { DROP_CONST = 1, DROP_VOLATILE = 2, DROP_RESTRICT = 4 };
+#define DROP_VALUE (DROP_CONST | DROP_VOLATILE | DROP_RESTRICT)
+#define DROP_VARIABLE DROP_CONST
+
+static char *quals_of(CXType t, int drop) {
+    bool c = clang_isConstQualifiedType(t) && !(drop & DROP_CONST);
+    bool v = clang_isVolatileQualifiedType(t) && !(drop & DROP_VOLATILE);
+    bool r = clang_isRestrictQualifiedType(t) && !(drop & DROP_RESTRICT);
+    return xprintf("%s%s%s", c ? "const " : "", v ? "volatile " : "", r ? "restrict " : "");
 }
 
 /* The spelling of a type without the qualifiers libclang puts in front. */
@@ -353,13 +363,13 @@ static char *unqualified_spelling(CXType t) {
     return xstrdup(rest);
 }
 
-static void declarator_spell(CXType t, bool top, char **left, char **right);
+static void declarator_spell(CXType t, int drop, char **left, char **right);
 static void pointer_spell(CXType pointee, const char *quals, char **left, char **right);
 
 /* "T" of a type in a parameter list: the declarator with no name. */
 static char *type_name_spell(CXType t) {
     char *left = xstrdup(""), *right = xstrdup("");
-    declarator_spell(t, true, &left, &right);
+    declarator_spell(t, DROP_VALUE, &left, &right);
     char *name = xprintf("%s%s", left, right);
     size_t len = strlen(name);
     while (len > 0 && name[len - 1] == ' ')
@@ -388,27 +398,43 @@ static void pointer_spell(CXType pointee, const char *quals, char **left, char *
     *left = xprintf("%s*%s%s", paren ? "(" : "", quals, *left);
     if (paren)
         *right = xprintf("%s)", *right);
-    declarator_spell(pointee, false, left, right);
+    declarator_spell(pointee, 0, left, right);
+}
+
+/* Does a typedef hide a qualifier to drop (`typedef const int cint;`, through
+ * arrays too)? Its name cannot be spelled without the qualifier. */
+static bool typedef_hides(CXType t, int drop) {
+    if (t.kind == CXType_Elaborated)
+        t = clang_Type_getNamedType(t);
+    if (t.kind != CXType_Typedef)
+        return false;
+    CXType c = clang_getCanonicalType(t);
+    while (quals_of(c, DROP_VALUE & ~drop)[0] == '\0' && type_is_array(c))
+        c = clang_getArrayElementType(c);
+    return quals_of(c, DROP_VALUE & ~drop)[0] != '\0';
 }
 
 /* Builds left + NAME + right for type t around the declarator (*left, *right).
- * top: qualifiers at this level are dropped (they are top-level, or on the
- * element of a top-level array). */
-static void declarator_spell(CXType t, bool top, char **left, char **right) {
+ * drop: the qualifiers left out at this level (nonzero at the top level, and on
+ * the element of a top-level array). A typedef that hides a qualifier to drop
+ * is spelled as the type it names. */
+static void declarator_spell(CXType t, int drop, char **left, char **right) {
+    if (drop && typedef_hides(t, drop))
+        t = clang_getCanonicalType(t);
     t = type_resolve(t);
     if (t.kind == CXType_Pointer) {
-        pointer_spell(clang_getPointeeType(t), top ? "" : quals_of(t), left, right);
+        pointer_spell(clang_getPointeeType(t), quals_of(t, drop), left, right);
     } else if (type_is_array(t)) {
         if (t.kind == CXType_ConstantArray)
             *right = xprintf("%s[%lld]", *right, clang_getArraySize(t));
         else
             *right = xprintf("%s[%s]", *right, t.kind == CXType_IncompleteArray ? "" : "*");
-        declarator_spell(clang_getArrayElementType(t), top, left, right);
+        declarator_spell(clang_getArrayElementType(t), drop, left, right);
     } else if (type_is_function(t)) {
         *right = xprintf("%s(%s)", *right, params_spell(t));
-        declarator_spell(clang_getResultType(t), false, left, right);
+        declarator_spell(clang_getResultType(t), 0, left, right);
     } else {
-        *left = xprintf("%s%s %s", top ? "" : quals_of(t), unqualified_spelling(t), *left);
+        *left = xprintf("%s%s %s", quals_of(t, drop), unqualified_spelling(t), *left);
     }
 }
 
@@ -455,12 +481,41 @@ static bool type_is_vla(CXType t) {
     return false;
 }
 
-static CType ctype_from(CXType t) {
+static bool type_has_const_member(CXType t);
+
+/* A const field, or one of a type with a const member. */
+static enum CXVisitorResult const_member_visit(CXCursor field, CXClientData data) {
+    CXType t = clang_getCanonicalType(clang_getCursorType(field));
+    while (type_is_array(t))
+        t = clang_getArrayElementType(t);
+    if (!clang_isConstQualifiedType(t) && !type_has_const_member(t))
+        return CXVisit_Continue;
+    *(bool *)data = true;
+    return CXVisit_Break;
+}
+
+/* A struct or union with a const member, however deep (or an array of one): an
+ * object of it cannot be assigned, only initialized or copied byte by byte. */
+static bool type_has_const_member(CXType t) {
+    t = clang_getCanonicalType(t);
+    while (type_is_array(t))
+        t = clang_getArrayElementType(t);
+    bool found = false;
+    if (t.kind == CXType_Record)
+        clang_Type_visitFields(t, const_member_visit, &found);
+    return found;
+}
+
+/* The type t spelled with the qualifiers `drop` leaves out (DROP_VALUE or
+ * DROP_VARIABLE). */
+static CType ctype_from(CXType t, int drop) {
     CType ct = {0};
     ct.pre = xstrdup("");
     ct.post = xstrdup("");
-    declarator_spell(t, true, &ct.pre, &ct.post);
+    declarator_spell(t, drop, &ct.pre, &ct.post);
     CXType canon = clang_getCanonicalType(t);
+    ct.is_qualified = quals_of(canon, drop)[0] != '\0';
+    ct.is_readonly = type_has_const_member(t);
     ct.canon = type_name_spell(canon);
     ct.is_void = canon.kind == CXType_Void;
     ct.is_array = type_is_array(canon);
@@ -474,7 +529,7 @@ static CType ctype_from(CXType t) {
 static CType ctype_param(CXType t) {
     CXType canon = clang_getCanonicalType(t), spelled = type_resolve(t);
     if (!type_is_array(canon) && !type_is_function(canon))
-        return ctype_from(t);
+        return ctype_from(t, DROP_VARIABLE);
     CXType target = type_is_array(canon)
                         ? clang_getArrayElementType(type_is_array(spelled) ? spelled : canon)
                         : (type_is_function(spelled) ? spelled : canon);
@@ -1170,7 +1225,7 @@ static void address_mark(Parser *p, CXCursor c) {
     for (;;) {
         c = strip_parens(c);
         if (kind_of(c) == CXCursor_CompoundLiteralExpr) {
-            VEC_PUSH(&p->literal_addrs, &p->nliteral_addrs, cursor_pos(p, c));
+            VEC_PUSH(&p->literal_addrs, &p->nliteral_addrs, cursor_pos(p, c).offset);
             return;
         }
         if (kind_of(c) == CXCursor_DeclRefExpr) {
@@ -1388,7 +1443,7 @@ static void marker_hole(Parser *p, CXCursor c, Marker m, CXCursor call_paren, Ho
     Expr *e = expr_new(p, marker_expr_kind(m), start);
     e->callee = callee;
     bool handle = m == MARK_SPAWN || m == MARK_FUTURE; /* ac_task * or ac_future */
-    e->type = handle ? ctype_from(clang_getCursorType(c)) : callee->ret;
+    e->type = handle ? ctype_from(clang_getCursorType(c), DROP_VALUE) : callee->ret;
     callee->uses_spawn |= m == MARK_SPAWN;
     callee->uses_block_on |= m == MARK_BLOCK_ON;
     callee->uses_future |= m == MARK_FUTURE;
@@ -1474,7 +1529,7 @@ static void macro_order_error(Parser *p, CXCursor c, const char *what) {
 
 static Hole seq_make(Parser *p, CXCursor c, ExprKind kind, CXCursor *ops, Range *ranges, int n) {
     Expr *e = expr_new(p, kind, ranges[0].start);
-    e->type = ctype_from(clang_getCursorType(c));
+    e->type = ctype_from(clang_getCursorType(c), DROP_VALUE);
     for (int i = 0; i < n; i++)
         expr_add(e, expr_from(p, ops[i], ranges[i]));
     Hole hole = {{ranges[0].start, ranges[n - 1].end, true}, e};
@@ -1544,6 +1599,41 @@ static bool sequencing_hole(Parser *p, CXCursor c, Hole *hole) {
     return made;
 }
 
+static Var *var_add(Parser *p, CXCursor decl, CType type);
+static Expr *template_build(Parser *p, CXCursor c, Range r, Holes *holes);
+
+/* A compound literal whose address is used gets storage of its own: a variable of
+ * the function, which the frame holds when the function awaits, since a pointer to
+ * the literal stays valid until its block ends (C11 6.5.2.5), across any await. */
+static bool literal_hole(Parser *p, CXCursor c, Hole *hole) {
+    Range r = range_of(p, c);
+    unsigned off = cursor_pos(p, c).offset;
+    bool used = false;
+    for (int i = 0; i < p->nliteral_addrs; i++)
+        used = used || p->literal_addrs[i] == off;
+    if (!p->fn || !used)
+        return false;
+    hole->expr = NULL;
+    if (!r.ok) {
+        error_at_cursor(p, c, "compound literal");
+        return true;
+    }
+    Var *v = var_add(p, c, ctype_from(clang_getCursorType(c), DROP_VARIABLE));
+    v->name = xstrdup("literal");
+    v->is_literal = true;
+    v->addr_taken = true;
+    Expr *e = expr_new(p, EXPR_LITERAL, r.start);
+    e->var = v;
+    e->type = ctype_from(clang_getCursorType(c), DROP_VALUE);
+    Holes inner = {0, NULL};
+    holes_collect(p, c, &inner);
+    expr_add(e, template_build(p, c, r, &inner));
+    free(inner.items);
+    hole->range = r;
+    hole->expr = e;
+    return true;
+}
+
 /* Is c a hole? Returns true when c is consumed (hole->expr is NULL after an
  * error: the caller must not look inside c). */
 static bool hole_try(Parser *p, CXCursor c, Hole *hole) {
@@ -1555,6 +1645,8 @@ static bool hole_try(Parser *p, CXCursor c, Hole *hole) {
     }
     if (kind_of(c) == CXCursor_DeclRefExpr)
         return var_hole(p, c, hole);
+    if (kind_of(c) == CXCursor_CompoundLiteralExpr)
+        return literal_hole(p, c, hole);
     return sequencing_hole(p, c, hole);
 }
 
@@ -1587,12 +1679,6 @@ static const char *rewrite_needed(CXCursor c) {
 static bool node_check(Parser *p, CXCursor c) {
     CXCursor inner;
     enum CXCursorKind kind = kind_of(c);
-    if (kind == CXCursor_FunctionDecl && is_async_decl(c)) {
-        error_range(cursor_pos(p, c), cursor_end(p, c),
-                    "async function '%s' declared inside a function; declare it at file scope",
-                    cursor_name(c));
-        return false;
-    }
     if (!p->fn)
         return true;
     const char *inside = kind == CXCursor_StmtExpr ? rewrite_needed(c) : NULL;
@@ -1742,7 +1828,7 @@ static Expr *template_build(Parser *p, CXCursor c, Range r, Holes *holes) {
         holes->items[0].range.end == r.end)
         return holes->items[0].expr;
     Expr *e = expr_new(p, EXPR_TEMPLATE, r.start);
-    e->type = ctype_from(clang_getCursorType(c));
+    e->type = ctype_from(clang_getCursorType(c), DROP_VALUE);
     e->text = xmalloc(sizeof *e->text * (size_t)(holes->n + 1));
     unsigned at = r.start;
     for (int i = 0; i < holes->n; i++) {
@@ -1798,11 +1884,33 @@ static void block_add(Stmt *block, Stmt *s) {
     VEC_PUSH(&block->kids, &block->nkids, s);
 }
 
+/* The alignment specifiers of a variable as written, each followed by a space
+ * ("_Alignas(16) "), or NULL; a GNU aligned attribute becomes
+ * __attribute__((aligned(N))). */
+static char *align_of(const Parser *p, CXCursor var) {
+    const Program *prog = p->prog;
+    Cursors kids = children_of(var);
+    Buf b = {0};
+    for (int i = 0; i < kids.n; i++) {
+        Range r = extent_of(p, kids.items[i]);
+        if (kind_of(kids.items[i]) != CXCursor_AlignedAttr || !r.ok)
+            continue;
+        const char *at = prog->src + r.start;
+        if (ident_is(prog, r.start, "_Alignas") || ident_is(prog, r.start, "alignas"))
+            buf_printf(&b, "%.*s ", (int)(invocation_end(prog, r.start) - r.start), at);
+        else
+            buf_printf(&b, "__attribute__((%.*s)) ", (int)(r.end - r.start), at);
+    }
+    free(kids.items);
+    return b.data;
+}
+
 static Var *var_add(Parser *p, CXCursor decl, CType type) {
     Func *f = p->fn;
     Var *v = xmalloc(sizeof *v);
     v->name = cursor_name(decl);
     v->type = type;
+    v->align = align_of(p, decl);
     v->pos = cursor_pos(p, decl);
     v->id = f->nvars;
     VEC_PUSH(&f->vars, &f->nvars, v);
@@ -1825,7 +1933,7 @@ static bool is_list_init(CXCursor init, const Var *var) {
 static Stmt *decl_stmt(Parser *p, CXCursor var_decl, CXCursor decl_stmt, Range whole) {
     Range r = extent_of(p, var_decl);
     Stmt *s = stmt_begin(p, STMT_DECL, r.ok ? r.start : whole.start);
-    Var *var = var_add(p, var_decl, ctype_from(clang_getCursorType(var_decl)));
+    Var *var = var_add(p, var_decl, ctype_from(clang_getCursorType(var_decl), DROP_VARIABLE));
     var->decl = s;
     var->is_static = is_static_storage(var_decl);
     s->var = var;
@@ -1849,7 +1957,8 @@ static Stmt *decl_text(Parser *p, CXCursor decl_stmt, Range whole, const Cursors
     Stmt *s = stmt_begin(p, STMT_TEXT, whole.start);
     for (int i = 0; i < kids->n; i++)
         if (kind_of(kids->items[i]) == CXCursor_VarDecl) {
-            Var *var = var_add(p, kids->items[i], ctype_from(clang_getCursorType(kids->items[i])));
+            Var *var = var_add(p, kids->items[i],
+                               ctype_from(clang_getCursorType(kids->items[i]), DROP_VARIABLE));
             var->decl = s;
             var->is_static = is_static_storage(kids->items[i]);
         }
@@ -2314,11 +2423,21 @@ static Stmt *stmt_from(Parser *p, CXCursor c) {
 
 /* ---- functions ------------------------------------------------------------------- */
 
+/* The declaration that spells f's parameters: decl itself, or for an old-style
+ * declaration `f()` the definition, when the file has one. */
+static CXCursor params_decl(CXCursor decl) {
+    CXCursor def = clang_getCursorDefinition(decl);
+    if (clang_getCursorType(decl).kind != CXType_FunctionNoProto || clang_Cursor_isNull(def))
+        return decl;
+    return def;
+}
+
 static Func *func_new(Parser *p, CXCursor decl, bool in_main_file) {
     Func *f = xmalloc(sizeof *f);
+    decl = params_decl(decl);
     CXType type = clang_getCursorType(decl);
     f->name = cursor_name(decl);
-    f->ret = ctype_from(clang_getResultType(type));
+    f->ret = ctype_from(clang_getResultType(type), DROP_VALUE);
     f->is_static = clang_getCursorLinkage(decl) == CXLinkage_Internal;
     f->in_main_file = in_main_file;
     int n = clang_Cursor_getNumArguments(decl);
@@ -2376,6 +2495,11 @@ static Func *func_declare(Parser *p, CXCursor c) {
         error_at(f->pos, "cannot find the ';' that ends the declaration of '%s'", f->name);
     if (type.kind == CXType_FunctionProto && clang_isFunctionTypeVariadic(type))
         error_at(f->pos, "async function '%s' cannot be variadic", f->name);
+    if (type.kind == CXType_FunctionNoProto && clang_Cursor_isNull(clang_getCursorDefinition(c)))
+        error_at(f->pos,
+                 "async function '%s' is declared without parameter types and not defined in "
+                 "this file; asyncc needs them to declare '%s_init': write a prototype",
+                 f->name, f->name);
     return f;
 }
 
@@ -2409,15 +2533,6 @@ static void macro_uses_report(Parser *p) {
     }
 }
 
-/* A compound literal is an unnamed block-scope object: it stays in poll's own stack
- * frame, so a pointer to it that outlives a suspension would dangle. */
-static void literal_addrs_report(Parser *p) {
-    for (int i = 0; p->fn_awaits > 0 && i < p->nliteral_addrs; i++)
-        error_at(p->literal_addrs[i],
-                 "the address of a compound literal is used in an async function that awaits; "
-                 "the literal would not survive a suspension: use a named local");
-}
-
 static void func_body(Parser *p, Func *f, CXCursor def) {
     p->fn = f;
     p->nvar_decls = p->naddr_uses = p->nmacro_uses = p->nliteral_addrs = p->fn_awaits = 0;
@@ -2429,7 +2544,6 @@ static void func_body(Parser *p, Func *f, CXCursor def) {
             f->body = stmt_from(p, kids.items[i]);
     free(kids.items);
     macro_uses_report(p);
-    literal_addrs_report(p);
     idents_collect(p->prog, f);
     p->fn = NULL;
 }
@@ -2545,6 +2659,95 @@ static void expansion_note(Parser *p, CXCursor c) {
     VEC_PUSH(&p->expansions, &p->nexpansions, x);
 }
 
+/* ---- names asyncc generates --------------------------------------------------------- */
+
+/* What asyncc names after an async function NAME at file scope (grammar/abi.md,
+ * section 2): NAME_ and one of these, or NAME_AWAIT_... (a state). */
+static const char *const generated_suffixes[] = {
+    "frame",         "frame_size",  "state",       "START",      "DONE",      "init",
+    "poll",          "drop",        "spawn",       "block_on",   "future",    "vtable",
+    "future_vtable", "poll_erased", "drop_erased", "poll_boxed", "drop_boxed"};
+
+static bool name_is_generated(const char *name, const char *func) {
+    size_t n = strlen(func);
+    if (strncmp(name, func, n) != 0 || name[n] != '_')
+        return false;
+    const char *rest = name + n + 1;
+    if (strncmp(rest, "AWAIT_", 6) == 0)
+        return true;
+    for (size_t i = 0; i < sizeof generated_suffixes / sizeof *generated_suffixes; i++)
+        if (strcmp(rest, generated_suffixes[i]) == 0)
+            return true;
+    return false;
+}
+
+/* A file-scope name of the user's that asyncc also writes for an async function
+ * defined here: reported where the user declares it, with a note at the function. */
+static void name_clash_check(Parser *p, CXCursor decl) {
+    char *name = cursor_name(decl);
+    const Program *prog = p->prog;
+    for (int i = 0; i < prog->nfuncs; i++) {
+        const Func *f = prog->funcs[i];
+        if (!f->is_defined || !name_is_generated(name, f->name))
+            continue;
+        char *msg = xprintf("'%s' is also a name asyncc generates for async function '%s'; "
+                            "rename one of them",
+                            name, f->name);
+        unsigned off, line, col;
+        CXFile file;
+        if (cursor_offset(p, decl, &off)) {
+            error_at(pos_at(p, off), "%s", msg);
+        } else {
+            clang_getFileLocation(clang_getCursorLocation(decl), &file, &line, &col, NULL);
+            diag_raw(file ? string_take(clang_getFileName(file)) : prog->path, line, col, "error",
+                     msg);
+        }
+        note_at(f->pos, "async function '%s' is defined here", f->name);
+        free(msg);
+        break;
+    }
+    free(name);
+}
+
+/* Where c is: the headers' declarations before the main file's, each by offset. */
+static unsigned long cursor_order(CXCursor c) {
+    CXSourceLocation loc = clang_getCursorLocation(c);
+    unsigned off = 0;
+    clang_getFileLocation(loc, NULL, NULL, NULL, &off);
+    return ((unsigned long)clang_Location_isFromMainFile(loc) << 32) | off;
+}
+
+static int cursor_cmp(const void *a, const void *b) {
+    unsigned long x = cursor_order(*(const CXCursor *)a);
+    unsigned long y = cursor_order(*(const CXCursor *)b);
+    return (x > y) - (x < y);
+}
+
+/* Every name declared at file scope, in any file: functions, variables, typedefs,
+ * tags, enumerators and macros, reported in the order of the text. */
+static void generated_names_check(Parser *p, const Cursors *all) {
+    Cursors named = {0, NULL};
+    for (int i = 0; i < all->n; i++) {
+        CXCursor c = all->items[i];
+        enum CXCursorKind k = kind_of(c);
+        if (k == CXCursor_MacroExpansion || k == CXCursor_InclusionDirective)
+            continue;
+        if (!clang_Cursor_isAnonymous(c))
+            VEC_PUSH(&named.items, &named.n, c);
+        if (k != CXCursor_EnumDecl)
+            continue;
+        Cursors kids = children_of(c);
+        for (int j = 0; j < kids.n; j++)
+            VEC_PUSH(&named.items, &named.n, kids.items[j]);
+        free(kids.items);
+    }
+    if (named.n > 0)
+        qsort(named.items, (size_t)named.n, sizeof *named.items, cursor_cmp);
+    for (int i = 0; i < named.n; i++)
+        name_clash_check(p, named.items[i]);
+    free(named.items);
+}
+
 static void program_read(Parser *p, CXCursor unit) {
     Cursors all = children_of(unit), tops = {0, NULL};
     for (int i = 0; i < all.n; i++) {
@@ -2566,6 +2769,7 @@ static void program_read(Parser *p, CXCursor unit) {
             VEC_PUSH(&p->prog->funcs, &p->prog->nfuncs, funcs[i]);
         }
     frames_resolve(p);
+    generated_names_check(p, &all);
     for (int i = 0; i < tops.n; i++) {
         CXCursor c = tops.items[i];
         if (funcs[i] && funcs[i]->is_defined)
