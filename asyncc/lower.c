@@ -133,7 +133,7 @@ static Expr *join(Expr *l, const char *op, Expr *r, CType type) {
 }
 
 static CType int_type(void) {
-    return (CType){"int ", "", "int", false, false, false, false};
+    return (CType){.pre = "int ", .post = "", .canon = "int", .size = 4, .align = 4};
 }
 
 static bool same_type(const CType *a, const CType *b) {
