@@ -711,15 +711,19 @@ static Slot var_slot(const Scopes *sc, const Graph *g, Var *v, uint64_t *nodes) 
  * evaluated, needed until its poll finds it ready. It clashes with the values needed
  * across the await only: not with a value last read by the arguments, nor with the
  * variable the result goes to (polled through a temporary when the two share
- * storage: Await.result_shares). Its size is known once the callee's frame is laid
- * out. */
-static Slot await_slot(const Func *f, int i) {
+ * storage: Await.result_shares). A boxed frame's pointer is stored before the
+ * arguments are evaluated: it clashes with what they read too (nodes: as for
+ * var_slot). Its size is known once the callee's frame is laid out. */
+static Slot await_slot(const Graph *g, int i, uint64_t *nodes) {
+    Func *f = g->func;
     Slot s = {{.await = f->awaits[i]},
               0,
               1,
               bits_new((size_t)f->nawaits + 1),
               bits_new((size_t)f->nvars + (size_t)f->nawaits)};
     bit_set(s.points, i + 1);
+    if (!f->awaits[i]->expr->callee->frame_known && g->start[i])
+        bit_set(nodes, 2 * g->start[i]->id);
     return s;
 }
 
@@ -730,8 +734,8 @@ static bool bits_meet(const uint64_t *a, const uint64_t *b, size_t words) {
     return false;
 }
 
-/* Two values clash when both are in use at the start or at the end of some node (the
- * frames of the callees are in use at none), or some suspension point needs both. */
+/* Two values clash when both are in use at the start or at the end of some node, or
+ * some suspension point needs both. */
 static void slots_clash(Slots *s, uint64_t **nodes, size_t node_words) {
     size_t point_words = (size_t)s->npoints / 64 + 1;
     for (int a = 0; a < s->n; a++)
@@ -753,7 +757,7 @@ static Slots *slots_collect(const Scopes *sc, const Graph *g) {
         if (v && !v->in_frame)
             continue;
         nodes[s->n] = bits_new(2 * (size_t)g->nnodes);
-        Slot slot = v ? var_slot(sc, g, v, nodes[s->n]) : await_slot(f, i - f->nvars);
+        Slot slot = v ? var_slot(sc, g, v, nodes[s->n]) : await_slot(g, i - f->nvars, nodes[s->n]);
         VEC_PUSH(&s->items, &s->n, slot);
     }
     slots_clash(s, nodes, 2 * (size_t)g->nnodes / 64 + 1);

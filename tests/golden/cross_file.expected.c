@@ -83,20 +83,22 @@ void fetch_twice_drop(fetch_twice_frame *self);
 struct fetch_twice_frame {
     enum fetch_twice_state state;
     int slot;
+    int a;
     union {
         struct {
             int id;
-            int a;
             union {
                 fetch_frame *await_fetch;
                 store_frame *await_store;
-                struct {
-                    int b;
-                    ac_yield_frame await_ac_yield;
-                };
             };
         };
-        remote_sum_frame *await_remote_sum;
+        struct {
+            int b;
+            union {
+                ac_yield_frame await_ac_yield;
+                remote_sum_frame *await_remote_sum;
+            };
+        };
     };
 };
 const size_t fetch_twice_frame_size = sizeof(fetch_twice_frame);
