@@ -271,19 +271,15 @@ typedef struct ac_connect_frame {
     int state; /* 0 not started, 1 connecting, 2 finished */
 } ac_connect_frame;
 
-typedef struct ac_send_to_frame {
-    ac_fd_wait_frame wait;
-    const void *buf;
-    size_t n;
-    const ac_addr *to;
-} ac_send_to_frame;
-
-typedef struct ac_recv_from_frame {
+/* send_to and recv_from: the datagram's buffer and its destination or source. */
+typedef struct ac_dgram_frame {
     ac_fd_wait_frame wait;
     void *buf;
     size_t n;
-    ac_addr *from;
-} ac_recv_from_frame;
+    ac_addr *addr;
+} ac_dgram_frame;
+typedef ac_dgram_frame ac_send_to_frame;
+typedef ac_dgram_frame ac_recv_from_frame;
 
 /* read_exact and write_all: the buffer, its size, and how much has moved. */
 typedef struct ac_fd_whole_frame {

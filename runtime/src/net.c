@@ -176,16 +176,26 @@ void ac_connect_drop(ac_connect_frame *f) {
 /* ---- datagrams --------------------------------------------------------------------------- */
 
 static ssize_t call_send_to(void *frame) {
-    ac_send_to_frame *f = frame;
-    return ac_send_to_(f->wait.h, f->buf, f->n, f->to);
+    ac_dgram_frame *f = frame;
+    return ac_send_to_(f->wait.h, f->buf, f->n, f->addr);
+}
+
+static ssize_t call_recv_from(void *frame) {
+    ac_dgram_frame *f = frame;
+    return ac_recv_from_(f->wait.h, f->buf, f->n, f->addr);
+}
+
+static void dgram_init(ac_dgram_frame *f, ac_fd *h, const void *buf, size_t n,
+                       const ac_addr *addr) {
+    f->wait.h = h;
+    aci_waiter_init(&f->wait.waiter);
+    f->buf = (void *)buf; /* send_to only reads through it */
+    f->n = n;
+    f->addr = (ac_addr *)addr; /* and only reads the destination */
 }
 
 void ac_send_to_init(ac_send_to_frame *f, ac_fd *h, const void *buf, size_t n, const ac_addr *to) {
-    f->wait.h = h;
-    aci_waiter_init(&f->wait.waiter);
-    f->buf = buf;
-    f->n = n;
-    f->to = to;
+    dgram_init(f, h, buf, n, to);
 }
 
 ac_poll ac_send_to_poll(ac_send_to_frame *f, ac_cx *cx, ssize_t *out) {
@@ -196,17 +206,8 @@ void ac_send_to_drop(ac_send_to_frame *f) {
     aci_fd_unpark(&f->wait.waiter);
 }
 
-static ssize_t call_recv_from(void *frame) {
-    ac_recv_from_frame *f = frame;
-    return ac_recv_from_(f->wait.h, f->buf, f->n, f->from);
-}
-
 void ac_recv_from_init(ac_recv_from_frame *f, ac_fd *h, void *buf, size_t n, ac_addr *from) {
-    f->wait.h = h;
-    aci_waiter_init(&f->wait.waiter);
-    f->buf = buf;
-    f->n = n;
-    f->from = from;
+    dgram_init(f, h, buf, n, from);
 }
 
 ac_poll ac_recv_from_poll(ac_recv_from_frame *f, ac_cx *cx, ssize_t *out) {
@@ -219,11 +220,21 @@ void ac_recv_from_drop(ac_recv_from_frame *f) {
 
 /* ---- whole buffers ------------------------------------------------------------------------ */
 
-/* Read until n bytes, end of stream, an error or EAGAIN (the count so far is kept). */
-static ssize_t call_read_exact(void *frame) {
-    ac_fd_whole_frame *f = frame;
+/* One read or write of what is left. */
+static ssize_t whole_step(ac_fd_whole_frame *f, int writing) {
+    const ac_fd *h = f->wait.h;
+    unsigned char *at = f->buf + f->done;
+    size_t left = f->n - f->done;
+    if (!writing)
+        return read(h->fd, at, left);
+    return h->is_socket ? send(h->fd, at, left, MSG_NOSIGNAL) : write(h->fd, at, left);
+}
+
+/* Move bytes until all n have moved, the stream ends (a read of 0), an error or EAGAIN;
+ * the count so far stays in the frame for the next call. */
+static ssize_t whole_move(ac_fd_whole_frame *f, int writing) {
     while (f->done < f->n) {
-        ssize_t r = read(f->wait.h->fd, f->buf + f->done, f->n - f->done);
+        ssize_t r = whole_step(f, writing);
         if (r == 0)
             break;
         if (r < 0 && errno == EINTR)
@@ -235,20 +246,12 @@ static ssize_t call_read_exact(void *frame) {
     return (ssize_t)f->done;
 }
 
+static ssize_t call_read_exact(void *frame) {
+    return whole_move(frame, 0);
+}
+
 static ssize_t call_write_all(void *frame) {
-    ac_fd_whole_frame *f = frame;
-    const ac_fd *h = f->wait.h;
-    while (f->done < f->n) {
-        const void *at = f->buf + f->done;
-        size_t left = f->n - f->done;
-        ssize_t r = h->is_socket ? send(h->fd, at, left, MSG_NOSIGNAL) : write(h->fd, at, left);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return aci_call_result(r);
-        f->done += (size_t)r;
-    }
-    return (ssize_t)f->done;
+    return whole_move(frame, 1);
 }
 
 static void whole_init(ac_fd_whole_frame *f, ac_fd *h, const void *buf, size_t n) {
