@@ -40,8 +40,10 @@ async long exchange(ac_fd *conn, long id, size_t msg, unsigned char *out, unsign
     return wrong;
 }
 
-async void client(job *j, long id) {
+/* One connection: 0, or 1 on an error (an int: the plain reading of ac_spawn needs one). */
+async int client(job *j, long id) {
     ac_fd conn;
+    conn.fd = -1; /* closed, if memory runs out before the connect */
     unsigned char *out = malloc(j->size), *in = malloc(j->size);
     int rc = out && in ? await(ac_connect(&conn, j->server)) : -ENOMEM;
     for (size_t m = 0; rc == 0 && m < j->messages; m++) {
@@ -58,6 +60,7 @@ async void client(job *j, long id) {
     ac_fd_close(&conn);
     free(out);
     free(in);
+    return rc != 0;
 }
 
 async int run(job *j, long connections) {

@@ -20,12 +20,14 @@ typedef struct totals {
     long bytes, errors;
 } totals;
 
-async void serve(int fd, totals *t) {
+/* Echo until the client closes: 0, or 1 if the connection ended in an error. (An int,
+ * not void: the plain-C reading of ac_spawn needs a value.) */
+async int serve(int fd, totals *t) {
     ac_fd conn;
     if (ac_fd_open(&conn, fd) != 0) {
         close(fd);
         t->errors++;
-        return;
+        return 1;
     }
     char buf[4096];
     ssize_t n;
@@ -36,6 +38,7 @@ async void serve(int fd, totals *t) {
     }
     t->errors += n < 0;
     ac_fd_close(&conn);
+    return n < 0;
 }
 
 /* Accept `connections` connections (0: forever), then join them. */
