@@ -125,6 +125,5 @@ static ac_future conn_start(int fd) {
 }
 
 int main(int argc, char **argv) {
-    int port = net_port_arg(argc, argv, "PORT");
-    return port < 0 ? 2 : ac_block_on(net_serve("http_server", port, conn_start));
+    return net_main(argc, argv, "http_server", conn_start);
 }

@@ -162,3 +162,8 @@ async int net_serve(const char *name, int port, net_handler *handler) {
     ac_fd_close(&l);
     return 1;
 }
+
+int net_main(int argc, char **argv, const char *name, net_handler *handler) {
+    int port = net_port_arg(argc, argv, "PORT");
+    return port < 0 ? 2 : ac_block_on(net_serve(name, port, handler));
+}

@@ -58,11 +58,8 @@ static ac_future conn_start(int fd) {
 }
 
 int main(int argc, char **argv) {
-    int port = net_port_arg(argc, argv, "PORT");
-    if (port < 0)
-        return 2;
     table_init(&store);
-    int rc = ac_block_on(net_serve("resp_server", port, conn_start));
+    int rc = net_main(argc, argv, "resp_server", conn_start);
     table_free(&store);
     return rc;
 }
