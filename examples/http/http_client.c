@@ -9,6 +9,7 @@
 #include <asyncc.h>
 /* after <asyncc.h>, which defines async */
 #include <ac_io.h>
+#include <ac_net.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -85,8 +86,11 @@ async ssize_t fetch_body(ac_fd *h, net_buf *in, const http_head *head, char *bod
 /* GET path from 127.0.0.1:port: the body's length in body (the head in *head), or a
  * negative value. */
 async ssize_t fetch_data(int port, const char *path, http_head *head, char *body, size_t cap) {
+    ac_addr a;
     ac_fd h;
-    int rc = await(net_connect(&h, port));
+    int rc = ac_addr_ip(&a, "127.0.0.1", (unsigned)port);
+    if (rc == 0)
+        rc = await(ac_connect(&h, &a));
     if (rc != 0)
         return rc;
     char request[512];
@@ -95,7 +99,7 @@ async ssize_t fetch_data(int port, const char *path, http_head *head, char *body
                  "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n\r\n", path, port);
     ssize_t r = n > 0 && (size_t)n < sizeof request ? 0 : -ENAMETOOLONG;
     if (r == 0)
-        r = await(net_write_all(&h, request, (size_t)n));
+        r = await(ac_fd_write_all(&h, request, (size_t)n));
     net_buf in;
     in.start = in.end = 0;
     if (r >= 0)

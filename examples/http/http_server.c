@@ -12,6 +12,7 @@
 #include <asyncc.h>
 /* after <asyncc.h>, which defines async */
 #include <ac_io.h>
+#include <ac_net.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -112,7 +113,7 @@ async int conn_serve(int fd) {
         if (r > 0)
             in.start += (size_t)r;
         size_t n = respond(r, &req, out, sizeof out, &keep_alive);
-        if (await(net_write_all(&h, out, n)) < 0)
+        if (await(ac_fd_write_all(&h, out, n)) < 0)
             break;
     }
 done:

@@ -1,6 +1,6 @@
-/* net.h - the TCP plumbing the example servers and clients share: a listener on
- * 127.0.0.1, accept and connect as awaitables, whole writes, and a read buffer.
- * Built on ac_fd (ac_io.h); include after <asyncc.h>. */
+/* net.h - what the example servers and clients share on top of ac_net.h: a server's
+ * accept loop on 127.0.0.1 with a task per connection, its main, and a read buffer.
+ * Include after <asyncc.h> and <ac_io.h>. */
 #ifndef EXAMPLES_NET_H
 #define EXAMPLES_NET_H
 
@@ -14,16 +14,6 @@ typedef struct net_buf {
     char data[NET_BUF_SIZE];
 } net_buf;
 
-/* "0".."65535": the port, or -1. */
-int net_port_parse(const char *s);
-/* Listen on 127.0.0.1:port (0: any free port) and watch the socket in *l; the port
- * bound in *bound. 0, or a negative errno. */
-int net_listen(ac_fd *l, int port, int *bound);
-/* The next connection on the listener: a non-blocking descriptor with TCP_NODELAY
- * (replies go out whole, at once), or a negative errno. */
-async int net_accept(ac_fd *l);
-/* Connect h to 127.0.0.1:port: 0 with h open, or a negative errno (h closed). */
-async int net_connect(ac_fd *h, int port);
 /* A connection's handler, as a future so that net_serve can start any function. It
  * owns fd (and closes it). */
 typedef ac_future net_handler(int fd);
@@ -36,8 +26,6 @@ async int net_serve(const char *name, int port, net_handler *handler);
 int net_main(int argc, char **argv, const char *name, net_handler *handler);
 /* The port named by the last command-line argument, or -1 after a usage message. */
 int net_port_arg(int argc, char **argv, const char *usage);
-/* Write all n bytes: n, or a negative errno. */
-async ssize_t net_write_all(ac_fd *h, const char *buf, size_t n);
 /* Read more into b (first moving what is left to the front): the bytes read, 0 at end
  * of stream, -ENOBUFS if b is full, or a negative errno. */
 async ssize_t net_fill(ac_fd *h, net_buf *b);

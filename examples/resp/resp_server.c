@@ -9,6 +9,7 @@
 #include <asyncc.h>
 /* after <asyncc.h>, which defines async */
 #include <ac_io.h>
+#include <ac_net.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -46,7 +47,7 @@ async int conn_serve(int fd) {
             io.out_len += sizeof too_long - 1;
             status = RESP_CLOSE;
         }
-        if (io.out_len > 0 && await(net_write_all(&h, out, io.out_len)) < 0)
+        if (io.out_len > 0 && await(ac_fd_write_all(&h, out, io.out_len)) < 0)
             break;
     }
     ac_fd_close(&h);

@@ -59,17 +59,12 @@ void aci_fd_on_ready(void *key, unsigned readiness) {
 
 /* ---- the leaves ---------------------------------------------------------------------------- */
 
-/* One call of a leaf: its result, or -EAGAIN to wait for the direction. */
-typedef ssize_t fd_call_fn(void *frame);
-
-static void waiter_init(ac_waiter *w) {
+void aci_waiter_init(ac_waiter *w) {
     *w = (ac_waiter){NULL, NULL, NULL, NULL, 0};
 }
 
-/* The poll every leaf shares: make the call unless still parked or woken by a close;
- * park on EAGAIN. */
-static ac_poll fd_poll(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx, fd_call_fn *call,
-                       void *frame, ssize_t *out) {
+ac_poll aci_fd_poll(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx, aci_fd_call_fn *call,
+                    void *frame, ssize_t *out) {
     ac_fd *h = wait->h;
     ac_waiter *w = &wait->waiter;
     if (aci_waiter_parked(w))
@@ -84,15 +79,14 @@ static ac_poll fd_poll(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx, fd
     return AC_READY;
 }
 
-static void fd_unpark(ac_waiter *w) {
+void aci_fd_unpark(ac_waiter *w) {
     if (!aci_waiter_parked(w))
         return;
     aci_waitlist_remove(w);
     aci_loop_this.io_waiters--;
 }
 
-/* EINTR retried; EWOULDBLOCK spelled EAGAIN. */
-static ssize_t call_result(ssize_t r) {
+ssize_t aci_call_result(ssize_t r) {
     if (r >= 0)
         return r;
     return errno == EWOULDBLOCK ? -EAGAIN : -errno;
@@ -126,7 +120,7 @@ static ssize_t call_read(void *frame) {
     ssize_t r;
     while ((r = read(f->wait.h->fd, f->buf, f->n)) < 0 && errno == EINTR) {
     }
-    return call_result(r);
+    return aci_call_result(r);
 }
 
 static ssize_t call_write(void *frame) {
@@ -136,14 +130,14 @@ static ssize_t call_write(void *frame) {
     do
         r = h->is_socket ? send(h->fd, f->buf, f->n, MSG_NOSIGNAL) : write(h->fd, f->buf, f->n);
     while (r < 0 && errno == EINTR);
-    return call_result(r);
+    return aci_call_result(r);
 }
 
 /* readable and writable: an int result */
 static ac_poll wait_poll(ac_fd_wait_frame *f, ac_cx *cx, int *out, unsigned direction) {
     ssize_t r = 0;
-    ac_poll p =
-        fd_poll(f, direction, cx, direction == ACI_READABLE ? call_readable : call_writable, f, &r);
+    ac_poll p = aci_fd_poll(f, direction, cx,
+                            direction == ACI_READABLE ? call_readable : call_writable, f, &r);
     if (p == AC_READY)
         *out = (int)r;
     return p;
@@ -151,7 +145,7 @@ static ac_poll wait_poll(ac_fd_wait_frame *f, ac_cx *cx, int *out, unsigned dire
 
 void ac_fd_readable_init(ac_fd_readable_frame *f, ac_fd *h) {
     f->h = h;
-    waiter_init(&f->waiter);
+    aci_waiter_init(&f->waiter);
 }
 
 ac_poll ac_fd_readable_poll(ac_fd_readable_frame *f, ac_cx *cx, int *out) {
@@ -159,7 +153,7 @@ ac_poll ac_fd_readable_poll(ac_fd_readable_frame *f, ac_cx *cx, int *out) {
 }
 
 void ac_fd_readable_drop(ac_fd_readable_frame *f) {
-    fd_unpark(&f->waiter);
+    aci_fd_unpark(&f->waiter);
 }
 
 void ac_fd_writable_init(ac_fd_writable_frame *f, ac_fd *h) {
@@ -181,7 +175,7 @@ void ac_fd_read_init(ac_fd_read_frame *f, ac_fd *h, void *buf, size_t n) {
 }
 
 ac_poll ac_fd_read_poll(ac_fd_read_frame *f, ac_cx *cx, ssize_t *out) {
-    return fd_poll(&f->wait, ACI_READABLE, cx, call_read, f, out);
+    return aci_fd_poll(&f->wait, ACI_READABLE, cx, call_read, f, out);
 }
 
 void ac_fd_read_drop(ac_fd_read_frame *f) {
@@ -195,7 +189,7 @@ void ac_fd_write_init(ac_fd_write_frame *f, ac_fd *h, const void *buf, size_t n)
 }
 
 ac_poll ac_fd_write_poll(ac_fd_write_frame *f, ac_cx *cx, ssize_t *out) {
-    return fd_poll(&f->wait, ACI_WRITABLE, cx, call_write, f, out);
+    return aci_fd_poll(&f->wait, ACI_WRITABLE, cx, call_write, f, out);
 }
 
 void ac_fd_write_drop(ac_fd_write_frame *f) {
