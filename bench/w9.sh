@@ -32,6 +32,7 @@ while getopts "r:h" opt; do
     esac
 done
 
+[ -x "$ANCHORS_DIR/run.sh" ] || { echo "w9.sh: no anchors in $ANCHORS_DIR (set ANCHORS_DIR)" >&2; exit 1; }
 echo "# building resp_server in $BUILD_DIR" >&2
 cmake -S "$ROOT" -B "$BUILD_DIR" -DASYNCC_TESTS=OFF >/dev/null &&
     cmake --build "$BUILD_DIR" --target resp_server >/dev/null || { echo "w9.sh: build failed" >&2; exit 1; }
@@ -46,6 +47,7 @@ trap 'rm -f "$INFO" "$RESULTS"' EXIT
 (cd "$ANCHORS_DIR" && EXTRA_W9="asyncc=$BUILD_DIR/examples/resp/resp_server" \
     ./run.sh -r "$REPS" W9) 2> >(tee "$INFO" >&2) | tee "$RESULTS"
 wait
+grep -q "impl=asyncc" "$RESULTS" || { echo "w9.sh: no result for resp_server" >&2; exit 1; }
 
 echo "# medians of $REPS runs"
 # Result lines and the info lines with the CPU per request, one median per field.
