@@ -1,0 +1,66 @@
+/* resp_server - a Redis-protocol server on 127.0.0.1: PING, ECHO, SET, GET, DEL, INCR,
+ * EXISTS and QUIT on an in-memory table, with pipelining. redis-cli and
+ * redis-benchmark talk to it unmodified.
+ *
+ *     resp_server PORT         (0: any free port; the line printed names it)
+ *
+ * One task per connection: it reads what the client sent, executes every complete
+ * command in it (resp.c), and writes all their replies with one write. */
+#include <asyncc.h>
+/* after <asyncc.h>, which defines async */
+#include <ac_io.h>
+#include <ac_net.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "net.h"
+#include "resp.h"
+
+/* The data, shared by every connection: they all run on this thread. */
+static table store;
+
+/* Replies of one batch of commands: at least one input buffer's worth. */
+#define OUT_SIZE (2 * NET_BUF_SIZE + RESP_REPLY_SLACK)
+
+async int conn_serve(int fd) {
+    ac_fd h;
+    if (ac_fd_open(&h, fd) != 0) {
+        close(fd);
+        return -1;
+    }
+    net_buf in;
+    in.start = in.end = 0;
+    char out[OUT_SIZE];
+    resp_status status = RESP_CONTINUE;
+    while (status != RESP_CLOSE) {
+        ssize_t n = status == RESP_OUT_FULL ? 1 : await(net_fill(&h, &in));
+        if (n <= 0)
+            break;
+        resp_io io = {in.data, in.start, in.end, NET_BUF_SIZE, out, 0, sizeof out};
+        status = resp_serve(&store, &io);
+        in.start = io.start;
+        if (status == RESP_CONTINUE && in.start == 0 && in.end == NET_BUF_SIZE) {
+            /* A full buffer and still no complete command: it can never fit. */
+            static const char too_long[] = "-ERR Protocol error: command too long\r\n";
+            memcpy(out + io.out_len, too_long, sizeof too_long - 1);
+            io.out_len += sizeof too_long - 1;
+            status = RESP_CLOSE;
+        }
+        if (io.out_len > 0 && await(ac_fd_write_all(&h, out, io.out_len)) < 0)
+            break;
+    }
+    ac_fd_close(&h);
+    return 0;
+}
+
+static ac_future conn_start(int fd) {
+    return ac_future_of(conn_serve(fd));
+}
+
+int main(int argc, char **argv) {
+    table_init(&store);
+    int rc = net_main(argc, argv, "resp_server", conn_start);
+    table_free(&store);
+    return rc;
+}
