@@ -1,15 +1,29 @@
-/* sequential.c - the blocking stand-in of ac_sleep_ms in the sequential face of
- * <asyncc.h> (ASYNCC_SEQUENTIAL), which is a plain function: it lives here so that
- * the header need not include <time.h> and <threads.h> into the program. */
+/* sequential.c - the blocking stand-ins of ac_sleep_ms (<asyncc.h>) and ac_sleep_until
+ * (<ac_time.h>) in their sequential faces (ASYNCC_SEQUENTIAL), which are plain functions:
+ * they live here so that the headers need not include <time.h> and <threads.h> into the
+ * program. */
 #define ASYNCC_SEQUENTIAL 1
+#define _POSIX_C_SOURCE 200809L /* clock_nanosleep */
 
 #include <asyncc.h>
 
+#include <ac_time.h>
+
+#include <errno.h>
 #include <threads.h> /* thrd_sleep: C11, unlike POSIX nanosleep */
 #include <time.h>
+
+#define NS_PER_S UINT64_C(1000000000)
 
 void ac_sequential_sleep_ms(uint64_t ms) {
     struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
     while (thrd_sleep(&ts, &ts) == -1) { /* -1: interrupted, ts holds the rest */
+    }
+}
+
+void ac_sequential_sleep_until(uint64_t deadline_ns) {
+    struct timespec ts = {(time_t)(deadline_ns / NS_PER_S), (long)(deadline_ns % NS_PER_S)};
+    /* Absolute: an interrupted sleep just sleeps again until the same deadline. */
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {
     }
 }
