@@ -94,6 +94,7 @@ typedef struct aci_timers {
 /* ---- the loop: one per thread (loop.c) ---------------------------------------------------- */
 
 typedef struct aci_backend aci_backend;
+typedef struct aci_signals aci_signals; /* signal.c */
 
 /* Cross-thread wakes: ac_remote_wake queues its remote here under `lock`, and writes
  * the eventfd when the queue was empty, so a loop asleep in the backend wakes up. */
@@ -118,6 +119,7 @@ typedef struct aci_loop {
     size_t io_waiters;     /* tasks parked on an ac_fd */
     size_t remotes_armed;  /* ac_remote handles another thread may wake */
     aci_remote_queue remote;
+    aci_signals *signals; /* NULL until a task first waits for a signal */
     aci_pool pool;
 } aci_loop;
 

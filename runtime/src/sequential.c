@@ -1,15 +1,17 @@
-/* sequential.c - the blocking stand-ins of ac_sleep_ms (<asyncc.h>) and ac_sleep_until
- * (<ac_time.h>) in their sequential faces (ASYNCC_SEQUENTIAL), which are plain functions:
- * they live here so that the headers need not include <time.h> and <threads.h> into the
- * program. */
+/* sequential.c - the blocking stand-ins of ac_sleep_ms (<asyncc.h>), ac_sleep_until
+ * (<ac_time.h>) and ac_signal_wait (<ac_signal.h>) in their sequential faces (ASYNCC_SEQUENTIAL),
+ * which are plain functions: they live here so that the headers need not include <time.h> and
+ * <threads.h> into the program. */
 #define ASYNCC_SEQUENTIAL 1
 #define _POSIX_C_SOURCE 200809L /* clock_nanosleep */
 
 #include <asyncc.h>
 
+#include <ac_signal.h>
 #include <ac_time.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <threads.h> /* thrd_sleep: C11, unlike POSIX nanosleep */
 #include <time.h>
 
@@ -26,4 +28,19 @@ void ac_sequential_sleep_until(uint64_t deadline_ns) {
     /* Absolute: an interrupted sleep just sleeps again until the same deadline. */
     while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {
     }
+}
+
+/* The same rules as the runtime's wait: the signal stays blocked afterwards. */
+int ac_sequential_signal_wait(int signo) {
+    if (ac_signal_refused_(signo))
+        return -EINVAL;
+    sigset_t one;
+    sigemptyset(&one);
+    sigaddset(&one, signo);
+    int rc = pthread_sigmask(SIG_BLOCK, &one, NULL);
+    if (rc != 0)
+        return -rc;
+    while ((rc = sigwaitinfo(&one, NULL)) < 0 && errno == EINTR) {
+    }
+    return rc < 0 ? -errno : rc;
 }

@@ -259,22 +259,36 @@ typedef struct wheel_model {
     ac_timer timers[WHEEL_TIMERS];
     uint64_t deadline[WHEEL_TIMERS];
     int armed[WHEEL_TIMERS];
+    int at_once[WHEEL_TIMERS]; /* due when armed: fires at the first look */
 } wheel_model;
 
 /* The earliest deadline the model says is armed, as the wheel reports it: the start of
- * its millisecond tick, or 0 for one already due at base. */
-static uint64_t model_next_deadline(const wheel_model *m, uint64_t now) {
+ * its millisecond tick, or 0 for one due at once. */
+static uint64_t model_next_deadline(const wheel_model *m) {
     uint64_t best = UINT64_MAX;
     for (int i = 0; i < WHEEL_TIMERS; i++) {
         if (!m->armed[i])
             continue;
-        uint64_t d = m->deadline[i] <= now ? 0 : m->timers[i].tick * NS_PER_MS;
+        uint64_t d = m->at_once[i] ? 0 : m->timers[i].tick * NS_PER_MS;
         best = d < best ? d : best;
     }
     return best;
 }
 
 static uint64_t rng_next(void);
+
+static void model_arm_all(wheel_model *m, ac_task *self, uint64_t base) {
+    for (int i = 0; i < WHEEL_TIMERS; i++) {
+        m->deadline[i] = base - 2 * NS_PER_MS + rng_next() % (3000 * NS_PER_MS);
+        aci_timer_arm(&m->timers[i], self, m->deadline[i], base);
+        m->armed[i] = 1;
+    }
+    /* A tick the wheel has passed already (the real clock moved on since base) is due
+     * at once as well: its deadline is behind the real clock. */
+    uint64_t first_tick = aci_loop_this.timers.now_tick;
+    for (int i = 0; i < WHEEL_TIMERS; i++)
+        m->at_once[i] = m->deadline[i] <= base || m->timers[i].tick < first_tick;
+}
 
 /* Arms timers over three seconds (the wheel turns three times; most start in the
  * overflow heap), a few past, disarms some, then moves the clock a millisecond at a
@@ -284,25 +298,19 @@ static void call_wheel_model(void *unused, ac_task *self) {
     static wheel_model m;
     memset(&m, 0, sizeof m);
     uint64_t base = aci_clock_now_ns();
-    for (int i = 0; i < WHEEL_TIMERS; i++) {
-        m.deadline[i] = base - 2 * NS_PER_MS + rng_next() % (3000 * NS_PER_MS);
-        aci_timer_arm(&m.timers[i], self, m.deadline[i], base);
-        m.armed[i] = 1;
-    }
+    model_arm_all(&m, self, base);
     for (int i = 0; i < WHEEL_TIMERS; i += 3) {
         aci_timer_disarm(&m.timers[i]);
         m.armed[i] = 0;
     }
     for (uint64_t now = base; now < base + 3010 * NS_PER_MS; now += NS_PER_MS) {
-        assert_int_equal(aci_timers_next_deadline(), model_next_deadline(&m, base));
+        assert_int_equal(aci_timers_next_deadline(), model_next_deadline(&m));
         aci_timers_fire_until(now);
         for (int i = 0; i < WHEEL_TIMERS; i++) {
-            int due = m.armed[i] && m.timers[i].tick <= now / NS_PER_MS;
-            if (m.armed[i] && m.deadline[i] <= base)
-                due = 1;
+            int due = m.armed[i] && (m.at_once[i] || m.timers[i].tick <= now / NS_PER_MS);
             assert_int_equal(aci_timer_armed(&m.timers[i]), m.armed[i] && !due);
             if (due) {
-                assert_true(m.deadline[i] <= now || m.deadline[i] <= base);
+                assert_true(m.deadline[i] <= now || m.at_once[i]);
                 m.armed[i] = 0;
             }
         }
