@@ -1,5 +1,6 @@
 /* sequential.c - the blocking stand-ins of ac_sleep_ms (<asyncc.h>), ac_sleep_until
- * (<ac_time.h>) and ac_signal_wait (<ac_signal.h>) in their sequential faces (ASYNCC_SEQUENTIAL),
+ * (<ac_time.h>), ac_signal_wait (<ac_signal.h>) and <ac_blocking.h>'s calls in their
+ * sequential faces (ASYNCC_SEQUENTIAL),
  * which are plain functions: they live here so that the headers need not include <time.h> and
  * <threads.h> into the program. */
 #define ASYNCC_SEQUENTIAL 1
@@ -7,8 +8,11 @@
 
 #include <asyncc.h>
 
+#include <ac_blocking.h>
 #include <ac_signal.h>
 #include <ac_time.h>
+
+#include "blocking_calls.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -43,4 +47,32 @@ int ac_sequential_signal_wait(int signo) {
     while ((rc = sigwaitinfo(&one, NULL)) < 0 && errno == EINTR) {
     }
     return rc < 0 ? -errno : rc;
+}
+
+/* <ac_blocking.h>: the job runs here, on its data in place. */
+int ac_spawn_blocking(ac_blocking_fn *fn, void *data, size_t size) {
+    (void)size;
+    fn(data);
+    return 0;
+}
+
+int ac_file_open(const char *path, int flags, mode_t mode) {
+    return aci_call_open(path, flags, mode);
+}
+
+int ac_file_close(int fd) {
+    return aci_call_close(fd);
+}
+
+ssize_t ac_file_pread(int fd, void *buf, size_t n, off_t off) {
+    return aci_call_pread(fd, buf, n, off);
+}
+
+ssize_t ac_file_pwrite(int fd, const void *buf, size_t n, off_t off) {
+    return aci_call_pwrite(fd, buf, n, off);
+}
+
+int ac_getaddrinfo(const char *host, const char *service, const struct addrinfo *hints,
+                   struct addrinfo **res) {
+    return getaddrinfo(host, service, hints, res);
 }
