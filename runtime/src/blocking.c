@@ -12,7 +12,11 @@
  * writes into the job, and the job outlives both.
  *
  * The pool is process-wide: a FIFO of jobs under one mutex, threads started on demand
- * up to max_threads while none is idle, idle threads leaving after keep_alive.
+ * up to max_threads while none is idle, idle threads leaving after keep_alive. At exit
+ * (atexit) the idle threads are told to leave and joined, so that a program checked by
+ * valgrind does not see their stacks as leaks: each leaving thread joins the one that
+ * left before it, and the exit handler joins the last (threads still running a job
+ * at exit are left to the process's end).
  */
 #define _GNU_SOURCE 1
 
@@ -50,12 +54,19 @@ struct aci_job {
 
 static struct {
     pthread_mutex_t lock;
-    pthread_cond_t work; /* a job was queued, for idle threads */
+    pthread_cond_t work; /* a job was queued, or exit: for idle threads */
+    pthread_cond_t left; /* a thread left, for the exit handler */
     aci_job *head, *tail;
-    unsigned threads, idle;
+    unsigned threads, idle, busy; /* busy: running a job */
     unsigned max_threads, keep_alive_ms;
-} pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, 0, 0,
-          DEFAULT_MAX_THREADS,       DEFAULT_KEEP_ALIVE_MS};
+    int exiting, at_exit_set;
+    pthread_t last_left; /* the last thread that left, not joined yet */
+    int has_last_left;
+} pool = {.lock = PTHREAD_MUTEX_INITIALIZER,
+          .work = PTHREAD_COND_INITIALIZER,
+          .left = PTHREAD_COND_INITIALIZER,
+          .max_threads = DEFAULT_MAX_THREADS,
+          .keep_alive_ms = DEFAULT_KEEP_ALIVE_MS};
 
 int ac_blocking_configure(unsigned max_threads, unsigned keep_alive_ms) {
     if (max_threads == 0)
@@ -98,7 +109,7 @@ static aci_job *pool_next(void) {
     until.tv_nsec = (long)(ns % 1000000000u);
     int rc = 0;
     pool.idle++;
-    while (!pool.head && rc != ETIMEDOUT)
+    while (!pool.head && rc != ETIMEDOUT && !pool.exiting)
         rc = pthread_cond_timedwait(&pool.work, &pool.lock, &until);
     pool.idle--;
     aci_job *job = pool.head;
@@ -110,32 +121,59 @@ static aci_job *pool_next(void) {
     return job;
 }
 
+/* This thread leaves the pool (pool.lock held; released here): it joins the thread that
+ * left before it and becomes the one to join. */
+static void pool_leave(void) {
+    pthread_t previous = pool.last_left;
+    int join_previous = pool.has_last_left;
+    pool.last_left = pthread_self();
+    pool.has_last_left = 1;
+    pool.threads--;
+    pthread_cond_broadcast(&pool.left);
+    pthread_mutex_unlock(&pool.lock);
+    if (join_previous)
+        pthread_join(previous, NULL);
+}
+
+/* At exit: every thread not running a job leaves, and the last one to leave is joined. */
+static void pool_at_exit(void) {
+    pthread_mutex_lock(&pool.lock);
+    pool.exiting = 1;
+    pthread_cond_broadcast(&pool.work);
+    while (pool.threads > pool.busy)
+        pthread_cond_wait(&pool.left, &pool.lock);
+    int join_last = pool.has_last_left;
+    pool.has_last_left = 0;
+    pthread_mutex_unlock(&pool.lock);
+    if (join_last)
+        pthread_join(pool.last_left, NULL);
+}
+
 static void *pool_thread(void *unused) {
     (void)unused;
     pthread_mutex_lock(&pool.lock);
     aci_job *job;
     while ((job = pool_next()) != NULL) {
+        pool.busy++;
         pthread_mutex_unlock(&pool.lock);
         job_run(job);
         pthread_mutex_lock(&pool.lock);
+        pool.busy--;
     }
-    pool.threads--;
-    pthread_mutex_unlock(&pool.lock);
+    pool_leave();
     return NULL;
 }
 
-/* Start a detached thread with every signal blocked (it inherits the mask). Called
- * with pool.lock held; 0 or a negative errno. */
+/* Start a thread with every signal blocked (it inherits the mask). Called with
+ * pool.lock held; 0 or a negative errno. */
 static int pool_start_thread(void) {
+    if (!pool.at_exit_set)
+        pool.at_exit_set = atexit(pool_at_exit) == 0;
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
-    pthread_attr_t attr;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     pthread_t id;
-    int rc = pthread_create(&id, &attr, pool_thread, NULL);
-    pthread_attr_destroy(&attr);
+    int rc = pthread_create(&id, NULL, pool_thread, NULL);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     if (rc != 0)
         return -rc;
