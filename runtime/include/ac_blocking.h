@@ -82,21 +82,16 @@ typedef struct ac_file_close_frame {
     int fd;
 } ac_file_close_frame;
 
-typedef struct ac_file_pread_frame {
+/* pread and pwrite: buf is only read by pwrite. */
+typedef struct ac_file_rw_frame {
     ac_spawn_blocking_frame core;
     int fd;
     void *buf;
     size_t n;
     off_t off;
-} ac_file_pread_frame;
-
-typedef struct ac_file_pwrite_frame {
-    ac_spawn_blocking_frame core;
-    int fd;
-    const void *buf;
-    size_t n;
-    off_t off;
-} ac_file_pwrite_frame;
+} ac_file_rw_frame;
+typedef ac_file_rw_frame ac_file_pread_frame;
+typedef ac_file_rw_frame ac_file_pwrite_frame;
 
 typedef struct ac_getaddrinfo_frame {
     ac_spawn_blocking_frame core;

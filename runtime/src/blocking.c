@@ -469,7 +469,7 @@ static void pwrite_run(void *data) {
 }
 
 static void pread_fill(ac_spawn_blocking_frame *core, void *data) {
-    const ac_file_pread_frame *f = (const ac_file_pread_frame *)core;
+    const ac_file_rw_frame *f = (const ac_file_rw_frame *)core;
     rw_job *j = data;
     j->fd = f->fd;
     j->n = f->n;
@@ -478,13 +478,8 @@ static void pread_fill(ac_spawn_blocking_frame *core, void *data) {
 }
 
 static void pwrite_fill(ac_spawn_blocking_frame *core, void *data) {
-    const ac_file_pwrite_frame *f = (const ac_file_pwrite_frame *)core;
-    rw_job *j = data;
-    j->fd = f->fd;
-    j->n = f->n;
-    j->off = f->off;
-    j->result = 0;
-    memcpy(j->bytes, f->buf, f->n);
+    pread_fill(core, data);
+    memcpy(((rw_job *)data)->bytes, ((const ac_file_rw_frame *)core)->buf, ((rw_job *)data)->n);
 }
 
 static void pread_take(ac_spawn_blocking_frame *core, void *data, void *out) {
@@ -502,12 +497,16 @@ static void pwrite_take(ac_spawn_blocking_frame *core, void *data, void *out) {
 static const job_kind pread_kind = {pread_run, NULL, pread_fill, pread_take};
 static const job_kind pwrite_kind = {pwrite_run, NULL, pwrite_fill, pwrite_take};
 
-void ac_file_pread_init(ac_file_pread_frame *f, int fd, void *buf, size_t n, off_t off) {
+static void rw_init(ac_file_rw_frame *f, int fd, void *buf, size_t n, off_t off) {
     core_init(&f->core);
     f->fd = fd;
     f->buf = buf;
     f->n = n;
     f->off = off;
+}
+
+void ac_file_pread_init(ac_file_pread_frame *f, int fd, void *buf, size_t n, off_t off) {
+    rw_init(f, fd, buf, n, off);
 }
 
 ac_poll ac_file_pread_poll(ac_file_pread_frame *f, ac_cx *cx, ssize_t *out) {
@@ -519,11 +518,7 @@ void ac_file_pread_drop(ac_file_pread_frame *f) {
 }
 
 void ac_file_pwrite_init(ac_file_pwrite_frame *f, int fd, const void *buf, size_t n, off_t off) {
-    core_init(&f->core);
-    f->fd = fd;
-    f->buf = buf;
-    f->n = n;
-    f->off = off;
+    rw_init(f, fd, (void *)(uintptr_t)buf, n, off); /* only read */
 }
 
 ac_poll ac_file_pwrite_poll(ac_file_pwrite_frame *f, ac_cx *cx, ssize_t *out) {

@@ -136,39 +136,34 @@ typedef struct file_case {
 /* Each S_CALL below spawns one leaf as a task; the next step joins it. */
 static ac_task *pending;
 
+/* A task running the leaf vt describes, queued; its frame is left to init. */
+static void *leaf_spawn(const ac_vtable *vt) {
+    pending = ac_task_new(vt);
+    assert_non_null(pending);
+    ac_task_spawn(pending);
+    return ac_task_frame(pending);
+}
+
 static void call_spawn_open(void *path, ac_task *self) {
     (void)self;
-    pending = ac_task_new(&ac_file_open_vtable);
-    assert_non_null(pending);
-    ac_file_open_init(ac_task_frame(pending), path, O_RDWR, 0);
-    ac_task_spawn(pending);
+    ac_file_open_init(leaf_spawn(&ac_file_open_vtable), path, O_RDWR, 0);
 }
 
 static void call_spawn_pwrite(void *c, ac_task *self) {
     (void)self;
-    file_case *fc = c;
-    pending = ac_task_new(&ac_file_pwrite_vtable);
-    assert_non_null(pending);
-    ac_file_pwrite_init(ac_task_frame(pending), fc->fd, "hello, world", 12, 100);
-    ac_task_spawn(pending);
+    ac_file_pwrite_init(leaf_spawn(&ac_file_pwrite_vtable), ((file_case *)c)->fd, "hello, world",
+                        12, 100);
 }
 
 static void call_spawn_pread(void *c, ac_task *self) {
     (void)self;
     file_case *fc = c;
-    pending = ac_task_new(&ac_file_pread_vtable);
-    assert_non_null(pending);
-    ac_file_pread_init(ac_task_frame(pending), fc->fd, fc->buf, sizeof fc->buf, 107);
-    ac_task_spawn(pending);
+    ac_file_pread_init(leaf_spawn(&ac_file_pread_vtable), fc->fd, fc->buf, sizeof fc->buf, 107);
 }
 
 static void call_spawn_close(void *c, ac_task *self) {
     (void)self;
-    file_case *fc = c;
-    pending = ac_task_new(&ac_file_close_vtable);
-    assert_non_null(pending);
-    ac_file_close_init(ac_task_frame(pending), fc->fd);
-    ac_task_spawn(pending);
+    ac_file_close_init(leaf_spawn(&ac_file_close_vtable), ((file_case *)c)->fd);
 }
 
 /* Open, write at an offset, read back at another, close; and a missing file. */
