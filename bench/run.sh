@@ -1,9 +1,9 @@
 #!/bin/bash
-# Builds and runs asyncc's benchmarks (W1 W2 W2b W3 of ../shared/bench/WORKLOADS.md),
+# Builds and runs asyncc's benchmarks (W1 W2 W2b W3 W6 of ../shared/bench/WORKLOADS.md),
 # optionally next to the reference implementations in ../shared/anchors.
 #
 # usage: bench/run.sh [-r REPS] [-a] [WORKLOAD...]
-#   WORKLOAD: W1 W2 W2b W3 (default: all four)
+#   WORKLOAD: W1 W2 W2b W3 W6 (default: all five)
 #   -r REPS : run each benchmark REPS times (default 5), interleaved: rep 1 of
 #             everything, then rep 2, ... so slow drifts of a shared machine hit
 #             every implementation alike.
@@ -45,7 +45,7 @@ while getopts "r:ah" opt; do
     esac
 done
 shift $((OPTIND - 1))
-ALL="W1 W2 W2b W3"
+ALL="W1 W2 W2b W3 W6"
 WLS=${*:-$ALL}
 
 # The program that runs each workload.
@@ -55,6 +55,7 @@ program_of() {
     W2) echo w2_yield ;;
     W2b) echo w2b_yield_many ;;
     W3) echo w3_await_chain ;;
+    W6) echo w6_timers ;;
     *) return 1 ;;
     esac
 }

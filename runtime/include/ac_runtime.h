@@ -189,12 +189,22 @@ static inline void ac_yield_drop(ac_yield_frame *f) {
 
 /* ---- leaf: ac_sleep_ms --------------------------------------------------------------- */
 
-/* A timer waiting in the executor's heap; lives inside the sleeping frame. */
+/* An armed timer of this thread's loop; lives inside the sleeping frame. The loop keeps
+ * it in a millisecond wheel slot, in its overflow heap (due more than a wheel turn
+ * ahead) or in its list of timers already due (runtime/src/timer.c). */
 typedef struct ac_timer {
-    uint64_t deadline_ns; /* CLOCK_MONOTONIC */
-    uint64_t seq;         /* ties broken in arming order */
-    ac_task *task;        /* woken at the deadline */
-    size_t heap_index;    /* position in the heap, or SIZE_MAX when not armed */
+    uint64_t tick; /* the deadline in CLOCK_MONOTONIC ms, rounded up */
+    ac_task *task; /* woken at the deadline */
+    union {
+        struct {
+            struct ac_timer *prev, *next; /* in a wheel slot or the due list */
+        };
+        struct {
+            size_t heap_index; /* position in the overflow heap */
+            uint64_t seq;      /* its ties broken in arming order */
+        };
+    };
+    int where; /* ACI_TIMER_* (timer.c): 0 when not armed */
 } ac_timer;
 
 typedef struct ac_sleep_ms_frame {

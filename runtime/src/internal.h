@@ -47,28 +47,54 @@ typedef struct aci_pool {
     aci_pool_class classes[ACI_POOL_CLASSES];
 } aci_pool;
 
-/* ---- the timer heap: a binary min-heap of armed timers (timer.c) -------------------------- */
+/* ---- the timers: a millisecond wheel with an overflow heap (timer.c) ---------------------- */
 
-/* Ordered by (deadline_ns, seq), so timers with equal deadlines leave in arming order.
- * Each timer records its own position (heap_index) so it can be removed in O(log n). */
+/* The overflow heap: a binary min-heap ordered by (tick, seq), so timers with equal
+ * ticks leave in arming order. Each timer records its own position (heap_index) so it
+ * can be removed in O(log n). */
 typedef struct aci_timer_heap {
     ac_timer **items;
     size_t count;
     size_t cap;
 } aci_timer_heap;
 
-/* Insert t; returns -1 (t left unarmed) when memory is exhausted. */
+/* Insert t; returns -1 (t left out) when memory is exhausted. */
 ACI_HIDDEN int aci_timer_heap_push(aci_timer_heap *h, ac_timer *t);
-/* Remove an armed timer; its heap_index becomes SIZE_MAX. */
+/* Remove a timer the heap holds. */
 ACI_HIDDEN void aci_timer_heap_remove(aci_timer_heap *h, ac_timer *t);
 /* Remove and return the earliest timer; the heap must not be empty. */
 ACI_HIDDEN ac_timer *aci_timer_heap_pop(aci_timer_heap *h);
 /* Free the storage; the heap becomes empty. */
 ACI_HIDDEN void aci_timer_heap_release(aci_timer_heap *h);
 
+/* A FIFO of timers linked through prev/next: a wheel slot, or the timers due at once. */
+typedef struct aci_timer_list {
+    ac_timer *head, *tail;
+} aci_timer_list;
+
+#define ACI_WHEEL_SLOTS 1024 /* one per millisecond: a turn is about a second */
+
+/* Slot s holds the timers whose tick is the one tick in [now_tick, now_tick + SLOTS)
+ * congruent to s; `busy` has bit s set while slot s is not empty. Allocated on first use. */
+typedef struct aci_timer_wheel {
+    aci_timer_list slots[ACI_WHEEL_SLOTS];
+    uint64_t busy[ACI_WHEEL_SLOTS / 64];
+} aci_timer_wheel;
+
+/* Everything the loop keeps about its timers. */
+typedef struct aci_timers {
+    aci_timer_wheel *wheel;  /* NULL until the first timer is armed */
+    uint64_t now_tick;       /* the first tick not fired yet */
+    aci_timer_heap overflow; /* ticks at or beyond now_tick + ACI_WHEEL_SLOTS */
+    aci_timer_list due;      /* deadlines already past when armed */
+    size_t armed;
+    uint64_t seq;
+} aci_timers;
+
 /* ---- the loop: one per thread (loop.c) ---------------------------------------------------- */
 
 typedef struct aci_backend aci_backend;
+typedef struct aci_signals aci_signals; /* signal.c */
 
 /* Cross-thread wakes: ac_remote_wake queues its remote here under `lock`, and writes
  * the eventfd when the queue was empty, so a loop asleep in the backend wakes up. */
@@ -87,13 +113,13 @@ typedef struct aci_loop {
     int running;          /* inside the outermost block_on */
     int closing;          /* the outermost block_on is dropping what is left */
     ac_task root;         /* the waker of the root being blocked on, if any */
-    aci_timer_heap timers;
-    uint64_t timer_seq;
+    aci_timers timers;
     aci_backend *backend;  /* NULL until something needs to sleep or watch an fd */
     size_t fds_registered; /* ac_fd handles open on this loop */
     size_t io_waiters;     /* tasks parked on an ac_fd */
     size_t remotes_armed;  /* ac_remote handles another thread may wake */
     aci_remote_queue remote;
+    aci_signals *signals; /* NULL until a task first waits for a signal */
     aci_pool pool;
 } aci_loop;
 
@@ -114,6 +140,16 @@ ACI_HIDDEN void aci_loop_reset(void);
 /* ---- this loop's timers (timer.c) --------------------------------------------------------- */
 
 ACI_HIDDEN uint64_t aci_clock_now_ns(void); /* CLOCK_MONOTONIC */
+/* Arm t (not armed) to wake task at deadline_ns or within the millisecond after it;
+ * now_ns is the clock's present reading (a deadline already past fires at the next look).
+ * Aborts with a message when memory is exhausted: a poll cannot report the failure, and
+ * a sleep that never ends would hang. */
+ACI_HIDDEN void aci_timer_arm(ac_timer *t, ac_task *task, uint64_t deadline_ns, uint64_t now_ns);
+/* Take t out of the loop if it is armed (a drop); no-op otherwise. */
+ACI_HIDDEN void aci_timer_disarm(ac_timer *t);
+static inline int aci_timer_armed(const ac_timer *t) {
+    return t->where != 0;
+}
 /* Wake the tasks of every timer whose deadline is at or before now. */
 ACI_HIDDEN void aci_timers_fire_until(uint64_t now);
 /* The earliest deadline, or UINT64_MAX when no timer is armed. */

@@ -21,6 +21,7 @@
 
 #include "backend.h"
 #include "io.h"
+#include "signals.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -149,6 +150,8 @@ static void remote_drain(void) {
 static void loop_on_ready(void *key, unsigned readiness) {
     if (key == &aci_loop_this.remote)
         remote_drain();
+    else if (key == aci_loop_this.signals)
+        aci_signals_on_ready();
     else
         aci_fd_on_ready(key, readiness);
 }

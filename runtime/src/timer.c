@@ -1,14 +1,31 @@
-/* timer.c - the timer heap, this thread's armed timers and the ac_sleep_ms leaf.
+/* timer.c - this thread's timers and the timer leaves (ac_sleep_ms, ac_sleep_until,
+ * ac_interval_tick).
  *
- * A sleeping frame embeds its ac_timer; the heap only holds pointers to them, which
- * is safe because a frame does not move while it is suspended (grammar/abi.md, rule
- * 3) and its drop removes the timer. The heap belongs to this thread's loop. This file
- * never sleeps: the loop's driver (loop.c) asks for the nearest deadline, waits in its
- * backend, then has the due timers fired.
+ * A sleeping frame embeds its ac_timer; the loop only links it, which is safe because
+ * a frame does not move while it is suspended (grammar/abi.md, rule 3) and its drop
+ * disarms the timer. This file never sleeps: the loop's driver (loop.c) asks for the
+ * nearest deadline, waits in its backend, then has the due timers fired.
+ *
+ * Where a timer waits (a hashed timing wheel, as in Varghese and Lauck's scheme and
+ * tokio's driver, with a heap for the far ones):
+ *   - deadlines are rounded up to the millisecond (the timer's tick), so a timer never
+ *     fires early and fires at most a millisecond late (plus the driver's latency);
+ *   - a tick within a wheel turn (1024 ms) of now_tick goes to its slot, a doubly linked
+ *     FIFO: arming, disarming and firing are O(1) and touch only the timer and the slot;
+ *   - a later tick goes to the overflow heap, (tick, seq) ordered, and moves into its
+ *     slot as soon as the wheel's turn reaches it, before any timer of the same tick is
+ *     armed into the slot directly, so every slot is in arming order;
+ *   - a deadline already past when armed goes to the due list, fired at the next look,
+ *     not a millisecond later.
+ * So timers fire in tick order, and those of one tick in arming order. W6 (100,000
+ * sleepers of 0-99 ms) measured about 2.7 us per timer with the binary heap alone:
+ * each removal sifts through cold frames.
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include "internal.h"
+
+#include "ac_time.h" /* after internal.h: its runtime face */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,12 +33,17 @@
 
 #define NS_PER_MS UINT64_C(1000000)
 #define NS_PER_S UINT64_C(1000000000)
+#define WHEEL_MASK (ACI_WHEEL_SLOTS - 1)
 
-/* ---- the heap ----------------------------------------------------------------------------- */
+/* Where an armed timer is (ac_timer.where). */
+enum { TIMER_IDLE = 0, TIMER_SLOT, TIMER_OVERFLOW, TIMER_DUE };
+
+/* ---- the overflow heap
+ * ----------------------------------------------------------------------------- */
 
 static int timer_before(const ac_timer *a, const ac_timer *b) {
-    if (a->deadline_ns != b->deadline_ns)
-        return a->deadline_ns < b->deadline_ns;
+    if (a->tick != b->tick)
+        return a->tick < b->tick;
     return a->seq < b->seq;
 }
 
@@ -81,7 +103,6 @@ int aci_timer_heap_push(aci_timer_heap *h, ac_timer *t) {
 void aci_timer_heap_remove(aci_timer_heap *h, ac_timer *t) {
     size_t i = t->heap_index;
     ac_timer *last = h->items[--h->count];
-    t->heap_index = SIZE_MAX;
     if (last == t)
         return;
     /* The last timer fills the hole; it may belong above or below it. */
@@ -105,6 +126,93 @@ void aci_timer_heap_release(aci_timer_heap *h) {
     h->cap = 0;
 }
 
+/* ---- timer lists ----------------------------------------------------------------------- */
+
+static void list_append(aci_timer_list *l, ac_timer *t) {
+    t->next = NULL;
+    t->prev = l->tail;
+    if (l->tail)
+        l->tail->next = t;
+    else
+        l->head = t;
+    l->tail = t;
+}
+
+static void list_unlink(aci_timer_list *l, ac_timer *t) {
+    if (t->prev)
+        t->prev->next = t->next;
+    else
+        l->head = t->next;
+    if (t->next)
+        t->next->prev = t->prev;
+    else
+        l->tail = t->prev;
+    t->prev = t->next = NULL;
+}
+
+/* ---- the wheel -------------------------------------------------------------------------- */
+
+#define TIMERS (aci_loop_this.timers)
+
+static void slot_mark(size_t slot, int busy) {
+    uint64_t bit = UINT64_C(1) << (slot % 64);
+    if (busy)
+        TIMERS.wheel->busy[slot / 64] |= bit;
+    else
+        TIMERS.wheel->busy[slot / 64] &= ~bit;
+}
+
+static void wheel_insert(ac_timer *t) {
+    size_t slot = (size_t)(t->tick & WHEEL_MASK);
+    list_append(&TIMERS.wheel->slots[slot], t);
+    slot_mark(slot, 1);
+    t->where = TIMER_SLOT;
+}
+
+static void wheel_unlink(ac_timer *t) {
+    size_t slot = (size_t)(t->tick & WHEEL_MASK);
+    aci_timer_list *l = &TIMERS.wheel->slots[slot];
+    list_unlink(l, t);
+    if (!l->head)
+        slot_mark(slot, 0);
+}
+
+/* How many ticks after now_tick the first busy slot is, or ACI_WHEEL_SLOTS if none is:
+ * a scan of the busy bits, starting at now_tick's slot and wrapping around. */
+static size_t wheel_next_busy(void) {
+    size_t start = (size_t)(TIMERS.now_tick & WHEEL_MASK);
+    for (size_t k = 0; k <= ACI_WHEEL_SLOTS / 64; k++) {
+        size_t word = (start / 64 + k) % (ACI_WHEEL_SLOTS / 64);
+        uint64_t bits = TIMERS.wheel->busy[word];
+        if (k == 0)
+            bits &= ~UINT64_C(0) << (start % 64); /* slots before start come last */
+        else if (k == ACI_WHEEL_SLOTS / 64)
+            bits &= ~(~UINT64_C(0) << (start % 64)); /* wrapped: only those */
+        if (bits) {
+            size_t slot = word * 64 + (size_t)__builtin_ctzll(bits);
+            return (slot - start) & WHEEL_MASK;
+        }
+    }
+    return ACI_WHEEL_SLOTS;
+}
+
+/* Move the overflow timers that the wheel's turn now reaches into their slots. */
+static void overflow_migrate(void) {
+    aci_timer_heap *h = &TIMERS.overflow;
+    while (h->count > 0 && h->items[0]->tick < TIMERS.now_tick + ACI_WHEEL_SLOTS)
+        wheel_insert(aci_timer_heap_pop(h));
+}
+
+static void timers_fire_list(aci_timer_list *l) {
+    while (l->head) {
+        ac_timer *t = l->head;
+        list_unlink(l, t);
+        t->where = TIMER_IDLE;
+        TIMERS.armed--;
+        ac_wake(t->task);
+    }
+}
+
 /* ---- this thread's timers --------------------------------------------------------------- */
 
 uint64_t aci_clock_now_ns(void) {
@@ -113,23 +221,124 @@ uint64_t aci_clock_now_ns(void) {
     return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
 }
 
+static void timers_out_of_memory(void) {
+    fputs("asyncc runtime: out of memory arming a timer\n", stderr);
+    abort();
+}
+
+/* The wheel, on first use; now_tick starts at the present millisecond. */
+static void timers_open(void) {
+    if (TIMERS.wheel)
+        return;
+    TIMERS.wheel = calloc(1, sizeof *TIMERS.wheel);
+    if (!TIMERS.wheel)
+        timers_out_of_memory();
+    TIMERS.now_tick = aci_clock_now_ns() / NS_PER_MS;
+}
+
+void aci_timer_arm(ac_timer *t, ac_task *task, uint64_t deadline_ns, uint64_t now_ns) {
+    timers_open();
+    t->task = task;
+    t->tick = deadline_ns / NS_PER_MS + (deadline_ns % NS_PER_MS != 0);
+    TIMERS.armed++;
+    if (deadline_ns <= now_ns || t->tick < TIMERS.now_tick) {
+        list_append(&TIMERS.due, t);
+        t->where = TIMER_DUE;
+    } else if (t->tick < TIMERS.now_tick + ACI_WHEEL_SLOTS) {
+        wheel_insert(t);
+    } else {
+        t->seq = TIMERS.seq++; /* only the heap needs it: a slot is a FIFO */
+        if (aci_timer_heap_push(&TIMERS.overflow, t) != 0)
+            timers_out_of_memory();
+        t->where = TIMER_OVERFLOW;
+    }
+}
+
+void aci_timer_disarm(ac_timer *t) {
+    switch (t->where) {
+    case TIMER_SLOT:
+        wheel_unlink(t);
+        break;
+    case TIMER_OVERFLOW:
+        aci_timer_heap_remove(&TIMERS.overflow, t);
+        break;
+    case TIMER_DUE:
+        list_unlink(&TIMERS.due, t);
+        break;
+    default:
+        return;
+    }
+    t->where = TIMER_IDLE;
+    TIMERS.armed--;
+}
+
+/* Fire the wheel's timers of ticks up to last: each busy slot in tick order, moving
+ * now_tick on at most a turn at a time so that overflow timers come in on time. */
+static void wheel_fire_until(uint64_t last) {
+    while (TIMERS.now_tick <= last && TIMERS.armed > 0) {
+        overflow_migrate();
+        size_t ahead = wheel_next_busy();
+        if (ahead == ACI_WHEEL_SLOTS || TIMERS.now_tick + ahead > last) {
+            uint64_t turn_end = TIMERS.now_tick + ACI_WHEEL_SLOTS;
+            TIMERS.now_tick = last + 1 < turn_end ? last + 1 : turn_end;
+            continue;
+        }
+        uint64_t tick = TIMERS.now_tick + ahead;
+        aci_timer_list *l = &TIMERS.wheel->slots[tick & WHEEL_MASK];
+        timers_fire_list(l);
+        slot_mark((size_t)(tick & WHEEL_MASK), 0);
+        TIMERS.now_tick = tick + 1;
+    }
+    if (TIMERS.now_tick <= last)
+        TIMERS.now_tick = last + 1; /* nothing armed: just catch up */
+}
+
 void aci_timers_fire_until(uint64_t now) {
-    while (aci_loop_this.timers.count > 0 && aci_loop_this.timers.items[0]->deadline_ns <= now)
-        ac_wake(aci_timer_heap_pop(&aci_loop_this.timers)->task);
+    if (!TIMERS.wheel)
+        return;
+    timers_fire_list(&TIMERS.due);
+    wheel_fire_until(now / NS_PER_MS);
+    overflow_migrate();
+}
+
+/* When tick begins, in ns; UINT64_MAX (never) for a tick of a saturated deadline. */
+static uint64_t tick_start(uint64_t tick) {
+    return tick > UINT64_MAX / NS_PER_MS ? UINT64_MAX : tick * NS_PER_MS;
 }
 
 uint64_t aci_timers_next_deadline(void) {
-    return aci_loop_this.timers.count > 0 ? aci_loop_this.timers.items[0]->deadline_ns : UINT64_MAX;
+    if (TIMERS.armed == 0)
+        return UINT64_MAX;
+    if (TIMERS.due.head)
+        return 0;
+    size_t ahead = wheel_next_busy();
+    if (ahead < ACI_WHEEL_SLOTS)
+        return tick_start(TIMERS.now_tick + ahead);
+    return tick_start(TIMERS.overflow.items[0]->tick);
+}
+
+static void list_forget(aci_timer_list *l) {
+    for (ac_timer *t = l->head; t; t = t->next)
+        t->where = TIMER_IDLE;
+    *l = (aci_timer_list){NULL, NULL};
 }
 
 void aci_timers_reset(void) {
-    for (size_t i = 0; i < aci_loop_this.timers.count; i++)
-        aci_loop_this.timers.items[i]->heap_index = SIZE_MAX;
-    aci_timer_heap_release(&aci_loop_this.timers);
+    if (!TIMERS.wheel)
+        return;
+    for (size_t i = 0; i < ACI_WHEEL_SLOTS; i++)
+        list_forget(&TIMERS.wheel->slots[i]);
+    list_forget(&TIMERS.due);
+    for (size_t i = 0; i < TIMERS.overflow.count; i++)
+        TIMERS.overflow.items[i]->where = TIMER_IDLE;
+    aci_timer_heap_release(&TIMERS.overflow);
+    free(TIMERS.wheel);
+    TIMERS.wheel = NULL;
+    TIMERS.armed = 0;
 }
 
 size_t aci_timers_armed(void) {
-    return aci_loop_this.timers.count;
+    return TIMERS.armed;
 }
 
 /* ---- leaf: ac_sleep_ms ---------------------------------------------------------------------
@@ -139,43 +348,94 @@ size_t aci_timers_armed(void) {
  * loop next fires due timers (when its queue runs empty, or within a few dozen
  * polls), which places it behind the tasks woken before it. */
 
-static uint64_t deadline_after_ms(uint64_t ms) {
-    uint64_t now = aci_clock_now_ns();
+static uint64_t deadline_after_ms(uint64_t ms, uint64_t now) {
     if (ms > (UINT64_MAX - now) / NS_PER_MS)
         return UINT64_MAX; /* saturate: "forever" rather than a wrapped, past deadline */
     return now + ms * NS_PER_MS;
 }
 
-static void timer_arm(ac_timer *t, ac_task *task, uint64_t ms) {
-    t->deadline_ns = deadline_after_ms(ms);
-    t->seq = aci_loop_this.timer_seq++;
-    t->task = task;
-    if (aci_timer_heap_push(&aci_loop_this.timers, t) != 0) {
-        /* A poll cannot report failure, and a sleep that never ends would hang. */
-        fputs("asyncc runtime: out of memory arming a timer\n", stderr);
-        abort();
-    }
+static void timer_init(ac_timer *t) {
+    *t = (ac_timer){.tick = 0, .task = NULL, .prev = NULL, .next = NULL, .where = TIMER_IDLE};
 }
 
 void ac_sleep_ms_init(ac_sleep_ms_frame *f, uint64_t ms) {
     f->ms = ms;
-    f->timer.deadline_ns = 0;
-    f->timer.seq = 0;
-    f->timer.task = NULL;
-    f->timer.heap_index = SIZE_MAX;
+    timer_init(&f->timer);
 }
 
 ac_poll ac_sleep_ms_poll(ac_sleep_ms_frame *f, ac_cx *cx, void *out) {
     (void)out;
     if (f->timer.task == NULL) {
-        timer_arm(&f->timer, cx->task, f->ms);
+        uint64_t now = aci_clock_now_ns();
+        aci_timer_arm(&f->timer, cx->task, deadline_after_ms(f->ms, now), now);
         return AC_PENDING;
     }
     /* Still armed means a spurious poll: keep waiting. */
-    return f->timer.heap_index == SIZE_MAX ? AC_READY : AC_PENDING;
+    return aci_timer_armed(&f->timer) ? AC_PENDING : AC_READY;
 }
 
 void ac_sleep_ms_drop(ac_sleep_ms_frame *f) {
-    if (f->timer.heap_index != SIZE_MAX)
-        aci_timer_heap_remove(&aci_loop_this.timers, &f->timer);
+    aci_timer_disarm(&f->timer);
+}
+
+/* ---- ac_now_ns, leaf: ac_sleep_until ---------------------------------------------------------
+ *
+ * Like ac_sleep_ms with the deadline given: a past one suspends once, as sleep 0 does. */
+
+uint64_t ac_now_ns(void) {
+    return aci_clock_now_ns();
+}
+
+void ac_sleep_until_init(ac_sleep_until_frame *f, uint64_t deadline_ns) {
+    f->deadline_ns = deadline_ns;
+    timer_init(&f->timer);
+}
+
+ac_poll ac_sleep_until_poll(ac_sleep_until_frame *f, ac_cx *cx, void *out) {
+    (void)out;
+    if (f->timer.task == NULL) {
+        aci_timer_arm(&f->timer, cx->task, f->deadline_ns, aci_clock_now_ns());
+        return AC_PENDING;
+    }
+    return aci_timer_armed(&f->timer) ? AC_PENDING : AC_READY;
+}
+
+void ac_sleep_until_drop(ac_sleep_until_frame *f) {
+    aci_timer_disarm(&f->timer);
+}
+
+/* ---- intervals, leaf: ac_interval_tick -------------------------------------------------------
+ *
+ * A tick already due completes at its first poll, without suspending; otherwise the
+ * timer is armed for the grid point, and each poll after a wake settles again (a
+ * spurious poll finds the timer still armed and keeps waiting). */
+
+void ac_interval_init(ac_interval *iv, uint64_t period_ms) {
+    if (period_ms == 0)
+        period_ms = 1;
+    uint64_t now = aci_clock_now_ns();
+    iv->period_ns = period_ms > UINT64_MAX / NS_PER_MS ? UINT64_MAX : period_ms * NS_PER_MS;
+    iv->next_ns = deadline_after_ms(period_ms, now);
+}
+
+void ac_interval_tick_init(ac_interval_tick_frame *f, ac_interval *iv) {
+    f->iv = iv;
+    timer_init(&f->timer);
+}
+
+ac_poll ac_interval_tick_poll(ac_interval_tick_frame *f, ac_cx *cx, uint64_t *out) {
+    if (aci_timer_armed(&f->timer))
+        return AC_PENDING;
+    uint64_t now = aci_clock_now_ns();
+    uint64_t periods = ac_interval_settle_(f->iv, now);
+    if (periods == 0) {
+        aci_timer_arm(&f->timer, cx->task, f->iv->next_ns, now);
+        return AC_PENDING;
+    }
+    *out = periods;
+    return AC_READY;
+}
+
+void ac_interval_tick_drop(ac_interval_tick_frame *f) {
+    aci_timer_disarm(&f->timer);
 }

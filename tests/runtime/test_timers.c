@@ -1,12 +1,16 @@
 /* test_timers.c - ac_sleep_ms, the timer heap, cancellation and timer fairness. */
+#define _POSIX_C_SOURCE 200809L /* nanosleep */
 #include "internal.h"
 #include "machines.h"
+
+#include "ac_time.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -113,6 +117,223 @@ static void test_spurious_wake_keeps_sleeping(void **state) {
     assert_int_equal(ac_task_block_on(script_new(root, NULL), NULL), 0);
     assert_int_equal(ss.polls, 3);
     assert_true(after - before >= 20 * NS_PER_MS);
+}
+
+/* ---- ac_sleep_until ------------------------------------------------------------------------ */
+
+DEFINE_VTABLE(ac_sleep_until, 0);
+
+static ac_task *until_spawn(uint64_t deadline_ns) {
+    ac_task *t = ac_task_new(&ac_sleep_until_vtable);
+    assert_non_null(t);
+    ac_sleep_until_init(ac_task_frame(t), deadline_ns);
+    return ac_task_spawn(t);
+}
+
+/* Two deadlines given out of order end in deadline order, neither early. */
+static void test_sleep_until_deadlines(void **state) {
+    (void)state;
+    uint64_t start = ac_now_ns();
+    ac_task *late = until_spawn(start + 90 * NS_PER_MS);
+    ac_task *early = until_spawn(start + 30 * NS_PER_MS);
+    uint64_t at_early = 0, at_late = 0;
+    step root[] = {S_JOIN(&early, NULL), S_CALL(call_stamp, &at_early), S_JOIN(&late, NULL),
+                   S_CALL(call_stamp, &at_late), S_END(0)};
+    assert_int_equal(ac_task_block_on(script_new(root, NULL), NULL), 0);
+    assert_true(at_early >= start + 30 * NS_PER_MS);
+    assert_true(at_late >= start + 90 * NS_PER_MS);
+    assert_int_equal(aci_timers_armed(), 0);
+}
+
+/* A deadline already past suspends once, behind the tasks queued before it, and does not
+ * wait for the next millisecond tick. */
+static void test_sleep_until_past_deadline(void **state) {
+    (void)state;
+    ac_task *y = yielder_spawn("Y", 1);
+    ac_task *u = until_spawn(ac_now_ns() - 5 * NS_PER_MS);
+    step root[] = {S_JOIN(&u, NULL), S_CALL(call_trace, "U"), S_JOIN(&y, NULL), S_END(0)};
+    assert_int_equal(ac_task_block_on(script_new(root, NULL), NULL), 0);
+    assert_string_equal(trace_get(), "Y0 Y. U");
+}
+
+/* ---- intervals ------------------------------------------------------------------------------ */
+
+enum { TICKS = 6, STALL_BEFORE = 2 };
+
+typedef struct ticker_log {
+    uint64_t periods[TICKS]; /* what each tick returned */
+    uint64_t stamps[TICKS];  /* when it completed */
+} ticker_log;
+
+/* Awaits TICKS ticks of iv into log, and blocks the thread for stall_ms before awaiting
+ * tick STALL_BEFORE: the ticks it misses meanwhile must be skipped. */
+typedef struct ticker_frame {
+    ac_interval *iv;
+    ac_interval_tick_frame tick;
+    int active, done;
+    uint64_t stall_ms;
+    ticker_log *log;
+} ticker_frame;
+
+static void thread_stall(uint64_t ms) {
+    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0) {
+    }
+}
+
+static ac_poll ticker_poll(ticker_frame *f, ac_cx *cx, void *out) {
+    (void)out;
+    while (f->done < TICKS) {
+        if (!f->active) {
+            if (f->done == STALL_BEFORE)
+                thread_stall(f->stall_ms);
+            ac_interval_tick_init(&f->tick, f->iv);
+            f->active = 1;
+        }
+        if (ac_interval_tick_poll(&f->tick, cx, &f->log->periods[f->done]) == AC_PENDING)
+            return AC_PENDING;
+        f->active = 0;
+        f->log->stamps[f->done++] = ac_now_ns();
+    }
+    return AC_READY;
+}
+
+static void ticker_drop(ticker_frame *f) {
+    if (f->active)
+        ac_interval_tick_drop(&f->tick);
+}
+
+DEFINE_VTABLE(ticker, 0);
+
+/* Ticks stay on the grid first + k * period; the stall's missed ticks come back as one
+ * tick counting them (skip), not as a burst of ticks (1 each) nor a shifted grid. */
+static void test_interval_skips_missed_ticks(void **state) {
+    (void)state;
+    enum { PERIOD_MS = 40, STALL_MS = 170 };
+    ac_interval iv;
+    ac_interval_init(&iv, PERIOD_MS);
+    uint64_t first = iv.next_ns, period = PERIOD_MS * NS_PER_MS;
+    ticker_log log = {{0}, {0}};
+    ac_task *t = ac_task_new(&ticker_vtable);
+    assert_non_null(t);
+    *(ticker_frame *)ac_task_frame(t) =
+        (ticker_frame){.iv = &iv, .stall_ms = STALL_MS, .log = &log};
+    assert_int_equal(ac_task_block_on(t, NULL), 0);
+    uint64_t grid = first, total = 0;
+    for (int k = 0; k < TICKS; k++) {
+        assert_true(log.periods[k] >= 1);
+        grid = first + total * period; /* the grid point this tick stood for */
+        assert_true(log.stamps[k] >= grid);
+        total += log.periods[k];
+    }
+    /* 170 ms of stall after tick 1 covers at least 4 grid points. */
+    assert_true(log.periods[STALL_BEFORE] >= STALL_MS / PERIOD_MS);
+    assert_int_equal(iv.next_ns, first + total * period);
+    assert_int_equal(aci_timers_armed(), 0);
+}
+
+/* Dropping a pending tick disarms its timer. */
+static void test_interval_tick_dropped(void **state) {
+    (void)state;
+    ac_interval iv;
+    ac_interval_init(&iv, 10000);
+    ticker_log log = {{0}, {0}};
+    ac_task *t = ac_task_new(&ticker_vtable);
+    assert_non_null(t);
+    *(ticker_frame *)ac_task_frame(t) = (ticker_frame){.iv = &iv, .log = &log};
+    ac_detach(ac_task_spawn(t));
+    size_t one = 1;
+    step root[] = {S_YIELD(), S_CALL(call_expect_armed, &one), S_END(0)};
+    uint64_t start = test_now_ns();
+    assert_int_equal(ac_task_block_on(script_new(root, NULL), NULL), 0);
+    assert_true(test_now_ns() - start < 5000 * NS_PER_MS);
+    assert_int_equal(aci_timers_armed(), 0);
+    assert_int_equal(aci_tasks_live(), 0);
+}
+
+/* ---- the wheel, on a made-up clock ----------------------------------------------------------- */
+
+enum { WHEEL_TIMERS = 400 };
+
+typedef struct wheel_model {
+    ac_timer timers[WHEEL_TIMERS];
+    uint64_t deadline[WHEEL_TIMERS];
+    int armed[WHEEL_TIMERS];
+    int at_once[WHEEL_TIMERS]; /* due when armed: fires at the first look */
+} wheel_model;
+
+/* The earliest deadline the model says is armed, as the wheel reports it: the start of
+ * its millisecond tick, or 0 for one due at once. */
+static uint64_t model_next_deadline(const wheel_model *m) {
+    uint64_t best = UINT64_MAX;
+    for (int i = 0; i < WHEEL_TIMERS; i++) {
+        if (!m->armed[i])
+            continue;
+        uint64_t d = m->at_once[i] ? 0 : m->timers[i].tick * NS_PER_MS;
+        best = d < best ? d : best;
+    }
+    return best;
+}
+
+static uint64_t rng_next(void);
+
+static void model_arm_all(wheel_model *m, ac_task *self, uint64_t base) {
+    for (int i = 0; i < WHEEL_TIMERS; i++) {
+        m->deadline[i] = base - 2 * NS_PER_MS + rng_next() % (3000 * NS_PER_MS);
+        aci_timer_arm(&m->timers[i], self, m->deadline[i], base);
+        m->armed[i] = 1;
+    }
+    /* A tick the wheel has passed already (the real clock moved on since base) is due
+     * at once as well: its deadline is behind the real clock. */
+    uint64_t first_tick = aci_loop_this.timers.now_tick;
+    for (int i = 0; i < WHEEL_TIMERS; i++)
+        m->at_once[i] = m->deadline[i] <= base || m->timers[i].tick < first_tick;
+}
+
+/* Arms timers over three seconds (the wheel turns three times; most start in the
+ * overflow heap), a few past, disarms some, then moves the clock a millisecond at a
+ * time: at each step exactly the timers whose deadline has passed have fired. */
+static void call_wheel_model(void *unused, ac_task *self) {
+    (void)unused;
+    static wheel_model m;
+    memset(&m, 0, sizeof m);
+    uint64_t base = aci_clock_now_ns();
+    model_arm_all(&m, self, base);
+    for (int i = 0; i < WHEEL_TIMERS; i += 3) {
+        aci_timer_disarm(&m.timers[i]);
+        m.armed[i] = 0;
+    }
+    for (uint64_t now = base; now < base + 3010 * NS_PER_MS; now += NS_PER_MS) {
+        assert_int_equal(aci_timers_next_deadline(), model_next_deadline(&m));
+        aci_timers_fire_until(now);
+        for (int i = 0; i < WHEEL_TIMERS; i++) {
+            int due = m.armed[i] && (m.at_once[i] || m.timers[i].tick <= now / NS_PER_MS);
+            assert_int_equal(aci_timer_armed(&m.timers[i]), m.armed[i] && !due);
+            if (due) {
+                assert_true(m.deadline[i] <= now || m.at_once[i]);
+                m.armed[i] = 0;
+            }
+        }
+    }
+    assert_int_equal(aci_timers_armed(), 0);
+}
+
+static void test_wheel_fires_each_timer_on_its_tick(void **state) {
+    (void)state;
+    step root[] = {S_CALL(call_wheel_model, NULL), S_END(0)};
+    assert_int_equal(ac_task_block_on(script_new(root, NULL), NULL), 0);
+}
+
+/* A sleep longer than a turn of the wheel waits in the overflow heap, then in its slot,
+ * and still ends in order with a short one. */
+static void test_sleep_longer_than_a_wheel_turn(void **state) {
+    (void)state;
+    ac_task *t[2] = {sleeper_spawn("L", ACI_WHEEL_SLOTS + 100), sleeper_spawn("S", 20)};
+    uint64_t elapsed[2] = {0, 0};
+    step root[] = {S_JOIN(&t[0], &elapsed[0]), S_JOIN(&t[1], &elapsed[1]), S_END(0)};
+    assert_int_equal(ac_task_block_on(script_new(root, NULL), NULL), 0);
+    assert_string_equal(trace_get(), "S L");
+    assert_true(elapsed[0] >= (ACI_WHEEL_SLOTS + 100) * NS_PER_MS);
 }
 
 /* ---- cancellation: a hand-written select of a sleep and a gate --------------------------- */
@@ -232,10 +453,11 @@ static void test_timers_fire_under_busy_queue(void **state) {
     assert_in_range(spins, 1, LIMIT - 1);
 }
 
-/* ---- the heap itself, against a model ------------------------------------------------------ */
+/* ---- the overflow heap itself, against a model
+ * ------------------------------------------------------ */
 
 static int timer_before(const ac_timer *a, const ac_timer *b) {
-    return a->deadline_ns < b->deadline_ns || (a->deadline_ns == b->deadline_ns && a->seq < b->seq);
+    return a->tick < b->tick || (a->tick == b->tick && a->seq < b->seq);
 }
 
 static void assert_heap_valid(const aci_timer_heap *h) {
@@ -286,7 +508,7 @@ static int model_pick(const heap_model *m, int armed) {
 }
 
 static void model_arm(heap_model *m, int i) {
-    m->timers[i].deadline_ns = rng_next() % 16; /* a narrow range: many equal deadlines */
+    m->timers[i].tick = rng_next() % 16; /* a narrow range: many equal deadlines */
     m->timers[i].seq = m->seq++;
     assert_int_equal(aci_timer_heap_push(&m->heap, &m->timers[i]), 0);
     m->armed[i] = 1;
@@ -324,15 +546,10 @@ static void test_heap_random_ops_match_model(void **state) {
     (void)state;
     static heap_model m;
     memset(&m, 0, sizeof m);
-    for (int i = 0; i < MODEL_TIMERS; i++)
-        m.timers[i].heap_index = SIZE_MAX;
     for (int n = 0; n < 50000; n++) {
         model_step(&m);
         assert_int_equal(m.heap.count, m.armed_count);
         assert_heap_valid(&m.heap);
-        for (int i = 0; i < MODEL_TIMERS; i++)
-            if (!m.armed[i])
-                assert_int_equal(m.timers[i].heap_index, SIZE_MAX);
     }
     while (m.armed_count > 0)
         model_pop(&m);
@@ -347,7 +564,7 @@ static void test_heap_ties_leave_in_seq_order(void **state) {
     aci_timer_heap h = {0};
     for (int k = 0; k < N; k++) {
         int i = (k * 5) % N; /* push in a scrambled order */
-        timers[i].deadline_ns = i % 2 ? 100 : 50;
+        timers[i].tick = i % 2 ? 100 : 50;
         timers[i].seq = (uint64_t)i;
         assert_int_equal(aci_timer_heap_push(&h, &timers[i]), 0);
     }
@@ -373,6 +590,12 @@ int main(void) {
         cmocka_unit_test_setup(test_sleep_winning_drops_the_gate_wait, setup),
         cmocka_unit_test_setup(test_sleeping_task_dropped_at_exit, setup),
         cmocka_unit_test_setup(test_timers_fire_under_busy_queue, setup),
+        cmocka_unit_test_setup(test_sleep_until_deadlines, setup),
+        cmocka_unit_test_setup(test_sleep_until_past_deadline, setup),
+        cmocka_unit_test_setup(test_interval_skips_missed_ticks, setup),
+        cmocka_unit_test_setup(test_interval_tick_dropped, setup),
+        cmocka_unit_test_setup(test_wheel_fires_each_timer_on_its_tick, setup),
+        cmocka_unit_test_setup(test_sleep_longer_than_a_wheel_turn, setup),
         cmocka_unit_test_setup(test_heap_random_ops_match_model, setup),
         cmocka_unit_test_setup(test_heap_ties_leave_in_seq_order, setup),
     };
