@@ -381,20 +381,16 @@ static const Await *await_of(const Func *f, const Expr *e) {
 
 /* Starts the awaited call and polls it, suspending while it is pending. `dest` is
  * poll's result pointer; `local` names the variable it points to when that is a
- * local of poll that is read afterwards. Such a local is cleared before each poll
- * of a callee whose poll the compiler may inline (one of this file or a header's
- * leaf): gcc then sees the callee's `default: return AC_READY;` path, which writes
- * nothing, and would warn (-Wmaybe-uninitialized) about the read after it. The poll
- * of a function of another file is out of its sight: no clearing, no cost.
+ * local of poll. Such a local is cleared before each poll: once the callee's poll
+ * is inlined, gcc sees its `default: return AC_READY;` path, which writes nothing,
+ * and would warn (-Wmaybe-uninitialized) about the read after it.
  * A boxed callee's frame is allocated before its init and freed once it is ready;
  * every path out of poll changes the state first, so drop never sees it freed. */
 static void emit_suspend(Poll *p, const Expr *aw, const char *dest, const char *local, int level) {
     const Func *f = p->f, *g = aw->callee;
     const Await *a = await_of(f, aw);
     bool boxed = is_boxed(g);
-    if (boxed)
-        local = NULL;
-    char *frame = xprintf("%s%s->%s", boxed ? "" : "&", f->self, a->member);
+    char *frame = xprintf("%s%s->await.%s", boxed ? "" : "&", f->self, a->member);
     if (boxed)
         out_line(p->out, level, "%s = ac_frame_new(%s, \"%s\");", frame, frame_size_of(g), g->name);
     out_indent(p->out, level);
@@ -420,15 +416,6 @@ typedef struct Dest {
     bool out;        /* return await(..) in a function with a value */
 } Dest;
 
-/* `dest = result;`, or a byte copy where dest has a const member and cannot be
- * assigned. */
-static void emit_store(Poll *p, const char *dest, bool readonly, int level) {
-    if (readonly)
-        out_line(p->out, level, "memcpy(&%s, &%s, sizeof %s);", dest, p->result, p->result);
-    else
-        out_line(p->out, level, "%s = %s;", dest, p->result);
-}
-
 /* The await, polled straight into its destination when that is a variable of the
  * callee's type (or poll's own out), else into a block-local temporary. */
 static void emit_await(Poll *p, const Expr *aw, Dest d, int level) {
@@ -437,8 +424,7 @@ static void emit_await(Poll *p, const Expr *aw, Dest d, int level) {
         emit_suspend(p, aw, "NULL", NULL, level);
         return;
     }
-    if (d.var && same_type(&d.var->type, type) && !d.var->type.is_qualified &&
-        !await_of(p->f, aw)->result_shares) {
+    if (d.var && same_type(&d.var->type, type) && !d.var->type.is_qualified) {
         char *ref = var_ref(p, d.var);
         emit_suspend(p, aw, xprintf("&%s", ref), d.var->in_frame ? NULL : ref, level);
         return;
@@ -449,16 +435,15 @@ static void emit_await(Poll *p, const Expr *aw, Dest d, int level) {
     }
     out_line(p->out, level, "{");
     out_line(p->out, level + 1, "%s;", decl_of(type, p->result));
-    bool read = d.var || d.lhs || d.out;
-    emit_suspend(p, aw, xprintf("&%s", p->result), read ? p->result : NULL, level + 1);
+    emit_suspend(p, aw, xprintf("&%s", p->result), p->result, level + 1);
     if (d.var) {
-        emit_store(p, var_ref(p, d.var), d.var->type.is_readonly, level + 1);
+        out_line(p->out, level + 1, "%s = %s;", var_ref(p, d.var), p->result);
     } else if (d.lhs) {
         out_indent(p->out, level + 1);
         emit_expr(p, d.lhs);
         out_printf(p->out, " = %s;\n", p->result);
     } else if (d.out) {
-        emit_store(p, xprintf("*%s", p->f->out), p->f->ret.is_readonly, level + 1);
+        out_line(p->out, level + 1, "*%s = %s;", p->f->out, p->result);
     }
     out_line(p->out, level, "}");
 }
@@ -971,51 +956,19 @@ static void emit_state_enum(Out *o, const Func *f) {
     out_put(o, "};\n");
 }
 
-static void emit_alternatives(Out *o, const Layout *l, int level);
-
-static void emit_member(Out *o, const Member *m, int level) {
-    const Func *g = m->await ? m->await->expr->callee : NULL;
-    if (m->union_of)
-        emit_alternatives(o, m->union_of, level);
-    else if (g)
-        out_line(o, level, "%s_frame %s%s;", g->name, is_boxed(g) ? "*" : "", m->await->member);
-    else
-        out_line(o, level, "%s;", var_decl_of(m->var, m->var->field));
-}
-
-static void emit_layout(Out *o, const Layout *l, int level);
-
-/* Alternatives never needed at the same time: an anonymous union of anonymous
- * structs (an alternative of one member is that member). */
-static void emit_alternatives(Out *o, const Layout *l, int level) {
-    out_line(o, level, "union {");
-    for (int i = 0; i < l->nalts; i++) {
-        const Layout *alt = l->alts[i];
-        if (alt->nmembers == 1 && alt->nalts == 0) {
-            emit_member(o, &alt->members[0], level + 1);
-            continue;
-        }
-        out_line(o, level + 1, "struct {");
-        emit_layout(o, alt, level + 2);
-        out_line(o, level + 1, "};");
-    }
-    out_line(o, level, "};");
-}
-
-static void emit_layout(Out *o, const Layout *l, int level) {
-    for (int i = 0; i <= l->nmembers; i++) {
-        if (i == l->alts_at && l->nalts > 0)
-            emit_alternatives(o, l, level);
-        if (i < l->nmembers)
-            emit_member(o, &l->members[i], level);
-    }
-}
-
-/* The frame: the state, then the layout frame.c chose (abi.md, section 2). */
 static void emit_frame_struct(Out *o, const Func *f) {
     out_printf(o, "struct %s_frame {\n", f->name);
     out_line(o, 1, "enum %s_state state;", f->name);
-    emit_layout(o, f->layout, 1);
+    for (int i = 0; i < f->nvars; i++)
+        if (f->vars[i]->in_frame)
+            out_line(o, 1, "%s;", var_decl_of(f->vars[i], f->vars[i]->field));
+    if (f->ncallees > 0) {
+        out_line(o, 1, "union {");
+        for (int i = 0; i < f->ncallees; i++)
+            out_line(o, 2, "%s_frame %s%s;", f->callees[i]->name,
+                     is_boxed(f->callees[i]) ? "*" : "", f->callees[i]->name);
+        out_line(o, 1, "} await;");
+    }
     out_put(o, "};\n");
 }
 
@@ -1383,33 +1336,22 @@ static void emit_poll(Emitter *em, Func *f) {
         emit_restrict_pragma(o, false);
 }
 
-/* Is await i the first of those holding their callee's frame in its member? */
-static bool member_first(const Func *f, int i) {
-    for (int k = 0; k < i; k++)
-        if (strcmp(f->awaits[k]->member, f->awaits[i]->member) == 0)
-            return false;
-    return true;
-}
-
-/* Cancels: drops the frame of the await it is suspended in (awaits sharing a member
- * share the case). */
+/* Cancels: drops the frame of the await it is suspended in (callees sharing a
+ * union member share the case). */
 static void emit_drop(Out *o, const Func *f) {
     out_printf(o, "%svoid %s_drop(%s_frame *%s) {\n", linkage(f), f->name, f->name, f->self);
     if (f->nawaits > 0) {
         out_line(o, 1, "switch (%s->state) {", f->self);
-        for (int i = 0; i < f->nawaits; i++) {
-            const Await *a = f->awaits[i];
-            const Func *g = a->expr->callee;
-            if (!member_first(f, i))
-                continue;
-            for (int k = i; k < f->nawaits; k++)
-                if (strcmp(f->awaits[k]->member, a->member) == 0)
-                    out_line(o, 1, "case %s:", f->awaits[k]->state);
+        for (int c = 0; c < f->ncallees; c++) {
+            const Func *g = f->callees[c];
+            for (int i = 0; i < f->nawaits; i++)
+                if (f->awaits[i]->expr->callee == g)
+                    out_line(o, 1, "case %s:", f->awaits[i]->state);
             if (is_boxed(g)) {
-                out_line(o, 2, "%s_drop(%s->%s);", g->name, f->self, a->member);
-                out_line(o, 2, "ac_frame_free(%s->%s);", f->self, a->member);
+                out_line(o, 2, "%s_drop(%s->await.%s);", g->name, f->self, g->name);
+                out_line(o, 2, "ac_frame_free(%s->await.%s);", f->self, g->name);
             } else {
-                out_line(o, 2, "%s_drop(&%s->%s);", g->name, f->self, a->member);
+                out_line(o, 2, "%s_drop(&%s->await.%s);", g->name, f->self, g->name);
             }
             out_line(o, 2, "break;");
         }

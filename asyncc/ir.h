@@ -53,7 +53,6 @@ typedef struct CType {
     bool is_qualified; /* volatile or restrict at the top: a pointer to it is no plain T * */
     bool is_readonly;  /* a struct or union with a const member: cannot be assigned,
                           so it is copied with memcpy */
-    long size, align;  /* bytes, from libclang; 0 when unknown (incomplete, variable) */
 } CType;
 
 /* ---- expressions ---------------------------------------------------------------- */
@@ -142,7 +141,6 @@ struct Stmt {
                        STMT_DIRECTIVE */
     bool has_await; /* an await is somewhere inside (lower.c: awaits_mark) */
     bool trails;    /* STMT_COMMENT: code comes before it on its line */
-    int time;       /* set by frame.c: order in the scope walk (after a for's declarations) */
 };
 
 /* ---- variables ------------------------------------------------------------------ */
@@ -160,8 +158,6 @@ struct Var {
     bool is_literal;   /* the storage of a compound literal (EXPR_LITERAL), named
                           "literal": in the frame whenever the function awaits */
     char *align;       /* alignment specifiers as written ("_Alignas(16) "); NULL: none */
-    long align_bytes;  /* the largest number they spell (_Alignas(16), aligned(16)), or 0
-                          (none, or spelled by a type or a name: the type's own is used) */
     Stmt *decl;        /* STMT_DECL or STMT_TEXT that declares it; NULL for params */
     /* set by frame.c */
     bool in_frame;
@@ -177,33 +173,10 @@ typedef struct Await {
     Stmt *stmt; /* the statement it stands in after lowering */
     int index;  /* 1.. in the order of the lowered body */
     /* set by frame.c */
-    char *state;        /* enumerator, e.g. fetch_AWAIT_request_2 */
-    char *label;        /* resume label, e.g. resume_request_2 */
-    char *member;       /* frame member holding the callee's frame, e.g. await_request */
-    bool result_shares; /* the variable the result goes to shares storage with the
-                           callee's frame: poll into a temporary, then assign it */
+    char *state;  /* enumerator, e.g. fetch_AWAIT_request_2 */
+    char *label;  /* resume label, e.g. resume_request_2 */
+    char *member; /* union member holding the callee's frame, e.g. request */
 } Await;
-
-/* The frame's storage, set by frame.c: members, then (when nalts > 0) an anonymous
- * union of alternatives - anonymous structs whose members are never needed at the
- * same time as another alternative's. Every member name is unique in the frame. */
-typedef struct Layout Layout;
-
-typedef struct Member {
-    Var *var;         /* a variable in the frame, or */
-    Await *await;     /* the frame of the callee of this await (its pointer when boxed), or */
-    Layout *union_of; /* an anonymous union of union_of's alternatives (it has no members) */
-    long size, align;
-} Member;
-
-struct Layout {
-    int nmembers;
-    Member *members; /* in increasing alignment (no padding between them but the last) */
-    int nalts;
-    Layout **alts;
-    int alts_at;      /* the union comes before members[alts_at] (or last) */
-    long size, align; /* as the C compiler lays it out */
-};
 
 /* One Func per async declaration in the main file (a prototype and the definition
  * are two Funcs of the same name; callees point to the definition, or to the
@@ -239,11 +212,6 @@ struct Func {
     /* set by parse.c, where it reads the markers: */
     bool uses_spawn, uses_block_on; /* someone spawns / blocks on this function */
     bool uses_future;               /* someone makes a future of it */
-    /* frame size and alignment: from its typedef for a leaf whose header defines it
-     * (parse), from the layout for a function defined here (frame.c) */
-    long frame_size, frame_align;
-    long frame_bound; /* the least size any layout could have (frame.c, abi.md) */
-    Layout *layout;   /* set by frame.c for a function defined here */
 };
 
 /* A spawn, block_on or ac_future_of in ordinary (non-async) code: the emitter
@@ -280,8 +248,7 @@ typedef struct Program {
     Func **funcs;
     int nsites;
     Site **sites;
-    long pointer_size; /* bytes, on the target (frame sizes) */
-    int nincludes;     /* every file the main file includes, directly or not (--depfile) */
+    int nincludes; /* every file the main file includes, directly or not (--depfile) */
     char **includes;
 } Program;
 

@@ -11,7 +11,6 @@
 #include "diag.h"
 #include "dump.h"
 #include "ir.h"
-#include "report.h"
 #include "util.h"
 
 #include <clang-c/CXCompilationDatabase.h>
@@ -35,7 +34,6 @@ typedef struct Options {
     const char *build_dir; /* -p: where compile_commands.json is */
     const char *depfile;
     bool dump_ir;
-    bool frame_report;
     int nflags; /* for libclang */
     const char **flags;
 } Options;
@@ -53,9 +51,6 @@ static const char usage_text[] =
     "  --depfile FILE, -MF FILE\n"
     "                       write a Make-style list of the files read (needs -o)\n"
     "  --dump-ir            print asyncc's intermediate representation instead of C\n"
-    "  --frame-report       print one JSON line per async function defined (its frame's\n"
-    "                       size and alignment, and the least size it could have)\n"
-    "                       instead of C\n"
     "  --help               print this help and exit\n"
     "  --version            print the version and exit\n"
     "\n"
@@ -104,8 +99,6 @@ static bool option_take(Options *o, int argc, char **argv, int *i) {
     }
     if (strcmp(a, "--dump-ir") == 0)
         o->dump_ir = true;
-    else if (strcmp(a, "--frame-report") == 0)
-        o->frame_report = true;
     else if (starts_with(a, "--depfile") && (a[9] == '\0' || a[9] == '='))
         o->depfile = option_value(argc, argv, i, "--depfile", true);
     else if (strcmp(a, "-MF") == 0)
@@ -369,8 +362,6 @@ static int run(const Options *o) {
     bool ok = parsed && frame_program(&prog);
     if (ok && o->dump_ir)
         dump_program(&prog, "after lower and frame", &out);
-    else if (ok && o->frame_report)
-        report_frames(&prog, &out);
     else if (ok)
         emit_program(&prog, &out);
     ok = ok && diag_error_count() == 0;

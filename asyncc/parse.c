@@ -90,12 +90,6 @@ typedef struct Request {
     char *text;
 } Request;
 
-/* A leaf's frame type, complete in this unit. */
-typedef struct FrameType {
-    char *name;
-    long size, align;
-} FrameType;
-
 typedef struct Parser {
     Program *prog;
     CXTranslationUnit tu;
@@ -116,7 +110,7 @@ typedef struct Parser {
     int nreported;
     unsigned *await_texts; /* offsets of the text "await", in order */
     int nawait_texts;
-    FrameType *frame_types; /* typedefs named *_frame whose type is complete in this unit */
+    char **frame_types; /* typedefs named *_frame whose type is complete in this unit */
     int nframe_types;
     Range *skipped; /* the main file's text that #if and the like leave out */
     int nskipped;
@@ -487,13 +481,6 @@ static bool type_is_vla(CXType t) {
     return false;
 }
 
-/* Size and alignment as the compiler will lay the type out (0 when it has none). */
-static void type_measure(CType *ct, CXType t) {
-    long long size = clang_Type_getSizeOf(t), align = clang_Type_getAlignOf(t);
-    ct->size = size > 0 ? (long)size : 0;
-    ct->align = align > 0 ? (long)align : 1;
-}
-
 static bool type_has_const_member(CXType t);
 
 /* A const field, or one of a type with a const member. */
@@ -534,13 +521,12 @@ static CType ctype_from(CXType t, int drop) {
     ct.is_array = type_is_array(canon);
     ct.is_vla = type_is_vla(t);
     ct.is_local = type_is_local(t);
-    type_measure(&ct, t);
     return ct;
 }
 
 /* The type of a parameter declared with type t: an array or a function is
  * adjusted to a pointer (libclang 14 reports the type as written). */
-static CType ctype_param(CXType t, long pointer_size) {
+static CType ctype_param(CXType t) {
     CXType canon = clang_getCanonicalType(t), spelled = type_resolve(t);
     if (!type_is_array(canon) && !type_is_function(canon))
         return ctype_from(t, DROP_VARIABLE);
@@ -557,7 +543,6 @@ static CType ctype_param(CXType t, long pointer_size) {
     ct.canon = xprintf("%s%s", left, right);
     ct.is_vla = type_is_vla(target);
     ct.is_local = type_is_local(target);
-    ct.size = ct.align = pointer_size;
     return ct;
 }
 
@@ -1287,16 +1272,10 @@ static Var *var_lookup(const Parser *p, CXCursor decl) {
 
 static Func *func_new(Parser *p, CXCursor decl, bool in_main_file);
 
-/* Is NAME_frame a complete type in this unit (a leaf's header defines it)? Then f
- * knows its frame's size. */
-static bool frame_visible(const Parser *p, Func *f) {
-    char *type = xprintf("%s_frame", f->name);
-    bool found = false;
-    for (int i = 0; i < p->nframe_types && !found; i++) {
-        found = strcmp(p->frame_types[i].name, type) == 0;
-        f->frame_size = p->frame_types[i].size;
-        f->frame_align = p->frame_types[i].align;
-    }
+/* Is NAME_frame a complete type in this unit (a leaf's header defines it)? */
+static bool frame_visible(const Parser *p, const char *name) {
+    char *type = xprintf("%s_frame", name);
+    bool found = str_in(p->frame_types, p->nframe_types, type);
     free(type);
     return found;
 }
@@ -1322,7 +1301,7 @@ static Func *callee_resolve(Parser *p, CXCursor decl, Pos use, Marker m) {
     }
     if (!declared && !header) {
         header = func_new(p, decl, false);
-        header->frame_known = frame_visible(p, header);
+        header->frame_known = frame_visible(p, name);
         VEC_PUSH(&prog->funcs, &prog->nfuncs, header);
     }
     Func *g = declared ? declared : header;
@@ -1926,26 +1905,12 @@ static char *align_of(const Parser *p, CXCursor var) {
     return b.data;
 }
 
-/* The largest alignment in specifiers spelled as integer constants, or 0. The
- * layout's sizes then match the compiler's (a spelled type or name is not read). */
-static long align_bytes_of(const char *spec) {
-    long best = 0;
-    for (const char *s = spec ? strchr(spec, '(') : NULL; s; s = strchr(s + 1, '(')) {
-        char *end;
-        long n = strtol(s + 1, &end, 0);
-        if (end != s + 1 && *end == ')' && n > best)
-            best = n;
-    }
-    return best;
-}
-
 static Var *var_add(Parser *p, CXCursor decl, CType type) {
     Func *f = p->fn;
     Var *v = xmalloc(sizeof *v);
     v->name = cursor_name(decl);
     v->type = type;
     v->align = align_of(p, decl);
-    v->align_bytes = align_bytes_of(v->align);
     v->pos = cursor_pos(p, decl);
     v->id = f->nvars;
     VEC_PUSH(&f->vars, &f->nvars, v);
@@ -2480,7 +2445,7 @@ static Func *func_new(Parser *p, CXCursor decl, bool in_main_file) {
         CXCursor parm = clang_Cursor_getArgument(decl, (unsigned)i);
         Var *v = xmalloc(sizeof *v);
         v->name = cursor_name(parm);
-        v->type = ctype_param(clang_getCursorType(parm), p->prog->pointer_size);
+        v->type = ctype_param(clang_getCursorType(parm));
         if (in_main_file)
             v->pos = cursor_pos(p, parm);
         v->id = f->nvars;
@@ -2665,10 +2630,8 @@ static void frame_type_note(Parser *p, CXCursor c) {
         return;
     char *name = cursor_name(c);
     size_t len = strlen(name);
-    CXType t = clang_getCursorType(c);
-    FrameType ft = {name, clang_Type_getSizeOf(t), clang_Type_getAlignOf(t)};
     if (len >= sizeof suffix && strcmp(name + len - (sizeof suffix - 1), suffix) == 0)
-        VEC_PUSH(&p->frame_types, &p->nframe_types, ft);
+        VEC_PUSH(&p->frame_types, &p->nframe_types, name);
     else
         free(name);
 }
@@ -2679,7 +2642,7 @@ static void frames_resolve(Parser *p) {
     Program *prog = p->prog;
     for (int i = 0; i < prog->nfuncs; i++) {
         Func *f = prog->funcs[i];
-        f->frame_known = f->is_defined || frame_visible(p, f);
+        f->frame_known = f->is_defined || frame_visible(p, f->name);
         for (int j = 0; j < prog->nfuncs && !f->frame_known; j++)
             f->frame_known =
                 prog->funcs[j]->is_defined && strcmp(prog->funcs[j]->name, f->name) == 0;
@@ -2948,9 +2911,6 @@ static int parse_round(Program *prog, const char *abs, int nargs, const char *co
         diag_raw(prog->path, 0, 0, "error", "libclang could not parse the file (check the flags)");
     } else {
         p.main_file = clang_getFile(p.tu, abs);
-        CXTargetInfo target = clang_getTranslationUnitTargetInfo(p.tu);
-        prog->pointer_size = clang_TargetInfo_getPointerWidth(target) / 8;
-        clang_TargetInfo_dispose(target);
         skipped_collect(&p);
         clang_errors_report(&p);
         clang_getInclusions(p.tu, inclusion_visit, prog);

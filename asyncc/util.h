@@ -6,7 +6,6 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 
 typedef struct Buf {
     char *data; /* always NUL-terminated */
@@ -32,10 +31,5 @@ void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3
     } while (0)
 
 bool str_in(char *const *names, int n, const char *s);
-
-/* Bit sets: arrays of 64-bit words, bit i of word i / 64. */
-uint64_t *bits_new(size_t nbits); /* all clear */
-void bit_set(uint64_t *set, int i);
-bool bit_has(const uint64_t *set, int i);
 
 #endif

@@ -15,7 +15,9 @@ ac_poll size_poll(size_frame *self, ac_cx *cx, int *out);
 void size_drop(size_frame *self);
 struct size_frame {
     enum size_state state;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t size_frame_size = sizeof(size_frame);
 
@@ -33,10 +35,10 @@ ac_poll size_poll(size_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 9 "alloca_after_await.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = size_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 10 "alloca_after_await.c"
@@ -48,7 +50,7 @@ resume_ac_yield:
 void size_drop(size_frame *self) {
     switch (self->state) {
     case size_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;
@@ -63,7 +65,9 @@ ac_poll fill_poll(fill_frame *self, ac_cx *cx, int *out);
 void fill_drop(fill_frame *self);
 struct fill_frame {
     enum fill_state state;
-    size_frame await_size;
+    union {
+        size_frame size;
+    } await;
 };
 const size_t fill_frame_size = sizeof(fill_frame);
 
@@ -82,11 +86,11 @@ ac_poll fill_poll(fill_frame *self, ac_cx *cx, int *out) {
     }
 #line 14 "alloca_after_await.c"
     int n;
-    size_init(&self->await_size);
+    size_init(&self->await.size);
     self->state = fill_AWAIT_size;
 resume_size:
     memset(&n, 0, sizeof n);
-    if (size_poll(&self->await_size, cx, &n) == AC_PENDING) {
+    if (size_poll(&self->await.size, cx, &n) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 15 "alloca_after_await.c"
@@ -100,7 +104,7 @@ resume_size:
 void fill_drop(fill_frame *self) {
     switch (self->state) {
     case fill_AWAIT_size:
-        size_drop(&self->await_size);
+        size_drop(&self->await.size);
         break;
     default:
         break;

@@ -17,7 +17,9 @@ void value_drop(value_frame *self);
 struct value_frame {
     enum value_state state;
     int v;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t value_frame_size = sizeof(value_frame);
 
@@ -36,10 +38,10 @@ ac_poll value_poll(value_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 10 "await_assignment.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = value_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 11 "await_assignment.c"
@@ -51,7 +53,7 @@ resume_ac_yield:
 void value_drop(value_frame *self) {
     switch (self->state) {
     case value_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;
@@ -73,15 +75,12 @@ ac_poll assign_poll(assign_frame *self, ac_cx *cx, long *out);
 void assign_drop(assign_frame *self);
 struct assign_frame {
     enum assign_state state;
+    struct box *b;
+    int x;
     int arr[2];
     union {
-        value_frame await_value;
-        struct {
-            int x;
-            value_frame await_value_2;
-        };
-    };
-    struct box *b;
+        value_frame value;
+    } await;
 };
 const size_t assign_frame_size = sizeof(assign_frame);
 
@@ -111,25 +110,20 @@ ac_poll assign_poll(assign_frame *self, ac_cx *cx, long *out) {
     }
 #line 17 "await_assignment.c"
     long wide;
-    {
-        int result;
-        value_init(&self->await_value, 1);
-        self->state = assign_AWAIT_value;
-    resume_value:
-        memset(&result, 0, sizeof result);
-        if (value_poll(&self->await_value, cx, &result) == AC_PENDING) {
-            return AC_PENDING;
-        }
-        self->x = result;
+    value_init(&self->await.value, 1);
+    self->state = assign_AWAIT_value;
+resume_value:
+    if (value_poll(&self->await.value, cx, &self->x) == AC_PENDING) {
+        return AC_PENDING;
     }
 #line 19 "await_assignment.c"
     {
         int result;
-        value_init(&self->await_value_2, self->x);
+        value_init(&self->await.value, self->x);
         self->state = assign_AWAIT_value_2;
     resume_value_2:
         memset(&result, 0, sizeof result);
-        if (value_poll(&self->await_value_2, cx, &result) == AC_PENDING) {
+        if (value_poll(&self->await.value, cx, &result) == AC_PENDING) {
             return AC_PENDING;
         }
         self->arr[1] = result;
@@ -137,11 +131,11 @@ ac_poll assign_poll(assign_frame *self, ac_cx *cx, long *out) {
 #line 20 "await_assignment.c"
     {
         int result;
-        value_init(&self->await_value_2, self->arr[1]);
+        value_init(&self->await.value, self->arr[1]);
         self->state = assign_AWAIT_value_3;
     resume_value_3:
         memset(&result, 0, sizeof result);
-        if (value_poll(&self->await_value_2, cx, &result) == AC_PENDING) {
+        if (value_poll(&self->await.value, cx, &result) == AC_PENDING) {
             return AC_PENDING;
         }
         self->b->inside = result;
@@ -149,11 +143,11 @@ ac_poll assign_poll(assign_frame *self, ac_cx *cx, long *out) {
 #line 21 "await_assignment.c"
     {
         int result;
-        value_init(&self->await_value_2, 3);
+        value_init(&self->await.value, 3);
         self->state = assign_AWAIT_value_4;
     resume_value_4:
         memset(&result, 0, sizeof result);
-        if (value_poll(&self->await_value_2, cx, &result) == AC_PENDING) {
+        if (value_poll(&self->await.value, cx, &result) == AC_PENDING) {
             return AC_PENDING;
         }
         wide = result;
@@ -170,12 +164,10 @@ ac_poll assign_poll(assign_frame *self, ac_cx *cx, long *out) {
 void assign_drop(assign_frame *self) {
     switch (self->state) {
     case assign_AWAIT_value:
-        value_drop(&self->await_value);
-        break;
     case assign_AWAIT_value_2:
     case assign_AWAIT_value_3:
     case assign_AWAIT_value_4:
-        value_drop(&self->await_value_2);
+        value_drop(&self->await.value);
         break;
     default:
         break;

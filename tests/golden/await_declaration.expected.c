@@ -13,7 +13,9 @@ void value_drop(value_frame *self);
 struct value_frame {
     enum value_state state;
     int v;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t value_frame_size = sizeof(value_frame);
 
@@ -32,10 +34,10 @@ ac_poll value_poll(value_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 6 "await_declaration.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = value_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 7 "await_declaration.c"
@@ -47,7 +49,7 @@ resume_ac_yield:
 void value_drop(value_frame *self) {
     switch (self->state) {
     case value_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;
@@ -62,13 +64,10 @@ ac_poll twice_poll(twice_frame *self, ac_cx *cx, int *out);
 void twice_drop(twice_frame *self);
 struct twice_frame {
     enum twice_state state;
+    int a;
     union {
-        value_frame await_value;
-        struct {
-            int a;
-            value_frame await_value_2;
-        };
-    };
+        value_frame value;
+    } await;
 };
 const size_t twice_frame_size = sizeof(twice_frame);
 
@@ -88,24 +87,19 @@ ac_poll twice_poll(twice_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 11 "await_declaration.c"
-    {
-        int result;
-        value_init(&self->await_value, 1);
-        self->state = twice_AWAIT_value;
-    resume_value:
-        memset(&result, 0, sizeof result);
-        if (value_poll(&self->await_value, cx, &result) == AC_PENDING) {
-            return AC_PENDING;
-        }
-        self->a = result;
+    value_init(&self->await.value, 1);
+    self->state = twice_AWAIT_value;
+resume_value:
+    if (value_poll(&self->await.value, cx, &self->a) == AC_PENDING) {
+        return AC_PENDING;
     }
 #line 12 "await_declaration.c"
     int b;
-    value_init(&self->await_value_2, self->a + 1);
+    value_init(&self->await.value, self->a + 1);
     self->state = twice_AWAIT_value_2;
 resume_value_2:
     memset(&b, 0, sizeof b);
-    if (value_poll(&self->await_value_2, cx, &b) == AC_PENDING) {
+    if (value_poll(&self->await.value, cx, &b) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 13 "await_declaration.c"
@@ -117,10 +111,8 @@ resume_value_2:
 void twice_drop(twice_frame *self) {
     switch (self->state) {
     case twice_AWAIT_value:
-        value_drop(&self->await_value);
-        break;
     case twice_AWAIT_value_2:
-        value_drop(&self->await_value_2);
+        value_drop(&self->await.value);
         break;
     default:
         break;

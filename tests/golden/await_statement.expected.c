@@ -12,7 +12,9 @@ void produce_drop(produce_frame *self);
 struct produce_frame {
     enum produce_state state;
     int v;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t produce_frame_size = sizeof(produce_frame);
 
@@ -31,10 +33,10 @@ ac_poll produce_poll(produce_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 5 "await_statement.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = produce_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 6 "await_statement.c"
@@ -46,7 +48,7 @@ resume_ac_yield:
 void produce_drop(produce_frame *self) {
     switch (self->state) {
     case produce_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;
@@ -62,9 +64,9 @@ void consume_drop(consume_frame *self);
 struct consume_frame {
     enum consume_state state;
     union {
-        ac_yield_frame await_ac_yield;
-        produce_frame await_produce;
-    };
+        ac_yield_frame ac_yield;
+        produce_frame produce;
+    } await;
 };
 const size_t consume_frame_size = sizeof(consume_frame);
 
@@ -85,19 +87,20 @@ ac_poll consume_poll(consume_frame *self, ac_cx *cx, void *out) {
         return AC_READY;
     }
 #line 10 "await_statement.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = consume_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 11 "await_statement.c"
     {
         int result;
-        produce_init(&self->await_produce, 1);
+        produce_init(&self->await.produce, 1);
         self->state = consume_AWAIT_produce;
     resume_produce:
-        if (produce_poll(&self->await_produce, cx, &result) == AC_PENDING) {
+        memset(&result, 0, sizeof result);
+        if (produce_poll(&self->await.produce, cx, &result) == AC_PENDING) {
             return AC_PENDING;
         }
     }
@@ -108,10 +111,10 @@ resume_ac_yield:
 void consume_drop(consume_frame *self) {
     switch (self->state) {
     case consume_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     case consume_AWAIT_produce:
-        produce_drop(&self->await_produce);
+        produce_drop(&self->await.produce);
         break;
     default:
         break;

@@ -14,7 +14,9 @@ void compute_drop(compute_frame *self);
 struct compute_frame {
     enum compute_state state;
     int v;
-    ac_sleep_ms_frame await_ac_sleep_ms;
+    union {
+        ac_sleep_ms_frame ac_sleep_ms;
+    } await;
 };
 const size_t compute_frame_size = sizeof(compute_frame);
 
@@ -53,10 +55,10 @@ ac_poll compute_poll(compute_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 7 "block_on.c"
-    ac_sleep_ms_init(&self->await_ac_sleep_ms, 1);
+    ac_sleep_ms_init(&self->await.ac_sleep_ms, 1);
     self->state = compute_AWAIT_ac_sleep_ms;
 resume_ac_sleep_ms:
-    if (ac_sleep_ms_poll(&self->await_ac_sleep_ms, cx, NULL) == AC_PENDING) {
+    if (ac_sleep_ms_poll(&self->await.ac_sleep_ms, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 8 "block_on.c"
@@ -68,7 +70,7 @@ resume_ac_sleep_ms:
 void compute_drop(compute_frame *self) {
     switch (self->state) {
     case compute_AWAIT_ac_sleep_ms:
-        ac_sleep_ms_drop(&self->await_ac_sleep_ms);
+        ac_sleep_ms_drop(&self->await.ac_sleep_ms);
         break;
     default:
         break;

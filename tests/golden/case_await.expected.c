@@ -13,7 +13,9 @@ void get_drop(get_frame *self);
 struct get_frame {
     enum get_state state;
     int v;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t get_frame_size = sizeof(get_frame);
 
@@ -32,10 +34,10 @@ ac_poll get_poll(get_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 6 "case_await.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = get_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 7 "case_await.c"
@@ -47,7 +49,7 @@ resume_ac_yield:
 void get_drop(get_frame *self) {
     switch (self->state) {
     case get_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;
@@ -69,20 +71,12 @@ ac_poll classify_poll(classify_frame *self, ac_cx *cx, int *out);
 void classify_drop(classify_frame *self);
 struct classify_frame {
     enum classify_state state;
+    int op;
+    int r;
+    int get_result_3;
     union {
-        struct {
-            int r;
-            union {
-                int op;
-                get_frame await_get_2;
-                struct {
-                    int get_result_3;
-                    get_frame await_get_3;
-                };
-            };
-        };
-        get_frame await_get;
-    };
+        get_frame get;
+    } await;
 };
 const size_t classify_frame_size = sizeof(classify_frame);
 
@@ -113,11 +107,11 @@ ac_poll classify_poll(classify_frame *self, ac_cx *cx, int *out) {
         {
 #line 14 "case_await.c"
             int get_result;
-            get_init(&self->await_get, 1);
+            get_init(&self->await.get, 1);
             self->state = classify_AWAIT_get;
         resume_get:
             memset(&get_result, 0, sizeof get_result);
-            if (get_poll(&self->await_get, cx, &get_result) == AC_PENDING) {
+            if (get_poll(&self->await.get, cx, &get_result) == AC_PENDING) {
                 return AC_PENDING;
             }
 #line 14 "case_await.c"
@@ -129,11 +123,11 @@ ac_poll classify_poll(classify_frame *self, ac_cx *cx, int *out) {
         {
 #line 17 "case_await.c"
             int get_result_2;
-            get_init(&self->await_get, self->op);
+            get_init(&self->await.get, self->op);
             self->state = classify_AWAIT_get_2;
         resume_get_2:
             memset(&get_result_2, 0, sizeof get_result_2);
-            if (get_poll(&self->await_get, cx, &get_result_2) == AC_PENDING) {
+            if (get_poll(&self->await.get, cx, &get_result_2) == AC_PENDING) {
                 return AC_PENDING;
             }
 #line 17 "case_await.c"
@@ -144,24 +138,19 @@ ac_poll classify_poll(classify_frame *self, ac_cx *cx, int *out) {
     default:
         {
 #line 20 "case_await.c"
-            {
-                int result;
-                get_init(&self->await_get_2, 2);
-                self->state = classify_AWAIT_get_3;
-            resume_get_3:
-                memset(&result, 0, sizeof result);
-                if (get_poll(&self->await_get_2, cx, &result) == AC_PENDING) {
-                    return AC_PENDING;
-                }
-                self->get_result_3 = result;
+            get_init(&self->await.get, 2);
+            self->state = classify_AWAIT_get_3;
+        resume_get_3:
+            if (get_poll(&self->await.get, cx, &self->get_result_3) == AC_PENDING) {
+                return AC_PENDING;
             }
 #line 20 "case_await.c"
             int get_result_4;
-            get_init(&self->await_get_3, 3);
+            get_init(&self->await.get, 3);
             self->state = classify_AWAIT_get_4;
         resume_get_4:
             memset(&get_result_4, 0, sizeof get_result_4);
-            if (get_poll(&self->await_get_3, cx, &get_result_4) == AC_PENDING) {
+            if (get_poll(&self->await.get, cx, &get_result_4) == AC_PENDING) {
                 return AC_PENDING;
             }
 #line 20 "case_await.c"
@@ -178,13 +167,9 @@ void classify_drop(classify_frame *self) {
     switch (self->state) {
     case classify_AWAIT_get:
     case classify_AWAIT_get_2:
-        get_drop(&self->await_get);
-        break;
     case classify_AWAIT_get_3:
-        get_drop(&self->await_get_2);
-        break;
     case classify_AWAIT_get_4:
-        get_drop(&self->await_get_3);
+        get_drop(&self->await.get);
         break;
     default:
         break;

@@ -12,7 +12,9 @@ void tick_drop(tick_frame *self);
 struct tick_frame {
     enum tick_state state;
     int v;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t tick_frame_size = sizeof(tick_frame);
 
@@ -31,10 +33,10 @@ ac_poll tick_poll(tick_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 5 "comma_await.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = tick_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 6 "comma_await.c"
@@ -46,7 +48,7 @@ resume_ac_yield:
 void tick_drop(tick_frame *self) {
     switch (self->state) {
     case tick_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;
@@ -69,14 +71,11 @@ struct commas_frame {
     enum commas_state state;
     int n;
     int seen;
+    int last;
+    int i;
     union {
-        tick_frame await_tick;
-        struct {
-            int last;
-            int i;
-            tick_frame await_tick_2;
-        };
-    };
+        tick_frame tick;
+    } await;
 };
 const size_t commas_frame_size = sizeof(commas_frame);
 
@@ -104,24 +103,20 @@ ac_poll commas_poll(commas_frame *self, ac_cx *cx, int *out) {
 #line 11 "comma_await.c"
     {
         int result;
-        tick_init(&self->await_tick, self->n);
+        tick_init(&self->await.tick, self->n);
         self->state = commas_AWAIT_tick;
     resume_tick:
-        if (tick_poll(&self->await_tick, cx, &result) == AC_PENDING) {
+        memset(&result, 0, sizeof result);
+        if (tick_poll(&self->await.tick, cx, &result) == AC_PENDING) {
             return AC_PENDING;
         }
     }
 #line 11 "comma_await.c"
-    {
-        int result;
-        tick_init(&self->await_tick, self->n + 1);
-        self->state = commas_AWAIT_tick_2;
-    resume_tick_2:
-        memset(&result, 0, sizeof result);
-        if (tick_poll(&self->await_tick, cx, &result) == AC_PENDING) {
-            return AC_PENDING;
-        }
-        self->last = result;
+    tick_init(&self->await.tick, self->n + 1);
+    self->state = commas_AWAIT_tick_2;
+resume_tick_2:
+    if (tick_poll(&self->await.tick, cx, &self->last) == AC_PENDING) {
+        return AC_PENDING;
     }
 #line 12 "comma_await.c"
     for (self->i = 0; self->i < self->n;) {
@@ -130,11 +125,11 @@ ac_poll commas_poll(commas_frame *self, ac_cx *cx, int *out) {
         self->i++;
 #line 12 "comma_await.c"
         int tick_result;
-        tick_init(&self->await_tick_2, self->i);
+        tick_init(&self->await.tick, self->i);
         self->state = commas_AWAIT_tick_3;
     resume_tick_3:
         memset(&tick_result, 0, sizeof tick_result);
-        if (tick_poll(&self->await_tick_2, cx, &tick_result) == AC_PENDING) {
+        if (tick_poll(&self->await.tick, cx, &tick_result) == AC_PENDING) {
             return AC_PENDING;
         }
 #line 12 "comma_await.c"
@@ -149,10 +144,8 @@ void commas_drop(commas_frame *self) {
     switch (self->state) {
     case commas_AWAIT_tick:
     case commas_AWAIT_tick_2:
-        tick_drop(&self->await_tick);
-        break;
     case commas_AWAIT_tick_3:
-        tick_drop(&self->await_tick_2);
+        tick_drop(&self->await.tick);
         break;
     default:
         break;

@@ -47,15 +47,12 @@ ac_poll total_poll(total_frame *self, ac_cx *cx, int *out);
 void total_drop(total_frame *self);
 struct total_frame {
     enum total_state state;
+    int n;
     int sum;
+    int i;
     union {
-        struct {
-            int n;
-            int i;
-            step_frame await_step;
-        };
-        step_frame await_step_2;
-    };
+        step_frame step;
+    } await;
 };
 const size_t total_frame_size = sizeof(total_frame);
 
@@ -84,22 +81,22 @@ ac_poll total_poll(total_frame *self, ac_cx *cx, int *out) {
          *   of its later lines.
          */
         int step_result;
-        step_init(&self->await_step, self->i);
+        step_init(&self->await.step, self->i);
         self->state = total_AWAIT_step;
     resume_step:
         memset(&step_result, 0, sizeof step_result);
-        if (step_poll(&self->await_step, cx, &step_result) == AC_PENDING) {
+        if (step_poll(&self->await.step, cx, &step_result) == AC_PENDING) {
             return AC_PENDING;
         }
 #line 18 "comments.c"
         self->sum += step_result; // trails what the await's statement became
     }
     int first;
-    step_init(&self->await_step_2, self->sum);
+    step_init(&self->await.step, self->sum);
     self->state = total_AWAIT_step_2;
 resume_step_2:
     memset(&first, 0, sizeof first);
-    if (step_poll(&self->await_step_2, cx, &first) == AC_PENDING) {
+    if (step_poll(&self->await.step, cx, &first) == AC_PENDING) {
         return AC_PENDING;
     }
     // trails an await that spans several lines
@@ -136,10 +133,8 @@ again:
 void total_drop(total_frame *self) {
     switch (self->state) {
     case total_AWAIT_step:
-        step_drop(&self->await_step);
-        break;
     case total_AWAIT_step_2:
-        step_drop(&self->await_step_2);
+        step_drop(&self->await.step);
         break;
     default:
         break;

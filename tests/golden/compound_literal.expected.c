@@ -17,9 +17,11 @@ ac_poll sum_poll(sum_frame *self, ac_cx *cx, int *out);
 void sum_drop(sum_frame *self);
 struct sum_frame {
     enum sum_state state;
-    int n;
-    ac_yield_frame await_ac_yield;
     const int *v;
+    int n;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t sum_frame_size = sizeof(sum_frame);
 
@@ -39,10 +41,10 @@ ac_poll sum_poll(sum_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 11 "compound_literal.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = sum_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 12 "compound_literal.c"
@@ -59,7 +61,7 @@ resume_ac_yield:
 void sum_drop(sum_frame *self) {
     switch (self->state) {
     case sum_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;
@@ -74,8 +76,10 @@ ac_poll norm_poll(norm_frame *self, ac_cx *cx, int *out);
 void norm_drop(norm_frame *self);
 struct norm_frame {
     enum norm_state state;
-    ac_yield_frame await_ac_yield;
     const struct pt *p;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t norm_frame_size = sizeof(norm_frame);
 
@@ -94,10 +98,10 @@ ac_poll norm_poll(norm_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 19 "compound_literal.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = norm_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 20 "compound_literal.c"
@@ -109,7 +113,7 @@ resume_ac_yield:
 void norm_drop(norm_frame *self) {
     switch (self->state) {
     case norm_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;
@@ -124,17 +128,15 @@ ac_poll total_poll(total_frame *self, ac_cx *cx, int *out);
 void total_drop(total_frame *self);
 struct total_frame {
     enum total_state state;
+    int k;
+    int *p;
     int literal[2];
     int literal_2[3];
     struct pt literal_3;
-    int *p;
     union {
-        struct {
-            int k;
-            sum_frame await_sum;
-        };
-        norm_frame await_norm;
-    };
+        sum_frame sum;
+        norm_frame norm;
+    } await;
 };
 const size_t total_frame_size = sizeof(total_frame);
 
@@ -160,21 +162,21 @@ ac_poll total_poll(total_frame *self, ac_cx *cx, int *out) {
     }
 #line 24 "compound_literal.c"
     int sum_result;
-    sum_init(&self->await_sum, (*(memcpy(&self->literal_2, &(int[]){1, 2, 3}, sizeof self->literal_2), &self->literal_2)), 3);
+    sum_init(&self->await.sum, (*(memcpy(&self->literal_2, &(int[]){1, 2, 3}, sizeof self->literal_2), &self->literal_2)), 3);
     self->state = total_AWAIT_sum;
 resume_sum:
     memset(&sum_result, 0, sizeof sum_result);
-    if (sum_poll(&self->await_sum, cx, &sum_result) == AC_PENDING) {
+    if (sum_poll(&self->await.sum, cx, &sum_result) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 24 "compound_literal.c"
     self->p = (*(memcpy(&self->literal, &(int[]){sum_result, self->k}, sizeof self->literal), &self->literal));
     int n;
-    norm_init(&self->await_norm, &(*(self->literal_3 = (struct pt){self->k, 2}, &self->literal_3)));
+    norm_init(&self->await.norm, &(*(self->literal_3 = (struct pt){self->k, 2}, &self->literal_3)));
     self->state = total_AWAIT_norm;
 resume_norm:
     memset(&n, 0, sizeof n);
-    if (norm_poll(&self->await_norm, cx, &n) == AC_PENDING) {
+    if (norm_poll(&self->await.norm, cx, &n) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 26 "compound_literal.c"
@@ -189,10 +191,10 @@ resume_norm:
 void total_drop(total_frame *self) {
     switch (self->state) {
     case total_AWAIT_sum:
-        sum_drop(&self->await_sum);
+        sum_drop(&self->await.sum);
         break;
     case total_AWAIT_norm:
-        norm_drop(&self->await_norm);
+        norm_drop(&self->await.norm);
         break;
     default:
         break;
@@ -208,7 +210,9 @@ void by_value_drop(by_value_frame *self);
 struct by_value_frame {
     enum by_value_state state;
     int x;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t by_value_frame_size = sizeof(by_value_frame);
 
@@ -230,10 +234,10 @@ ac_poll by_value_poll(by_value_frame *self, ac_cx *cx, int *out) {
         int a, b;
     };
     self->x = ((struct pair){4, 5}).b; /* a value copy: stays as written */
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = by_value_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 35 "compound_literal.c"
@@ -245,7 +249,7 @@ resume_ac_yield:
 void by_value_drop(by_value_frame *self) {
     switch (self->state) {
     case by_value_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;

@@ -13,9 +13,11 @@ void read_some_drop(read_some_frame *self);
 enum read_some_state { read_some_START, read_some_AWAIT_ac_yield, read_some_DONE };
 struct read_some_frame {
     enum read_some_state state;
-    int size;
-    ac_yield_frame await_ac_yield;
     char *buf;
+    int size;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t read_some_frame_size = sizeof(read_some_frame);
 
@@ -35,10 +37,10 @@ ac_poll read_some_poll(read_some_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 8 "condition_await.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = read_some_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 9 "condition_await.c"
@@ -50,7 +52,7 @@ resume_ac_yield:
 void read_some_drop(read_some_frame *self) {
     switch (self->state) {
     case read_some_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;
@@ -73,7 +75,9 @@ struct drain_frame {
     enum drain_state state;
     char buf[8];
     int total;
-    read_some_frame await_read_some;
+    union {
+        read_some_frame read_some;
+    } await;
 };
 const size_t drain_frame_size = sizeof(drain_frame);
 
@@ -109,11 +113,11 @@ ac_poll drain_poll(drain_frame *self, ac_cx *cx, int *out) {
     self->total = 0;
     for (;;) {
 #line 15 "condition_await.c"
-        read_some_init(&self->await_read_some, self->buf, sizeof self->buf);
+        read_some_init(&self->await.read_some, self->buf, sizeof self->buf);
         self->state = drain_AWAIT_read_some;
     resume_read_some:
         memset(&n, 0, sizeof n);
-        if (read_some_poll(&self->await_read_some, cx, &n) == AC_PENDING) {
+        if (read_some_poll(&self->await.read_some, cx, &n) == AC_PENDING) {
             return AC_PENDING;
         }
 #line 15 "condition_await.c"
@@ -125,11 +129,11 @@ ac_poll drain_poll(drain_frame *self, ac_cx *cx, int *out) {
     }
 #line 17 "condition_await.c"
     int read_some_result;
-    read_some_init(&self->await_read_some, self->buf, 2);
+    read_some_init(&self->await.read_some, self->buf, 2);
     self->state = drain_AWAIT_read_some_2;
 resume_read_some_2:
     memset(&read_some_result, 0, sizeof read_some_result);
-    if (read_some_poll(&self->await_read_some, cx, &read_some_result) == AC_PENDING) {
+    if (read_some_poll(&self->await.read_some, cx, &read_some_result) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 17 "condition_await.c"
@@ -138,11 +142,11 @@ resume_read_some_2:
     }
 #line 19 "condition_await.c"
     int read_some_result_2;
-    read_some_init(&self->await_read_some, self->buf, 4);
+    read_some_init(&self->await.read_some, self->buf, 4);
     self->state = drain_AWAIT_read_some_3;
 resume_read_some_3:
     memset(&read_some_result_2, 0, sizeof read_some_result_2);
-    if (read_some_poll(&self->await_read_some, cx, &read_some_result_2) == AC_PENDING) {
+    if (read_some_poll(&self->await.read_some, cx, &read_some_result_2) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 19 "condition_await.c"
@@ -169,7 +173,7 @@ void drain_drop(drain_frame *self) {
     case drain_AWAIT_read_some:
     case drain_AWAIT_read_some_2:
     case drain_AWAIT_read_some_3:
-        read_some_drop(&self->await_read_some);
+        read_some_drop(&self->await.read_some);
         break;
     default:
         break;

@@ -14,7 +14,9 @@ void twice_drop(twice_frame *self);
 struct twice_frame {
     enum twice_state state;
     int v;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t twice_frame_size = sizeof(twice_frame);
 
@@ -33,10 +35,10 @@ ac_poll twice_poll(twice_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 7 "conditional.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = twice_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 8 "conditional.c"
@@ -48,7 +50,7 @@ resume_ac_yield:
 void twice_drop(twice_frame *self) {
     switch (self->state) {
     case twice_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;
@@ -63,10 +65,10 @@ ac_poll log_value_poll(log_value_frame *self, ac_cx *cx, void *out);
 void log_value_drop(log_value_frame *self);
 struct log_value_frame {
     enum log_value_state state;
+    int v;
     union {
-        int v;
-        ac_yield_frame await_ac_yield;
-    };
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t log_value_frame_size = sizeof(log_value_frame);
 
@@ -87,10 +89,10 @@ ac_poll log_value_poll(log_value_frame *self, ac_cx *cx, void *out) {
     }
 #line 12 "conditional.c"
     (void)self->v;
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = log_value_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
     self->state = log_value_DONE;
@@ -100,7 +102,7 @@ resume_ac_yield:
 void log_value_drop(log_value_frame *self) {
     switch (self->state) {
     case log_value_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;
@@ -122,14 +124,12 @@ ac_poll pick_poll(pick_frame *self, ac_cx *cx, int *out);
 void pick_drop(pick_frame *self);
 struct pick_frame {
     enum pick_state state;
+    int c;
     int r;
     union {
-        struct {
-            int c;
-            twice_frame await_twice;
-        };
-        log_value_frame await_log_value;
-    };
+        twice_frame twice;
+        log_value_frame log_value;
+    } await;
 };
 const size_t pick_frame_size = sizeof(pick_frame);
 
@@ -156,10 +156,10 @@ ac_poll pick_poll(pick_frame *self, ac_cx *cx, int *out) {
 #line 17 "conditional.c"
     if (self->c) {
 #line 17 "conditional.c"
-        twice_init(&self->await_twice, self->c);
+        twice_init(&self->await.twice, self->c);
         self->state = pick_AWAIT_twice;
     resume_twice:
-        if (twice_poll(&self->await_twice, cx, &self->r) == AC_PENDING) {
+        if (twice_poll(&self->await.twice, cx, &self->r) == AC_PENDING) {
             return AC_PENDING;
         }
     } else {
@@ -174,11 +174,11 @@ ac_poll pick_poll(pick_frame *self, ac_cx *cx, int *out) {
         cond_result = 0;
     } else {
 #line 18 "conditional.c"
-        twice_init(&self->await_twice, self->r);
+        twice_init(&self->await.twice, self->r);
         self->state = pick_AWAIT_twice_2;
     resume_twice_2:
         memset(&cond_result, 0, sizeof cond_result);
-        if (twice_poll(&self->await_twice, cx, &cond_result) == AC_PENDING) {
+        if (twice_poll(&self->await.twice, cx, &cond_result) == AC_PENDING) {
             return AC_PENDING;
         }
     }
@@ -186,18 +186,18 @@ ac_poll pick_poll(pick_frame *self, ac_cx *cx, int *out) {
     self->r += 1 + cond_result;
     if (self->c) {
 #line 19 "conditional.c"
-        log_value_init(&self->await_log_value, self->r);
+        log_value_init(&self->await.log_value, self->r);
         self->state = pick_AWAIT_log_value;
     resume_log_value:
-        if (log_value_poll(&self->await_log_value, cx, NULL) == AC_PENDING) {
+        if (log_value_poll(&self->await.log_value, cx, NULL) == AC_PENDING) {
             return AC_PENDING;
         }
     } else {
 #line 19 "conditional.c"
-        log_value_init(&self->await_log_value, -self->r);
+        log_value_init(&self->await.log_value, -self->r);
         self->state = pick_AWAIT_log_value_2;
     resume_log_value_2:
-        if (log_value_poll(&self->await_log_value, cx, NULL) == AC_PENDING) {
+        if (log_value_poll(&self->await.log_value, cx, NULL) == AC_PENDING) {
             return AC_PENDING;
         }
     }
@@ -211,11 +211,11 @@ void pick_drop(pick_frame *self) {
     switch (self->state) {
     case pick_AWAIT_twice:
     case pick_AWAIT_twice_2:
-        twice_drop(&self->await_twice);
+        twice_drop(&self->await.twice);
         break;
     case pick_AWAIT_log_value:
     case pick_AWAIT_log_value_2:
-        log_value_drop(&self->await_log_value);
+        log_value_drop(&self->await.log_value);
         break;
     default:
         break;

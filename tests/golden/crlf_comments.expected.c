@@ -14,7 +14,9 @@ void twice_drop(twice_frame *self);
 struct twice_frame {
     enum twice_state state;
     int v;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t twice_frame_size = sizeof(twice_frame);
 
@@ -34,10 +36,10 @@ ac_poll twice_poll(twice_frame *self, ac_cx *cx, int *out) {
     }
     // a line comment
 #line 7 "crlf_comments.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = twice_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 8 "crlf_comments.c"
@@ -52,7 +54,7 @@ resume_ac_yield:
 void twice_drop(twice_frame *self) {
     switch (self->state) {
     case twice_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;

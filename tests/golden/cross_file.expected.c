@@ -82,24 +82,16 @@ ac_poll fetch_twice_poll(fetch_twice_frame *self, ac_cx *cx, int *out);
 void fetch_twice_drop(fetch_twice_frame *self);
 struct fetch_twice_frame {
     enum fetch_twice_state state;
+    int id;
     int slot;
     int a;
+    int b;
     union {
-        struct {
-            int id;
-            union {
-                fetch_frame *await_fetch;
-                store_frame *await_store;
-            };
-        };
-        struct {
-            int b;
-            union {
-                ac_yield_frame await_ac_yield;
-                remote_sum_frame *await_remote_sum;
-            };
-        };
-    };
+        fetch_frame *fetch;
+        store_frame *store;
+        ac_yield_frame ac_yield;
+        remote_sum_frame *remote_sum;
+    } await;
 };
 const size_t fetch_twice_frame_size = sizeof(fetch_twice_frame);
 
@@ -127,53 +119,50 @@ ac_poll fetch_twice_poll(fetch_twice_frame *self, ac_cx *cx, int *out) {
     }
 #line 10 "cross_file.c"
     self->slot = 0;
-    self->await_fetch = ac_frame_new(fetch_frame_size, "fetch");
-    fetch_init(self->await_fetch, self->id);
+    self->await.fetch = ac_frame_new(fetch_frame_size, "fetch");
+    fetch_init(self->await.fetch, self->id);
     self->state = fetch_twice_AWAIT_fetch;
 resume_fetch:
-    if (fetch_poll(self->await_fetch, cx, &self->a) == AC_PENDING) {
+    if (fetch_poll(self->await.fetch, cx, &self->a) == AC_PENDING) {
         return AC_PENDING;
     }
-    ac_frame_free(self->await_fetch);
+    ac_frame_free(self->await.fetch);
 #line 12 "cross_file.c"
-    self->await_store = ac_frame_new(store_frame_size, "store");
-    store_init(self->await_store, &self->slot, self->a);
+    self->await.store = ac_frame_new(store_frame_size, "store");
+    store_init(self->await.store, &self->slot, self->a);
     self->state = fetch_twice_AWAIT_store;
 resume_store:
-    if (store_poll(self->await_store, cx, NULL) == AC_PENDING) {
+    if (store_poll(self->await.store, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
-    ac_frame_free(self->await_store);
+    ac_frame_free(self->await.store);
 #line 13 "cross_file.c"
-    {
-        int result;
-        self->await_fetch = ac_frame_new(fetch_frame_size, "fetch");
-        fetch_init(self->await_fetch, self->id + 1);
-        self->state = fetch_twice_AWAIT_fetch_2;
-    resume_fetch_2:
-        if (fetch_poll(self->await_fetch, cx, &result) == AC_PENDING) {
-            return AC_PENDING;
-        }
-        ac_frame_free(self->await_fetch);
-        self->b = result;
+    self->await.fetch = ac_frame_new(fetch_frame_size, "fetch");
+    fetch_init(self->await.fetch, self->id + 1);
+    self->state = fetch_twice_AWAIT_fetch_2;
+resume_fetch_2:
+    if (fetch_poll(self->await.fetch, cx, &self->b) == AC_PENDING) {
+        return AC_PENDING;
     }
+    ac_frame_free(self->await.fetch);
 #line 14 "cross_file.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = fetch_twice_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 15 "cross_file.c"
     long sum;
-    self->await_remote_sum = ac_frame_new(remote_sum_frame_size, "remote_sum");
-    remote_sum_init(self->await_remote_sum, self->a + self->b);
+    self->await.remote_sum = ac_frame_new(remote_sum_frame_size, "remote_sum");
+    remote_sum_init(self->await.remote_sum, self->a + self->b);
     self->state = fetch_twice_AWAIT_remote_sum;
 resume_remote_sum:
-    if (remote_sum_poll(self->await_remote_sum, cx, &sum) == AC_PENDING) {
+    memset(&sum, 0, sizeof sum);
+    if (remote_sum_poll(self->await.remote_sum, cx, &sum) == AC_PENDING) {
         return AC_PENDING;
     }
-    ac_frame_free(self->await_remote_sum);
+    ac_frame_free(self->await.remote_sum);
 #line 16 "cross_file.c"
     *out = (int)sum + self->slot;
     self->state = fetch_twice_DONE;
@@ -184,19 +173,19 @@ void fetch_twice_drop(fetch_twice_frame *self) {
     switch (self->state) {
     case fetch_twice_AWAIT_fetch:
     case fetch_twice_AWAIT_fetch_2:
-        fetch_drop(self->await_fetch);
-        ac_frame_free(self->await_fetch);
+        fetch_drop(self->await.fetch);
+        ac_frame_free(self->await.fetch);
         break;
     case fetch_twice_AWAIT_store:
-        store_drop(self->await_store);
-        ac_frame_free(self->await_store);
+        store_drop(self->await.store);
+        ac_frame_free(self->await.store);
         break;
     case fetch_twice_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     case fetch_twice_AWAIT_remote_sum:
-        remote_sum_drop(self->await_remote_sum);
-        ac_frame_free(self->await_remote_sum);
+        remote_sum_drop(self->await.remote_sum);
+        ac_frame_free(self->await.remote_sum);
         break;
     default:
         break;

@@ -20,7 +20,9 @@ void later_drop(later_frame *self);
 struct later_frame {
     enum later_state state;
     int x;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t later_frame_size = sizeof(later_frame);
 
@@ -29,7 +31,9 @@ struct scaled_frame {
     enum scaled_state state;
     int v;
     int k;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 
 enum caller_state { caller_START, caller_AWAIT_later, caller_AWAIT_scaled, caller_DONE };
@@ -39,14 +43,12 @@ ac_poll caller_poll(caller_frame *self, ac_cx *cx, int *out);
 void caller_drop(caller_frame *self);
 struct caller_frame {
     enum caller_state state;
+    int n;
+    int a;
     union {
-        int n;
-        later_frame await_later;
-        struct {
-            int a;
-            scaled_frame await_scaled;
-        };
-    };
+        later_frame later;
+        scaled_frame scaled;
+    } await;
 };
 const size_t caller_frame_size = sizeof(caller_frame);
 
@@ -68,24 +70,19 @@ ac_poll caller_poll(caller_frame *self, ac_cx *cx, int *out) {
     }
 #line 10 "declarations.c"
     async int later(int);
-    {
-        int result;
-        later_init(&self->await_later, self->n);
-        self->state = caller_AWAIT_later;
-    resume_later:
-        memset(&result, 0, sizeof result);
-        if (later_poll(&self->await_later, cx, &result) == AC_PENDING) {
-            return AC_PENDING;
-        }
-        self->a = result;
+    later_init(&self->await.later, self->n);
+    self->state = caller_AWAIT_later;
+resume_later:
+    if (later_poll(&self->await.later, cx, &self->a) == AC_PENDING) {
+        return AC_PENDING;
     }
 #line 12 "declarations.c"
     int scaled_result;
-    scaled_init(&self->await_scaled, self->a, 3);
+    scaled_init(&self->await.scaled, self->a, 3);
     self->state = caller_AWAIT_scaled;
 resume_scaled:
     memset(&scaled_result, 0, sizeof scaled_result);
-    if (scaled_poll(&self->await_scaled, cx, &scaled_result) == AC_PENDING) {
+    if (scaled_poll(&self->await.scaled, cx, &scaled_result) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 12 "declarations.c"
@@ -97,10 +94,10 @@ resume_scaled:
 void caller_drop(caller_frame *self) {
     switch (self->state) {
     case caller_AWAIT_later:
-        later_drop(&self->await_later);
+        later_drop(&self->await.later);
         break;
     case caller_AWAIT_scaled:
-        scaled_drop(&self->await_scaled);
+        scaled_drop(&self->await.scaled);
         break;
     default:
         break;
@@ -123,10 +120,10 @@ ac_poll later_poll(later_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 16 "declarations.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = later_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 17 "declarations.c"
@@ -138,7 +135,7 @@ resume_ac_yield:
 void later_drop(later_frame *self) {
     switch (self->state) {
     case later_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;
@@ -162,10 +159,10 @@ static ac_poll scaled_poll(scaled_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 21 "declarations.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = scaled_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 22 "declarations.c"
@@ -177,7 +174,7 @@ resume_ac_yield:
 static void scaled_drop(scaled_frame *self) {
     switch (self->state) {
     case scaled_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;

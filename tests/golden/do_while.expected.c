@@ -11,13 +11,11 @@ ac_poll spin_poll(spin_frame *self, ac_cx *cx, int *out);
 void spin_drop(spin_frame *self);
 struct spin_frame {
     enum spin_state state;
+    int n;
+    int left;
     union {
-        int n;
-        struct {
-            int left;
-            ac_yield_frame await_ac_yield;
-        };
-    };
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t spin_frame_size = sizeof(spin_frame);
 
@@ -38,10 +36,10 @@ ac_poll spin_poll(spin_frame *self, ac_cx *cx, int *out) {
 #line 5 "do_while.c"
     self->left = self->n;
     do {
-        ac_yield_init(&self->await_ac_yield);
+        ac_yield_init(&self->await.ac_yield);
         self->state = spin_AWAIT_ac_yield;
     resume_ac_yield:
-        if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+        if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
             return AC_PENDING;
         }
 #line 8 "do_while.c"
@@ -58,7 +56,7 @@ ac_poll spin_poll(spin_frame *self, ac_cx *cx, int *out) {
 void spin_drop(spin_frame *self) {
     switch (self->state) {
     case spin_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;

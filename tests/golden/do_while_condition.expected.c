@@ -13,7 +13,9 @@ void more_drop(more_frame *self);
 struct more_frame {
     enum more_state state;
     int i;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t more_frame_size = sizeof(more_frame);
 
@@ -32,10 +34,10 @@ ac_poll more_poll(more_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 6 "do_while_condition.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = more_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 7 "do_while_condition.c"
@@ -47,7 +49,7 @@ resume_ac_yield:
 void more_drop(more_frame *self) {
     switch (self->state) {
     case more_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;
@@ -64,7 +66,9 @@ struct count_frame {
     enum count_state state;
     int i;
     int odd;
-    more_frame await_more;
+    union {
+        more_frame more;
+    } await;
 };
 const size_t count_frame_size = sizeof(count_frame);
 
@@ -96,11 +100,11 @@ ac_poll count_poll(count_frame *self, ac_cx *cx, int *out) {
         ;
 #line 17 "do_while_condition.c"
         int more_result;
-        more_init(&self->await_more, self->i);
+        more_init(&self->await.more, self->i);
         self->state = count_AWAIT_more;
     resume_more:
         memset(&more_result, 0, sizeof more_result);
-        if (more_poll(&self->await_more, cx, &more_result) == AC_PENDING) {
+        if (more_poll(&self->await.more, cx, &more_result) == AC_PENDING) {
             return AC_PENDING;
         }
 #line 17 "do_while_condition.c"
@@ -117,7 +121,7 @@ ac_poll count_poll(count_frame *self, ac_cx *cx, int *out) {
 void count_drop(count_frame *self) {
     switch (self->state) {
     case count_AWAIT_more:
-        more_drop(&self->await_more);
+        more_drop(&self->await.more);
         break;
     default:
         break;

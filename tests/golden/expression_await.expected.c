@@ -15,7 +15,9 @@ void value_drop(value_frame *self);
 struct value_frame {
     enum value_state state;
     int v;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t value_frame_size = sizeof(value_frame);
 
@@ -34,10 +36,10 @@ ac_poll value_poll(value_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 8 "expression_await.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = value_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 9 "expression_await.c"
@@ -49,7 +51,7 @@ resume_ac_yield:
 void value_drop(value_frame *self) {
     switch (self->state) {
     case value_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;
@@ -73,25 +75,12 @@ void mix_drop(mix_frame *self);
 struct mix_frame {
     enum mix_state state;
     int flag;
+    int a;
+    int b;
+    int c;
     union {
-        value_frame await_value;
-        struct {
-            int a;
-            union {
-                value_frame await_value_2;
-                struct {
-                    int b;
-                    union {
-                        value_frame await_value_3;
-                        struct {
-                            int c;
-                            value_frame await_value_4;
-                        };
-                    };
-                };
-            };
-        };
-    };
+        value_frame value;
+    } await;
 };
 const size_t mix_frame_size = sizeof(mix_frame);
 
@@ -119,31 +108,31 @@ ac_poll mix_poll(mix_frame *self, ac_cx *cx, int *out) {
     }
 #line 13 "expression_await.c"
     int value_result;
-    value_init(&self->await_value, 2);
+    value_init(&self->await.value, 2);
     self->state = mix_AWAIT_value;
 resume_value:
     memset(&value_result, 0, sizeof value_result);
-    if (value_poll(&self->await_value, cx, &value_result) == AC_PENDING) {
+    if (value_poll(&self->await.value, cx, &value_result) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 13 "expression_await.c"
     self->a = 1 + value_result;
     int value_result_2;
-    value_init(&self->await_value_2, 3);
+    value_init(&self->await.value, 3);
     self->state = mix_AWAIT_value_2;
 resume_value_2:
     memset(&value_result_2, 0, sizeof value_result_2);
-    if (value_poll(&self->await_value_2, cx, &value_result_2) == AC_PENDING) {
+    if (value_poll(&self->await.value, cx, &value_result_2) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 14 "expression_await.c"
     self->b = add(value_result_2, self->a);
     int value_result_3;
-    value_init(&self->await_value_3, self->flag);
+    value_init(&self->await.value, self->flag);
     self->state = mix_AWAIT_value_3;
 resume_value_3:
     memset(&value_result_3, 0, sizeof value_result_3);
-    if (value_poll(&self->await_value_3, cx, &value_result_3) == AC_PENDING) {
+    if (value_poll(&self->await.value, cx, &value_result_3) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 15 "expression_await.c"
@@ -156,11 +145,11 @@ resume_value_3:
     if (self->flag) {
 #line 17 "expression_await.c"
         int value_result_4;
-        value_init(&self->await_value_3, 4);
+        value_init(&self->await.value, 4);
         self->state = mix_AWAIT_value_4;
     resume_value_4:
         memset(&value_result_4, 0, sizeof value_result_4);
-        if (value_poll(&self->await_value_3, cx, &value_result_4) == AC_PENDING) {
+        if (value_poll(&self->await.value, cx, &value_result_4) == AC_PENDING) {
             return AC_PENDING;
         }
 #line 17 "expression_await.c"
@@ -171,11 +160,11 @@ resume_value_3:
 #line 18 "expression_await.c"
     if (self->flag) {
 #line 18 "expression_await.c"
-        value_init(&self->await_value_4, 5);
+        value_init(&self->await.value, 5);
         self->state = mix_AWAIT_value_5;
     resume_value_5:
         memset(&d, 0, sizeof d);
-        if (value_poll(&self->await_value_4, cx, &d) == AC_PENDING) {
+        if (value_poll(&self->await.value, cx, &d) == AC_PENDING) {
             return AC_PENDING;
         }
     } else {
@@ -191,17 +180,11 @@ resume_value_3:
 void mix_drop(mix_frame *self) {
     switch (self->state) {
     case mix_AWAIT_value:
-        value_drop(&self->await_value);
-        break;
     case mix_AWAIT_value_2:
-        value_drop(&self->await_value_2);
-        break;
     case mix_AWAIT_value_3:
     case mix_AWAIT_value_4:
-        value_drop(&self->await_value_3);
-        break;
     case mix_AWAIT_value_5:
-        value_drop(&self->await_value_4);
+        value_drop(&self->await.value);
         break;
     default:
         break;

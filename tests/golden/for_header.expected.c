@@ -14,7 +14,9 @@ void next_drop(next_frame *self);
 struct next_frame {
     enum next_state state;
     int v;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t next_frame_size = sizeof(next_frame);
 
@@ -33,10 +35,10 @@ ac_poll next_poll(next_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 7 "for_header.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = next_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 8 "for_header.c"
@@ -48,7 +50,7 @@ resume_ac_yield:
 void next_drop(next_frame *self) {
     switch (self->state) {
     case next_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;
@@ -65,13 +67,10 @@ struct sum_frame {
     enum sum_state state;
     int n;
     int total;
+    int i;
     union {
-        next_frame await_next;
-        struct {
-            int i;
-            next_frame await_next_2;
-        };
-    };
+        next_frame next;
+    } await;
 };
 const size_t sum_frame_size = sizeof(sum_frame);
 
@@ -97,26 +96,21 @@ ac_poll sum_poll(sum_frame *self, ac_cx *cx, int *out) {
     self->total = 0;
     {
 #line 13 "for_header.c"
-        {
-            int result;
-            next_init(&self->await_next, 0);
-            self->state = sum_AWAIT_next;
-        resume_next:
-            memset(&result, 0, sizeof result);
-            if (next_poll(&self->await_next, cx, &result) == AC_PENDING) {
-                return AC_PENDING;
-            }
-            self->i = result;
+        next_init(&self->await.next, 0);
+        self->state = sum_AWAIT_next;
+    resume_next:
+        if (next_poll(&self->await.next, cx, &self->i) == AC_PENDING) {
+            return AC_PENDING;
         }
 #line 13 "for_header.c"
         for (;;) {
 #line 13 "for_header.c"
             int next_result;
-            next_init(&self->await_next_2, self->n);
+            next_init(&self->await.next, self->n);
             self->state = sum_AWAIT_next_2;
         resume_next_2:
             memset(&next_result, 0, sizeof next_result);
-            if (next_poll(&self->await_next_2, cx, &next_result) == AC_PENDING) {
+            if (next_poll(&self->await.next, cx, &next_result) == AC_PENDING) {
                 return AC_PENDING;
             }
 #line 13 "for_header.c"
@@ -132,16 +126,11 @@ ac_poll sum_poll(sum_frame *self, ac_cx *cx, int *out) {
         loop_continue:
             ;
 #line 13 "for_header.c"
-            {
-                int result;
-                next_init(&self->await_next, self->i);
-                self->state = sum_AWAIT_next_3;
-            resume_next_3:
-                memset(&result, 0, sizeof result);
-                if (next_poll(&self->await_next, cx, &result) == AC_PENDING) {
-                    return AC_PENDING;
-                }
-                self->i = result;
+            next_init(&self->await.next, self->i);
+            self->state = sum_AWAIT_next_3;
+        resume_next_3:
+            if (next_poll(&self->await.next, cx, &self->i) == AC_PENDING) {
+                return AC_PENDING;
             }
         }
     }
@@ -154,11 +143,9 @@ ac_poll sum_poll(sum_frame *self, ac_cx *cx, int *out) {
 void sum_drop(sum_frame *self) {
     switch (self->state) {
     case sum_AWAIT_next:
-    case sum_AWAIT_next_3:
-        next_drop(&self->await_next);
-        break;
     case sum_AWAIT_next_2:
-        next_drop(&self->await_next_2);
+    case sum_AWAIT_next_3:
+        next_drop(&self->await.next);
         break;
     default:
         break;

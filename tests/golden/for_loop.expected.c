@@ -14,7 +14,9 @@ struct sum_frame {
     int n;
     int total;
     int i;
-    ac_sleep_ms_frame await_ac_sleep_ms;
+    union {
+        ac_sleep_ms_frame ac_sleep_ms;
+    } await;
 };
 const size_t sum_frame_size = sizeof(sum_frame);
 
@@ -39,10 +41,10 @@ ac_poll sum_poll(sum_frame *self, ac_cx *cx, int *out) {
             continue;
         }
 #line 9 "for_loop.c"
-        ac_sleep_ms_init(&self->await_ac_sleep_ms, 1);
+        ac_sleep_ms_init(&self->await.ac_sleep_ms, 1);
         self->state = sum_AWAIT_ac_sleep_ms;
     resume_ac_sleep_ms:
-        if (ac_sleep_ms_poll(&self->await_ac_sleep_ms, cx, NULL) == AC_PENDING) {
+        if (ac_sleep_ms_poll(&self->await.ac_sleep_ms, cx, NULL) == AC_PENDING) {
             return AC_PENDING;
         }
 #line 10 "for_loop.c"
@@ -56,7 +58,7 @@ ac_poll sum_poll(sum_frame *self, ac_cx *cx, int *out) {
 void sum_drop(sum_frame *self) {
     switch (self->state) {
     case sum_AWAIT_ac_sleep_ms:
-        ac_sleep_ms_drop(&self->await_ac_sleep_ms);
+        ac_sleep_ms_drop(&self->await.ac_sleep_ms);
         break;
     default:
         break;

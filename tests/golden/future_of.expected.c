@@ -19,7 +19,9 @@ void split_drop(split_frame *self);
 struct split_frame {
     enum split_state state;
     int n;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t split_frame_size = sizeof(split_frame);
 
@@ -69,10 +71,10 @@ ac_poll split_poll(split_frame *self, ac_cx *cx, struct pair *out) {
         return AC_READY;
     }
 #line 12 "future_of.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = split_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 13 "future_of.c"
@@ -85,7 +87,7 @@ resume_ac_yield:
 void split_drop(split_frame *self) {
     switch (self->state) {
     case split_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;
@@ -100,8 +102,10 @@ ac_poll tick_poll(tick_frame *self, ac_cx *cx, void *out);
 void tick_drop(tick_frame *self);
 struct tick_frame {
     enum tick_state state;
-    ac_yield_frame await_ac_yield;
     int *counter;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t tick_frame_size = sizeof(tick_frame);
 
@@ -150,10 +154,10 @@ ac_poll tick_poll(tick_frame *self, ac_cx *cx, void *out) {
         return AC_READY;
     }
 #line 18 "future_of.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = tick_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 19 "future_of.c"
@@ -165,7 +169,7 @@ resume_ac_yield:
 void tick_drop(tick_frame *self) {
     switch (self->state) {
     case tick_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;
@@ -222,17 +226,12 @@ ac_poll run_poll(run_frame *self, ac_cx *cx, int *out);
 void run_drop(run_frame *self);
 struct run_frame {
     enum run_state state;
+    int which;
+    int *counter;
     struct pair p;
     union {
-        struct {
-            int *counter;
-            union {
-                int which;
-                ac_future_await_frame await_ac_future_await;
-            };
-        };
-        ac_future_await_frame await_ac_future_await_2;
-    };
+        ac_future_await_frame ac_future_await;
+    } await;
 };
 const size_t run_frame_size = sizeof(run_frame);
 
@@ -259,18 +258,18 @@ ac_poll run_poll(run_frame *self, ac_cx *cx, int *out) {
     }
 #line 33 "future_of.c"
     self->p = (struct pair){0, 0};
-    ac_future_await_init(&self->await_ac_future_await, makers[self->which](5), &self->p);
+    ac_future_await_init(&self->await.ac_future_await, makers[self->which](5), &self->p);
     self->state = run_AWAIT_ac_future_await;
 resume_ac_future_await:
-    if (ac_future_await_poll(&self->await_ac_future_await, cx, NULL) == AC_PENDING) {
+    if (ac_future_await_poll(&self->await.ac_future_await, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 35 "future_of.c"
     ac_future t = tick_future(self->counter);
-    ac_future_await_init(&self->await_ac_future_await_2, t, NULL);
+    ac_future_await_init(&self->await.ac_future_await, t, NULL);
     self->state = run_AWAIT_ac_future_await_2;
 resume_ac_future_await_2:
-    if (ac_future_await_poll(&self->await_ac_future_await_2, cx, NULL) == AC_PENDING) {
+    if (ac_future_await_poll(&self->await.ac_future_await, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 37 "future_of.c"
@@ -285,10 +284,8 @@ resume_ac_future_await_2:
 void run_drop(run_frame *self) {
     switch (self->state) {
     case run_AWAIT_ac_future_await:
-        ac_future_await_drop(&self->await_ac_future_await);
-        break;
     case run_AWAIT_ac_future_await_2:
-        ac_future_await_drop(&self->await_ac_future_await_2);
+        ac_future_await_drop(&self->await.ac_future_await);
         break;
     default:
         break;

@@ -13,7 +13,9 @@ void inc_drop(inc_frame *self);
 struct inc_frame {
     enum inc_state state;
     int v;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t inc_frame_size = sizeof(inc_frame);
 
@@ -32,10 +34,10 @@ ac_poll inc_poll(inc_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 6 "generated_names.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = inc_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 7 "generated_names.c"
@@ -47,7 +49,7 @@ resume_ac_yield:
 void inc_drop(inc_frame *self) {
     switch (self->state) {
     case inc_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;
@@ -65,7 +67,9 @@ struct clash_frame {
     int and_result;
     int inc_result;
     int cond_result;
-    inc_frame await_inc;
+    union {
+        inc_frame inc;
+    } await;
 };
 const size_t clash_frame_size = sizeof(clash_frame);
 
@@ -97,11 +101,11 @@ ac_poll clash_poll(clash_frame *self, ac_cx *cx, int *out) {
         if (self->and_result) {
 #line 13 "generated_names.c"
             int inc_result_2;
-            inc_init(&self->await_inc, self->inc_result);
+            inc_init(&self->await.inc, self->inc_result);
             self->state = clash_AWAIT_inc;
         resume_inc:
             memset(&inc_result_2, 0, sizeof inc_result_2);
-            if (inc_poll(&self->await_inc, cx, &inc_result_2) == AC_PENDING) {
+            if (inc_poll(&self->await.inc, cx, &inc_result_2) == AC_PENDING) {
                 return AC_PENDING;
             }
 #line 13 "generated_names.c"
@@ -117,11 +121,11 @@ ac_poll clash_poll(clash_frame *self, ac_cx *cx, int *out) {
         }
 #line 17 "generated_names.c"
         int inc_result_3;
-        inc_init(&self->await_inc, self->cond_result);
+        inc_init(&self->await.inc, self->cond_result);
         self->state = clash_AWAIT_inc_2;
     resume_inc_2:
         memset(&inc_result_3, 0, sizeof inc_result_3);
-        if (inc_poll(&self->await_inc, cx, &inc_result_3) == AC_PENDING) {
+        if (inc_poll(&self->await.inc, cx, &inc_result_3) == AC_PENDING) {
             return AC_PENDING;
         }
 #line 17 "generated_names.c"
@@ -133,11 +137,11 @@ ac_poll clash_poll(clash_frame *self, ac_cx *cx, int *out) {
         ;
 #line 19 "generated_names.c"
         int inc_result_4;
-        inc_init(&self->await_inc, self->inc_result);
+        inc_init(&self->await.inc, self->inc_result);
         self->state = clash_AWAIT_inc_3;
     resume_inc_3:
         memset(&inc_result_4, 0, sizeof inc_result_4);
-        if (inc_poll(&self->await_inc, cx, &inc_result_4) == AC_PENDING) {
+        if (inc_poll(&self->await.inc, cx, &inc_result_4) == AC_PENDING) {
             return AC_PENDING;
         }
 #line 19 "generated_names.c"
@@ -156,7 +160,7 @@ void clash_drop(clash_frame *self) {
     case clash_AWAIT_inc:
     case clash_AWAIT_inc_2:
     case clash_AWAIT_inc_3:
-        inc_drop(&self->await_inc);
+        inc_drop(&self->await.inc);
         break;
     default:
         break;

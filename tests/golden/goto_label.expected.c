@@ -13,7 +13,9 @@ struct retry_frame {
     enum retry_state state;
     int attempts;
     int tries;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t retry_frame_size = sizeof(retry_frame);
 
@@ -34,10 +36,10 @@ ac_poll retry_poll(retry_frame *self, ac_cx *cx, int *out) {
 #line 5 "goto_label.c"
     self->tries = 0;
 again:
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = retry_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 8 "goto_label.c"
@@ -54,7 +56,7 @@ resume_ac_yield:
 void retry_drop(retry_frame *self) {
     switch (self->state) {
     case retry_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;

@@ -18,14 +18,18 @@ enum helper_state { helper_START, helper_AWAIT_ac_yield, helper_DONE };
 struct helper_frame {
     enum helper_state state;
     int v;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 
 enum other_state { other_START, other_AWAIT_ac_yield, other_DONE };
 struct other_frame {
     enum other_state state;
     int v;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 
 enum entry_state { entry_START, entry_AWAIT_helper, entry_AWAIT_other, entry_DONE };
@@ -35,11 +39,11 @@ ac_poll entry_poll(entry_frame *self, ac_cx *cx, int *out);
 void entry_drop(entry_frame *self);
 struct entry_frame {
     enum entry_state state;
+    int v;
     union {
-        int v;
-        helper_frame await_helper;
-        other_frame await_other;
-    };
+        helper_frame helper;
+        other_frame other;
+    } await;
 };
 const size_t entry_frame_size = sizeof(entry_frame);
 
@@ -61,20 +65,20 @@ ac_poll entry_poll(entry_frame *self, ac_cx *cx, int *out) {
     }
 #line 9 "linkage.c"
     int a;
-    helper_init(&self->await_helper, self->v);
+    helper_init(&self->await.helper, self->v);
     self->state = entry_AWAIT_helper;
 resume_helper:
     memset(&a, 0, sizeof a);
-    if (helper_poll(&self->await_helper, cx, &a) == AC_PENDING) {
+    if (helper_poll(&self->await.helper, cx, &a) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 10 "linkage.c"
     int b;
-    other_init(&self->await_other, a);
+    other_init(&self->await.other, a);
     self->state = entry_AWAIT_other;
 resume_other:
     memset(&b, 0, sizeof b);
-    if (other_poll(&self->await_other, cx, &b) == AC_PENDING) {
+    if (other_poll(&self->await.other, cx, &b) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 11 "linkage.c"
@@ -86,10 +90,10 @@ resume_other:
 void entry_drop(entry_frame *self) {
     switch (self->state) {
     case entry_AWAIT_helper:
-        helper_drop(&self->await_helper);
+        helper_drop(&self->await.helper);
         break;
     case entry_AWAIT_other:
-        other_drop(&self->await_other);
+        other_drop(&self->await.other);
         break;
     default:
         break;
@@ -112,10 +116,10 @@ static ac_poll helper_poll(helper_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 15 "linkage.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = helper_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 16 "linkage.c"
@@ -127,7 +131,7 @@ resume_ac_yield:
 static void helper_drop(helper_frame *self) {
     switch (self->state) {
     case helper_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;
@@ -150,10 +154,10 @@ static ac_poll other_poll(other_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 20 "linkage.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = other_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 21 "linkage.c"
@@ -165,7 +169,7 @@ resume_ac_yield:
 static void other_drop(other_frame *self) {
     switch (self->state) {
     case other_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;

@@ -16,17 +16,15 @@ ac_poll keep_poll(keep_frame *self, ac_cx *cx, int *out);
 void keep_drop(keep_frame *self);
 struct keep_frame {
     enum keep_state state;
+    int n;
     int before;
     int arr[3];
     struct pair p;
+    int target;
+    int *where;
     union {
-        int n;
-        struct {
-            int target;
-            ac_yield_frame await_ac_yield;
-            int *where;
-        };
-    };
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t keep_frame_size = sizeof(keep_frame);
 
@@ -59,10 +57,10 @@ ac_poll keep_poll(keep_frame *self, ac_cx *cx, int *out) {
     self->p = (struct pair){self->n, scratch};
     self->target = 0;
     self->where = &self->target;
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = keep_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 17 "liveness.c"
@@ -78,7 +76,7 @@ resume_ac_yield:
 void keep_drop(keep_frame *self) {
     switch (self->state) {
     case keep_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;

@@ -13,7 +13,9 @@ void inc_drop(inc_frame *self);
 struct inc_frame {
     enum inc_state state;
     int v;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t inc_frame_size = sizeof(inc_frame);
 
@@ -32,10 +34,10 @@ ac_poll inc_poll(inc_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 6 "nested_await.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = inc_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 7 "nested_await.c"
@@ -47,7 +49,7 @@ resume_ac_yield:
 void inc_drop(inc_frame *self) {
     switch (self->state) {
     case inc_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;
@@ -72,23 +74,12 @@ ac_poll chain_poll(chain_frame *self, ac_cx *cx, int *out);
 void chain_drop(chain_frame *self);
 struct chain_frame {
     enum chain_state state;
+    int x;
+    int y;
+    int inc_result_4;
     union {
-        struct {
-            int x;
-            union {
-                inc_frame await_inc;
-                struct {
-                    int y;
-                    inc_frame await_inc_2;
-                };
-            };
-        };
-        inc_frame await_inc_3;
-        struct {
-            int inc_result_4;
-            inc_frame await_inc_4;
-        };
-    };
+        inc_frame inc;
+    } await;
 };
 const size_t chain_frame_size = sizeof(chain_frame);
 
@@ -120,72 +111,63 @@ ac_poll chain_poll(chain_frame *self, ac_cx *cx, int *out) {
     }
 #line 11 "nested_await.c"
     int inc_result;
-    inc_init(&self->await_inc, self->x);
+    inc_init(&self->await.inc, self->x);
     self->state = chain_AWAIT_inc;
 resume_inc:
     memset(&inc_result, 0, sizeof inc_result);
-    if (inc_poll(&self->await_inc, cx, &inc_result) == AC_PENDING) {
+    if (inc_poll(&self->await.inc, cx, &inc_result) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 11 "nested_await.c"
-    {
-        int result;
-        inc_init(&self->await_inc, inc_result);
-        self->state = chain_AWAIT_inc_2;
-    resume_inc_2:
-        memset(&result, 0, sizeof result);
-        if (inc_poll(&self->await_inc, cx, &result) == AC_PENDING) {
-            return AC_PENDING;
-        }
-        self->y = result;
+    inc_init(&self->await.inc, inc_result);
+    self->state = chain_AWAIT_inc_2;
+resume_inc_2:
+    if (inc_poll(&self->await.inc, cx, &self->y) == AC_PENDING) {
+        return AC_PENDING;
     }
 #line 12 "nested_await.c"
     int inc_result_2;
-    inc_init(&self->await_inc_2, self->y);
+    inc_init(&self->await.inc, self->y);
     self->state = chain_AWAIT_inc_3;
 resume_inc_3:
     memset(&inc_result_2, 0, sizeof inc_result_2);
-    if (inc_poll(&self->await_inc_2, cx, &inc_result_2) == AC_PENDING) {
+    if (inc_poll(&self->await.inc, cx, &inc_result_2) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 12 "nested_await.c"
     {
         int result;
-        inc_init(&self->await_inc_2, inc_result_2);
+        inc_init(&self->await.inc, inc_result_2);
         self->state = chain_AWAIT_inc_4;
     resume_inc_4:
-        if (inc_poll(&self->await_inc_2, cx, &result) == AC_PENDING) {
+        memset(&result, 0, sizeof result);
+        if (inc_poll(&self->await.inc, cx, &result) == AC_PENDING) {
             return AC_PENDING;
         }
     }
 #line 13 "nested_await.c"
     int inc_result_3;
-    inc_init(&self->await_inc_2, self->x);
+    inc_init(&self->await.inc, self->x);
     self->state = chain_AWAIT_inc_5;
 resume_inc_5:
     memset(&inc_result_3, 0, sizeof inc_result_3);
-    if (inc_poll(&self->await_inc_2, cx, &inc_result_3) == AC_PENDING) {
+    if (inc_poll(&self->await.inc, cx, &inc_result_3) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 13 "nested_await.c"
-    {
-        int result;
-        inc_init(&self->await_inc_3, self->y * inc_result_3);
-        self->state = chain_AWAIT_inc_6;
-    resume_inc_6:
-        memset(&result, 0, sizeof result);
-        if (inc_poll(&self->await_inc_3, cx, &result) == AC_PENDING) {
-            return AC_PENDING;
-        }
-        self->inc_result_4 = result;
+    inc_init(&self->await.inc, self->y * inc_result_3);
+    self->state = chain_AWAIT_inc_6;
+resume_inc_6:
+    if (inc_poll(&self->await.inc, cx, &self->inc_result_4) == AC_PENDING) {
+        return AC_PENDING;
     }
 #line 13 "nested_await.c"
     int inc_result_5;
-    inc_init(&self->await_inc_4, 0);
+    inc_init(&self->await.inc, 0);
     self->state = chain_AWAIT_inc_7;
 resume_inc_7:
     memset(&inc_result_5, 0, sizeof inc_result_5);
-    if (inc_poll(&self->await_inc_4, cx, &inc_result_5) == AC_PENDING) {
+    if (inc_poll(&self->await.inc, cx, &inc_result_5) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 13 "nested_await.c"
@@ -198,18 +180,12 @@ void chain_drop(chain_frame *self) {
     switch (self->state) {
     case chain_AWAIT_inc:
     case chain_AWAIT_inc_2:
-        inc_drop(&self->await_inc);
-        break;
     case chain_AWAIT_inc_3:
     case chain_AWAIT_inc_4:
     case chain_AWAIT_inc_5:
-        inc_drop(&self->await_inc_2);
-        break;
     case chain_AWAIT_inc_6:
-        inc_drop(&self->await_inc_3);
-        break;
     case chain_AWAIT_inc_7:
-        inc_drop(&self->await_inc_4);
+        inc_drop(&self->await.inc);
         break;
     default:
         break;

@@ -14,7 +14,9 @@ void find_drop(find_frame *self);
 struct find_frame {
     enum find_state state;
     int i;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t find_frame_size = sizeof(find_frame);
 
@@ -33,10 +35,10 @@ ac_poll find_poll(find_frame *self, ac_cx *cx, const char **out) {
         return AC_READY;
     }
 #line 7 "pointer_return.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = find_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 8 "pointer_return.c"
@@ -48,7 +50,7 @@ resume_ac_yield:
 void find_drop(find_frame *self) {
     switch (self->state) {
     case find_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;
@@ -63,7 +65,9 @@ ac_poll first_char_poll(first_char_frame *self, ac_cx *cx, int *out);
 void first_char_drop(first_char_frame *self);
 struct first_char_frame {
     enum first_char_state state;
-    find_frame await_find;
+    union {
+        find_frame find;
+    } await;
 };
 const size_t first_char_frame_size = sizeof(first_char_frame);
 
@@ -82,11 +86,11 @@ ac_poll first_char_poll(first_char_frame *self, ac_cx *cx, int *out) {
     }
 #line 12 "pointer_return.c"
     const char *s;
-    find_init(&self->await_find, 0);
+    find_init(&self->await.find, 0);
     self->state = first_char_AWAIT_find;
 resume_find:
     memset(&s, 0, sizeof s);
-    if (find_poll(&self->await_find, cx, &s) == AC_PENDING) {
+    if (find_poll(&self->await.find, cx, &s) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 13 "pointer_return.c"
@@ -98,7 +102,7 @@ resume_find:
 void first_char_drop(first_char_frame *self) {
     switch (self->state) {
     case first_char_AWAIT_find:
-        find_drop(&self->await_find);
+        find_drop(&self->await.find);
         break;
     default:
         break;

@@ -23,7 +23,9 @@ struct next_frame {
     enum next_state state;
     int step;
     int base;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t next_frame_size = sizeof(next_frame);
 
@@ -43,10 +45,10 @@ ac_poll next_poll(next_frame *self, ac_cx *cx, int *out) {
     }
 #line 15 "qualifiers.c"
     self->base = self->step * 2;
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = next_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 17 "qualifiers.c"
@@ -58,7 +60,7 @@ resume_ac_yield:
 void next_drop(next_frame *self) {
     switch (self->state) {
     case next_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;
@@ -73,19 +75,15 @@ ac_poll tagged_poll(tagged_frame *self, ac_cx *cx, struct tag *out);
 void tagged_drop(tagged_frame *self);
 struct tagged_frame {
     enum tagged_state state;
+    struct tag t;
     volatile int v;
     int *restrict p;
+    struct tag copy;
+    _Alignas(16) int wide;
     union {
-        struct {
-            struct tag t;
-            next_frame await_next;
-        };
-        struct {
-            struct tag copy;
-            ac_yield_frame await_ac_yield;
-            _Alignas(16) int wide;
-        };
-    };
+        next_frame next;
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t tagged_frame_size = sizeof(tagged_frame);
 
@@ -113,11 +111,11 @@ ac_poll tagged_poll(tagged_frame *self, ac_cx *cx, struct tag *out) {
     }
 #line 21 "qualifiers.c"
     int next_result;
-    next_init(&self->await_next, self->v);
+    next_init(&self->await.next, self->v);
     self->state = tagged_AWAIT_next;
 resume_next:
     memset(&next_result, 0, sizeof next_result);
-    if (next_poll(&self->await_next, cx, &next_result) == AC_PENDING) {
+    if (next_poll(&self->await.next, cx, &next_result) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 21 "qualifiers.c"
@@ -127,10 +125,10 @@ resume_next:
     }
 #line 22 "qualifiers.c"
     self->wide = *self->p;
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = tagged_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 24 "qualifiers.c"
@@ -150,10 +148,10 @@ resume_ac_yield:
 void tagged_drop(tagged_frame *self) {
     switch (self->state) {
     case tagged_AWAIT_next:
-        next_drop(&self->await_next);
+        next_drop(&self->await.next);
         break;
     case tagged_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;

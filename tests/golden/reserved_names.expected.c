@@ -11,16 +11,12 @@ ac_poll clash_poll(clash_frame *self_, ac_cx *cx_, int *out_);
 void clash_drop(clash_frame *self_);
 struct clash_frame {
     enum clash_state state;
+    int self;
+    int cx;
+    int out;
     union {
-        struct {
-            int self;
-            int cx;
-        };
-        struct {
-            int out;
-            ac_yield_frame await_ac_yield;
-        };
-    };
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t clash_frame_size = sizeof(clash_frame);
 
@@ -41,10 +37,10 @@ ac_poll clash_poll(clash_frame *self_, ac_cx *cx_, int *out_) {
     }
 #line 5 "reserved_names.c"
     self_->out = self_->self + self_->cx;
-    ac_yield_init(&self_->await_ac_yield);
+    ac_yield_init(&self_->await.ac_yield);
     self_->state = clash_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self_->await_ac_yield, cx_, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self_->await.ac_yield, cx_, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 7 "reserved_names.c"
@@ -56,7 +52,7 @@ resume_ac_yield:
 void clash_drop(clash_frame *self_) {
     switch (self_->state) {
     case clash_AWAIT_ac_yield:
-        ac_yield_drop(&self_->await_ac_yield);
+        ac_yield_drop(&self_->await.ac_yield);
         break;
     default:
         break;

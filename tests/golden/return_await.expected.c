@@ -12,7 +12,9 @@ void inner_drop(inner_frame *self);
 struct inner_frame {
     enum inner_state state;
     int v;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t inner_frame_size = sizeof(inner_frame);
 
@@ -31,10 +33,10 @@ ac_poll inner_poll(inner_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 5 "return_await.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = inner_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 6 "return_await.c"
@@ -46,7 +48,7 @@ resume_ac_yield:
 void inner_drop(inner_frame *self) {
     switch (self->state) {
     case inner_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;
@@ -61,10 +63,10 @@ ac_poll outer_poll(outer_frame *self, ac_cx *cx, int *out);
 void outer_drop(outer_frame *self);
 struct outer_frame {
     enum outer_state state;
+    int v;
     union {
-        int v;
-        inner_frame await_inner;
-    };
+        inner_frame inner;
+    } await;
 };
 const size_t outer_frame_size = sizeof(outer_frame);
 
@@ -89,10 +91,10 @@ ac_poll outer_poll(outer_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 12 "return_await.c"
-    inner_init(&self->await_inner, self->v);
+    inner_init(&self->await.inner, self->v);
     self->state = outer_AWAIT_inner;
 resume_inner:
-    if (inner_poll(&self->await_inner, cx, out) == AC_PENDING) {
+    if (inner_poll(&self->await.inner, cx, out) == AC_PENDING) {
         return AC_PENDING;
     }
     self->state = outer_DONE;
@@ -102,7 +104,7 @@ resume_inner:
 void outer_drop(outer_frame *self) {
     switch (self->state) {
     case outer_AWAIT_inner:
-        inner_drop(&self->await_inner);
+        inner_drop(&self->await.inner);
         break;
     default:
         break;

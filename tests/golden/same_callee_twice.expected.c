@@ -12,7 +12,9 @@ void step_drop(step_frame *self);
 struct step_frame {
     enum step_state state;
     int v;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t step_frame_size = sizeof(step_frame);
 
@@ -31,10 +33,10 @@ ac_poll step_poll(step_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 5 "same_callee_twice.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = step_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 6 "same_callee_twice.c"
@@ -46,7 +48,7 @@ resume_ac_yield:
 void step_drop(step_frame *self) {
     switch (self->state) {
     case step_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;
@@ -67,19 +69,11 @@ ac_poll three_poll(three_frame *self, ac_cx *cx, int *out);
 void three_drop(three_frame *self);
 struct three_frame {
     enum three_state state;
+    int a;
+    int b;
     union {
-        step_frame await_step;
-        struct {
-            int a;
-            union {
-                step_frame await_step_2;
-                struct {
-                    int b;
-                    step_frame await_step_3;
-                };
-            };
-        };
-    };
+        step_frame step;
+    } await;
 };
 const size_t three_frame_size = sizeof(three_frame);
 
@@ -101,36 +95,26 @@ ac_poll three_poll(three_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 10 "same_callee_twice.c"
-    {
-        int result;
-        step_init(&self->await_step, 1);
-        self->state = three_AWAIT_step;
-    resume_step:
-        memset(&result, 0, sizeof result);
-        if (step_poll(&self->await_step, cx, &result) == AC_PENDING) {
-            return AC_PENDING;
-        }
-        self->a = result;
+    step_init(&self->await.step, 1);
+    self->state = three_AWAIT_step;
+resume_step:
+    if (step_poll(&self->await.step, cx, &self->a) == AC_PENDING) {
+        return AC_PENDING;
     }
 #line 11 "same_callee_twice.c"
-    {
-        int result;
-        step_init(&self->await_step_2, 2);
-        self->state = three_AWAIT_step_2;
-    resume_step_2:
-        memset(&result, 0, sizeof result);
-        if (step_poll(&self->await_step_2, cx, &result) == AC_PENDING) {
-            return AC_PENDING;
-        }
-        self->b = result;
+    step_init(&self->await.step, 2);
+    self->state = three_AWAIT_step_2;
+resume_step_2:
+    if (step_poll(&self->await.step, cx, &self->b) == AC_PENDING) {
+        return AC_PENDING;
     }
 #line 12 "same_callee_twice.c"
     int c;
-    step_init(&self->await_step_3, 3);
+    step_init(&self->await.step, 3);
     self->state = three_AWAIT_step_3;
 resume_step_3:
     memset(&c, 0, sizeof c);
-    if (step_poll(&self->await_step_3, cx, &c) == AC_PENDING) {
+    if (step_poll(&self->await.step, cx, &c) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 13 "same_callee_twice.c"
@@ -142,13 +126,9 @@ resume_step_3:
 void three_drop(three_frame *self) {
     switch (self->state) {
     case three_AWAIT_step:
-        step_drop(&self->await_step);
-        break;
     case three_AWAIT_step_2:
-        step_drop(&self->await_step_2);
-        break;
     case three_AWAIT_step_3:
-        step_drop(&self->await_step_3);
+        step_drop(&self->await.step);
         break;
     default:
         break;

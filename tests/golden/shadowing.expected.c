@@ -12,16 +12,11 @@ void shadow_drop(shadow_frame *self);
 struct shadow_frame {
     enum shadow_state state;
     int v;
+    int v_2;
+    int v_3;
     union {
-        struct {
-            int v_2;
-            ac_yield_frame await_ac_yield;
-        };
-        struct {
-            int v_3;
-            ac_yield_frame await_ac_yield_2;
-        };
-    };
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t shadow_frame_size = sizeof(shadow_frame);
 
@@ -44,20 +39,20 @@ ac_poll shadow_poll(shadow_frame *self, ac_cx *cx, int *out) {
     self->v = 1;
     {
         self->v_2 = 2;
-        ac_yield_init(&self->await_ac_yield);
+        ac_yield_init(&self->await.ac_yield);
         self->state = shadow_AWAIT_ac_yield;
     resume_ac_yield:
-        if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+        if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
             return AC_PENDING;
         }
 #line 9 "shadowing.c"
         self->v_2++;
         {
             self->v_3 = 3;
-            ac_yield_init(&self->await_ac_yield_2);
+            ac_yield_init(&self->await.ac_yield);
             self->state = shadow_AWAIT_ac_yield_2;
         resume_ac_yield_2:
-            if (ac_yield_poll(&self->await_ac_yield_2, cx, NULL) == AC_PENDING) {
+            if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
                 return AC_PENDING;
             }
 #line 13 "shadowing.c"
@@ -72,10 +67,8 @@ ac_poll shadow_poll(shadow_frame *self, ac_cx *cx, int *out) {
 void shadow_drop(shadow_frame *self) {
     switch (self->state) {
     case shadow_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
-        break;
     case shadow_AWAIT_ac_yield_2:
-        ac_yield_drop(&self->await_ac_yield_2);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;

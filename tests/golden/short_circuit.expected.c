@@ -14,7 +14,9 @@ void check_drop(check_frame *self);
 struct check_frame {
     enum check_state state;
     int v;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t check_frame_size = sizeof(check_frame);
 
@@ -33,10 +35,10 @@ ac_poll check_poll(check_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 7 "short_circuit.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = check_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 8 "short_circuit.c"
@@ -48,7 +50,7 @@ resume_ac_yield:
 void check_drop(check_frame *self) {
     switch (self->state) {
     case check_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;
@@ -74,13 +76,10 @@ struct decide_frame {
     int a;
     int b;
     int both;
+    int either;
     union {
-        check_frame await_check;
-        struct {
-            int either;
-            check_frame await_check_2;
-        };
-    };
+        check_frame check;
+    } await;
 };
 const size_t decide_frame_size = sizeof(decide_frame);
 
@@ -113,11 +112,11 @@ ac_poll decide_poll(decide_frame *self, ac_cx *cx, int *out) {
     if (self->a) {
 #line 12 "short_circuit.c"
         int check_result;
-        check_init(&self->await_check, self->b);
+        check_init(&self->await.check, self->b);
         self->state = decide_AWAIT_check;
     resume_check:
         memset(&check_result, 0, sizeof check_result);
-        if (check_poll(&self->await_check, cx, &check_result) == AC_PENDING) {
+        if (check_poll(&self->await.check, cx, &check_result) == AC_PENDING) {
             return AC_PENDING;
         }
 #line 12 "short_circuit.c"
@@ -128,11 +127,11 @@ ac_poll decide_poll(decide_frame *self, ac_cx *cx, int *out) {
     if (!self->a) {
 #line 14 "short_circuit.c"
         int check_result_2;
-        check_init(&self->await_check, self->b);
+        check_init(&self->await.check, self->b);
         self->state = decide_AWAIT_check_2;
     resume_check_2:
         memset(&check_result_2, 0, sizeof check_result_2);
-        if (check_poll(&self->await_check, cx, &check_result_2) == AC_PENDING) {
+        if (check_poll(&self->await.check, cx, &check_result_2) == AC_PENDING) {
             return AC_PENDING;
         }
 #line 14 "short_circuit.c"
@@ -144,11 +143,11 @@ ac_poll decide_poll(decide_frame *self, ac_cx *cx, int *out) {
     if (!or_result) {
 #line 14 "short_circuit.c"
         int check_result_3;
-        check_init(&self->await_check, self->a + self->b);
+        check_init(&self->await.check, self->a + self->b);
         self->state = decide_AWAIT_check_3;
     resume_check_3:
         memset(&check_result_3, 0, sizeof check_result_3);
-        if (check_poll(&self->await_check, cx, &check_result_3) == AC_PENDING) {
+        if (check_poll(&self->await.check, cx, &check_result_3) == AC_PENDING) {
             return AC_PENDING;
         }
 #line 14 "short_circuit.c"
@@ -160,11 +159,11 @@ ac_poll decide_poll(decide_frame *self, ac_cx *cx, int *out) {
     if (self->b > 0) {
 #line 15 "short_circuit.c"
         int check_result_4;
-        check_init(&self->await_check_2, self->a);
+        check_init(&self->await.check, self->a);
         self->state = decide_AWAIT_check_4;
     resume_check_4:
         memset(&check_result_4, 0, sizeof check_result_4);
-        if (check_poll(&self->await_check_2, cx, &check_result_4) == AC_PENDING) {
+        if (check_poll(&self->await.check, cx, &check_result_4) == AC_PENDING) {
             return AC_PENDING;
         }
 #line 15 "short_circuit.c"
@@ -179,10 +178,11 @@ ac_poll decide_poll(decide_frame *self, ac_cx *cx, int *out) {
 #line 17 "short_circuit.c"
         {
             int result;
-            check_init(&self->await_check_2, 0);
+            check_init(&self->await.check, 0);
             self->state = decide_AWAIT_check_5;
         resume_check_5:
-            if (check_poll(&self->await_check_2, cx, &result) == AC_PENDING) {
+            memset(&result, 0, sizeof result);
+            if (check_poll(&self->await.check, cx, &result) == AC_PENDING) {
                 return AC_PENDING;
             }
         }
@@ -198,11 +198,9 @@ void decide_drop(decide_frame *self) {
     case decide_AWAIT_check:
     case decide_AWAIT_check_2:
     case decide_AWAIT_check_3:
-        check_drop(&self->await_check);
-        break;
     case decide_AWAIT_check_4:
     case decide_AWAIT_check_5:
-        check_drop(&self->await_check_2);
+        check_drop(&self->await.check);
         break;
     default:
         break;

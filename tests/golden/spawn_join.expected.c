@@ -12,7 +12,9 @@ void work_drop(work_frame *self);
 struct work_frame {
     enum work_state state;
     int id;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t work_frame_size = sizeof(work_frame);
 
@@ -51,10 +53,10 @@ ac_poll work_poll(work_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 5 "spawn_join.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = work_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 6 "spawn_join.c"
@@ -66,7 +68,7 @@ resume_ac_yield:
 void work_drop(work_frame *self) {
     switch (self->state) {
     case work_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;
@@ -81,11 +83,13 @@ ac_poll gather_poll(gather_frame *self, ac_cx *cx, int *out);
 void gather_drop(gather_frame *self);
 struct gather_frame {
     enum gather_state state;
+    ac_task *tasks[3];
     int sum;
     int i;
     int r;
-    ac_task *tasks[3];
-    ac_join_frame await_ac_join;
+    union {
+        ac_join_frame ac_join;
+    } await;
 };
 const size_t gather_frame_size = sizeof(gather_frame);
 
@@ -114,10 +118,10 @@ ac_poll gather_poll(gather_frame *self, ac_cx *cx, int *out) {
     self->sum = 0;
     for (self->i = 0; self->i < 3; self->i++) {
 #line 16 "spawn_join.c"
-        ac_join_init(&self->await_ac_join, self->tasks[self->i], &self->r);
+        ac_join_init(&self->await.ac_join, self->tasks[self->i], &self->r);
         self->state = gather_AWAIT_ac_join;
     resume_ac_join:
-        if (ac_join_poll(&self->await_ac_join, cx, NULL) == AC_PENDING) {
+        if (ac_join_poll(&self->await.ac_join, cx, NULL) == AC_PENDING) {
             return AC_PENDING;
         }
 #line 17 "spawn_join.c"
@@ -134,7 +138,7 @@ ac_poll gather_poll(gather_frame *self, ac_cx *cx, int *out) {
 void gather_drop(gather_frame *self) {
     switch (self->state) {
     case gather_AWAIT_ac_join:
-        ac_join_drop(&self->await_ac_join);
+        ac_join_drop(&self->await.ac_join);
         break;
     default:
         break;

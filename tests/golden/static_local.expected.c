@@ -11,7 +11,9 @@ ac_poll next_id_poll(next_id_frame *self, ac_cx *cx, int *out);
 void next_id_drop(next_id_frame *self);
 struct next_id_frame {
     enum next_id_state state;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t next_id_frame_size = sizeof(next_id_frame);
 
@@ -30,10 +32,10 @@ ac_poll next_id_poll(next_id_frame *self, ac_cx *cx, int *out) {
     }
 #line 5 "static_local.c"
     static int last;
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = next_id_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 7 "static_local.c"
@@ -45,7 +47,7 @@ resume_ac_yield:
 void next_id_drop(next_id_frame *self) {
     switch (self->state) {
     case next_id_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;

@@ -17,7 +17,9 @@ struct make_frame {
     enum make_state state;
     int x;
     int y;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t make_frame_size = sizeof(make_frame);
 
@@ -37,10 +39,10 @@ ac_poll make_poll(make_frame *self, ac_cx *cx, struct point *out) {
         return AC_READY;
     }
 #line 9 "struct_return.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = make_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 10 "struct_return.c"
@@ -53,7 +55,7 @@ resume_ac_yield:
 void make_drop(make_frame *self) {
     switch (self->state) {
     case make_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;
@@ -68,7 +70,9 @@ ac_poll norm1_poll(norm1_frame *self, ac_cx *cx, int *out);
 void norm1_drop(norm1_frame *self);
 struct norm1_frame {
     enum norm1_state state;
-    make_frame await_make;
+    union {
+        make_frame make;
+    } await;
 };
 const size_t norm1_frame_size = sizeof(norm1_frame);
 
@@ -87,11 +91,11 @@ ac_poll norm1_poll(norm1_frame *self, ac_cx *cx, int *out) {
     }
 #line 15 "struct_return.c"
     struct point p;
-    make_init(&self->await_make, 3, -4);
+    make_init(&self->await.make, 3, -4);
     self->state = norm1_AWAIT_make;
 resume_make:
     memset(&p, 0, sizeof p);
-    if (make_poll(&self->await_make, cx, &p) == AC_PENDING) {
+    if (make_poll(&self->await.make, cx, &p) == AC_PENDING) {
         return AC_PENDING;
     }
 #line 16 "struct_return.c"
@@ -103,7 +107,7 @@ resume_make:
 void norm1_drop(norm1_frame *self) {
     switch (self->state) {
     case norm1_AWAIT_make:
-        make_drop(&self->await_make);
+        make_drop(&self->await.make);
         break;
     default:
         break;

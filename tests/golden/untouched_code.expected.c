@@ -23,7 +23,9 @@ void wait_area_drop(wait_area_frame *self);
 struct wait_area_frame {
     enum wait_area_state state;
     size2 s;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t wait_area_frame_size = sizeof(wait_area_frame);
 
@@ -42,10 +44,10 @@ ac_poll wait_area_poll(wait_area_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 16 "untouched_code.c"
-    ac_yield_init(&self->await_ac_yield);
+    ac_yield_init(&self->await.ac_yield);
     self->state = wait_area_AWAIT_ac_yield;
 resume_ac_yield:
-    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
         return AC_PENDING;
     }
     /* suspends once */
@@ -58,7 +60,7 @@ resume_ac_yield:
 void wait_area_drop(wait_area_frame *self) {
     switch (self->state) {
     case wait_area_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;

@@ -15,7 +15,9 @@ struct bump_frame {
     enum bump_state state;
     int times;
     int i;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t bump_frame_size = sizeof(bump_frame);
 
@@ -41,10 +43,10 @@ ac_poll bump_poll(bump_frame *self, ac_cx *cx, void *out) {
     }
 #line 9 "void_function.c"
     for (self->i = 0; self->i < self->times; self->i++) {
-        ac_yield_init(&self->await_ac_yield);
+        ac_yield_init(&self->await.ac_yield);
         self->state = bump_AWAIT_ac_yield;
     resume_ac_yield:
-        if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+        if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
             return AC_PENDING;
         }
 #line 11 "void_function.c"
@@ -57,7 +59,7 @@ ac_poll bump_poll(bump_frame *self, ac_cx *cx, void *out) {
 void bump_drop(bump_frame *self) {
     switch (self->state) {
     case bump_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;

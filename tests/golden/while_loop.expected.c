@@ -14,7 +14,9 @@ struct count_frame {
     int n;
     int total;
     int i;
-    ac_yield_frame await_ac_yield;
+    union {
+        ac_yield_frame ac_yield;
+    } await;
 };
 const size_t count_frame_size = sizeof(count_frame);
 
@@ -36,10 +38,10 @@ ac_poll count_poll(count_frame *self, ac_cx *cx, int *out) {
     self->total = 0;
     self->i = 0;
     while (self->i < self->n) {
-        ac_yield_init(&self->await_ac_yield);
+        ac_yield_init(&self->await.ac_yield);
         self->state = count_AWAIT_ac_yield;
     resume_ac_yield:
-        if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
+        if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
             return AC_PENDING;
         }
 #line 9 "while_loop.c"
@@ -54,7 +56,7 @@ ac_poll count_poll(count_frame *self, ac_cx *cx, int *out) {
 void count_drop(count_frame *self) {
     switch (self->state) {
     case count_AWAIT_ac_yield:
-        ac_yield_drop(&self->await_ac_yield);
+        ac_yield_drop(&self->await.ac_yield);
         break;
     default:
         break;
