@@ -15,6 +15,7 @@
 
 #include <clang-c/CXCompilationDatabase.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -297,6 +298,17 @@ static bool fd_write_all(int fd, const char *data, size_t len) {
 }
 
 /* path gets exactly data, or stays as it was. */
+/* Writes data to a path that is not a regular file (/dev/null, a FIFO, a terminal)
+ * in place: renaming over it would replace the device or the pipe. */
+static bool file_write_in_place(const char *path, const Buf *data) {
+    int fd = open(path, O_WRONLY);
+    if (fd < 0)
+        return write_error(path);
+    bool ok = fd_write_all(fd, data->data, data->len);
+    ok = close(fd) == 0 && ok;
+    return ok || write_error(path);
+}
+
 static bool file_replace(const char *path, const Buf *data) {
     if (to_stdout(path)) {
         if (fwrite(data->data ? data->data : "", 1, data->len, stdout) != data->len ||
@@ -304,6 +316,9 @@ static bool file_replace(const char *path, const Buf *data) {
             return write_error("<stdout>");
         return true;
     }
+    struct stat st;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return file_write_in_place(path, data);
     char *tmp = xprintf("%s.XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0)
