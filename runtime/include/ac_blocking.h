@@ -36,7 +36,7 @@
  *       0, or -EINVAL for a max_threads of 0; applies to threads started afterwards
  *       and to the idle waits that begin afterwards.
  *
- * Include it after <asyncc.h>. Three faces, like <asyncc.h>: under ASYNCC_PARSE the
+ * It includes <asyncc.h> itself. Three faces, like <asyncc.h>: under ASYNCC_PARSE the
  * calls are declared async, with their frames complete so asyncc embeds them; the
  * ABI face (ASYNCC_LOWERED, or the runtime's own sources) declares the leaves'
  * init/poll/drop (grammar/abi.md, section 7); ASYNCC_SEQUENTIAL runs each call on
@@ -44,6 +44,12 @@
  */
 #ifndef AC_BLOCKING_H
 #define AC_BLOCKING_H
+
+/* The annotations first, whatever order the program includes headers in (the
+ * runtime's own sources have the ABI already). */
+#ifndef AC_RUNTIME_H
+#include "asyncc.h"
+#endif
 
 #include <stddef.h>
 #include <sys/socket.h>

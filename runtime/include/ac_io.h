@@ -26,7 +26,7 @@
  * Writes to a socket use send(MSG_NOSIGNAL): a vanished peer is -EPIPE, not SIGPIPE.
  * A pipe's writer gets SIGPIPE unless the program ignores it.
  *
- * Include it after <asyncc.h>. Three faces, like <asyncc.h>: under ASYNCC_PARSE the
+ * It includes <asyncc.h> itself. Three faces, like <asyncc.h>: under ASYNCC_PARSE the
  * awaitable calls are declared async, with their frames complete so asyncc embeds
  * them; the ABI face (ASYNCC_LOWERED, or the runtime's own sources) declares the
  * leaves' init/poll/drop (grammar/abi.md, section 7); ASYNCC_SEQUENTIAL blocks in poll(2), the
@@ -34,6 +34,12 @@
  */
 #ifndef AC_IO_H
 #define AC_IO_H
+
+/* The annotations first, whatever order the program includes headers in (the
+ * runtime's own sources have the ABI already). */
+#ifndef AC_RUNTIME_H
+#include "asyncc.h"
+#endif
 
 /* Every face includes the same headers (the plain one needs them all), as <asyncc.h>
  * does, so a program sees the same declarations with asyncc and without. */

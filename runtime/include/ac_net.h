@@ -82,11 +82,17 @@
  * its own reads until the flag is cleared. Clear it before exiting (fcntl F_SETFL) or
  * give the program its own descriptor (a pipe, or open("/dev/tty")).
  *
- * Include it after <asyncc.h> and <ac_io.h>; three faces, like them. The sequential face
+ * It includes <asyncc.h> and <ac_io.h> itself; three faces, like them. The sequential face
  * blocks in poll(2).
  */
 #ifndef AC_NET_H
 #define AC_NET_H
+
+/* The annotations first, whatever order the program includes headers in (the
+ * runtime's own sources have the ABI already). */
+#ifndef AC_RUNTIME_H
+#include "asyncc.h"
+#endif
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

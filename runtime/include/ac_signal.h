@@ -23,7 +23,7 @@
  * thread: blocking them is undefined); -EMFILE and the like when no signalfd or epoll
  * instance can be made.
  *
- * Include it after <asyncc.h>. Three faces, like <asyncc.h>: under ASYNCC_PARSE the
+ * It includes <asyncc.h> itself. Three faces, like <asyncc.h>: under ASYNCC_PARSE the
  * wait is declared async, with its frame complete so asyncc embeds it; the ABI face
  * (ASYNCC_LOWERED, or the runtime's own sources) declares the leaf's init/poll/drop
  * (grammar/abi.md, section 7); ASYNCC_SEQUENTIAL blocks the signal and waits for it
@@ -31,6 +31,12 @@
  */
 #ifndef AC_SIGNAL_H
 #define AC_SIGNAL_H
+
+/* The annotations first, whatever order the program includes headers in (the
+ * runtime's own sources have the ABI already). */
+#ifndef AC_RUNTIME_H
+#include "asyncc.h"
+#endif
 
 #include <signal.h>
 

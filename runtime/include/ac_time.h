@@ -21,7 +21,7 @@
  * a sleep never ends early and ends at most a millisecond late (plus the time the loop
  * takes to get back to it). Timers due in the same millisecond fire in arming order.
  *
- * Include it after <asyncc.h>. Three faces, like <asyncc.h>: under ASYNCC_PARSE the
+ * It includes <asyncc.h> itself. Three faces, like <asyncc.h>: under ASYNCC_PARSE the
  * awaitable calls are declared async, with their frames complete so asyncc embeds
  * them; the ABI face (ASYNCC_LOWERED, or the runtime's own sources) declares the
  * leaves' init/poll/drop (grammar/abi.md, section 7); ASYNCC_SEQUENTIAL sleeps the
@@ -29,6 +29,12 @@
  */
 #ifndef AC_TIME_H
 #define AC_TIME_H
+
+/* The annotations first, whatever order the program includes headers in (the
+ * runtime's own sources have the ABI already). */
+#ifndef AC_RUNTIME_H
+#include "asyncc.h"
+#endif
 
 #include <stdint.h>
 

@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
-#include <asyncc.h>
+/* <ac_io.h> before <asyncc.h> on purpose: it includes <asyncc.h> itself, so the
+ * order of a program's includes does not matter. */
 #include <ac_io.h>
+#include <asyncc.h>
 
 enum { MESSAGE = 6000 };
 
