@@ -26,11 +26,7 @@
 #   CPU=0, as the anchors pin their single-threaded benchmarks), TIMEOUT per
 #   benchmark process (120 s).
 set -u
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(dirname "$HERE")
-BUILD_DIR=${BUILD_DIR:-/tmp/asyncc-bench-build}
-ANCHORS_DIR=${ANCHORS_DIR:-$ROOT/../shared/anchors}
-export ANCHORS_OUT=${ANCHORS_OUT:-/tmp/asyncc-anchors}
+. "$(dirname "$0")/paths.sh"
 PIN=${PIN:-1}
 CPU=${CPU:-0}
 TIMEOUT=${TIMEOUT:-120}

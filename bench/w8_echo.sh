@@ -14,11 +14,7 @@
 #   anchors' C programs are built here; tokio's server is measured when ANCHORS_OUT
 #   holds it (the anchors' build.sh), and is otherwise reported missing.
 set -eu
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(dirname "$HERE")
-BUILD_DIR=${BUILD_DIR:-/tmp/asyncc-bench-build}
-ANCHORS_DIR=${ANCHORS_DIR:-$ROOT/../shared/anchors}
-export ANCHORS_OUT=${ANCHORS_OUT:-/tmp/asyncc-anchors}
+. "$(dirname "$0")/paths.sh"
 REPS=3
 while getopts "r:h" opt; do
     case $opt in

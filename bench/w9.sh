@@ -19,11 +19,7 @@
 #   root for its Debian packages, when tokio_resp is missing), and the anchors' run.sh
 #   knobs (PIN, SERVER_CPU, CLIENT_CPU).
 set -u
-HERE=$(cd "$(dirname "$0")" && pwd)
-ROOT=$(dirname "$HERE")
-BUILD_DIR=${BUILD_DIR:-/tmp/asyncc-bench-build}
-ANCHORS_DIR=${ANCHORS_DIR:-$ROOT/../shared/anchors}
-export ANCHORS_OUT=${ANCHORS_OUT:-/tmp/asyncc-anchors}
+. "$(dirname "$0")/paths.sh"
 REPS=5
 while getopts "r:h" opt; do
     case $opt in
