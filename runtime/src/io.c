@@ -59,10 +59,6 @@ void aci_fd_on_ready(void *key, unsigned readiness) {
 
 /* ---- the leaves ---------------------------------------------------------------------------- */
 
-void aci_waiter_init(ac_waiter *w) {
-    *w = (ac_waiter){NULL, NULL, NULL, NULL, 0};
-}
-
 ac_poll aci_fd_poll(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx, aci_fd_call_fn *call,
                     void *frame, ssize_t *out) {
     ac_fd *h = wait->h;
@@ -82,7 +78,7 @@ ac_poll aci_fd_poll(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx, aci_f
 void aci_fd_unpark(ac_waiter *w) {
     if (!aci_waiter_parked(w))
         return;
-    aci_waitlist_remove(w);
+    aci_waiter_cancel(w);
     aci_loop_this.io_waiters--;
 }
 
