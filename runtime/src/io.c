@@ -20,17 +20,20 @@
 /* ---- the handle --------------------------------------------------------------------------- */
 
 int ac_fd_open(ac_fd *h, int fd) {
-    *h = (ac_fd){-1, 0, {NULL, NULL}, {NULL, NULL}};
-    int rc = ac_fd_nonblock_(fd);
+    *h = (ac_fd){-1, 0, 0, 0, {NULL, NULL}, {NULL, NULL}};
+    int was_blocking = 0;
+    int rc = ac_fd_nonblock_(fd, &was_blocking);
     aci_backend *b = rc == 0 ? aci_loop_backend(&rc) : NULL;
     if (!b)
         return rc;
     rc = aci_backend_add(b, fd, h);
-    if (rc != 0)
+    if (rc != 0 && rc != -EPERM) /* EPERM: a regular file, always ready */
         return rc;
     h->fd = fd;
-    h->is_socket = ac_fd_is_socket_(fd);
-    aci_loop_this.fds_registered++;
+    h->is_socket = (unsigned char)ac_fd_is_socket_(fd);
+    h->was_blocking = (unsigned char)was_blocking;
+    h->watched = rc == 0;
+    aci_loop_this.fds_registered += h->watched;
     return 0;
 }
 
@@ -41,10 +44,13 @@ static void fd_wake(ac_waitlist *l, int reason) {
 void ac_fd_close(ac_fd *h) {
     if (h->fd < 0)
         return;
-    aci_backend_remove(aci_loop_this.backend, h->fd);
+    if (h->watched) {
+        aci_backend_remove(aci_loop_this.backend, h->fd);
+        aci_loop_this.fds_registered--;
+    }
+    ac_fd_restore_(h->fd, h->was_blocking);
     close(h->fd);
     h->fd = -1;
-    aci_loop_this.fds_registered--;
     fd_wake(&h->readers, -EBADF);
     fd_wake(&h->writers, -EBADF);
 }
@@ -58,10 +64,6 @@ void aci_fd_on_ready(void *key, unsigned readiness) {
 }
 
 /* ---- the leaves ---------------------------------------------------------------------------- */
-
-void aci_waiter_init(ac_waiter *w) {
-    *w = (ac_waiter){NULL, NULL, NULL, NULL, 0};
-}
 
 ac_poll aci_fd_poll(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx, aci_fd_call_fn *call,
                     void *frame, ssize_t *out) {
@@ -82,7 +84,7 @@ ac_poll aci_fd_poll(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx, aci_f
 void aci_fd_unpark(ac_waiter *w) {
     if (!aci_waiter_parked(w))
         return;
-    aci_waitlist_remove(w);
+    aci_waiter_cancel(w);
     aci_loop_this.io_waiters--;
 }
 

@@ -5,9 +5,11 @@
  * spinlock and a FIFO waitlist. A wait's first poll, under the lock, either ends at
  * once (the kind's start) or parks the frame's waiter at the tail. Whoever releases
  * something, under the same lock, hands it to the waiters at the head and wakes them
- * (unlinking them): the woken poll only reads what it was given (the waiter's
- * reason). So a waiter that is no longer in the list has been served, and a drop
- * knows which of two things to undo: a parked waiter leaves the queue (`left`: a
+ * (unlinking them; a waiter parked on another thread's loop gets its wake there,
+ * through that loop's inbox: waitlist.c): the woken poll only reads what it was given
+ * (the waiter's reason), once the wake is delivered. So a waiter that is no longer in
+ * the queue has been served, whether its wake is delivered or still on its way, and a
+ * drop knows which of two things to undo: a parked waiter leaves the queue (`left`: a
  * barrier forgets its arrival, a semaphore serves the waiters behind it), a served
  * one passes on what it was given (`forfeit`: permits go back, a notification goes to
  * the next waiter).
@@ -79,17 +81,11 @@ static ac_sync_wait_frame *frame_of(ac_waiter *w) {
     return (ac_sync_wait_frame *)((char *)w - offsetof(ac_sync_wait_frame, waiter));
 }
 
-static void wake(ac_waiter *w, int reason) {
-    aci_waitlist_remove(w);
-    w->reason = reason;
-    ac_wake(w->task);
-}
-
 static void wait_init(ac_sync_wait_frame *f, ac_sync_queue_ *q, size_t n) {
     f->q = q;
     f->n = n;
     f->state = WAIT_START;
-    f->waiter = (ac_waiter){NULL, NULL, NULL, NULL, 0};
+    aci_waiter_init(&f->waiter);
 }
 
 /* Under the lock: whether a poll of f ends now (with *out), parking it if it starts. */
@@ -121,13 +117,12 @@ static void wait_drop(ac_sync_wait_frame *f, const wait_kind *k) {
     if (f->state != WAIT_PARKED)
         return;
     spin_lock(&f->q->lock);
-    if (aci_waiter_parked(&f->waiter)) {
-        aci_waitlist_remove(&f->waiter);
-        if (k->left)
-            k->left(f);
-    } else if (k->forfeit) {
+    int served = f->waiter.list != &f->q->waiters;
+    aci_waiter_cancel(&f->waiter); /* out of the queue, or its wake taken back */
+    if (!served && k->left)
+        k->left(f);
+    else if (served && k->forfeit)
         k->forfeit(f, f->waiter.reason);
-    }
     spin_unlock(&f->q->lock);
     f->state = WAIT_DONE;
 }
@@ -160,7 +155,7 @@ static void sem_grant(ac_semaphore *s) {
     ac_waiter *w;
     while ((w = s->q.waiters.head) && frame_of(w)->n <= s->permits) {
         s->permits -= frame_of(w)->n;
-        wake(w, 0);
+        aci_waiter_wake(w, 0);
     }
 }
 
@@ -335,7 +330,7 @@ DEFINE_WAIT(ac_rwlock_write_lock, rw_kind)
 
 static void notify_one(ac_notify *n) {
     if (n->q.waiters.head)
-        wake(n->q.waiters.head, 0);
+        aci_waiter_wake(n->q.waiters.head, 0);
     else
         n->permit = 1;
 }
