@@ -137,7 +137,7 @@ typedef struct ac_cancel_node_ {
 } ac_cancel_node_;
 
 #if defined(ASYNCC_PARSE) || defined(ASYNCC_LOWERED) || defined(AC_RUNTIME_H)
-/* ---- the runtime's face: the types ---------------------------------------------------- */
+/* ---- the runtime's face: the types ----------------------------------------------------------- */
 
 #include "ac_runtime.h"
 
@@ -199,7 +199,7 @@ typedef ac_sync_wait_frame ac_barrier_wait_frame;
 typedef ac_sync_wait_frame ac_cancelled_frame;
 
 #elif defined(ASYNCC_SEQUENTIAL)
-/* ---- plain C: the types ------------------------------------------------------------------ */
+/* ---- plain C: the types ---------------------------------------------------------------------- */
 
 typedef struct ac_semaphore {
     size_t permits;
@@ -236,7 +236,7 @@ typedef struct ac_cancel_token {
 /* clang-format on */
 #endif
 
-/* ---- the rules both faces share, on the fields both have --------------------------------- */
+/* ---- the rules both faces share, on the fields both have ------------------------------------- */
 
 /* Take n permits if they are free and nobody waits first (queued): 0, -EAGAIN,
  * -EINVAL, -ECANCELED. */
@@ -338,7 +338,7 @@ static inline ac_cancel_node_ *ac_cancel_node_next_(ac_cancel_node_ *n, ac_cance
 }
 
 #if defined(ASYNCC_PARSE) || defined(ASYNCC_LOWERED) || defined(AC_RUNTIME_H)
-/* ---- the runtime's face: the calls (runtime/src/sync.c) ---------------------------------- */
+/* ---- the runtime's face: the calls (runtime/src/sync.c) -------------------------------------- */
 
 int ac_semaphore_init(ac_semaphore *s, size_t permits);
 int ac_semaphore_try_acquire(ac_semaphore *s, size_t n);
@@ -401,7 +401,7 @@ void ac_cancelled_drop(ac_cancelled_frame *f);
 #endif
 
 #else
-/* ---- plain C: the calls ------------------------------------------------------------------- */
+/* ---- plain C: the calls ---------------------------------------------------------------------- */
 
 /* A wait that would never end: the message on stderr, then -EDEADLK
  * (runtime/src/sequential.c, which has <stdio.h>). */

@@ -37,7 +37,7 @@
 
 #include <sched.h>
 
-/* ---- the lock ------------------------------------------------------------------------------ */
+/* ---- the lock -------------------------------------------------------------------------------- */
 
 #define SPINS_BEFORE_YIELD 64
 
@@ -255,8 +255,7 @@ void ac_mutex_lock_init(ac_sync_wait_frame *f, ac_mutex *m) {
 
 DEFINE_WAIT(ac_mutex_lock, sem_kind)
 
-/* ---- read-write lock ---------------------------------------------------------------------------
- */
+/* ---- read-write lock ------------------------------------------------------------------------- */
 
 /* A wait's n tells a reader (1) from a writer (all the permits). */
 static int rw_start(ac_sync_wait_frame *f, int *out) {
@@ -325,8 +324,7 @@ void ac_rwlock_write_lock_init(ac_sync_wait_frame *f, ac_rwlock *l) {
 DEFINE_WAIT(ac_rwlock_read_lock, rw_kind)
 DEFINE_WAIT(ac_rwlock_write_lock, rw_kind)
 
-/* ---- notify ------------------------------------------------------------------------------------
- */
+/* ---- notify ---------------------------------------------------------------------------------- */
 
 static void notify_one(ac_notify *n) {
     if (n->q.waiters.head)
@@ -374,8 +372,7 @@ void ac_notified_init(ac_sync_wait_frame *f, ac_notify *n) {
 
 DEFINE_WAIT(ac_notified, notify_kind)
 
-/* ---- barrier ------------------------------------------------------------------------------------
- */
+/* ---- barrier --------------------------------------------------------------------------------- */
 
 static int barrier_start(ac_sync_wait_frame *f, int *out) {
     if (ac_barrier_arrive_((ac_barrier *)f->q) != AC_BARRIER_LEADER)
@@ -406,8 +403,7 @@ void ac_barrier_wait_init(ac_sync_wait_frame *f, ac_barrier *b) {
 
 DEFINE_WAIT(ac_barrier_wait, barrier_kind)
 
-/* ---- cancellation tokens ------------------------------------------------------------------------
- */
+/* ---- cancellation tokens --------------------------------------------------------------------- */
 
 static int tree_lock; /* every token tree's links */
 

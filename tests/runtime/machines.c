@@ -604,9 +604,9 @@ static ac_poll section_poll(section_frame *self, ac_cx *cx, int *out) {
     resume_acquire:
         if (self->s->acquire->poll(self->await.acquire, cx, &self->rc) == AC_PENDING)
             return AC_PENDING;
-        if (self->rc != 0)
+        if (self->rc < 0)
             break;
-        self->s->enter(self->s->ctx);
+        self->s->enter(self->s->ctx, self->rc);
         for (self->y = 0; self->y < self->s->yields; self->y++) {
             ac_yield_init(&self->await.ac_yield);
             self->state = section_AWAIT_ac_yield;
@@ -616,7 +616,7 @@ static ac_poll section_poll(section_frame *self, ac_cx *cx, int *out) {
         }
         self->s->leave(self->s->ctx);
     }
-    *out = self->rc;
+    *out = self->rc < 0 ? self->rc : 0;
     self->state = section_DONE;
     return AC_READY;
 }

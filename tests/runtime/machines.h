@@ -70,7 +70,8 @@ typedef struct leaf {
     void (*drop)(void *frame);
 } leaf;
 
-/* The leaf descriptor `name##_leaf` of a leaf whose init takes (frame, T *target). */
+/* The leaf descriptor `name##_leaf` of a leaf whose init takes (frame, T *target); a
+ * file that defines some it does not use stays quiet. */
 #define DEFINE_LEAF(name, target_type)                                                             \
     static void name##_init_erased(void *frame, void *arg) {                                       \
         name##_init(frame, (target_type *)arg);                                                    \
@@ -81,7 +82,8 @@ typedef struct leaf {
     static void name##_drop_leaf(void *frame) {                                                    \
         name##_drop(frame);                                                                        \
     }                                                                                              \
-    static const leaf name##_leaf = {name##_init_erased, name##_poll_leaf, name##_drop_leaf}
+    __attribute__((unused)) static const leaf name##_leaf = {name##_init_erased, name##_poll_leaf, \
+                                                             name##_drop_leaf}
 
 /* ---- script: a task running a list of steps ---------------------------------------------- */
 
@@ -187,14 +189,14 @@ ac_task *record_spawn(int id, int yields);
 /* Whether every record poll so far got a suitably aligned out pointer. */
 int record_out_aligned(void);
 
-/* int section(s): s->rounds times { await s->acquire (init with s->arg; its int result
- * must be 0, or the section stops and returns it); s->enter(s->ctx); await ac_yield()
- * s->yields times; s->leave(s->ctx); } return 0. For stress tests of locks: enter and
- * leave check and release what the leaf took. s must outlive the task. */
+/* int section(s): s->rounds times { rc = await s->acquire (init with s->arg; a
+ * negative rc stops the section, which returns it); s->enter(s->ctx, rc); await
+ * ac_yield() s->yields times; s->leave(s->ctx); } return 0. For stress tests of locks:
+ * enter and leave check and release what the leaf took. s must outlive the task. */
 typedef struct section {
     const leaf *acquire;
     void *arg;
-    void (*enter)(void *ctx);
+    void (*enter)(void *ctx, int rc);
     void (*leave)(void *ctx);
     void *ctx;
     int rounds, yields;

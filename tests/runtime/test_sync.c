@@ -8,6 +8,7 @@
  * on. */
 #include "internal.h"
 #include "machines.h"
+#include "sync_leaves.h"
 
 #include "ac_sync.h"
 
@@ -23,30 +24,6 @@ static int setup(void **state) {
     trace_reset();
     return 0;
 }
-
-DEFINE_LEAF(ac_mutex_lock, ac_mutex);
-DEFINE_LEAF(ac_rwlock_read_lock, ac_rwlock);
-DEFINE_LEAF(ac_rwlock_write_lock, ac_rwlock);
-DEFINE_LEAF(ac_barrier_wait, ac_barrier);
-DEFINE_LEAF(ac_cancelled, ac_cancel_token);
-
-/* ac_semaphore_acquire as a leaf: its init takes the semaphore and n. */
-typedef struct acquire_arg {
-    ac_semaphore *s;
-    size_t n;
-} acquire_arg;
-
-static void acquire_init(void *frame, void *arg) {
-    acquire_arg *a = arg;
-    ac_semaphore_acquire_init(frame, a->s, a->n);
-}
-static ac_poll acquire_poll(void *frame, ac_cx *cx, void *out) {
-    return ac_semaphore_acquire_poll(frame, cx, out);
-}
-static void acquire_drop(void *frame) {
-    ac_semaphore_acquire_drop(frame);
-}
-static const leaf acquire_leaf = {acquire_init, acquire_poll, acquire_drop};
 
 /* Run fn(ctx, task) as the poll of a task inside block_on. */
 static void in_task(void (*fn)(void *ctx, ac_task *self), void *ctx) {
@@ -70,8 +47,7 @@ typedef struct probe {
     probe var = {.task = (self), .out = 12345};                                                    \
     name##_init(&var.f, __VA_ARGS__)
 
-/* ---- mutex ------------------------------------------------------------------------------------
- */
+/* ---- mutex ----------------------------------------------------------------------------------- */
 
 static void test_mutex_errors(void **state) {
     (void)state;
@@ -168,7 +144,8 @@ typedef struct crowd {
     long counter, seen;
 } crowd;
 
-static void crowd_enter(void *ctx) {
+static void crowd_enter(void *ctx, int rc) {
+    assert_int_equal(rc, 0);
     crowd *c = ctx;
     c->inside++;
     if (c->inside > c->max_inside)
@@ -356,7 +333,8 @@ typedef struct pool_user {
     acquire_arg arg;
 } pool_user;
 
-static void pool_enter(void *ctx) {
+static void pool_enter(void *ctx, int rc) {
+    assert_int_equal(rc, 0);
     pool_user *u = ctx;
     u->p->in_use += u->arg.n;
     assert_true(u->p->in_use <= u->p->permits);
@@ -474,7 +452,8 @@ typedef struct library {
     long writes;
 } library;
 
-static void reader_enter(void *ctx) {
+static void reader_enter(void *ctx, int rc) {
+    assert_int_equal(rc, 0);
     library *lib = ctx;
     assert_int_equal(lib->writer_in, 0);
     if (++lib->readers_in > lib->max_readers)
@@ -487,7 +466,8 @@ static void reader_leave(void *ctx) {
     assert_int_equal(ac_rwlock_read_unlock(&lib->lock), 0);
 }
 
-static void writer_enter(void *ctx) {
+static void writer_enter(void *ctx, int rc) {
+    assert_int_equal(rc, 0);
     library *lib = ctx;
     assert_int_equal(lib->readers_in, 0);
     assert_int_equal(lib->writer_in, 0);
