@@ -20,8 +20,10 @@
  * The lock: a test-and-test-and-set spinlock in an int, taken for a few dozen
  * instructions (a list push or unlink, a counter, the wakes), which yields the CPU
  * after a short spin so that a holder preempted on a loaded machine gets to run. It
- * is 4 bytes where a pthread mutex is 40, needs no destroy, and an uncontended
- * lock/unlock pair is two atomic instructions.
+ * is 4 bytes where a pthread mutex is 40 and needs no destroy. bench/sync_lock compares
+ * the two doing the same work (Release build, the 2-vCPU VM with other jobs, 3 runs,
+ * ns per lock/unlock pair): alone 15.3-18.6 against 30.0-38.5 for the mutex, two
+ * threads at once 32-47 against 66-95.
  *
  * Cancellation tokens: the tree's links (ac_cancel_node_) are guarded by one lock for
  * all trees, taken before any token's own lock: cancelling walks a subtree,
