@@ -1,0 +1,64 @@
+#!/bin/bash
+# inspect.sh CHECK ASYNCC SOURCE_DIR WORK_DIR - one check of asyncc's inspectors.
+#
+#   dot   --emit=dot of states.c is states.expected.dot byte for byte, and graphviz
+#         renders it (and the fetch example's graph) to SVG without a word on stderr;
+#         an unknown format is a usage error (exit 2) that lists the formats
+#
+# Regenerate an expected file with ASYNCC_UPDATE_GOLDEN=1.
+set -u
+check=$1 asyncc=$2 src=$3 work=$4
+rm -rf "$work" && mkdir -p "$work" || exit 1
+examples=$src/../../examples
+
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+
+need() {
+    command -v "$1" >/dev/null || fail "$1 is not installed (Debian package $2; scripts/setup.sh installs it)"
+}
+
+# asyncc's output for $src/$1 with --emit=$2 must be $src/$3 (run in $src: the
+# output names the input as given).
+golden() {
+    local input=$1 format=$2 expected=$3
+    (cd "$src" && "$asyncc" --emit="$format" "$input" -o "$work/$expected") ||
+        fail "asyncc --emit=$format $input exited $?"
+    if [ -n "${ASYNCC_UPDATE_GOLDEN:-}" ]; then
+        cp "$work/$expected" "$src/$expected"
+    fi
+    diff -u "$src/$expected" "$work/$expected" || fail "--emit=$format $input differs from $expected"
+}
+
+check_dot() {
+    need dot graphviz
+    golden states.c dot states.expected.dot
+    (cd "$examples/fetch" && "$asyncc" --emit=dot fetch.c -o "$work/fetch.dot") || fail "fetch.c"
+    for graph in "$work/states.expected.dot" "$work/fetch.dot"; do
+        dot -Tsvg "$graph" -o "$graph.svg" 2>"$graph.err" || fail "dot -Tsvg $graph failed"
+        [ ! -s "$graph.err" ] || fail "dot -Tsvg $graph: $(cat "$graph.err")"
+        grep -q '<svg' "$graph.svg" || fail "dot -Tsvg $graph wrote no SVG"
+    done
+    # Every state of fetch is a node of the drawing, every edge of the graph is drawn.
+    for state in fetch_START fetch_AWAIT_request fetch_AWAIT_read_body fetch_DONE; do
+        grep -q "<title>$state</title>" "$work/fetch.dot.svg" || fail "no node $state in the SVG"
+    done
+    local edges
+    edges=$(grep -c -- '->' "$work/fetch.dot")
+    [ "$(grep -c 'class="edge"' "$work/fetch.dot.svg")" = "$edges" ] || fail "the SVG has not $edges edges"
+    local err
+    err=$("$asyncc" --emit=svg "$src/states.c" 2>&1 >/dev/null)
+    [ $? = 2 ] || fail "--emit=svg did not exit 2"
+    case $err in
+    *"unknown format 'svg' for --emit (c, dot"*) ;;
+    *) fail "--emit=svg said: $err" ;;
+    esac
+    echo "dot: states.c as expected; states.c and fetch.c render ($edges edges in fetch.c)"
+}
+
+case $check in
+dot) check_dot ;;
+*) fail "unknown check $check" ;;
+esac
