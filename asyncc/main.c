@@ -54,8 +54,8 @@ static const char usage_text[] =
     "  --depfile FILE, -MF FILE\n"
     "                       write a Make-style list of the files read (needs -o)\n"
     "  --dump-ir            print asyncc's intermediate representation instead of C\n"
-    "  --emit=FORMAT        what to write: c (the default) or dot (the state graphs,\n"
-    "                       for graphviz)\n"
+    "  --emit=FORMAT        what to write: c (the default), dot (the state graphs, for\n"
+    "                       graphviz) or json (states, frames, line map: grammar/inspect.md)\n"
     "  --help               print this help and exit\n"
     "  --version            print the version and exit\n"
     "\n"
@@ -143,9 +143,9 @@ static Options options_parse(int argc, char **argv) {
         usage_error("no input file%s", "");
     if (!o.emit)
         o.emit = "c";
-    static const char *const formats[] = {"c", "dot"};
-    if (!str_in((char *const *)formats, 2, o.emit))
-        usage_error("unknown format '%s' for --emit (c, dot)", o.emit);
+    static const char *const formats[] = {"c", "dot", "json"};
+    if (!str_in((char *const *)formats, 3, o.emit))
+        usage_error("unknown format '%s' for --emit (c, dot, json)", o.emit);
     if (o.dump_ir && strcmp(o.emit, "c") != 0)
         usage_error("%s cannot be combined with --emit", "--dump-ir");
     if (o.depfile && (!o.output || strcmp(o.output, "-") == 0))
@@ -384,8 +384,13 @@ static bool output_make(const Options *o, const Program *prog, Buf *out) {
         emit_dot(prog, out);
         return true;
     }
-    emit_program(prog, out);
-    return true;
+    if (strcmp(o->emit, "c") == 0) {
+        emit_program(prog, out);
+        return true;
+    }
+    Buf gen = {0};
+    emit_program(prog, &gen);
+    return emit_json(prog, gen.data, gen.len, o->nflags, o->flags, out);
 }
 
 /* Runs the stages and writes the output; returns the exit status. */

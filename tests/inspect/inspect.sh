@@ -1,13 +1,19 @@
 #!/bin/bash
-# inspect.sh CHECK ASYNCC SOURCE_DIR WORK_DIR - one check of asyncc's inspectors.
+# inspect.sh CHECK ASYNCC SOURCE_DIR WORK_DIR [CC RUNTIME_INCLUDE RUNTIME_LIB]
+# - one check of asyncc's inspectors.
 #
 #   dot   --emit=dot of states.c is states.expected.dot byte for byte, and graphviz
 #         renders it (and the fetch example's graph) to SVG without a word on stderr;
 #         an unknown format is a usage error (exit 2) that lists the formats
+#   json  --emit=json of states.c is states.expected.json byte for byte; it and the
+#         fetch example's are valid JSON (python3 -m json.tool, jq); every frame size,
+#         alignment, member offset and size they give is what CC says
+#         (layout_check.py); the line map sends fetch.c's printf line to the
+#         generated line that holds it
 #
 # Regenerate an expected file with ASYNCC_UPDATE_GOLDEN=1.
 set -u
-check=$1 asyncc=$2 src=$3 work=$4
+check=$1 asyncc=$2 src=$3 work=$4 cc=${5:-cc} include=${6:-} runtime=${7:-}
 rm -rf "$work" && mkdir -p "$work" || exit 1
 examples=$src/../../examples
 
@@ -58,7 +64,36 @@ check_dot() {
     echo "dot: states.c as expected; states.c and fetch.c render ($edges edges in fetch.c)"
 }
 
+check_json() {
+    need jq jq
+    golden states.c json states.expected.json
+    (cd "$src" && "$asyncc" states.c -o "$work/states.gen.c") || fail "states.c to C"
+    (cd "$examples/fetch" && "$asyncc" --emit=json fetch.c -o "$work/fetch.json" &&
+        "$asyncc" fetch.c -o "$work/fetch.gen.c") || fail "fetch.c"
+    for doc in states.expected fetch; do
+        python3 -m json.tool "$work/$doc.json" >/dev/null || fail "$doc.json is not JSON (python)"
+        jq -e '.format == "asyncc-inspect" and .version == 1' "$work/$doc.json" >/dev/null ||
+            fail "$doc.json is not JSON (jq) or not asyncc-inspect version 1"
+    done
+    python3 "$src/layout_check.py" "$work/states.expected.json" "$work/states.gen.c" "$cc" \
+        "$include" "$runtime" "$work" || fail "states.c: the JSON's layout is not the compiler's"
+    python3 "$src/layout_check.py" "$work/fetch.json" "$work/fetch.gen.c" "$cc" "$include" \
+        "$runtime" "$work" || fail "fetch.c: the JSON's layout is not the compiler's"
+    # fetch.c line 50 is the printf of fetch: one of the generated lines the map gives
+    # for it holds it.
+    local gen
+    gen=$(jq '.line_map[] | select(.source <= 50 and 50 < .source + .count) |
+              .generated + 50 - .source' "$work/fetch.json" | tr '\n' ' ')
+    [ -n "$gen" ] || fail "line 50 of fetch.c is in no run of the line map"
+    for line in $gen; do
+        sed -n "${line}p" "$work/fetch.gen.c" | grep -q 'printf("fetch %d: %zu bytes: %s\\n"' &&
+            break
+    done || fail "no generated line of fetch.c's line 50 ($gen) holds its printf"
+    echo "json: states.c as expected; both documents valid; line 50 of fetch.c maps to $gen"
+}
+
 case $check in
 dot) check_dot ;;
+json) check_json ;;
 *) fail "unknown check $check" ;;
 esac
