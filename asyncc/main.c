@@ -55,7 +55,8 @@ static const char usage_text[] =
     "                       write a Make-style list of the files read (needs -o)\n"
     "  --dump-ir            print asyncc's intermediate representation instead of C\n"
     "  --emit=FORMAT        what to write: c (the default), dot (the state graphs, for\n"
-    "                       graphviz) or json (states, frames, line map: grammar/inspect.md)\n"
+    "                       graphviz), json (states, frames, line map: grammar/inspect.md)\n"
+    "                       or html (one page showing all of it)\n"
     "  --help               print this help and exit\n"
     "  --version            print the version and exit\n"
     "\n"
@@ -143,9 +144,9 @@ static Options options_parse(int argc, char **argv) {
         usage_error("no input file%s", "");
     if (!o.emit)
         o.emit = "c";
-    static const char *const formats[] = {"c", "dot", "json"};
-    if (!str_in((char *const *)formats, 3, o.emit))
-        usage_error("unknown format '%s' for --emit (c, dot, json)", o.emit);
+    static const char *const formats[] = {"c", "dot", "json", "html"};
+    if (!str_in((char *const *)formats, 4, o.emit))
+        usage_error("unknown format '%s' for --emit (c, dot, json, html)", o.emit);
     if (o.dump_ir && strcmp(o.emit, "c") != 0)
         usage_error("%s cannot be combined with --emit", "--dump-ir");
     if (o.depfile && (!o.output || strcmp(o.output, "-") == 0))
@@ -390,7 +391,9 @@ static bool output_make(const Options *o, const Program *prog, Buf *out) {
     }
     Buf gen = {0};
     emit_program(prog, &gen);
-    return emit_json(prog, gen.data, gen.len, o->nflags, o->flags, out);
+    if (strcmp(o->emit, "json") == 0)
+        return emit_json(prog, gen.data, gen.len, o->nflags, o->flags, out);
+    return emit_html(prog, gen.data, gen.len, o->nflags, o->flags, out);
 }
 
 /* Runs the stages and writes the output; returns the exit status. */

@@ -10,6 +10,11 @@
 #         alignment, member offset and size they give is what CC says
 #         (layout_check.py); the line map sends fetch.c's printf line to the
 #         generated line that holds it
+#   html  --emit=html of the fetch example fetches nothing; headless chromium loads it
+#         with #await=fetch.N (the page clicks that await), and html_check.py finds
+#         exactly the await's state, enumerator, resume label, callee slot and the
+#         fields saved across it highlighted, for each await; a screenshot is taken
+#         (fetch.png in the work directory) and must be a PNG of the window's size
 #
 # Regenerate an expected file with ASYNCC_UPDATE_GOLDEN=1.
 set -u
@@ -92,8 +97,40 @@ check_json() {
     echo "json: states.c as expected; both documents valid; line 50 of fetch.c maps to $gen"
 }
 
+# Headless chromium on a page: the DOM after its script ran, or a screenshot.
+chromium_run() {
+    timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \
+        --user-data-dir="$work/profile" --window-size=1400,1800 --virtual-time-budget=5000 "$@" \
+        2>>"$work/chromium.log"
+}
+
+check_html() {
+    need chromium chromium
+    (cd "$examples/fetch" && "$asyncc" --emit=html fetch.c -o "$work/fetch.html" &&
+        "$asyncc" --emit=json fetch.c -o "$work/fetch.json") || fail "fetch.c"
+    local index
+    for index in 1 2; do
+        chromium_run --dump-dom "file://$work/fetch.html#await=fetch.$index" >"$work/dom$index.html" ||
+            fail "chromium --dump-dom exited $? (see $work/chromium.log)"
+        python3 "$src/html_check.py" "$work/fetch.html" "$work/dom$index.html" "$work/fetch.json" \
+            fetch "$index" || fail "the page with #await=fetch.$index"
+    done
+    rm -f "$work/fetch.png"
+    chromium_run --screenshot="$work/fetch.png" "file://$work/fetch.html#await=fetch.2" ||
+        fail "chromium --screenshot exited $?"
+    python3 -c '
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+assert d[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+assert struct.unpack(">II", d[16:24]) == (1400, 1800), "not 1400x1800"
+assert len(d) > 50000, "too small to show the page"
+' "$work/fetch.png" || fail "the screenshot $work/fetch.png"
+    echo "html: both awaits of fetch highlight as the JSON says; screenshot $work/fetch.png"
+}
+
 case $check in
 dot) check_dot ;;
 json) check_json ;;
+html) check_html ;;
 *) fail "unknown check $check" ;;
 esac
