@@ -294,7 +294,7 @@ static void json_function(Json *j, const Program *prog, const Measured *m) {
 
 static void json_line_map(Json *j, const Program *prog, const char *gen) {
     LineRun *runs = NULL;
-    int n = line_map(gen, prog->path, &runs);
+    int n = line_map(prog, gen, &runs);
     j_open(j, "line_map", '[', false);
     for (int i = 0; i < n; i++) {
         j_open(j, NULL, '{', true);

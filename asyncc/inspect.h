@@ -81,9 +81,10 @@ typedef struct LineRun {
     unsigned gen, source, count;
 } LineRun;
 
-/* The runs of the generated text that the #line directives put on the input
- * (named `path` in them, as emit.c writes it). */
-int line_map(const char *gen, const char *path, LineRun **runs);
+/* The runs of generated lines that the #line directives put on the input and
+ * that hold code, or copy their source line as it is (labels, braces and blank
+ * lines asyncc writes stand for nothing). */
+int line_map(const Program *prog, const char *gen, LineRun **runs);
 
 /* ---- emit_json.c ------------------------------------------------------------------------ */
 

@@ -262,6 +262,7 @@ typedef struct Program {
 bool parse_program(Program *prog, const char *path, int nargs, const char *const *args);
 void lower_program(Program *prog);
 bool frame_program(Program *prog);
-void emit_program(const Program *prog, Buf *out);
+/* output: the generated file's name, for the #line directives of asyncc's own code. */
+void emit_program(const Program *prog, const char *output, Buf *out);
 
 #endif

@@ -386,11 +386,11 @@ static bool output_make(const Options *o, const Program *prog, Buf *out) {
         return true;
     }
     if (strcmp(o->emit, "c") == 0) {
-        emit_program(prog, out);
+        emit_program(prog, to_stdout(o->output) ? "<stdout>" : o->output, out);
         return true;
     }
     Buf gen = {0};
-    emit_program(prog, &gen);
+    emit_program(prog, "<generated>", &gen);
     if (strcmp(o->emit, "json") == 0)
         return emit_json(prog, gen.data, gen.len, o->nflags, o->flags, out);
     return emit_html(prog, gen.data, gen.len, o->nflags, o->flags, out);

@@ -17,6 +17,7 @@
 
 #include "diag.h"
 #include "inspect.h"
+#include "out.h"
 
 static char *take(CXString s) {
     char *copy = xstrdup(clang_getCString(s) ? clang_getCString(s) : "");
@@ -236,23 +237,39 @@ static bool directive_read(const char *line, unsigned *n, char **file) {
     return true;
 }
 
-int line_map(const char *gen, const char *path, LineRun **runs) {
+/* Is generated line [s, s + n) worth a place in the map: code the compiler puts at
+ * source line `line`, or that line copied as it is (a comment, a directive)? */
+static bool line_maps(const Program *prog, const char *s, size_t n, unsigned line) {
+    if (line_holds_code(s, n))
+        return true;
+    if (line == 0 || (int)line > prog->nlines)
+        return false;
+    unsigned from = prog->lines[line - 1];
+    unsigned to = (int)line < prog->nlines ? prog->lines[line] - 1 : (unsigned)prog->file_len;
+    while (to > from && prog->file_src[to - 1] == '\r')
+        to--;
+    return n > 0 && to - from == n && memcmp(prog->file_src + from, s, n) == 0;
+}
+
+int line_map(const Program *prog, const char *gen, LineRun **runs) {
     int n = 0;
     bool in_source = false; /* the presumed file is the input */
     unsigned presumed = 1, real = 1;
     for (const char *line = gen; *line; real++) {
         const char *nl = strchr(line, '\n');
+        size_t len = nl ? (size_t)(nl - line) : strlen(line);
         unsigned to;
         char *file;
         if (directive_read(line, &to, &file)) {
-            in_source = file ? strcmp(file, path) == 0 : in_source;
+            in_source = file ? strcmp(file, prog->path) == 0 : in_source;
             presumed = to;
         } else {
             LineRun *last = n > 0 ? &(*runs)[n - 1] : NULL;
-            if (in_source && last && last->gen + last->count == real &&
+            bool maps = in_source && line_maps(prog, line, len, presumed);
+            if (maps && last && last->gen + last->count == real &&
                 last->source + last->count == presumed) {
                 last->count++;
-            } else if (in_source) {
+            } else if (maps) {
                 LineRun r = {real, presumed, 1};
                 VEC_PUSH(runs, &n, r);
             }

@@ -8,7 +8,7 @@
 #   json  --emit=json of states.c is states.expected.json byte for byte; it and the
 #         fetch example's are valid JSON (python3 -m json.tool, jq); every frame size,
 #         alignment, member offset and size they give is what CC says
-#         (layout_check.py); the line map sends fetch.c's printf line to the
+#         (layout_check.py); the line map sends fetch.c's printf line to the one
 #         generated line that holds it
 #   html  --emit=html of the fetch example fetches nothing; headless chromium loads it
 #         with #await=fetch.N (the page clicks that await), and html_check.py finds
@@ -84,17 +84,15 @@ check_json() {
         "$include" "$runtime" "$work" || fail "states.c: the JSON's layout is not the compiler's"
     python3 "$src/layout_check.py" "$work/fetch.json" "$work/fetch.gen.c" "$cc" "$include" \
         "$runtime" "$work" || fail "fetch.c: the JSON's layout is not the compiler's"
-    # fetch.c line 50 is the printf of fetch: one of the generated lines the map gives
-    # for it holds it.
+    # fetch.c line 50 is the printf of fetch: the map gives one generated line for it,
+    # which holds it.
     local gen
     gen=$(jq '.line_map[] | select(.source <= 50 and 50 < .source + .count) |
-              .generated + 50 - .source' "$work/fetch.json" | tr '\n' ' ')
-    [ -n "$gen" ] || fail "line 50 of fetch.c is in no run of the line map"
-    for line in $gen; do
-        sed -n "${line}p" "$work/fetch.gen.c" | grep -q 'printf("fetch %d: %zu bytes: %s\\n"' &&
-            break
-    done || fail "no generated line of fetch.c's line 50 ($gen) holds its printf"
-    echo "json: states.c as expected; both documents valid; line 50 of fetch.c maps to $gen"
+              .generated + 50 - .source' "$work/fetch.json")
+    [ -n "$gen" ] && [ "$(echo "$gen" | wc -l)" = 1 ] || fail "line 50 of fetch.c maps to: $gen"
+    sed -n "${gen}p" "$work/fetch.gen.c" | grep -q 'printf("fetch %d: %zu bytes: %s\\n"' ||
+        fail "generated line $gen is not fetch.c's line 50: $(sed -n "${gen}p" "$work/fetch.gen.c")"
+    echo "json: states.c as expected; both documents valid; line 50 of fetch.c is generated line $gen"
 }
 
 # Headless chromium on a page: the DOM after its script ran, or a screenshot.
