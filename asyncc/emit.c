@@ -11,9 +11,9 @@
  *     is inserted before the first function whose code needs it complete, callees
  *     first, since a frame embeds the frames of its awaits by value.
  *
- * `#line` directives keep compiler messages on the source's lines: Out tracks the
- * line the compiler assumes for each output line, and a directive is written only
- * where that differs from the source line about to be written.
+ * `#line` directives keep compiler messages and debuggers on the source's lines
+ * (out.h): every statement's output is at the statement's line, asyncc's own code
+ * at its line of the generated file.
  */
 #include <assert.h>
 #include <ctype.h>
@@ -24,120 +24,11 @@
 
 #include "ctext.h"
 #include "ir.h"
+#include "out.h"
 
 #ifndef ASYNCC_VERSION
 #define ASYNCC_VERSION "0.1.0"
 #endif
-
-/* ---- output with line tracking -------------------------------------------------------- */
-
-typedef struct Out {
-    Buf *buf;
-    char *path;    /* the main file as a C string literal, for #line */
-    unsigned line; /* the line the compiler assumes for the output line being written */
-    unsigned want; /* the source line of the next output, when out_sync asked for one */
-} Out;
-
-static bool out_at_line_start(const Out *o) {
-    return o->buf->len == 0 || o->buf->data[o->buf->len - 1] == '\n';
-}
-
-static void count_lines(Out *o, const char *s, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        o->line += s[i] == '\n';
-}
-
-/* Writes the #line that out_sync asked for, if the compiler's count is off. */
-static void sync_pending(Out *o) {
-    unsigned want = o->want;
-    o->want = 0;
-    if (want == 0 || o->line == want)
-        return;
-    if (!out_at_line_start(o))
-        buf_put(o->buf, "\n");
-    buf_printf(o->buf, "#line %u %s\n", want, o->path);
-    o->line = want;
-}
-
-static void out_putn(Out *o, const char *s, size_t n) {
-    if (n > 0)
-        sync_pending(o);
-    buf_putn(o->buf, s, n);
-    count_lines(o, s, n);
-}
-
-static void out_put(Out *o, const char *s) {
-    out_putn(o, s, strlen(s));
-}
-
-static void out_vprintf(Out *o, const char *fmt, va_list ap) {
-    char *s = xvprintf(fmt, ap);
-    out_put(o, s);
-    free(s);
-}
-
-static void out_printf(Out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void out_printf(Out *o, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    out_vprintf(o, fmt, ap);
-    va_end(ap);
-}
-
-static void out_newline_if_needed(Out *o) {
-    if (!out_at_line_start(o))
-        out_put(o, "\n");
-}
-
-/* Ends the current line and leaves an empty one, unless the output already ends
- * in one: generated blocks are set apart from what precedes them. */
-static void out_blank_line(Out *o) {
-    out_newline_if_needed(o);
-    size_t n = o->buf->len;
-    if (n >= 2 && o->buf->data[n - 2] != '\n')
-        out_put(o, "\n");
-}
-
-/* Makes the next output line count as source line `line` (at the next write: a
- * statement that writes nothing leaves no directive). */
-static void out_sync(Out *o, unsigned line) {
-    o->want = line;
-}
-
-static void out_indent(Out *o, int level) {
-    for (int i = 0; i < level; i++)
-        out_put(o, "    ");
-}
-
-/* One whole line of generated code at `level`. */
-static void out_line(Out *o, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void out_line(Out *o, int level, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    out_indent(o, level);
-    out_vprintf(o, fmt, ap);
-    out_put(o, "\n");
-    va_end(ap);
-}
-
-/* A label or case: one level left of the statements around it. */
-static void out_label(Out *o, int level, const char *text) {
-    out_indent(o, level > 0 ? level - 1 : 0);
-    out_printf(o, "%s:\n", text);
-}
-
-/* path as a C string literal. */
-static char *quote_path(const char *path) {
-    Buf b = {0};
-    buf_put(&b, "\"");
-    for (const char *p = path; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            buf_put(&b, "\\");
-        buf_putn(&b, p, 1);
-    }
-    buf_put(&b, "\"");
-    return b.data;
-}
 
 /* ---- types ------------------------------------------------------------------------------ */
 
@@ -249,15 +140,9 @@ static int line_index(const Emitter *em, size_t offset) {
     return lo;
 }
 
-static bool blank(const char *s, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        if (!strchr(" \t\r\n\f\v", s[i]))
-            return false;
-    return true;
-}
-
-/* Copies source bytes [from, to), resynchronising the line count before any line
- * with content that the compiler would otherwise misnumber. */
+/* Copies source bytes [from, to): each line that starts in the output is at its
+ * source line, unless it starts inside a comment (no directive may go there). The
+ * rest of a line the emitter began keeps the emitter's mapping. */
 static void copy_source(Emitter *em, size_t from, size_t to) {
     const char *src = em->prog->src;
     while (from < to) {
@@ -265,7 +150,9 @@ static void copy_source(Emitter *em, size_t from, size_t to) {
         size_t stop = nl ? (size_t)(nl - src) + 1 : to;
         int k = line_index(em, from);
         bool in_comment = em->lines[k].start == from && em->lines[k].in_comment;
-        if (out_at_line_start(&em->out) && !in_comment && !blank(src + from, stop - from))
+        if (out_at_line_start(&em->out) && in_comment)
+            out_quiet(&em->out);
+        else if (out_at_line_start(&em->out))
             out_sync(&em->out, (unsigned)k + 1);
         out_putn(&em->out, src + from, stop - from);
         from = stop;
@@ -310,10 +197,10 @@ static void emit_expr(Poll *p, const Expr *e) {
     switch (e->kind) {
     case EXPR_TEMPLATE:
         for (int i = 0; i < e->nkids; i++) {
-            out_put(p->out, e->text[i]);
+            out_source(p->out, e->text[i]);
             emit_expr(p, e->kids[i]);
         }
-        out_put(p->out, e->text[e->nkids]);
+        out_source(p->out, e->text[e->nkids]);
         return;
     case EXPR_VAR:
         out_put(p->out, var_ref(p, e->var));
@@ -544,10 +431,8 @@ static void emit_decl(Poll *p, const Stmt *s, int level) {
         emit_head(p, level, "", init, "");
         return;
     }
-    if (v->in_frame && !init) {
-        p->out->want = 0; /* nothing written: no #line for it */
+    if (v->in_frame && !init)
         return;
-    }
     if (is_copied_init(v, init)) {
         char *ref = var_ref(p, v);
         emit_copy_init(p, &v->type, ref, v->type.is_array ? ref : xprintf("&%s", ref), init, level);
@@ -598,6 +483,8 @@ static bool is_case(const Stmt *s) {
  * output, whatever the source's line ends. */
 static void emit_comment(Poll *p, const Stmt *s, int level) {
     const char *t = s->text;
+    Mapping map = p->out->map;
+    out_quiet(p->out);
     out_indent(p->out, level);
     for (const char *nl; (nl = strchr(t, '\n')) != NULL;) {
         out_putn(p->out, t, (size_t)(nl - t) - (nl > t && nl[-1] == '\r'));
@@ -609,17 +496,21 @@ static void emit_comment(Poll *p, const Stmt *s, int level) {
             out_indent(p->out, level);
     }
     out_printf(p->out, "%s\n", t);
+    p->out->map = map;
 }
 
 /* A directive as written, from the start of its line (with its splices); its
  * lines end in '\n' like the rest of the output. */
 static void emit_directive(Poll *p, const Stmt *s) {
     const char *t = s->text;
+    Mapping map = p->out->map;
+    out_quiet(p->out);
     for (const char *nl; (nl = strchr(t, '\n')) != NULL; t = nl + 1) {
         out_putn(p->out, t, (size_t)(nl - t) - (nl > t && nl[-1] == '\r'));
         out_put(p->out, "\n");
     }
     out_printf(p->out, "%s\n", t);
+    p->out->map = map;
 }
 
 /* Whether the output from mark on ends with a whole line of code: not blank, not a
@@ -642,8 +533,7 @@ static bool ends_with_code(const Out *o, size_t mark) {
 static bool emit_trailing(Poll *p, const Stmt *c, const Stmt *prev, size_t mark) {
     if (!c->trails || !prev || prev->pos.line != c->pos.line || !ends_with_code(p->out, mark))
         return false;
-    p->out->buf->data[--p->out->buf->len] = '\0';
-    p->out->line--;
+    out_reopen(p->out);
     out_printf(p->out, " %s\n", c->text);
     return true;
 }
@@ -707,6 +597,7 @@ static void emit_if(Poll *p, const Stmt *s, int level) {
     emit_body(p, s->body, level + 1);
     const Stmt *els = s->els;
     for (; els && els->kind == STMT_IF; els = els->els) {
+        out_sync(p->out, els->pos.line);
         emit_head(p, level, "} else if (", els->expr, ") {");
         emit_body(p, els->body, level + 1);
     }
@@ -824,10 +715,10 @@ static void emit_labeled(Poll *p, const char *label, Stmt *s, int level) {
 }
 
 static void emit_stmt(Poll *p, Stmt *s, int level) {
-    /* A fall-through comment goes on the line above the case label: no #line may
-     * come between them. A comment needs no #line. */
+    /* A comment needs no #line (labels and the fall-through comment above a case
+     * hold no code: no directive comes between the comment and its case). */
     if (!is_inert(s))
-        out_sync(p->out, s->pos.line - (p->falls && s->pos.line > 1));
+        out_sync(p->out, s->pos.line);
     switch (s->kind) {
     case STMT_EXPR:
         emit_expr_stmt(p, s, level);
@@ -1169,6 +1060,7 @@ static void ensure_interface(Emitter *em, Func *f);
 /* What needs f's interface first: its callees' frames, embedded in its own. */
 static void emit_interface(Emitter *em, Func *f) {
     Out *o = &em->out;
+    out_gen(o);
     for (int i = 0; i < f->ncallees; i++)
         ensure_interface(em, f->callees[i]);
     out_blank_line(o);
@@ -1311,16 +1203,22 @@ static void emit_restrict_pragma(Out *o, bool push) {
     out_put(o, "#endif\n");
 }
 
+/* poll's head, dispatch and prologue are at the function's line, its end at the
+ * closing brace's: a breakpoint on the function stops at each poll, `finish` and
+ * a return show the closing brace. */
 static void emit_poll(Emitter *em, Func *f) {
     Out *o = &em->out;
+    unsigned end_line = program_pos(em->prog, f->end > 0 ? f->end - 1 : 0).line;
     Poll p = {.em = em,
               .out = o,
               .f = f,
               .result = fresh_local(f, "result"),
               .init = fresh_local(f, "init")};
     bool quiet = frame_has_buffers(f);
+    out_gen(o);
     if (quiet)
         emit_restrict_pragma(o, true);
+    out_sync(o, f->pos.line);
     out_printf(o, "%sac_poll %s_poll(%s_frame *%s, ac_cx *%s, %s) {\n", linkage(f), f->name,
                f->name, f->self, f->cx, out_param(f));
     if (f->nawaits == 0)
@@ -1329,9 +1227,11 @@ static void emit_poll(Emitter *em, Func *f) {
         out_line(o, 1, "(void)%s;", f->out);
     emit_dispatch(o, f);
     emit_body(&p, f->body, 1);
+    out_sync(o, end_line);
     if (!ends_with_return(f->body))
         emit_done(&p, 1);
     out_put(o, "}\n");
+    out_gen(o);
     if (quiet)
         emit_restrict_pragma(o, false);
 }
@@ -1417,6 +1317,7 @@ static void apply_definition(Emitter *em, Func *f) {
     Out *o = &em->out;
     ensure_interface(em, f);
     ensure_called_in(em, f->body);
+    out_gen(o);
     out_blank_line(o);
     emit_init(o, f);
     out_put(o, "\n");
@@ -1427,6 +1328,7 @@ static void apply_definition(Emitter *em, Func *f) {
 
 /* The line after the prototype goes on as in the source. */
 static void apply_prototype(Emitter *em, Func *f) {
+    out_gen(&em->out);
     emit_declarations(em, f, "");
 }
 
@@ -1449,14 +1351,15 @@ static void apply_edit(Emitter *em, const Edit *e) {
     }
 }
 
-void emit_program(const Program *prog, Buf *out) {
-    Emitter em = {prog, {out, quote_path(prog->path), 0, 0}, 0, NULL, NULL, NULL};
+void emit_program(const Program *prog, const char *output, Buf *out) {
+    Emitter em = {prog, out_new(out, prog->path, output), 0, NULL, NULL, NULL};
     em.ready = xmalloc(sizeof(bool) * ((size_t)prog->nfuncs + 1));
     em.declared = xmalloc(sizeof(bool) * ((size_t)prog->nfuncs + 1));
     index_lines(&em);
     out_printf(&em.out, "/* Generated by asyncc %s from %s: edit that file, not this one. */\n",
                ASYNCC_VERSION, prog->path);
     out_printf(&em.out, "#define ASYNCC_LOWERED 1\n#line 1 %s\n", em.out.path);
+    em.out.in_gen = false; /* what the directive just written says */
     em.out.line = 1;
     Edit *edits = NULL;
     int n = collect_edits(prog, &edits);
@@ -1474,4 +1377,5 @@ void emit_program(const Program *prog, Buf *out) {
             done = edits[i].end;
     }
     copy_source(&em, done, prog->len);
+    out_finish(&em.out);
 }

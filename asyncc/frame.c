@@ -212,6 +212,7 @@ typedef struct Graph {
     Node **nodes;
     int nlabels;
     Label *labels;
+    Node *entry;          /* the body's first node */
     Node **start, **poll; /* per Await.index - 1: the call's start, the poll after a resume */
     int ncalls;
     StackCall *calls;
@@ -475,7 +476,7 @@ static void graph_build(Graph *g, const Program *prog, Func *f) {
     g->words = (size_t)f->nvars / 64 + 1;
     g->start = xmalloc(((size_t)f->nawaits + 1) * sizeof *g->start);
     g->poll = xmalloc(((size_t)f->nawaits + 1) * sizeof *g->poll);
-    flow_stmt(g, f->body, NULL, (Jumps){NULL, NULL, NULL});
+    g->entry = flow_stmt(g, f->body, NULL, (Jumps){NULL, NULL, NULL});
     liveness_solve(g);
 }
 
@@ -573,6 +574,32 @@ static void place_local(const Scopes *sc, const Graph *g, Var *v) {
     check_storable(v, scope_await, live_await);
 }
 
+/* Is frame variable v's value needed when await i resumes (i = -1: at the first
+ * poll)? The same tests as place_local, at one await. */
+static bool needed_at(const Scopes *sc, const Graph *g, const Var *v, int i) {
+    Node *at = i < 0 ? g->entry : g->poll[i];
+    bool live = at && bit_has(at->live, v->id);
+    if (v->is_param)
+        return live || v->addr_taken || sc->addr[v->id];
+    if (i < 0)
+        return false;
+    if (v->is_literal)
+        return true;
+    return in_scope_at(sc, v, sc->await_time[i]) && (live || v->addr_taken || sc->addr[v->id]);
+}
+
+/* Which frame variables each suspension point keeps (for --emit: the inspectors). */
+static void note_needed(const Scopes *sc, const Graph *g, Func *f) {
+    for (int k = 0; k < f->nvars; k++) {
+        Var *v = f->vars[k];
+        if (v->in_frame && needed_at(sc, g, v, -1))
+            VEC_PUSH(&f->live_start, &f->nlive_start, v);
+        for (int i = 0; v->in_frame && i < f->nawaits; i++)
+            if (needed_at(sc, g, v, i))
+                VEC_PUSH(&f->awaits[i]->live, &f->awaits[i]->nlive, v);
+    }
+}
+
 static void place_vars(const Program *prog, Func *f) {
     Scopes sc;
     scopes_build(&sc, f);
@@ -599,6 +626,7 @@ static void place_vars(const Program *prog, Func *f) {
             place_local(&sc, &g, v);
         }
     }
+    note_needed(&sc, &g, f);
 }
 
 /* ---- recursion through awaits ------------------------------------------------------- */

@@ -176,6 +176,8 @@ typedef struct Await {
     char *state;  /* enumerator, e.g. fetch_AWAIT_request_2 */
     char *label;  /* resume label, e.g. resume_request_2 */
     char *member; /* union member holding the callee's frame, e.g. request */
+    int nlive;    /* the frame variables whose values are needed when it resumes */
+    Var **live;
 } Await;
 
 /* One Func per async declaration in the main file (a prototype and the definition
@@ -209,6 +211,8 @@ struct Func {
     char *self, *cx, *out; /* poll's parameter names */
     int ncallees;          /* distinct functions awaited, in first-await order */
     Func **callees;
+    int nlive_start; /* the parameters whose values the body reads before it suspends */
+    Var **live_start;
     /* set by parse.c, where it reads the markers: */
     bool uses_spawn, uses_block_on; /* someone spawns / blocks on this function */
     bool uses_future;               /* someone makes a future of it */
@@ -258,6 +262,7 @@ typedef struct Program {
 bool parse_program(Program *prog, const char *path, int nargs, const char *const *args);
 void lower_program(Program *prog);
 bool frame_program(Program *prog);
-void emit_program(const Program *prog, Buf *out);
+/* output: the generated file's name, for the #line directives of asyncc's own code. */
+void emit_program(const Program *prog, const char *output, Buf *out);
 
 #endif

@@ -2815,13 +2815,6 @@ static bool source_read(Program *prog) {
     return ok;
 }
 
-static char *path_absolute(const char *path) {
-    char cwd[4096];
-    if (path[0] == '/' || !getcwd(cwd, sizeof cwd))
-        return xstrdup(path);
-    return xprintf("%s/%s", cwd, path);
-}
-
 static bool nul_check(const Program *prog) {
     const char *nul = memchr(prog->src, '\0', prog->len);
     if (!nul)
