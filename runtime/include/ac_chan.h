@@ -263,19 +263,45 @@ async int ac_mpsc_recv(ac_mpsc_rx *rx, void *out);
 async int ac_broadcast_recv(ac_broadcast_rx *rx, void *out);
 async int ac_watch_changed(ac_watch_rx *rx);
 #else
-void ac_oneshot_recv_init(ac_oneshot_recv_frame *f, ac_oneshot_rx *rx, void *out);
+/* The inits only store the arguments: inline, so a send or receive that completes at
+ * once costs one call, its poll. */
+static inline void ac_chan_wait_init_(ac_chan_wait *w, void *buf) {
+    w->waiter.list = NULL; /* not parked */
+    w->waiter.task = NULL; /* never parked */
+    w->buf = buf;
+}
+static inline void ac_oneshot_recv_init(ac_oneshot_recv_frame *f, ac_oneshot_rx *rx, void *out) {
+    f->ch = (struct ac_chan *)rx->ch; /* every channel starts with its struct ac_chan */
+    f->rx = rx;
+    f->out = out;
+}
+static inline void ac_mpsc_send_init(ac_mpsc_send_frame *f, ac_mpsc_tx *tx, const void *value) {
+    f->ch = (struct ac_chan *)tx->ch;
+    ac_chan_wait_init_(&f->wait, (void *)value);
+}
+static inline void ac_mpsc_recv_init(ac_mpsc_recv_frame *f, ac_mpsc_rx *rx, void *out) {
+    f->ch = (struct ac_chan *)rx->ch;
+    ac_chan_wait_init_(&f->wait, out);
+}
+static inline void ac_broadcast_recv_init(ac_broadcast_recv_frame *f, ac_broadcast_rx *rx,
+                                          void *out) {
+    f->ch = (struct ac_chan *)rx->ch;
+    f->rx = rx;
+    ac_chan_wait_init_(&f->wait, out);
+}
+static inline void ac_watch_changed_init(ac_watch_changed_frame *f, ac_watch_rx *rx) {
+    f->ch = (struct ac_chan *)rx->ch;
+    f->rx = rx;
+    ac_chan_wait_init_(&f->wait, NULL);
+}
 ac_poll ac_oneshot_recv_poll(ac_oneshot_recv_frame *f, ac_cx *cx, int *out);
 void ac_oneshot_recv_drop(ac_oneshot_recv_frame *f);
-void ac_mpsc_send_init(ac_mpsc_send_frame *f, ac_mpsc_tx *tx, const void *value);
 ac_poll ac_mpsc_send_poll(ac_mpsc_send_frame *f, ac_cx *cx, int *out);
 void ac_mpsc_send_drop(ac_mpsc_send_frame *f);
-void ac_mpsc_recv_init(ac_mpsc_recv_frame *f, ac_mpsc_rx *rx, void *out);
 ac_poll ac_mpsc_recv_poll(ac_mpsc_recv_frame *f, ac_cx *cx, int *out);
 void ac_mpsc_recv_drop(ac_mpsc_recv_frame *f);
-void ac_broadcast_recv_init(ac_broadcast_recv_frame *f, ac_broadcast_rx *rx, void *out);
 ac_poll ac_broadcast_recv_poll(ac_broadcast_recv_frame *f, ac_cx *cx, int *out);
 void ac_broadcast_recv_drop(ac_broadcast_recv_frame *f);
-void ac_watch_changed_init(ac_watch_changed_frame *f, ac_watch_rx *rx);
 ac_poll ac_watch_changed_poll(ac_watch_changed_frame *f, ac_cx *cx, int *out);
 void ac_watch_changed_drop(ac_watch_changed_frame *f);
 #endif

@@ -1,7 +1,54 @@
 /* chan.c - what the channel kinds share (chan.h): blocks, rings and waiting. */
+#define _GNU_SOURCE 1 /* syscall */
+
 #include "chan.h"
 
+#include <linux/membarrier.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* ---- the bias (see chan.h) -------------------------------------------------------------- */
+
+#if defined(__SANITIZE_THREAD__)
+#define CHAN_BIAS 0
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define CHAN_BIAS 0
+#endif
+#endif
+#ifndef CHAN_BIAS
+#define CHAN_BIAS 1
+#endif
+
+static pthread_once_t membarrier_once = PTHREAD_ONCE_INIT;
+static bool membarrier_ready;
+
+static void membarrier_register(void) {
+    membarrier_ready =
+        syscall(SYS_membarrier, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED, 0, 0) == 0 &&
+        syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0) == 0;
+}
+
+/* Whether new channels may start biased to their owner. */
+static bool chan_bias_possible(void) {
+    if (!CHAN_BIAS)
+        return false;
+    pthread_once(&membarrier_once, membarrier_register);
+    return membarrier_ready;
+}
+
+void aci_chan_share(aci_chan *ch) {
+    aci_spin_lock(&ch->lock);
+    if (!atomic_load_explicit(&ch->shared, memory_order_relaxed)) {
+        atomic_store_explicit(&ch->shared, 1, memory_order_seq_cst);
+        /* Registered already: the channel was made biased. Cannot fail then. */
+        (void)syscall(SYS_membarrier, MEMBARRIER_CMD_PRIVATE_EXPEDITED, 0, 0);
+        while (atomic_load_explicit(&ch->busy, memory_order_acquire))
+            aci_spin_pause();
+    }
+    aci_spin_unlock(&ch->lock);
+}
 
 void *aci_chan_alloc(size_t size, size_t elem_size, const aci_chan_ops *ops) {
     if (elem_size > UINT32_MAX)
@@ -10,6 +57,9 @@ void *aci_chan_alloc(size_t size, size_t elem_size, const aci_chan_ops *ops) {
     if (!ch)
         return NULL;
     atomic_init(&ch->lock.held, 0);
+    atomic_init(&ch->busy, 0);
+    atomic_init(&ch->shared, !chan_bias_possible());
+    ch->owner = &aci_loop_this;
     ch->refs = 2;
     ch->senders = 1;
     ch->receivers = 1;
@@ -27,20 +77,20 @@ void aci_chan_free(aci_chan *ch) {
 int aci_chan_add_handle(aci_chan *ch, aci_chan_end end) {
     if (!ch)
         return AC_CHAN_INVALID;
-    aci_spin_lock(&ch->lock);
+    aci_chan_lock(ch);
     ch->refs++;
     if (end == ACI_SENDER)
         ch->senders++;
     else
         ch->receivers++;
-    aci_spin_unlock(&ch->lock);
+    aci_chan_unlock(ch);
     return AC_CHAN_OK;
 }
 
 void aci_chan_drop_handle(aci_chan *ch, aci_chan_end end) {
     if (!ch)
         return;
-    aci_spin_lock(&ch->lock);
+    aci_chan_lock(ch);
     if (end == ACI_SENDER && --ch->senders == 0)
         aci_chan_wake_all(&ch->receiving, AC_CHAN_OK);
     if (end == ACI_RECEIVER && --ch->receivers == 0 && ch->ops->receivers_gone)
@@ -129,34 +179,9 @@ bool aci_chan_unpark(aci_chan *ch, ac_chan_wait *w) {
 
 /* ---- the poll and drop of a leaf ------------------------------------------------------------- */
 
-ac_poll aci_chan_poll(aci_chan **slot, ac_chan_wait *w, ac_cx *cx, aci_chan_try_fn *try,
-                      void *frame, int *out) {
-    aci_chan *ch = *slot;
-    if (!ch) {
-        *out = AC_CHAN_INVALID;
-        return AC_READY;
-    }
-    aci_spin_lock(&ch->lock);
-    if (aci_waiter_parked(&w->waiter)) { /* not woken yet: a spurious poll */
-        aci_spin_unlock(&ch->lock);
-        return AC_PENDING;
-    }
-    ac_waitlist *park = NULL;
-    int r = try(ch, frame, w, &park);
-    if (r == AC_CHAN_EMPTY || r == AC_CHAN_FULL) {
-        aci_chan_park(ch, park, w, cx);
-        aci_spin_unlock(&ch->lock);
-        return AC_PENDING;
-    }
-    aci_chan_unlock_release(ch, !aci_chan_wait_idle(w) && aci_chan_unpark(ch, w));
-    *slot = NULL;
-    *out = r;
-    return AC_READY;
-}
-
 void aci_chan_drop(aci_chan *ch, ac_chan_wait *w) {
     if (!ch || aci_chan_wait_idle(w))
         return;
-    aci_spin_lock(&ch->lock);
+    aci_chan_lock(ch);
     aci_chan_unlock_release(ch, aci_chan_unpark(ch, w));
 }

@@ -7,8 +7,19 @@
  *
  * The lock is a spinlock (test-and-test-and-set): the sections it guards copy a value
  * and link a waiter, never call out, so a waiting thread spins for a few nanoseconds at
- * most, and the uncontended path, which decides the single-thread benchmarks, is one
- * atomic exchange and a store.
+ * most.
+ *
+ * Biased: a channel used by one thread only - its ends on tasks of one loop, the common
+ * case - takes no lock at all. An atomic exchange costs 20 ns on some machines, more
+ * than the rest of a send, so the owner (the loop that made the channel) marks itself
+ * busy with plain stores and checks that the channel is still its own. The first
+ * operation from another thread revokes the bias for good (aci_chan_share): it sets
+ * `shared`, makes every thread of the process execute a memory barrier (membarrier(2)),
+ * and waits for the owner to leave the operation it may be in. The barrier is what lets
+ * the owner do without one: after it, either the owner's busy mark is visible to the
+ * revoker, or the owner's next look at `shared` sees it set (the asymmetric Dekker
+ * scheme of userspace RCU). Where membarrier(2) is missing, and under ThreadSanitizer
+ * (which cannot see that barrier), every channel is shared from the start.
  *
  * refs counts the handles (senders + receivers) and the frames parked on the channel:
  * a parked frame keeps the block alive even when a careless program drops the handle
@@ -62,14 +73,43 @@ typedef struct aci_chan_ops {
 
 struct ac_chan {
     aci_spinlock lock;
-    bool full;          /* a oneshot's value was sent */
-    uint32_t refs;      /* handles + parked frames; the block is freed at 0 */
-    uint32_t senders;   /* live sending handles: 0 means end of stream */
-    uint32_t receivers; /* live receiving handles: 0 means sends fail */
+    bool full;              /* a oneshot's value was sent */
+    atomic_uchar busy;      /* the owner is in an operation, unlocked (written by it alone) */
+    atomic_uchar shared;    /* another thread came: every operation takes the lock */
+    struct aci_loop *owner; /* the loop that operates unlocked while not shared */
+    uint32_t refs;          /* handles + parked frames; the block is freed at 0 */
+    uint32_t senders;       /* live sending handles: 0 means end of stream */
+    uint32_t receivers;     /* live receiving handles: 0 means sends fail */
     uint32_t elem_size;
     const aci_chan_ops *ops;
     ac_waitlist receiving; /* receives (changed waits) parked for a value */
 };
+
+/* Revoke the owner's bias (see the top of the file); from a thread not the owner's. */
+ACI_HIDDEN void aci_chan_share(aci_chan *ch);
+
+/* Enter an operation on ch: unlocked on the owner's thread while it is not shared, else
+ * under the lock. */
+static inline void aci_chan_lock(aci_chan *ch) {
+    if (ch->owner == &aci_loop_this) {
+        atomic_store_explicit(&ch->busy, 1, memory_order_relaxed);
+        atomic_signal_fence(memory_order_seq_cst); /* membarrier orders it for others */
+        if (!atomic_load_explicit(&ch->shared, memory_order_relaxed))
+            return;
+        atomic_store_explicit(&ch->busy, 0, memory_order_relaxed);
+    } else if (!atomic_load_explicit(&ch->shared, memory_order_acquire)) {
+        aci_chan_share(ch);
+    }
+    aci_spin_lock(&ch->lock);
+}
+
+static inline void aci_chan_unlock(aci_chan *ch) {
+    if (ch->owner == &aci_loop_this && atomic_load_explicit(&ch->busy, memory_order_relaxed)) {
+        atomic_store_explicit(&ch->busy, 0, memory_order_release);
+        return;
+    }
+    aci_spin_unlock(&ch->lock);
+}
 
 /* Allocate a zeroed channel block of `size` bytes whose header counts one sender and
  * one receiver; NULL when memory is exhausted or elem_size is too large. */
@@ -83,7 +123,7 @@ static inline bool aci_chan_unref(aci_chan *ch) {
 }
 /* Unlock, then free the block if `last` (from aci_chan_unref). */
 static inline void aci_chan_unlock_release(aci_chan *ch, bool last) {
-    aci_spin_unlock(&ch->lock);
+    aci_chan_unlock(ch);
     if (last)
         aci_chan_free(ch);
 }
@@ -162,11 +202,6 @@ static inline void aci_ring_pop(aci_ring *r, void *out, size_t elem) {
  * woken (task set, no longer parked: the reason says why). Parking takes a reference
  * on the channel, which the end of the wait gives back. All under the channel's lock. */
 
-static inline void aci_chan_wait_init(ac_chan_wait *w, void *buf) {
-    aci_waiter_init(&w->waiter);
-    w->buf = buf;
-}
-
 static inline bool aci_chan_wait_idle(const ac_chan_wait *w) {
     return w->waiter.task == NULL;
 }
@@ -200,9 +235,31 @@ typedef int aci_chan_try_fn(aci_chan *ch, void *frame, ac_chan_wait *w, ac_waitl
 /* The poll of a leaf whose channel pointer is *slot (NULL: AC_CHAN_INVALID): a spurious
  * poll stays pending; otherwise try, then park or finish. Finishing gives back the
  * reference a park took and clears *slot, so that dropping the finished frame does
- * nothing. */
-ACI_HIDDEN ac_poll aci_chan_poll(aci_chan **slot, ac_chan_wait *w, ac_cx *cx, aci_chan_try_fn *try,
-                                 void *frame, int *out);
+ * nothing. Inline, so that each kind's poll calls its try directly. */
+static inline ac_poll aci_chan_poll(aci_chan **slot, ac_chan_wait *w, ac_cx *cx,
+                                    aci_chan_try_fn *try, void *frame, int *out) {
+    aci_chan *ch = *slot;
+    if (!ch) {
+        *out = AC_CHAN_INVALID;
+        return AC_READY;
+    }
+    aci_chan_lock(ch);
+    if (aci_waiter_parked(&w->waiter)) { /* not woken yet: a spurious poll */
+        aci_chan_unlock(ch);
+        return AC_PENDING;
+    }
+    ac_waitlist *park = NULL;
+    int r = try(ch, frame, w, &park);
+    if (r == AC_CHAN_EMPTY || r == AC_CHAN_FULL) {
+        aci_chan_park(ch, park, w, cx);
+        aci_chan_unlock(ch);
+        return AC_PENDING;
+    }
+    aci_chan_unlock_release(ch, !aci_chan_wait_idle(w) && aci_chan_unpark(ch, w));
+    *slot = NULL;
+    *out = r;
+    return AC_READY;
+}
 /* The drop of such a leaf: take w off the channel if it parked. */
 ACI_HIDDEN void aci_chan_drop(aci_chan *ch, ac_chan_wait *w);
 

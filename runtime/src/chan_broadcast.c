@@ -52,9 +52,9 @@ static int broadcast_add_receiver(struct ac_broadcast *ch, const uint64_t *next,
     *rx = (ac_broadcast_rx){ch, 0};
     int r = aci_chan_add_handle((aci_chan *)ch, ACI_RECEIVER);
     if (r == AC_CHAN_OK) {
-        aci_spin_lock(&ch->c.lock);
+        aci_chan_lock(&ch->c);
         rx->next = next ? *next : ch->tail;
-        aci_spin_unlock(&ch->c.lock);
+        aci_chan_unlock(&ch->c);
     }
     return r;
 }
@@ -81,13 +81,13 @@ int ac_broadcast_send(ac_broadcast_tx *tx, const void *value) {
     struct ac_broadcast *ch = tx->ch;
     if (!ch)
         return AC_CHAN_INVALID;
-    aci_spin_lock(&ch->c.lock);
+    aci_chan_lock(&ch->c);
     int r = aci_chan_put(&ch->c, ch->slots + (ch->tail & ch->mask) * ch->c.elem_size, value);
     if (r == AC_CHAN_OK) {
         ch->tail++;
         aci_chan_wake_all(&ch->c.receiving, AC_CHAN_OK);
     }
-    aci_spin_unlock(&ch->c.lock);
+    aci_chan_unlock(&ch->c);
     return r;
 }
 
@@ -111,20 +111,14 @@ int ac_broadcast_try_recv(ac_broadcast_rx *rx, void *out) {
     struct ac_broadcast *ch = rx->ch;
     if (!ch)
         return AC_CHAN_INVALID;
-    aci_spin_lock(&ch->c.lock);
+    aci_chan_lock(&ch->c);
     int r = broadcast_take(ch, rx, out);
-    aci_spin_unlock(&ch->c.lock);
+    aci_chan_unlock(&ch->c);
     return r;
 }
 
 /* ---- leaf: ac_broadcast_recv -------------------------------------------------------------------
  */
-
-void ac_broadcast_recv_init(ac_broadcast_recv_frame *f, ac_broadcast_rx *rx, void *out) {
-    f->ch = (aci_chan *)rx->ch; /* c is its first member */
-    f->rx = rx;
-    aci_chan_wait_init(&f->wait, out);
-}
 
 static int recv_try(aci_chan *c, void *frame, ac_chan_wait *w, ac_waitlist **park) {
     struct ac_broadcast *ch = (struct ac_broadcast *)c;

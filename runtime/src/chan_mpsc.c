@@ -21,8 +21,10 @@
 #include <stdlib.h>
 
 struct ac_mpsc {
-    aci_chan c;      /* c.receiving: the parked receives */
-    size_t capacity; /* SIZE_MAX: unbounded */
+    aci_chan c;   /* c.receiving: the parked receives */
+    size_t limit; /* the length from which a send must wait or grow the ring: a bounded
+                     channel's capacity, an unbounded one's ring size */
+    bool unbounded;
     aci_ring ring;
     ac_waitlist senders;
 };
@@ -53,7 +55,8 @@ int ac_mpsc_new(ac_mpsc_tx *tx, ac_mpsc_rx *rx, size_t elem_size, size_t capacit
         free(ch);
         return AC_CHAN_NOMEM;
     }
-    ch->capacity = capacity == AC_MPSC_UNBOUNDED ? SIZE_MAX : capacity;
+    ch->unbounded = capacity == AC_MPSC_UNBOUNDED;
+    ch->limit = ch->unbounded ? aci_ring_slots(&ch->ring) : capacity;
     tx->ch = rx->ch = ch;
     return AC_CHAN_OK;
 }
@@ -76,17 +79,23 @@ void ac_mpsc_rx_drop(ac_mpsc_rx *rx) {
 /* ---- the operations, under the lock --------------------------------------------------------- */
 
 /* Add a value: OK, FULL (a bounded ring), CLOSED or NOMEM (growing failed). Grows the
- * ring when it is full and may: always when unbounded, and when `grow` is set. */
+ * ring when it is full and may: when unbounded, and when `grow` is set (the sequential
+ * send). */
 static int mpsc_push(struct ac_mpsc *ch, const void *value, bool grow) {
     if (ch->c.receivers == 0)
         return AC_CHAN_CLOSED;
     size_t elem = ch->c.elem_size;
-    if (ch->ring.len >= ch->capacity && !grow)
-        return AC_CHAN_FULL;
-    if (ch->ring.len == aci_ring_slots(&ch->ring) && aci_ring_grow(&ch->ring, elem) != 0)
-        return AC_CHAN_NOMEM;
+    if (ch->ring.len >= ch->limit) { /* one test on the way of a send that has room */
+        if (!grow && !ch->unbounded)
+            return AC_CHAN_FULL;
+        if (ch->ring.len == aci_ring_slots(&ch->ring) && aci_ring_grow(&ch->ring, elem) != 0)
+            return AC_CHAN_NOMEM;
+        if (ch->unbounded)
+            ch->limit = aci_ring_slots(&ch->ring);
+    }
     aci_ring_push(&ch->ring, value, elem);
-    aci_chan_wake_first(&ch->c.receiving, AC_CHAN_OK);
+    if (ch->c.receiving.head)
+        aci_chan_wake_first(&ch->c.receiving, AC_CHAN_OK);
     return AC_CHAN_OK;
 }
 
@@ -113,9 +122,9 @@ static int mpsc_try_send(ac_mpsc_tx *tx, const void *value, bool grow) {
     struct ac_mpsc *ch = tx->ch;
     if (!ch)
         return AC_CHAN_INVALID;
-    aci_spin_lock(&ch->c.lock);
+    aci_chan_lock(&ch->c);
     int r = mpsc_push(ch, value, grow);
-    aci_spin_unlock(&ch->c.lock);
+    aci_chan_unlock(&ch->c);
     return r;
 }
 
@@ -131,19 +140,14 @@ int ac_mpsc_try_recv(ac_mpsc_rx *rx, void *out) {
     struct ac_mpsc *ch = rx->ch;
     if (!ch)
         return AC_CHAN_INVALID;
-    aci_spin_lock(&ch->c.lock);
+    aci_chan_lock(&ch->c);
     int r = mpsc_pop(ch, out);
-    aci_spin_unlock(&ch->c.lock);
+    aci_chan_unlock(&ch->c);
     return r;
 }
 
 /* ---- leaf: ac_mpsc_send ------------------------------------------------------------------------
  */
-
-void ac_mpsc_send_init(ac_mpsc_send_frame *f, ac_mpsc_tx *tx, const void *value) {
-    f->ch = (aci_chan *)tx->ch; /* c is its first member */
-    aci_chan_wait_init(&f->wait, (void *)value);
-}
 
 /* Woken, a send is done: a receive moved the value in (OK), or the receiver went
  * (CLOSED). */
@@ -165,11 +169,6 @@ void ac_mpsc_send_drop(ac_mpsc_send_frame *f) {
 /* ---- leaf: ac_mpsc_recv ------------------------------------------------------------------------
  */
 
-void ac_mpsc_recv_init(ac_mpsc_recv_frame *f, ac_mpsc_rx *rx, void *out) {
-    f->ch = (aci_chan *)rx->ch; /* c is its first member */
-    aci_chan_wait_init(&f->wait, out);
-}
-
 /* Woken (or first poll): look again, unless the receiver handle went. */
 static int recv_try(aci_chan *c, void *frame, ac_chan_wait *w, ac_waitlist **park) {
     (void)frame;
@@ -188,7 +187,7 @@ void ac_mpsc_recv_drop(ac_mpsc_recv_frame *f) {
     struct ac_mpsc *ch = (struct ac_mpsc *)f->ch;
     if (!ch || aci_chan_wait_idle(&f->wait))
         return;
-    aci_spin_lock(&ch->c.lock);
+    aci_chan_lock(&ch->c);
     bool last = aci_chan_unpark(&ch->c, &f->wait);
     /* This receive may have been woken for a value it now leaves: pass the wake on. */
     if (ch->ring.len > 0)

@@ -29,7 +29,7 @@ int ac_oneshot_new(ac_oneshot_tx *tx, ac_oneshot_rx *rx, size_t elem_size) {
     struct ac_oneshot *ch = aci_chan_alloc(sizeof *ch + elem_size, elem_size, &oneshot_ops);
     if (!ch)
         return AC_CHAN_NOMEM;
-    aci_chan_wait_init(&ch->wait, NULL);
+    ac_chan_wait_init_(&ch->wait, NULL);
     tx->ch = rx->ch = ch;
     return AC_CHAN_OK;
 }
@@ -39,10 +39,10 @@ int ac_oneshot_send(ac_oneshot_tx *tx, const void *value) {
     struct ac_oneshot *ch = tx->ch;
     if (!ch)
         return AC_CHAN_INVALID;
-    aci_spin_lock(&ch->c.lock);
+    aci_chan_lock(&ch->c);
     int r = aci_chan_put(&ch->c, ch->value, value);
     ch->c.full = r == AC_CHAN_OK;
-    aci_spin_unlock(&ch->c.lock);
+    aci_chan_unlock(&ch->c);
     ac_oneshot_tx_drop(tx);
     return r;
 }
@@ -76,7 +76,7 @@ int ac_oneshot_try_recv(ac_oneshot_rx *rx, void *out) {
     if (!ch)
         return AC_CHAN_INVALID;
     bool last = false;
-    aci_spin_lock(&ch->c.lock);
+    aci_chan_lock(&ch->c);
     int r = oneshot_take(ch, rx, out, &last);
     aci_chan_unlock_release(&ch->c, last);
     return r;
@@ -84,12 +84,6 @@ int ac_oneshot_try_recv(ac_oneshot_rx *rx, void *out) {
 
 /* ---- leaf: ac_oneshot_recv ---------------------------------------------------------------------
  */
-
-void ac_oneshot_recv_init(ac_oneshot_recv_frame *f, ac_oneshot_rx *rx, void *out) {
-    f->ch = (aci_chan *)rx->ch; /* c is its first member */
-    f->rx = rx;
-    f->out = out;
-}
 
 /* Under the lock: end f's wait if it parked; returns whether that dropped the last
  * reference (only when rx was dropped meanwhile). */
@@ -107,9 +101,9 @@ ac_poll ac_oneshot_recv_poll(ac_oneshot_recv_frame *f, ac_cx *cx, int *out) {
         return AC_READY;
     }
     ac_chan_wait *w = &ch->wait;
-    aci_spin_lock(&ch->c.lock);
+    aci_chan_lock(&ch->c);
     if (w->buf == f && aci_waiter_parked(&w->waiter)) {
-        aci_spin_unlock(&ch->c.lock);
+        aci_chan_unlock(&ch->c);
         return AC_PENDING;
     }
     bool last = oneshot_unpark(ch, f);
@@ -124,7 +118,7 @@ ac_poll ac_oneshot_recv_poll(ac_oneshot_recv_frame *f, ac_cx *cx, int *out) {
     }
     w->buf = f;
     aci_chan_park(&ch->c, &ch->c.receiving, w, cx);
-    aci_spin_unlock(&ch->c.lock);
+    aci_chan_unlock(&ch->c);
     return AC_PENDING;
 }
 
@@ -132,6 +126,6 @@ void ac_oneshot_recv_drop(ac_oneshot_recv_frame *f) {
     struct ac_oneshot *ch = (struct ac_oneshot *)f->ch;
     if (!ch)
         return;
-    aci_spin_lock(&ch->c.lock);
+    aci_chan_lock(&ch->c);
     aci_chan_unlock_release(&ch->c, oneshot_unpark(ch, f));
 }

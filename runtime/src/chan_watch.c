@@ -52,13 +52,13 @@ int ac_watch_send(ac_watch_tx *tx, const void *value) {
     struct ac_watch *ch = tx->ch;
     if (!ch)
         return AC_CHAN_INVALID;
-    aci_spin_lock(&ch->c.lock);
+    aci_chan_lock(&ch->c);
     int r = aci_chan_put(&ch->c, ch->value, value);
     if (r == AC_CHAN_OK) {
         ch->version++;
         aci_chan_wake_all(&ch->c.receiving, AC_CHAN_OK);
     }
-    aci_spin_unlock(&ch->c.lock);
+    aci_chan_unlock(&ch->c);
     return r;
 }
 
@@ -66,10 +66,10 @@ int ac_watch_get(ac_watch_rx *rx, void *out) {
     struct ac_watch *ch = rx->ch;
     if (!ch)
         return AC_CHAN_INVALID;
-    aci_spin_lock(&ch->c.lock);
+    aci_chan_lock(&ch->c);
     aci_chan_copy(out, ch->value, ch->c.elem_size);
     rx->seen = ch->version;
-    aci_spin_unlock(&ch->c.lock);
+    aci_chan_unlock(&ch->c);
     return AC_CHAN_OK;
 }
 
@@ -86,20 +86,14 @@ int ac_watch_try_changed(ac_watch_rx *rx) {
     struct ac_watch *ch = rx->ch;
     if (!ch)
         return AC_CHAN_INVALID;
-    aci_spin_lock(&ch->c.lock);
+    aci_chan_lock(&ch->c);
     int r = watch_look(ch, rx);
-    aci_spin_unlock(&ch->c.lock);
+    aci_chan_unlock(&ch->c);
     return r;
 }
 
 /* ---- leaf: ac_watch_changed
  * ---------------------------------------------------------------------- */
-
-void ac_watch_changed_init(ac_watch_changed_frame *f, ac_watch_rx *rx) {
-    f->ch = (aci_chan *)rx->ch; /* c is its first member */
-    f->rx = rx;
-    aci_chan_wait_init(&f->wait, NULL);
-}
 
 static int changed_try(aci_chan *c, void *frame, ac_chan_wait *w, ac_waitlist **park) {
     (void)w;

@@ -579,6 +579,59 @@ static void test_receives_cancelled_under_cross_thread_wakes(void **state) {
     assert_true(k.cancels > 0);
 }
 
+/* ---- the owner's bias revoked while it works --------------------------------------------------
+ */
+
+/* A channel made on the producer's thread (so biased to its loop) whose receiver goes to
+ * a consumer thread through a oneshot: the consumer's first operation revokes the bias
+ * while the producer is sending without a pause (unbounded: it never parks). Every
+ * message arrives once, in order. */
+typedef struct handoff {
+    ac_oneshot_tx tx;
+    ac_oneshot_rx rx;
+    mpsc_setup s;
+} handoff;
+
+static ac_task *make_biased_producer(void *arg, size_t i) {
+    (void)i;
+    handoff *h = arg;
+    ac_mpsc_tx tx;
+    ac_mpsc_rx rx;
+    assert_int_equal(ac_mpsc_new(&tx, &rx, sizeof(uint64_t), AC_MPSC_UNBOUNDED), AC_CHAN_OK);
+    assert_int_equal(ac_oneshot_send(&h->tx, &rx), AC_CHAN_OK);
+    return producer_new(tx, 0, h->s.n);
+}
+
+static void consume_after_handoff(member *m, ac_root *root) {
+    handoff *h = m->arg;
+    ac_oneshot_recv_frame f;
+    int r = 0;
+    ac_oneshot_recv_init(&f, &h->rx, &h->s.rx);
+    while (ac_oneshot_recv_poll(&f, &root->cx, &r) == AC_PENDING)
+        assert_int_equal(ac_root_wait(root), 0);
+    assert_int_equal(r, AC_CHAN_OK);
+    ac_join_frame j;
+    ac_join_init(&j, ac_task_spawn(consumer_new(h->s.rx, &h->s.c)), NULL);
+    while (ac_join_poll(&j, &root->cx, NULL) == AC_PENDING)
+        assert_int_equal(ac_root_wait(root), 0);
+}
+
+static void test_bias_revoked_while_the_owner_sends(void **state) {
+    (void)state;
+    for (int round = 0; round < 10; round++) {
+        static handoff h;
+        h = (handoff){.s = {.n = 100000}};
+        assert_int_equal(ac_oneshot_new(&h.tx, &h.rx, sizeof(ac_mpsc_rx)), AC_CHAN_OK);
+        member m[2] = {{.make = make_biased_producer, .arg = &h, .tasks = 1},
+                       {.body = consume_after_handoff, .arg = &h}};
+        run_members(m, 2);
+        assert_int_equal(h.s.c.end, AC_CHAN_CLOSED);
+        assert_int_equal(h.s.c.count, h.s.n);
+        assert_int_equal(h.s.c.sum, messages_sum(1, h.s.n));
+        assert_int_equal(h.s.c.out_of_order, 0);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mpsc_producers_on_threads),
@@ -588,6 +641,7 @@ int main(void) {
         cmocka_unit_test(test_watch_across_threads),
         cmocka_unit_test(test_receiver_gone_while_senders_parked),
         cmocka_unit_test(test_receives_cancelled_under_cross_thread_wakes),
+        cmocka_unit_test(test_bias_revoked_while_the_owner_sends),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
