@@ -12,12 +12,13 @@
  *
  * A typed layer declares the same API for one element type, with no casts or sizeof:
  *
- *     AC_MPSC_TYPED(ints, int)               // ints_tx, ints_rx, ints_new, ints_send...
+ *     AC_MPSC_TYPED(ints, int);              // ints_tx, ints_rx, ints_new, ints_send...
  *
- *     async void producer(ints_tx tx) {
+ *     async int producer(ints_tx tx) {
  *         for (int i = 0; i < 3; i++)
  *             await(ints_send(&tx, i));      // waits while the channel is full
  *         ints_tx_drop(&tx);                 // the last sender gone: end of stream
+ *         return 0;
  *     }
  *     async int consumer(ints_rx rx) {
  *         int v, sum = 0;
@@ -30,7 +31,7 @@
  *     ints_tx tx;
  *     ints_rx rx;
  *     ints_new(&tx, &rx, 16);                // capacity 16
- *     ac_spawn(producer(tx));
+ *     ac_detach(ac_spawn(producer(tx)));
  *     int sum = await(consumer(rx));
  *
  * Results are values (enum ac_chan_status): AC_CHAN_OK (0) or a negative status, and
@@ -56,7 +57,11 @@
  *
  * Threads. Every channel works with its ends on different threads, each thread
  * running its own ac_block_on: the channel has a lock, and a task parked on a channel
- * is woken on its own thread's loop.
+ * is woken on its own thread's loop. A channel used by one thread only never takes its
+ * lock (runtime/src/chan.h: it is biased to that thread until another comes). A loop
+ * whose tasks are all parked waits for other threads only while some other thread is
+ * inside an ac_block_on: a thread that sends from plain code, outside any block_on,
+ * does not keep a lone loop from reporting a deadlock.
  *
  * Faces. Three faces, as <asyncc.h>: under ASYNCC_PARSE the awaitable calls are
  * declared async with their frames complete, so asyncc embeds them; the ABI face
