@@ -332,6 +332,7 @@ static void emit_expr(Poll *p, const Expr *e) {
         out_put(p->out, ")");
         return;
     case EXPR_AWAIT:
+    case EXPR_BRANCH:
     case EXPR_AND:
     case EXPR_OR:
     case EXPR_COND:
@@ -386,17 +387,30 @@ static const Await *await_of(const Func *f, const Expr *e) {
  * and would warn (-Wmaybe-uninitialized) about the read after it.
  * A boxed callee's frame is allocated before its init and freed once it is ready;
  * every path out of poll changes the state first, so drop never sees it freed. */
-static void emit_suspend(Poll *p, const Expr *aw, const char *dest, const char *local, int level) {
-    const Func *f = p->f, *g = aw->callee;
-    const Await *a = await_of(f, aw);
-    bool boxed = is_boxed(g);
-    char *frame = xprintf("%s%s->await.%s", boxed ? "" : "&", f->self, a->member);
-    if (boxed)
+static void emit_form(Poll *p, const Expr *aw, const char *dest, int level);
+static char *fresh_local(const Func *f, const char *base);
+
+/* `g_init(frame, args);` for the call e of g, allocating a boxed frame first. */
+static void emit_start(Poll *p, const Expr *e, const char *frame, int level) {
+    const Func *g = e->callee;
+    if (is_boxed(g))
         out_line(p->out, level, "%s = ac_frame_new(%s, \"%s\");", frame, frame_size_of(g), g->name);
     out_indent(p->out, level);
     out_printf(p->out, "%s_init(%s", g->name, frame);
-    emit_args(p, aw, false);
+    emit_args(p, e, false);
     out_put(p->out, ");\n");
+}
+
+static void emit_suspend(Poll *p, const Expr *aw, const char *dest, const char *local, int level) {
+    const Func *f = p->f, *g = aw->callee;
+    if (g->form != FORM_CALL) {
+        emit_form(p, aw, dest, level);
+        return;
+    }
+    const Await *a = await_of(f, aw);
+    bool boxed = is_boxed(g);
+    char *frame = xprintf("%s%s->await.%s", boxed ? "" : "&", f->self, a->member);
+    emit_start(p, aw, frame, level);
     out_line(p->out, level, "%s->state = %s;", f->self, a->state);
     out_label(p->out, level, a->label);
     if (local)
@@ -407,6 +421,116 @@ static void emit_suspend(Poll *p, const Expr *aw, const char *dest, const char *
     out_line(p->out, level, "}");
     if (boxed)
         out_line(p->out, level, "ac_frame_free(%s);", frame);
+}
+
+/* ---- select, join and timeout ------------------------------------------------------ */
+
+/* The ac_select mode of a form (ac_timeout is a biased select of its branch and a
+ * sleep). */
+static const char *form_mode(Form form) {
+    switch (form) {
+    case FORM_SELECT:
+        return "AC_SELECT_FAIR";
+    case FORM_JOIN_ALL:
+        return "AC_SELECT_JOIN_ALL";
+    case FORM_TRY_JOIN:
+        return "AC_SELECT_TRY_JOIN";
+    default:
+        return "AC_SELECT_BIASED";
+    }
+}
+
+/* The form's bookkeeping, `&self->await.select.sel`. */
+static char *form_sel(const Func *f, const Expr *form) {
+    return xprintf("&%s->await.%s.sel", f->self, form->callee->name);
+}
+
+/* Branch b's frame, `&self->await.select.recv` (the pointer itself when boxed). */
+static char *branch_frame(const Func *f, const Expr *form, const Expr *b) {
+    return xprintf("%s%s->await.%s.%s", is_boxed(b->callee) ? "" : "&", f->self, form->callee->name,
+                   b->member);
+}
+
+/* `g_drop(frame);`, and the free of a boxed frame. */
+static void emit_callee_drop(Out *o, int level, const Func *g, const char *frame) {
+    out_line(o, level, "%s_drop(%s);", g->name, frame);
+    if (is_boxed(g))
+        out_line(o, level, "ac_frame_free(%s);", frame);
+}
+
+/* The branches still running, dropped where they stopped: the losers when the form
+ * is decided, every one when the caller is dropped. */
+static void emit_branch_drops(Out *o, const Func *f, const Expr *form, int level) {
+    char *sel = form_sel(f, form);
+    for (int i = 0; i < form->nkids; i++) {
+        out_line(o, level, "if (ac_select_running(%s, %d)) {", sel, i);
+        emit_callee_drop(o, level + 1, form->kids[i]->callee, branch_frame(f, form, form->kids[i]));
+        out_line(o, level, "}");
+    }
+}
+
+/* `case i:` polling branch i: into its destination, or a local that drops the result;
+ * when it is ready, the form learns whether it is ok. */
+static void emit_branch_poll(Poll *p, const Expr *form, int i, const char *discarded, int level) {
+    const Func *f = p->f;
+    const Expr *b = form->kids[i];
+    const Func *g = b->callee;
+    char *frame = branch_frame(f, form, b);
+    bool scratch = !b->dest && !g->ret.is_void;
+    out_line(p->out, level - 1, "case %d:%s", i, scratch ? " {" : "");
+    out_indent(p->out, level);
+    if (scratch) {
+        out_printf(p->out, "%s;\n", decl_of(&g->ret, discarded));
+        out_indent(p->out, level);
+    }
+    out_printf(p->out, "if (%s_poll(%s, %s, ", g->name, frame, f->cx);
+    if (b->dest)
+        emit_expr(p, b->dest);
+    else
+        out_put(p->out, scratch ? xprintf("&%s", discarded) : "NULL");
+    out_put(p->out, ") == AC_READY) {\n");
+    if (is_boxed(g))
+        out_line(p->out, level + 1, "ac_frame_free(%s);", frame);
+    out_indent(p->out, level + 1);
+    out_printf(p->out, "ac_select_done(%s, %d, ", form_sel(f, form), i);
+    if (b->cond)
+        emit_expr(p, b->cond);
+    else
+        out_put(p->out, "1");
+    out_put(p->out, ");\n");
+    out_line(p->out, level, "}");
+    out_line(p->out, level, "break;");
+    if (scratch)
+        out_line(p->out, level - 1, "}");
+}
+
+/* A select, join or timeout (ac_runtime.h, ac_select): every branch started, then at
+ * each poll a round over the running ones; once decided, the losers are dropped and
+ * the value (the deciding branch, or AC_NONE) goes through dest (NULL: unused). */
+static void emit_form(Poll *p, const Expr *aw, const char *dest, int level) {
+    const Func *f = p->f;
+    const Await *a = await_of(f, aw);
+    char *sel = form_sel(f, aw), *branch = fresh_local(f, "branch");
+    for (int i = 0; i < aw->nkids; i++)
+        emit_start(p, aw->kids[i], branch_frame(f, aw, aw->kids[i]), level);
+    out_line(p->out, level, "ac_select_begin(%s, %d, %s);", sel, aw->nkids,
+             form_mode(aw->callee->form));
+    out_line(p->out, level, "%s->state = %s;", f->self, a->state);
+    out_label(p->out, level, a->label);
+    out_line(p->out, level, "for (int %s; (%s = ac_select_next(%s)) >= 0;) {", branch, branch, sel);
+    out_line(p->out, level + 1, "switch (%s) {", branch);
+    for (int i = 0; i < aw->nkids; i++)
+        emit_branch_poll(p, aw, i, fresh_local(f, "discarded"), level + 2);
+    out_line(p->out, level + 1, "}");
+    out_line(p->out, level, "}");
+    out_line(p->out, level, "if (ac_select_pending(%s)) {", sel);
+    out_line(p->out, level + 1, "return AC_PENDING;");
+    out_line(p->out, level, "}");
+    if (aw->callee->form != FORM_JOIN_ALL) /* a join ends when none is left */
+        emit_branch_drops(p->out, f, aw, level);
+    if (dest && !aw->callee->ret.is_void)
+        out_line(p->out, level, "%s = ac_select_result(%s);",
+                 dest[0] == '&' ? dest + 1 : xprintf("*%s", dest), sel);
 }
 
 /* Where an await's value goes; all unset: nowhere. */
@@ -422,6 +546,10 @@ static void emit_await(Poll *p, const Expr *aw, Dest d, int level) {
     const CType *type = &aw->callee->ret;
     if (type->is_void) {
         emit_suspend(p, aw, "NULL", NULL, level);
+        return;
+    }
+    if (aw->callee->form != FORM_CALL && !d.var && !d.lhs && !d.out) {
+        emit_form(p, aw, NULL, level); /* its value unused */
         return;
     }
     if (d.var && same_type(&d.var->type, type) && !d.var->type.is_qualified) {
@@ -956,6 +1084,29 @@ static void emit_state_enum(Out *o, const Func *f) {
     out_put(o, "};\n");
 }
 
+/* `g_frame *g;` for a boxed callee, `g_frame g;` otherwise, at `level`. */
+static void emit_frame_member(Out *o, int level, const Func *g, const char *member) {
+    out_line(o, level, "%s_frame %s%s;", g->name, is_boxed(g) ? "*" : "", member);
+}
+
+/* The member of the await union for await aw, unless an earlier await of the same
+ * callee has it: the callee's frame, or a form's struct of its branches' frames. */
+static void emit_await_member(Out *o, const Func *f, const Expr *aw) {
+    const Func *g = aw->callee;
+    for (int i = 0; i < f->nawaits && f->awaits[i]->expr != aw; i++)
+        if (f->awaits[i]->expr->callee == g)
+            return;
+    if (g->form == FORM_CALL) {
+        emit_frame_member(o, 2, g, g->name);
+        return;
+    }
+    out_line(o, 2, "struct {");
+    out_line(o, 3, "ac_select sel;");
+    for (int i = 0; i < aw->nkids; i++)
+        emit_frame_member(o, 3, aw->kids[i]->callee, aw->kids[i]->member);
+    out_line(o, 2, "} %s;", g->name);
+}
+
 static void emit_frame_struct(Out *o, const Func *f) {
     out_printf(o, "struct %s_frame {\n", f->name);
     out_line(o, 1, "enum %s_state state;", f->name);
@@ -964,9 +1115,8 @@ static void emit_frame_struct(Out *o, const Func *f) {
             out_line(o, 1, "%s;", var_decl_of(f->vars[i], f->vars[i]->field));
     if (f->ncallees > 0) {
         out_line(o, 1, "union {");
-        for (int i = 0; i < f->ncallees; i++)
-            out_line(o, 2, "%s_frame %s%s;", f->callees[i]->name,
-                     is_boxed(f->callees[i]) ? "*" : "", f->callees[i]->name);
+        for (int i = 0; i < f->nawaits; i++)
+            emit_await_member(o, f, f->awaits[i]->expr);
         out_line(o, 1, "} await;");
     }
     out_put(o, "};\n");
@@ -1169,8 +1319,13 @@ static void ensure_interface(Emitter *em, Func *f);
 /* What needs f's interface first: its callees' frames, embedded in its own. */
 static void emit_interface(Emitter *em, Func *f) {
     Out *o = &em->out;
-    for (int i = 0; i < f->ncallees; i++)
-        ensure_interface(em, f->callees[i]);
+    for (int i = 0; i < f->nawaits; i++) {
+        Expr *aw = f->awaits[i]->expr;
+        if (aw->callee->form == FORM_CALL)
+            ensure_interface(em, aw->callee);
+        for (int k = 0; aw->callee->form != FORM_CALL && k < aw->nkids; k++)
+            ensure_interface(em, aw->kids[k]->callee);
+    }
     out_blank_line(o);
     bool boxed = is_boxed(f);
     if (f->is_defined) {
@@ -1344,15 +1499,17 @@ static void emit_drop(Out *o, const Func *f) {
         out_line(o, 1, "switch (%s->state) {", f->self);
         for (int c = 0; c < f->ncallees; c++) {
             const Func *g = f->callees[c];
+            const Expr *form = NULL;
             for (int i = 0; i < f->nawaits; i++)
-                if (f->awaits[i]->expr->callee == g)
+                if (f->awaits[i]->expr->callee == g) {
                     out_line(o, 1, "case %s:", f->awaits[i]->state);
-            if (is_boxed(g)) {
-                out_line(o, 2, "%s_drop(%s->await.%s);", g->name, f->self, g->name);
-                out_line(o, 2, "ac_frame_free(%s->await.%s);", f->self, g->name);
-            } else {
-                out_line(o, 2, "%s_drop(&%s->await.%s);", g->name, f->self, g->name);
-            }
+                    form = f->awaits[i]->expr;
+                }
+            if (g->form != FORM_CALL)
+                emit_branch_drops(o, f, form, 2);
+            else
+                emit_callee_drop(
+                    o, 2, g, xprintf("%s%s->await.%s", is_boxed(g) ? "" : "&", f->self, g->name));
             out_line(o, 2, "break;");
         }
         out_line(o, 1, "default:");

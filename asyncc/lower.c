@@ -553,6 +553,31 @@ static Expr *lift_template(Lower *lw, Expr *e, Use use, Stmts *pre) {
     return e;
 }
 
+/* A destination that means the same whenever its branch finishes: a variable, or the
+ * address of one (which then lives in the frame). */
+static bool is_fixed_place(Expr *e) {
+    e = strip_parens(e);
+    if (e->kind == EXPR_VAR)
+        return true;
+    return e->kind == EXPR_TEMPLATE && e->nkids == 1 && e->kids[0]->kind == EXPR_VAR &&
+           strcmp(e->text[0] + strspn(e->text[0], " \t\r\n"), "&") == 0 &&
+           only_blanks(e->text[1], strlen(e->text[1]));
+}
+
+/* A branch of a select, join or timeout: its destination, then its arguments, are
+ * evaluated when the form starts, left to right; a destination other than a fixed
+ * place goes into a pointer temporary, which the poll that sees the branch finish
+ * reads. */
+static Expr *lift_branch(Lower *lw, Expr *e, Stmts *pre) {
+    if (e->dest && !is_fixed_place(e->dest)) {
+        Target tg = temp_target(lw, "dest", e->dest->type, e->dest->pos);
+        lift_into(lw, e->dest, &tg, pre);
+        e->dest = var_use(tg.var, e->dest->pos);
+    }
+    lift_kids(lw, e, pre);
+    return e;
+}
+
 /* a && b, a || b. */
 static void logic_into(Lower *lw, Expr *e, Target *tg, Stmts *pre) {
     bool is_and = e->kind == EXPR_AND;
@@ -705,6 +730,8 @@ static Expr *lift(Lower *lw, Expr *e, Use use, Stmts *pre) {
         return e;
     case EXPR_AWAIT:
         return lift_await(lw, e, use, pre);
+    case EXPR_BRANCH:
+        return lift_branch(lw, e, pre);
     case EXPR_SPAWN:
     case EXPR_BLOCK_ON:
     case EXPR_FUTURE:

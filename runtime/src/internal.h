@@ -120,6 +120,7 @@ typedef struct aci_loop {
     size_t remotes_armed;  /* ac_remote handles another thread may wake */
     aci_remote_queue remote;
     aci_signals *signals; /* NULL until a task first waits for a signal */
+    uint64_t random;      /* the PRNG's state (ac_random_below); 0 until first used */
     aci_pool pool;
 } aci_loop;
 
