@@ -9,12 +9,16 @@
  *     ac_fd_close(&in);                              // stop watching, close(2)
  *
  *   int  ac_fd_open(ac_fd *h, int fd)     make fd non-blocking and watch it on this
- *                                         thread's loop; 0, or a negative errno (-EPERM:
- *                                         epoll cannot watch regular files). h must not
- *                                         move until ac_fd_close.
- *   void ac_fd_close(ac_fd *h)            stop watching and close the descriptor. Tasks
- *                                         still waiting on h are woken and their awaits
- *                                         return -EBADF; no other task is woken.
+ *                                         thread's loop; 0, or a negative errno (-EBADF).
+ *                                         A regular file is never watched: reading or
+ *                                         writing it never waits (so stdin and stdout
+ *                                         work redirected to files too). h must not move
+ *                                         until ac_fd_close.
+ *   void ac_fd_close(ac_fd *h)            stop watching, give the descriptor back the
+ *                                         blocking mode open found (stdin shares it with
+ *                                         the shell) and close it. Tasks still waiting on
+ *                                         h are woken and their awaits return -EBADF; no
+ *                                         other task is woken.
  *   async int ac_fd_readable(ac_fd *h)    0 once reading would not block (data, end of
  *   async int ac_fd_writable(ac_fd *h)    stream or an error to read), or -EBADF
  *   async ssize_t ac_fd_read(ac_fd *h, void *buf, size_t n)    read(2) without blocking
@@ -50,12 +54,21 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-/* Helpers of ac_fd_open, in every face. */
-static inline int ac_fd_nonblock_(int fd) {
+/* Helpers of ac_fd_open and ac_fd_close, in every face. O_NONBLOCK belongs to the open
+ * file description, which stdin shares with the shell that started the program: close
+ * puts back the mode that open found. */
+static inline int ac_fd_nonblock_(int fd, int *was_blocking) {
     int flags = fcntl(fd, F_GETFL);
     if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
         return -errno;
+    *was_blocking = !(flags & O_NONBLOCK);
     return 0;
+}
+
+static inline void ac_fd_restore_(int fd, int was_blocking) {
+    int flags = fcntl(fd, F_GETFL);
+    if (was_blocking && flags >= 0)
+        (void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
 }
 
 /* Whether fd is a socket (writes then use send, for MSG_NOSIGNAL). */
@@ -72,7 +85,12 @@ static inline int ac_fd_is_socket_(int fd) {
 
 typedef struct ac_fd {
     int fd;                       /* -1 once closed */
-    int is_socket;                /* writes use send(MSG_NOSIGNAL) */
+    unsigned char is_socket;      /* writes use send(MSG_NOSIGNAL) */
+    unsigned char was_blocking;   /* clear O_NONBLOCK again on close */
+    unsigned char watched;        /* in the loop's backend (not a regular file) */
+    unsigned char is_stream;      /* a stream socket or a pipe: a short read empties it */
+    unsigned char drained;        /* a short read emptied it since the last readable edge */
+    unsigned char read_closed;    /* the peer sends no more: reads never wait again */
     ac_waitlist readers, writers; /* tasks parked until the loop sees readiness */
 } ac_fd;
 
@@ -125,12 +143,13 @@ void ac_fd_write_drop(ac_fd_write_frame *f);
 typedef struct ac_fd {
     int fd;
     int is_socket;
+    int was_blocking;
 } ac_fd;
 
 static inline int ac_fd_open(ac_fd *h, int fd) {
     h->fd = -1; /* closed, as the runtime leaves it on failure */
     h->is_socket = 0;
-    int rc = ac_fd_nonblock_(fd);
+    int rc = ac_fd_nonblock_(fd, &h->was_blocking);
     if (rc != 0)
         return rc;
     h->fd = fd;
@@ -139,8 +158,10 @@ static inline int ac_fd_open(ac_fd *h, int fd) {
 }
 
 static inline void ac_fd_close(ac_fd *h) {
-    if (h->fd >= 0)
-        close(h->fd);
+    if (h->fd < 0)
+        return;
+    ac_fd_restore_(h->fd, h->was_blocking);
+    close(h->fd);
     h->fd = -1;
 }
 

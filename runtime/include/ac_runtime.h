@@ -119,17 +119,20 @@ void ac_wake(ac_task *t);
 
 /* ---- parked tasks ------------------------------------------------------------------- */
 
-/* A task parked on some event source (a descriptor, later a channel or a lock): a node
- * of an intrusive, doubly linked list that lives inside the parked frame, so parking
- * allocates nothing. The runtime owns the fields; a frame only embeds the node, and its
- * drop unlinks it, so no list ever holds a waiter whose frame is gone. Waking a waiter
+/* A task parked on some event source (a descriptor, a channel, a lock): a node of an
+ * intrusive, doubly linked list that lives inside the parked frame, so parking allocates
+ * nothing. The runtime owns the fields; a frame only embeds the node, and its drop
+ * cancels it, so no list ever holds a waiter whose frame is gone. Waking a waiter
  * unlinks it and sets `reason`: 0 when the event happened, a negative errno when the
- * source went away (an ac_fd closed under it: -EBADF). */
+ * source went away (an ac_fd closed under it: -EBADF). A waiter may be woken from any
+ * thread: the wake then travels to the loop it was parked on (`loop`) and is delivered
+ * there. */
 typedef struct ac_waitlist ac_waitlist;
 typedef struct ac_waiter {
     struct ac_waiter *prev, *next;
-    ac_waitlist *list; /* the list it is parked on; NULL when not parked */
-    ac_task *task;
+    ac_waitlist *list;     /* the list it is on; NULL once the wake is delivered */
+    ac_task *task;         /* woken */
+    struct aci_loop *loop; /* the loop of the thread that parked it */
     int reason;
 } ac_waiter;
 struct ac_waitlist {

@@ -96,12 +96,14 @@ typedef struct aci_timers {
 typedef struct aci_backend aci_backend;
 typedef struct aci_signals aci_signals; /* signal.c */
 
-/* Cross-thread wakes: ac_remote_wake queues its remote here under `lock`, and writes
+/* Cross-thread wakes: ac_remote_wake queues its remote here under `lock`, a thread
+ * waking a waiter parked on this loop moves the waiter to the inbox, and either writes
  * the eventfd when the queue was empty, so a loop asleep in the backend wakes up. */
 typedef struct aci_remote_queue {
     pthread_mutex_t lock;
-    ac_remote *head; /* doubly linked through prev/next, under lock */
-    int eventfd;     /* -1 until the first remote is armed */
+    ac_remote *head;   /* doubly linked through prev/next, under lock */
+    ac_waitlist inbox; /* waiters woken by other threads, under lock */
+    int eventfd;       /* -1 until the first remote is armed or waiter parked */
 } aci_remote_queue;
 
 /* Everything one thread's executor owns: the run queue, the task pool, the timers, the
@@ -114,10 +116,12 @@ typedef struct aci_loop {
     int closing;          /* the outermost block_on is dropping what is left */
     ac_task root;         /* the waker of the root being blocked on, if any */
     aci_timers timers;
-    aci_backend *backend;  /* NULL until something needs to sleep or watch an fd */
-    size_t fds_registered; /* ac_fd handles open on this loop */
-    size_t io_waiters;     /* tasks parked on an ac_fd */
-    size_t remotes_armed;  /* ac_remote handles another thread may wake */
+    aci_backend *backend;          /* NULL until something needs to sleep or watch an fd */
+    size_t fds_registered;         /* ac_fd handles open on this loop */
+    size_t io_waiters;             /* tasks parked on an ac_fd */
+    size_t remotes_armed;          /* ac_remote handles another thread may wake */
+    size_t waiters_parked;         /* on any waitlist (waitlist.c), until their wake is delivered */
+    struct aci_loop *next_running; /* in the list of loops inside a block_on (loop.c) */
     aci_remote_queue remote;
     aci_signals *signals; /* NULL until a task first waits for a signal */
     uint64_t random;      /* the PRNG's state (ac_random_below); 0 until first used */
@@ -132,6 +136,14 @@ ACI_HIDDEN extern _Thread_local aci_loop aci_loop_this;
  * waiting for nothing, when block is 1 and nothing could ever wake a task: no timer
  * armed, no task parked on a descriptor, no remote armed (a deadlock). */
 ACI_HIDDEN int aci_loop_drive(int block);
+/* The outermost block_on starts and ends: the loop joins and leaves the process's list
+ * of running loops, which tells whether another thread could still wake a parked task. */
+ACI_HIDDEN void aci_loop_enter(void);
+ACI_HIDDEN void aci_loop_leave(void);
+/* From any thread: queue w (woken, unlinked) to loop's inbox, to be woken there. */
+ACI_HIDDEN void aci_loop_post(aci_loop *loop, ac_waiter *w);
+/* On w's own thread: take w back out of this loop's inbox (a drop). */
+ACI_HIDDEN void aci_loop_unpost(ac_waiter *w);
 /* The backend, opened on first use; NULL (errno-style code in *err) if it cannot be. */
 ACI_HIDDEN aci_backend *aci_loop_backend(int *err);
 /* End of the outermost block_on: forget the timers; close the backend if no descriptor

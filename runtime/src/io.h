@@ -5,6 +5,7 @@
 #include "internal.h"
 
 #include "ac_io.h" /* after internal.h: its runtime face */
+#include "waitlist.h"
 
 /* The backend saw readiness (ACI_READABLE, ACI_WRITABLE bits) on the ac_fd h. */
 ACI_HIDDEN void aci_fd_on_ready(void *h, unsigned readiness);
@@ -20,8 +21,6 @@ ACI_HIDDEN ac_poll aci_fd_poll(ac_fd_wait_frame *wait, unsigned direction, ac_cx
                                aci_fd_call_fn *call, void *frame, ssize_t *out);
 /* A leaf's drop: unlink its waiter if parked. */
 ACI_HIDDEN void aci_fd_unpark(ac_waiter *w);
-/* A waiter not parked on any list. */
-ACI_HIDDEN void aci_waiter_init(ac_waiter *w);
 /* A system call's result r as a leaf returns it: r, or -errno with EWOULDBLOCK spelled
  * EAGAIN (the caller retried EINTR). */
 ACI_HIDDEN ssize_t aci_call_result(ssize_t r);

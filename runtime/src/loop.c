@@ -16,23 +16,35 @@
  * eventfd sits in the backend, so a loop asleep there wakes up, and the driver drains
  * the queue, under the same mutex, on each look at the backend. A wake that finds its
  * remote queued already is folded into the pending one: the task is polled after both.
+ * A waiter woken by another thread (a channel's receiver, say) comes the same way,
+ * through the queue's inbox (waitlist.c).
+ *
+ * Deadlocks: with nothing runnable, no timer, no descriptor and no remote to wait for,
+ * tasks parked on waitlists (channels, locks) can still be woken by another thread, but
+ * only by one running a loop too: the process keeps a list of the loops inside a
+ * block_on, and a loop alone in it reports the deadlock. A loop leaving the list kicks
+ * the others, so that one left alone finds out.
  */
 #define _GNU_SOURCE 1 /* eventfd */
 
 #include "backend.h"
 #include "io.h"
 #include "signals.h"
+#include "waitlist.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #define NS_PER_S UINT64_C(1000000000)
+#define NS_PER_MS UINT64_C(1000000)
 
 _Thread_local aci_loop aci_loop_this = {
-    .remote = {.lock = PTHREAD_MUTEX_INITIALIZER, .head = NULL, .eventfd = -1}};
+    .remote = {
+        .lock = PTHREAD_MUTEX_INITIALIZER, .head = NULL, .inbox = {NULL, NULL}, .eventfd = -1}};
 
 aci_backend *aci_loop_backend(int *err) {
     if (!aci_loop_this.backend) {
@@ -66,7 +78,37 @@ static void remote_unlink(aci_remote_queue *q, ac_remote *r) {
     r->queued = 0;
 }
 
-/* The eventfd, registered in the backend, made on the first arm. */
+/* Deliver every pending wake. */
+static void remote_drain(void) {
+    aci_remote_queue *q = &aci_loop_this.remote;
+    eventfd_t count;
+    if (q->eventfd >= 0)
+        (void)eventfd_read(q->eventfd, &count); /* EAGAIN: reset already */
+    pthread_mutex_lock(&q->lock);
+    while (q->head) {
+        ac_remote *r = q->head;
+        remote_unlink(q, r);
+        ac_wake(r->task);
+    }
+    while (q->inbox.head) {
+        ac_waiter *w = q->inbox.head;
+        aci_waitlist_unlink(w);
+        aci_loop_this.waiters_parked--;
+        ac_wake(w->task);
+    }
+    pthread_mutex_unlock(&q->lock);
+}
+
+/* Make the loop's eventfd notice: called with the queue locked. */
+static void remote_kick(aci_remote_queue *q) {
+    /* Cannot fail but by overflowing a counter the drain keeps at zero. */
+    if (q->eventfd >= 0)
+        (void)eventfd_write(q->eventfd, 1);
+}
+
+/* The eventfd, registered in the backend, made on the first arm or the first time the
+ * loop looks at the backend with waiters parked. Wakes posted before it existed kicked
+ * nothing: deliver them. */
 static int remote_open_eventfd(void) {
     if (aci_loop_this.remote.eventfd >= 0)
         return 0;
@@ -85,6 +127,7 @@ static int remote_open_eventfd(void) {
     pthread_mutex_lock(&aci_loop_this.remote.lock);
     aci_loop_this.remote.eventfd = fd;
     pthread_mutex_unlock(&aci_loop_this.remote.lock);
+    remote_drain();
     return 0;
 }
 
@@ -110,11 +153,10 @@ void ac_remote_wake(ac_remote *r) {
     aci_remote_queue *q = &r->loop->remote;
     pthread_mutex_lock(&q->lock);
     if (r->armed && !r->queued) {
-        int was_empty = q->head == NULL;
+        int was_empty = q->head == NULL && q->inbox.head == NULL;
         remote_link(q, r);
-        /* Cannot fail but by overflowing a counter the drain keeps at zero. */
         if (was_empty)
-            (void)eventfd_write(q->eventfd, 1);
+            remote_kick(q);
     }
     pthread_mutex_unlock(&q->lock);
 }
@@ -131,18 +173,48 @@ void ac_remote_disarm(ac_remote *r) {
     aci_loop_this.remotes_armed--;
 }
 
-/* Deliver every pending wake. */
-static void remote_drain(void) {
-    aci_remote_queue *q = &aci_loop_this.remote;
-    eventfd_t count;
-    (void)eventfd_read(q->eventfd, &count); /* EAGAIN: reset already */
+void aci_loop_post(aci_loop *loop, ac_waiter *w) {
+    aci_remote_queue *q = &loop->remote;
     pthread_mutex_lock(&q->lock);
-    while (q->head) {
-        ac_remote *r = q->head;
-        remote_unlink(q, r);
-        ac_wake(r->task);
-    }
+    if (q->head == NULL && q->inbox.head == NULL)
+        remote_kick(q);
+    aci_waitlist_link(&q->inbox, w);
     pthread_mutex_unlock(&q->lock);
+}
+
+void aci_loop_unpost(ac_waiter *w) {
+    pthread_mutex_lock(&aci_loop_this.remote.lock);
+    aci_waitlist_unlink(w);
+    pthread_mutex_unlock(&aci_loop_this.remote.lock);
+}
+
+/* ---- the loops running in this process ----------------------------------------------------- */
+
+static pthread_mutex_t running_lock = PTHREAD_MUTEX_INITIALIZER;
+static aci_loop *running_head; /* linked through next_running, under running_lock */
+static atomic_int running_count;
+
+void aci_loop_enter(void) {
+    pthread_mutex_lock(&running_lock);
+    aci_loop_this.next_running = running_head;
+    running_head = &aci_loop_this;
+    atomic_fetch_add(&running_count, 1);
+    pthread_mutex_unlock(&running_lock);
+}
+
+void aci_loop_leave(void) {
+    pthread_mutex_lock(&running_lock);
+    aci_loop **p = &running_head;
+    while (*p != &aci_loop_this)
+        p = &(*p)->next_running;
+    *p = aci_loop_this.next_running;
+    atomic_fetch_sub(&running_count, 1);
+    for (aci_loop *l = running_head; l; l = l->next_running) {
+        pthread_mutex_lock(&l->remote.lock);
+        remote_kick(&l->remote);
+        pthread_mutex_unlock(&l->remote.lock);
+    }
+    pthread_mutex_unlock(&running_lock);
 }
 
 /* ---- randomness: a select's fair start ------------------------------------------------------ */
@@ -187,7 +259,26 @@ static void clock_sleep_until(uint64_t deadline_ns) {
 }
 
 static int loop_watches_backend(void) {
-    return aci_loop_this.fds_registered > 0 || aci_loop_this.remotes_armed > 0;
+    return aci_loop_this.fds_registered > 0 || aci_loop_this.remotes_armed > 0 ||
+           (aci_loop_this.waiters_parked > 0 && aci_loop_this.remote.eventfd >= 0);
+}
+
+/* Whether anything but a timer could wake a task of this loop. */
+static int loop_may_be_woken(void) {
+    if (aci_loop_this.io_waiters > 0 || aci_loop_this.remotes_armed > 0)
+        return 1;
+    return aci_loop_this.waiters_parked > 0 && atomic_load(&running_count) > 1;
+}
+
+/* Tasks parked on waitlists may be woken by other threads: watch the eventfd for it. If
+ * it cannot be made (no descriptor left), look at the inbox at least every millisecond. */
+static uint64_t loop_watch_inbox(uint64_t timeout_ns) {
+    if (aci_loop_this.waiters_parked == 0 || aci_loop_this.remote.eventfd >= 0)
+        return timeout_ns;
+    if (remote_open_eventfd() == 0)
+        return timeout_ns;
+    remote_drain();
+    return timeout_ns < NS_PER_MS ? timeout_ns : NS_PER_MS;
 }
 
 static uint64_t timeout_until(uint64_t deadline) {
@@ -197,18 +288,24 @@ static uint64_t timeout_until(uint64_t deadline) {
     return deadline > now ? deadline - now : 0;
 }
 
-int aci_loop_drive(int block) {
-    uint64_t deadline = aci_timers_next_deadline();
-    if (block && deadline == UINT64_MAX && aci_loop_this.io_waiters == 0 &&
-        aci_loop_this.remotes_armed == 0)
-        return -1;
+/* Wait up to timeout_ns for descriptors and remotes, and wake their tasks. */
+static void loop_look(uint64_t timeout_ns) {
     /* A failing epoll_wait (on a valid instance only EINTR, which is no failure)
      * leaves the descriptors for the next turn. */
     if (loop_watches_backend())
-        (void)aci_backend_wait(aci_loop_this.backend, block ? timeout_until(deadline) : 0,
-                               loop_on_ready);
-    else if (block)
-        clock_sleep_until(deadline); /* a timer is armed: nothing else could wake a task */
+        (void)aci_backend_wait(aci_loop_this.backend, timeout_ns, loop_on_ready);
+    else if (timeout_ns > 0 && timeout_ns != UINT64_MAX)
+        clock_sleep_until(aci_clock_now_ns() + timeout_ns); /* only a timer could wake a task */
+}
+
+int aci_loop_drive(int block) {
+    uint64_t deadline = aci_timers_next_deadline();
+    uint64_t timeout = loop_watch_inbox(block ? timeout_until(deadline) : 0);
+    if (timeout == UINT64_MAX && !loop_may_be_woken()) {
+        loop_look(0); /* wakes already sent count */
+        return aci_loop_this.head ? 0 : -1;
+    }
+    loop_look(aci_loop_this.head ? 0 : timeout); /* the inbox may have woken a task */
     if (deadline != UINT64_MAX)
         aci_timers_fire_until(aci_clock_now_ns());
     return 0;

@@ -94,7 +94,7 @@ void aci_signals_on_ready(void) {
 void ac_signal_wait_init(ac_signal_wait_frame *f, int signo) {
     f->signo = signo;
     f->started = 0;
-    f->waiter = (ac_waiter){NULL, NULL, NULL, NULL, 0};
+    aci_waiter_init(&f->waiter);
 }
 
 /* The first poll: a kept delivery ends the wait at once, else park. */
@@ -125,6 +125,6 @@ ac_poll ac_signal_wait_poll(ac_signal_wait_frame *f, ac_cx *cx, int *out) {
 void ac_signal_wait_drop(ac_signal_wait_frame *f) {
     if (!aci_waiter_parked(&f->waiter))
         return;
-    aci_waitlist_remove(&f->waiter);
+    aci_waiter_cancel(&f->waiter);
     aci_loop_this.io_waiters--;
 }

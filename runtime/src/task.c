@@ -231,11 +231,13 @@ static int executor_enter(void) {
         return -1;
     aci_loop_this.running = 1;
     aci_loop_this.poll_budget = TIMER_CHECK_INTERVAL;
+    aci_loop_enter();
     return 0;
 }
 
 static void executor_leave(void) {
     executor_drop_all();
+    aci_loop_leave();
     aci_loop_this.running = 0;
 }
 

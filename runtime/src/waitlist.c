@@ -1,11 +1,21 @@
-/* waitlist.c - intrusive lists of parked tasks, shared by every event source (ac_fd
- * now; channels and locks later). A waiter lives in the parked frame, so parking costs
- * no allocation, and a waiter knows its list, so a frame's drop can unlink it without
- * knowing what it waited for. */
+/* waitlist.c - intrusive lists of parked tasks, shared by every event source (ac_fd,
+ * signals, channels, locks). A waiter lives in the parked frame, so parking costs no
+ * allocation, and a waiter knows its list, so a frame's drop can unlink it without
+ * knowing what it waited for.
+ *
+ * Waking from another thread: the waker holds the source's lock, so the waiter is alive
+ * (its drop would need that lock to cancel it). It cannot touch the task, which belongs
+ * to another loop's run queue; it moves the waiter to that loop's inbox instead
+ * (aci_loop_post), and the loop wakes the task when it drains the inbox. Until then the
+ * waiter counts as parked, and a drop cancels it out of the inbox.
+ */
 #include "waitlist.h"
 
-void aci_waitlist_push(ac_waitlist *l, ac_waiter *w, ac_task *task) {
-    w->task = task;
+void aci_waiter_init(ac_waiter *w) {
+    *w = (ac_waiter){NULL, NULL, NULL, NULL, NULL, 0};
+}
+
+void aci_waitlist_link(ac_waitlist *l, ac_waiter *w) {
     w->list = l;
     w->next = NULL;
     w->prev = l->tail;
@@ -16,10 +26,8 @@ void aci_waitlist_push(ac_waitlist *l, ac_waiter *w, ac_task *task) {
     l->tail = w;
 }
 
-void aci_waitlist_remove(ac_waiter *w) {
+void aci_waitlist_unlink(ac_waiter *w) {
     ac_waitlist *l = w->list;
-    if (!l)
-        return;
     if (w->prev)
         w->prev->next = w->next;
     else
@@ -32,14 +40,37 @@ void aci_waitlist_remove(ac_waiter *w) {
     w->prev = w->next = NULL;
 }
 
+void aci_waitlist_push(ac_waitlist *l, ac_waiter *w, ac_task *task) {
+    w->task = task;
+    w->loop = &aci_loop_this;
+    aci_waitlist_link(l, w);
+    aci_loop_this.waiters_parked++;
+}
+
+void aci_waiter_wake(ac_waiter *w, int reason) {
+    aci_waitlist_unlink(w);
+    w->reason = reason;
+    if (w->loop != &aci_loop_this) {
+        aci_loop_post(w->loop, w);
+        return;
+    }
+    aci_loop_this.waiters_parked--;
+    ac_wake(w->task);
+}
+
 size_t aci_waitlist_wake_all(ac_waitlist *l, int reason) {
     size_t n = 0;
-    while (l->head) {
-        ac_waiter *w = l->head;
-        aci_waitlist_remove(w);
-        w->reason = reason;
-        ac_wake(w->task);
-        n++;
-    }
+    for (; l->head; n++)
+        aci_waiter_wake(l->head, reason);
     return n;
+}
+
+void aci_waiter_cancel(ac_waiter *w) {
+    if (!w->list)
+        return;
+    if (w->list == &aci_loop_this.remote.inbox)
+        aci_loop_unpost(w);
+    else
+        aci_waitlist_unlink(w);
+    aci_loop_this.waiters_parked--;
 }

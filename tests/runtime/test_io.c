@@ -14,6 +14,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,6 +53,11 @@ static void assert_loop_idle(void) {
     assert_int_equal(aci_loop_this.io_waiters, 0);
     assert_int_equal(aci_loop_this.fds_registered, 0);
     assert_int_equal(aci_tasks_live(), 0);
+}
+
+static void call_rewind(void *fd, ac_task *self) {
+    (void)self;
+    assert_int_equal(lseek(((ac_fd *)fd)->fd, 0, SEEK_SET), 0);
 }
 
 static void call_write_byte(void *fd, ac_task *self) {
@@ -186,6 +192,44 @@ static void test_end_of_stream_and_broken_pipe(void **state) {
     assert_loop_idle();
 }
 
+/* Send the last bytes and end the stream at once: shut a socket's sending side, close a
+ * pipe's write end. */
+static void call_send_and_end(void *fd, ac_task *self) {
+    (void)self;
+    ac_fd *h = fd;
+    assert_int_equal(write(h->fd, "tail", 4), 4);
+    if (h->is_socket)
+        assert_int_equal(shutdown(h->fd, SHUT_WR), 0);
+    else
+        ac_fd_close(h);
+}
+
+/* A short read of a stream parks the next read without calling read(2), until the next
+ * edge; but when the edge that woke the reader carried the end of stream too, the bytes
+ * and the end arrive together, and the read after the short one must see the end (no
+ * edge will come for it). Both stream kinds: a socket pair and a pipe. */
+static void test_short_read_then_end_of_stream(void **state) {
+    (void)state;
+    for (int kind = 0; kind < 2; kind++) {
+        ac_fd e[2];
+        if (kind == 0)
+            pair_open(e);
+        else
+            pipe_open(e);
+        char buf[64];
+        ssize_t first = -1, second = -1;
+        step rd[] = {S_READ(&e[0], buf, sizeof buf, &first),
+                     S_READ(&e[0], buf, sizeof buf, &second), S_END(0)};
+        ac_task *t = script_spawn(rd, NULL);
+        step root[] = {S_YIELD(), S_CALL(call_send_and_end, &e[1]), S_JOIN(&t, NULL), S_END(0)};
+        assert_int_equal(ac_task_block_on(script_new(root, NULL), NULL), 0);
+        assert_int_equal(first, 4);
+        assert_int_equal(second, 0);
+        ends_close(e);
+    }
+    assert_loop_idle();
+}
+
 /* ac_fd_readable and ac_fd_writable: a fresh pipe's write end is writable at once; its
  * read end becomes readable when a byte arrives. */
 static void test_readable_and_writable(void **state) {
@@ -204,6 +248,52 @@ static void test_readable_and_writable(void **state) {
     assert_int_equal(wr, 0);
     assert_int_equal(rs.polls, 2);
     ends_close(p);
+    assert_loop_idle();
+}
+
+/* A regular file cannot be watched (epoll says EPERM) but never blocks either: it opens
+ * unwatched, and its reads and writes complete at once. */
+static void test_regular_file_is_always_ready(void **state) {
+    (void)state;
+    char path[] = "/tmp/test_io_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    unlink(path);
+    ac_fd f;
+    assert_int_equal(ac_fd_open(&f, fd), 0);
+    assert_int_equal(aci_loop_this.fds_registered, 0);
+    char buf[8] = {0};
+    ssize_t w = -1, r = -1, ready = -1;
+    step root[] = {S_WRITE(&f, "abcdef", 6, &w), S_CALL(call_rewind, &f), S_READABLE(&f, &ready),
+                   S_READ(&f, buf, sizeof buf, &r), S_END(0)};
+    assert_int_equal(ac_task_block_on(script_new(root, NULL), NULL), 0);
+    assert_int_equal(w, 6);
+    assert_int_equal(ready, 0);
+    assert_int_equal(r, 6);
+    assert_string_equal(buf, "abcdef");
+    ac_fd_close(&f);
+    assert_loop_idle();
+}
+
+/* O_NONBLOCK lives in the open file description, which a duplicate (stdin and the shell
+ * that started the program) shares: close puts back what open found, both ways. */
+static void test_close_restores_the_blocking_mode(void **state) {
+    (void)state;
+    int fds[2];
+    assert_int_equal(pipe2(fds, O_CLOEXEC), 0);
+    int keep = dup(fds[0]);
+    ac_fd f;
+    assert_int_equal(ac_fd_open(&f, fds[0]), 0);
+    assert_true(fcntl(keep, F_GETFL) & O_NONBLOCK);
+    ac_fd_close(&f);
+    assert_false(fcntl(keep, F_GETFL) & O_NONBLOCK);
+    assert_int_equal(fcntl(keep, F_SETFL, O_NONBLOCK), 0);
+    int again = dup(keep);
+    assert_int_equal(ac_fd_open(&f, again), 0);
+    ac_fd_close(&f);
+    assert_true(fcntl(keep, F_GETFL) & O_NONBLOCK);
+    close(keep);
+    close(fds[1]);
     assert_loop_idle();
 }
 
@@ -462,6 +552,9 @@ int main(void) {
         cmocka_unit_test_setup(test_full_buffer_parks_the_writer, setup),
         cmocka_unit_test_setup(test_end_of_stream_and_broken_pipe, setup),
         cmocka_unit_test_setup(test_readable_and_writable, setup),
+        cmocka_unit_test_setup(test_regular_file_is_always_ready, setup),
+        cmocka_unit_test_setup(test_short_read_then_end_of_stream, setup),
+        cmocka_unit_test_setup(test_close_restores_the_blocking_mode, setup),
         cmocka_unit_test_setup(test_close_wakes_its_waiters_with_ebadf, setup),
         cmocka_unit_test_setup(test_dropped_waiter_is_unlinked, setup),
         cmocka_unit_test_setup(test_idle_descriptor_does_not_hide_a_deadlock, setup),
