@@ -286,7 +286,20 @@ typedef struct Poll {
      * code a comment on its line trails. */
     const Stmt *labeled;
     size_t labeled_mark;
+    /* The frame variables with a cleanup whose scope the code being written is in,
+     * in declaration order; the scope a break and a continue leave begins at brk and
+     * cont; each label's scope, for the gotos (cleanup_labels). */
+    const Var **scope;
+    int nscope, brk, cont;
+    int nlabels;
+    struct LabelScope *labels;
 } Poll;
+
+typedef struct LabelScope {
+    const char *name;
+    int nscope;
+    const Var **scope;
+} LabelScope;
 
 /* How a variable is spelled in poll: its frame field, or itself. */
 static char *var_ref(const Poll *p, const Var *v) {
@@ -598,7 +611,69 @@ static void emit_copy_init(Poll *p, const CType *t, const char *dest, const char
     out_line(p->out, level, "}");
 }
 
+/* ---- cleanups: __attribute__((cleanup(fn))) on frame variables ----------------------- */
+
+/* A frame variable keeps no attribute (poll returns at every suspension, which must
+ * not end its scope): its cleanup is called where its scope ends - the end of its
+ * block, a break, continue, goto or return that leaves it - and by the drop of a
+ * frame suspended inside it (emit_drop). A local that stays in poll keeps the
+ * attribute, and the compiler calls it. */
+static bool has_frame_cleanup(const Var *v) {
+    return v && v->cleanup && v->in_frame;
+}
+
+static void scope_push(Poll *p, const Var *v) {
+    VEC_PUSH(&p->scope, &p->nscope, v);
+}
+
+/* `fn(&self->v);` for the variables in scope from index `from` on, the last declared
+ * first (as C runs cleanups). */
+static void emit_cleanups(Out *o, const Func *f, const Var *const *vars, int from, int n,
+                          int level) {
+    for (int i = n - 1; i >= from; i--)
+        out_line(o, level, "%s(&%s->%s);", vars[i]->cleanup, f->self, vars[i]->field);
+}
+
+static void scope_leave(Poll *p, int from, int level) {
+    emit_cleanups(p->out, p->f, p->scope, from, p->nscope, level);
+}
+
+/* The scope of every label of s, as the walk that writes it will see it. */
+static void cleanup_labels(Poll *p, const Stmt *s) {
+    if (!s)
+        return;
+    int mark = p->nscope;
+    if (s->kind == STMT_DECL && has_frame_cleanup(s->var))
+        scope_push(p, s->var);
+    if (s->kind == STMT_LABEL) {
+        LabelScope l = {s->text, p->nscope, xmalloc(sizeof(Var *) * ((size_t)p->nscope + 1))};
+        memcpy(l.scope, p->scope, sizeof(Var *) * (size_t)p->nscope);
+        VEC_PUSH(&p->labels, &p->nlabels, l);
+    }
+    for (int i = 0; s->init && s->init->kind == STMT_BLOCK && i < s->init->nkids; i++)
+        cleanup_labels(p, s->init->kids[i]); /* in scope for the whole loop */
+    cleanup_labels(p, s->body);
+    cleanup_labels(p, s->els);
+    for (int i = 0; i < s->nkids; i++)
+        cleanup_labels(p, s->kids[i]);
+    if (s->kind == STMT_BLOCK || s->kind == STMT_FOR)
+        p->nscope = mark;
+}
+
+/* A goto leaves the scopes its label is not in. */
+static void emit_goto(Poll *p, const char *label, int level) {
+    int common = 0;
+    for (int i = 0; i < p->nlabels; i++)
+        if (strcmp(p->labels[i].name, label) == 0)
+            while (common < p->nscope && common < p->labels[i].nscope &&
+                   p->labels[i].scope[common] == p->scope[common])
+                common++;
+    scope_leave(p, common, level);
+    out_line(p->out, level, "goto %s;", label);
+}
+
 static void emit_done(Poll *p, int level) {
+    scope_leave(p, 0, level);
     out_line(p->out, level, "%s->state = %s_DONE;", p->f->self, p->f->name);
     out_line(p->out, level, "return AC_READY;");
 }
@@ -651,14 +726,25 @@ static void emit_local_decl(Poll *p, const Var *v, const Expr *init, bool shared
     if (shared)
         out_printf(p->out, ", %s%s", v->name, v->type.post);
     else
-        out_put(p->out, var_decl_of(v, v->name));
+        out_printf(p->out, "%s%s",
+                   v->cleanup ? xprintf("__attribute__((cleanup(%s))) ", v->cleanup) : "",
+                   var_decl_of(v, v->name));
     if (init) {
         out_put(p->out, " = ");
         emit_expr(p, init);
     }
 }
 
+static void emit_decl_as(Poll *p, const Stmt *s, int level);
+
+/* A declaration; a frame variable with a cleanup is in scope after it. */
 static void emit_decl(Poll *p, const Stmt *s, int level) {
+    emit_decl_as(p, s, level);
+    if (has_frame_cleanup(s->var))
+        scope_push(p, s->var);
+}
+
+static void emit_decl_as(Poll *p, const Stmt *s, int level) {
     const Var *v = s->var;
     const Expr *init = s->expr;
     if (init && init->kind == EXPR_AWAIT) {
@@ -814,10 +900,26 @@ static void emit_stmts(Poll *p, Stmt **kids, int n, int level, const Stmt *prev,
 
 /* The statements of a body, inside braces the caller writes. */
 static void emit_body(Poll *p, Stmt *s, int level) {
+    int mark = p->nscope;
     if (s && s->kind == STMT_BLOCK)
         emit_stmts(p, s->kids, s->nkids, level, NULL, 0);
     else if (s)
         emit_stmt(p, s, level);
+    if (s && may_fall(s))
+        scope_leave(p, mark, level);
+    p->nscope = mark;
+}
+
+/* The body of a loop (or of a switch: loop false), where break (and continue) leave
+ * the scopes the body opens. */
+static void emit_loop_body(Poll *p, Stmt *body, int level, bool loop) {
+    int brk = p->brk, cont = p->cont;
+    p->brk = p->nscope;
+    if (loop)
+        p->cont = p->nscope;
+    emit_body(p, body, level);
+    p->brk = brk;
+    p->cont = cont;
 }
 
 /* head + expression + tail on one line: "while (" e ") {". */
@@ -894,7 +996,7 @@ static void emit_for_loop(Poll *p, Stmt *s, int level, bool with_init) {
     if (s->step)
         emit_expr(p, s->step);
     out_put(p->out, ") {\n");
-    emit_body(p, s->body, level + 1);
+    emit_loop_body(p, s->body, level + 1, true);
     out_line(p->out, level, "}");
 }
 
@@ -916,7 +1018,7 @@ static bool same_base(Stmt **decls, int n) {
 static bool fits_clause(Stmt **decls, int n) {
     int local = 0;
     for (int i = 0; i < n; i++) {
-        if (is_copied_init(decls[i]->var, decls[i]->expr))
+        if (is_copied_init(decls[i]->var, decls[i]->expr) || decls[i]->var->cleanup)
             return false;
         local += !decls[i]->var->in_frame;
     }
@@ -931,10 +1033,13 @@ static void emit_for(Poll *p, Stmt *s, int level) {
         emit_for_loop(p, s, level, true);
         return;
     }
+    int mark = p->nscope;
     out_line(p->out, level, "{");
     for (int i = 0; i < n; i++)
         emit_stmt(p, decls[i], level + 1);
     emit_for_loop(p, s, level + 1, false);
+    scope_leave(p, mark, level + 1);
+    p->nscope = mark;
     out_line(p->out, level, "}");
 }
 
@@ -977,12 +1082,12 @@ static void emit_stmt(Poll *p, Stmt *s, int level) {
     case STMT_WHILE:
     case STMT_SWITCH:
         emit_head(p, level, s->kind == STMT_WHILE ? "while (" : "switch (", s->expr, ") {");
-        emit_body(p, s->body, level + 1);
+        emit_loop_body(p, s->body, level + 1, s->kind == STMT_WHILE);
         out_line(p->out, level, "}");
         return;
     case STMT_DO:
         out_line(p->out, level, "do {");
-        emit_body(p, s->body, level + 1);
+        emit_loop_body(p, s->body, level + 1, true);
         out_sync(p->out, s->expr->pos.line);
         emit_head(p, level, "} while (", s->expr, ");");
         return;
@@ -999,12 +1104,14 @@ static void emit_stmt(Poll *p, Stmt *s, int level) {
         emit_labeled(p, s->text, s, level);
         return;
     case STMT_GOTO:
-        out_line(p->out, level, "goto %s;", s->text);
+        emit_goto(p, s->text, level);
         return;
     case STMT_BREAK:
+        scope_leave(p, p->brk, level);
         out_line(p->out, level, "break;");
         return;
     case STMT_CONTINUE:
+        scope_leave(p, p->cont, level);
         out_line(p->out, level, "continue;");
         return;
     case STMT_RETURN:
@@ -1483,7 +1590,10 @@ static void emit_poll(Emitter *em, Func *f) {
     if (f->ret.is_void || !returns_value(f->body))
         out_line(o, 1, "(void)%s;", f->out);
     emit_dispatch(o, f);
-    emit_body(&p, f->body, 1);
+    cleanup_labels(&p, f->body);
+    p.nscope = 0;
+    /* the body's own scope ends at a return, or at the end (emit_done) */
+    emit_stmts(&p, f->body->kids, f->body->nkids, 1, NULL, 0);
     if (!ends_with_return(f->body))
         emit_done(&p, 1);
     out_put(o, "}\n");
@@ -1491,27 +1601,38 @@ static void emit_poll(Emitter *em, Func *f) {
         emit_restrict_pragma(o, false);
 }
 
-/* Cancels: drops the frame of the await it is suspended in (callees sharing a
- * union member share the case). */
+/* The cases of drop for the awaits of g: those whose state has no cleanup to run
+ * share one (they share the callee's member), each other has its own. */
+static void emit_drop_cases(Out *o, const Func *f, const Func *g) {
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < f->nawaits; i++) {
+            const Await *a = f->awaits[i];
+            if (a->expr->callee != g || (a->ncleanups > 0) != pass)
+                continue;
+            out_line(o, 1, "case %s:", a->state);
+            bool last = true; /* of the awaits sharing this case */
+            for (int k = i + 1; k < f->nawaits && !pass; k++)
+                last = last && (f->awaits[k]->expr->callee != g || f->awaits[k]->ncleanups > 0);
+            if (!last)
+                continue;
+            if (g->form != FORM_CALL)
+                emit_branch_drops(o, f, a->expr, 2);
+            else
+                emit_callee_drop(
+                    o, 2, g, xprintf("%s%s->await.%s", is_boxed(g) ? "" : "&", f->self, g->name));
+            emit_cleanups(o, f, (const Var *const *)a->cleanups, 0, a->ncleanups, 2);
+            out_line(o, 2, "break;");
+        }
+}
+
+/* Cancels: drops the frame of the await it is suspended in, then runs the cleanups
+ * of the frame variables in scope there. */
 static void emit_drop(Out *o, const Func *f) {
     out_printf(o, "%svoid %s_drop(%s_frame *%s) {\n", linkage(f), f->name, f->name, f->self);
     if (f->nawaits > 0) {
         out_line(o, 1, "switch (%s->state) {", f->self);
-        for (int c = 0; c < f->ncallees; c++) {
-            const Func *g = f->callees[c];
-            const Expr *form = NULL;
-            for (int i = 0; i < f->nawaits; i++)
-                if (f->awaits[i]->expr->callee == g) {
-                    out_line(o, 1, "case %s:", f->awaits[i]->state);
-                    form = f->awaits[i]->expr;
-                }
-            if (g->form != FORM_CALL)
-                emit_branch_drops(o, f, form, 2);
-            else
-                emit_callee_drop(
-                    o, 2, g, xprintf("%s%s->await.%s", is_boxed(g) ? "" : "&", f->self, g->name));
-            out_line(o, 2, "break;");
-        }
+        for (int c = 0; c < f->ncallees; c++)
+            emit_drop_cases(o, f, f->callees[c]);
         out_line(o, 1, "default:");
         out_line(o, 2, "break;");
         out_line(o, 1, "}");

@@ -595,6 +595,11 @@ static void place_vars(const Program *prog, Func *f) {
                          v->name);
         } else if (v->is_static) {
             v->in_frame = false;
+        } else if (v->cleanup && f->nawaits > 0) {
+            /* its cleanup is called by the generated code (emit.c), in order with the
+             * others, at the end of its scope: poll must not end that scope when it
+             * returns at a suspension */
+            v->in_frame = true;
         } else if (v->is_literal) {
             /* a pointer to it may be kept anywhere until its block ends: any await
              * of the function may come before a use */
@@ -606,6 +611,12 @@ static void place_vars(const Program *prog, Func *f) {
             place_local(&sc, &g, v);
         }
     }
+    for (int i = 0; i < f->nawaits; i++)
+        for (int k = 0; k < f->nvars; k++) {
+            Var *v = f->vars[k];
+            if (v->cleanup && v->in_frame && in_scope_at(&sc, v, sc.await_time[i]))
+                VEC_PUSH(&f->awaits[i]->cleanups, &f->awaits[i]->ncleanups, v);
+        }
 }
 
 /* ---- recursion through awaits ------------------------------------------------------- */

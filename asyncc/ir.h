@@ -166,6 +166,9 @@ struct Var {
     bool is_literal;   /* the storage of a compound literal (EXPR_LITERAL), named
                           "literal": in the frame whenever the function awaits */
     char *align;       /* alignment specifiers as written ("_Alignas(16) "); NULL: none */
+    char *cleanup;     /* __attribute__((cleanup(fn))): fn, called with &v when its scope
+                          ends (a frame variable: by the generated code, also when the
+                          frame is dropped in its scope); NULL: none */
     Stmt *decl;        /* STMT_DECL or STMT_TEXT that declares it; NULL for params */
     /* set by frame.c */
     bool in_frame;
@@ -181,9 +184,11 @@ typedef struct Await {
     Stmt *stmt; /* the statement it stands in after lowering */
     int index;  /* 1.. in the order of the lowered body */
     /* set by frame.c */
-    char *state;  /* enumerator, e.g. fetch_AWAIT_request_2 */
-    char *label;  /* resume label, e.g. resume_request_2 */
-    char *member; /* union member holding the callee's frame, e.g. request */
+    char *state;    /* enumerator, e.g. fetch_AWAIT_request_2 */
+    char *label;    /* resume label, e.g. resume_request_2 */
+    char *member;   /* union member holding the callee's frame, e.g. request */
+    int ncleanups;  /* the frame variables with a cleanup in scope here, in declaration */
+    Var **cleanups; /* order: what a drop in this state must clean up after the callee */
 } Await;
 
 /* What an await awaits: a function, or one of the forms that run several calls at

@@ -764,9 +764,19 @@ static Stmt *lower_one(Lower *lw, Stmt *s) {
     return list.n == 1 ? list.items[0] : block_of(&list, s->pos);
 }
 
-/* The statements of body (a block's, spliced) lowered into list. */
+/* Does the block declare a variable with a cleanup (whose scope must end with it)? */
+static bool declares_cleanup(const Stmt *block) {
+    for (int i = 0; block && block->kind == STMT_BLOCK && i < block->nkids; i++)
+        if (block->kids[i]->kind == STMT_DECL && block->kids[i]->var->cleanup)
+            return true;
+    return false;
+}
+
+/* The statements of body (a block's, spliced) lowered into list. A block that
+ * declares a variable with a cleanup stays a block: its scope, which ends before
+ * a do's condition or a for's step, runs the cleanup there. */
 static void lower_body(Lower *lw, Stmt *body, Stmts *list) {
-    if (body && body->kind == STMT_BLOCK)
+    if (body && body->kind == STMT_BLOCK && !declares_cleanup(body))
         for (int i = 0; i < body->nkids; i++)
             lower_into(lw, body->kids[i], list);
     else if (body)
@@ -945,7 +955,8 @@ static void lower_into(Lower *lw, Stmt *s, Stmts *out) {
         return;
     case STMT_BLOCK: {
         Stmts kids = {0};
-        lower_body(lw, s, &kids);
+        for (int i = 0; i < s->nkids; i++)
+            lower_into(lw, s->kids[i], &kids);
         s->nkids = kids.n;
         s->kids = kids.items;
         break;

@@ -2208,12 +2208,67 @@ static char *align_of(const Parser *p, CXCursor var) {
     return b.data;
 }
 
+static bool is_cleanup_name(const Parser *p, CXToken t) {
+    return token_is(p, t, "cleanup") || token_is(p, t, "__cleanup__");
+}
+
+/* An attribute at off written by a macro whose definition names the cleanup
+ * attribute: the invocation is expanded, and the next round reads the attribute
+ * (true); an error when it cannot be. */
+static bool cleanup_macro(Parser *p, unsigned off, const char *var) {
+    const Expansion *x = NULL;
+    for (int i = 0; i < p->nexpansions && !x; i++)
+        x = p->expansions[i].range.start == off ? &p->expansions[i] : NULL;
+    MacroDef m;
+    if (!x || !macro_def(p, x->cursor, &m))
+        return false;
+    bool names = false;
+    for (unsigned i = m.body; i < m.ntoks && !names; i++)
+        names = is_cleanup_name(p, m.toks[i]);
+    clang_disposeTokens(p->tu, m.toks, m.ntoks);
+    if (names && !expansion_request(p, off) && report_once(p, off))
+        error_at(pos_at(p, off),
+                 "the cleanup attribute of '%s' comes from macro '%s', which asyncc cannot "
+                 "expand; write __attribute__((cleanup(...))) in the code",
+                 var, ident_at(p->prog, off));
+    return names;
+}
+
+/* The function of a `cleanup(fn)` (or `__cleanup__(fn)`) attribute of var, or NULL.
+ * libclang does not expose the attribute: its text says it, or the expansion of the
+ * macro that writes it (in the next round). */
+static char *cleanup_of(Parser *p, CXCursor var) {
+    const Program *prog = p->prog;
+    Cursors kids = children_of(var);
+    char *fn = NULL;
+    for (int i = 0; i < kids.n && !fn; i++) {
+        Range r = extent_of(p, kids.items[i]);
+        if (kind_of(kids.items[i]) != CXCursor_UnexposedAttr || !r.ok)
+            continue;
+        if (!ident_is(prog, r.start, "cleanup") && !ident_is(prog, r.start, "__cleanup__")) {
+            char *name = cursor_name(var);
+            if (cleanup_macro(p, r.start, name))
+                i = kids.n; /* read again after the expansion */
+            free(name);
+            continue;
+        }
+        Tok open = tok_next(prog, tok_at(prog, r.start).end);
+        Tok name = tok_next(prog, open.end);
+        if (tok_is(prog, open, "(") && name.kind == TOK_IDENT)
+            fn = xstrndup(prog->src + name.start, name.end - name.start);
+    }
+    free(kids.items);
+    return fn;
+}
+
 static Var *var_add(Parser *p, CXCursor decl, CType type) {
     Func *f = p->fn;
     Var *v = xmalloc(sizeof *v);
     v->name = cursor_name(decl);
     v->type = type;
     v->align = align_of(p, decl);
+    v->cleanup = cleanup_of(p, decl);
+    v->addr_taken = v->cleanup != NULL; /* the cleanup gets &v, at the end of its scope */
     v->pos = cursor_pos(p, decl);
     v->id = f->nvars;
     VEC_PUSH(&f->vars, &f->nvars, v);
