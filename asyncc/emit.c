@@ -647,7 +647,8 @@ static void cleanup_labels(Poll *p, const Stmt *s) {
         scope_push(p, s->var);
     if (s->kind == STMT_LABEL) {
         LabelScope l = {s->text, p->nscope, xmalloc(sizeof(Var *) * ((size_t)p->nscope + 1))};
-        memcpy(l.scope, p->scope, sizeof(Var *) * (size_t)p->nscope);
+        for (int i = 0; i < p->nscope; i++)
+            l.scope[i] = p->scope[i];
         VEC_PUSH(&p->labels, &p->nlabels, l);
     }
     for (int i = 0; s->init && s->init->kind == STMT_BLOCK && i < s->init->nkids; i++)
