@@ -600,6 +600,13 @@ static void place_vars(const Program *prog, Func *f) {
              * others, at the end of its scope: poll must not end that scope when it
              * returns at a suspension */
             v->in_frame = true;
+            if (v->type.is_local || v->type.is_vla)
+                error_at(v->pos,
+                         "'%s' has a cleanup, so it lives in the frame of '%s', which awaits; "
+                         "its type %s",
+                         v->name, f->name,
+                         v->type.is_vla ? "has a variable length"
+                                        : "is declared inside the function");
         } else if (v->is_literal) {
             /* a pointer to it may be kept anywhere until its block ends: any await
              * of the function may come before a use */
