@@ -173,7 +173,20 @@ typedef struct Poll {
      * code a comment on its line trails. */
     const Stmt *labeled;
     size_t labeled_mark;
+    /* The frame variables with a cleanup whose scope the code being written is in,
+     * in declaration order; the scope a break and a continue leave begins at brk and
+     * cont; each label's scope, for the gotos (cleanup_labels). */
+    const Var **scope;
+    int nscope, brk, cont;
+    int nlabels;
+    struct LabelScope *labels;
 } Poll;
+
+typedef struct LabelScope {
+    const char *name;
+    int nscope;
+    const Var **scope;
+} LabelScope;
 
 /* How a variable is spelled in poll: its frame field, or itself. */
 static char *var_ref(const Poll *p, const Var *v) {
@@ -219,6 +232,7 @@ static void emit_expr(Poll *p, const Expr *e) {
         out_put(p->out, ")");
         return;
     case EXPR_AWAIT:
+    case EXPR_BRANCH:
     case EXPR_AND:
     case EXPR_OR:
     case EXPR_COND:
@@ -273,17 +287,30 @@ static const Await *await_of(const Func *f, const Expr *e) {
  * and would warn (-Wmaybe-uninitialized) about the read after it.
  * A boxed callee's frame is allocated before its init and freed once it is ready;
  * every path out of poll changes the state first, so drop never sees it freed. */
-static void emit_suspend(Poll *p, const Expr *aw, const char *dest, const char *local, int level) {
-    const Func *f = p->f, *g = aw->callee;
-    const Await *a = await_of(f, aw);
-    bool boxed = is_boxed(g);
-    char *frame = xprintf("%s%s->await.%s", boxed ? "" : "&", f->self, a->member);
-    if (boxed)
+static void emit_form(Poll *p, const Expr *aw, const char *dest, int level);
+static char *fresh_local(const Func *f, const char *base);
+
+/* `g_init(frame, args);` for the call e of g, allocating a boxed frame first. */
+static void emit_start(Poll *p, const Expr *e, const char *frame, int level) {
+    const Func *g = e->callee;
+    if (is_boxed(g))
         out_line(p->out, level, "%s = ac_frame_new(%s, \"%s\");", frame, frame_size_of(g), g->name);
     out_indent(p->out, level);
     out_printf(p->out, "%s_init(%s", g->name, frame);
-    emit_args(p, aw, false);
+    emit_args(p, e, false);
     out_put(p->out, ");\n");
+}
+
+static void emit_suspend(Poll *p, const Expr *aw, const char *dest, const char *local, int level) {
+    const Func *f = p->f, *g = aw->callee;
+    if (g->form != FORM_CALL) {
+        emit_form(p, aw, dest, level);
+        return;
+    }
+    const Await *a = await_of(f, aw);
+    bool boxed = is_boxed(g);
+    char *frame = xprintf("%s%s->await.%s", boxed ? "" : "&", f->self, a->member);
+    emit_start(p, aw, frame, level);
     out_line(p->out, level, "%s->state = %s;", f->self, a->state);
     out_label(p->out, level, a->label);
     if (local)
@@ -294,6 +321,116 @@ static void emit_suspend(Poll *p, const Expr *aw, const char *dest, const char *
     out_line(p->out, level, "}");
     if (boxed)
         out_line(p->out, level, "ac_frame_free(%s);", frame);
+}
+
+/* ---- select, join and timeout ------------------------------------------------------ */
+
+/* The ac_select mode of a form (ac_timeout is a biased select of its branch and a
+ * sleep). */
+static const char *form_mode(Form form) {
+    switch (form) {
+    case FORM_SELECT:
+        return "AC_SELECT_FAIR";
+    case FORM_JOIN_ALL:
+        return "AC_SELECT_JOIN_ALL";
+    case FORM_TRY_JOIN:
+        return "AC_SELECT_TRY_JOIN";
+    default:
+        return "AC_SELECT_BIASED";
+    }
+}
+
+/* The form's bookkeeping, `&self->await.select.sel`. */
+static char *form_sel(const Func *f, const Expr *form) {
+    return xprintf("&%s->await.%s.sel", f->self, form->callee->name);
+}
+
+/* Branch b's frame, `&self->await.select.recv` (the pointer itself when boxed). */
+static char *branch_frame(const Func *f, const Expr *form, const Expr *b) {
+    return xprintf("%s%s->await.%s.%s", is_boxed(b->callee) ? "" : "&", f->self, form->callee->name,
+                   b->member);
+}
+
+/* `g_drop(frame);`, and the free of a boxed frame. */
+static void emit_callee_drop(Out *o, int level, const Func *g, const char *frame) {
+    out_line(o, level, "%s_drop(%s);", g->name, frame);
+    if (is_boxed(g))
+        out_line(o, level, "ac_frame_free(%s);", frame);
+}
+
+/* The branches still running, dropped where they stopped: the losers when the form
+ * is decided, every one when the caller is dropped. */
+static void emit_branch_drops(Out *o, const Func *f, const Expr *form, int level) {
+    char *sel = form_sel(f, form);
+    for (int i = 0; i < form->nkids; i++) {
+        out_line(o, level, "if (ac_select_running(%s, %d)) {", sel, i);
+        emit_callee_drop(o, level + 1, form->kids[i]->callee, branch_frame(f, form, form->kids[i]));
+        out_line(o, level, "}");
+    }
+}
+
+/* `case i:` polling branch i: into its destination, or a local that drops the result;
+ * when it is ready, the form learns whether it is ok. */
+static void emit_branch_poll(Poll *p, const Expr *form, int i, const char *discarded, int level) {
+    const Func *f = p->f;
+    const Expr *b = form->kids[i];
+    const Func *g = b->callee;
+    char *frame = branch_frame(f, form, b);
+    bool scratch = !b->dest && !g->ret.is_void;
+    out_line(p->out, level - 1, "case %d:%s", i, scratch ? " {" : "");
+    out_indent(p->out, level);
+    if (scratch) {
+        out_printf(p->out, "%s;\n", decl_of(&g->ret, discarded));
+        out_indent(p->out, level);
+    }
+    out_printf(p->out, "if (%s_poll(%s, %s, ", g->name, frame, f->cx);
+    if (b->dest)
+        emit_expr(p, b->dest);
+    else
+        out_put(p->out, scratch ? xprintf("&%s", discarded) : "NULL");
+    out_put(p->out, ") == AC_READY) {\n");
+    if (is_boxed(g))
+        out_line(p->out, level + 1, "ac_frame_free(%s);", frame);
+    out_indent(p->out, level + 1);
+    out_printf(p->out, "ac_select_done(%s, %d, ", form_sel(f, form), i);
+    if (b->cond)
+        emit_expr(p, b->cond);
+    else
+        out_put(p->out, "1");
+    out_put(p->out, ");\n");
+    out_line(p->out, level, "}");
+    out_line(p->out, level, "break;");
+    if (scratch)
+        out_line(p->out, level - 1, "}");
+}
+
+/* A select, join or timeout (ac_runtime.h, ac_select): every branch started, then at
+ * each poll a round over the running ones; once decided, the losers are dropped and
+ * the value (the deciding branch, or AC_NONE) goes through dest (NULL: unused). */
+static void emit_form(Poll *p, const Expr *aw, const char *dest, int level) {
+    const Func *f = p->f;
+    const Await *a = await_of(f, aw);
+    char *sel = form_sel(f, aw), *branch = fresh_local(f, "branch");
+    for (int i = 0; i < aw->nkids; i++)
+        emit_start(p, aw->kids[i], branch_frame(f, aw, aw->kids[i]), level);
+    out_line(p->out, level, "ac_select_begin(%s, %d, %s);", sel, aw->nkids,
+             form_mode(aw->callee->form));
+    out_line(p->out, level, "%s->state = %s;", f->self, a->state);
+    out_label(p->out, level, a->label);
+    out_line(p->out, level, "for (int %s; (%s = ac_select_next(%s)) >= 0;) {", branch, branch, sel);
+    out_line(p->out, level + 1, "switch (%s) {", branch);
+    for (int i = 0; i < aw->nkids; i++)
+        emit_branch_poll(p, aw, i, fresh_local(f, "discarded"), level + 2);
+    out_line(p->out, level + 1, "}");
+    out_line(p->out, level, "}");
+    out_line(p->out, level, "if (ac_select_pending(%s)) {", sel);
+    out_line(p->out, level + 1, "return AC_PENDING;");
+    out_line(p->out, level, "}");
+    if (aw->callee->form != FORM_JOIN_ALL) /* a join ends when none is left */
+        emit_branch_drops(p->out, f, aw, level);
+    if (dest && !aw->callee->ret.is_void)
+        out_line(p->out, level, "%s = ac_select_result(%s);",
+                 dest[0] == '&' ? dest + 1 : xprintf("*%s", dest), sel);
 }
 
 /* Where an await's value goes; all unset: nowhere. */
@@ -309,6 +446,10 @@ static void emit_await(Poll *p, const Expr *aw, Dest d, int level) {
     const CType *type = &aw->callee->ret;
     if (type->is_void) {
         emit_suspend(p, aw, "NULL", NULL, level);
+        return;
+    }
+    if (aw->callee->form != FORM_CALL && !d.var && !d.lhs && !d.out) {
+        emit_form(p, aw, NULL, level); /* its value unused */
         return;
     }
     if (d.var && same_type(&d.var->type, type) && !d.var->type.is_qualified) {
@@ -357,7 +498,70 @@ static void emit_copy_init(Poll *p, const CType *t, const char *dest, const char
     out_line(p->out, level, "}");
 }
 
+/* ---- cleanups: __attribute__((cleanup(fn))) on frame variables ----------------------- */
+
+/* A frame variable keeps no attribute (poll returns at every suspension, which must
+ * not end its scope): its cleanup is called where its scope ends - the end of its
+ * block, a break, continue, goto or return that leaves it - and by the drop of a
+ * frame suspended inside it (emit_drop). A local that stays in poll keeps the
+ * attribute, and the compiler calls it. */
+static bool has_frame_cleanup(const Var *v) {
+    return v && v->cleanup && v->in_frame;
+}
+
+static void scope_push(Poll *p, const Var *v) {
+    VEC_PUSH(&p->scope, &p->nscope, v);
+}
+
+/* `fn(&self->v);` for the variables in scope from index `from` on, the last declared
+ * first (as C runs cleanups). */
+static void emit_cleanups(Out *o, const Func *f, const Var *const *vars, int from, int n,
+                          int level) {
+    for (int i = n - 1; i >= from; i--)
+        out_line(o, level, "%s(&%s->%s);", vars[i]->cleanup, f->self, vars[i]->field);
+}
+
+static void scope_leave(Poll *p, int from, int level) {
+    emit_cleanups(p->out, p->f, p->scope, from, p->nscope, level);
+}
+
+/* The scope of every label of s, as the walk that writes it will see it. */
+static void cleanup_labels(Poll *p, const Stmt *s) {
+    if (!s)
+        return;
+    int mark = p->nscope;
+    if (s->kind == STMT_DECL && has_frame_cleanup(s->var))
+        scope_push(p, s->var);
+    if (s->kind == STMT_LABEL) {
+        LabelScope l = {s->text, p->nscope, xmalloc(sizeof(Var *) * ((size_t)p->nscope + 1))};
+        for (int i = 0; i < p->nscope; i++)
+            l.scope[i] = p->scope[i];
+        VEC_PUSH(&p->labels, &p->nlabels, l);
+    }
+    for (int i = 0; s->init && s->init->kind == STMT_BLOCK && i < s->init->nkids; i++)
+        cleanup_labels(p, s->init->kids[i]); /* in scope for the whole loop */
+    cleanup_labels(p, s->body);
+    cleanup_labels(p, s->els);
+    for (int i = 0; i < s->nkids; i++)
+        cleanup_labels(p, s->kids[i]);
+    if (s->kind == STMT_BLOCK || s->kind == STMT_FOR)
+        p->nscope = mark;
+}
+
+/* A goto leaves the scopes its label is not in. */
+static void emit_goto(Poll *p, const char *label, int level) {
+    int common = 0;
+    for (int i = 0; i < p->nlabels; i++)
+        if (strcmp(p->labels[i].name, label) == 0)
+            while (common < p->nscope && common < p->labels[i].nscope &&
+                   p->labels[i].scope[common] == p->scope[common])
+                common++;
+    scope_leave(p, common, level);
+    out_line(p->out, level, "goto %s;", label);
+}
+
 static void emit_done(Poll *p, int level) {
+    scope_leave(p, 0, level);
     out_line(p->out, level, "%s->state = %s_DONE;", p->f->self, p->f->name);
     out_line(p->out, level, "return AC_READY;");
 }
@@ -410,14 +614,25 @@ static void emit_local_decl(Poll *p, const Var *v, const Expr *init, bool shared
     if (shared)
         out_printf(p->out, ", %s%s", v->name, v->type.post);
     else
-        out_put(p->out, var_decl_of(v, v->name));
+        out_printf(p->out, "%s%s",
+                   v->cleanup ? xprintf("__attribute__((cleanup(%s))) ", v->cleanup) : "",
+                   var_decl_of(v, v->name));
     if (init) {
         out_put(p->out, " = ");
         emit_expr(p, init);
     }
 }
 
+static void emit_decl_as(Poll *p, const Stmt *s, int level);
+
+/* A declaration; a frame variable with a cleanup is in scope after it. */
 static void emit_decl(Poll *p, const Stmt *s, int level) {
+    emit_decl_as(p, s, level);
+    if (has_frame_cleanup(s->var))
+        scope_push(p, s->var);
+}
+
+static void emit_decl_as(Poll *p, const Stmt *s, int level) {
     const Var *v = s->var;
     const Expr *init = s->expr;
     if (init && init->kind == EXPR_AWAIT) {
@@ -576,10 +791,26 @@ static void emit_stmts(Poll *p, Stmt **kids, int n, int level, const Stmt *prev,
 
 /* The statements of a body, inside braces the caller writes. */
 static void emit_body(Poll *p, Stmt *s, int level) {
+    int mark = p->nscope;
     if (s && s->kind == STMT_BLOCK)
         emit_stmts(p, s->kids, s->nkids, level, NULL, 0);
     else if (s)
         emit_stmt(p, s, level);
+    if (s && may_fall(s))
+        scope_leave(p, mark, level);
+    p->nscope = mark;
+}
+
+/* The body of a loop (or of a switch: loop false), where break (and continue) leave
+ * the scopes the body opens. */
+static void emit_loop_body(Poll *p, Stmt *body, int level, bool loop) {
+    int brk = p->brk, cont = p->cont;
+    p->brk = p->nscope;
+    if (loop)
+        p->cont = p->nscope;
+    emit_body(p, body, level);
+    p->brk = brk;
+    p->cont = cont;
 }
 
 /* head + expression + tail on one line: "while (" e ") {". */
@@ -657,7 +888,7 @@ static void emit_for_loop(Poll *p, Stmt *s, int level, bool with_init) {
     if (s->step)
         emit_expr(p, s->step);
     out_put(p->out, ") {\n");
-    emit_body(p, s->body, level + 1);
+    emit_loop_body(p, s->body, level + 1, true);
     out_line(p->out, level, "}");
 }
 
@@ -679,7 +910,7 @@ static bool same_base(Stmt **decls, int n) {
 static bool fits_clause(Stmt **decls, int n) {
     int local = 0;
     for (int i = 0; i < n; i++) {
-        if (is_copied_init(decls[i]->var, decls[i]->expr))
+        if (is_copied_init(decls[i]->var, decls[i]->expr) || decls[i]->var->cleanup)
             return false;
         local += !decls[i]->var->in_frame;
     }
@@ -694,10 +925,13 @@ static void emit_for(Poll *p, Stmt *s, int level) {
         emit_for_loop(p, s, level, true);
         return;
     }
+    int mark = p->nscope;
     out_line(p->out, level, "{");
     for (int i = 0; i < n; i++)
         emit_stmt(p, decls[i], level + 1);
     emit_for_loop(p, s, level + 1, false);
+    scope_leave(p, mark, level + 1);
+    p->nscope = mark;
     out_line(p->out, level, "}");
 }
 
@@ -740,12 +974,12 @@ static void emit_stmt(Poll *p, Stmt *s, int level) {
     case STMT_WHILE:
     case STMT_SWITCH:
         emit_head(p, level, s->kind == STMT_WHILE ? "while (" : "switch (", s->expr, ") {");
-        emit_body(p, s->body, level + 1);
+        emit_loop_body(p, s->body, level + 1, s->kind == STMT_WHILE);
         out_line(p->out, level, "}");
         return;
     case STMT_DO:
         out_line(p->out, level, "do {");
-        emit_body(p, s->body, level + 1);
+        emit_loop_body(p, s->body, level + 1, true);
         out_sync(p->out, s->expr->pos.line);
         emit_head(p, level, "} while (", s->expr, ");");
         return;
@@ -762,12 +996,14 @@ static void emit_stmt(Poll *p, Stmt *s, int level) {
         emit_labeled(p, s->text, s, level);
         return;
     case STMT_GOTO:
-        out_line(p->out, level, "goto %s;", s->text);
+        emit_goto(p, s->text, level);
         return;
     case STMT_BREAK:
+        scope_leave(p, p->brk, level);
         out_line(p->out, level, "break;");
         return;
     case STMT_CONTINUE:
+        scope_leave(p, p->cont, level);
         out_line(p->out, level, "continue;");
         return;
     case STMT_RETURN:
@@ -847,6 +1083,29 @@ static void emit_state_enum(Out *o, const Func *f) {
     out_put(o, "};\n");
 }
 
+/* `g_frame *g;` for a boxed callee, `g_frame g;` otherwise, at `level`. */
+static void emit_frame_member(Out *o, int level, const Func *g, const char *member) {
+    out_line(o, level, "%s_frame %s%s;", g->name, is_boxed(g) ? "*" : "", member);
+}
+
+/* The member of the await union for await aw, unless an earlier await of the same
+ * callee has it: the callee's frame, or a form's struct of its branches' frames. */
+static void emit_await_member(Out *o, const Func *f, const Expr *aw) {
+    const Func *g = aw->callee;
+    for (int i = 0; i < f->nawaits && f->awaits[i]->expr != aw; i++)
+        if (f->awaits[i]->expr->callee == g)
+            return;
+    if (g->form == FORM_CALL) {
+        emit_frame_member(o, 2, g, g->name);
+        return;
+    }
+    out_line(o, 2, "struct {");
+    out_line(o, 3, "ac_select sel;");
+    for (int i = 0; i < aw->nkids; i++)
+        emit_frame_member(o, 3, aw->kids[i]->callee, aw->kids[i]->member);
+    out_line(o, 2, "} %s;", g->name);
+}
+
 static void emit_frame_struct(Out *o, const Func *f) {
     out_printf(o, "struct %s_frame {\n", f->name);
     out_line(o, 1, "enum %s_state state;", f->name);
@@ -855,9 +1114,8 @@ static void emit_frame_struct(Out *o, const Func *f) {
             out_line(o, 1, "%s;", var_decl_of(f->vars[i], f->vars[i]->field));
     if (f->ncallees > 0) {
         out_line(o, 1, "union {");
-        for (int i = 0; i < f->ncallees; i++)
-            out_line(o, 2, "%s_frame %s%s;", f->callees[i]->name,
-                     is_boxed(f->callees[i]) ? "*" : "", f->callees[i]->name);
+        for (int i = 0; i < f->nawaits; i++)
+            emit_await_member(o, f, f->awaits[i]->expr);
         out_line(o, 1, "} await;");
     }
     out_put(o, "};\n");
@@ -1061,8 +1319,13 @@ static void ensure_interface(Emitter *em, Func *f);
 static void emit_interface(Emitter *em, Func *f) {
     Out *o = &em->out;
     out_gen(o);
-    for (int i = 0; i < f->ncallees; i++)
-        ensure_interface(em, f->callees[i]);
+    for (int i = 0; i < f->nawaits; i++) {
+        Expr *aw = f->awaits[i]->expr;
+        if (aw->callee->form == FORM_CALL)
+            ensure_interface(em, aw->callee);
+        for (int k = 0; aw->callee->form != FORM_CALL && k < aw->nkids; k++)
+            ensure_interface(em, aw->kids[k]->callee);
+    }
     out_blank_line(o);
     bool boxed = is_boxed(f);
     if (f->is_defined) {
@@ -1226,7 +1489,10 @@ static void emit_poll(Emitter *em, Func *f) {
     if (f->ret.is_void || !returns_value(f->body))
         out_line(o, 1, "(void)%s;", f->out);
     emit_dispatch(o, f);
-    emit_body(&p, f->body, 1);
+    cleanup_labels(&p, f->body);
+    p.nscope = 0;
+    /* the body's own scope ends at a return, or at the end (emit_done) */
+    emit_stmts(&p, f->body->kids, f->body->nkids, 1, NULL, 0);
     out_sync(o, end_line);
     if (!ends_with_return(f->body))
         emit_done(&p, 1);
@@ -1236,25 +1502,38 @@ static void emit_poll(Emitter *em, Func *f) {
         emit_restrict_pragma(o, false);
 }
 
-/* Cancels: drops the frame of the await it is suspended in (callees sharing a
- * union member share the case). */
+/* The cases of drop for the awaits of g: those whose state has no cleanup to run
+ * share one (they share the callee's member), each other has its own. */
+static void emit_drop_cases(Out *o, const Func *f, const Func *g) {
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < f->nawaits; i++) {
+            const Await *a = f->awaits[i];
+            if (a->expr->callee != g || (a->ncleanups > 0) != pass)
+                continue;
+            out_line(o, 1, "case %s:", a->state);
+            bool last = true; /* of the awaits sharing this case */
+            for (int k = i + 1; k < f->nawaits && !pass; k++)
+                last = last && (f->awaits[k]->expr->callee != g || f->awaits[k]->ncleanups > 0);
+            if (!last)
+                continue;
+            if (g->form != FORM_CALL)
+                emit_branch_drops(o, f, a->expr, 2);
+            else
+                emit_callee_drop(
+                    o, 2, g, xprintf("%s%s->await.%s", is_boxed(g) ? "" : "&", f->self, g->name));
+            emit_cleanups(o, f, (const Var *const *)a->cleanups, 0, a->ncleanups, 2);
+            out_line(o, 2, "break;");
+        }
+}
+
+/* Cancels: drops the frame of the await it is suspended in, then runs the cleanups
+ * of the frame variables in scope there. */
 static void emit_drop(Out *o, const Func *f) {
     out_printf(o, "%svoid %s_drop(%s_frame *%s) {\n", linkage(f), f->name, f->name, f->self);
     if (f->nawaits > 0) {
         out_line(o, 1, "switch (%s->state) {", f->self);
-        for (int c = 0; c < f->ncallees; c++) {
-            const Func *g = f->callees[c];
-            for (int i = 0; i < f->nawaits; i++)
-                if (f->awaits[i]->expr->callee == g)
-                    out_line(o, 1, "case %s:", f->awaits[i]->state);
-            if (is_boxed(g)) {
-                out_line(o, 2, "%s_drop(%s->await.%s);", g->name, f->self, g->name);
-                out_line(o, 2, "ac_frame_free(%s->await.%s);", f->self, g->name);
-            } else {
-                out_line(o, 2, "%s_drop(&%s->await.%s);", g->name, f->self, g->name);
-            }
-            out_line(o, 2, "break;");
-        }
+        for (int c = 0; c < f->ncallees; c++)
+            emit_drop_cases(o, f, f->callees[c]);
         out_line(o, 1, "default:");
         out_line(o, 2, "break;");
         out_line(o, 1, "}");

@@ -64,6 +64,9 @@ static void expr_put(Buf *b, const Expr *e) {
     case EXPR_FUTURE:
         args_put(b, e, "ac_future_of ");
         return;
+    case EXPR_BRANCH: /* a select's, join's or timeout's branch: the call it awaits */
+        args_put(b, e, "");
+        return;
     case EXPR_COND:
         expr_put(b, e->kids[0]);
         buf_put(b, " ? ");

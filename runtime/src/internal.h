@@ -124,6 +124,7 @@ typedef struct aci_loop {
     struct aci_loop *next_running; /* in the list of loops inside a block_on (loop.c) */
     aci_remote_queue remote;
     aci_signals *signals; /* NULL until a task first waits for a signal */
+    uint64_t random;      /* the PRNG's state (ac_random_below); 0 until first used */
     aci_pool pool;
 } aci_loop;
 
