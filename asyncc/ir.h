@@ -184,10 +184,10 @@ typedef struct Await {
     Stmt *stmt; /* the statement it stands in after lowering */
     int index;  /* 1.. in the order of the lowered body */
     /* set by frame.c */
-    char *state;    /* enumerator, e.g. fetch_AWAIT_request_2 */
-    char *label;    /* resume label, e.g. resume_request_2 */
-    char *member;   /* union member holding the callee's frame, e.g. request */
-    int nlive;      /* the frame variables whose values are needed when it resumes */
+    char *state;  /* enumerator, e.g. fetch_AWAIT_request_2 */
+    char *label;  /* resume label, e.g. resume_request_2 */
+    char *member; /* union member holding the callee's frame, e.g. request */
+    int nlive;    /* the frame variables whose values are needed when it resumes */
     Var **live;
     int ncleanups;  /* the frame variables with a cleanup in scope here, in declaration */
     Var **cleanups; /* order: what a drop in this state must clean up after the callee */
