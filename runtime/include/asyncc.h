@@ -157,6 +157,11 @@ async void ac_future_await(ac_future fu, void *out);
 #define async
 #include "ac_runtime.h"
 
+/* Links the runtime's gdb.c, and with it the debugger script gdb auto-loads (README,
+ * "Debugging"), into every program built from asyncc's output. */
+extern const struct ac_gdb_info ac_gdb_info;
+__attribute__((used)) static const void *const ac_gdb_info_ref = &ac_gdb_info;
+
 #elif defined(ASYNCC_SEQUENTIAL)
 /* ---- plain C: the sequential reference meaning ------------------------------------ */
 /* The library functions used here are the compilers' builtins, which need no

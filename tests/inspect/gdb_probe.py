@@ -5,6 +5,10 @@ ASYNCC_OUT where the JSON result goes.
   lines: ASYNCC_LINES (comma-separated): a breakpoint on each of those lines; the
          result maps each line gdb accepted to its locations ([file, line]) and the
          lines of the stops it caused over the whole run.
+  values: a breakpoint on each of ASYNCC_LINES; at each stop, [line, {name: value}].
+         Without ASYNCC_NAMES: the locals and parameters in scope that are initialized
+         there (declared on an earlier line), with `print NAME`. With ASYNCC_NAMES
+         (comma-separated): `print $NAME` of each, as the asyncc gdb script sets them.
   walk:  a breakpoint on ASYNCC_BREAK, then ASYNCC_COUNT times ASYNCC_COMMAND (step
          or next); the result is the [file, line] of each stop, the first included.
          ASYNCC_SKIP, if set, is a regular expression of functions step skips.
@@ -50,6 +54,41 @@ def lines(src):
             for line, bp in breakpoints.items()}
 
 
+def initialized_locals():
+    """The names of the locals and parameters in scope, declared before this line."""
+    frame = gdb.selected_frame()
+    line, block, names = here()[1], frame.block(), []
+    while block is not None:
+        names += [sym.name for sym in block if (sym.is_argument or (sym.is_variable and sym.line < line))
+                  and sym.name not in names]
+        if block.function is not None:
+            break
+        block = block.superblock
+    return names
+
+
+def printed(expression):
+    return gdb.execute("print " + expression, to_string=True).split(" = ", 1)[1].strip()
+
+
+def values(src):
+    for line in os.environ["ASYNCC_LINES"].split(","):
+        try:
+            gdb.Breakpoint(f"{src}:{line}").silent = True
+        except gdb.error:
+            continue
+    wanted = os.environ.get("ASYNCC_NAMES")
+    seen = []
+    gdb.execute("run", to_string=True)
+    while alive():
+        if wanted:
+            seen.append([here()[1], {n: printed("$" + n) for n in wanted.split(",")}])
+        else:
+            seen.append([here()[1], {n: printed(n) for n in initialized_locals()}])
+        gdb.execute("continue", to_string=True)
+    return seen
+
+
 def walk(src):
     if os.environ.get("ASYNCC_SKIP"):
         gdb.execute("skip -rfunction " + os.environ["ASYNCC_SKIP"], to_string=True)
@@ -68,7 +107,7 @@ def walk(src):
 gdb.execute("set pagination off")
 gdb.execute("set breakpoint pending off")
 mode = os.environ["ASYNCC_MODE"]
-result = (lines if mode == "lines" else walk)(os.environ["ASYNCC_FILE"])
+result = {"lines": lines, "values": values, "walk": walk}[mode](os.environ["ASYNCC_FILE"])
 with open(os.environ["ASYNCC_OUT"], "w") as out:
     json.dump(result, out)
 if alive():
