@@ -315,9 +315,8 @@ static void *wake_thread(void *arg) {
 /* The target is woken by tasks on the workers and by plain threads at once, thousands of
  * times: it is never polled by two threads at once, at most once per wake, and the last
  * wake is not lost (or the target would never finish). */
-static void test_concurrent_wakes(void **state) {
-    (void)state;
-    ac_runtime *rt = runtime_of_workers(2);
+static void concurrent_wakes(unsigned workers) {
+    ac_runtime *rt = runtime_of_workers(workers);
     wake_target s;
     memset(&s, 0, sizeof s);
     blocker b = {rt, fan_future(WAKER_TASKS + 1, spawn_wake, &s), -1, 0};
@@ -338,6 +337,17 @@ static void test_concurrent_wakes(void **state) {
     assert_true(polls >= 2);
     assert_true(polls <= ALL_EVENTS + 2);
     assert_int_equal(ac_runtime_shutdown(rt, 1000), 0);
+}
+
+static void test_concurrent_wakes(void **state) {
+    (void)state;
+    concurrent_wakes(2);
+}
+
+/* More workers than CPUs: more interleavings, and stealing between more queues. */
+static void test_concurrent_wakes_4_workers(void **state) {
+    (void)state;
+    concurrent_wakes(4);
 }
 
 /* ---- waitlists: a token passed round tasks on the workers ------------------------------------ */
@@ -715,6 +725,7 @@ int main(void) {
         cmocka_unit_test(test_spawn_yield_join),
         cmocka_unit_test(test_stealing),
         cmocka_unit_test(test_concurrent_wakes),
+        cmocka_unit_test(test_concurrent_wakes_4_workers),
         cmocka_unit_test(test_token_ring),
         cmocka_unit_test(test_timers_on_workers),
         cmocka_unit_test(test_shutdown_drops),
