@@ -142,7 +142,7 @@ struct ac_runtime {
     _Atomic int closing;         /* worker 0 is dropping everything: wakes queue nothing */
     int blocking;                /* threads in ac_runtime_block_on (under lock) */
     int shutdown_waiting;        /* a shutdown waits for tasks to finish (under lock) */
-    unsigned ready, go, failed;  /* start-up (under lock) */
+    unsigned ready, go;          /* start-up (under lock) */
     int start_error;             /* the first worker's error at start-up (under lock) */
     size_t dropped;              /* tasks dropped at shutdown (worker 0) */
     pthread_mutex_t timer_lock;  /* timers, driver, driver_deadline */
