@@ -59,22 +59,32 @@ static inline uint64_t bench_now_ns(void) {
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* VmHWM (peak resident set) from /proc/self/status in kB, or -1 if unreadable. */
-static inline long bench_peak_rss_kb(void) {
-    static const char field[] = "VmHWM:";
+/* A "Field:" of /proc/self/status in kB, or -1 if unreadable. */
+static inline long bench_status_kb(const char *field) {
     FILE *status = fopen("/proc/self/status", "r");
     char line[256];
+    size_t len = strlen(field);
     long kb = -1;
     if (!status)
         return -1;
     while (fgets(line, sizeof line, status)) {
-        if (strncmp(line, field, sizeof field - 1) == 0) {
-            kb = strtol(line + sizeof field - 1, NULL, 10);
+        if (strncmp(line, field, len) == 0) {
+            kb = strtol(line + len, NULL, 10);
             break;
         }
     }
     fclose(status);
     return kb;
+}
+
+/* VmHWM (peak resident set) in kB, or -1 if unreadable. */
+static inline long bench_peak_rss_kb(void) {
+    return bench_status_kb("VmHWM:");
+}
+
+/* VmRSS (resident set now) in kB, or -1 if unreadable. */
+static inline long bench_rss_kb(void) {
+    return bench_status_kb("VmRSS:");
 }
 
 /* Optimisation barrier: the empty asm claims to read and rewrite x in a register,

@@ -1,11 +1,12 @@
 #!/bin/bash
-# Builds and runs asyncc's benchmarks (W1 W2 W2b W3 W6 of ../shared/bench/WORKLOADS.md),
+# Builds and runs asyncc's benchmarks (W1 W2 W2b W3 W4 W4b W5 W6 W7 of
+# ../shared/bench/WORKLOADS.md),
 # optionally next to the reference implementations in ../shared/anchors.
 #
 # usage: bench/run.sh [-r REPS] [-a] [WORKLOAD...]
-#   WORKLOAD: W1 W2 W2b W3 W6 (default: all five), or W1mt W2bmt: W1 and W2b on the
-#             multi-thread runtime (impl=asyncc-mt; BENCH_WORKERS workers, default 2,
-#             pinned to the CPUs in CPUS_MT, default 0,1)
+#   WORKLOAD: W1 W2 W2b W3 W4 W4b W5 W6 W7 (default: all of them), or W1mt W2bmt: W1
+#             and W2b on the multi-thread runtime (impl=asyncc-mt; BENCH_WORKERS
+#             workers, default 2, pinned to the CPUs in CPUS_MT, default 0,1)
 #   -r REPS : run each benchmark REPS times (default 5), interleaved: rep 1 of
 #             everything, then rep 2, ... so slow drifts of a shared machine hit
 #             every implementation alike.
@@ -40,11 +41,11 @@ while getopts "r:ah" opt; do
     case $opt in
     r) REPS=$OPTARG ;;
     a) ANCHORS=1 ;;
-    *) sed -n '2,28p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,29p' "$0" >&2; exit 2 ;;
     esac
 done
 shift $((OPTIND - 1))
-ALL="W1 W2 W2b W3 W6"
+ALL="W1 W2 W2b W3 W4 W4b W5 W6 W7"
 WLS=${*:-$ALL}
 
 # The program that runs each workload.
@@ -54,7 +55,11 @@ program_of() {
     W2) echo w2_yield ;;
     W2b) echo w2b_yield_many ;;
     W3) echo w3_await_chain ;;
+    W4) echo w4_mpsc ;;
+    W4b) echo w4b_mpsc_4p ;;
+    W5) echo w5_pingpong ;;
     W6) echo w6_timers ;;
+    W7) echo w7_idle ;;
     W1mt) echo w1_spawn_mt ;;
     W2bmt) echo w2b_yield_many_mt ;;
     *) return 1 ;;

@@ -230,6 +230,30 @@ void aci_loop_leave(void) {
     pthread_mutex_unlock(&running_lock);
 }
 
+/* ---- randomness: a select's fair start ------------------------------------------------------ */
+
+/* splitmix64 (Steele, Lea and Flood): one add and a mix per number, good enough to
+ * spread a select's first branch; seeded from the clock and the loop's address, so
+ * two threads' loops, and two runs, start apart. */
+static uint64_t random_next(void) {
+    uint64_t *s = &aci_loop_this.random;
+    if (*s == 0)
+        *s = aci_clock_now_ns() ^ (uint64_t)(uintptr_t)&aci_loop_this;
+    uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+void ac_random_seed(uint64_t seed) {
+    aci_loop_this.random = seed ? seed : 1;
+}
+
+uint32_t ac_random_below(uint32_t n) {
+    /* Lemire's multiply-shift: the high half of a 32x32 product is below n */
+    return (uint32_t)(((random_next() >> 32) * (uint64_t)n) >> 32);
+}
+
 /* ---- the driver ----------------------------------------------------------------------------- */
 
 static void loop_on_ready(void *key, unsigned readiness) {

@@ -11,7 +11,8 @@
 
 #include "ac_runtime.h"
 
-#include "ac_io.h" /* after ac_runtime.h: the runtime face */
+#include "ac_chan.h" /* after ac_runtime.h: the runtime face */
+#include "ac_io.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -82,6 +83,32 @@ typedef struct task_stats {
     int drops; /* drops while unfinished */
 } task_stats;
 
+/* ---- leaf: any leaf future, described at run time ----------------------------------------- */
+
+/* The leaf's init/poll/drop with the types erased, for STEP_LEAF and section_spawn.
+ * init gets the step's arg; the frame must fit in LEAF_FRAME_BYTES. */
+#define LEAF_FRAME_BYTES 128
+typedef struct leaf {
+    void (*init)(void *frame, void *arg);
+    ac_poll (*poll)(void *frame, ac_cx *cx, void *out);
+    void (*drop)(void *frame);
+} leaf;
+
+/* The leaf descriptor `name##_leaf` of a leaf whose init takes (frame, T *target); a
+ * file that defines some it does not use stays quiet. */
+#define DEFINE_LEAF(name, target_type)                                                             \
+    static void name##_init_erased(void *frame, void *arg) {                                       \
+        name##_init(frame, (target_type *)arg);                                                    \
+    }                                                                                              \
+    static ac_poll name##_poll_leaf(void *frame, ac_cx *cx, void *out) {                           \
+        return name##_poll(frame, cx, out);                                                        \
+    }                                                                                              \
+    static void name##_drop_leaf(void *frame) {                                                    \
+        name##_drop(frame);                                                                        \
+    }                                                                                              \
+    __attribute__((unused)) static const leaf name##_leaf = {name##_init_erased, name##_poll_leaf, \
+                                                             name##_drop_leaf}
+
 /* ---- script: a task running a list of steps ---------------------------------------------- */
 
 typedef enum step_kind {
@@ -95,6 +122,12 @@ typedef enum step_kind {
     STEP_WRITE,    /* *result = await ac_fd_write(fd, buf, n) */
     STEP_READABLE, /* *result = await ac_fd_readable(fd) */
     STEP_WRITABLE, /* *result = await ac_fd_writable(fd) */
+    STEP_SEND,     /* *result = await ac_mpsc_send(chan, buf) */
+    STEP_RECV,     /* *result = await ac_mpsc_recv(chan, buf) */
+    STEP_ONESHOT,  /* *result = await ac_oneshot_recv(chan, buf) */
+    STEP_BCAST,    /* *result = await ac_broadcast_recv(chan, buf) */
+    STEP_CHANGED,  /* *result = await ac_watch_changed(chan) */
+    STEP_LEAF,     /* await the leaf: init(frame, arg), its result to out */
 } step_kind;
 
 typedef struct step {
@@ -110,6 +143,8 @@ typedef struct step {
     void *buf;
     size_t n;
     ssize_t *result;
+    void *chan; /* a channel handle */
+    const leaf *leaf;
 } step;
 
 #define S_CALL(fn, a)                                                                              \
@@ -130,6 +165,18 @@ typedef struct step {
     { .kind = STEP_READABLE, .fd = (h), .result = (r) }
 #define S_WRITABLE(h, r)                                                                           \
     { .kind = STEP_WRITABLE, .fd = (h), .result = (r) }
+#define S_SEND(tx, value, r)                                                                       \
+    { .kind = STEP_SEND, .chan = (tx), .buf = (value), .result = (r) }
+#define S_RECV(rx, out, r)                                                                         \
+    { .kind = STEP_RECV, .chan = (rx), .buf = (out), .result = (r) }
+#define S_ONESHOT(rx, out, r)                                                                      \
+    { .kind = STEP_ONESHOT, .chan = (rx), .buf = (out), .result = (r) }
+#define S_BCAST(rx, out, r)                                                                        \
+    { .kind = STEP_BCAST, .chan = (rx), .buf = (out), .result = (r) }
+#define S_CHANGED(rx, r)                                                                           \
+    { .kind = STEP_CHANGED, .chan = (rx), .result = (r) }
+#define S_LEAF(l, a, o)                                                                            \
+    { .kind = STEP_LEAF, .leaf = (l), .arg = (a), .out = (o) }
 #define S_END(v)                                                                                   \
     { .kind = STEP_END, .value = (v) }
 
@@ -181,6 +228,46 @@ record record_expected(int id);
 ac_task *record_spawn(int id, int yields);
 /* Whether every record poll so far got a suitably aligned out pointer. */
 int record_out_aligned(void);
+
+/* int section(s): s->rounds times { rc = await s->acquire (init with s->arg; a
+ * negative rc stops the section, which returns it); s->enter(s->ctx, rc); await
+ * ac_yield() s->yields times; s->leave(s->ctx); } return 0. For stress tests of locks:
+ * enter and leave check and release what the leaf took. s must outlive the task. */
+typedef struct section {
+    const leaf *acquire;
+    void *arg;
+    void (*enter)(void *ctx, int rc);
+    void (*leave)(void *ctx);
+    void *ctx;
+    int rounds, yields;
+} section;
+
+ac_task *section_spawn(const section *s);
+
+/* ---- mpsc producer and consumer ----------------------------------------------------------- */
+
+/* A message is (producer id << 32) | its sequence number. */
+#define MSG(id, seq) (((uint64_t)(id) << 32) | (uint32_t)(seq))
+#define CONSUMED_MAX_PRODUCERS 64
+
+/* What a consumer saw: checked after it ends. */
+typedef struct consumed {
+    uint64_t count, sum;
+    uint32_t next[CONSUMED_MAX_PRODUCERS]; /* each producer's next sequence number */
+    int out_of_order;                      /* messages that broke a producer's order */
+    int end;                               /* the receive result that ended it */
+} consumed;
+
+/* Record one received message into c. */
+void consumed_add(consumed *c, uint64_t v);
+/* int producer(tx, id, n): await ac_mpsc_send of MSG(id, 0..n-1) (values 8 bytes), then
+ * drop tx; returns 0, or the first failing send's result. Its drop drops tx. */
+ac_task *producer_new(ac_mpsc_tx tx, uint32_t id, uint32_t n);
+/* void consumer(rx, c): await ac_mpsc_recv until it fails, recording into c; then drop
+ * rx. Its drop drops rx. */
+ac_task *consumer_new(ac_mpsc_rx rx, consumed *c);
+/* The sum of MSG(id, 0..n-1) over ids 0..producers-1. */
+uint64_t messages_sum(uint32_t producers, uint32_t n);
 
 /* Monotonic time for elapsed-time checks. */
 uint64_t test_now_ns(void);
