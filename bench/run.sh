@@ -4,8 +4,8 @@
 # optionally next to the reference implementations in ../shared/anchors.
 #
 # usage: bench/run.sh [-r REPS] [-a] [WORKLOAD...]
-#   WORKLOAD: W1 W2 W2b W3 W4 W4b W5 W6 W7 (default: all of them), or W1mt W2bmt: W1
-#             and W2b on the multi-thread runtime (impl=asyncc-mt; BENCH_WORKERS
+#   WORKLOAD: W1 W2 W2b W3 W4 W4b W5 W6 W7 (default: all of them), or W1mt W2bmt W4bmt:
+#             W1, W2b and W4b on the multi-thread runtime (impl=asyncc-mt; BENCH_WORKERS
 #             workers, default 2, pinned to the CPUs in CPUS_MT, default 0,1)
 #   -r REPS : run each benchmark REPS times (default 5), interleaved: rep 1 of
 #             everything, then rep 2, ... so slow drifts of a shared machine hit
@@ -62,6 +62,7 @@ program_of() {
     W7) echo w7_idle ;;
     W1mt) echo w1_spawn_mt ;;
     W2bmt) echo w2b_yield_many_mt ;;
+    W4bmt) echo w4b_mpsc_4p_mt ;;
     *) return 1 ;;
     esac
 }
