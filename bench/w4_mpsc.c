@@ -5,7 +5,8 @@
  * The producers and the consumer are spawned tasks, as in the anchors; the clock runs
  * in the root, from the channel's creation to the consumer's join.
  *
- * usage: w4_mpsc [n]   (default 10,000,000) */
+ * usage: w4_mpsc [n]   (default 10,000,000)
+ * w4b_mpsc_4p_mt is W4b on the multi-thread runtime (bench.h: BENCH_MT). */
 #include <asyncc.h>
 
 #include <ac_chan.h>
@@ -55,6 +56,10 @@ static async uint64_t run(uint64_t n, uint64_t *elapsed_ns) {
 int main(int argc, char **argv) {
     uint64_t n = bench_arg_n(argc, argv, 10000000);
     uint64_t elapsed_ns = 0;
+#ifdef BENCH_MT
+    uint64_t sum = bench_mt_block_on(ac_future_of(run(n, &elapsed_ns)));
+#else
     uint64_t sum = ac_block_on(run(n, &elapsed_ns));
+#endif
     return bench_report(PRODUCERS == 1 ? "W4" : "W4b", n, elapsed_ns, sum, n * (n - 1) / 2);
 }

@@ -3,6 +3,8 @@
 
 #include "machines.h"
 
+#include "waitlist.h"
+
 #include <stdalign.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -73,6 +75,49 @@ void gate_wait_drop(gate_wait_frame *f) {
         return;
     f->g->waiter = NULL;
     f->g->dropped++;
+}
+
+/* ---- tokens: a counter that tasks on any thread take from, parking while it is 0 -------- */
+
+void tokens_init(tokens *t) {
+    pthread_mutex_init(&t->lock, NULL);
+    t->count = 0;
+    t->waiting = (ac_waitlist){NULL, NULL};
+}
+
+void tokens_give(tokens *t) {
+    pthread_mutex_lock(&t->lock);
+    t->count++;
+    if (t->waiting.head)
+        aci_waiter_wake(t->waiting.head, 0);
+    pthread_mutex_unlock(&t->lock);
+}
+
+void take_init(take_frame *f, tokens *t) {
+    f->t = t;
+    aci_waiter_init(&f->waiter);
+}
+
+ac_poll take_poll(take_frame *f, ac_cx *cx, void *out) {
+    (void)out;
+    ac_poll r = AC_PENDING;
+    pthread_mutex_lock(&f->t->lock);
+    if (!aci_waiter_parked(&f->waiter)) {
+        if (f->t->count > 0) {
+            f->t->count--;
+            r = AC_READY;
+        } else {
+            aci_waitlist_push(&f->t->waiting, &f->waiter, cx->task);
+        }
+    }
+    pthread_mutex_unlock(&f->t->lock);
+    return r;
+}
+
+void take_drop(take_frame *f) {
+    pthread_mutex_lock(&f->t->lock);
+    aci_waiter_cancel(&f->waiter);
+    pthread_mutex_unlock(&f->t->lock);
 }
 
 /* ---- script ------------------------------------------------------------------------------ */

@@ -14,6 +14,7 @@
 #include "ac_chan.h" /* after ac_runtime.h: the runtime face */
 #include "ac_io.h"
 
+#include <pthread.h>
 #include <stdint.h>
 
 /* The type-erased entry points and vtable a spawned function gets (abi.md section 5). */
@@ -52,6 +53,28 @@ typedef struct gate_wait_frame {
 void gate_wait_init(gate_wait_frame *f, gate *g);
 ac_poll gate_wait_poll(gate_wait_frame *f, ac_cx *cx, void *out);
 void gate_wait_drop(gate_wait_frame *f);
+
+/* ---- tokens: a counter that tasks on any thread take from, parking while it is 0 -------- */
+
+typedef struct tokens {
+    pthread_mutex_t lock;
+    unsigned count;
+    ac_waitlist waiting;
+} tokens;
+
+void tokens_init(tokens *t);
+/* Add one token and wake the first waiter, which takes it when it is polled. */
+void tokens_give(tokens *t);
+
+/* take(t): await a token (a leaf on a waitlist, woken from any thread). */
+typedef struct take_frame {
+    tokens *t;
+    ac_waiter waiter;
+} take_frame;
+
+void take_init(take_frame *f, tokens *t);
+ac_poll take_poll(take_frame *f, ac_cx *cx, void *out);
+void take_drop(take_frame *f);
 
 /* ---- counters a task can report into ----------------------------------------------------- */
 
