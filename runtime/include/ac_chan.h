@@ -127,6 +127,10 @@ typedef struct ac_watch_rx {
     uint64_t seen; /* the version this receiver saw last */
 } ac_watch_rx;
 
+/* The wrappers the typed layer (below) declares in the program's own file: a program
+ * uses some of them, and clang would warn about the others. */
+#define AC_CHAN_FN_ static inline __attribute__((unused))
+
 /* ---- oneshot: one value, once ---------------------------------------------------------------- */
 
 /* Make a oneshot for values of elem_size bytes: 0, AC_CHAN_INVALID (elem_size 0) or
@@ -328,36 +332,36 @@ void ac_watch_changed_drop(ac_watch_changed_frame *f);
         base##_frame base;                                                                         \
         T value;                                                                                   \
     } fn##_frame;                                                                                  \
-    static inline void fn##_init(fn##_frame *f, H *h, T value) {                                   \
+    AC_CHAN_FN_ void fn##_init(fn##_frame *f, H *h, T value) {                                     \
         f->value = value;                                                                          \
         base##_init(&f->base, &h->raw, &f->value);                                                 \
     }                                                                                              \
-    static inline ac_poll fn##_poll(fn##_frame *f, ac_cx *cx, int *out) {                          \
+    AC_CHAN_FN_ ac_poll fn##_poll(fn##_frame *f, ac_cx *cx, int *out) {                            \
         return base##_poll(&f->base, cx, out);                                                     \
     }                                                                                              \
-    static inline void fn##_drop(fn##_frame *f) {                                                  \
+    AC_CHAN_FN_ void fn##_drop(fn##_frame *f) {                                                    \
         base##_drop(&f->base);                                                                     \
     }
 #define AC_CHAN_RECV_LEAF_(fn, H, T, base)                                                         \
     typedef base##_frame fn##_frame;                                                               \
-    static inline void fn##_init(fn##_frame *f, H *h, T *out) {                                    \
+    AC_CHAN_FN_ void fn##_init(fn##_frame *f, H *h, T *out) {                                      \
         base##_init(f, &h->raw, out);                                                              \
     }                                                                                              \
-    static inline ac_poll fn##_poll(fn##_frame *f, ac_cx *cx, int *out) {                          \
+    AC_CHAN_FN_ ac_poll fn##_poll(fn##_frame *f, ac_cx *cx, int *out) {                            \
         return base##_poll(f, cx, out);                                                            \
     }                                                                                              \
-    static inline void fn##_drop(fn##_frame *f) {                                                  \
+    AC_CHAN_FN_ void fn##_drop(fn##_frame *f) {                                                    \
         base##_drop(f);                                                                            \
     }
 #define AC_CHAN_WAIT_LEAF_(fn, H, base)                                                            \
     typedef base##_frame fn##_frame;                                                               \
-    static inline void fn##_init(fn##_frame *f, H *h) {                                            \
+    AC_CHAN_FN_ void fn##_init(fn##_frame *f, H *h) {                                              \
         base##_init(f, &h->raw);                                                                   \
     }                                                                                              \
-    static inline ac_poll fn##_poll(fn##_frame *f, ac_cx *cx, int *out) {                          \
+    AC_CHAN_FN_ ac_poll fn##_poll(fn##_frame *f, ac_cx *cx, int *out) {                            \
         return base##_poll(f, cx, out);                                                            \
     }                                                                                              \
-    static inline void fn##_drop(fn##_frame *f) {                                                  \
+    AC_CHAN_FN_ void fn##_drop(fn##_frame *f) {                                                    \
         base##_drop(f);                                                                            \
     }
 #endif
@@ -385,15 +389,15 @@ static inline int ac_watch_changed(ac_watch_rx *rx) {
 }
 
 #define AC_CHAN_SEND_LEAF_(fn, H, T, base)                                                         \
-    static inline int fn(H *h, T value) {                                                          \
+    AC_CHAN_FN_ int fn(H *h, T value) {                                                            \
         return base(&h->raw, &value);                                                              \
     }
 #define AC_CHAN_RECV_LEAF_(fn, H, T, base)                                                         \
-    static inline int fn(H *h, T *out) {                                                           \
+    AC_CHAN_FN_ int fn(H *h, T *out) {                                                             \
         return base(&h->raw, out);                                                                 \
     }
 #define AC_CHAN_WAIT_LEAF_(fn, H, base)                                                            \
-    static inline int fn(H *h) {                                                                   \
+    AC_CHAN_FN_ int fn(H *h) {                                                                     \
         return base(&h->raw);                                                                      \
     }
 
@@ -432,37 +436,37 @@ static inline int ac_watch_changed(ac_watch_rx *rx) {
     typedef struct name##_rx {                                                                     \
         ac_##kind##_rx raw;                                                                        \
     } name##_rx;                                                                                   \
-    static inline void name##_tx_drop(name##_tx *tx) {                                             \
+    AC_CHAN_FN_ void name##_tx_drop(name##_tx *tx) {                                               \
         ac_##kind##_tx_drop(&tx->raw);                                                             \
     }                                                                                              \
-    static inline void name##_rx_drop(name##_rx *rx) {                                             \
+    AC_CHAN_FN_ void name##_rx_drop(name##_rx *rx) {                                               \
         ac_##kind##_rx_drop(&rx->raw);                                                             \
     }
 
 #define AC_CHAN_TYPED_CLONE_(name, kind, end)                                                      \
-    static inline int name##_##end##_clone(const name##_##end *h, name##_##end *copy) {            \
+    AC_CHAN_FN_ int name##_##end##_clone(const name##_##end *h, name##_##end *copy) {              \
         return ac_##kind##_##end##_clone(&h->raw, &copy->raw);                                     \
     }
 
 /* name_fn(&tx, v) and name_fn(&rx, &v): the untyped ac_kind_fn with a T value or T * out. */
 #define AC_CHAN_TYPED_PUT_(name, kind, fn, T)                                                      \
-    static inline int name##_##fn(name##_tx *tx, T value) {                                        \
+    AC_CHAN_FN_ int name##_##fn(name##_tx *tx, T value) {                                          \
         return ac_##kind##_##fn(&tx->raw, &value);                                                 \
     }
 #define AC_CHAN_TYPED_GET_(name, kind, fn, T)                                                      \
-    static inline int name##_##fn(name##_rx *rx, T *out) {                                         \
+    AC_CHAN_FN_ int name##_##fn(name##_rx *rx, T *out) {                                           \
         return ac_##kind##_##fn(&rx->raw, out);                                                    \
     }
 
 /* name_new(&tx, &rx, capacity) */
 #define AC_CHAN_TYPED_NEW_(name, kind, T)                                                          \
-    static inline int name##_new(name##_tx *tx, name##_rx *rx, size_t capacity) {                  \
+    AC_CHAN_FN_ int name##_new(name##_tx *tx, name##_rx *rx, size_t capacity) {                    \
         return ac_##kind##_new(&tx->raw, &rx->raw, sizeof(T), capacity);                           \
     }
 
 #define AC_ONESHOT_TYPED(name, T)                                                                  \
     AC_CHAN_TYPED_HANDLES_(name, oneshot)                                                          \
-    static inline int name##_new(name##_tx *tx, name##_rx *rx) {                                   \
+    AC_CHAN_FN_ int name##_new(name##_tx *tx, name##_rx *rx) {                                     \
         return ac_oneshot_new(&tx->raw, &rx->raw, sizeof(T));                                      \
     }                                                                                              \
     AC_CHAN_TYPED_PUT_(name, oneshot, send, T)                                                     \
@@ -485,7 +489,7 @@ static inline int ac_watch_changed(ac_watch_rx *rx) {
     AC_CHAN_TYPED_CLONE_(name, broadcast, tx)                                                      \
     AC_CHAN_TYPED_CLONE_(name, broadcast, rx)                                                      \
     AC_CHAN_TYPED_NEW_(name, broadcast, T)                                                         \
-    static inline int name##_subscribe(const name##_tx *tx, name##_rx *rx) {                       \
+    AC_CHAN_FN_ int name##_subscribe(const name##_tx *tx, name##_rx *rx) {                         \
         return ac_broadcast_subscribe(&tx->raw, &rx->raw);                                         \
     }                                                                                              \
     AC_CHAN_TYPED_PUT_(name, broadcast, send, T)                                                   \
@@ -496,12 +500,12 @@ static inline int ac_watch_changed(ac_watch_rx *rx) {
 #define AC_WATCH_TYPED(name, T)                                                                    \
     AC_CHAN_TYPED_HANDLES_(name, watch)                                                            \
     AC_CHAN_TYPED_CLONE_(name, watch, rx)                                                          \
-    static inline int name##_new(name##_tx *tx, name##_rx *rx, T initial) {                        \
+    AC_CHAN_FN_ int name##_new(name##_tx *tx, name##_rx *rx, T initial) {                          \
         return ac_watch_new(&tx->raw, &rx->raw, sizeof(T), &initial);                              \
     }                                                                                              \
     AC_CHAN_TYPED_PUT_(name, watch, send, T)                                                       \
     AC_CHAN_TYPED_GET_(name, watch, get, T)                                                        \
-    static inline int name##_try_changed(name##_rx *rx) {                                          \
+    AC_CHAN_FN_ int name##_try_changed(name##_rx *rx) {                                            \
         return ac_watch_try_changed(&rx->raw);                                                     \
     }                                                                                              \
     AC_CHAN_WAIT_LEAF_(name##_changed, name##_rx, ac_watch_changed)                                \

@@ -88,6 +88,9 @@ typedef struct ac_fd {
     unsigned char is_socket;      /* writes use send(MSG_NOSIGNAL) */
     unsigned char was_blocking;   /* clear O_NONBLOCK again on close */
     unsigned char watched;        /* in the loop's backend (not a regular file) */
+    unsigned char is_stream;      /* a stream socket or a pipe: a short read empties it */
+    unsigned char drained;        /* a short read emptied it since the last readable edge */
+    unsigned char read_closed;    /* the peer sends no more: reads never wait again */
     ac_waitlist readers, writers; /* tasks parked until the loop sees readiness */
 } ac_fd;
 

@@ -7,8 +7,10 @@
 #include "internal.h"
 
 /* What a descriptor became ready for. An error or hang-up reports both: whoever waits
- * in either direction must retry its call to learn what happened. */
-enum aci_readiness { ACI_READABLE = 1u << 0, ACI_WRITABLE = 1u << 1 };
+ * in either direction must retry its call to learn what happened. ACI_READ_CLOSED comes
+ * with ACI_READABLE once the peer will send nothing more (end of stream, hang-up or
+ * error): reads stay ready from then on, with no edge to announce it again. */
+enum aci_readiness { ACI_READABLE = 1u << 0, ACI_WRITABLE = 1u << 1, ACI_READ_CLOSED = 1u << 2 };
 
 /* Called for each descriptor reported ready, with the key it was added with. */
 typedef void aci_ready_fn(void *key, unsigned readiness);

@@ -76,6 +76,8 @@ static unsigned readiness_of(uint32_t events) {
         r |= ACI_READABLE;
     if (events & (EPOLLOUT | EPOLLHUP | EPOLLERR))
         r |= ACI_WRITABLE;
+    if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+        r |= ACI_READ_CLOSED;
     return r;
 }
 

@@ -6,8 +6,8 @@
  * a channel is used from any thread, each end from the thread its task runs on.
  *
  * The lock is a spinlock (test-and-test-and-set): the sections it guards copy a value
- * and link a waiter, never call out, so a waiting thread spins for a few nanoseconds at
- * most.
+ * and link a waiter, never call out, so a waiting thread spins for a few nanoseconds,
+ * unless the holder was preempted (then it yields).
  *
  * Biased: a channel used by one thread only - its ends on tasks of one loop, the common
  * case - takes no lock at all. An atomic exchange costs 20 ns on some machines, more
@@ -33,6 +33,7 @@
 
 #include "ac_chan.h" /* after ac_runtime.h (waitlist.h): the runtime's face */
 
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <string.h>
@@ -49,10 +50,18 @@ static inline void aci_spin_pause(void) {
 #endif
 }
 
+/* Spins, then yields now and then: on a loaded machine the holder may have been
+ * preempted in its few instructions, and spinning would only keep it waiting. */
+#define ACI_SPINS_BEFORE_YIELD 64
+
 static inline void aci_spin_lock(aci_spinlock *l) {
+    unsigned spins = 0;
     while (atomic_exchange_explicit(&l->held, 1, memory_order_acquire))
         while (atomic_load_explicit(&l->held, memory_order_relaxed))
-            aci_spin_pause();
+            if (++spins % ACI_SPINS_BEFORE_YIELD == 0)
+                sched_yield();
+            else
+                aci_spin_pause();
 }
 
 static inline void aci_spin_unlock(aci_spinlock *l) {

@@ -17,10 +17,27 @@
 #include "backend.h"
 #include "waitlist.h"
 
+#include <sys/stat.h>
+
 /* ---- the handle --------------------------------------------------------------------------- */
 
+/* Whether a read returning less than it asked for leaves fd empty: true of a stream
+ * socket and a pipe, not of a datagram socket (one datagram per read) nor a terminal
+ * (one line per read). */
+static int fd_is_stream(int fd) {
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+        return 0;
+    if (S_ISFIFO(st.st_mode))
+        return 1;
+    int type = 0;
+    socklen_t len = sizeof type;
+    return S_ISSOCK(st.st_mode) && getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 &&
+           type == SOCK_STREAM;
+}
+
 int ac_fd_open(ac_fd *h, int fd) {
-    *h = (ac_fd){-1, 0, 0, 0, {NULL, NULL}, {NULL, NULL}};
+    *h = (ac_fd){-1, 0, 0, 0, 0, 0, 0, {NULL, NULL}, {NULL, NULL}};
     int was_blocking = 0;
     int rc = ac_fd_nonblock_(fd, &was_blocking);
     aci_backend *b = rc == 0 ? aci_loop_backend(&rc) : NULL;
@@ -33,6 +50,7 @@ int ac_fd_open(ac_fd *h, int fd) {
     h->is_socket = (unsigned char)ac_fd_is_socket_(fd);
     h->was_blocking = (unsigned char)was_blocking;
     h->watched = rc == 0;
+    h->is_stream = h->watched && fd_is_stream(fd);
     aci_loop_this.fds_registered += h->watched;
     return 0;
 }
@@ -51,14 +69,18 @@ void ac_fd_close(ac_fd *h) {
     ac_fd_restore_(h->fd, h->was_blocking);
     close(h->fd);
     h->fd = -1;
+    h->drained = 0;
     fd_wake(&h->readers, -EBADF);
     fd_wake(&h->writers, -EBADF);
 }
 
 void aci_fd_on_ready(void *key, unsigned readiness) {
     ac_fd *h = key;
-    if (readiness & ACI_READABLE)
+    if (readiness & ACI_READABLE) {
+        h->drained = 0;
+        h->read_closed |= (readiness & ACI_READ_CLOSED) != 0;
         fd_wake(&h->readers, 0);
+    }
     if (readiness & ACI_WRITABLE)
         fd_wake(&h->writers, 0);
 }
@@ -176,8 +198,22 @@ void ac_fd_read_init(ac_fd_read_frame *f, ac_fd *h, void *buf, size_t n) {
     f->n = n;
 }
 
+/* After a short read of a stream the next read would only say EAGAIN (the request
+ * and response rhythm of a server): it parks at once instead, until the next edge.
+ * Not once the peer has closed its side: the end of stream may already be behind the
+ * bytes just read, and no edge will come for it (tokio keeps its closed bits so too). */
+static ssize_t call_read_unless_drained(void *frame) {
+    ac_fd_read_frame *f = frame;
+    ac_fd *h = f->wait.h;
+    if (h->drained)
+        return -EAGAIN;
+    ssize_t r = call_read(frame);
+    h->drained = h->is_stream && !h->read_closed && r > 0 && (size_t)r < f->n;
+    return r;
+}
+
 ac_poll ac_fd_read_poll(ac_fd_read_frame *f, ac_cx *cx, ssize_t *out) {
-    return aci_fd_poll(&f->wait, ACI_READABLE, cx, call_read, f, out);
+    return aci_fd_poll(&f->wait, ACI_READABLE, cx, call_read_unless_drained, f, out);
 }
 
 void ac_fd_read_drop(ac_fd_read_frame *f) {

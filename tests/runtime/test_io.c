@@ -192,6 +192,44 @@ static void test_end_of_stream_and_broken_pipe(void **state) {
     assert_loop_idle();
 }
 
+/* Send the last bytes and end the stream at once: shut a socket's sending side, close a
+ * pipe's write end. */
+static void call_send_and_end(void *fd, ac_task *self) {
+    (void)self;
+    ac_fd *h = fd;
+    assert_int_equal(write(h->fd, "tail", 4), 4);
+    if (h->is_socket)
+        assert_int_equal(shutdown(h->fd, SHUT_WR), 0);
+    else
+        ac_fd_close(h);
+}
+
+/* A short read of a stream parks the next read without calling read(2), until the next
+ * edge; but when the edge that woke the reader carried the end of stream too, the bytes
+ * and the end arrive together, and the read after the short one must see the end (no
+ * edge will come for it). Both stream kinds: a socket pair and a pipe. */
+static void test_short_read_then_end_of_stream(void **state) {
+    (void)state;
+    for (int kind = 0; kind < 2; kind++) {
+        ac_fd e[2];
+        if (kind == 0)
+            pair_open(e);
+        else
+            pipe_open(e);
+        char buf[64];
+        ssize_t first = -1, second = -1;
+        step rd[] = {S_READ(&e[0], buf, sizeof buf, &first),
+                     S_READ(&e[0], buf, sizeof buf, &second), S_END(0)};
+        ac_task *t = script_spawn(rd, NULL);
+        step root[] = {S_YIELD(), S_CALL(call_send_and_end, &e[1]), S_JOIN(&t, NULL), S_END(0)};
+        assert_int_equal(ac_task_block_on(script_new(root, NULL), NULL), 0);
+        assert_int_equal(first, 4);
+        assert_int_equal(second, 0);
+        ends_close(e);
+    }
+    assert_loop_idle();
+}
+
 /* ac_fd_readable and ac_fd_writable: a fresh pipe's write end is writable at once; its
  * read end becomes readable when a byte arrives. */
 static void test_readable_and_writable(void **state) {
@@ -515,6 +553,7 @@ int main(void) {
         cmocka_unit_test_setup(test_end_of_stream_and_broken_pipe, setup),
         cmocka_unit_test_setup(test_readable_and_writable, setup),
         cmocka_unit_test_setup(test_regular_file_is_always_ready, setup),
+        cmocka_unit_test_setup(test_short_read_then_end_of_stream, setup),
         cmocka_unit_test_setup(test_close_restores_the_blocking_mode, setup),
         cmocka_unit_test_setup(test_close_wakes_its_waiters_with_ebadf, setup),
         cmocka_unit_test_setup(test_dropped_waiter_is_unlinked, setup),
