@@ -19,13 +19,20 @@
  *         }
  *         return 0;                  // every ref is gone: stopped, not failed
  *     }
+ *     static ac_future start_count(ac_actor_inbox *inbox, void *arg) {
+ *         (void)arg;
+ *         return ac_future_of(count(inbox, 0));       // one incarnation of the actor
+ *     }
  *     ...
  *     counter_ref ref;
  *     ac_actor_inbox inbox;
  *     counter_new(&ref, &inbox, 16);                  // a mailbox of 16 requests
- *     ac_detach(ac_spawn(count_alone(inbox)));        // count(&inbox, 0), then drop it
+ *     ac_supervisor sup = {0};                        // no restarts
+ *     ac_task *keeper = ac_spawn(ac_actor_supervise(inbox, start_count, &sup));
  *     long now;
  *     if (await(counter_ask(&ref, (op){0, 5}, &now)) == AC_ACTOR_OK) ...
+ *     counter_ref_drop(&ref);                         // the last ref: the actor stops
+ *     await(ac_join(keeper, NULL));
  *
  * Results are values (enum ac_actor_status): every call returns AC_ACTOR_OK (0) or a
  * negative status, never hangs on a dead actor and never aborts.
