@@ -272,4 +272,18 @@ static inline ac_poll aci_chan_poll(aci_chan **slot, ac_chan_wait *w, ac_cx *cx,
 /* The drop of such a leaf: take w off the channel if it parked. */
 ACI_HIDDEN void aci_chan_drop(aci_chan *ch, ac_chan_wait *w);
 
+/* ---- mpsc values that own something (actor.c) ------------------------------------------------ */
+
+/* Called, under the channel's lock, for each value still buffered when the receiver goes:
+ * the values of an actor's mailbox hold a reply handle, which must be given up. */
+typedef void aci_mpsc_discard_fn(void *value);
+/* Set rx's channel's discard function; right after ac_mpsc_new, before any send. */
+ACI_HIDDEN void aci_mpsc_set_discard(ac_mpsc_rx *rx, aci_mpsc_discard_fn *discard);
+/* ac_mpsc_send_drop, returning whether the value was sent all the same: a receive hands
+ * the room it makes to the first parked sender, moving its value into the ring, before
+ * that sender is polled again. False for a frame that finished or never parked. */
+ACI_HIDDEN bool aci_mpsc_send_cancel(ac_mpsc_send_frame *f);
+/* The sequential face's send (ac_chan.h), which the actors' plain meaning uses too. */
+int ac_mpsc_send_sequential_(ac_mpsc_tx *tx, const void *value);
+
 #endif

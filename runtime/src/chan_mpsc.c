@@ -27,6 +27,7 @@ struct ac_mpsc {
     bool unbounded;
     aci_ring ring;
     ac_waitlist senders;
+    aci_mpsc_discard_fn *discard; /* NULL: values are plain bytes */
 };
 
 /* The receiver is gone: parked sends fail, and what is buffered is discarded. */
@@ -34,6 +35,8 @@ static void mpsc_receivers_gone(aci_chan *c) {
     struct ac_mpsc *ch = (struct ac_mpsc *)c;
     aci_chan_wake_all(&ch->senders, AC_CHAN_CLOSED);
     aci_chan_wake_all(&c->receiving, AC_CHAN_CLOSED);
+    for (size_t i = 0; ch->discard && i < ch->ring.len; i++)
+        ch->discard(aci_ring_at(&ch->ring, i, c->elem_size));
     ch->ring.len = 0;
 }
 
@@ -59,6 +62,10 @@ int ac_mpsc_new(ac_mpsc_tx *tx, ac_mpsc_rx *rx, size_t elem_size, size_t capacit
     ch->limit = ch->unbounded ? aci_ring_slots(&ch->ring) : capacity;
     tx->ch = rx->ch = ch;
     return AC_CHAN_OK;
+}
+
+void aci_mpsc_set_discard(ac_mpsc_rx *rx, aci_mpsc_discard_fn *discard) {
+    rx->ch->discard = discard;
 }
 
 int ac_mpsc_tx_clone(const ac_mpsc_tx *tx, ac_mpsc_tx *copy) {
@@ -160,6 +167,19 @@ static int send_try(aci_chan *c, void *frame, ac_chan_wait *w, ac_waitlist **par
 
 ac_poll ac_mpsc_send_poll(ac_mpsc_send_frame *f, ac_cx *cx, int *out) {
     return aci_chan_poll(&f->ch, &f->wait, cx, send_try, f, out);
+}
+
+/* Parked senders are in ch->senders until a wake takes them out: a wake with OK is the
+ * handoff (mpsc_pop), whose value is in the ring already. */
+bool aci_mpsc_send_cancel(ac_mpsc_send_frame *f) {
+    struct ac_mpsc *ch = (struct ac_mpsc *)f->ch;
+    if (!ch || aci_chan_wait_idle(&f->wait))
+        return false;
+    aci_chan_lock(&ch->c);
+    bool sent = f->wait.waiter.list != &ch->senders && f->wait.waiter.reason == AC_CHAN_OK;
+    aci_chan_unlock_release(&ch->c, aci_chan_unpark(&ch->c, &f->wait));
+    f->ch = NULL;
+    return sent;
 }
 
 void ac_mpsc_send_drop(ac_mpsc_send_frame *f) {

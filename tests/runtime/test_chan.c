@@ -3,6 +3,7 @@
  * their wait, and producers and consumers as tasks with checksums and per-producer
  * order. The threads are in test_chan_threads.c. */
 #include "chan.h"
+#include "hand.h"
 #include "internal.h"
 #include "machines.h"
 
@@ -11,19 +12,6 @@
 #include <stddef.h>
 
 #include <cmocka.h>
-
-/* Leaves polled by hand run inside a root: its waker is root.cx.task. */
-static ac_root root;
-
-static void enter(void) {
-    assert_int_equal(ac_root_enter(&root, NULL), 0);
-}
-
-static void leave(void) {
-    ac_root_leave(&root);
-    assert_int_equal(aci_tasks_live(), 0);
-    assert_int_equal(aci_loop_this.waiters_parked, 0);
-}
 
 /* A channel of uint64_t, made or the test fails. */
 static void mpsc_u64(ac_mpsc_tx *tx, ac_mpsc_rx *rx, size_t capacity) {
@@ -113,7 +101,7 @@ static void test_mpsc_bad_input(void **state) {
     assert_int_equal(send_u64(&tx, 1), AC_CHAN_INVALID);
     ac_mpsc_rx_drop(&rx);
     /* A leaf on a dropped handle finishes at once with the same. */
-    enter();
+    hand_enter();
     ac_mpsc_recv_frame f;
     uint64_t v;
     int r = 0;
@@ -121,7 +109,7 @@ static void test_mpsc_bad_input(void **state) {
     assert_int_equal(ac_mpsc_recv_poll(&f, &root.cx, &r), AC_READY);
     assert_int_equal(r, AC_CHAN_INVALID);
     ac_mpsc_recv_drop(&f);
-    leave();
+    hand_leave();
 }
 
 /* Values of any size are copied whole, in and out. */
@@ -180,7 +168,7 @@ static void test_mpsc_unbounded_grows_in_order(void **state) {
  * it and it takes the value. */
 static void test_mpsc_recv_parks_and_wakes(void **state) {
     (void)state;
-    enter();
+    hand_enter();
     ac_mpsc_tx tx;
     ac_mpsc_rx rx;
     mpsc_u64(&tx, &rx, 2);
@@ -199,13 +187,13 @@ static void test_mpsc_recv_parks_and_wakes(void **state) {
     ac_mpsc_recv_drop(&f); /* finished: nothing */
     ac_mpsc_tx_drop(&tx);
     ac_mpsc_rx_drop(&rx);
-    leave();
+    hand_leave();
 }
 
 /* The last sender going wakes a parked receive, which gets the end of stream. */
 static void test_mpsc_sender_gone_ends_parked_recv(void **state) {
     (void)state;
-    enter();
+    hand_enter();
     ac_mpsc_tx tx;
     ac_mpsc_rx rx;
     mpsc_u64(&tx, &rx, 2);
@@ -219,7 +207,7 @@ static void test_mpsc_sender_gone_ends_parked_recv(void **state) {
     assert_int_equal(r, AC_CHAN_CLOSED);
     assert_int_equal(v, 7);
     ac_mpsc_rx_drop(&rx);
-    leave();
+    hand_leave();
 }
 
 /* Senders parked on a full channel are served in the order they came, each value
@@ -227,7 +215,7 @@ static void test_mpsc_sender_gone_ends_parked_recv(void **state) {
  * going wakes the rest with CLOSED, and their values are not sent. */
 static void test_mpsc_parked_senders_in_order_then_closed(void **state) {
     (void)state;
-    enter();
+    hand_enter();
     ac_mpsc_tx tx;
     ac_mpsc_rx rx;
     mpsc_u64(&tx, &rx, 1);
@@ -256,14 +244,14 @@ static void test_mpsc_parked_senders_in_order_then_closed(void **state) {
     assert_int_equal(ac_mpsc_send_poll(&s[3], &root.cx, &r[3]), AC_READY);
     assert_int_equal(r[3], AC_CHAN_CLOSED);
     ac_mpsc_tx_drop(&tx);
-    leave();
+    hand_leave();
 }
 
 /* A parked send that is dropped is taken off the channel: its value is never sent,
  * and the next receive's room goes to the sender behind it. */
 static void test_mpsc_dropped_send_sends_nothing(void **state) {
     (void)state;
-    enter();
+    hand_enter();
     ac_mpsc_tx tx;
     ac_mpsc_rx rx;
     mpsc_u64(&tx, &rx, 1);
@@ -283,14 +271,14 @@ static void test_mpsc_dropped_send_sends_nothing(void **state) {
     assert_int_equal(r, AC_CHAN_OK);
     ac_mpsc_tx_drop(&tx);
     ac_mpsc_rx_drop(&rx);
-    leave();
+    hand_leave();
 }
 
 /* Two receives parked on one receiver: a value wakes the first; if that one is dropped
  * before it takes the value, the wake passes to the second, which gets it. */
 static void test_mpsc_dropped_woken_recv_passes_the_value_on(void **state) {
     (void)state;
-    enter();
+    hand_enter();
     ac_mpsc_tx tx;
     ac_mpsc_rx rx;
     mpsc_u64(&tx, &rx, 4);
@@ -311,14 +299,14 @@ static void test_mpsc_dropped_woken_recv_passes_the_value_on(void **state) {
     assert_int_equal(va, 0);
     ac_mpsc_tx_drop(&tx);
     ac_mpsc_rx_drop(&rx);
-    leave();
+    hand_leave();
 }
 
 /* A parked frame keeps the channel alive after every handle is gone (a careless
  * program); its drop frees it. ASan and valgrind check the memory. */
 static void test_mpsc_parked_frame_outlives_handles(void **state) {
     (void)state;
-    enter();
+    hand_enter();
     ac_mpsc_tx tx;
     ac_mpsc_rx rx;
     mpsc_u64(&tx, &rx, 1);
@@ -330,7 +318,7 @@ static void test_mpsc_parked_frame_outlives_handles(void **state) {
     ac_mpsc_rx_drop(&rx); /* wakes it with CLOSED */
     ac_mpsc_tx_drop(&tx);
     ac_mpsc_recv_drop(&f);
-    leave();
+    hand_leave();
 }
 
 /* ---- mpsc: tasks ---------------------------------------------------------------------------- */
@@ -446,7 +434,7 @@ static void test_oneshot_closing(void **state) {
 
 static void test_oneshot_recv_parks_then_value_or_close(void **state) {
     (void)state;
-    enter();
+    hand_enter();
     for (int with_value = 0; with_value < 2; with_value++) {
         ac_oneshot_tx tx;
         ac_oneshot_rx rx;
@@ -466,14 +454,14 @@ static void test_oneshot_recv_parks_then_value_or_close(void **state) {
         assert_null(rx.ch);
         ac_oneshot_recv_drop(&f); /* finished, the channel freed: nothing */
     }
-    leave();
+    hand_leave();
 }
 
 /* A second receive on the same receiver is refused while one is parked; a dropped
  * parked receive leaves the channel to the next one. */
 static void test_oneshot_second_recv_refused_dropped_recv_clean(void **state) {
     (void)state;
-    enter();
+    hand_enter();
     ac_oneshot_tx tx;
     ac_oneshot_rx rx;
     assert_int_equal(ac_oneshot_new(&tx, &rx, sizeof(int)), AC_CHAN_OK);
@@ -492,14 +480,14 @@ static void test_oneshot_second_recv_refused_dropped_recv_clean(void **state) {
     assert_int_equal(r, AC_CHAN_OK);
     assert_int_equal(vc, 3);
     assert_int_equal(va, 0);
-    leave();
+    hand_leave();
 }
 
 /* A parked receive whose receiver handle is dropped under it: the channel stays until
  * the frame goes, and the frame's poll reports the dropped handle. */
 static void test_oneshot_handle_dropped_under_parked_recv(void **state) {
     (void)state;
-    enter();
+    hand_enter();
     ac_oneshot_tx tx;
     ac_oneshot_rx rx;
     assert_int_equal(ac_oneshot_new(&tx, &rx, sizeof(int)), AC_CHAN_OK);
@@ -511,7 +499,7 @@ static void test_oneshot_handle_dropped_under_parked_recv(void **state) {
     assert_int_equal(ac_oneshot_send(&tx, &x), AC_CHAN_CLOSED);
     assert_int_equal(ac_oneshot_recv_poll(&f, &root.cx, &r), AC_READY);
     assert_int_equal(r, AC_CHAN_INVALID);
-    leave();
+    hand_leave();
 }
 
 /* ---- broadcast ------------------------------------------------------------------------------ */
@@ -572,7 +560,7 @@ static void test_broadcast_lagged_receiver(void **state) {
 
 static void test_broadcast_recv_parks_until_send(void **state) {
     (void)state;
-    enter();
+    hand_enter();
     ac_broadcast_tx tx;
     ac_broadcast_rx a, b;
     assert_int_equal(ac_broadcast_new(&tx, &a, sizeof(int), 4), AC_CHAN_OK);
@@ -597,7 +585,7 @@ static void test_broadcast_recv_parks_until_send(void **state) {
     assert_int_equal(rb, AC_CHAN_CLOSED);
     ac_broadcast_rx_drop(&a);
     ac_broadcast_rx_drop(&b);
-    leave();
+    hand_leave();
 }
 
 /* ---- watch ---------------------------------------------------------------------------------- */
@@ -637,7 +625,7 @@ static void test_watch_latest_value(void **state) {
 
 static void test_watch_changed_parks(void **state) {
     (void)state;
-    enter();
+    hand_enter();
     ac_watch_tx tx;
     ac_watch_rx rx;
     int v = 0, r = 9;
@@ -661,7 +649,7 @@ static void test_watch_changed_parks(void **state) {
     assert_int_equal(ac_watch_changed_poll(&f, &root.cx, &r), AC_READY);
     assert_int_equal(r, AC_CHAN_CLOSED);
     ac_watch_rx_drop(&rx);
-    leave();
+    hand_leave();
 }
 
 /* ---- scripts: channels between tasks, in the executor's order ------------------------------- */

@@ -6,6 +6,7 @@
 #include "chan.h"
 #include "internal.h"
 #include "machines.h"
+#include "members.h"
 
 #include <pthread.h>
 #include <setjmp.h>
@@ -15,66 +16,6 @@
 #include <stdlib.h>
 
 #include <cmocka.h>
-
-/* ---- members: threads each blocking on tasks of their own ----------------------------------- */
-
-/* A thread that makes `tasks` tasks with make(arg, i) and joins them in order (or runs
- * body instead), inside a block_on that starts polling once every member of the group
- * entered its own: a loop alone in the process would rightly call a parked task a
- * deadlock. */
-typedef struct member member;
-struct member {
-    ac_task *(*make)(void *arg, size_t index); /* index: first + the task's number */
-    void (*body)(member *m, ac_root *root);
-    void *arg;
-    size_t first;
-    size_t tasks;
-    atomic_int *started;
-    int members;
-    int failed; /* a deadlock was reported */
-    pthread_t thread;
-};
-
-static void *member_main(void *p) {
-    member *m = p;
-    ac_root root;
-    if (ac_root_enter(&root, "member") != 0) {
-        m->failed = 1;
-        return NULL;
-    }
-    atomic_fetch_add(m->started, 1);
-    while (atomic_load(m->started) < m->members) {
-    }
-    if (m->body)
-        m->body(m, &root);
-    for (size_t i = 0; i < m->tasks && !m->failed; i++) {
-        ac_join_frame j;
-        ac_join_init(&j, ac_task_spawn(m->make(m->arg, m->first + i)), NULL);
-        while (ac_join_poll(&j, &root.cx, NULL) == AC_PENDING)
-            if (ac_root_wait(&root) != 0) {
-                ac_join_drop(&j);
-                m->failed = 1;
-                break;
-            }
-    }
-    ac_root_leave(&root);
-    return NULL;
-}
-
-/* Run the members, each on its own thread, to their ends. */
-static void run_members(member *m, int count) {
-    atomic_int started = 0;
-    for (int i = 0; i < count; i++) {
-        m[i].started = &started;
-        m[i].members = count;
-        m[i].failed = 0;
-        assert_int_equal(pthread_create(&m[i].thread, NULL, member_main, &m[i]), 0);
-    }
-    for (int i = 0; i < count; i++) {
-        assert_int_equal(pthread_join(m[i].thread, NULL), 0);
-        assert_int_equal(m[i].failed, 0);
-    }
-}
 
 /* ---- mpsc: producers on several threads ------------------------------------------------------ */
 
