@@ -149,6 +149,7 @@ typedef struct ac_fd {
 static inline int ac_fd_open(ac_fd *h, int fd) {
     h->fd = -1; /* closed, as the runtime leaves it on failure */
     h->is_socket = 0;
+    h->was_blocking = 0;
     int rc = ac_fd_nonblock_(fd, &h->was_blocking);
     if (rc != 0)
         return rc;
