@@ -593,22 +593,26 @@ static bool is_case(const Stmt *s) {
 
 /* ---- comments --------------------------------------------------------------------------- */
 
-/* A comment on lines of its own; the later lines of a block comment keep their
- * indentation relative to its first. Lines end in '\n' like the rest of the
- * output, whatever the source's line ends. */
-static void emit_comment(Poll *p, const Stmt *s, int level) {
-    const char *t = s->text;
-    out_indent(p->out, level);
+/* Source text that began at column col, on lines of its own at `level`: the later
+ * lines keep their indentation relative to its first. Lines end in '\n' like the
+ * rest of the output, whatever the source's line ends. */
+static void out_lines(Out *o, const char *t, unsigned col, int level) {
+    out_indent(o, level);
     for (const char *nl; (nl = strchr(t, '\n')) != NULL;) {
-        out_putn(p->out, t, (size_t)(nl - t) - (nl > t && nl[-1] == '\r'));
-        out_put(p->out, "\n");
+        out_putn(o, t, (size_t)(nl - t) - (nl > t && nl[-1] == '\r'));
+        out_put(o, "\n");
         t = nl + 1;
-        for (unsigned col = 1; col < s->pos.col && (*t == ' ' || *t == '\t'); col++)
+        for (unsigned c = 1; c < col && (*t == ' ' || *t == '\t'); c++)
             t++;
         if (*t != '\n' && *t != '\0')
-            out_indent(p->out, level);
+            out_indent(o, level);
     }
-    out_printf(p->out, "%s\n", t);
+    out_printf(o, "%s\n", t);
+}
+
+/* A comment on lines of its own. */
+static void emit_comment(Poll *p, const Stmt *s, int level) {
+    out_lines(p->out, s->text, s->pos.col, level);
 }
 
 /* A directive as written, from the start of its line (with its splices); its
@@ -938,6 +942,17 @@ static void emit_declarations(Emitter *em, const Func *f, const char *end) {
     out_put(o, end);
 }
 
+/* The types parse moved out of f's body (Func.types), at file scope, each marked
+ * with its source line. */
+static void emit_types(Out *o, const Func *f) {
+    for (int i = 0; i < f->ntypes; i++) {
+        out_sync(o, f->types[i]->pos.line);
+        out_lines(o, f->types[i]->text[0], 1, 0);
+    }
+    if (f->ntypes > 0)
+        out_put(o, "\n");
+}
+
 static void emit_state_enum(Out *o, const Func *f) {
     Buf one = {0};
     buf_printf(&one, "enum %s_state { %s_START, ", f->name, f->name);
@@ -1174,6 +1189,7 @@ static void emit_interface(Emitter *em, Func *f) {
     out_blank_line(o);
     bool boxed = is_boxed(f);
     if (f->is_defined) {
+        emit_types(o, f);
         emit_state_enum(o, f);
         emit_declarations(em, f, "\n");
         emit_frame_struct(o, f);

@@ -17,8 +17,8 @@
  * when some path from A's poll reads v before anything replaces it whole (`v = ...;`
  * as a statement, a declaration with an initializer, an await into v).
  *
- * Then the checks (VLAs and local types cannot be in a frame; alloca memory and
- * setjmp contexts are on poll's stack, gone at every suspension; recursion through
+ * Then the checks (VLAs and the local types parse could not hoist cannot be in a frame; alloca
+ * memory and setjmp contexts are on poll's stack, gone at every suspension; recursion through
  * awaits would need an infinite frame) and the names: frame fields, states, resume
  * labels, union members and poll's parameters.
  */
@@ -481,6 +481,14 @@ static void graph_build(Graph *g, const Program *prog, Func *f) {
 
 /* ---- what cannot be in a frame ---------------------------------------------------------- */
 
+/* A frame cannot hold what `what` names (a variable, a value, a compound literal) of
+ * a type it cannot name; the note says why the type is so. */
+static void local_type_error(Pos pos, const char *what, const Unhoisted *u) {
+    error_at(pos, "%s cannot live across an await: its type '%s' %s", what, u->type, u->why);
+    if (u->note)
+        note_at(u->pos, "%s", u->note);
+}
+
 /* A variable that cannot be in a frame: its size is known only at run time, or its
  * type has no name outside the function. */
 static void check_storable(const Var *v, const Await *scope_await, const Await *live_await) {
@@ -492,14 +500,11 @@ static void check_storable(const Var *v, const Await *scope_await, const Await *
         error_at(v->pos, "%s '%s' cannot be in scope at an await", what, v->name);
         note_at(scope_await->expr->pos,
                 "resuming after this await would jump into the scope of '%s'", v->name);
-    } else if (v->type.is_local && live_await && v->is_temp) {
-        error_at(v->pos, "this value cannot live across an await: its type is declared inside "
-                         "the function");
+    } else if (v->type.local && live_await && v->is_temp) {
+        local_type_error(v->pos, "this value", v->type.local);
         note_at(live_await->expr->pos, "the value is still needed when this await resumes");
-    } else if (v->type.is_local && live_await) {
-        error_at(v->pos,
-                 "'%s' cannot live across an await: its type is declared inside the function",
-                 v->name);
+    } else if (v->type.local && live_await) {
+        local_type_error(v->pos, xprintf("'%s'", v->name), v->type.local);
         note_at(live_await->expr->pos, "'%s' is still needed when this await resumes", v->name);
     }
 }
@@ -592,9 +597,8 @@ static void place_vars(const Program *prog, Func *f) {
             /* a pointer to it may be kept anywhere until its block ends: any await
              * of the function may come before a use */
             v->in_frame = f->nawaits > 0;
-            if (v->in_frame && v->type.is_local)
-                error_at(v->pos, "this compound literal cannot live across an await: its type "
-                                 "is declared inside the function");
+            if (v->in_frame && v->type.local)
+                local_type_error(v->pos, "this compound literal", v->type.local);
         } else {
             place_local(&sc, &g, v);
         }

@@ -202,6 +202,11 @@ void total_drop(total_frame *self) {
     self->state = total_DONE;
 }
 
+#line 30 "compound_literal.c"
+struct by_value_pair {
+    int a, b;
+};
+
 enum by_value_state { by_value_START, by_value_AWAIT_ac_yield, by_value_DONE };
 typedef struct by_value_frame by_value_frame;
 void by_value_init(by_value_frame *self);
@@ -229,11 +234,8 @@ ac_poll by_value_poll(by_value_frame *self, ac_cx *cx, int *out) {
     default:
         return AC_READY;
     }
-#line 30 "compound_literal.c"
-    struct pair {
-        int a, b;
-    };
-    self->x = ((struct pair){4, 5}).b; /* a value copy: stays as written */
+#line 33 "compound_literal.c"
+    self->x = ((struct by_value_pair){4, 5}).b; /* a value copy: stays as written */
     ac_yield_init(&self->await.ac_yield);
     self->state = by_value_AWAIT_ac_yield;
 resume_ac_yield:
