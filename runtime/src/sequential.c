@@ -1,8 +1,8 @@
 /* sequential.c - the blocking stand-ins of ac_sleep_ms (<asyncc.h>), ac_sleep_until
  * (<ac_time.h>), ac_signal_wait (<ac_signal.h>) and <ac_blocking.h>'s calls in their
- * sequential faces (ASYNCC_SEQUENTIAL),
- * which are plain functions: they live here so that the headers need not include <time.h> and
- * <threads.h> into the program. */
+ * sequential faces (ASYNCC_SEQUENTIAL), and the report of a wait of <ac_sync.h> that
+ * could never end there, which are plain functions: they live here so that the headers
+ * need not include <time.h>, <threads.h> and <stdio.h> into the program. */
 #define ASYNCC_SEQUENTIAL 1
 #define _POSIX_C_SOURCE 200809L /* clock_nanosleep */
 
@@ -10,12 +10,14 @@
 
 #include <ac_blocking.h>
 #include <ac_signal.h>
+#include <ac_sync.h>
 #include <ac_time.h>
 
 #include "blocking_calls.h"
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <threads.h> /* thrd_sleep: C11, unlike POSIX nanosleep */
 #include <time.h>
 
@@ -47,6 +49,14 @@ int ac_sequential_signal_wait(int signo) {
     while ((rc = sigwaitinfo(&one, NULL)) < 0 && errno == EINTR) {
     }
     return rc < 0 ? -errno : rc;
+}
+
+int ac_sequential_deadlock(const char *call) {
+    fprintf(stderr,
+            "asyncc: %s would wait forever: nothing else runs in the sequential program "
+            "(-EDEADLK)\n",
+            call);
+    return -EDEADLK;
 }
 
 /* <ac_blocking.h>: the job runs here, on its data in place. */

@@ -5,6 +5,7 @@
 
 #include <stdalign.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -90,6 +91,7 @@ typedef struct script_frame {
         ac_fd_read_frame read;
         ac_fd_write_frame write;
         ac_fd_wait_frame ready;
+        max_align_t leaf[(LEAF_FRAME_BYTES + sizeof(max_align_t) - 1) / sizeof(max_align_t)];
     } await;
 } script_frame;
 
@@ -127,6 +129,9 @@ static void await_init(script_frame *self, const step *s) {
     case STEP_WRITABLE:
         ac_fd_writable_init(&self->await.ready, s->fd);
         break;
+    case STEP_LEAF:
+        s->leaf->init(self->await.leaf, s->arg);
+        break;
     case STEP_END:
     case STEP_CALL:
         break;
@@ -159,6 +164,8 @@ static ac_poll await_poll(script_frame *self, const step *s, ac_cx *cx) {
     case STEP_READABLE:
     case STEP_WRITABLE:
         return ready_poll(self, s, cx);
+    case STEP_LEAF:
+        return s->leaf->poll(self->await.leaf, cx, s->out);
     case STEP_END:
     case STEP_CALL:
         break;
@@ -191,6 +198,9 @@ static void await_drop(script_frame *self, const step *s) {
         break;
     case STEP_WRITABLE:
         ac_fd_writable_drop(&self->await.ready);
+        break;
+    case STEP_LEAF:
+        s->leaf->drop(self->await.leaf);
         break;
     case STEP_END:
     case STEP_CALL:
@@ -560,5 +570,73 @@ ac_task *record_spawn(int id, int yields) {
     if (!t)
         return NULL;
     record_init(ac_task_frame(t), id, yields);
+    return ac_task_spawn(t);
+}
+
+/* ---- section: rounds of a critical section around awaits -------------------------------- */
+
+enum section_state { section_START, section_AWAIT_acquire, section_AWAIT_ac_yield, section_DONE };
+
+typedef struct section_frame {
+    enum section_state state;
+    const section *s;
+    int round, y, rc;
+    union {
+        max_align_t acquire[(LEAF_FRAME_BYTES + sizeof(max_align_t) - 1) / sizeof(max_align_t)];
+        ac_yield_frame ac_yield;
+    } await;
+} section_frame;
+
+static ac_poll section_poll(section_frame *self, ac_cx *cx, int *out) {
+    switch (self->state) {
+    case section_START:
+        break;
+    case section_AWAIT_acquire:
+        goto resume_acquire;
+    case section_AWAIT_ac_yield:
+        goto resume_ac_yield;
+    default:
+        return AC_READY;
+    }
+    for (self->round = 0; self->round < self->s->rounds; self->round++) {
+        self->s->acquire->init(self->await.acquire, self->s->arg);
+        self->state = section_AWAIT_acquire;
+    resume_acquire:
+        if (self->s->acquire->poll(self->await.acquire, cx, &self->rc) == AC_PENDING)
+            return AC_PENDING;
+        if (self->rc < 0)
+            break;
+        self->s->enter(self->s->ctx, self->rc);
+        for (self->y = 0; self->y < self->s->yields; self->y++) {
+            ac_yield_init(&self->await.ac_yield);
+            self->state = section_AWAIT_ac_yield;
+        resume_ac_yield:
+            if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING)
+                return AC_PENDING;
+        }
+        self->s->leave(self->s->ctx);
+    }
+    *out = self->rc < 0 ? self->rc : 0;
+    self->state = section_DONE;
+    return AC_READY;
+}
+
+static void section_drop(section_frame *self) {
+    if (self->state == section_AWAIT_acquire)
+        self->s->acquire->drop(self->await.acquire);
+    else if (self->state == section_AWAIT_ac_yield)
+        ac_yield_drop(&self->await.ac_yield);
+}
+
+DEFINE_VTABLE(section, sizeof(int));
+
+ac_task *section_spawn(const section *s) {
+    ac_task *t = ac_task_new(&section_vtable);
+    if (!t)
+        return NULL;
+    section_frame *f = ac_task_frame(t);
+    f->state = section_START;
+    f->s = s;
+    f->rc = 0;
     return ac_task_spawn(t);
 }

@@ -59,6 +59,32 @@ typedef struct task_stats {
     int drops; /* drops while unfinished */
 } task_stats;
 
+/* ---- leaf: any leaf future, described at run time ----------------------------------------- */
+
+/* The leaf's init/poll/drop with the types erased, for STEP_LEAF and section_spawn.
+ * init gets the step's arg; the frame must fit in LEAF_FRAME_BYTES. */
+#define LEAF_FRAME_BYTES 128
+typedef struct leaf {
+    void (*init)(void *frame, void *arg);
+    ac_poll (*poll)(void *frame, ac_cx *cx, void *out);
+    void (*drop)(void *frame);
+} leaf;
+
+/* The leaf descriptor `name##_leaf` of a leaf whose init takes (frame, T *target); a
+ * file that defines some it does not use stays quiet. */
+#define DEFINE_LEAF(name, target_type)                                                             \
+    static void name##_init_erased(void *frame, void *arg) {                                       \
+        name##_init(frame, (target_type *)arg);                                                    \
+    }                                                                                              \
+    static ac_poll name##_poll_leaf(void *frame, ac_cx *cx, void *out) {                           \
+        return name##_poll(frame, cx, out);                                                        \
+    }                                                                                              \
+    static void name##_drop_leaf(void *frame) {                                                    \
+        name##_drop(frame);                                                                        \
+    }                                                                                              \
+    __attribute__((unused)) static const leaf name##_leaf = {name##_init_erased, name##_poll_leaf, \
+                                                             name##_drop_leaf}
+
 /* ---- script: a task running a list of steps ---------------------------------------------- */
 
 typedef enum step_kind {
@@ -72,6 +98,7 @@ typedef enum step_kind {
     STEP_WRITE,    /* *result = await ac_fd_write(fd, buf, n) */
     STEP_READABLE, /* *result = await ac_fd_readable(fd) */
     STEP_WRITABLE, /* *result = await ac_fd_writable(fd) */
+    STEP_LEAF,     /* await the leaf: init(frame, arg), its result to out */
 } step_kind;
 
 typedef struct step {
@@ -87,6 +114,7 @@ typedef struct step {
     void *buf;
     size_t n;
     ssize_t *result;
+    const leaf *leaf;
 } step;
 
 #define S_CALL(fn, a)                                                                              \
@@ -107,6 +135,8 @@ typedef struct step {
     { .kind = STEP_READABLE, .fd = (h), .result = (r) }
 #define S_WRITABLE(h, r)                                                                           \
     { .kind = STEP_WRITABLE, .fd = (h), .result = (r) }
+#define S_LEAF(l, a, o)                                                                            \
+    { .kind = STEP_LEAF, .leaf = (l), .arg = (a), .out = (o) }
 #define S_END(v)                                                                                   \
     { .kind = STEP_END, .value = (v) }
 
@@ -158,6 +188,21 @@ record record_expected(int id);
 ac_task *record_spawn(int id, int yields);
 /* Whether every record poll so far got a suitably aligned out pointer. */
 int record_out_aligned(void);
+
+/* int section(s): s->rounds times { rc = await s->acquire (init with s->arg; a
+ * negative rc stops the section, which returns it); s->enter(s->ctx, rc); await
+ * ac_yield() s->yields times; s->leave(s->ctx); } return 0. For stress tests of locks:
+ * enter and leave check and release what the leaf took. s must outlive the task. */
+typedef struct section {
+    const leaf *acquire;
+    void *arg;
+    void (*enter)(void *ctx, int rc);
+    void (*leave)(void *ctx);
+    void *ctx;
+    int rounds, yields;
+} section;
+
+ac_task *section_spawn(const section *s);
 
 /* Monotonic time for elapsed-time checks. */
 uint64_t test_now_ns(void);
