@@ -506,6 +506,13 @@ static void check_storable(const Var *v, const Await *scope_await, const Await *
     } else if (v->type.local && live_await) {
         local_type_error(v->pos, xprintf("'%s'", v->name), v->type.local);
         note_at(live_await->expr->pos, "'%s' is still needed when this await resumes", v->name);
+    } else if (live_await && v->decl && v->decl->kind == STMT_TEXT) {
+        /* declared with a function (or a VLA, refused above): the text stays as written */
+        error_at(v->pos,
+                 "'%s' cannot live across an await: it is declared together with a function, in "
+                 "a declaration asyncc keeps as written; declare '%s' on its own",
+                 v->name, v->name);
+        note_at(live_await->expr->pos, "'%s' is still needed when this await resumes", v->name);
     }
 }
 
