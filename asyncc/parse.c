@@ -98,7 +98,8 @@ typedef struct LocalName {
     char *name;              /* as written; NULL: an anonymous tag */
     int unit;                /* the TypeUnit that defines it; -1: a tag only declared */
     struct LocalName *alias; /* an anonymous tag that a typedef names: spelled by it */
-    Unhoisted *why;          /* why it stays in the function; NULL: it moves */
+    Unhoisted *why;          /* why it stays in the function, NULL: it moves (while the body
+                                is read, only a reason of its own: reasons_settle) */
     char *hoisted;           /* its name at file scope (NULL for an alias's tag) */
 } LocalName;
 
