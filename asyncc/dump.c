@@ -85,6 +85,20 @@ static void expr_put(Buf *b, const Expr *e) {
         kids_put(b, e);
         buf_put(b, ")}");
         return;
+    case EXPR_BRANCH: /* {on f(args) -> dest if cond} */
+        buf_printf(b, "{on %s(", e->callee->name);
+        kids_put(b, e);
+        buf_put(b, ")");
+        if (e->dest) {
+            buf_put(b, " -> ");
+            expr_put(b, e->dest);
+        }
+        if (e->cond) {
+            buf_put(b, " if ");
+            expr_put(b, e->cond);
+        }
+        buf_put(b, "}");
+        return;
     default:
         buf_printf(b, "{%s: ", ops[e->kind]);
         kids_put(b, e);

@@ -11,9 +11,9 @@
  *     is inserted before the first function whose code needs it complete, callees
  *     first, since a frame embeds the frames of its awaits by value.
  *
- * `#line` directives keep compiler messages on the source's lines: Out tracks the
- * line the compiler assumes for each output line, and a directive is written only
- * where that differs from the source line about to be written.
+ * `#line` directives keep compiler messages and debuggers on the source's lines
+ * (out.h): every statement's output is at the statement's line, asyncc's own code
+ * at its line of the generated file.
  */
 #include <assert.h>
 #include <ctype.h>
@@ -24,120 +24,11 @@
 
 #include "ctext.h"
 #include "ir.h"
+#include "out.h"
 
 #ifndef ASYNCC_VERSION
 #define ASYNCC_VERSION "0.1.0"
 #endif
-
-/* ---- output with line tracking -------------------------------------------------------- */
-
-typedef struct Out {
-    Buf *buf;
-    char *path;    /* the main file as a C string literal, for #line */
-    unsigned line; /* the line the compiler assumes for the output line being written */
-    unsigned want; /* the source line of the next output, when out_sync asked for one */
-} Out;
-
-static bool out_at_line_start(const Out *o) {
-    return o->buf->len == 0 || o->buf->data[o->buf->len - 1] == '\n';
-}
-
-static void count_lines(Out *o, const char *s, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        o->line += s[i] == '\n';
-}
-
-/* Writes the #line that out_sync asked for, if the compiler's count is off. */
-static void sync_pending(Out *o) {
-    unsigned want = o->want;
-    o->want = 0;
-    if (want == 0 || o->line == want)
-        return;
-    if (!out_at_line_start(o))
-        buf_put(o->buf, "\n");
-    buf_printf(o->buf, "#line %u %s\n", want, o->path);
-    o->line = want;
-}
-
-static void out_putn(Out *o, const char *s, size_t n) {
-    if (n > 0)
-        sync_pending(o);
-    buf_putn(o->buf, s, n);
-    count_lines(o, s, n);
-}
-
-static void out_put(Out *o, const char *s) {
-    out_putn(o, s, strlen(s));
-}
-
-static void out_vprintf(Out *o, const char *fmt, va_list ap) {
-    char *s = xvprintf(fmt, ap);
-    out_put(o, s);
-    free(s);
-}
-
-static void out_printf(Out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void out_printf(Out *o, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    out_vprintf(o, fmt, ap);
-    va_end(ap);
-}
-
-static void out_newline_if_needed(Out *o) {
-    if (!out_at_line_start(o))
-        out_put(o, "\n");
-}
-
-/* Ends the current line and leaves an empty one, unless the output already ends
- * in one: generated blocks are set apart from what precedes them. */
-static void out_blank_line(Out *o) {
-    out_newline_if_needed(o);
-    size_t n = o->buf->len;
-    if (n >= 2 && o->buf->data[n - 2] != '\n')
-        out_put(o, "\n");
-}
-
-/* Makes the next output line count as source line `line` (at the next write: a
- * statement that writes nothing leaves no directive). */
-static void out_sync(Out *o, unsigned line) {
-    o->want = line;
-}
-
-static void out_indent(Out *o, int level) {
-    for (int i = 0; i < level; i++)
-        out_put(o, "    ");
-}
-
-/* One whole line of generated code at `level`. */
-static void out_line(Out *o, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void out_line(Out *o, int level, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    out_indent(o, level);
-    out_vprintf(o, fmt, ap);
-    out_put(o, "\n");
-    va_end(ap);
-}
-
-/* A label or case: one level left of the statements around it. */
-static void out_label(Out *o, int level, const char *text) {
-    out_indent(o, level > 0 ? level - 1 : 0);
-    out_printf(o, "%s:\n", text);
-}
-
-/* path as a C string literal. */
-static char *quote_path(const char *path) {
-    Buf b = {0};
-    buf_put(&b, "\"");
-    for (const char *p = path; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            buf_put(&b, "\\");
-        buf_putn(&b, p, 1);
-    }
-    buf_put(&b, "\"");
-    return b.data;
-}
 
 /* ---- types ------------------------------------------------------------------------------ */
 
@@ -249,15 +140,9 @@ static int line_index(const Emitter *em, size_t offset) {
     return lo;
 }
 
-static bool blank(const char *s, size_t n) {
-    for (size_t i = 0; i < n; i++)
-        if (!strchr(" \t\r\n\f\v", s[i]))
-            return false;
-    return true;
-}
-
-/* Copies source bytes [from, to), resynchronising the line count before any line
- * with content that the compiler would otherwise misnumber. */
+/* Copies source bytes [from, to): each line that starts in the output is at its
+ * source line, unless it starts inside a comment (no directive may go there). The
+ * rest of a line the emitter began keeps the emitter's mapping. */
 static void copy_source(Emitter *em, size_t from, size_t to) {
     const char *src = em->prog->src;
     while (from < to) {
@@ -265,7 +150,9 @@ static void copy_source(Emitter *em, size_t from, size_t to) {
         size_t stop = nl ? (size_t)(nl - src) + 1 : to;
         int k = line_index(em, from);
         bool in_comment = em->lines[k].start == from && em->lines[k].in_comment;
-        if (out_at_line_start(&em->out) && !in_comment && !blank(src + from, stop - from))
+        if (out_at_line_start(&em->out) && in_comment)
+            out_quiet(&em->out);
+        else if (out_at_line_start(&em->out))
             out_sync(&em->out, (unsigned)k + 1);
         out_putn(&em->out, src + from, stop - from);
         from = stop;
@@ -286,7 +173,20 @@ typedef struct Poll {
      * code a comment on its line trails. */
     const Stmt *labeled;
     size_t labeled_mark;
+    /* The frame variables with a cleanup whose scope the code being written is in,
+     * in declaration order; the scope a break and a continue leave begins at brk and
+     * cont; each label's scope, for the gotos (cleanup_labels). */
+    const Var **scope;
+    int nscope, brk, cont;
+    int nlabels;
+    struct LabelScope *labels;
 } Poll;
+
+typedef struct LabelScope {
+    const char *name;
+    int nscope;
+    const Var **scope;
+} LabelScope;
 
 /* How a variable is spelled in poll: its frame field, or itself. */
 static char *var_ref(const Poll *p, const Var *v) {
@@ -310,10 +210,10 @@ static void emit_expr(Poll *p, const Expr *e) {
     switch (e->kind) {
     case EXPR_TEMPLATE:
         for (int i = 0; i < e->nkids; i++) {
-            out_put(p->out, e->text[i]);
+            out_source(p->out, e->text[i]);
             emit_expr(p, e->kids[i]);
         }
-        out_put(p->out, e->text[e->nkids]);
+        out_source(p->out, e->text[e->nkids]);
         return;
     case EXPR_VAR:
         out_put(p->out, var_ref(p, e->var));
@@ -332,6 +232,7 @@ static void emit_expr(Poll *p, const Expr *e) {
         out_put(p->out, ")");
         return;
     case EXPR_AWAIT:
+    case EXPR_BRANCH:
     case EXPR_AND:
     case EXPR_OR:
     case EXPR_COND:
@@ -386,17 +287,30 @@ static const Await *await_of(const Func *f, const Expr *e) {
  * and would warn (-Wmaybe-uninitialized) about the read after it.
  * A boxed callee's frame is allocated before its init and freed once it is ready;
  * every path out of poll changes the state first, so drop never sees it freed. */
-static void emit_suspend(Poll *p, const Expr *aw, const char *dest, const char *local, int level) {
-    const Func *f = p->f, *g = aw->callee;
-    const Await *a = await_of(f, aw);
-    bool boxed = is_boxed(g);
-    char *frame = xprintf("%s%s->await.%s", boxed ? "" : "&", f->self, a->member);
-    if (boxed)
+static void emit_form(Poll *p, const Expr *aw, const char *dest, int level);
+static char *fresh_local(const Func *f, const char *base);
+
+/* `g_init(frame, args);` for the call e of g, allocating a boxed frame first. */
+static void emit_start(Poll *p, const Expr *e, const char *frame, int level) {
+    const Func *g = e->callee;
+    if (is_boxed(g))
         out_line(p->out, level, "%s = ac_frame_new(%s, \"%s\");", frame, frame_size_of(g), g->name);
     out_indent(p->out, level);
     out_printf(p->out, "%s_init(%s", g->name, frame);
-    emit_args(p, aw, false);
+    emit_args(p, e, false);
     out_put(p->out, ");\n");
+}
+
+static void emit_suspend(Poll *p, const Expr *aw, const char *dest, const char *local, int level) {
+    const Func *f = p->f, *g = aw->callee;
+    if (g->form != FORM_CALL) {
+        emit_form(p, aw, dest, level);
+        return;
+    }
+    const Await *a = await_of(f, aw);
+    bool boxed = is_boxed(g);
+    char *frame = xprintf("%s%s->await.%s", boxed ? "" : "&", f->self, a->member);
+    emit_start(p, aw, frame, level);
     out_line(p->out, level, "%s->state = %s;", f->self, a->state);
     out_label(p->out, level, a->label);
     if (local)
@@ -407,6 +321,116 @@ static void emit_suspend(Poll *p, const Expr *aw, const char *dest, const char *
     out_line(p->out, level, "}");
     if (boxed)
         out_line(p->out, level, "ac_frame_free(%s);", frame);
+}
+
+/* ---- select, join and timeout ------------------------------------------------------ */
+
+/* The ac_select mode of a form (ac_timeout is a biased select of its branch and a
+ * sleep). */
+static const char *form_mode(Form form) {
+    switch (form) {
+    case FORM_SELECT:
+        return "AC_SELECT_FAIR";
+    case FORM_JOIN_ALL:
+        return "AC_SELECT_JOIN_ALL";
+    case FORM_TRY_JOIN:
+        return "AC_SELECT_TRY_JOIN";
+    default:
+        return "AC_SELECT_BIASED";
+    }
+}
+
+/* The form's bookkeeping, `&self->await.select.sel`. */
+static char *form_sel(const Func *f, const Expr *form) {
+    return xprintf("&%s->await.%s.sel", f->self, form->callee->name);
+}
+
+/* Branch b's frame, `&self->await.select.recv` (the pointer itself when boxed). */
+static char *branch_frame(const Func *f, const Expr *form, const Expr *b) {
+    return xprintf("%s%s->await.%s.%s", is_boxed(b->callee) ? "" : "&", f->self, form->callee->name,
+                   b->member);
+}
+
+/* `g_drop(frame);`, and the free of a boxed frame. */
+static void emit_callee_drop(Out *o, int level, const Func *g, const char *frame) {
+    out_line(o, level, "%s_drop(%s);", g->name, frame);
+    if (is_boxed(g))
+        out_line(o, level, "ac_frame_free(%s);", frame);
+}
+
+/* The branches still running, dropped where they stopped: the losers when the form
+ * is decided, every one when the caller is dropped. */
+static void emit_branch_drops(Out *o, const Func *f, const Expr *form, int level) {
+    char *sel = form_sel(f, form);
+    for (int i = 0; i < form->nkids; i++) {
+        out_line(o, level, "if (ac_select_running(%s, %d)) {", sel, i);
+        emit_callee_drop(o, level + 1, form->kids[i]->callee, branch_frame(f, form, form->kids[i]));
+        out_line(o, level, "}");
+    }
+}
+
+/* `case i:` polling branch i: into its destination, or a local that drops the result;
+ * when it is ready, the form learns whether it is ok. */
+static void emit_branch_poll(Poll *p, const Expr *form, int i, const char *discarded, int level) {
+    const Func *f = p->f;
+    const Expr *b = form->kids[i];
+    const Func *g = b->callee;
+    char *frame = branch_frame(f, form, b);
+    bool scratch = !b->dest && !g->ret.is_void;
+    out_line(p->out, level - 1, "case %d:%s", i, scratch ? " {" : "");
+    out_indent(p->out, level);
+    if (scratch) {
+        out_printf(p->out, "%s;\n", decl_of(&g->ret, discarded));
+        out_indent(p->out, level);
+    }
+    out_printf(p->out, "if (%s_poll(%s, %s, ", g->name, frame, f->cx);
+    if (b->dest)
+        emit_expr(p, b->dest);
+    else
+        out_put(p->out, scratch ? xprintf("&%s", discarded) : "NULL");
+    out_put(p->out, ") == AC_READY) {\n");
+    if (is_boxed(g))
+        out_line(p->out, level + 1, "ac_frame_free(%s);", frame);
+    out_indent(p->out, level + 1);
+    out_printf(p->out, "ac_select_done(%s, %d, ", form_sel(f, form), i);
+    if (b->cond)
+        emit_expr(p, b->cond);
+    else
+        out_put(p->out, "1");
+    out_put(p->out, ");\n");
+    out_line(p->out, level, "}");
+    out_line(p->out, level, "break;");
+    if (scratch)
+        out_line(p->out, level - 1, "}");
+}
+
+/* A select, join or timeout (ac_runtime.h, ac_select): every branch started, then at
+ * each poll a round over the running ones; once decided, the losers are dropped and
+ * the value (the deciding branch, or AC_NONE) goes through dest (NULL: unused). */
+static void emit_form(Poll *p, const Expr *aw, const char *dest, int level) {
+    const Func *f = p->f;
+    const Await *a = await_of(f, aw);
+    char *sel = form_sel(f, aw), *branch = fresh_local(f, "branch");
+    for (int i = 0; i < aw->nkids; i++)
+        emit_start(p, aw->kids[i], branch_frame(f, aw, aw->kids[i]), level);
+    out_line(p->out, level, "ac_select_begin(%s, %d, %s);", sel, aw->nkids,
+             form_mode(aw->callee->form));
+    out_line(p->out, level, "%s->state = %s;", f->self, a->state);
+    out_label(p->out, level, a->label);
+    out_line(p->out, level, "for (int %s; (%s = ac_select_next(%s)) >= 0;) {", branch, branch, sel);
+    out_line(p->out, level + 1, "switch (%s) {", branch);
+    for (int i = 0; i < aw->nkids; i++)
+        emit_branch_poll(p, aw, i, fresh_local(f, "discarded"), level + 2);
+    out_line(p->out, level + 1, "}");
+    out_line(p->out, level, "}");
+    out_line(p->out, level, "if (ac_select_pending(%s)) {", sel);
+    out_line(p->out, level + 1, "return AC_PENDING;");
+    out_line(p->out, level, "}");
+    if (aw->callee->form != FORM_JOIN_ALL) /* a join ends when none is left */
+        emit_branch_drops(p->out, f, aw, level);
+    if (dest && !aw->callee->ret.is_void)
+        out_line(p->out, level, "%s = ac_select_result(%s);",
+                 dest[0] == '&' ? dest + 1 : xprintf("*%s", dest), sel);
 }
 
 /* Where an await's value goes; all unset: nowhere. */
@@ -422,6 +446,10 @@ static void emit_await(Poll *p, const Expr *aw, Dest d, int level) {
     const CType *type = &aw->callee->ret;
     if (type->is_void) {
         emit_suspend(p, aw, "NULL", NULL, level);
+        return;
+    }
+    if (aw->callee->form != FORM_CALL && !d.var && !d.lhs && !d.out) {
+        emit_form(p, aw, NULL, level); /* its value unused */
         return;
     }
     if (d.var && same_type(&d.var->type, type) && !d.var->type.is_qualified) {
@@ -470,7 +498,70 @@ static void emit_copy_init(Poll *p, const CType *t, const char *dest, const char
     out_line(p->out, level, "}");
 }
 
+/* ---- cleanups: __attribute__((cleanup(fn))) on frame variables ----------------------- */
+
+/* A frame variable keeps no attribute (poll returns at every suspension, which must
+ * not end its scope): its cleanup is called where its scope ends - the end of its
+ * block, a break, continue, goto or return that leaves it - and by the drop of a
+ * frame suspended inside it (emit_drop). A local that stays in poll keeps the
+ * attribute, and the compiler calls it. */
+static bool has_frame_cleanup(const Var *v) {
+    return v && v->cleanup && v->in_frame;
+}
+
+static void scope_push(Poll *p, const Var *v) {
+    VEC_PUSH(&p->scope, &p->nscope, v);
+}
+
+/* `fn(&self->v);` for the variables in scope from index `from` on, the last declared
+ * first (as C runs cleanups). */
+static void emit_cleanups(Out *o, const Func *f, const Var *const *vars, int from, int n,
+                          int level) {
+    for (int i = n - 1; i >= from; i--)
+        out_line(o, level, "%s(&%s->%s);", vars[i]->cleanup, f->self, vars[i]->field);
+}
+
+static void scope_leave(Poll *p, int from, int level) {
+    emit_cleanups(p->out, p->f, p->scope, from, p->nscope, level);
+}
+
+/* The scope of every label of s, as the walk that writes it will see it. */
+static void cleanup_labels(Poll *p, const Stmt *s) {
+    if (!s)
+        return;
+    int mark = p->nscope;
+    if (s->kind == STMT_DECL && has_frame_cleanup(s->var))
+        scope_push(p, s->var);
+    if (s->kind == STMT_LABEL) {
+        LabelScope l = {s->text, p->nscope, xmalloc(sizeof(Var *) * ((size_t)p->nscope + 1))};
+        for (int i = 0; i < p->nscope; i++)
+            l.scope[i] = p->scope[i];
+        VEC_PUSH(&p->labels, &p->nlabels, l);
+    }
+    for (int i = 0; s->init && s->init->kind == STMT_BLOCK && i < s->init->nkids; i++)
+        cleanup_labels(p, s->init->kids[i]); /* in scope for the whole loop */
+    cleanup_labels(p, s->body);
+    cleanup_labels(p, s->els);
+    for (int i = 0; i < s->nkids; i++)
+        cleanup_labels(p, s->kids[i]);
+    if (s->kind == STMT_BLOCK || s->kind == STMT_FOR)
+        p->nscope = mark;
+}
+
+/* A goto leaves the scopes its label is not in. */
+static void emit_goto(Poll *p, const char *label, int level) {
+    int common = 0;
+    for (int i = 0; i < p->nlabels; i++)
+        if (strcmp(p->labels[i].name, label) == 0)
+            while (common < p->nscope && common < p->labels[i].nscope &&
+                   p->labels[i].scope[common] == p->scope[common])
+                common++;
+    scope_leave(p, common, level);
+    out_line(p->out, level, "goto %s;", label);
+}
+
 static void emit_done(Poll *p, int level) {
+    scope_leave(p, 0, level);
     out_line(p->out, level, "%s->state = %s_DONE;", p->f->self, p->f->name);
     out_line(p->out, level, "return AC_READY;");
 }
@@ -523,14 +614,25 @@ static void emit_local_decl(Poll *p, const Var *v, const Expr *init, bool shared
     if (shared)
         out_printf(p->out, ", %s%s", v->name, v->type.post);
     else
-        out_put(p->out, var_decl_of(v, v->name));
+        out_printf(p->out, "%s%s",
+                   v->cleanup ? xprintf("__attribute__((cleanup(%s))) ", v->cleanup) : "",
+                   var_decl_of(v, v->name));
     if (init) {
         out_put(p->out, " = ");
         emit_expr(p, init);
     }
 }
 
+static void emit_decl_as(Poll *p, const Stmt *s, int level);
+
+/* A declaration; a frame variable with a cleanup is in scope after it. */
 static void emit_decl(Poll *p, const Stmt *s, int level) {
+    emit_decl_as(p, s, level);
+    if (has_frame_cleanup(s->var))
+        scope_push(p, s->var);
+}
+
+static void emit_decl_as(Poll *p, const Stmt *s, int level) {
     const Var *v = s->var;
     const Expr *init = s->expr;
     if (init && init->kind == EXPR_AWAIT) {
@@ -544,10 +646,8 @@ static void emit_decl(Poll *p, const Stmt *s, int level) {
         emit_head(p, level, "", init, "");
         return;
     }
-    if (v->in_frame && !init) {
-        p->out->want = 0; /* nothing written: no #line for it */
+    if (v->in_frame && !init)
         return;
-    }
     if (is_copied_init(v, init)) {
         char *ref = var_ref(p, v);
         emit_copy_init(p, &v->type, ref, v->type.is_array ? ref : xprintf("&%s", ref), init, level);
@@ -593,37 +693,39 @@ static bool is_case(const Stmt *s) {
 
 /* ---- comments --------------------------------------------------------------------------- */
 
-/* Source text that began at column col, on lines of its own at `level`: the later
- * lines keep their indentation relative to its first. Lines end in '\n' like the
- * rest of the output, whatever the source's line ends. */
-static void out_lines(Out *o, const char *t, unsigned col, int level) {
-    out_indent(o, level);
+/* A comment on lines of its own; the later lines of a block comment keep their
+ * indentation relative to its first. Lines end in '\n' like the rest of the
+ * output, whatever the source's line ends. */
+static void emit_comment(Poll *p, const Stmt *s, int level) {
+    const char *t = s->text;
+    Mapping map = p->out->map;
+    out_quiet(p->out);
+    out_indent(p->out, level);
     for (const char *nl; (nl = strchr(t, '\n')) != NULL;) {
-        out_putn(o, t, (size_t)(nl - t) - (nl > t && nl[-1] == '\r'));
-        out_put(o, "\n");
+        out_putn(p->out, t, (size_t)(nl - t) - (nl > t && nl[-1] == '\r'));
+        out_put(p->out, "\n");
         t = nl + 1;
-        for (unsigned c = 1; c < col && (*t == ' ' || *t == '\t'); c++)
+        for (unsigned col = 1; col < s->pos.col && (*t == ' ' || *t == '\t'); col++)
             t++;
         if (*t != '\n' && *t != '\0')
-            out_indent(o, level);
+            out_indent(p->out, level);
     }
-    out_printf(o, "%s\n", t);
-}
-
-/* A comment on lines of its own. */
-static void emit_comment(Poll *p, const Stmt *s, int level) {
-    out_lines(p->out, s->text, s->pos.col, level);
+    out_printf(p->out, "%s\n", t);
+    p->out->map = map;
 }
 
 /* A directive as written, from the start of its line (with its splices); its
  * lines end in '\n' like the rest of the output. */
 static void emit_directive(Poll *p, const Stmt *s) {
     const char *t = s->text;
+    Mapping map = p->out->map;
+    out_quiet(p->out);
     for (const char *nl; (nl = strchr(t, '\n')) != NULL; t = nl + 1) {
         out_putn(p->out, t, (size_t)(nl - t) - (nl > t && nl[-1] == '\r'));
         out_put(p->out, "\n");
     }
     out_printf(p->out, "%s\n", t);
+    p->out->map = map;
 }
 
 /* Whether the output from mark on ends with a whole line of code: not blank, not a
@@ -646,8 +748,7 @@ static bool ends_with_code(const Out *o, size_t mark) {
 static bool emit_trailing(Poll *p, const Stmt *c, const Stmt *prev, size_t mark) {
     if (!c->trails || !prev || prev->pos.line != c->pos.line || !ends_with_code(p->out, mark))
         return false;
-    p->out->buf->data[--p->out->buf->len] = '\0';
-    p->out->line--;
+    out_reopen(p->out);
     out_printf(p->out, " %s\n", c->text);
     return true;
 }
@@ -690,10 +791,26 @@ static void emit_stmts(Poll *p, Stmt **kids, int n, int level, const Stmt *prev,
 
 /* The statements of a body, inside braces the caller writes. */
 static void emit_body(Poll *p, Stmt *s, int level) {
+    int mark = p->nscope;
     if (s && s->kind == STMT_BLOCK)
         emit_stmts(p, s->kids, s->nkids, level, NULL, 0);
     else if (s)
         emit_stmt(p, s, level);
+    if (s && may_fall(s))
+        scope_leave(p, mark, level);
+    p->nscope = mark;
+}
+
+/* The body of a loop (or of a switch: loop false), where break (and continue) leave
+ * the scopes the body opens. */
+static void emit_loop_body(Poll *p, Stmt *body, int level, bool loop) {
+    int brk = p->brk, cont = p->cont;
+    p->brk = p->nscope;
+    if (loop)
+        p->cont = p->nscope;
+    emit_body(p, body, level);
+    p->brk = brk;
+    p->cont = cont;
 }
 
 /* head + expression + tail on one line: "while (" e ") {". */
@@ -711,6 +828,7 @@ static void emit_if(Poll *p, const Stmt *s, int level) {
     emit_body(p, s->body, level + 1);
     const Stmt *els = s->els;
     for (; els && els->kind == STMT_IF; els = els->els) {
+        out_sync(p->out, els->pos.line);
         emit_head(p, level, "} else if (", els->expr, ") {");
         emit_body(p, els->body, level + 1);
     }
@@ -770,7 +888,7 @@ static void emit_for_loop(Poll *p, Stmt *s, int level, bool with_init) {
     if (s->step)
         emit_expr(p, s->step);
     out_put(p->out, ") {\n");
-    emit_body(p, s->body, level + 1);
+    emit_loop_body(p, s->body, level + 1, true);
     out_line(p->out, level, "}");
 }
 
@@ -792,7 +910,7 @@ static bool same_base(Stmt **decls, int n) {
 static bool fits_clause(Stmt **decls, int n) {
     int local = 0;
     for (int i = 0; i < n; i++) {
-        if (is_copied_init(decls[i]->var, decls[i]->expr))
+        if (is_copied_init(decls[i]->var, decls[i]->expr) || decls[i]->var->cleanup)
             return false;
         local += !decls[i]->var->in_frame;
     }
@@ -807,10 +925,13 @@ static void emit_for(Poll *p, Stmt *s, int level) {
         emit_for_loop(p, s, level, true);
         return;
     }
+    int mark = p->nscope;
     out_line(p->out, level, "{");
     for (int i = 0; i < n; i++)
         emit_stmt(p, decls[i], level + 1);
     emit_for_loop(p, s, level + 1, false);
+    scope_leave(p, mark, level + 1);
+    p->nscope = mark;
     out_line(p->out, level, "}");
 }
 
@@ -828,10 +949,10 @@ static void emit_labeled(Poll *p, const char *label, Stmt *s, int level) {
 }
 
 static void emit_stmt(Poll *p, Stmt *s, int level) {
-    /* A fall-through comment goes on the line above the case label: no #line may
-     * come between them. A comment needs no #line. */
+    /* A comment needs no #line (labels and the fall-through comment above a case
+     * hold no code: no directive comes between the comment and its case). */
     if (!is_inert(s))
-        out_sync(p->out, s->pos.line - (p->falls && s->pos.line > 1));
+        out_sync(p->out, s->pos.line);
     switch (s->kind) {
     case STMT_EXPR:
         emit_expr_stmt(p, s, level);
@@ -853,12 +974,12 @@ static void emit_stmt(Poll *p, Stmt *s, int level) {
     case STMT_WHILE:
     case STMT_SWITCH:
         emit_head(p, level, s->kind == STMT_WHILE ? "while (" : "switch (", s->expr, ") {");
-        emit_body(p, s->body, level + 1);
+        emit_loop_body(p, s->body, level + 1, s->kind == STMT_WHILE);
         out_line(p->out, level, "}");
         return;
     case STMT_DO:
         out_line(p->out, level, "do {");
-        emit_body(p, s->body, level + 1);
+        emit_loop_body(p, s->body, level + 1, true);
         out_sync(p->out, s->expr->pos.line);
         emit_head(p, level, "} while (", s->expr, ");");
         return;
@@ -875,12 +996,14 @@ static void emit_stmt(Poll *p, Stmt *s, int level) {
         emit_labeled(p, s->text, s, level);
         return;
     case STMT_GOTO:
-        out_line(p->out, level, "goto %s;", s->text);
+        emit_goto(p, s->text, level);
         return;
     case STMT_BREAK:
+        scope_leave(p, p->brk, level);
         out_line(p->out, level, "break;");
         return;
     case STMT_CONTINUE:
+        scope_leave(p, p->cont, level);
         out_line(p->out, level, "continue;");
         return;
     case STMT_RETURN:
@@ -942,15 +1065,17 @@ static void emit_declarations(Emitter *em, const Func *f, const char *end) {
     out_put(o, end);
 }
 
-/* The types parse moved out of f's body (Func.types), at file scope, each marked
- * with its source line. */
+/* The types parse moved out of f's body (Func.types), at file scope, each line at
+ * its line of the source. */
 static void emit_types(Out *o, const Func *f) {
     for (int i = 0; i < f->ntypes; i++) {
         out_sync(o, f->types[i]->pos.line);
-        out_lines(o, f->types[i]->text[0], 1, 0);
+        out_source(o, f->types[i]->text[0]);
+        out_put(o, "\n");
     }
     if (f->ntypes > 0)
         out_put(o, "\n");
+    out_gen(o);
 }
 
 static void emit_state_enum(Out *o, const Func *f) {
@@ -971,6 +1096,29 @@ static void emit_state_enum(Out *o, const Func *f) {
     out_put(o, "};\n");
 }
 
+/* `g_frame *g;` for a boxed callee, `g_frame g;` otherwise, at `level`. */
+static void emit_frame_member(Out *o, int level, const Func *g, const char *member) {
+    out_line(o, level, "%s_frame %s%s;", g->name, is_boxed(g) ? "*" : "", member);
+}
+
+/* The member of the await union for await aw, unless an earlier await of the same
+ * callee has it: the callee's frame, or a form's struct of its branches' frames. */
+static void emit_await_member(Out *o, const Func *f, const Expr *aw) {
+    const Func *g = aw->callee;
+    for (int i = 0; i < f->nawaits && f->awaits[i]->expr != aw; i++)
+        if (f->awaits[i]->expr->callee == g)
+            return;
+    if (g->form == FORM_CALL) {
+        emit_frame_member(o, 2, g, g->name);
+        return;
+    }
+    out_line(o, 2, "struct {");
+    out_line(o, 3, "ac_select sel;");
+    for (int i = 0; i < aw->nkids; i++)
+        emit_frame_member(o, 3, aw->kids[i]->callee, aw->kids[i]->member);
+    out_line(o, 2, "} %s;", g->name);
+}
+
 static void emit_frame_struct(Out *o, const Func *f) {
     out_printf(o, "struct %s_frame {\n", f->name);
     out_line(o, 1, "enum %s_state state;", f->name);
@@ -979,9 +1127,8 @@ static void emit_frame_struct(Out *o, const Func *f) {
             out_line(o, 1, "%s;", var_decl_of(f->vars[i], f->vars[i]->field));
     if (f->ncallees > 0) {
         out_line(o, 1, "union {");
-        for (int i = 0; i < f->ncallees; i++)
-            out_line(o, 2, "%s_frame %s%s;", f->callees[i]->name,
-                     is_boxed(f->callees[i]) ? "*" : "", f->callees[i]->name);
+        for (int i = 0; i < f->nawaits; i++)
+            emit_await_member(o, f, f->awaits[i]->expr);
         out_line(o, 1, "} await;");
     }
     out_put(o, "};\n");
@@ -1184,8 +1331,14 @@ static void ensure_interface(Emitter *em, Func *f);
 /* What needs f's interface first: its callees' frames, embedded in its own. */
 static void emit_interface(Emitter *em, Func *f) {
     Out *o = &em->out;
-    for (int i = 0; i < f->ncallees; i++)
-        ensure_interface(em, f->callees[i]);
+    out_gen(o);
+    for (int i = 0; i < f->nawaits; i++) {
+        Expr *aw = f->awaits[i]->expr;
+        if (aw->callee->form == FORM_CALL)
+            ensure_interface(em, aw->callee);
+        for (int k = 0; aw->callee->form != FORM_CALL && k < aw->nkids; k++)
+            ensure_interface(em, aw->kids[k]->callee);
+    }
     out_blank_line(o);
     bool boxed = is_boxed(f);
     if (f->is_defined) {
@@ -1327,16 +1480,22 @@ static void emit_restrict_pragma(Out *o, bool push) {
     out_put(o, "#endif\n");
 }
 
+/* poll's head, dispatch and prologue are at the function's line, its end at the
+ * closing brace's: a breakpoint on the function stops at each poll, `finish` and
+ * a return show the closing brace. */
 static void emit_poll(Emitter *em, Func *f) {
     Out *o = &em->out;
+    unsigned end_line = program_pos(em->prog, f->end > 0 ? f->end - 1 : 0).line;
     Poll p = {.em = em,
               .out = o,
               .f = f,
               .result = fresh_local(f, "result"),
               .init = fresh_local(f, "init")};
     bool quiet = frame_has_buffers(f);
+    out_gen(o);
     if (quiet)
         emit_restrict_pragma(o, true);
+    out_sync(o, f->pos.line);
     out_printf(o, "%sac_poll %s_poll(%s_frame *%s, ac_cx *%s, %s) {\n", linkage(f), f->name,
                f->name, f->self, f->cx, out_param(f));
     if (f->nawaits == 0)
@@ -1344,33 +1503,51 @@ static void emit_poll(Emitter *em, Func *f) {
     if (f->ret.is_void || !returns_value(f->body))
         out_line(o, 1, "(void)%s;", f->out);
     emit_dispatch(o, f);
-    emit_body(&p, f->body, 1);
+    cleanup_labels(&p, f->body);
+    p.nscope = 0;
+    /* the body's own scope ends at a return, or at the end (emit_done) */
+    emit_stmts(&p, f->body->kids, f->body->nkids, 1, NULL, 0);
+    out_sync(o, end_line);
     if (!ends_with_return(f->body))
         emit_done(&p, 1);
     out_put(o, "}\n");
+    out_gen(o);
     if (quiet)
         emit_restrict_pragma(o, false);
 }
 
-/* Cancels: drops the frame of the await it is suspended in (callees sharing a
- * union member share the case). */
+/* The cases of drop for the awaits of g: those whose state has no cleanup to run
+ * share one (they share the callee's member), each other has its own. */
+static void emit_drop_cases(Out *o, const Func *f, const Func *g) {
+    for (int pass = 0; pass < 2; pass++)
+        for (int i = 0; i < f->nawaits; i++) {
+            const Await *a = f->awaits[i];
+            if (a->expr->callee != g || (a->ncleanups > 0) != pass)
+                continue;
+            out_line(o, 1, "case %s:", a->state);
+            bool last = true; /* of the awaits sharing this case */
+            for (int k = i + 1; k < f->nawaits && !pass; k++)
+                last = last && (f->awaits[k]->expr->callee != g || f->awaits[k]->ncleanups > 0);
+            if (!last)
+                continue;
+            if (g->form != FORM_CALL)
+                emit_branch_drops(o, f, a->expr, 2);
+            else
+                emit_callee_drop(
+                    o, 2, g, xprintf("%s%s->await.%s", is_boxed(g) ? "" : "&", f->self, g->name));
+            emit_cleanups(o, f, (const Var *const *)a->cleanups, 0, a->ncleanups, 2);
+            out_line(o, 2, "break;");
+        }
+}
+
+/* Cancels: drops the frame of the await it is suspended in, then runs the cleanups
+ * of the frame variables in scope there. */
 static void emit_drop(Out *o, const Func *f) {
     out_printf(o, "%svoid %s_drop(%s_frame *%s) {\n", linkage(f), f->name, f->name, f->self);
     if (f->nawaits > 0) {
         out_line(o, 1, "switch (%s->state) {", f->self);
-        for (int c = 0; c < f->ncallees; c++) {
-            const Func *g = f->callees[c];
-            for (int i = 0; i < f->nawaits; i++)
-                if (f->awaits[i]->expr->callee == g)
-                    out_line(o, 1, "case %s:", f->awaits[i]->state);
-            if (is_boxed(g)) {
-                out_line(o, 2, "%s_drop(%s->await.%s);", g->name, f->self, g->name);
-                out_line(o, 2, "ac_frame_free(%s->await.%s);", f->self, g->name);
-            } else {
-                out_line(o, 2, "%s_drop(&%s->await.%s);", g->name, f->self, g->name);
-            }
-            out_line(o, 2, "break;");
-        }
+        for (int c = 0; c < f->ncallees; c++)
+            emit_drop_cases(o, f, f->callees[c]);
         out_line(o, 1, "default:");
         out_line(o, 2, "break;");
         out_line(o, 1, "}");
@@ -1433,6 +1610,7 @@ static void apply_definition(Emitter *em, Func *f) {
     Out *o = &em->out;
     ensure_interface(em, f);
     ensure_called_in(em, f->body);
+    out_gen(o);
     out_blank_line(o);
     emit_init(o, f);
     out_put(o, "\n");
@@ -1443,6 +1621,7 @@ static void apply_definition(Emitter *em, Func *f) {
 
 /* The line after the prototype goes on as in the source. */
 static void apply_prototype(Emitter *em, Func *f) {
+    out_gen(&em->out);
     emit_declarations(em, f, "");
 }
 
@@ -1465,14 +1644,15 @@ static void apply_edit(Emitter *em, const Edit *e) {
     }
 }
 
-void emit_program(const Program *prog, Buf *out) {
-    Emitter em = {prog, {out, quote_path(prog->path), 0, 0}, 0, NULL, NULL, NULL};
+void emit_program(const Program *prog, const char *output, Buf *out) {
+    Emitter em = {prog, out_new(out, prog->path, output), 0, NULL, NULL, NULL};
     em.ready = xmalloc(sizeof(bool) * ((size_t)prog->nfuncs + 1));
     em.declared = xmalloc(sizeof(bool) * ((size_t)prog->nfuncs + 1));
     index_lines(&em);
     out_printf(&em.out, "/* Generated by asyncc %s from %s: edit that file, not this one. */\n",
                ASYNCC_VERSION, prog->path);
     out_printf(&em.out, "#define ASYNCC_LOWERED 1\n#line 1 %s\n", em.out.path);
+    em.out.in_gen = false; /* what the directive just written says */
     em.out.line = 1;
     Edit *edits = NULL;
     int n = collect_edits(prog, &edits);
@@ -1490,4 +1670,5 @@ void emit_program(const Program *prog, Buf *out) {
             done = edits[i].end;
     }
     copy_source(&em, done, prog->len);
+    out_finish(&em.out);
 }

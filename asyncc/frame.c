@@ -66,6 +66,8 @@ static void scope_expr(Scopes *sc, Expr *e) {
         sc->addr[e->var->id] = true;
     for (int i = 0; i < e->nkids; i++)
         scope_expr(sc, e->kids[i]);
+    scope_expr(sc, e->dest);
+    scope_expr(sc, e->cond);
     for (int i = 0; e->kind == EXPR_AWAIT && i < sc->func->nawaits; i++)
         if (sc->func->awaits[i]->expr == e)
             sc->await_time[i] = tick(sc);
@@ -212,6 +214,7 @@ typedef struct Graph {
     Node **nodes;
     int nlabels;
     Label *labels;
+    Node *entry;          /* the body's first node */
     Node **start, **poll; /* per Await.index - 1: the call's start, the poll after a resume */
     int ncalls;
     StackCall *calls;
@@ -341,6 +344,11 @@ static Node *flow_await(Graph *g, Stmt *s, Expr *aw, Node *next) {
     else
         node_reads(g, poll, lhs);
     node_reads(g, start, aw);
+    for (int i = 0; aw->callee->form != FORM_CALL && i < aw->nkids; i++) {
+        /* a form's branches store their results and test them when they finish */
+        node_reads(g, poll, aw->kids[i]->dest);
+        node_reads(g, poll, aw->kids[i]->cond);
+    }
     node_to(start, poll);
     for (int i = 0; i < g->func->nawaits; i++)
         if (g->func->awaits[i]->expr == aw) {
@@ -475,16 +483,16 @@ static void graph_build(Graph *g, const Program *prog, Func *f) {
     g->words = (size_t)f->nvars / 64 + 1;
     g->start = xmalloc(((size_t)f->nawaits + 1) * sizeof *g->start);
     g->poll = xmalloc(((size_t)f->nawaits + 1) * sizeof *g->poll);
-    flow_stmt(g, f->body, NULL, (Jumps){NULL, NULL, NULL});
+    g->entry = flow_stmt(g, f->body, NULL, (Jumps){NULL, NULL, NULL});
     liveness_solve(g);
 }
 
 /* ---- what cannot be in a frame ---------------------------------------------------------- */
 
-/* A frame cannot hold what `what` names (a variable, a value, a compound literal) of
- * a type it cannot name; the note says why the type is so. */
-static void local_type_error(Pos pos, const char *what, const Unhoisted *u) {
-    error_at(pos, "%s cannot live across an await: its type '%s' %s", what, u->type, u->why);
+/* A frame cannot hold something (a variable, a value, a compound literal) of a type
+ * it cannot name: `lead` says what, the note why the type is so. */
+static void local_type_error(Pos pos, const char *lead, const Unhoisted *u) {
+    error_at(pos, "%s: its type '%s' %s", lead, u->type, u->why);
     if (u->note)
         note_at(u->pos, "%s", u->note);
 }
@@ -501,10 +509,11 @@ static void check_storable(const Var *v, const Await *scope_await, const Await *
         note_at(scope_await->expr->pos,
                 "resuming after this await would jump into the scope of '%s'", v->name);
     } else if (v->type.local && live_await && v->is_temp) {
-        local_type_error(v->pos, "this value", v->type.local);
+        local_type_error(v->pos, "this value cannot live across an await", v->type.local);
         note_at(live_await->expr->pos, "the value is still needed when this await resumes");
     } else if (v->type.local && live_await) {
-        local_type_error(v->pos, xprintf("'%s'", v->name), v->type.local);
+        local_type_error(v->pos, xprintf("'%s' cannot live across an await", v->name),
+                         v->type.local);
         note_at(live_await->expr->pos, "'%s' is still needed when this await resumes", v->name);
     } else if (live_await && v->decl && v->decl->kind == STMT_TEXT) {
         /* declared with a function (or a VLA, refused above): the text stays as written */
@@ -585,6 +594,32 @@ static void place_local(const Scopes *sc, const Graph *g, Var *v) {
     check_storable(v, scope_await, live_await);
 }
 
+/* Is frame variable v's value needed when await i resumes (i = -1: at the first
+ * poll)? The same tests as place_local, at one await. */
+static bool needed_at(const Scopes *sc, const Graph *g, const Var *v, int i) {
+    Node *at = i < 0 ? g->entry : g->poll[i];
+    bool live = at && bit_has(at->live, v->id);
+    if (v->is_param)
+        return live || v->addr_taken || sc->addr[v->id];
+    if (i < 0)
+        return false;
+    if (v->is_literal)
+        return true;
+    return in_scope_at(sc, v, sc->await_time[i]) && (live || v->addr_taken || sc->addr[v->id]);
+}
+
+/* Which frame variables each suspension point keeps (for --emit: the inspectors). */
+static void note_needed(const Scopes *sc, const Graph *g, Func *f) {
+    for (int k = 0; k < f->nvars; k++) {
+        Var *v = f->vars[k];
+        if (v->in_frame && needed_at(sc, g, v, -1))
+            VEC_PUSH(&f->live_start, &f->nlive_start, v);
+        for (int i = 0; v->in_frame && i < f->nawaits; i++)
+            if (needed_at(sc, g, v, i))
+                VEC_PUSH(&f->awaits[i]->live, &f->awaits[i]->nlive, v);
+    }
+}
+
 static void place_vars(const Program *prog, Func *f) {
     Scopes sc;
     scopes_build(&sc, f);
@@ -600,16 +635,36 @@ static void place_vars(const Program *prog, Func *f) {
                          v->name);
         } else if (v->is_static) {
             v->in_frame = false;
+        } else if (v->cleanup && f->nawaits > 0) {
+            /* its cleanup is called by the generated code (emit.c), in order with the
+             * others, at the end of its scope: poll must not end that scope when it
+             * returns at a suspension */
+            v->in_frame = true;
+            char *lead = xprintf("'%s' has a cleanup, so it lives in the frame of '%s', "
+                                 "which awaits",
+                                 v->name, f->name);
+            if (v->type.is_vla)
+                error_at(v->pos, "%s; its type has a variable length", lead);
+            else if (v->type.local)
+                local_type_error(v->pos, lead, v->type.local);
         } else if (v->is_literal) {
             /* a pointer to it may be kept anywhere until its block ends: any await
              * of the function may come before a use */
             v->in_frame = f->nawaits > 0;
             if (v->in_frame && v->type.local)
-                local_type_error(v->pos, "this compound literal", v->type.local);
+                local_type_error(v->pos, "this compound literal cannot live across an await",
+                                 v->type.local);
         } else {
             place_local(&sc, &g, v);
         }
     }
+    note_needed(&sc, &g, f);
+    for (int i = 0; i < f->nawaits; i++)
+        for (int k = 0; k < f->nvars; k++) {
+            Var *v = f->vars[k];
+            if (v->cleanup && v->in_frame && in_scope_at(&sc, v, sc.await_time[i]))
+                VEC_PUSH(&f->awaits[i]->cleanups, &f->awaits[i]->ncleanups, v);
+        }
 }
 
 /* ---- recursion through awaits ------------------------------------------------------- */
@@ -649,21 +704,31 @@ static void report_cycle(const Cycles *c, const Func *g) {
             chain.data);
 }
 
+static void visit_callees(Cycles *c, Func *f);
+
+/* f awaits g at a (in a branch of a when a is a form's). */
+static void visit_callee(Cycles *c, Func *f, Await *a, Func *g) {
+    int gi = func_index(c->prog, g);
+    if (!g->is_defined || gi < 0 || c->color[gi] == 2)
+        return;
+    c->path[c->depth] = a;
+    c->from[c->depth] = f;
+    c->depth++;
+    if (c->color[gi] == 1)
+        report_cycle(c, g);
+    else
+        visit_callees(c, g);
+    c->depth--;
+}
+
 static void visit_callees(Cycles *c, Func *f) {
     c->color[func_index(c->prog, f)] = 1;
     for (int i = 0; i < f->nawaits; i++) {
-        Func *g = f->awaits[i]->expr->callee;
-        int gi = func_index(c->prog, g);
-        if (!g->is_defined || gi < 0 || c->color[gi] == 2)
-            continue;
-        c->path[c->depth] = f->awaits[i];
-        c->from[c->depth] = f;
-        c->depth++;
-        if (c->color[gi] == 1)
-            report_cycle(c, g);
-        else
-            visit_callees(c, g);
-        c->depth--;
+        Expr *aw = f->awaits[i]->expr;
+        if (aw->callee->form == FORM_CALL)
+            visit_callee(c, f, f->awaits[i], aw->callee);
+        for (int k = 0; aw->callee->form != FORM_CALL && k < aw->nkids; k++)
+            visit_callee(c, f, f->awaits[i], aw->kids[k]->callee);
     }
     c->color[func_index(c->prog, f)] = 2;
 }
@@ -743,10 +808,33 @@ static void name_fields(Func *f) {
     }
 }
 
+/* A form's name ("select", "select_2"...) is its member of the await union, so it
+ * avoids every callee's; each branch's member in the form's struct is its callee's
+ * name, avoiding the bookkeeping member `sel`. */
+static void name_forms(Func *f) {
+    Names members = {0};
+    for (int i = 0; i < f->nawaits; i++) {
+        Func *g = f->awaits[i]->expr->callee;
+        if (g->form == FORM_CALL && !names_have(&members, g->name))
+            VEC_PUSH(&members.items, &members.n, g->name);
+    }
+    for (int i = 0; i < f->nawaits; i++) {
+        Expr *aw = f->awaits[i]->expr;
+        if (aw->callee->form == FORM_CALL)
+            continue;
+        aw->callee->name = take_unique(&members, NULL, aw->callee->name);
+        Names branches = {0}, sel = {0};
+        VEC_PUSH(&sel.items, &sel.n, "sel");
+        for (int k = 0; k < aw->nkids; k++)
+            aw->kids[k]->member = take_unique(&branches, &sel, aw->kids[k]->callee->name);
+    }
+}
+
 /* States and labels after the callee, _2, _3... for a callee awaited again; labels
  * also avoid the function's own identifiers (its labels among them). */
 static void name_awaits(Func *f) {
     Names states = {0}, labels = {0}, idents = {f->nidents, f->idents};
+    name_forms(f);
     for (int i = 0; i < f->nawaits; i++) {
         Await *a = f->awaits[i];
         Func *g = a->expr->callee;

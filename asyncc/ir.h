@@ -77,6 +77,9 @@ typedef enum ExprKind {
     EXPR_FUTURE,   /* ac_future_of(callee(kids...)) */
     EXPR_LITERAL,  /* a compound literal whose address is used: kid[0] is the literal
                       as written, var its storage (Var.is_literal) */
+    EXPR_BRANCH,   /* a branch of a select, join or timeout (a kid of the EXPR_AWAIT whose
+                      callee is the form): callee(kids...), its result stored through dest,
+                      ok when cond holds */
     /* Sequencing operators, made only when an await is below them (otherwise the
      * operator is plain text of a template): */
     EXPR_AND,    /* kids[0] && kids[1] */
@@ -94,8 +97,13 @@ struct Expr {
     Expr **kids;
     char **text;  /* EXPR_TEMPLATE: nkids + 1 pieces, none NULL */
     Var *var;     /* EXPR_VAR, EXPR_LITERAL */
-    Func *callee; /* EXPR_AWAIT, EXPR_SPAWN, EXPR_BLOCK_ON, EXPR_FUTURE */
+    Func *callee; /* EXPR_AWAIT, EXPR_SPAWN, EXPR_BLOCK_ON, EXPR_FUTURE, EXPR_BRANCH */
     bool addr_of; /* EXPR_VAR: the use is the operand of unary & (or an array that decays) */
+    /* EXPR_BRANCH only. dest and cond are no kids: the poll after a resume reads them,
+     * not the start of the form, which evaluates the kids. */
+    Expr *dest;   /* a pointer the result is stored through; NULL: the result is dropped */
+    Expr *cond;   /* read once the result is stored: the branch is ok; NULL: always */
+    char *member; /* the branch frame's member in the form's struct (frame.c) */
 };
 
 /* ---- statements ----------------------------------------------------------------- */
@@ -170,6 +178,9 @@ struct Var {
     bool is_literal;   /* the storage of a compound literal (EXPR_LITERAL), named
                           "literal": in the frame whenever the function awaits */
     char *align;       /* alignment specifiers as written ("_Alignas(16) "); NULL: none */
+    char *cleanup;     /* __attribute__((cleanup(fn))): fn, called with &v when its scope
+                          ends (a frame variable: by the generated code, also when the
+                          frame is dropped in its scope); NULL: none */
     Stmt *decl;        /* STMT_DECL or STMT_TEXT that declares it; NULL for params */
     /* set by frame.c */
     bool in_frame;
@@ -188,7 +199,23 @@ typedef struct Await {
     char *state;  /* enumerator, e.g. fetch_AWAIT_request_2 */
     char *label;  /* resume label, e.g. resume_request_2 */
     char *member; /* union member holding the callee's frame, e.g. request */
+    int nlive;    /* the frame variables whose values are needed when it resumes */
+    Var **live;
+    int ncleanups;  /* the frame variables with a cleanup in scope here, in declaration */
+    Var **cleanups; /* order: what a drop in this state must clean up after the callee */
 } Await;
+
+/* What an await awaits: a function, or one of the forms that run several calls at
+ * once (<asyncc.h>: ac_select, ac_select_biased, ac_join_all, ac_try_join, ac_timeout
+ * and ac_timeout_at). */
+typedef enum Form {
+    FORM_CALL,
+    FORM_SELECT,
+    FORM_SELECT_BIASED,
+    FORM_JOIN_ALL,
+    FORM_TRY_JOIN,
+    FORM_TIMEOUT, /* a biased select of the branch and a sleep */
+} Form;
 
 /* One Func per async declaration in the main file (a prototype and the definition
  * are two Funcs of the same name; callees point to the definition, or to the
@@ -231,9 +258,17 @@ struct Func {
     char *self, *cx, *out; /* poll's parameter names */
     int ncallees;          /* distinct functions awaited, in first-await order */
     Func **callees;
+    int nlive_start; /* the parameters whose values the body reads before it suspends */
+    Var **live_start;
     /* set by parse.c, where it reads the markers: */
     bool uses_spawn, uses_block_on; /* someone spawns / blocks on this function */
     bool uses_future;               /* someone makes a future of it */
+    /* Not FORM_CALL: no function but one select, join or timeout, the callee of its
+     * own await, whose kids are the branches (EXPR_BRANCH). Its name ("select",
+     * "join", "try_join", "timeout", made unique by frame.c) names the state, the
+     * resume label and the member of the await union that holds the branches. */
+    Form form;
+    const char *macro; /* the form as written ("ac_select"), for diagnostics */
 };
 
 /* A spawn, block_on or ac_future_of in ordinary (non-async) code: the emitter
@@ -280,6 +315,7 @@ typedef struct Program {
 bool parse_program(Program *prog, const char *path, int nargs, const char *const *args);
 void lower_program(Program *prog);
 bool frame_program(Program *prog);
-void emit_program(const Program *prog, Buf *out);
+/* output: the generated file's name, for the #line directives of asyncc's own code. */
+void emit_program(const Program *prog, const char *output, Buf *out);
 
 #endif

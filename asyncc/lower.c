@@ -553,6 +553,31 @@ static Expr *lift_template(Lower *lw, Expr *e, Use use, Stmts *pre) {
     return e;
 }
 
+/* A destination that means the same whenever its branch finishes: a variable, or the
+ * address of one (which then lives in the frame). */
+static bool is_fixed_place(Expr *e) {
+    e = strip_parens(e);
+    if (e->kind == EXPR_VAR)
+        return true;
+    return e->kind == EXPR_TEMPLATE && e->nkids == 1 && e->kids[0]->kind == EXPR_VAR &&
+           strcmp(e->text[0] + strspn(e->text[0], " \t\r\n"), "&") == 0 &&
+           only_blanks(e->text[1], strlen(e->text[1]));
+}
+
+/* A branch of a select, join or timeout: its destination, then its arguments, are
+ * evaluated when the form starts, left to right; a destination other than a fixed
+ * place goes into a pointer temporary, which the poll that sees the branch finish
+ * reads. */
+static Expr *lift_branch(Lower *lw, Expr *e, Stmts *pre) {
+    if (e->dest && !is_fixed_place(e->dest)) {
+        Target tg = temp_target(lw, "dest", e->dest->type, e->dest->pos);
+        lift_into(lw, e->dest, &tg, pre);
+        e->dest = var_use(tg.var, e->dest->pos);
+    }
+    lift_kids(lw, e, pre);
+    return e;
+}
+
 /* a && b, a || b. */
 static void logic_into(Lower *lw, Expr *e, Target *tg, Stmts *pre) {
     bool is_and = e->kind == EXPR_AND;
@@ -705,6 +730,8 @@ static Expr *lift(Lower *lw, Expr *e, Use use, Stmts *pre) {
         return e;
     case EXPR_AWAIT:
         return lift_await(lw, e, use, pre);
+    case EXPR_BRANCH:
+        return lift_branch(lw, e, pre);
     case EXPR_SPAWN:
     case EXPR_BLOCK_ON:
     case EXPR_FUTURE:
@@ -737,9 +764,19 @@ static Stmt *lower_one(Lower *lw, Stmt *s) {
     return list.n == 1 ? list.items[0] : block_of(&list, s->pos);
 }
 
-/* The statements of body (a block's, spliced) lowered into list. */
+/* Does the block declare a variable with a cleanup (whose scope must end with it)? */
+static bool declares_cleanup(const Stmt *block) {
+    for (int i = 0; block && block->kind == STMT_BLOCK && i < block->nkids; i++)
+        if (block->kids[i]->kind == STMT_DECL && block->kids[i]->var->cleanup)
+            return true;
+    return false;
+}
+
+/* The statements of body (a block's, spliced) lowered into list. A block that
+ * declares a variable with a cleanup stays a block: its scope, which ends before
+ * a do's condition or a for's step, runs the cleanup there. */
 static void lower_body(Lower *lw, Stmt *body, Stmts *list) {
-    if (body && body->kind == STMT_BLOCK)
+    if (body && body->kind == STMT_BLOCK && !declares_cleanup(body))
         for (int i = 0; i < body->nkids; i++)
             lower_into(lw, body->kids[i], list);
     else if (body)
@@ -918,7 +955,8 @@ static void lower_into(Lower *lw, Stmt *s, Stmts *out) {
         return;
     case STMT_BLOCK: {
         Stmts kids = {0};
-        lower_body(lw, s, &kids);
+        for (int i = 0; i < s->nkids; i++)
+            lower_into(lw, s->kids[i], &kids);
         s->nkids = kids.n;
         s->kids = kids.items;
         break;

@@ -10,6 +10,7 @@
 
 #include "diag.h"
 #include "dump.h"
+#include "inspect.h"
 #include "ir.h"
 #include "util.h"
 
@@ -35,7 +36,8 @@ typedef struct Options {
     const char *build_dir; /* -p: where compile_commands.json is */
     const char *depfile;
     bool dump_ir;
-    int nflags; /* for libclang */
+    const char *emit; /* --emit: "c" (the default), "dot", "json" or "html" */
+    int nflags;       /* for libclang */
     const char **flags;
 } Options;
 
@@ -52,6 +54,9 @@ static const char usage_text[] =
     "  --depfile FILE, -MF FILE\n"
     "                       write a Make-style list of the files read (needs -o)\n"
     "  --dump-ir            print asyncc's intermediate representation instead of C\n"
+    "  --emit=FORMAT        what to write: c (the default), dot (the state graphs, for\n"
+    "                       graphviz), json (states, frames, line map: grammar/inspect.md)\n"
+    "                       or html (one page showing all of it)\n"
     "  --help               print this help and exit\n"
     "  --version            print the version and exit\n"
     "\n"
@@ -100,6 +105,8 @@ static bool option_take(Options *o, int argc, char **argv, int *i) {
     }
     if (strcmp(a, "--dump-ir") == 0)
         o->dump_ir = true;
+    else if (starts_with(a, "--emit=") || strcmp(a, "--emit") == 0)
+        o->emit = option_value(argc, argv, i, "--emit", true);
     else if (starts_with(a, "--depfile") && (a[9] == '\0' || a[9] == '='))
         o->depfile = option_value(argc, argv, i, "--depfile", true);
     else if (strcmp(a, "-MF") == 0)
@@ -135,6 +142,13 @@ static Options options_parse(int argc, char **argv) {
             flag_add(&o, argv[i]);
     if (!o.input)
         usage_error("no input file%s", "");
+    if (!o.emit)
+        o.emit = "c";
+    static const char *const formats[] = {"c", "dot", "json", "html"};
+    if (!str_in((char *const *)formats, 4, o.emit))
+        usage_error("unknown format '%s' for --emit (c, dot, json, html)", o.emit);
+    if (o.dump_ir && strcmp(o.emit, "c") != 0)
+        usage_error("%s cannot be combined with --emit", "--dump-ir");
     if (o.depfile && (!o.output || strcmp(o.output, "-") == 0))
         usage_error("%s needs an output file (-o FILE)", "--depfile");
     return o;
@@ -365,6 +379,23 @@ static bool depfile_write(const Options *o, const Program *prog) {
     return file_replace(o->depfile, &b);
 }
 
+/* The output in the format --emit asks for; the inspectors read the C too. */
+static bool output_make(const Options *o, const Program *prog, Buf *out) {
+    if (strcmp(o->emit, "dot") == 0) {
+        emit_dot(prog, out);
+        return true;
+    }
+    if (strcmp(o->emit, "c") == 0) {
+        emit_program(prog, to_stdout(o->output) ? "<stdout>" : o->output, out);
+        return true;
+    }
+    Buf gen = {0};
+    emit_program(prog, "<generated>", &gen);
+    if (strcmp(o->emit, "json") == 0)
+        return emit_json(prog, gen.data, gen.len, o->nflags, o->flags, out);
+    return emit_html(prog, gen.data, gen.len, o->nflags, o->flags, out);
+}
+
 /* Runs the stages and writes the output; returns the exit status. */
 static int run(const Options *o) {
     Program prog = {0};
@@ -378,7 +409,7 @@ static int run(const Options *o) {
     if (ok && o->dump_ir)
         dump_program(&prog, "after lower and frame", &out);
     else if (ok)
-        emit_program(&prog, &out);
+        ok = output_make(o, &prog, &out);
     ok = ok && diag_error_count() == 0;
     /* A failing later stage still shows what parse made, when that goes nowhere
      * a build could mistake for a result. */

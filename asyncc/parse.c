@@ -43,6 +43,7 @@
 #define SPAWN_MARKER "asyncc_spawn_marker_"
 #define BLOCK_ON_MARKER "asyncc_block_on_marker_"
 #define FUTURE_MARKER "asyncc_future_marker_"
+#define ON_MARKER "asyncc_on_marker_"
 #define ASYNC_ANNOTATION "asyncc_async"
 
 /* Files larger than this are refused: offsets are 32-bit. */
@@ -148,7 +149,7 @@ typedef struct Parser {
     int fn_awaits;      /* the awaits built in fn (lower.c makes the list) */
     unsigned *reported; /* offsets already diagnosed (macros expand text twice) */
     int nreported;
-    unsigned *await_texts; /* offsets of the text "await", in order */
+    Range *await_texts; /* where the text of a suspending form's name is, in order */
     int nawait_texts;
     char **frame_types; /* typedefs named *_frame whose type is complete in this unit */
     int nframe_types;
@@ -213,12 +214,25 @@ static unsigned invocation_end(const Program *prog, unsigned off) {
 
 /* ---- locations ------------------------------------------------------------------- */
 
-/* Where the text "await" is. */
+/* The names of the forms that suspend: await, and the select, join and timeout forms
+ * (ac_timeout_at starts with ac_timeout). */
+static const char *const suspending_names[] = {"await", "ac_select", "ac_join_all", "ac_try_join",
+                                               "ac_timeout"};
+
+/* Where the text of a suspending form's name is. */
 static void text_index(Parser *p) {
     const Program *prog = p->prog;
-    for (unsigned i = 0; i < prog->len; i++)
-        if (prog->src[i] == 'a' && strncmp(prog->src + i, "await", 5) == 0)
-            VEC_PUSH(&p->await_texts, &p->nawait_texts, i);
+    for (unsigned i = 0; i < prog->len; i++) {
+        for (size_t k = 0; prog->src[i] == 'a' && k < sizeof suspending_names / sizeof(char *);
+             k++) {
+            size_t n = strlen(suspending_names[k]);
+            if (strncmp(prog->src + i, suspending_names[k], n) == 0) {
+                Range r = {i, i + (unsigned)n, true};
+                VEC_PUSH(&p->await_texts, &p->nawait_texts, r);
+                break;
+            }
+        }
+    }
 }
 
 static Pos pos_at(const Parser *p, unsigned off) {
@@ -674,7 +688,11 @@ typedef struct MacroDef {
 } MacroDef;
 
 static bool is_marker_name(const char *name) {
-    static const char *const markers[] = {"await", "ac_spawn", "ac_block_on", "ac_future_of"};
+    static const char *const markers[] = {"await",         "ac_spawn",    "ac_block_on",
+                                          "ac_future_of",  "ac_select",   "ac_select_biased",
+                                          "ac_join_all",   "ac_try_join", "ac_timeout",
+                                          "ac_timeout_at", "ac_on",       "ac_on_if",
+                                          "ac_on_done"};
     for (size_t i = 0; i < sizeof markers / sizeof *markers; i++)
         if (strcmp(name, markers[i]) == 0)
             return true;
@@ -1469,15 +1487,17 @@ static char *text_renamed(const Parser *p, unsigned start, unsigned end, bool de
 }
 
 /* text, which starts on a line indented by `indent` blanks, with as many blanks taken
- * from the start of each later line: at file scope it starts in column 1. */
+ * from the start of each later line: at file scope it starts in column 1. Its lines
+ * end in '\n', like the rest of the output. */
 static char *text_dedent(const char *text, unsigned indent) {
     Buf b = {0};
     buf_put(&b, "");
     for (const char *t = text; *t;) {
         const char *nl = strchr(t, '\n');
-        size_t n = nl ? (size_t)(nl - t) + 1 : strlen(t);
-        buf_putn(&b, t, n);
-        t += n;
+        size_t n = nl ? (size_t)(nl - t) : strlen(t);
+        buf_putn(&b, t, n - (nl && n > 0 && t[n - 1] == '\r'));
+        buf_put(&b, nl ? "\n" : "");
+        t += n + (nl != NULL);
         for (unsigned col = 0; nl && col < indent && (*t == ' ' || *t == '\t'); col++)
             t++;
     }
@@ -1853,6 +1873,7 @@ static bool address_taken_at(const Parser *p, unsigned off) {
 
 static Expr *expr_from(Parser *p, CXCursor c, Range r);
 static void holes_collect(Parser *p, CXCursor c, Holes *holes);
+static void unmappable_error(Parser *p, unsigned off);
 
 static Var *var_lookup(const Parser *p, CXCursor decl) {
     for (int i = 0; i < p->nvar_decls; i++)
@@ -1875,7 +1896,7 @@ static bool frame_visible(const Parser *p, const char *name) {
  * this file, else its prototype here or its declaration in a header: a leaf written
  * by hand (like ac_yield, whose frame type is visible) or a function defined in
  * another file (whose frame is boxed). */
-static Func *callee_resolve(Parser *p, CXCursor decl, Pos use, Marker m) {
+static Func *callee_resolve(Parser *p, CXCursor decl, Pos use, const char *what) {
     char *name = cursor_name(decl);
     Program *prog = p->prog;
     Func *declared = NULL, *header = NULL;
@@ -1900,13 +1921,13 @@ static Func *callee_resolve(Parser *p, CXCursor decl, Pos use, Marker m) {
         error_at(use,
                  "%s of '%s', which is static but neither defined in this file nor a leaf "
                  "whose frame type '%s_frame' is visible here",
-                 marker_macro(m), name, name);
+                 what, name, name);
     return g;
 }
 
-/* The async function that the marker's call calls directly, or NULL after an error. */
-static Func *marker_callee(Parser *p, Marker m, CXCursor call, CXCursor callee) {
-    const char *what = marker_macro(m);
+/* The async function that the call of `what` (await, ac_on...) calls directly, or NULL
+ * after an error. */
+static Func *marker_callee(Parser *p, const char *what, CXCursor call, CXCursor callee) {
     Pos pos = cursor_pos(p, callee);
     CXCursor decl = clang_getCursorReferenced(callee);
     if (kind_of(callee) != CXCursor_DeclRefExpr || kind_of(decl) != CXCursor_FunctionDecl) {
@@ -1927,7 +1948,7 @@ static Func *marker_callee(Parser *p, Marker m, CXCursor call, CXCursor callee) 
                 "the call in this %s comes from macro '%s'; asyncc cannot map it to the source",
                 what, ident_at(p->prog, off));
     } else {
-        return callee_resolve(p, decl, pos, m);
+        return callee_resolve(p, decl, pos, what);
     }
     return NULL;
 }
@@ -1995,55 +2016,328 @@ static void await_outside_error(Parser *p, Range r, CXCursor call_paren) {
                cursor_name(p->ordinary), callee);
 }
 
+/* The name of the macro invocation of a marker expression, checked against names (a
+ * NULL-terminated list of at most two): NULL, after an error, when the text does not
+ * spell one of them (a macro wrote the form). *r is the invocation. */
+static const char *invocation_check(Parser *p, CXCursor c, const char *const *names, int nnames,
+                                    Range *r) {
+    *r = marker_range(p, c);
+    for (int i = 0; r->ok && i < nnames && names[i]; i++)
+        if (ident_is(p->prog, r->start, names[i]))
+            return names[i];
+    unsigned off = 0;
+    cursor_offset(p, c, &off);
+    if (!expansion_request(p, off) && report_once(p, off))
+        error_at(pos_at(p, off),
+                 "%s inside macro '%s' cannot be mapped to the source; write %s(...) directly "
+                 "in the code",
+                 names[0], ident_at(p->prog, off), names[0]);
+    return NULL;
+}
+
+/* The direct call of an async function that `what` (await, ac_on...) takes: an Expr
+ * of kind at off with the callee and its arguments, or NULL after an error. */
+static Expr *marker_call(Parser *p, const char *what, ExprKind kind, unsigned off,
+                         CXCursor call_paren) {
+    CXCursor call = strip_parens(call_paren);
+    if (kind_of(call) != CXCursor_CallExpr) {
+        error_range(
+            cursor_pos(p, call), cursor_end(p, call),
+            "%s of something that is not a call; %s needs a direct call of an async function", what,
+            what);
+        return NULL;
+    }
+    Cursors kids = expr_children_of(call);
+    CXCursor callee_expr = kids.n ? kids.items[0] : call;
+    free(kids.items);
+    Func *callee = marker_callee(p, what, call, strip_parens(callee_expr));
+    if (!callee)
+        return NULL;
+    Expr *e = expr_new(p, kind, off);
+    e->callee = callee;
+    e->type = callee->ret;
+    return marker_args(p, e, call, callee_expr) ? e : NULL;
+}
+
 /* await(call), ac_spawn(call) or ac_block_on(call): a hole covering the whole
  * invocation. hole->expr stays NULL after an error. */
 static void marker_hole(Parser *p, CXCursor c, Marker m, CXCursor call_paren, Hole *hole) {
+    const char *names[] = {marker_macro(m)};
     hole->expr = NULL;
-    hole->range = marker_range(p, c);
+    if (!invocation_check(p, c, names, 1, &hole->range))
+        return;
     unsigned start = hole->range.start;
     Pos pos = pos_at(p, start);
-    if (!hole->range.ok || !ident_is(p->prog, start, marker_macro(m))) {
-        unsigned off = 0;
-        cursor_offset(p, c, &off);
-        if (!expansion_request(p, off) && report_once(p, off))
-            error_at(pos_at(p, off),
-                     "%s inside macro '%s' cannot be mapped to the source; write %s(...) "
-                     "directly in the code",
-                     marker_macro(m), ident_at(p->prog, off), marker_macro(m));
-        return;
-    }
     if (m == MARK_AWAIT && !p->fn)
         await_outside_error(p, hole->range, call_paren);
     if (m == MARK_BLOCK_ON && p->fn)
         error_range(pos, pos_at(p, hole->range.end),
                     "ac_block_on inside an async function would block the executor; use await");
-    CXCursor call = strip_parens(call_paren);
-    if (kind_of(call) != CXCursor_CallExpr) {
-        error_range(
-            cursor_pos(p, call), cursor_end(p, call),
-            "%s of something that is not a call; %s needs a direct call of an async function",
-            marker_macro(m), marker_macro(m));
+    Expr *e = marker_call(p, marker_macro(m), marker_expr_kind(m), start, call_paren);
+    if (!e)
         return;
-    }
-    Cursors kids = expr_children_of(call);
-    CXCursor callee_expr = kids.n ? kids.items[0] : call;
-    free(kids.items);
-    Func *callee = marker_callee(p, m, call, strip_parens(callee_expr));
-    if (!callee)
-        return;
-    Expr *e = expr_new(p, marker_expr_kind(m), start);
-    e->callee = callee;
     bool handle = m == MARK_SPAWN || m == MARK_FUTURE; /* ac_task * or ac_future */
-    e->type = handle ? ctype_from(p, clang_getCursorType(c), DROP_VALUE) : callee->ret;
-    callee->uses_spawn |= m == MARK_SPAWN;
-    callee->uses_block_on |= m == MARK_BLOCK_ON;
-    callee->uses_future |= m == MARK_FUTURE;
-    if (!marker_args(p, e, call, callee_expr))
-        return;
+    if (handle)
+        e->type = ctype_from(p, clang_getCursorType(c), DROP_VALUE);
+    e->callee->uses_spawn |= m == MARK_SPAWN;
+    e->callee->uses_block_on |= m == MARK_BLOCK_ON;
+    e->callee->uses_future |= m == MARK_FUTURE;
     if (m == MARK_AWAIT && p->fn)
         p->fn_awaits++;
     if (m == MARK_AWAIT)
         p->awaits_made++;
+    hole->expr = e;
+}
+
+/* ---- select, join and timeout --------------------------------------------------------- */
+
+/* The forms of <asyncc.h> that await several calls at once: each expands to
+ * (await marker, its own marker, branches..., value), and a branch to
+ * (ON_MARKER, *(dest) = (call), cond) or (ON_MARKER, (call), 1). */
+typedef struct FormMacro {
+    const char *marker;
+    Form form;
+    const char *names[2]; /* the macros that expand to it */
+    const char *base;     /* the name of its state and union member */
+} FormMacro;
+
+static const FormMacro form_macros[] = {
+    {"asyncc_select_marker_", FORM_SELECT, {"ac_select", NULL}, "select"},
+    {"asyncc_select_biased_marker_", FORM_SELECT_BIASED, {"ac_select_biased", NULL}, "select"},
+    {"asyncc_join_all_marker_", FORM_JOIN_ALL, {"ac_join_all", NULL}, "join"},
+    {"asyncc_try_join_marker_", FORM_TRY_JOIN, {"ac_try_join", NULL}, "try_join"},
+    {"asyncc_timeout_marker_", FORM_TIMEOUT, {"ac_timeout", "ac_timeout_at"}, "timeout"},
+};
+
+/* The operands of the comma expression in parentheses c, (a, b, c) -> a b c: the
+ * left spine of its comma operators (the markers' expansions never put another
+ * binary operator there). */
+static Cursors comma_operands(CXCursor c) {
+    Cursors ops = {0, NULL};
+    Cursors inner = kind_of(c) == CXCursor_ParenExpr ? expr_children_of(c) : ops;
+    CXCursor at = inner.n == 1 ? inner.items[0] : clang_getNullCursor();
+    free(inner.items);
+    while (kind_of(at) == CXCursor_BinaryOperator) {
+        Cursors kids = expr_children_of(at);
+        if (kids.n != 2) {
+            free(kids.items);
+            break;
+        }
+        VEC_PUSH(&ops.items, &ops.n, kids.items[1]);
+        at = kids.items[0];
+        free(kids.items);
+    }
+    if (!clang_Cursor_isNull(at))
+        VEC_PUSH(&ops.items, &ops.n, at);
+    for (int i = 0; i < ops.n / 2; i++) {
+        CXCursor t = ops.items[i];
+        ops.items[i] = ops.items[ops.n - 1 - i];
+        ops.items[ops.n - 1 - i] = t;
+    }
+    return ops;
+}
+
+/* The form c expands, with its operands after the markers in *ops; NULL if none. */
+static const FormMacro *form_of(CXCursor c, Cursors *ops) {
+    if (kind_of(c) != CXCursor_ParenExpr)
+        return NULL;
+    Cursors all = comma_operands(c);
+    const FormMacro *found = NULL;
+    for (size_t i = 0; all.n > 3 && i < sizeof form_macros / sizeof *form_macros; i++)
+        if (is_marker_ref(all.items[0], AWAIT_MARKER) &&
+            is_marker_ref(all.items[1], form_macros[i].marker))
+            found = &form_macros[i];
+    *ops = (Cursors){0, NULL};
+    if (!found) {
+        free(all.items);
+        return NULL;
+    }
+    memmove(all.items, all.items + 2, sizeof *all.items * (size_t)(all.n - 2));
+    *ops = (Cursors){all.n - 2, all.items};
+    return found;
+}
+
+/* Is c a branch (ac_on, ac_on_if, ac_on_done)? Its operands after the marker in *ops. */
+static bool branch_of(CXCursor c, Cursors *ops) {
+    Cursors all = kind_of(c) == CXCursor_ParenExpr ? comma_operands(c) : (Cursors){0, NULL};
+    *ops = (Cursors){0, NULL};
+    if (all.n != 3 || !is_marker_ref(all.items[0], ON_MARKER)) {
+        free(all.items);
+        return false;
+    }
+    memmove(all.items, all.items + 1, sizeof *all.items * 2);
+    *ops = (Cursors){2, all.items};
+    return true;
+}
+
+/* The arguments of the invocation r, split from its text; NULL after an error, when
+ * they are not n (a macro spreads them). */
+static Range *form_args(Parser *p, Range r, int n) {
+    Range *args = NULL;
+    Tok open = tok_next(p->prog, tok_at(p->prog, r.start).end);
+    if (args_split(p->prog, open.start, &args) == n)
+        return args;
+    unmappable_error(p, r.start);
+    free(args);
+    return NULL;
+}
+
+/* The destination of ac_on(dest, call): it must point to the call's result type, as
+ * the result is polled straight into it. */
+static bool branch_dest(Parser *p, Expr *e, CXCursor store, Range text) {
+    Cursors sides = expr_children_of(store);
+    Cursors deref = sides.n == 2 ? expr_children_of(sides.items[0]) : (Cursors){0, NULL};
+    bool ok = deref.n == 1;
+    if (ok) {
+        CType to = ctype_from(p, clang_getCursorType(sides.items[0]), DROP_VALUE);
+        e->dest = expr_from(p, strip_parens(deref.items[0]), text);
+        ok = strcmp(to.canon, e->callee->ret.canon) == 0;
+        if (!ok)
+            error_range(pos_at(p, text.start), pos_at(p, text.end),
+                        "the destination points to '%s', but '%s' returns '%s'; the result is "
+                        "stored through it, so the types must be the same",
+                        to.canon, e->callee->name, e->callee->ret.canon);
+    }
+    free(deref.items);
+    free(sides.items);
+    return ok;
+}
+
+/* One branch c of the form `form`: ac_on(dest, call), ac_on_if(dest, call, cond) or
+ * ac_on_done(call). An EXPR_BRANCH, or NULL after an error. */
+static Expr *branch_from(Parser *p, CXCursor c, const char *form) {
+    static const char *const names[] = {"ac_on", "ac_on_if", "ac_on_done"};
+    Cursors ops;
+    if (!branch_of(c, &ops)) {
+        error_range(cursor_pos(p, c), cursor_end(p, c),
+                    "each argument of %s is a branch: ac_on(&v, f(...)), ac_on_if(&v, f(...), "
+                    "condition) or ac_on_done(f(...))",
+                    form);
+        return NULL;
+    }
+    Range r;
+    const char *name = invocation_check(p, c, names, 3, &r);
+    bool done = name && strcmp(name, "ac_on_done") == 0,
+         cond = name && strcmp(name, "ac_on_if") == 0;
+    Range *args = name ? form_args(p, r, done ? 1 : cond ? 3 : 2) : NULL;
+    Expr *e = NULL;
+    if (args && done) {
+        e = marker_call(p, name, EXPR_BRANCH, r.start, ops.items[0]);
+    } else if (args) {
+        Cursors sides = expr_children_of(ops.items[0]);
+        e = sides.n == 2 ? marker_call(p, name, EXPR_BRANCH, r.start, sides.items[1]) : NULL;
+        if (e && !branch_dest(p, e, ops.items[0], args[0]))
+            e = NULL;
+        free(sides.items);
+    }
+    if (e && cond && has_await_below(ops.items[1])) {
+        error_range(pos_at(p, args[2].start), pos_at(p, args[2].end),
+                    "the condition of ac_on_if cannot await: it is read inside %s, when its "
+                    "branch has finished",
+                    form);
+        e = NULL;
+    } else if (e && cond) {
+        e->cond = expr_from(p, ops.items[1], args[2]);
+    }
+    free(args);
+    free(ops.items);
+    return e;
+}
+
+/* The function-like callee of a form's await: the form itself (ir.h, Func.form). */
+static Func *form_func(const FormMacro *fm, const char *macro) {
+    Func *g = xmalloc(sizeof *g);
+    g->name = xstrdup(fm->base);
+    g->form = fm->form;
+    g->macro = macro;
+    g->frame_known = true;
+    g->ret = fm->form == FORM_JOIN_ALL
+                 ? (CType){.pre = "void ", .post = "", .canon = "void", .is_void = true}
+                 : (CType){.pre = "int ", .post = "", .canon = "int"};
+    return g;
+}
+
+/* ac_timeout(ms, branch): the branch, then a branch sleeping ms (or until the deadline
+ * of ac_timeout_at), which the expansion spells as a call. */
+static bool timeout_branches(Parser *p, Expr *e, Range r, const Cursors *ops) {
+    Range *args = form_args(p, r, 2);
+    Expr *b = args ? branch_from(p, ops->items[0], e->callee->macro) : NULL;
+    CXCursor sleep = strip_parens(ops->items[1]);
+    Cursors kids = expr_children_of(sleep);
+    /* the sleep is the macro's own text: no call in the source to check */
+    Func *callee = b && kids.n == 2
+                       ? callee_resolve(p, clang_getCursorReferenced(strip_parens(kids.items[0])),
+                                        e->pos, e->callee->macro)
+                       : NULL;
+    if (callee) {
+        Expr *timer = expr_new(p, EXPR_BRANCH, args[0].start);
+        timer->callee = callee;
+        timer->type = callee->ret;
+        expr_add(timer, expr_from(p, clang_Cursor_getArgument(sleep, 0), args[0]));
+        expr_add(e, b);
+        expr_add(e, timer);
+    }
+    free(kids.items);
+    free(args);
+    return callee != NULL;
+}
+
+/* The branches of a select or join, each an argument. */
+static bool form_branches(Parser *p, Expr *e, const Cursors *ops) {
+    const char *macro = e->callee->macro;
+    int n = ops->n - 1; /* the last operand is the form's value */
+    if (n > 16) {
+        error_at(e->pos, "%s with %d branches; at most 16 (AC_SELECT_MAX) are supported", macro, n);
+        return false;
+    }
+    bool ok = true;
+    for (int i = 0; i < n; i++) {
+        Expr *b = branch_from(p, ops->items[i], macro);
+        if (b && b->cond && e->callee->form == FORM_JOIN_ALL) {
+            error_at(b->pos,
+                     "ac_join_all waits for every branch whatever its condition; use ac_try_join "
+                     "to stop at the first branch that is not ok, or ac_on");
+            b = NULL;
+        }
+        ok = ok && b;
+        if (b)
+            expr_add(e, b);
+    }
+    return ok;
+}
+
+/* A branch that is no argument of a form. */
+static void stray_branch_error(Parser *p, CXCursor c, Hole *hole) {
+    unsigned off = cursor_pos(p, c).offset;
+    hole->expr = NULL;
+    if (report_once(p, off))
+        error_range(pos_at(p, off), cursor_end(p, c),
+                    "%s outside ac_select, ac_select_biased, ac_join_all, ac_try_join or "
+                    "ac_timeout: a branch only runs as an argument of one of them",
+                    ident_at(p->prog, off));
+}
+
+/* A select, join or timeout: an await (ir.h, Func.form) whose kids are its branches.
+ * hole->expr stays NULL after an error. */
+static void form_hole(Parser *p, CXCursor c, const FormMacro *fm, const Cursors *ops, Hole *hole) {
+    hole->expr = NULL;
+    const char *macro = invocation_check(p, c, fm->names, 2, &hole->range);
+    if (!macro)
+        return;
+    if (!p->fn) {
+        error_range(pos_at(p, hole->range.start), pos_at(p, hole->range.end),
+                    "%s outside an async function; it awaits, like await", macro);
+        return;
+    }
+    Expr *e = expr_new(p, EXPR_AWAIT, hole->range.start);
+    e->callee = form_func(fm, macro);
+    e->type = e->callee->ret;
+    bool ok = fm->form == FORM_TIMEOUT ? timeout_branches(p, e, hole->range, ops)
+                                       : form_branches(p, e, ops);
+    if (!ok)
+        return;
+    p->fn_awaits += p->fn != NULL;
+    p->awaits_made++;
     hole->expr = e;
 }
 
@@ -2158,7 +2452,8 @@ static bool cond_hole(Parser *p, CXCursor c, CXCursor *ops, Hole *hole) {
     return true;
 }
 
-/* Whether the text of c spells "await": a quick test before searching the tree
+/* Whether the text of c spells "await" (or the name of another suspending form): a
+ * quick test before searching the tree
  * (an await from a macro's definition is reported where it is found). The range
  * is range_of's, not the extent: inside an await's argument, libclang ends the
  * extent of `c ? a : await(g())` where the inner await's name starts. */
@@ -2167,12 +2462,12 @@ static bool text_mentions_await(Parser *p, CXCursor c) {
     int lo = 0, hi = p->nawait_texts;
     while (lo < hi) { /* the first "await" at or after r.start */
         int mid = (lo + hi) / 2;
-        if (p->await_texts[mid] < r.start)
+        if (p->await_texts[mid].start < r.start)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return r.ok && lo < p->nawait_texts && p->await_texts[lo] + 5 <= r.end;
+    return r.ok && lo < p->nawait_texts && p->await_texts[lo].end <= r.end;
 }
 
 static bool sequencing_hole(Parser *p, CXCursor c, Hole *hole) {
@@ -2229,6 +2524,16 @@ static bool literal_hole(Parser *p, CXCursor c, Hole *hole) {
  * error: the caller must not look inside c). */
 static bool hole_try(Parser *p, CXCursor c, Hole *hole) {
     CXCursor call;
+    Cursors ops;
+    const FormMacro *fm = form_of(c, &ops);
+    if (fm)
+        form_hole(p, c, fm, &ops, hole);
+    else if (branch_of(c, &ops))
+        stray_branch_error(p, c, hole);
+    bool consumed = fm || ops.n > 0;
+    free(ops.items);
+    if (consumed)
+        return true;
     Marker m = marker_of(c, &call);
     if (m != MARK_NONE) {
         marker_hole(p, c, m, call, hole);
@@ -2496,12 +2801,67 @@ static char *align_of(const Parser *p, CXCursor var) {
     return b.data;
 }
 
+static bool is_cleanup_name(const Parser *p, CXToken t) {
+    return token_is(p, t, "cleanup") || token_is(p, t, "__cleanup__");
+}
+
+/* An attribute at off written by a macro whose definition names the cleanup
+ * attribute: the invocation is expanded, and the next round reads the attribute
+ * (true); an error when it cannot be. */
+static bool cleanup_macro(Parser *p, unsigned off, const char *var) {
+    const Expansion *x = NULL;
+    for (int i = 0; i < p->nexpansions && !x; i++)
+        x = p->expansions[i].range.start == off ? &p->expansions[i] : NULL;
+    MacroDef m;
+    if (!x || !macro_def(p, x->cursor, &m))
+        return false;
+    bool names = false;
+    for (unsigned i = m.body; i < m.ntoks && !names; i++)
+        names = is_cleanup_name(p, m.toks[i]);
+    clang_disposeTokens(p->tu, m.toks, m.ntoks);
+    if (names && !expansion_request(p, off) && report_once(p, off))
+        error_at(pos_at(p, off),
+                 "the cleanup attribute of '%s' comes from macro '%s', which asyncc cannot "
+                 "expand; write __attribute__((cleanup(...))) in the code",
+                 var, ident_at(p->prog, off));
+    return names;
+}
+
+/* The function of a `cleanup(fn)` (or `__cleanup__(fn)`) attribute of var, or NULL.
+ * libclang does not expose the attribute: its text says it, or the expansion of the
+ * macro that writes it (in the next round). */
+static char *cleanup_of(Parser *p, CXCursor var) {
+    const Program *prog = p->prog;
+    Cursors kids = children_of(var);
+    char *fn = NULL;
+    for (int i = 0; i < kids.n && !fn; i++) {
+        Range r = extent_of(p, kids.items[i]);
+        if (kind_of(kids.items[i]) != CXCursor_UnexposedAttr || !r.ok)
+            continue;
+        if (!ident_is(prog, r.start, "cleanup") && !ident_is(prog, r.start, "__cleanup__")) {
+            char *name = cursor_name(var);
+            if (cleanup_macro(p, r.start, name))
+                i = kids.n; /* read again after the expansion */
+            free(name);
+            continue;
+        }
+        Tok open = tok_next(prog, tok_at(prog, r.start).end);
+        Tok name = tok_next(prog, open.end);
+        if (tok_is(prog, open, "(") && name.kind == TOK_IDENT)
+            fn = xstrndup(prog->src + name.start, name.end - name.start);
+    }
+    free(kids.items);
+    return fn;
+}
+
 static Var *var_add(Parser *p, CXCursor decl, CType type) {
     Func *f = p->fn;
     Var *v = xmalloc(sizeof *v);
     v->name = cursor_name(decl);
     v->type = type;
     v->align = align_of(p, decl);
+    v->cleanup = cleanup_of(p, decl);
+    v->addr_taken = v->cleanup != NULL; /* the cleanup gets &v, at the end of its scope */
     v->pos = cursor_pos(p, decl);
     v->id = f->nvars;
     VEC_PUSH(&f->vars, &f->nvars, v);
@@ -3431,13 +3791,6 @@ static bool source_read(Program *prog) {
     prog->file_src = prog->src = b.data ? b.data : xstrdup("");
     prog->file_len = prog->len = b.len;
     return ok;
-}
-
-static char *path_absolute(const char *path) {
-    char cwd[4096];
-    if (path[0] == '/' || !getcwd(cwd, sizeof cwd))
-        return xstrdup(path);
-    return xprintf("%s/%s", cwd, path);
 }
 
 static bool nul_check(const Program *prog) {

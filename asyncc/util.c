@@ -1,8 +1,11 @@
+#define _POSIX_C_SOURCE 200809L /* getcwd */
+
 #include "util.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void out_of_memory(void) {
     fputs("asyncc: error: out of memory\n", stderr);
@@ -80,4 +83,11 @@ bool str_in(char *const *names, int n, const char *s) {
         if (strcmp(names[i], s) == 0)
             return true;
     return false;
+}
+
+char *path_absolute(const char *path) {
+    char cwd[4096];
+    if (path[0] == '/' || !getcwd(cwd, sizeof cwd))
+        return xstrdup(path);
+    return xprintf("%s/%s", cwd, path);
 }

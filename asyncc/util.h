@@ -32,4 +32,7 @@ void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3
 
 bool str_in(char *const *names, int n, const char *s);
 
+/* path from the current directory, or path itself when it is absolute. */
+char *path_absolute(const char *path);
+
 #endif

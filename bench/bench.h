@@ -3,6 +3,10 @@
  *
  *     workload=<ID> impl=asyncc n=<ops> ns_per_op=<float> peak_rss_kb=<int> check=<value>
  *
+ * Built with -DBENCH_MT, a program runs its workload on the multi-thread runtime
+ * (<ac_mt.h>) with BENCH_WORKERS workers (2 unless the environment says otherwise) and
+ * its line says impl=asyncc-mt.
+ *
  * CLOCK_MONOTONIC needs POSIX.1b, which -std=c11 hides: build with
  * -D_POSIX_C_SOURCE=200809L (bench/CMakeLists.txt does). A macro defined here would
  * come too late when <asyncc.h> or another libc header is included first.
@@ -21,28 +25,66 @@
 #error "bench.h needs CLOCK_MONOTONIC: compile with -D_POSIX_C_SOURCE=200809L"
 #endif
 
+#ifdef BENCH_MT
+#include <ac_mt.h>
+
+#define BENCH_IMPL "asyncc-mt"
+
+/* Runs fu (whose result is a uint64_t) on the multi-thread runtime with BENCH_WORKERS
+ * workers, 2 by default; returns its result. */
+static inline uint64_t bench_mt_block_on(ac_future fu) {
+    const char *env = getenv("BENCH_WORKERS");
+    ac_runtime_builder b;
+    ac_runtime_builder_init(&b);
+    b.worker_threads = env ? (unsigned)strtoul(env, NULL, 10) : 2;
+    ac_runtime *rt;
+    uint64_t result = 0;
+    int rc = ac_runtime_new(&b, &rt);
+    if (rc == 0)
+        rc = ac_runtime_block_on(rt, fu, &result);
+    if (rc != 0) {
+        fprintf(stderr, "multi-thread runtime: %s\n", strerror(-rc));
+        exit(1);
+    }
+    ac_runtime_shutdown(rt, 0);
+    return result;
+}
+#else
+#define BENCH_IMPL "asyncc"
+#endif
+
 static inline uint64_t bench_now_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* VmHWM (peak resident set) from /proc/self/status in kB, or -1 if unreadable. */
-static inline long bench_peak_rss_kb(void) {
-    static const char field[] = "VmHWM:";
+/* A "Field:" of /proc/self/status in kB, or -1 if unreadable. */
+static inline long bench_status_kb(const char *field) {
     FILE *status = fopen("/proc/self/status", "r");
     char line[256];
+    size_t len = strlen(field);
     long kb = -1;
     if (!status)
         return -1;
     while (fgets(line, sizeof line, status)) {
-        if (strncmp(line, field, sizeof field - 1) == 0) {
-            kb = strtol(line + sizeof field - 1, NULL, 10);
+        if (strncmp(line, field, len) == 0) {
+            kb = strtol(line + len, NULL, 10);
             break;
         }
     }
     fclose(status);
     return kb;
+}
+
+/* VmHWM (peak resident set) in kB, or -1 if unreadable. */
+static inline long bench_peak_rss_kb(void) {
+    return bench_status_kb("VmHWM:");
+}
+
+/* VmRSS (resident set now) in kB, or -1 if unreadable. */
+static inline long bench_rss_kb(void) {
+    return bench_status_kb("VmRSS:");
 }
 
 /* Optimisation barrier: the empty asm claims to read and rewrite x in a register,
@@ -72,9 +114,8 @@ static inline uint64_t bench_arg_n(int argc, char **argv, uint64_t fallback) {
  * printed either way so that a wrong check is visible where results are read. */
 static inline int bench_report(const char *workload, uint64_t n, uint64_t elapsed_ns,
                                uint64_t check, uint64_t expected) {
-    printf("workload=%s impl=asyncc n=%" PRIu64 " ns_per_op=%.3f peak_rss_kb=%ld check=%" PRIu64
-           "\n",
-           workload, n, (double)elapsed_ns / (double)n, bench_peak_rss_kb(), check);
+    printf("workload=%s impl=%s n=%" PRIu64 " ns_per_op=%.3f peak_rss_kb=%ld check=%" PRIu64 "\n",
+           workload, BENCH_IMPL, n, (double)elapsed_ns / (double)n, bench_peak_rss_kb(), check);
     if (check == expected)
         return 0;
     fprintf(stderr, "%s: check=%" PRIu64 ", expected %" PRIu64 "\n", workload, check, expected);

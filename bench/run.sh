@@ -1,9 +1,12 @@
 #!/bin/bash
-# Builds and runs asyncc's benchmarks (W1 W2 W2b W3 W6 of ../shared/bench/WORKLOADS.md),
+# Builds and runs asyncc's benchmarks (W1 W2 W2b W3 W4 W4b W5 W6 W7 of
+# ../shared/bench/WORKLOADS.md),
 # optionally next to the reference implementations in ../shared/anchors.
 #
 # usage: bench/run.sh [-r REPS] [-a] [WORKLOAD...]
-#   WORKLOAD: W1 W2 W2b W3 W6 (default: all five)
+#   WORKLOAD: W1 W2 W2b W3 W4 W4b W5 W6 W7 (default: all of them), or W1mt W2bmt W4bmt:
+#             W1, W2b and W4b on the multi-thread runtime (impl=asyncc-mt; BENCH_WORKERS
+#             workers, default 2, pinned to the CPUs in CPUS_MT, default 0,1)
 #   -r REPS : run each benchmark REPS times (default 5), interleaved: rep 1 of
 #             everything, then rep 2, ... so slow drifts of a shared machine hit
 #             every implementation alike.
@@ -29,6 +32,7 @@ set -u
 . "$(dirname "$0")/paths.sh"
 PIN=${PIN:-1}
 CPU=${CPU:-0}
+CPUS_MT=${CPUS_MT:-0,1}
 TIMEOUT=${TIMEOUT:-120}
 
 REPS=5
@@ -37,11 +41,11 @@ while getopts "r:ah" opt; do
     case $opt in
     r) REPS=$OPTARG ;;
     a) ANCHORS=1 ;;
-    *) sed -n '2,28p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,29p' "$0" >&2; exit 2 ;;
     esac
 done
 shift $((OPTIND - 1))
-ALL="W1 W2 W2b W3 W6"
+ALL="W1 W2 W2b W3 W4 W4b W5 W6 W7"
 WLS=${*:-$ALL}
 
 # The program that runs each workload.
@@ -51,7 +55,14 @@ program_of() {
     W2) echo w2_yield ;;
     W2b) echo w2b_yield_many ;;
     W3) echo w3_await_chain ;;
+    W4) echo w4_mpsc ;;
+    W4b) echo w4b_mpsc_4p ;;
+    W5) echo w5_pingpong ;;
     W6) echo w6_timers ;;
+    W7) echo w7_idle ;;
+    W1mt) echo w1_spawn_mt ;;
+    W2bmt) echo w2b_yield_many_mt ;;
+    W4bmt) echo w4b_mpsc_4p_mt ;;
     *) return 1 ;;
     esac
 }
@@ -77,7 +88,12 @@ FAILED=0
 run_ours() {
     local prog out rc pre=()
     prog=$BUILD_DIR/bench/$(program_of "$1")
-    [ "$PIN" = 1 ] && pre=(taskset -c "$CPU")
+    if [ "$PIN" = 1 ]; then
+        case $1 in
+        *mt) pre=(taskset -c "$CPUS_MT") ;;
+        *) pre=(taskset -c "$CPU") ;;
+        esac
+    fi
     out=$(timeout "$TIMEOUT" "${pre[@]}" "$prog")
     rc=$?
     if [ -n "$out" ]; then
@@ -90,11 +106,14 @@ run_ours() {
     fi
 }
 
-# One rep of every anchor implementation of $WLS; result lines to stdout and $RESULTS.
+# One rep of every anchor implementation of $WLS (W1mt is W1 to them); result lines to
+# stdout and $RESULTS.
 run_anchors() {
-    # $WLS is a list of workload names: split on purpose.
+    local anchor_wls
+    anchor_wls=$(for w in $WLS; do echo "${w%mt}"; done | sort -u)
+    # A list of workload names: split on purpose.
     # shellcheck disable=SC2086
-    (cd "$ANCHORS_DIR" && PIN=$PIN SERVER_CPU=$CPU TIMEOUT=$TIMEOUT ./run.sh -r 1 $WLS) |
+    (cd "$ANCHORS_DIR" && PIN=$PIN SERVER_CPU=$CPU TIMEOUT=$TIMEOUT ./run.sh -r 1 $anchor_wls) |
         tee -a "$RESULTS"
 }
 

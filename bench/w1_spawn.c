@@ -5,7 +5,8 @@
  * The clock runs inside the root task, from the first spawn to the last join:
  * the handle array is allocated before it and the runtime is already up.
  *
- * usage: w1_spawn [n]   (default 1,000,000) */
+ * usage: w1_spawn [n]   (default 1,000,000)
+ * w1_spawn_mt is the same on the multi-thread runtime (bench.h: BENCH_MT). */
 #include <asyncc.h>
 
 #include "bench.h"
@@ -38,6 +39,10 @@ static async uint64_t spawn_join_all(uint64_t n, uint64_t *elapsed_ns) {
 int main(int argc, char **argv) {
     uint64_t n = bench_arg_n(argc, argv, 1000000);
     uint64_t elapsed_ns = 0;
+#ifdef BENCH_MT
+    uint64_t sum = bench_mt_block_on(ac_future_of(spawn_join_all(n, &elapsed_ns)));
+#else
     uint64_t sum = ac_block_on(spawn_join_all(n, &elapsed_ns));
+#endif
     return bench_report("W1", n, elapsed_ns, sum, n * (n - 1) / 2);
 }

@@ -5,7 +5,8 @@
  * The clock runs inside the root task, from the first spawn to the last join.
  *
  * usage: w2b_yield_many [n]   (default 10,000,000; rounded down to a multiple
- *                              of 1,000) */
+ *                              of 1,000)
+ * w2b_yield_many_mt is the same on the multi-thread runtime (bench.h: BENCH_MT). */
 #include <asyncc.h>
 
 #include "bench.h"
@@ -52,6 +53,10 @@ int main(int argc, char **argv) {
         return 2;
     }
     uint64_t elapsed_ns = 0;
+#ifdef BENCH_MT
+    uint64_t total = bench_mt_block_on(ac_future_of(yield_many(each, &elapsed_ns)));
+#else
     uint64_t total = ac_block_on(yield_many(each, &elapsed_ns));
+#endif
     return bench_report("W2b", n, elapsed_ns, total, n);
 }

@@ -291,4 +291,101 @@ void ac_future_await_init(ac_future_await_frame *f, ac_future fu, void *out);
 ac_poll ac_future_await_poll(ac_future_await_frame *f, ac_cx *cx, void *unused);
 void ac_future_await_drop(ac_future_await_frame *f);
 
+/* ---- select, join and timeout: the branches' bookkeeping ------------------------------- */
+
+/* ac_select, ac_select_biased, ac_join_all, ac_try_join and ac_timeout (<asyncc.h>) are
+ * lowered by asyncc into the awaiting function's poll: every branch's frame is a member
+ * of one struct in the caller's frame, next to an ac_select that says which branches
+ * still run (grammar/abi.md, section 10). Each poll of the caller visits the running
+ * branches once, in a round that starts at a random branch (AC_SELECT_FAIR) or at the
+ * first:
+ *
+ *     g_init(&b0, ...); h_init(&b1, ...);
+ *     ac_select_begin(&s, 2, AC_SELECT_FAIR);
+ *   resume:
+ *     for (int i; (i = ac_select_next(&s)) >= 0;)
+ *         switch (i) {
+ *         case 0: if (g_poll(&b0, cx, &v) == AC_READY) ac_select_done(&s, 0, v >= 0); break;
+ *         case 1: if (h_poll(&b1, cx, NULL) == AC_READY) ac_select_done(&s, 1, 1); break;
+ *         }
+ *     if (ac_select_pending(&s)) return AC_PENDING;
+ *     if (ac_select_running(&s, 1)) h_drop(&b1);      a loser, where it stopped
+ *     result = ac_select_result(&s);
+ *
+ * A branch that finished is *ok* when its condition holds (ac_on_if; always for ac_on
+ * and ac_on_done). The mode says what decides: a select ends at the first ok branch
+ * (one that is not ok is disabled: a closed channel), a try-join at the first branch
+ * that is not ok, a join when every branch has finished. The result is the deciding
+ * branch, or -1 (AC_NONE) when none decided: every select branch disabled, every
+ * try-join branch ok. At most AC_SELECT_MAX branches. */
+#define AC_SELECT_MAX 16
+
+enum { AC_SELECT_FAIR, AC_SELECT_BIASED, AC_SELECT_JOIN_ALL, AC_SELECT_TRY_JOIN };
+
+typedef struct ac_select {
+    uint32_t running; /* bit i: branch i started and not finished (its frame needs a drop) */
+    uint8_t n;        /* branches */
+    uint8_t mode;     /* AC_SELECT_* */
+    uint8_t in_round; /* a round of ac_select_next is under way */
+    uint8_t next;     /* the next branch the round visits */
+    uint8_t left;     /* branches the round has still to visit */
+    int result;       /* the deciding branch, or -1 */
+} ac_select;
+
+/* A number in [0, n) from this thread's loop's generator (n > 0): where a fair select
+ * starts. Seeded from the clock on first use; ac_random_seed makes the sequence
+ * repeatable (tests). */
+uint32_t ac_random_below(uint32_t n);
+void ac_random_seed(uint64_t seed);
+
+static inline void ac_select_begin(ac_select *s, unsigned n, int mode) {
+    s->running = ((uint32_t)1 << n) - 1;
+    s->n = (uint8_t)n;
+    s->mode = (uint8_t)mode;
+    s->in_round = 0;
+    s->next = s->left = 0;
+    s->result = -1;
+}
+
+/* The next running branch of this round, or -1 when the round has visited them all or
+ * a branch decided (the next call starts a new round). */
+static inline int ac_select_next(ac_select *s) {
+    if (!s->in_round) {
+        s->in_round = 1;
+        s->left = s->n;
+        s->next = (uint8_t)(s->mode == AC_SELECT_FAIR && s->n > 1 ? ac_random_below(s->n) : 0);
+    }
+    while (s->left > 0 && s->result < 0) {
+        unsigned i = s->next;
+        s->next = (uint8_t)(i + 1 == s->n ? 0 : i + 1);
+        s->left--;
+        if ((s->running >> i) & 1)
+            return (int)i;
+    }
+    s->in_round = 0;
+    return -1;
+}
+
+/* Branch i finished (its poll returned AC_READY); ok: its condition held. */
+static inline void ac_select_done(ac_select *s, unsigned i, int ok) {
+    s->running &= ~((uint32_t)1 << i);
+    int decides = s->mode == AC_SELECT_TRY_JOIN ? !ok : s->mode != AC_SELECT_JOIN_ALL && ok;
+    if (decides)
+        s->result = (int)i;
+}
+
+/* After a round: nonzero while nothing decided and some branch still runs. */
+static inline int ac_select_pending(const ac_select *s) {
+    return s->result < 0 && s->running != 0;
+}
+
+/* Whether branch i still holds a frame, which a drop must release. */
+static inline int ac_select_running(const ac_select *s, unsigned i) {
+    return (s->running >> i) & 1;
+}
+
+static inline int ac_select_result(const ac_select *s) {
+    return s->result;
+}
+
 #endif

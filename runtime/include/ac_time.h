@@ -17,6 +17,9 @@
  * is the next grid point after now. So a slow consumer neither gets a burst of ticks
  * to catch up (Burst) nor shifts the schedule (Delay). A period of 0 is taken as 1 ms.
  *
+ *     int rc = ac_timeout_at(deadline_ns, ac_on(&n, f(x)));   ac_timeout (<asyncc.h>) with
+ *                                           a deadline: 0, or AC_TIMED_OUT
+ *
  * Timers have millisecond resolution: a deadline is rounded up to the millisecond, so
  * a sleep never ends early and ends at most a millisecond late (plus the time the loop
  * takes to get back to it). Timers due in the same millisecond fire in arming order.
@@ -76,6 +79,8 @@ typedef struct ac_interval_tick_frame {
 #if defined(ASYNCC_PARSE)
 async void ac_sleep_until(uint64_t deadline_ns);
 async uint64_t ac_interval_tick(ac_interval *iv);
+#define ac_timeout_at(deadline_ns, branch)                                                         \
+    (asyncc_await_marker_, asyncc_timeout_marker_, branch, ac_sleep_until(deadline_ns), 0)
 #else
 void ac_sleep_until_init(ac_sleep_until_frame *f, uint64_t deadline_ns);
 ac_poll ac_sleep_until_poll(ac_sleep_until_frame *f, ac_cx *cx, void *out);
@@ -94,6 +99,9 @@ void ac_sequential_sleep_until(uint64_t deadline_ns);
 static inline void ac_sleep_until(uint64_t deadline_ns) {
     ac_sequential_sleep_until(deadline_ns);
 }
+
+#define ac_timeout_at(deadline_ns, branch)                                                         \
+    ((branch) ? 0 : (ac_sleep_until(deadline_ns), AC_TIMED_OUT))
 
 static inline uint64_t ac_interval_tick(ac_interval *iv) {
     ac_sequential_sleep_until(iv->next_ns);

@@ -37,6 +37,48 @@
  * it (ac_future_spawn), blocks on it (ac_future_block_on) or drops it
  * (ac_future_drop); each consumes fu. Its frame is on the heap: when memory is
  * exhausted ac_future_of yields an empty future (ac_future_valid(fu) is 0).
+ *
+ * Composing awaits: select, join and timeout. Each takes *branches*, every one an
+ * async call written like an await's, with where its result goes:
+ *
+ *     ac_on(&v, f(x))             v = the result, when the call finishes
+ *     ac_on_if(&v, f(x), v >= 0)  the same; the branch is *ok* only if the condition,
+ *                                 read after the result is stored, holds
+ *     ac_on_done(f(x))            the result is discarded (any call, void ones too)
+ *
+ *     int ac_select(b0, b1, ...)          run the branches together; the first ok branch
+ *     int ac_select_biased(b0, b1, ...)   to finish wins, and the others are dropped at
+ *                                         whatever point they reached. The value is the
+ *                                         winner's index (0 for b0), or AC_NONE when
+ *                                         every branch finished without being ok (one
+ *                                         that is not ok is disabled: its channel is
+ *                                         closed). ac_select starts polling at a random
+ *                                         branch each time (fair), ac_select_biased at b0.
+ *     void ac_join_all(b0, b1, ...)       run them together until all have finished.
+ *     int ac_try_join(b0, b1, ...)        the same, but stop at the first branch that is
+ *                                         not ok (the error), drop the rest and give its
+ *                                         index; AC_NONE when all were ok.
+ *     int ac_timeout(ms, b)               b, bounded: 0 when it finished ok in time,
+ *                                         AC_TIMED_OUT (b dropped) when ms passed first
+ *                                         (ac_timeout_at takes a deadline: <ac_time.h>).
+ *
+ *     switch (ac_select(ac_on_if(&n, ac_fd_read(&in, buf, sizeof buf), n > 0),
+ *                       ac_on_done(ac_sleep_ms(100)))) {
+ *     case 0: ...             n bytes arrived
+ *     case 1: ...             100 ms passed first
+ *     case AC_NONE: ...       the read saw end of stream or an error: the `else`
+ *     }
+ *
+ * They suspend like an await, so they appear in async functions only, and every
+ * branch's frame lives in the caller's frame (no allocation). The branches'
+ * destinations and arguments are evaluated first, left to right; a condition when its
+ * branch has finished. At most 16 branches (AC_SELECT_MAX).
+ *
+ * Their sequential meaning (plain C) runs the branches one after the other in source
+ * order: a select takes the first ok branch (the later ones never run), a try-join
+ * stops at the first branch that is not ok, a timeout's call always finishes (its
+ * timer runs only when the branch is not ok). A concurrent program prints the same
+ * when the branch that wins under asyncc is the first ok one in source order.
  */
 #ifndef ASYNCC_H
 #define ASYNCC_H
@@ -48,6 +90,12 @@
 
 /* A spawned task. ac_spawn returns it as the task's join handle. */
 typedef struct ac_task ac_task;
+
+/* The value of a select whose branches all finished without being ok, and of a
+ * try-join whose branches were all ok. */
+#define AC_NONE (-1)
+/* The value of ac_timeout when the time ran out. */
+#define AC_TIMED_OUT 1
 
 #if defined(ASYNCC_PARSE)
 /* ---- what asyncc sees while it parses -------------------------------------------- */
@@ -69,6 +117,27 @@ extern int asyncc_future_marker_;
 #define ac_block_on(call) (asyncc_block_on_marker_, (call))
 #define ac_future_of(call) (asyncc_future_marker_, (call), (ac_future){0, 0})
 
+/* select, join and timeout are awaits too: the await marker first (whatever looks for an
+ * await below an expression finds them), then the form's own marker, the branches and
+ * the value. A branch is `(marker, *(dest) = (call), cond)` or `(marker, (call), 1)`:
+ * clang checks that the result can be stored through dest. */
+extern int asyncc_select_marker_;
+extern int asyncc_select_biased_marker_;
+extern int asyncc_join_all_marker_;
+extern int asyncc_try_join_marker_;
+extern int asyncc_timeout_marker_;
+extern int asyncc_on_marker_;
+#define ac_select(...) (asyncc_await_marker_, asyncc_select_marker_, __VA_ARGS__, AC_NONE)
+#define ac_select_biased(...)                                                                      \
+    (asyncc_await_marker_, asyncc_select_biased_marker_, __VA_ARGS__, AC_NONE)
+#define ac_join_all(...) (asyncc_await_marker_, asyncc_join_all_marker_, __VA_ARGS__, (void)0)
+#define ac_try_join(...) (asyncc_await_marker_, asyncc_try_join_marker_, __VA_ARGS__, AC_NONE)
+#define ac_timeout(ms, branch)                                                                     \
+    (asyncc_await_marker_, asyncc_timeout_marker_, branch, ac_sleep_ms(ms), 0)
+#define ac_on(dest, call) (asyncc_on_marker_, *(dest) = (call), 1)
+#define ac_on_if(dest, call, cond) (asyncc_on_marker_, *(dest) = (call), (cond))
+#define ac_on_done(call) (asyncc_on_marker_, (call), 1)
+
 /* Yield to the scheduler once: the task goes to the back of the run queue. */
 async void ac_yield(void);
 /* Suspend the task for at least `ms` milliseconds. */
@@ -88,6 +157,11 @@ async void ac_future_await(ac_future fu, void *out);
 #define async
 #include "ac_runtime.h"
 
+/* Links the runtime's gdb.c, and with it the debugger script gdb auto-loads (README,
+ * "Debugging"), into every program built from asyncc's output. */
+extern const struct ac_gdb_info ac_gdb_info;
+__attribute__((used)) static const void *const ac_gdb_info_ref = &ac_gdb_info;
+
 #elif defined(ASYNCC_SEQUENTIAL)
 /* ---- plain C: the sequential reference meaning ------------------------------------ */
 /* The library functions used here are the compilers' builtins, which need no
@@ -96,6 +170,48 @@ async void ac_future_await(ac_future fu, void *out);
 #define async
 #define await(call) (call)
 #define ac_block_on(call) (call)
+
+/* A branch runs its call at once and is ok, or not (ac_on_if's condition). */
+#define ac_on(dest, call) (*(dest) = (call), 1)
+#define ac_on_if(dest, call, cond) (*(dest) = (call), (cond))
+#define ac_on_done(call) ((void)(call), 1)
+/* The branches in source order: a select's first ok one, a try-join's first that is not
+ * ok, every one for a join. AC_SEQ_(step, end, b0, b1, ...) is
+ * step(0, b0, step(1, b1, ... end)). */
+#define ac_select(...) AC_SEQ_(AC_SEQ_FIRST_OK_, AC_NONE, __VA_ARGS__)
+#define ac_select_biased(...) AC_SEQ_(AC_SEQ_FIRST_OK_, AC_NONE, __VA_ARGS__)
+#define ac_try_join(...) AC_SEQ_(AC_SEQ_FIRST_FAILED_, AC_NONE, __VA_ARGS__)
+#define ac_join_all(...) AC_SEQ_(AC_SEQ_EACH_, (void)0, __VA_ARGS__)
+#define ac_timeout(ms, branch) ((branch) ? 0 : (ac_sleep_ms(ms), AC_TIMED_OUT))
+
+#define AC_SEQ_FIRST_OK_(k, b, rest) ((b) ? (k) : rest)
+#define AC_SEQ_FIRST_FAILED_(k, b, rest) ((b) ? rest : (k))
+#define AC_SEQ_EACH_(k, b, rest) ((void)(b), rest)
+#define AC_SEQ_(step, end, ...)                                                                    \
+    AC_SEQ_CAT_(AC_SEQ_, AC_SEQ_COUNT_(__VA_ARGS__))(step, end, 0, __VA_ARGS__)
+#define AC_SEQ_CAT_(a, b) AC_SEQ_CAT2_(a, b)
+#define AC_SEQ_CAT2_(a, b) a##b
+#define AC_SEQ_COUNT_(...)                                                                         \
+    AC_SEQ_NTH_(__VA_ARGS__, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+#define AC_SEQ_NTH_(_1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, _13, _14, _15, _16, n, ...) n
+/* clang-format off */
+#define AC_SEQ_1(s, e, k, b) s(k, b, e)
+#define AC_SEQ_2(s, e, k, b, ...) s(k, b, AC_SEQ_1(s, e, (k) + 1, __VA_ARGS__))
+#define AC_SEQ_3(s, e, k, b, ...) s(k, b, AC_SEQ_2(s, e, (k) + 1, __VA_ARGS__))
+#define AC_SEQ_4(s, e, k, b, ...) s(k, b, AC_SEQ_3(s, e, (k) + 1, __VA_ARGS__))
+#define AC_SEQ_5(s, e, k, b, ...) s(k, b, AC_SEQ_4(s, e, (k) + 1, __VA_ARGS__))
+#define AC_SEQ_6(s, e, k, b, ...) s(k, b, AC_SEQ_5(s, e, (k) + 1, __VA_ARGS__))
+#define AC_SEQ_7(s, e, k, b, ...) s(k, b, AC_SEQ_6(s, e, (k) + 1, __VA_ARGS__))
+#define AC_SEQ_8(s, e, k, b, ...) s(k, b, AC_SEQ_7(s, e, (k) + 1, __VA_ARGS__))
+#define AC_SEQ_9(s, e, k, b, ...) s(k, b, AC_SEQ_8(s, e, (k) + 1, __VA_ARGS__))
+#define AC_SEQ_10(s, e, k, b, ...) s(k, b, AC_SEQ_9(s, e, (k) + 1, __VA_ARGS__))
+#define AC_SEQ_11(s, e, k, b, ...) s(k, b, AC_SEQ_10(s, e, (k) + 1, __VA_ARGS__))
+#define AC_SEQ_12(s, e, k, b, ...) s(k, b, AC_SEQ_11(s, e, (k) + 1, __VA_ARGS__))
+#define AC_SEQ_13(s, e, k, b, ...) s(k, b, AC_SEQ_12(s, e, (k) + 1, __VA_ARGS__))
+#define AC_SEQ_14(s, e, k, b, ...) s(k, b, AC_SEQ_13(s, e, (k) + 1, __VA_ARGS__))
+#define AC_SEQ_15(s, e, k, b, ...) s(k, b, AC_SEQ_14(s, e, (k) + 1, __VA_ARGS__))
+#define AC_SEQ_16(s, e, k, b, ...) s(k, b, AC_SEQ_15(s, e, (k) + 1, __VA_ARGS__))
+/* clang-format on */
 
 /* A handle holds the finished call's result. A void call cannot be spawned in
  * plain C (its result has no type to hold); spawn a function returning a value. */

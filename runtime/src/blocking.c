@@ -94,7 +94,11 @@ static void job_run(aci_job *job) {
     job->fn(job->data);
     pthread_mutex_lock(&job->lock);
     job->done = 1;
-    ac_remote_wake(&job->remote); /* under lock: the frame cannot free the job meanwhile */
+    /* Under lock: the frame cannot free the job meanwhile. Only while the frame holds
+     * its reference: once it let go, its loop may be gone (a multi-thread runtime's
+     * worker that exited), and the remote is disarmed anyway. */
+    if (job->refs == 2)
+        ac_remote_wake(&job->remote);
     pthread_mutex_unlock(&job->lock);
     job_unref(job);
 }

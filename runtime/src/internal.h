@@ -12,6 +12,7 @@
 
 #include <pthread.h>
 #include <stdalign.h>
+#include <stdatomic.h>
 
 #define ACI_HIDDEN __attribute__((visibility("hidden")))
 
@@ -19,14 +20,43 @@
 
 /* See task.c for the block layout and pool.c for how blocks are kept. */
 struct ac_task {
-    const ac_vtable *vt; /* NULL marks a free block in the pool */
-    ac_task *next;       /* run-queue link, or free-list link while the block is free */
-    ac_task *waiter;     /* the task suspended in ac_join on this one */
-    uint32_t flags;      /* TASK_* bits (task.c) */
+    const ac_vtable *vt;    /* NULL marks a free block in the pool */
+    ac_task *next;          /* run-queue link, or free-list link while the block is free */
+    ac_task *waiter;        /* the task suspended in ac_join on this one */
+    uint32_t flags;         /* TASK_* bits; never written after creation for TASK_MT */
+    _Atomic uint32_t state; /* a TASK_MT task's MT_* bits (mt.c); unused otherwise */
 };
 
 #define ACI_TASK_HEADER_SIZE 32
 #define ACI_MAX_ALIGN alignof(max_align_t)
+
+enum aci_task_flag {
+    TASK_SPAWNED = 1u << 0,  /* queued at least once: its frame is initialized */
+    TASK_QUEUED = 1u << 1,   /* in the run queue, or woken during its own poll */
+    TASK_RUNNING = 1u << 2,  /* being polled right now */
+    TASK_FINISHED = 1u << 3, /* poll returned AC_READY (or the task was dropped) */
+    TASK_DETACHED = 1u << 4, /* no handle: free it when it finishes */
+    TASK_ROOT = 1u << 5,     /* loop.root: its frame is polled by the caller of ac_root_wait */
+    /* A task of a multi-thread runtime (mt.c): its state is the atomic `state`, and
+     * `flags` holds only these constant bits and, from ACI_TASK_OWNER_SHIFT up, the id
+     * of the worker whose pool its block comes from. */
+    TASK_MT = 1u << 6,
+    TASK_HEAP = 1u << 7,    /* an MT task whose block is malloc's, not a pool's */
+    TASK_BLOCKED = 1u << 8, /* an MT task a thread blocks on (ac_runtime_block_on) */
+};
+#define ACI_TASK_OWNER_SHIFT 16
+
+static inline size_t aci_align_up(size_t n) {
+    return (n + ACI_MAX_ALIGN - 1) & ~(size_t)(ACI_MAX_ALIGN - 1);
+}
+
+static inline size_t aci_task_block_size(const ac_vtable *vt) {
+    return ACI_TASK_HEADER_SIZE + aci_align_up(vt->frame_size) + aci_align_up(vt->result_size);
+}
+
+static inline void *aci_task_result(ac_task *t) {
+    return (char *)t + ACI_TASK_HEADER_SIZE + aci_align_up(t->vt->frame_size);
+}
 
 /* ---- the block pool (pool.c) -------------------------------------------------------------- */
 
@@ -45,6 +75,9 @@ typedef struct aci_pool {
     size_t live;           /* blocks allocated and not freed */
     aci_large_link *large; /* blocks too big for a size class */
     aci_pool_class classes[ACI_POOL_CLASSES];
+    /* Blocks other threads freed (multi-thread tasks), linked through next, for the
+     * owner to take back (aci_pool_drain_remote). */
+    ac_task *_Atomic remote_free;
 } aci_pool;
 
 /* ---- the timers: a millisecond wheel with an overflow heap (timer.c) ---------------------- */
@@ -95,6 +128,7 @@ typedef struct aci_timers {
 
 typedef struct aci_backend aci_backend;
 typedef struct aci_signals aci_signals; /* signal.c */
+typedef struct aci_worker aci_worker;   /* mt.c */
 
 /* Cross-thread wakes: ac_remote_wake queues its remote here under `lock`, a thread
  * waking a waiter parked on this loop moves the waiter to the inbox, and either writes
@@ -124,6 +158,9 @@ typedef struct aci_loop {
     struct aci_loop *next_running; /* in the list of loops inside a block_on (loop.c) */
     aci_remote_queue remote;
     aci_signals *signals; /* NULL until a task first waits for a signal */
+    aci_worker *worker;   /* the multi-thread runtime's worker running this loop, or NULL */
+    uint32_t task_flags;  /* the flags of the tasks made on this thread (0, or TASK_MT...) */
+    uint64_t random;      /* the PRNG's state (ac_random_below); 0 until first used */
     aci_pool pool;
 } aci_loop;
 
@@ -148,6 +185,15 @@ ACI_HIDDEN aci_backend *aci_loop_backend(int *err);
 /* End of the outermost block_on: forget the timers; close the backend if no descriptor
  * still needs it. */
 ACI_HIDDEN void aci_loop_reset(void);
+/* For a worker of the multi-thread runtime (mt.c): open the eventfd that others kick
+ * (0 or a negative errno; remote.eventfd then); sleep in the backend until kicked (a
+ * write to that eventfd) or timeout_ns passed,
+ * delivering remote wakes; deliver remote wakes already queued, without a system call
+ * when there are none; close the eventfd and the backend at the worker's end. */
+ACI_HIDDEN int aci_loop_open_kick(void);
+ACI_HIDDEN void aci_loop_park(uint64_t timeout_ns);
+ACI_HIDDEN void aci_loop_poll_remote(void);
+ACI_HIDDEN void aci_loop_close_kick(void);
 
 /* ---- this loop's timers (timer.c) --------------------------------------------------------- */
 
@@ -159,9 +205,8 @@ ACI_HIDDEN uint64_t aci_clock_now_ns(void); /* CLOCK_MONOTONIC */
 ACI_HIDDEN void aci_timer_arm(ac_timer *t, ac_task *task, uint64_t deadline_ns, uint64_t now_ns);
 /* Take t out of the loop if it is armed (a drop); no-op otherwise. */
 ACI_HIDDEN void aci_timer_disarm(ac_timer *t);
-static inline int aci_timer_armed(const ac_timer *t) {
-    return t->where != 0;
-}
+/* Whether t is armed (locks a multi-thread task's timers to look). */
+ACI_HIDDEN int aci_timer_armed(const ac_timer *t);
 /* Wake the tasks of every timer whose deadline is at or before now. */
 ACI_HIDDEN void aci_timers_fire_until(uint64_t now);
 /* The earliest deadline, or UINT64_MAX when no timer is armed. */
@@ -169,6 +214,10 @@ ACI_HIDDEN uint64_t aci_timers_next_deadline(void);
 /* Forget every armed timer and free the heap (end of the outermost block_on). */
 ACI_HIDDEN void aci_timers_reset(void);
 ACI_HIDDEN size_t aci_timers_armed(void);
+/* The same three on given timers: a multi-thread runtime's, which the caller locked. */
+ACI_HIDDEN void aci_timers_fire_in(aci_timers *tm, uint64_t now);
+ACI_HIDDEN uint64_t aci_timers_next_deadline_in(aci_timers *tm);
+ACI_HIDDEN void aci_timers_reset_in(aci_timers *tm);
 
 /* ---- tasks -------------------------------------------------------------------------------- */
 

@@ -15,6 +15,7 @@
 #include "io.h"
 
 #include "backend.h"
+#include "mt.h"
 #include "waitlist.h"
 
 #include <sys/stat.h>
@@ -38,6 +39,8 @@ static int fd_is_stream(int fd) {
 
 int ac_fd_open(ac_fd *h, int fd) {
     *h = (ac_fd){-1, 0, 0, 0, 0, 0, 0, {NULL, NULL}, {NULL, NULL}};
+    if (aci_loop_this.worker)
+        return -EOPNOTSUPP; /* not yet: see aci_fd_poll */
     int was_blocking = 0;
     int rc = ac_fd_nonblock_(fd, &was_blocking);
     aci_backend *b = rc == 0 ? aci_loop_backend(&rc) : NULL;
@@ -91,6 +94,12 @@ ac_poll aci_fd_poll(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx, aci_f
                     void *frame, ssize_t *out) {
     ac_fd *h = wait->h;
     ac_waiter *w = &wait->waiter;
+    /* A handle belongs to one loop, whose thread alone touches its lists; a task of the
+     * multi-thread runtime moves between workers. Refused until the reactor is shared. */
+    if (aci_task_is_mt(cx->task)) {
+        *out = -EOPNOTSUPP;
+        return AC_READY;
+    }
     if (aci_waiter_parked(w))
         return AC_PENDING;
     ssize_t r = w->reason < 0 ? w->reason : call(frame);

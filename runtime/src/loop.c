@@ -135,17 +135,27 @@ void ac_remote_init(ac_remote *r) {
     *r = (ac_remote){NULL, NULL, &aci_loop_this, NULL, 0, 0};
 }
 
+/* A worker of the multi-thread runtime always watches its eventfd: its remotes are not
+ * counted, and a task may arm and disarm them from another worker (mt.c). */
+static void remote_count(aci_loop *loop, int delta) {
+    if (!loop->worker)
+        loop->remotes_armed += (size_t)delta;
+}
+
 int ac_remote_arm(ac_remote *r, ac_cx *cx) {
-    r->task = cx->task; /* read only on this thread, by the drain */
-    if (r->armed)
-        return 0;
-    int rc = remote_open_eventfd();
-    if (rc != 0)
-        return rc;
-    pthread_mutex_lock(&aci_loop_this.remote.lock);
+    aci_loop *loop = r->loop;
+    int was_armed = r->armed; /* armed and disarmed only by the task's own polls and drop */
+    if (!was_armed && loop == &aci_loop_this) {
+        int rc = remote_open_eventfd();
+        if (rc != 0)
+            return rc;
+    }
+    pthread_mutex_lock(&loop->remote.lock);
+    r->task = cx->task; /* read by the drain, on the loop's thread */
     r->armed = 1;
-    pthread_mutex_unlock(&aci_loop_this.remote.lock);
-    aci_loop_this.remotes_armed++;
+    pthread_mutex_unlock(&loop->remote.lock);
+    if (!was_armed)
+        remote_count(loop, 1);
     return 0;
 }
 
@@ -164,13 +174,13 @@ void ac_remote_wake(ac_remote *r) {
 void ac_remote_disarm(ac_remote *r) {
     if (!r->armed)
         return;
-    aci_remote_queue *q = &aci_loop_this.remote;
+    aci_remote_queue *q = &r->loop->remote;
     pthread_mutex_lock(&q->lock);
     if (r->queued)
         remote_unlink(q, r);
     r->armed = 0;
     pthread_mutex_unlock(&q->lock);
-    aci_loop_this.remotes_armed--;
+    remote_count(r->loop, -1);
 }
 
 void aci_loop_post(aci_loop *loop, ac_waiter *w) {
@@ -202,6 +212,12 @@ void aci_loop_enter(void) {
     pthread_mutex_unlock(&running_lock);
 }
 
+static void loop_kick(aci_loop *loop) {
+    pthread_mutex_lock(&loop->remote.lock);
+    remote_kick(&loop->remote);
+    pthread_mutex_unlock(&loop->remote.lock);
+}
+
 void aci_loop_leave(void) {
     pthread_mutex_lock(&running_lock);
     aci_loop **p = &running_head;
@@ -209,12 +225,33 @@ void aci_loop_leave(void) {
         p = &(*p)->next_running;
     *p = aci_loop_this.next_running;
     atomic_fetch_sub(&running_count, 1);
-    for (aci_loop *l = running_head; l; l = l->next_running) {
-        pthread_mutex_lock(&l->remote.lock);
-        remote_kick(&l->remote);
-        pthread_mutex_unlock(&l->remote.lock);
-    }
+    for (aci_loop *l = running_head; l; l = l->next_running)
+        loop_kick(l);
     pthread_mutex_unlock(&running_lock);
+}
+
+/* ---- randomness: a select's fair start ------------------------------------------------------ */
+
+/* splitmix64 (Steele, Lea and Flood): one add and a mix per number, good enough to
+ * spread a select's first branch; seeded from the clock and the loop's address, so
+ * two threads' loops, and two runs, start apart. */
+static uint64_t random_next(void) {
+    uint64_t *s = &aci_loop_this.random;
+    if (*s == 0)
+        *s = aci_clock_now_ns() ^ (uint64_t)(uintptr_t)&aci_loop_this;
+    uint64_t z = (*s += UINT64_C(0x9e3779b97f4a7c15));
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+
+void ac_random_seed(uint64_t seed) {
+    aci_loop_this.random = seed ? seed : 1;
+}
+
+uint32_t ac_random_below(uint32_t n) {
+    /* Lemire's multiply-shift: the high half of a 32x32 product is below n */
+    return (uint32_t)(((random_next() >> 32) * (uint64_t)n) >> 32);
 }
 
 /* ---- the driver ----------------------------------------------------------------------------- */
@@ -287,10 +324,8 @@ int aci_loop_drive(int block) {
     return 0;
 }
 
-void aci_loop_reset(void) {
-    aci_timers_reset();
-    if (!aci_loop_this.backend || loop_watches_backend())
-        return;
+/* Close the eventfd and the backend. */
+static void loop_close_backend(void) {
     aci_remote_queue *q = &aci_loop_this.remote;
     if (q->eventfd >= 0) {
         pthread_mutex_lock(&q->lock);
@@ -300,4 +335,34 @@ void aci_loop_reset(void) {
     }
     aci_backend_close(aci_loop_this.backend);
     aci_loop_this.backend = NULL;
+}
+
+void aci_loop_reset(void) {
+    aci_timers_reset();
+    if (aci_loop_this.backend && !loop_watches_backend())
+        loop_close_backend();
+}
+
+/* ---- a worker of the multi-thread runtime (mt.c) ------------------------------------------ */
+
+int aci_loop_open_kick(void) {
+    return remote_open_eventfd();
+}
+
+void aci_loop_park(uint64_t timeout_ns) {
+    (void)aci_backend_wait(aci_loop_this.backend, timeout_ns, loop_on_ready);
+}
+
+void aci_loop_poll_remote(void) {
+    aci_remote_queue *q = &aci_loop_this.remote;
+    pthread_mutex_lock(&q->lock);
+    int pending = q->head || q->inbox.head;
+    pthread_mutex_unlock(&q->lock);
+    if (pending)
+        remote_drain();
+}
+
+void aci_loop_close_kick(void) {
+    if (aci_loop_this.backend)
+        loop_close_backend();
 }

@@ -8,6 +8,10 @@
  * free it. It walks the chunks. Blocks too big for a size class get a malloc block of
  * their own, linked in a list. The pool keeps its memory until the outermost block_on
  * ends with no task left alive; then it all goes back to malloc.
+ *
+ * A pool belongs to its thread. The multi-thread runtime's tasks may finish on another
+ * worker than the one whose pool they came from: that worker pushes the block on the
+ * pool's remote-free stack (a lock-free list), and the owner drains it now and then.
  */
 #define _DEFAULT_SOURCE 1 /* madvise, for huge pages (see CHUNK_MAX_BYTES) */
 
@@ -108,6 +112,17 @@ size_t aci_pool_walk(aci_pool *p, int (*fn)(ac_task *t)) {
         hits += fn((ac_task *)l->task) != 0;
     }
     return hits;
+}
+
+void aci_pool_drain_remote(aci_pool *p) {
+    if (!atomic_load_explicit(&p->remote_free, memory_order_relaxed))
+        return;
+    ac_task *t = atomic_exchange_explicit(&p->remote_free, NULL, memory_order_acquire);
+    while (t) {
+        ac_task *next = t->next;
+        aci_pool_free(p, t, aci_task_block_size(t->vt));
+        t = next;
+    }
 }
 
 void aci_pool_release(aci_pool *p) {

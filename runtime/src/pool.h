@@ -43,6 +43,8 @@ ACI_HIDDEN void aci_pool_large_free(aci_pool *p, ac_task *t);
 ACI_HIDDEN size_t aci_pool_walk(aci_pool *p, int (*fn)(ac_task *t));
 /* Give every chunk back to malloc; only when no block is allocated. */
 ACI_HIDDEN void aci_pool_release(aci_pool *p);
+/* On p's thread: free the blocks other threads gave back (aci_pool_free_remote). */
+ACI_HIDDEN void aci_pool_drain_remote(aci_pool *p);
 
 static inline size_t aci_pool_class_index(size_t size) {
     return size / ACI_MAX_ALIGN - 1;
@@ -90,6 +92,18 @@ static inline void aci_pool_free(aci_pool *p, ac_task *t, size_t size) {
     t->next = p->classes[i].free;
     p->classes[i].free = t;
     aci_block_poison(t, size);
+}
+
+/* From a thread that does not own p: give back t, a block of p (a multi-thread task
+ * that finished on another worker). Its vt stays until the owner drains it, so that the
+ * owner knows its size; only the owner takes blocks off the stack, all at once, so a
+ * push cannot meet the ABA problem. */
+static inline void aci_pool_free_remote(aci_pool *p, ac_task *t) {
+    ac_task *head = atomic_load_explicit(&p->remote_free, memory_order_relaxed);
+    do
+        t->next = head;
+    while (!atomic_compare_exchange_weak_explicit(&p->remote_free, &head, t, memory_order_release,
+                                                  memory_order_relaxed));
 }
 
 #endif

@@ -12,6 +12,7 @@
 #include "signals.h"
 
 #include "backend.h"
+#include "mt.h"
 #include "waitlist.h"
 
 #include <errno.h>
@@ -100,6 +101,10 @@ void ac_signal_wait_init(ac_signal_wait_frame *f, int signo) {
 /* The first poll: a kept delivery ends the wait at once, else park. */
 static ac_poll signal_wait_start(ac_signal_wait_frame *f, ac_cx *cx, int *out) {
     f->started = 1;
+    if (aci_task_is_mt(cx->task)) { /* signals are read on one loop: not yet on workers */
+        *out = -EOPNOTSUPP;
+        return AC_READY;
+    }
     int rc = signals_watch(f->signo);
     aci_signals *s = aci_loop_this.signals;
     if (rc != 0 || s->kept[f->signo]) {

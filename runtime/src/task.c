@@ -10,7 +10,8 @@
  *   next    the run-queue link while the task is queued, the free-list link while the
  *           block is free;
  *   waiter  the task suspended in ac_join on this one, woken when this one finishes;
- *   flags   TASK_* state bits below, including whether the handle was given up.
+ *   flags   TASK_* state bits (internal.h), including whether the handle was given up;
+ *   state   unused here: the atomic state of a task of the multi-thread runtime.
  * The frame and the result start at multiples of alignof(max_align_t) from the block
  * start, so any frame or result type fits.
  *
@@ -27,7 +28,12 @@
  * Handles: a finished task keeps its result until ac_join copies it out or ac_detach
  * gives it up; either frees the block. A task detached before it finishes is freed
  * when it finishes.
+ *
+ * Tasks made on a worker of the multi-thread runtime carry TASK_MT: ac_wake, ac_detach
+ * and ac_join send them to mt.c, whose workers poll them; the rest of this file never
+ * sees one. The test costs the current-thread paths one bit in a word they load anyway.
  */
+#include "mt.h"
 #include "pool.h"
 
 #include <stdio.h>
@@ -36,15 +42,6 @@
 _Static_assert(sizeof(struct ac_task) <= ACI_TASK_HEADER_SIZE, "the task header is 32 bytes");
 _Static_assert(ACI_TASK_HEADER_SIZE % alignof(max_align_t) == 0, "frames must be max-aligned");
 
-enum task_flag {
-    TASK_SPAWNED = 1u << 0,  /* queued at least once: its frame is initialized */
-    TASK_QUEUED = 1u << 1,   /* in the run queue, or woken during its own poll */
-    TASK_RUNNING = 1u << 2,  /* being polled right now */
-    TASK_FINISHED = 1u << 3, /* poll returned AC_READY (or the task was dropped) */
-    TASK_DETACHED = 1u << 4, /* no handle: free it when it finishes */
-    TASK_ROOT = 1u << 5,     /* loop.root: its frame is polled by the caller of ac_root_wait */
-};
-
 /* Polls between two looks at the timers and descriptors while the queue stays busy:
  * bounds how long a due timer or a ready descriptor waits without making every poll
  * pay for clock_gettime. */
@@ -52,24 +49,14 @@ enum task_flag {
 
 /* ---- the block ---------------------------------------------------------------------------- */
 
-static size_t align_up(size_t n) {
-    return (n + ACI_MAX_ALIGN - 1) & ~(size_t)(ACI_MAX_ALIGN - 1);
-}
-
-static size_t block_size(const ac_vtable *vt) {
-    return ACI_TASK_HEADER_SIZE + align_up(vt->frame_size) + align_up(vt->result_size);
-}
-
 void *ac_task_frame(ac_task *t) {
     return (char *)t + ACI_TASK_HEADER_SIZE;
 }
 
-static void *task_result(ac_task *t) {
-    return (char *)t + ACI_TASK_HEADER_SIZE + align_up(t->vt->frame_size);
-}
-
+/* Only for this loop's own tasks: a multi-thread task's block goes back through
+ * aci_mt_free (ac_detach and ac_join_poll send such tasks to mt.c first). */
 static void block_free(ac_task *t) {
-    aci_pool_free(&aci_loop_this.pool, t, block_size(t->vt));
+    aci_pool_free(&aci_loop_this.pool, t, aci_task_block_size(t->vt));
 }
 
 size_t aci_tasks_live(void) {
@@ -79,19 +66,27 @@ size_t aci_tasks_live(void) {
 /* ---- task lifetime ------------------------------------------------------------------------ */
 
 ac_task *ac_task_new(const ac_vtable *vt) {
-    ac_task *t = aci_pool_alloc(&aci_loop_this.pool, block_size(vt));
+    ac_task *t = aci_pool_alloc(&aci_loop_this.pool, aci_task_block_size(vt));
     if (!t)
         return NULL;
     t->vt = vt;
     t->next = NULL;
     t->waiter = NULL;
-    t->flags = 0;
+    t->flags = aci_loop_this.task_flags; /* 0, or TASK_MT on a worker */
+    if (t->flags) {
+        atomic_init(&t->state, 0);
+        aci_mt_created();
+    }
     return t;
 }
 
 void ac_detach(ac_task *t) {
     if (!t)
         return;
+    if (aci_task_is_mt(t)) {
+        aci_mt_detach(t);
+        return;
+    }
     /* While closing, drops run during a walk of the blocks that must not free any:
      * the walk's own second pass frees it. */
     if ((t->flags & TASK_FINISHED) && !aci_loop_this.closing)
@@ -120,8 +115,11 @@ static ac_task *queue_pop(void) {
 
 void ac_wake(ac_task *t) {
     uint32_t flags = t->flags;
-    if (flags & (TASK_QUEUED | TASK_FINISHED))
+    if (flags & (TASK_QUEUED | TASK_FINISHED | TASK_MT)) {
+        if (flags & TASK_MT)
+            aci_mt_wake(t);
         return;
+    }
     t->flags = flags | TASK_QUEUED | TASK_SPAWNED;
     /* A task woken during its own poll is queued when that poll returns PENDING. */
     if (!(flags & TASK_RUNNING))
@@ -161,7 +159,7 @@ static void task_poll(ac_task *t) {
     if (t->flags & TASK_ROOT)
         return;
     ac_cx cx = {t};
-    void *out = t->vt->result_size ? task_result(t) : NULL;
+    void *out = t->vt->result_size ? aci_task_result(t) : NULL;
     if (t->vt->poll(ac_task_frame(t), &cx, out) == AC_READY)
         task_finish(t);
     else
@@ -260,7 +258,7 @@ int ac_task_block_on(ac_task *t, void *out) {
     int rc = executor_run(t, TASK_FINISHED);
     if (rc == 0) {
         if (out)
-            memcpy(out, task_result(t), t->vt->result_size);
+            memcpy(out, aci_task_result(t), t->vt->result_size);
         block_free(t);
     }
     executor_leave();
@@ -283,7 +281,7 @@ int ac_root_enter(ac_root *r, const char *name) {
         return -1;
     }
     /* Running from the start: its owner polls it first. */
-    aci_loop_this.root = (ac_task){NULL, NULL, NULL, TASK_ROOT | TASK_SPAWNED | TASK_RUNNING};
+    aci_loop_this.root = (ac_task){.flags = TASK_ROOT | TASK_SPAWNED | TASK_RUNNING};
     r->cx.task = &aci_loop_this.root;
     return 0;
 }
@@ -314,12 +312,14 @@ ac_poll ac_join_poll(ac_join_frame *f, ac_cx *cx, void *unused) {
     ac_task *t = f->task;
     if (!t)
         return AC_READY;
+    if (aci_task_is_mt(t))
+        return aci_mt_join_poll(f, cx);
     if (!(t->flags & TASK_FINISHED)) {
         t->waiter = cx->task;
         return AC_PENDING;
     }
     if (f->out)
-        memcpy(f->out, task_result(t), t->vt->result_size);
+        memcpy(f->out, aci_task_result(t), t->vt->result_size);
     f->task = NULL;
     block_free(t);
     return AC_READY;
@@ -332,6 +332,7 @@ void ac_join_drop(ac_join_frame *f) {
     if (!t)
         return;
     f->task = NULL;
-    t->waiter = NULL;
+    if (!aci_task_is_mt(t)) /* an MT detach takes the waiter back itself */
+        t->waiter = NULL;
     ac_detach(t);
 }

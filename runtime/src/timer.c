@@ -20,10 +20,15 @@
  * So timers fire in tick order, and those of one tick in arming order. W6 (100,000
  * sleepers of 0-99 ms) measured about 2.7 us per timer with the binary heap alone:
  * each removal sifts through cold frames.
+ *
+ * The same wheel serves the multi-thread runtime (mt.c): its tasks' timers go to one
+ * wheel of the runtime's, under a lock, as such a task may be polled, and its timer
+ * disarmed, on any worker (timers_lock below).
  */
 #define _POSIX_C_SOURCE 200809L
 
 #include "internal.h"
+#include "mt.h"
 
 #include "ac_time.h" /* after internal.h: its runtime face */
 
@@ -152,38 +157,36 @@ static void list_unlink(aci_timer_list *l, ac_timer *t) {
 
 /* ---- the wheel -------------------------------------------------------------------------- */
 
-#define TIMERS (aci_loop_this.timers)
-
-static void slot_mark(size_t slot, int busy) {
+static void slot_mark(aci_timers *tm, size_t slot, int busy) {
     uint64_t bit = UINT64_C(1) << (slot % 64);
     if (busy)
-        TIMERS.wheel->busy[slot / 64] |= bit;
+        tm->wheel->busy[slot / 64] |= bit;
     else
-        TIMERS.wheel->busy[slot / 64] &= ~bit;
+        tm->wheel->busy[slot / 64] &= ~bit;
 }
 
-static void wheel_insert(ac_timer *t) {
+static void wheel_insert(aci_timers *tm, ac_timer *t) {
     size_t slot = (size_t)(t->tick & WHEEL_MASK);
-    list_append(&TIMERS.wheel->slots[slot], t);
-    slot_mark(slot, 1);
+    list_append(&tm->wheel->slots[slot], t);
+    slot_mark(tm, slot, 1);
     t->where = TIMER_SLOT;
 }
 
-static void wheel_unlink(ac_timer *t) {
+static void wheel_unlink(aci_timers *tm, ac_timer *t) {
     size_t slot = (size_t)(t->tick & WHEEL_MASK);
-    aci_timer_list *l = &TIMERS.wheel->slots[slot];
+    aci_timer_list *l = &tm->wheel->slots[slot];
     list_unlink(l, t);
     if (!l->head)
-        slot_mark(slot, 0);
+        slot_mark(tm, slot, 0);
 }
 
 /* How many ticks after now_tick the first busy slot is, or ACI_WHEEL_SLOTS if none is:
  * a scan of the busy bits, starting at now_tick's slot and wrapping around. */
-static size_t wheel_next_busy(void) {
-    size_t start = (size_t)(TIMERS.now_tick & WHEEL_MASK);
+static size_t wheel_next_busy(aci_timers *tm) {
+    size_t start = (size_t)(tm->now_tick & WHEEL_MASK);
     for (size_t k = 0; k <= ACI_WHEEL_SLOTS / 64; k++) {
         size_t word = (start / 64 + k) % (ACI_WHEEL_SLOTS / 64);
-        uint64_t bits = TIMERS.wheel->busy[word];
+        uint64_t bits = tm->wheel->busy[word];
         if (k == 0)
             bits &= ~UINT64_C(0) << (start % 64); /* slots before start come last */
         else if (k == ACI_WHEEL_SLOTS / 64)
@@ -197,23 +200,23 @@ static size_t wheel_next_busy(void) {
 }
 
 /* Move the overflow timers that the wheel's turn now reaches into their slots. */
-static void overflow_migrate(void) {
-    aci_timer_heap *h = &TIMERS.overflow;
-    while (h->count > 0 && h->items[0]->tick < TIMERS.now_tick + ACI_WHEEL_SLOTS)
-        wheel_insert(aci_timer_heap_pop(h));
+static void overflow_migrate(aci_timers *tm) {
+    aci_timer_heap *h = &tm->overflow;
+    while (h->count > 0 && h->items[0]->tick < tm->now_tick + ACI_WHEEL_SLOTS)
+        wheel_insert(tm, aci_timer_heap_pop(h));
 }
 
-static void timers_fire_list(aci_timer_list *l) {
+static void timers_fire_list(aci_timers *tm, aci_timer_list *l) {
     while (l->head) {
         ac_timer *t = l->head;
         list_unlink(l, t);
         t->where = TIMER_IDLE;
-        TIMERS.armed--;
+        tm->armed--;
         ac_wake(t->task);
     }
 }
 
-/* ---- this thread's timers --------------------------------------------------------------- */
+/* ---- arming, firing ------------------------------------------------------------------------ */
 
 uint64_t aci_clock_now_ns(void) {
     struct timespec ts;
@@ -227,78 +230,116 @@ static void timers_out_of_memory(void) {
 }
 
 /* The wheel, on first use; now_tick starts at the present millisecond. */
-static void timers_open(void) {
-    if (TIMERS.wheel)
+static void timers_open(aci_timers *tm) {
+    if (tm->wheel)
         return;
-    TIMERS.wheel = calloc(1, sizeof *TIMERS.wheel);
-    if (!TIMERS.wheel)
+    tm->wheel = calloc(1, sizeof *tm->wheel);
+    if (!tm->wheel)
         timers_out_of_memory();
-    TIMERS.now_tick = aci_clock_now_ns() / NS_PER_MS;
+    tm->now_tick = aci_clock_now_ns() / NS_PER_MS;
 }
 
-void aci_timer_arm(ac_timer *t, ac_task *task, uint64_t deadline_ns, uint64_t now_ns) {
-    timers_open();
+static void timer_insert(aci_timers *tm, ac_timer *t, ac_task *task, uint64_t deadline_ns,
+                         uint64_t now_ns) {
+    timers_open(tm);
     t->task = task;
     t->tick = deadline_ns / NS_PER_MS + (deadline_ns % NS_PER_MS != 0);
-    TIMERS.armed++;
-    if (deadline_ns <= now_ns || t->tick < TIMERS.now_tick) {
-        list_append(&TIMERS.due, t);
+    tm->armed++;
+    if (deadline_ns <= now_ns || t->tick < tm->now_tick) {
+        list_append(&tm->due, t);
         t->where = TIMER_DUE;
-    } else if (t->tick < TIMERS.now_tick + ACI_WHEEL_SLOTS) {
-        wheel_insert(t);
+    } else if (t->tick < tm->now_tick + ACI_WHEEL_SLOTS) {
+        wheel_insert(tm, t);
     } else {
-        t->seq = TIMERS.seq++; /* only the heap needs it: a slot is a FIFO */
-        if (aci_timer_heap_push(&TIMERS.overflow, t) != 0)
+        t->seq = tm->seq++; /* only the heap needs it: a slot is a FIFO */
+        if (aci_timer_heap_push(&tm->overflow, t) != 0)
             timers_out_of_memory();
         t->where = TIMER_OVERFLOW;
     }
 }
 
-void aci_timer_disarm(ac_timer *t) {
+static void timer_remove(aci_timers *tm, ac_timer *t) {
     switch (t->where) {
     case TIMER_SLOT:
-        wheel_unlink(t);
+        wheel_unlink(tm, t);
         break;
     case TIMER_OVERFLOW:
-        aci_timer_heap_remove(&TIMERS.overflow, t);
+        aci_timer_heap_remove(&tm->overflow, t);
         break;
     case TIMER_DUE:
-        list_unlink(&TIMERS.due, t);
+        list_unlink(&tm->due, t);
         break;
     default:
         return;
     }
     t->where = TIMER_IDLE;
-    TIMERS.armed--;
+    tm->armed--;
+}
+
+/* The timers a task's timer goes to: this thread's loop's, or for a task of the
+ * multi-thread runtime the runtime's, locked (mt.c): the task may be polled, and its
+ * timer disarmed, on any worker, while another fires it. The lock is held while a
+ * timer fires, so a poll that sees its timer disarmed knows that the wake is done. */
+static aci_timers *timers_lock(const ac_task *task) {
+    return task && (task->flags & TASK_MT) ? aci_mt_timers_lock(task) : &aci_loop_this.timers;
+}
+
+/* armed_ns: the deadline just armed, so that a parked worker can be woken for it. */
+static void timers_unlock(const ac_task *task, uint64_t armed_ns) {
+    if (task && (task->flags & TASK_MT))
+        aci_mt_timers_unlock(task, armed_ns);
+}
+
+void aci_timer_arm(ac_timer *t, ac_task *task, uint64_t deadline_ns, uint64_t now_ns) {
+    timer_insert(timers_lock(task), t, task, deadline_ns, now_ns);
+    timers_unlock(task, deadline_ns);
+}
+
+void aci_timer_disarm(ac_timer *t) {
+    const ac_task *task = t->task;
+    timer_remove(timers_lock(task), t);
+    timers_unlock(task, UINT64_MAX);
+}
+
+int aci_timer_armed(const ac_timer *t) {
+    const ac_task *task = t->task;
+    (void)timers_lock(task);
+    int armed = t->where != TIMER_IDLE;
+    timers_unlock(task, UINT64_MAX);
+    return armed;
 }
 
 /* Fire the wheel's timers of ticks up to last: each busy slot in tick order, moving
  * now_tick on at most a turn at a time so that overflow timers come in on time. */
-static void wheel_fire_until(uint64_t last) {
-    while (TIMERS.now_tick <= last && TIMERS.armed > 0) {
-        overflow_migrate();
-        size_t ahead = wheel_next_busy();
-        if (ahead == ACI_WHEEL_SLOTS || TIMERS.now_tick + ahead > last) {
-            uint64_t turn_end = TIMERS.now_tick + ACI_WHEEL_SLOTS;
-            TIMERS.now_tick = last + 1 < turn_end ? last + 1 : turn_end;
+static void wheel_fire_until(aci_timers *tm, uint64_t last) {
+    while (tm->now_tick <= last && tm->armed > 0) {
+        overflow_migrate(tm);
+        size_t ahead = wheel_next_busy(tm);
+        if (ahead == ACI_WHEEL_SLOTS || tm->now_tick + ahead > last) {
+            uint64_t turn_end = tm->now_tick + ACI_WHEEL_SLOTS;
+            tm->now_tick = last + 1 < turn_end ? last + 1 : turn_end;
             continue;
         }
-        uint64_t tick = TIMERS.now_tick + ahead;
-        aci_timer_list *l = &TIMERS.wheel->slots[tick & WHEEL_MASK];
-        timers_fire_list(l);
-        slot_mark((size_t)(tick & WHEEL_MASK), 0);
-        TIMERS.now_tick = tick + 1;
+        uint64_t tick = tm->now_tick + ahead;
+        aci_timer_list *l = &tm->wheel->slots[tick & WHEEL_MASK];
+        timers_fire_list(tm, l);
+        slot_mark(tm, (size_t)(tick & WHEEL_MASK), 0);
+        tm->now_tick = tick + 1;
     }
-    if (TIMERS.now_tick <= last)
-        TIMERS.now_tick = last + 1; /* nothing armed: just catch up */
+    if (tm->now_tick <= last)
+        tm->now_tick = last + 1; /* nothing armed: just catch up */
+}
+
+void aci_timers_fire_in(aci_timers *tm, uint64_t now) {
+    if (!tm->wheel)
+        return;
+    timers_fire_list(tm, &tm->due);
+    wheel_fire_until(tm, now / NS_PER_MS);
+    overflow_migrate(tm);
 }
 
 void aci_timers_fire_until(uint64_t now) {
-    if (!TIMERS.wheel)
-        return;
-    timers_fire_list(&TIMERS.due);
-    wheel_fire_until(now / NS_PER_MS);
-    overflow_migrate();
+    aci_timers_fire_in(&aci_loop_this.timers, now);
 }
 
 /* When tick begins, in ns; UINT64_MAX (never) for a tick of a saturated deadline. */
@@ -306,15 +347,19 @@ static uint64_t tick_start(uint64_t tick) {
     return tick > UINT64_MAX / NS_PER_MS ? UINT64_MAX : tick * NS_PER_MS;
 }
 
-uint64_t aci_timers_next_deadline(void) {
-    if (TIMERS.armed == 0)
+uint64_t aci_timers_next_deadline_in(aci_timers *tm) {
+    if (tm->armed == 0)
         return UINT64_MAX;
-    if (TIMERS.due.head)
+    if (tm->due.head)
         return 0;
-    size_t ahead = wheel_next_busy();
+    size_t ahead = wheel_next_busy(tm);
     if (ahead < ACI_WHEEL_SLOTS)
-        return tick_start(TIMERS.now_tick + ahead);
-    return tick_start(TIMERS.overflow.items[0]->tick);
+        return tick_start(tm->now_tick + ahead);
+    return tick_start(tm->overflow.items[0]->tick);
+}
+
+uint64_t aci_timers_next_deadline(void) {
+    return aci_timers_next_deadline_in(&aci_loop_this.timers);
 }
 
 static void list_forget(aci_timer_list *l) {
@@ -323,22 +368,26 @@ static void list_forget(aci_timer_list *l) {
     *l = (aci_timer_list){NULL, NULL};
 }
 
-void aci_timers_reset(void) {
-    if (!TIMERS.wheel)
+void aci_timers_reset_in(aci_timers *tm) {
+    if (!tm->wheel)
         return;
     for (size_t i = 0; i < ACI_WHEEL_SLOTS; i++)
-        list_forget(&TIMERS.wheel->slots[i]);
-    list_forget(&TIMERS.due);
-    for (size_t i = 0; i < TIMERS.overflow.count; i++)
-        TIMERS.overflow.items[i]->where = TIMER_IDLE;
-    aci_timer_heap_release(&TIMERS.overflow);
-    free(TIMERS.wheel);
-    TIMERS.wheel = NULL;
-    TIMERS.armed = 0;
+        list_forget(&tm->wheel->slots[i]);
+    list_forget(&tm->due);
+    for (size_t i = 0; i < tm->overflow.count; i++)
+        tm->overflow.items[i]->where = TIMER_IDLE;
+    aci_timer_heap_release(&tm->overflow);
+    free(tm->wheel);
+    tm->wheel = NULL;
+    tm->armed = 0;
+}
+
+void aci_timers_reset(void) {
+    aci_timers_reset_in(&aci_loop_this.timers);
 }
 
 size_t aci_timers_armed(void) {
-    return TIMERS.armed;
+    return aci_loop_this.timers.armed;
 }
 
 /* ---- leaf: ac_sleep_ms ---------------------------------------------------------------------

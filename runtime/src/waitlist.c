@@ -8,8 +8,13 @@
  * to another loop's run queue; it moves the waiter to that loop's inbox instead
  * (aci_loop_post), and the loop wakes the task when it drains the inbox. Until then the
  * waiter counts as parked, and a drop cancels it out of the inbox.
+ *
+ * A task of the multi-thread runtime has no loop of its own (any worker may poll it) and
+ * its wake is thread-safe: its waiter records no loop, and any thread wakes it directly.
  */
 #include "waitlist.h"
+
+#include "mt.h"
 
 void aci_waiter_init(ac_waiter *w) {
     *w = (ac_waiter){NULL, NULL, NULL, NULL, NULL, 0};
@@ -42,14 +47,19 @@ void aci_waitlist_unlink(ac_waiter *w) {
 
 void aci_waitlist_push(ac_waitlist *l, ac_waiter *w, ac_task *task) {
     w->task = task;
-    w->loop = &aci_loop_this;
+    w->loop = aci_task_is_mt(task) ? NULL : &aci_loop_this;
     aci_waitlist_link(l, w);
-    aci_loop_this.waiters_parked++;
+    if (w->loop)
+        aci_loop_this.waiters_parked++;
 }
 
 void aci_waiter_wake(ac_waiter *w, int reason) {
     aci_waitlist_unlink(w);
     w->reason = reason;
+    if (!w->loop) {
+        ac_wake(w->task);
+        return;
+    }
     if (w->loop != &aci_loop_this) {
         aci_loop_post(w->loop, w);
         return;
@@ -68,6 +78,10 @@ size_t aci_waitlist_wake_all(ac_waitlist *l, int reason) {
 void aci_waiter_cancel(ac_waiter *w) {
     if (!w->list)
         return;
+    if (!w->loop) {
+        aci_waitlist_unlink(w);
+        return;
+    }
     if (w->list == &aci_loop_this.remote.inbox)
         aci_loop_unpost(w);
     else

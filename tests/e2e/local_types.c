@@ -4,7 +4,7 @@
  * temporaries of them. Named and anonymous structs, unions and enums, typedefs of
  * typedefs, enumerators after an await (in case labels and array sizes), the same
  * tag in two blocks, local types that shadow file-scope ones, nested types, pointers
- * to local structs in the frame, and types in macros. */
+ * to local structs in the frame, types in macros, and a cleanup on a local of one. */
 #include <stdio.h>
 
 #include "pending.h"
@@ -254,6 +254,22 @@ async int clashes(int n) {
     return st.s + fr.f + e;
 }
 
+/* A cleanup on a local of a local type: called where its scope ends. */
+static void counter_report(void *p) {
+    printf("cleanup counter %d\n", *(const int *)p);
+}
+
+async int cleanups(int n) {
+    struct counter {
+        int count;
+    };
+    {
+        struct counter c __attribute__((cleanup(counter_report))) = {n};
+        c.count += await(pending(1, 2));
+    }
+    return n;
+}
+
 async int no_await(int n) {
     struct only {
         int v;
@@ -269,7 +285,7 @@ async int all(void) {
     r += await(nested(5));
     r += await(values(1)) + await(values(0));
     r += await(macros(6));
-    r += await(clashes(7)) + await(no_await(8));
+    r += await(clashes(7)) + await(no_await(8)) + await(cleanups(9));
     return r;
 }
 

@@ -8,6 +8,7 @@
 
 #include <asyncc.h>
 
+#line 12 "alloca_after_await.gen.c"
 enum size_state { size_START, size_AWAIT_ac_yield, size_DONE };
 typedef struct size_frame size_frame;
 void size_init(size_frame *self);
@@ -25,28 +26,39 @@ void size_init(size_frame *self) {
     self->state = size_START;
 }
 
+#line 8 "alloca_after_await.c"
 ac_poll size_poll(size_frame *self, ac_cx *cx, int *out) {
+#line 8
     switch (self->state) {
     case size_START:
+#line 8
         break;
     case size_AWAIT_ac_yield:
+#line 8
         goto resume_ac_yield;
     default:
+#line 8
         return AC_READY;
     }
-#line 9 "alloca_after_await.c"
+#line 9
     ac_yield_init(&self->await.ac_yield);
+#line 9
     self->state = size_AWAIT_ac_yield;
 resume_ac_yield:
+#line 9
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 9
         return AC_PENDING;
     }
-#line 10 "alloca_after_await.c"
+#line 10
     *out = 8;
+#line 10
     self->state = size_DONE;
+#line 10
     return AC_READY;
 }
 
+#line 62 "alloca_after_await.gen.c"
 void size_drop(size_frame *self) {
     switch (self->state) {
     case size_AWAIT_ac_yield:
@@ -75,32 +87,45 @@ void fill_init(fill_frame *self) {
     self->state = fill_START;
 }
 
+#line 13 "alloca_after_await.c"
 ac_poll fill_poll(fill_frame *self, ac_cx *cx, int *out) {
+#line 13
     switch (self->state) {
     case fill_START:
+#line 13
         break;
     case fill_AWAIT_size:
+#line 13
         goto resume_size;
     default:
+#line 13
         return AC_READY;
     }
-#line 14 "alloca_after_await.c"
+#line 14
     int n;
+#line 14
     size_init(&self->await.size);
+#line 14
     self->state = fill_AWAIT_size;
 resume_size:
+#line 14
     memset(&n, 0, sizeof n);
+#line 14
     if (size_poll(&self->await.size, cx, &n) == AC_PENDING) {
+#line 14
         return AC_PENDING;
     }
-#line 15 "alloca_after_await.c"
+#line 15
     char *buf = alloca((size_t)n);
     memset(buf, 'x', (size_t)n);
     *out = buf[n - 1];
+#line 17
     self->state = fill_DONE;
+#line 17
     return AC_READY;
 }
 
+#line 129 "alloca_after_await.gen.c"
 void fill_drop(fill_frame *self) {
     switch (self->state) {
     case fill_AWAIT_size:

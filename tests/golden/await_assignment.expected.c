@@ -9,6 +9,7 @@ struct box {
     int inside;
 };
 
+#line 13 "await_assignment.gen.c"
 enum value_state { value_START, value_AWAIT_ac_yield, value_DONE };
 typedef struct value_frame value_frame;
 void value_init(value_frame *self, int v);
@@ -28,28 +29,39 @@ void value_init(value_frame *self, int v) {
     self->v = v;
 }
 
+#line 9 "await_assignment.c"
 ac_poll value_poll(value_frame *self, ac_cx *cx, int *out) {
+#line 9
     switch (self->state) {
     case value_START:
+#line 9
         break;
     case value_AWAIT_ac_yield:
+#line 9
         goto resume_ac_yield;
     default:
+#line 9
         return AC_READY;
     }
-#line 10 "await_assignment.c"
+#line 10
     ac_yield_init(&self->await.ac_yield);
+#line 10
     self->state = value_AWAIT_ac_yield;
 resume_ac_yield:
+#line 10
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 10
         return AC_PENDING;
     }
-#line 11 "await_assignment.c"
+#line 11
     *out = self->v;
+#line 11
     self->state = value_DONE;
+#line 11
     return AC_READY;
 }
 
+#line 65 "await_assignment.gen.c"
 void value_drop(value_frame *self) {
     switch (self->state) {
     case value_AWAIT_ac_yield:
@@ -93,70 +105,102 @@ void assign_init(assign_frame *self, struct box *b) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wrestrict"
 #endif
+#line 14 "await_assignment.c"
 ac_poll assign_poll(assign_frame *self, ac_cx *cx, long *out) {
+#line 14
     switch (self->state) {
     case assign_START:
+#line 14
         break;
     case assign_AWAIT_value:
+#line 14
         goto resume_value;
     case assign_AWAIT_value_2:
+#line 14
         goto resume_value_2;
     case assign_AWAIT_value_3:
+#line 14
         goto resume_value_3;
     case assign_AWAIT_value_4:
+#line 14
         goto resume_value_4;
     default:
+#line 14
         return AC_READY;
     }
-#line 17 "await_assignment.c"
+#line 17
     long wide;
     value_init(&self->await.value, 1);
+#line 18
     self->state = assign_AWAIT_value;
 resume_value:
+#line 18
     if (value_poll(&self->await.value, cx, &self->x) == AC_PENDING) {
+#line 18
         return AC_PENDING;
     }
-#line 19 "await_assignment.c"
     {
+#line 19
         int result;
+#line 19
         value_init(&self->await.value, self->x);
+#line 19
         self->state = assign_AWAIT_value_2;
     resume_value_2:
+#line 19
         memset(&result, 0, sizeof result);
+#line 19
         if (value_poll(&self->await.value, cx, &result) == AC_PENDING) {
+#line 19
             return AC_PENDING;
         }
+#line 19
         self->arr[1] = result;
     }
-#line 20 "await_assignment.c"
     {
+#line 20
         int result;
+#line 20
         value_init(&self->await.value, self->arr[1]);
+#line 20
         self->state = assign_AWAIT_value_3;
     resume_value_3:
+#line 20
         memset(&result, 0, sizeof result);
+#line 20
         if (value_poll(&self->await.value, cx, &result) == AC_PENDING) {
+#line 20
             return AC_PENDING;
         }
+#line 20
         self->b->inside = result;
     }
-#line 21 "await_assignment.c"
     {
+#line 21
         int result;
+#line 21
         value_init(&self->await.value, 3);
+#line 21
         self->state = assign_AWAIT_value_4;
     resume_value_4:
+#line 21
         memset(&result, 0, sizeof result);
+#line 21
         if (value_poll(&self->await.value, cx, &result) == AC_PENDING) {
+#line 21
             return AC_PENDING;
         }
+#line 21
         wide = result;
     }
-#line 22 "await_assignment.c"
+#line 22
     *out = wide + self->x + self->arr[1];
+#line 22
     self->state = assign_DONE;
+#line 22
     return AC_READY;
 }
+#line 204 "await_assignment.gen.c"
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif

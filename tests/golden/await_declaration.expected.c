@@ -5,6 +5,7 @@
  * frame, one that is not stays a local of poll. */
 #include <asyncc.h>
 
+#line 9 "await_declaration.gen.c"
 enum value_state { value_START, value_AWAIT_ac_yield, value_DONE };
 typedef struct value_frame value_frame;
 void value_init(value_frame *self, int v);
@@ -24,28 +25,39 @@ void value_init(value_frame *self, int v) {
     self->v = v;
 }
 
+#line 5 "await_declaration.c"
 ac_poll value_poll(value_frame *self, ac_cx *cx, int *out) {
+#line 5
     switch (self->state) {
     case value_START:
+#line 5
         break;
     case value_AWAIT_ac_yield:
+#line 5
         goto resume_ac_yield;
     default:
+#line 5
         return AC_READY;
     }
-#line 6 "await_declaration.c"
+#line 6
     ac_yield_init(&self->await.ac_yield);
+#line 6
     self->state = value_AWAIT_ac_yield;
 resume_ac_yield:
+#line 6
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 6
         return AC_PENDING;
     }
-#line 7 "await_declaration.c"
+#line 7
     *out = self->v;
+#line 7
     self->state = value_DONE;
+#line 7
     return AC_READY;
 }
 
+#line 61 "await_declaration.gen.c"
 void value_drop(value_frame *self) {
     switch (self->state) {
     case value_AWAIT_ac_yield:
@@ -75,39 +87,56 @@ void twice_init(twice_frame *self) {
     self->state = twice_START;
 }
 
+#line 10 "await_declaration.c"
 ac_poll twice_poll(twice_frame *self, ac_cx *cx, int *out) {
+#line 10
     switch (self->state) {
     case twice_START:
+#line 10
         break;
     case twice_AWAIT_value:
+#line 10
         goto resume_value;
     case twice_AWAIT_value_2:
+#line 10
         goto resume_value_2;
     default:
+#line 10
         return AC_READY;
     }
-#line 11 "await_declaration.c"
+#line 11
     value_init(&self->await.value, 1);
+#line 11
     self->state = twice_AWAIT_value;
 resume_value:
+#line 11
     if (value_poll(&self->await.value, cx, &self->a) == AC_PENDING) {
+#line 11
         return AC_PENDING;
     }
-#line 12 "await_declaration.c"
+#line 12
     int b;
+#line 12
     value_init(&self->await.value, self->a + 1);
+#line 12
     self->state = twice_AWAIT_value_2;
 resume_value_2:
+#line 12
     memset(&b, 0, sizeof b);
+#line 12
     if (value_poll(&self->await.value, cx, &b) == AC_PENDING) {
+#line 12
         return AC_PENDING;
     }
-#line 13 "await_declaration.c"
+#line 13
     *out = self->a + b;
+#line 13
     self->state = twice_DONE;
+#line 13
     return AC_READY;
 }
 
+#line 140 "await_declaration.gen.c"
 void twice_drop(twice_frame *self) {
     switch (self->state) {
     case twice_AWAIT_value:

@@ -4,6 +4,7 @@
 /* await as an expression statement: of a void function, and discarding a result. */
 #include <asyncc.h>
 
+#line 8 "await_statement.gen.c"
 enum produce_state { produce_START, produce_AWAIT_ac_yield, produce_DONE };
 typedef struct produce_frame produce_frame;
 void produce_init(produce_frame *self, int v);
@@ -23,28 +24,39 @@ void produce_init(produce_frame *self, int v) {
     self->v = v;
 }
 
+#line 4 "await_statement.c"
 ac_poll produce_poll(produce_frame *self, ac_cx *cx, int *out) {
+#line 4
     switch (self->state) {
     case produce_START:
+#line 4
         break;
     case produce_AWAIT_ac_yield:
+#line 4
         goto resume_ac_yield;
     default:
+#line 4
         return AC_READY;
     }
-#line 5 "await_statement.c"
+#line 5
     ac_yield_init(&self->await.ac_yield);
+#line 5
     self->state = produce_AWAIT_ac_yield;
 resume_ac_yield:
+#line 5
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 5
         return AC_PENDING;
     }
-#line 6 "await_statement.c"
+#line 6
     *out = self->v;
+#line 6
     self->state = produce_DONE;
+#line 6
     return AC_READY;
 }
 
+#line 60 "await_statement.gen.c"
 void produce_drop(produce_frame *self) {
     switch (self->state) {
     case produce_AWAIT_ac_yield:
@@ -74,40 +86,59 @@ void consume_init(consume_frame *self) {
     self->state = consume_START;
 }
 
+#line 9 "await_statement.c"
 ac_poll consume_poll(consume_frame *self, ac_cx *cx, void *out) {
+#line 9
     (void)out;
+#line 9
     switch (self->state) {
     case consume_START:
+#line 9
         break;
     case consume_AWAIT_ac_yield:
+#line 9
         goto resume_ac_yield;
     case consume_AWAIT_produce:
+#line 9
         goto resume_produce;
     default:
+#line 9
         return AC_READY;
     }
-#line 10 "await_statement.c"
+#line 10
     ac_yield_init(&self->await.ac_yield);
+#line 10
     self->state = consume_AWAIT_ac_yield;
 resume_ac_yield:
+#line 10
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 10
         return AC_PENDING;
     }
-#line 11 "await_statement.c"
     {
+#line 11
         int result;
+#line 11
         produce_init(&self->await.produce, 1);
+#line 11
         self->state = consume_AWAIT_produce;
     resume_produce:
+#line 11
         memset(&result, 0, sizeof result);
+#line 11
         if (produce_poll(&self->await.produce, cx, &result) == AC_PENDING) {
+#line 11
             return AC_PENDING;
         }
     }
+#line 12
     self->state = consume_DONE;
+#line 12
     return AC_READY;
+#line 12
 }
 
+#line 142 "await_statement.gen.c"
 void consume_drop(consume_frame *self) {
     switch (self->state) {
     case consume_AWAIT_ac_yield:

@@ -6,6 +6,7 @@
 
 #include <asyncc.h>
 
+#line 10 "block_on.gen.c"
 enum compute_state { compute_START, compute_AWAIT_ac_sleep_ms, compute_DONE };
 typedef struct compute_frame compute_frame;
 void compute_init(compute_frame *self, int v);
@@ -45,28 +46,39 @@ void compute_init(compute_frame *self, int v) {
     self->v = v;
 }
 
+#line 6 "block_on.c"
 ac_poll compute_poll(compute_frame *self, ac_cx *cx, int *out) {
+#line 6
     switch (self->state) {
     case compute_START:
+#line 6
         break;
     case compute_AWAIT_ac_sleep_ms:
+#line 6
         goto resume_ac_sleep_ms;
     default:
+#line 6
         return AC_READY;
     }
-#line 7 "block_on.c"
+#line 7
     ac_sleep_ms_init(&self->await.ac_sleep_ms, 1);
+#line 7
     self->state = compute_AWAIT_ac_sleep_ms;
 resume_ac_sleep_ms:
+#line 7
     if (ac_sleep_ms_poll(&self->await.ac_sleep_ms, cx, NULL) == AC_PENDING) {
+#line 7
         return AC_PENDING;
     }
-#line 8 "block_on.c"
+#line 8
     *out = self->v + 1;
+#line 8
     self->state = compute_DONE;
+#line 8
     return AC_READY;
 }
 
+#line 82 "block_on.gen.c"
 void compute_drop(compute_frame *self) {
     switch (self->state) {
     case compute_AWAIT_ac_sleep_ms:

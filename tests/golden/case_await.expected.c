@@ -5,6 +5,7 @@
  * temporary it needs stays inside the case; fall-through is kept. */
 #include <asyncc.h>
 
+#line 9 "case_await.gen.c"
 enum get_state { get_START, get_AWAIT_ac_yield, get_DONE };
 typedef struct get_frame get_frame;
 void get_init(get_frame *self, int v);
@@ -24,28 +25,39 @@ void get_init(get_frame *self, int v) {
     self->v = v;
 }
 
+#line 5 "case_await.c"
 ac_poll get_poll(get_frame *self, ac_cx *cx, int *out) {
+#line 5
     switch (self->state) {
     case get_START:
+#line 5
         break;
     case get_AWAIT_ac_yield:
+#line 5
         goto resume_ac_yield;
     default:
+#line 5
         return AC_READY;
     }
-#line 6 "case_await.c"
+#line 6
     ac_yield_init(&self->await.ac_yield);
+#line 6
     self->state = get_AWAIT_ac_yield;
 resume_ac_yield:
+#line 6
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 6
         return AC_PENDING;
     }
-#line 7 "case_await.c"
+#line 7
     *out = self->v;
+#line 7
     self->state = get_DONE;
+#line 7
     return AC_READY;
 }
 
+#line 61 "case_await.gen.c"
 void get_drop(get_frame *self) {
     switch (self->state) {
     case get_AWAIT_ac_yield:
@@ -85,84 +97,112 @@ void classify_init(classify_frame *self, int op) {
     self->op = op;
 }
 
+#line 10 "case_await.c"
 ac_poll classify_poll(classify_frame *self, ac_cx *cx, int *out) {
+#line 10
     switch (self->state) {
     case classify_START:
+#line 10
         break;
     case classify_AWAIT_get:
+#line 10
         goto resume_get;
     case classify_AWAIT_get_2:
+#line 10
         goto resume_get_2;
     case classify_AWAIT_get_3:
+#line 10
         goto resume_get_3;
     case classify_AWAIT_get_4:
+#line 10
         goto resume_get_4;
     default:
+#line 10
         return AC_READY;
     }
-#line 11 "case_await.c"
+#line 11
     self->r = 0;
     switch (self->op) {
     case 0:
         {
-#line 14 "case_await.c"
+#line 14
             int get_result;
+#line 14
             get_init(&self->await.get, 1);
+#line 14
             self->state = classify_AWAIT_get;
         resume_get:
+#line 14
             memset(&get_result, 0, sizeof get_result);
+#line 14
             if (get_poll(&self->await.get, cx, &get_result) == AC_PENDING) {
+#line 14
                 return AC_PENDING;
             }
-#line 14 "case_await.c"
+#line 14
             self->r = get_result + 1;
         }
-#line 15 "case_await.c"
+#line 15
         break;
     case 1:
         {
-#line 17 "case_await.c"
+#line 17
             int get_result_2;
+#line 17
             get_init(&self->await.get, self->op);
+#line 17
             self->state = classify_AWAIT_get_2;
         resume_get_2:
+#line 17
             memset(&get_result_2, 0, sizeof get_result_2);
+#line 17
             if (get_poll(&self->await.get, cx, &get_result_2) == AC_PENDING) {
+#line 17
                 return AC_PENDING;
             }
-#line 17 "case_await.c"
+#line 17
             self->r = 10 * get_result_2;
         }
-#line 18 "case_await.c"
         /* fall through */
     default:
         {
-#line 20 "case_await.c"
+#line 20
             get_init(&self->await.get, 2);
+#line 20
             self->state = classify_AWAIT_get_3;
         resume_get_3:
+#line 20
             if (get_poll(&self->await.get, cx, &self->get_result_3) == AC_PENDING) {
+#line 20
                 return AC_PENDING;
             }
-#line 20 "case_await.c"
+#line 20
             int get_result_4;
+#line 20
             get_init(&self->await.get, 3);
+#line 20
             self->state = classify_AWAIT_get_4;
         resume_get_4:
+#line 20
             memset(&get_result_4, 0, sizeof get_result_4);
+#line 20
             if (get_poll(&self->await.get, cx, &get_result_4) == AC_PENDING) {
+#line 20
                 return AC_PENDING;
             }
-#line 20 "case_await.c"
+#line 20
             self->r += self->get_result_3 * get_result_4;
         }
     }
-#line 22 "case_await.c"
+#line 22
     *out = self->r;
+#line 22
     self->state = classify_DONE;
+#line 22
     return AC_READY;
 }
 
+#line 206 "case_await.gen.c"
 void classify_drop(classify_frame *self) {
     switch (self->state) {
     case classify_AWAIT_get:

@@ -4,6 +4,7 @@
 /* The comma operator: its left side becomes a statement of its own, in order. */
 #include <asyncc.h>
 
+#line 8 "comma_await.gen.c"
 enum tick_state { tick_START, tick_AWAIT_ac_yield, tick_DONE };
 typedef struct tick_frame tick_frame;
 void tick_init(tick_frame *self, int v);
@@ -23,28 +24,39 @@ void tick_init(tick_frame *self, int v) {
     self->v = v;
 }
 
+#line 4 "comma_await.c"
 ac_poll tick_poll(tick_frame *self, ac_cx *cx, int *out) {
+#line 4
     switch (self->state) {
     case tick_START:
+#line 4
         break;
     case tick_AWAIT_ac_yield:
+#line 4
         goto resume_ac_yield;
     default:
+#line 4
         return AC_READY;
     }
-#line 5 "comma_await.c"
+#line 5
     ac_yield_init(&self->await.ac_yield);
+#line 5
     self->state = tick_AWAIT_ac_yield;
 resume_ac_yield:
+#line 5
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 5
         return AC_PENDING;
     }
-#line 6 "comma_await.c"
+#line 6
     *out = self->v;
+#line 6
     self->state = tick_DONE;
+#line 6
     return AC_READY;
 }
 
+#line 60 "comma_await.gen.c"
 void tick_drop(tick_frame *self) {
     switch (self->state) {
     case tick_AWAIT_ac_yield:
@@ -84,62 +96,85 @@ void commas_init(commas_frame *self, int n) {
     self->n = n;
 }
 
+#line 9 "comma_await.c"
 ac_poll commas_poll(commas_frame *self, ac_cx *cx, int *out) {
+#line 9
     switch (self->state) {
     case commas_START:
+#line 9
         break;
     case commas_AWAIT_tick:
+#line 9
         goto resume_tick;
     case commas_AWAIT_tick_2:
+#line 9
         goto resume_tick_2;
     case commas_AWAIT_tick_3:
+#line 9
         goto resume_tick_3;
     default:
+#line 9
         return AC_READY;
     }
-#line 10 "comma_await.c"
+#line 10
     self->seen = 0;
     self->seen++;
-#line 11 "comma_await.c"
     {
+#line 11
         int result;
+#line 11
         tick_init(&self->await.tick, self->n);
+#line 11
         self->state = commas_AWAIT_tick;
     resume_tick:
+#line 11
         memset(&result, 0, sizeof result);
+#line 11
         if (tick_poll(&self->await.tick, cx, &result) == AC_PENDING) {
+#line 11
             return AC_PENDING;
         }
     }
-#line 11 "comma_await.c"
+#line 11
     tick_init(&self->await.tick, self->n + 1);
+#line 11
     self->state = commas_AWAIT_tick_2;
 resume_tick_2:
+#line 11
     if (tick_poll(&self->await.tick, cx, &self->last) == AC_PENDING) {
+#line 11
         return AC_PENDING;
     }
-#line 12 "comma_await.c"
+#line 12
     for (self->i = 0; self->i < self->n;) {
         self->last += self->i;
-#line 12 "comma_await.c"
+#line 12
         self->i++;
-#line 12 "comma_await.c"
+#line 12
         int tick_result;
+#line 12
         tick_init(&self->await.tick, self->i);
+#line 12
         self->state = commas_AWAIT_tick_3;
     resume_tick_3:
+#line 12
         memset(&tick_result, 0, sizeof tick_result);
+#line 12
         if (tick_poll(&self->await.tick, cx, &tick_result) == AC_PENDING) {
+#line 12
             return AC_PENDING;
         }
-#line 12 "comma_await.c"
+#line 12
         self->seen += tick_result;
     }
     *out = self->seen + self->last;
+#line 14
     self->state = commas_DONE;
+#line 14
     return AC_READY;
 }
 
+#line 178 "comma_await.gen.c"
 void commas_drop(commas_frame *self) {
     switch (self->state) {
     case commas_AWAIT_tick:

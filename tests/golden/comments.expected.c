@@ -6,6 +6,7 @@
  * they trail when that code became one line. */
 #include <asyncc.h>
 
+#line 10 "comments.gen.c"
 enum step_state { step_START, step_DONE };
 typedef struct step_frame step_frame;
 void step_init(step_frame *self, int x);
@@ -22,20 +23,28 @@ void step_init(step_frame *self, int x) {
     self->x = x;
 }
 
+#line 6 "comments.c"
 ac_poll step_poll(step_frame *self, ac_cx *cx, int *out) {
+#line 6
     (void)cx;
+#line 6
     switch (self->state) {
     case step_START:
+#line 6
         break;
     default:
+#line 6
         return AC_READY;
     }
-#line 7 "comments.c"
+#line 7
     *out = self->x + 1;
+#line 7
     self->state = step_DONE;
+#line 7
     return AC_READY;
 }
 
+#line 48 "comments.gen.c"
 void step_drop(step_frame *self) {
     self->state = step_DONE;
 }
@@ -61,19 +70,25 @@ void total_init(total_frame *self, int n) {
     self->n = n;
 }
 
+#line 10 "comments.c"
 ac_poll total_poll(total_frame *self, ac_cx *cx, int *out) {
+#line 10
     switch (self->state) {
     case total_START:
+#line 10
         break;
     case total_AWAIT_step:
+#line 10
         goto resume_step;
     case total_AWAIT_step_2:
+#line 10
         goto resume_step_2;
     default:
+#line 10
         return AC_READY;
     }
     // Leading: goes before the statement's code.
-#line 12 "comments.c"
+#line 12
     self->sum = 0; /* trailing a one-line statement: stays on its line */
     for (self->i = 0; self->i < self->n; self->i++) {
         /*
@@ -81,26 +96,36 @@ ac_poll total_poll(total_frame *self, ac_cx *cx, int *out) {
          *   of its later lines.
          */
         int step_result;
+#line 18
         step_init(&self->await.step, self->i);
+#line 18
         self->state = total_AWAIT_step;
     resume_step:
+#line 18
         memset(&step_result, 0, sizeof step_result);
+#line 18
         if (step_poll(&self->await.step, cx, &step_result) == AC_PENDING) {
+#line 18
             return AC_PENDING;
         }
-#line 18 "comments.c"
+#line 18
         self->sum += step_result; // trails what the await's statement became
     }
     int first;
+#line 20
     step_init(&self->await.step, self->sum);
+#line 20
     self->state = total_AWAIT_step_2;
 resume_step_2:
+#line 20
     memset(&first, 0, sizeof first);
+#line 20
     if (step_poll(&self->await.step, cx, &first) == AC_PENDING) {
+#line 20
         return AC_PENDING;
     }
     // trails an await that spans several lines
-#line 21 "comments.c"
+#line 21
     switch (first % 3) {
     case 0: // on the label's line
         self->sum++;
@@ -112,24 +137,27 @@ resume_step_2:
         // after a label, on a line of its own
         break;
     }
-#line 36 "comments.c"
+#line 36
     self->sum += 1; // kept: #if took this branch
-#line 41 "comments.c"
+#line 41
     const char *text = "// a string, not a comment"; /* a comment */
     (void)text;
 again:
-#line 43 "comments.c"
+#line 43
     ; // on a label's statement
     if (self->sum < 10) {
         self->sum *= 2;
         goto again;
     }
     *out = self->sum + first;
+#line 48
     self->state = total_DONE;
+#line 48
     return AC_READY; // after a return
     // the block's last comment
 }
 
+#line 161 "comments.gen.c"
 void total_drop(total_frame *self) {
     switch (self->state) {
     case total_AWAIT_step:

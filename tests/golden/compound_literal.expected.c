@@ -10,6 +10,7 @@ struct pt {
     int x, y;
 };
 
+#line 14 "compound_literal.gen.c"
 enum sum_state { sum_START, sum_AWAIT_ac_yield, sum_DONE };
 typedef struct sum_frame sum_frame;
 void sum_init(sum_frame *self, const int *v, int n);
@@ -31,33 +32,44 @@ void sum_init(sum_frame *self, const int *v, int n) {
     self->n = n;
 }
 
+#line 10 "compound_literal.c"
 ac_poll sum_poll(sum_frame *self, ac_cx *cx, int *out) {
+#line 10
     switch (self->state) {
     case sum_START:
+#line 10
         break;
     case sum_AWAIT_ac_yield:
+#line 10
         goto resume_ac_yield;
     default:
+#line 10
         return AC_READY;
     }
-#line 11 "compound_literal.c"
+#line 11
     ac_yield_init(&self->await.ac_yield);
+#line 11
     self->state = sum_AWAIT_ac_yield;
 resume_ac_yield:
+#line 11
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 11
         return AC_PENDING;
     }
-#line 12 "compound_literal.c"
+#line 12
     int s = 0;
     for (int i = 0; i < self->n; i++) {
         s += self->v[i];
     }
-#line 15 "compound_literal.c"
+#line 15
     *out = s;
+#line 15
     self->state = sum_DONE;
+#line 15
     return AC_READY;
 }
 
+#line 73 "compound_literal.gen.c"
 void sum_drop(sum_frame *self) {
     switch (self->state) {
     case sum_AWAIT_ac_yield:
@@ -88,28 +100,39 @@ void norm_init(norm_frame *self, const struct pt *p) {
     self->p = p;
 }
 
+#line 18 "compound_literal.c"
 ac_poll norm_poll(norm_frame *self, ac_cx *cx, int *out) {
+#line 18
     switch (self->state) {
     case norm_START:
+#line 18
         break;
     case norm_AWAIT_ac_yield:
+#line 18
         goto resume_ac_yield;
     default:
+#line 18
         return AC_READY;
     }
-#line 19 "compound_literal.c"
+#line 19
     ac_yield_init(&self->await.ac_yield);
+#line 19
     self->state = norm_AWAIT_ac_yield;
 resume_ac_yield:
+#line 19
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 19
         return AC_PENDING;
     }
-#line 20 "compound_literal.c"
+#line 20
     *out = self->p->x * self->p->x + self->p->y * self->p->y;
+#line 20
     self->state = norm_DONE;
+#line 20
     return AC_READY;
 }
 
+#line 136 "compound_literal.gen.c"
 void norm_drop(norm_frame *self) {
     switch (self->state) {
     case norm_AWAIT_ac_yield:
@@ -149,41 +172,60 @@ void total_init(total_frame *self, int k) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wrestrict"
 #endif
+#line 23 "compound_literal.c"
 ac_poll total_poll(total_frame *self, ac_cx *cx, int *out) {
+#line 23
     switch (self->state) {
     case total_START:
+#line 23
         break;
     case total_AWAIT_sum:
+#line 23
         goto resume_sum;
     case total_AWAIT_norm:
+#line 23
         goto resume_norm;
     default:
+#line 23
         return AC_READY;
     }
-#line 24 "compound_literal.c"
+#line 24
     int sum_result;
+#line 24
     sum_init(&self->await.sum, (*(memcpy(&self->literal_2, &(int[]){1, 2, 3}, sizeof self->literal_2), &self->literal_2)), 3);
+#line 24
     self->state = total_AWAIT_sum;
 resume_sum:
+#line 24
     memset(&sum_result, 0, sizeof sum_result);
+#line 24
     if (sum_poll(&self->await.sum, cx, &sum_result) == AC_PENDING) {
+#line 24
         return AC_PENDING;
     }
-#line 24 "compound_literal.c"
+#line 24
     self->p = (*(memcpy(&self->literal, &(int[]){sum_result, self->k}, sizeof self->literal), &self->literal));
     int n;
+#line 25
     norm_init(&self->await.norm, &(*(self->literal_3 = (struct pt){self->k, 2}, &self->literal_3)));
+#line 25
     self->state = total_AWAIT_norm;
 resume_norm:
+#line 25
     memset(&n, 0, sizeof n);
+#line 25
     if (norm_poll(&self->await.norm, cx, &n) == AC_PENDING) {
+#line 25
         return AC_PENDING;
     }
-#line 26 "compound_literal.c"
+#line 26
     *out = self->p[0] + self->p[1] + n;
+#line 26
     self->state = total_DONE;
+#line 26
     return AC_READY;
 }
+#line 229 "compound_literal.gen.c"
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
@@ -207,6 +249,7 @@ struct by_value_pair {
     int a, b;
 };
 
+#line 253 "compound_literal.gen.c"
 enum by_value_state { by_value_START, by_value_AWAIT_ac_yield, by_value_DONE };
 typedef struct by_value_frame by_value_frame;
 void by_value_init(by_value_frame *self);
@@ -225,29 +268,40 @@ void by_value_init(by_value_frame *self) {
     self->state = by_value_START;
 }
 
+#line 29 "compound_literal.c"
 ac_poll by_value_poll(by_value_frame *self, ac_cx *cx, int *out) {
+#line 29
     switch (self->state) {
     case by_value_START:
+#line 29
         break;
     case by_value_AWAIT_ac_yield:
+#line 29
         goto resume_ac_yield;
     default:
+#line 29
         return AC_READY;
     }
-#line 33 "compound_literal.c"
+#line 33
     self->x = ((struct by_value_pair){4, 5}).b; /* a value copy: stays as written */
     ac_yield_init(&self->await.ac_yield);
+#line 34
     self->state = by_value_AWAIT_ac_yield;
 resume_ac_yield:
+#line 34
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 34
         return AC_PENDING;
     }
-#line 35 "compound_literal.c"
+#line 35
     *out = self->x;
+#line 35
     self->state = by_value_DONE;
+#line 35
     return AC_READY;
 }
 
+#line 305 "compound_literal.gen.c"
 void by_value_drop(by_value_frame *self) {
     switch (self->state) {
     case by_value_AWAIT_ac_yield:

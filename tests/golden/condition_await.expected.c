@@ -5,6 +5,7 @@
  * becomes for (;;) with the await first and a break when the condition fails. */
 #include <asyncc.h>
 
+#line 9 "condition_await.gen.c"
 typedef struct read_some_frame read_some_frame;
 void read_some_init(read_some_frame *self, char *buf, int size);
 ac_poll read_some_poll(read_some_frame *self, ac_cx *cx, int *out);
@@ -27,28 +28,39 @@ void read_some_init(read_some_frame *self, char *buf, int size) {
     self->size = size;
 }
 
+#line 7 "condition_await.c"
 ac_poll read_some_poll(read_some_frame *self, ac_cx *cx, int *out) {
+#line 7
     switch (self->state) {
     case read_some_START:
+#line 7
         break;
     case read_some_AWAIT_ac_yield:
+#line 7
         goto resume_ac_yield;
     default:
+#line 7
         return AC_READY;
     }
-#line 8 "condition_await.c"
+#line 8
     ac_yield_init(&self->await.ac_yield);
+#line 8
     self->state = read_some_AWAIT_ac_yield;
 resume_ac_yield:
+#line 8
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 8
         return AC_PENDING;
     }
-#line 9 "condition_await.c"
+#line 9
     *out = self->buf[0] < self->size ? self->buf[0]++ : 0;
+#line 9
     self->state = read_some_DONE;
+#line 9
     return AC_READY;
 }
 
+#line 64 "condition_await.gen.c"
 void read_some_drop(read_some_frame *self) {
     switch (self->state) {
     case read_some_AWAIT_ac_yield:
@@ -89,81 +101,110 @@ void drain_init(drain_frame *self) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wrestrict"
 #endif
+#line 12 "condition_await.c"
 ac_poll drain_poll(drain_frame *self, ac_cx *cx, int *out) {
+#line 12
     switch (self->state) {
     case drain_START:
+#line 12
         break;
     case drain_AWAIT_read_some:
+#line 12
         goto resume_read_some;
     case drain_AWAIT_read_some_2:
+#line 12
         goto resume_read_some_2;
     case drain_AWAIT_read_some_3:
+#line 12
         goto resume_read_some_3;
     default:
+#line 12
         return AC_READY;
     }
-#line 13 "condition_await.c"
     {
+#line 13
         char init[8] = {0};
+#line 13
         memcpy(self->buf, init, sizeof self->buf);
     }
-#line 14 "condition_await.c"
+#line 14
     int n;
-#line 14 "condition_await.c"
+#line 14
     self->total = 0;
     for (;;) {
-#line 15 "condition_await.c"
+#line 15
         read_some_init(&self->await.read_some, self->buf, sizeof self->buf);
+#line 15
         self->state = drain_AWAIT_read_some;
     resume_read_some:
+#line 15
         memset(&n, 0, sizeof n);
+#line 15
         if (read_some_poll(&self->await.read_some, cx, &n) == AC_PENDING) {
+#line 15
             return AC_PENDING;
         }
-#line 15 "condition_await.c"
+#line 15
         if (!(n > 0)) {
+#line 0
             break;
         }
-#line 16 "condition_await.c"
+#line 16
         self->total += n;
     }
-#line 17 "condition_await.c"
+#line 17
     int read_some_result;
+#line 17
     read_some_init(&self->await.read_some, self->buf, 2);
+#line 17
     self->state = drain_AWAIT_read_some_2;
 resume_read_some_2:
+#line 17
     memset(&read_some_result, 0, sizeof read_some_result);
+#line 17
     if (read_some_poll(&self->await.read_some, cx, &read_some_result) == AC_PENDING) {
+#line 17
         return AC_PENDING;
     }
-#line 17 "condition_await.c"
+#line 17
     if (read_some_result == 0) {
         self->total = -self->total;
     }
-#line 19 "condition_await.c"
+#line 19
     int read_some_result_2;
+#line 19
     read_some_init(&self->await.read_some, self->buf, 4);
+#line 19
     self->state = drain_AWAIT_read_some_3;
 resume_read_some_3:
+#line 19
     memset(&read_some_result_2, 0, sizeof read_some_result_2);
+#line 19
     if (read_some_poll(&self->await.read_some, cx, &read_some_result_2) == AC_PENDING) {
+#line 19
         return AC_PENDING;
     }
-#line 19 "condition_await.c"
+#line 19
     switch (read_some_result_2) {
     case 0:
         *out = self->total;
+#line 21
         self->state = drain_DONE;
+#line 21
         return AC_READY;
-#line 22 "condition_await.c"
     default:
         *out = self->total + 1;
+#line 23
         self->state = drain_DONE;
+#line 23
         return AC_READY;
     }
     self->state = drain_DONE;
+#line 25
     return AC_READY;
+#line 25
 }
+#line 208 "condition_await.gen.c"
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif

@@ -6,6 +6,7 @@
  * of statements. */
 #include <asyncc.h>
 
+#line 10 "conditional.gen.c"
 enum twice_state { twice_START, twice_AWAIT_ac_yield, twice_DONE };
 typedef struct twice_frame twice_frame;
 void twice_init(twice_frame *self, int v);
@@ -25,28 +26,39 @@ void twice_init(twice_frame *self, int v) {
     self->v = v;
 }
 
+#line 6 "conditional.c"
 ac_poll twice_poll(twice_frame *self, ac_cx *cx, int *out) {
+#line 6
     switch (self->state) {
     case twice_START:
+#line 6
         break;
     case twice_AWAIT_ac_yield:
+#line 6
         goto resume_ac_yield;
     default:
+#line 6
         return AC_READY;
     }
-#line 7 "conditional.c"
+#line 7
     ac_yield_init(&self->await.ac_yield);
+#line 7
     self->state = twice_AWAIT_ac_yield;
 resume_ac_yield:
+#line 7
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 7
         return AC_PENDING;
     }
-#line 8 "conditional.c"
+#line 8
     *out = 2 * self->v;
+#line 8
     self->state = twice_DONE;
+#line 8
     return AC_READY;
 }
 
+#line 62 "conditional.gen.c"
 void twice_drop(twice_frame *self) {
     switch (self->state) {
     case twice_AWAIT_ac_yield:
@@ -77,28 +89,41 @@ void log_value_init(log_value_frame *self, int v) {
     self->v = v;
 }
 
+#line 11 "conditional.c"
 ac_poll log_value_poll(log_value_frame *self, ac_cx *cx, void *out) {
+#line 11
     (void)out;
+#line 11
     switch (self->state) {
     case log_value_START:
+#line 11
         break;
     case log_value_AWAIT_ac_yield:
+#line 11
         goto resume_ac_yield;
     default:
+#line 11
         return AC_READY;
     }
-#line 12 "conditional.c"
+#line 12
     (void)self->v;
     ac_yield_init(&self->await.ac_yield);
+#line 13
     self->state = log_value_AWAIT_ac_yield;
 resume_ac_yield:
+#line 13
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 13
         return AC_PENDING;
     }
+#line 14
     self->state = log_value_DONE;
+#line 14
     return AC_READY;
+#line 14
 }
 
+#line 127 "conditional.gen.c"
 void log_value_drop(log_value_frame *self) {
     switch (self->state) {
     case log_value_AWAIT_ac_yield:
@@ -138,75 +163,99 @@ void pick_init(pick_frame *self, int c) {
     self->c = c;
 }
 
+#line 16 "conditional.c"
 ac_poll pick_poll(pick_frame *self, ac_cx *cx, int *out) {
+#line 16
     switch (self->state) {
     case pick_START:
+#line 16
         break;
     case pick_AWAIT_twice:
+#line 16
         goto resume_twice;
     case pick_AWAIT_twice_2:
+#line 16
         goto resume_twice_2;
     case pick_AWAIT_log_value:
+#line 16
         goto resume_log_value;
     case pick_AWAIT_log_value_2:
+#line 16
         goto resume_log_value_2;
     default:
+#line 16
         return AC_READY;
     }
-#line 17 "conditional.c"
+#line 17
     if (self->c) {
-#line 17 "conditional.c"
+#line 17
         twice_init(&self->await.twice, self->c);
+#line 17
         self->state = pick_AWAIT_twice;
     resume_twice:
+#line 17
         if (twice_poll(&self->await.twice, cx, &self->r) == AC_PENDING) {
+#line 17
             return AC_PENDING;
         }
     } else {
-#line 17 "conditional.c"
+#line 17
         self->r = -1;
     }
-#line 18 "conditional.c"
+#line 18
     int cond_result;
-#line 18 "conditional.c"
+#line 18
     if (self->c > 1) {
-#line 18 "conditional.c"
+#line 18
         cond_result = 0;
     } else {
-#line 18 "conditional.c"
+#line 18
         twice_init(&self->await.twice, self->r);
+#line 18
         self->state = pick_AWAIT_twice_2;
     resume_twice_2:
+#line 18
         memset(&cond_result, 0, sizeof cond_result);
+#line 18
         if (twice_poll(&self->await.twice, cx, &cond_result) == AC_PENDING) {
+#line 18
             return AC_PENDING;
         }
     }
-#line 18 "conditional.c"
+#line 18
     self->r += 1 + cond_result;
     if (self->c) {
-#line 19 "conditional.c"
+#line 19
         log_value_init(&self->await.log_value, self->r);
+#line 19
         self->state = pick_AWAIT_log_value;
     resume_log_value:
+#line 19
         if (log_value_poll(&self->await.log_value, cx, NULL) == AC_PENDING) {
+#line 19
             return AC_PENDING;
         }
     } else {
-#line 19 "conditional.c"
+#line 19
         log_value_init(&self->await.log_value, -self->r);
+#line 19
         self->state = pick_AWAIT_log_value_2;
     resume_log_value_2:
+#line 19
         if (log_value_poll(&self->await.log_value, cx, NULL) == AC_PENDING) {
+#line 19
             return AC_PENDING;
         }
     }
-#line 20 "conditional.c"
+#line 20
     *out = self->r;
+#line 20
     self->state = pick_DONE;
+#line 20
     return AC_READY;
 }
 
+#line 259 "conditional.gen.c"
 void pick_drop(pick_frame *self) {
     switch (self->state) {
     case pick_AWAIT_twice:

@@ -6,6 +6,7 @@
 #include <asyncc.h>
 
 
+#line 10 "crlf_comments.gen.c"
 enum twice_state { twice_START, twice_AWAIT_ac_yield, twice_DONE };
 typedef struct twice_frame twice_frame;
 void twice_init(twice_frame *self, int v);
@@ -25,32 +26,43 @@ void twice_init(twice_frame *self, int v) {
     self->v = v;
 }
 
+#line 5 "crlf_comments.c"
 ac_poll twice_poll(twice_frame *self, ac_cx *cx, int *out) {
+#line 5
     switch (self->state) {
     case twice_START:
+#line 5
         break;
     case twice_AWAIT_ac_yield:
+#line 5
         goto resume_ac_yield;
     default:
+#line 5
         return AC_READY;
     }
     // a line comment
-#line 7 "crlf_comments.c"
+#line 7
     ac_yield_init(&self->await.ac_yield);
+#line 7
     self->state = twice_AWAIT_ac_yield;
 resume_ac_yield:
+#line 7
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 7
         return AC_PENDING;
     }
-#line 8 "crlf_comments.c"
+#line 8
     int w = self->v * 2; // trailing
     /* a block comment
        over two lines */
     *out = w;
+#line 11
     self->state = twice_DONE;
+#line 11
     return AC_READY;
 }
 
+#line 66 "crlf_comments.gen.c"
 void twice_drop(twice_frame *self) {
     switch (self->state) {
     case twice_AWAIT_ac_yield:

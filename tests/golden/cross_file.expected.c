@@ -7,6 +7,7 @@
  * block_on of a boxed function go through its future. */
 #include "cross_file.h"
 
+#line 11 "cross_file.gen.c"
 typedef struct remote_sum_frame remote_sum_frame;
 void remote_sum_init(remote_sum_frame *self, int n);
 ac_poll remote_sum_poll(remote_sum_frame *self, ac_cx *cx, long *out);
@@ -100,75 +101,108 @@ void fetch_twice_init(fetch_twice_frame *self, int id) {
     self->id = id;
 }
 
+#line 9 "cross_file.c"
 ac_poll fetch_twice_poll(fetch_twice_frame *self, ac_cx *cx, int *out) {
+#line 9
     switch (self->state) {
     case fetch_twice_START:
+#line 9
         break;
     case fetch_twice_AWAIT_fetch:
+#line 9
         goto resume_fetch;
     case fetch_twice_AWAIT_store:
+#line 9
         goto resume_store;
     case fetch_twice_AWAIT_fetch_2:
+#line 9
         goto resume_fetch_2;
     case fetch_twice_AWAIT_ac_yield:
+#line 9
         goto resume_ac_yield;
     case fetch_twice_AWAIT_remote_sum:
+#line 9
         goto resume_remote_sum;
     default:
+#line 9
         return AC_READY;
     }
-#line 10 "cross_file.c"
+#line 10
     self->slot = 0;
     self->await.fetch = ac_frame_new(fetch_frame_size, "fetch");
+#line 11
     fetch_init(self->await.fetch, self->id);
+#line 11
     self->state = fetch_twice_AWAIT_fetch;
 resume_fetch:
+#line 11
     if (fetch_poll(self->await.fetch, cx, &self->a) == AC_PENDING) {
+#line 11
         return AC_PENDING;
     }
+#line 11
     ac_frame_free(self->await.fetch);
-#line 12 "cross_file.c"
     self->await.store = ac_frame_new(store_frame_size, "store");
+#line 12
     store_init(self->await.store, &self->slot, self->a);
+#line 12
     self->state = fetch_twice_AWAIT_store;
 resume_store:
+#line 12
     if (store_poll(self->await.store, cx, NULL) == AC_PENDING) {
+#line 12
         return AC_PENDING;
     }
+#line 12
     ac_frame_free(self->await.store);
-#line 13 "cross_file.c"
     self->await.fetch = ac_frame_new(fetch_frame_size, "fetch");
+#line 13
     fetch_init(self->await.fetch, self->id + 1);
+#line 13
     self->state = fetch_twice_AWAIT_fetch_2;
 resume_fetch_2:
+#line 13
     if (fetch_poll(self->await.fetch, cx, &self->b) == AC_PENDING) {
+#line 13
         return AC_PENDING;
     }
+#line 13
     ac_frame_free(self->await.fetch);
-#line 14 "cross_file.c"
     ac_yield_init(&self->await.ac_yield);
+#line 14
     self->state = fetch_twice_AWAIT_ac_yield;
 resume_ac_yield:
+#line 14
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 14
         return AC_PENDING;
     }
-#line 15 "cross_file.c"
+#line 15
     long sum;
+#line 15
     self->await.remote_sum = ac_frame_new(remote_sum_frame_size, "remote_sum");
+#line 15
     remote_sum_init(self->await.remote_sum, self->a + self->b);
+#line 15
     self->state = fetch_twice_AWAIT_remote_sum;
 resume_remote_sum:
+#line 15
     memset(&sum, 0, sizeof sum);
+#line 15
     if (remote_sum_poll(self->await.remote_sum, cx, &sum) == AC_PENDING) {
+#line 15
         return AC_PENDING;
     }
+#line 15
     ac_frame_free(self->await.remote_sum);
-#line 16 "cross_file.c"
     *out = (int)sum + self->slot;
+#line 16
     self->state = fetch_twice_DONE;
+#line 16
     return AC_READY;
 }
 
+#line 206 "cross_file.gen.c"
 void fetch_twice_drop(fetch_twice_frame *self) {
     switch (self->state) {
     case fetch_twice_AWAIT_fetch:

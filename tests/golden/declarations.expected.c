@@ -7,6 +7,7 @@
  * its function is awaited like any other. */
 #include <asyncc.h>
 
+#line 11 "declarations.gen.c"
 typedef struct scaled_frame scaled_frame;
 static void scaled_init(scaled_frame *self, int v, int k);
 static ac_poll scaled_poll(scaled_frame *self, ac_cx *cx, int *out);
@@ -57,40 +58,57 @@ void caller_init(caller_frame *self, int n) {
     self->n = n;
 }
 
+#line 9 "declarations.c"
 ac_poll caller_poll(caller_frame *self, ac_cx *cx, int *out) {
+#line 9
     switch (self->state) {
     case caller_START:
+#line 9
         break;
     case caller_AWAIT_later:
+#line 9
         goto resume_later;
     case caller_AWAIT_scaled:
+#line 9
         goto resume_scaled;
     default:
+#line 9
         return AC_READY;
     }
-#line 10 "declarations.c"
+#line 10
     async int later(int);
     later_init(&self->await.later, self->n);
+#line 11
     self->state = caller_AWAIT_later;
 resume_later:
+#line 11
     if (later_poll(&self->await.later, cx, &self->a) == AC_PENDING) {
+#line 11
         return AC_PENDING;
     }
-#line 12 "declarations.c"
+#line 12
     int scaled_result;
+#line 12
     scaled_init(&self->await.scaled, self->a, 3);
+#line 12
     self->state = caller_AWAIT_scaled;
 resume_scaled:
+#line 12
     memset(&scaled_result, 0, sizeof scaled_result);
+#line 12
     if (scaled_poll(&self->await.scaled, cx, &scaled_result) == AC_PENDING) {
+#line 12
         return AC_PENDING;
     }
-#line 12 "declarations.c"
+#line 12
     *out = self->a + scaled_result;
+#line 12
     self->state = caller_DONE;
+#line 12
     return AC_READY;
 }
 
+#line 112 "declarations.gen.c"
 void caller_drop(caller_frame *self) {
     switch (self->state) {
     case caller_AWAIT_later:
@@ -110,28 +128,39 @@ void later_init(later_frame *self, int x) {
     self->x = x;
 }
 
+#line 15 "declarations.c"
 ac_poll later_poll(later_frame *self, ac_cx *cx, int *out) {
+#line 15
     switch (self->state) {
     case later_START:
+#line 15
         break;
     case later_AWAIT_ac_yield:
+#line 15
         goto resume_ac_yield;
     default:
+#line 15
         return AC_READY;
     }
-#line 16 "declarations.c"
+#line 16
     ac_yield_init(&self->await.ac_yield);
+#line 16
     self->state = later_AWAIT_ac_yield;
 resume_ac_yield:
+#line 16
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 16
         return AC_PENDING;
     }
-#line 17 "declarations.c"
+#line 17
     *out = self->x * 2;
+#line 17
     self->state = later_DONE;
+#line 17
     return AC_READY;
 }
 
+#line 164 "declarations.gen.c"
 void later_drop(later_frame *self) {
     switch (self->state) {
     case later_AWAIT_ac_yield:
@@ -149,28 +178,39 @@ static void scaled_init(scaled_frame *self, int v, int k) {
     self->k = k;
 }
 
+#line 20 "declarations.c"
 static ac_poll scaled_poll(scaled_frame *self, ac_cx *cx, int *out) {
+#line 20
     switch (self->state) {
     case scaled_START:
+#line 20
         break;
     case scaled_AWAIT_ac_yield:
+#line 20
         goto resume_ac_yield;
     default:
+#line 20
         return AC_READY;
     }
-#line 21 "declarations.c"
+#line 21
     ac_yield_init(&self->await.ac_yield);
+#line 21
     self->state = scaled_AWAIT_ac_yield;
 resume_ac_yield:
+#line 21
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 21
         return AC_PENDING;
     }
-#line 22 "declarations.c"
+#line 22
     *out = self->v * self->k;
+#line 22
     self->state = scaled_DONE;
+#line 22
     return AC_READY;
 }
 
+#line 214 "declarations.gen.c"
 static void scaled_drop(scaled_frame *self) {
     switch (self->state) {
     case scaled_AWAIT_ac_yield:

@@ -4,6 +4,7 @@
 /* An await in a do-while body, with break. */
 #include <asyncc.h>
 
+#line 8 "do_while.gen.c"
 enum spin_state { spin_START, spin_AWAIT_ac_yield, spin_DONE };
 typedef struct spin_frame spin_frame;
 void spin_init(spin_frame *self, int n);
@@ -24,35 +25,46 @@ void spin_init(spin_frame *self, int n) {
     self->n = n;
 }
 
+#line 4 "do_while.c"
 ac_poll spin_poll(spin_frame *self, ac_cx *cx, int *out) {
+#line 4
     switch (self->state) {
     case spin_START:
+#line 4
         break;
     case spin_AWAIT_ac_yield:
+#line 4
         goto resume_ac_yield;
     default:
+#line 4
         return AC_READY;
     }
-#line 5 "do_while.c"
+#line 5
     self->left = self->n;
     do {
         ac_yield_init(&self->await.ac_yield);
+#line 7
         self->state = spin_AWAIT_ac_yield;
     resume_ac_yield:
+#line 7
         if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 7
             return AC_PENDING;
         }
-#line 8 "do_while.c"
+#line 8
         if (self->left == 100) {
             break;
         }
-#line 10 "do_while.c"
+#line 10
     } while (--self->left > 0);
     *out = self->left;
+#line 11
     self->state = spin_DONE;
+#line 11
     return AC_READY;
 }
 
+#line 68 "do_while.gen.c"
 void spin_drop(spin_frame *self) {
     switch (self->state) {
     case spin_AWAIT_ac_yield:

@@ -5,6 +5,7 @@
  * for (;;) body, and a continue jumps to it. */
 #include <asyncc.h>
 
+#line 9 "do_while_condition.gen.c"
 enum more_state { more_START, more_AWAIT_ac_yield, more_DONE };
 typedef struct more_frame more_frame;
 void more_init(more_frame *self, int i);
@@ -24,28 +25,39 @@ void more_init(more_frame *self, int i) {
     self->i = i;
 }
 
+#line 5 "do_while_condition.c"
 ac_poll more_poll(more_frame *self, ac_cx *cx, int *out) {
+#line 5
     switch (self->state) {
     case more_START:
+#line 5
         break;
     case more_AWAIT_ac_yield:
+#line 5
         goto resume_ac_yield;
     default:
+#line 5
         return AC_READY;
     }
-#line 6 "do_while_condition.c"
+#line 6
     ac_yield_init(&self->await.ac_yield);
+#line 6
     self->state = more_AWAIT_ac_yield;
 resume_ac_yield:
+#line 6
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 6
         return AC_PENDING;
     }
-#line 7 "do_while_condition.c"
+#line 7
     *out = self->i < 5;
+#line 7
     self->state = more_DONE;
+#line 7
     return AC_READY;
 }
 
+#line 61 "do_while_condition.gen.c"
 void more_drop(more_frame *self) {
     switch (self->state) {
     case more_AWAIT_ac_yield:
@@ -76,48 +88,63 @@ void count_init(count_frame *self) {
     self->state = count_START;
 }
 
+#line 10 "do_while_condition.c"
 ac_poll count_poll(count_frame *self, ac_cx *cx, int *out) {
+#line 10
     switch (self->state) {
     case count_START:
+#line 10
         break;
     case count_AWAIT_more:
+#line 10
         goto resume_more;
     default:
+#line 10
         return AC_READY;
     }
-#line 11 "do_while_condition.c"
+#line 11
     self->i = 0;
-#line 11 "do_while_condition.c"
+#line 11
     self->odd = 0;
     for (;;) {
         self->i++;
         if (self->i % 2 == 0) {
             goto loop_continue;
         }
-#line 16 "do_while_condition.c"
+#line 16
         self->odd++;
     loop_continue:
+#line 0
         ;
-#line 17 "do_while_condition.c"
+#line 17
         int more_result;
+#line 17
         more_init(&self->await.more, self->i);
+#line 17
         self->state = count_AWAIT_more;
     resume_more:
+#line 17
         memset(&more_result, 0, sizeof more_result);
+#line 17
         if (more_poll(&self->await.more, cx, &more_result) == AC_PENDING) {
+#line 17
             return AC_PENDING;
         }
-#line 17 "do_while_condition.c"
+#line 17
         if (!more_result) {
+#line 0
             break;
         }
     }
-#line 18 "do_while_condition.c"
+#line 18
     *out = self->odd;
+#line 18
     self->state = count_DONE;
+#line 18
     return AC_READY;
 }
 
+#line 148 "do_while_condition.gen.c"
 void count_drop(count_frame *self) {
     switch (self->state) {
     case count_AWAIT_more:

@@ -7,6 +7,7 @@
 
 int add(int a, int b);
 
+#line 11 "expression_await.gen.c"
 enum value_state { value_START, value_AWAIT_ac_yield, value_DONE };
 typedef struct value_frame value_frame;
 void value_init(value_frame *self, int v);
@@ -26,28 +27,39 @@ void value_init(value_frame *self, int v) {
     self->v = v;
 }
 
+#line 7 "expression_await.c"
 ac_poll value_poll(value_frame *self, ac_cx *cx, int *out) {
+#line 7
     switch (self->state) {
     case value_START:
+#line 7
         break;
     case value_AWAIT_ac_yield:
+#line 7
         goto resume_ac_yield;
     default:
+#line 7
         return AC_READY;
     }
-#line 8 "expression_await.c"
+#line 8
     ac_yield_init(&self->await.ac_yield);
+#line 8
     self->state = value_AWAIT_ac_yield;
 resume_ac_yield:
+#line 8
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 8
         return AC_PENDING;
     }
-#line 9 "expression_await.c"
+#line 9
     *out = self->v;
+#line 9
     self->state = value_DONE;
+#line 9
     return AC_READY;
 }
 
+#line 63 "expression_await.gen.c"
 void value_drop(value_frame *self) {
     switch (self->state) {
     case value_AWAIT_ac_yield:
@@ -89,94 +101,130 @@ void mix_init(mix_frame *self, int flag) {
     self->flag = flag;
 }
 
+#line 12 "expression_await.c"
 ac_poll mix_poll(mix_frame *self, ac_cx *cx, int *out) {
+#line 12
     switch (self->state) {
     case mix_START:
+#line 12
         break;
     case mix_AWAIT_value:
+#line 12
         goto resume_value;
     case mix_AWAIT_value_2:
+#line 12
         goto resume_value_2;
     case mix_AWAIT_value_3:
+#line 12
         goto resume_value_3;
     case mix_AWAIT_value_4:
+#line 12
         goto resume_value_4;
     case mix_AWAIT_value_5:
+#line 12
         goto resume_value_5;
     default:
+#line 12
         return AC_READY;
     }
-#line 13 "expression_await.c"
+#line 13
     int value_result;
+#line 13
     value_init(&self->await.value, 2);
+#line 13
     self->state = mix_AWAIT_value;
 resume_value:
+#line 13
     memset(&value_result, 0, sizeof value_result);
+#line 13
     if (value_poll(&self->await.value, cx, &value_result) == AC_PENDING) {
+#line 13
         return AC_PENDING;
     }
-#line 13 "expression_await.c"
+#line 13
     self->a = 1 + value_result;
     int value_result_2;
+#line 14
     value_init(&self->await.value, 3);
+#line 14
     self->state = mix_AWAIT_value_2;
 resume_value_2:
+#line 14
     memset(&value_result_2, 0, sizeof value_result_2);
+#line 14
     if (value_poll(&self->await.value, cx, &value_result_2) == AC_PENDING) {
+#line 14
         return AC_PENDING;
     }
-#line 14 "expression_await.c"
+#line 14
     self->b = add(value_result_2, self->a);
     int value_result_3;
+#line 15
     value_init(&self->await.value, self->flag);
+#line 15
     self->state = mix_AWAIT_value_3;
 resume_value_3:
+#line 15
     memset(&value_result_3, 0, sizeof value_result_3);
+#line 15
     if (value_poll(&self->await.value, cx, &value_result_3) == AC_PENDING) {
+#line 15
         return AC_PENDING;
     }
-#line 15 "expression_await.c"
+#line 15
     if (value_result_3 > 0) {
         self->b++;
     }
-#line 17 "expression_await.c"
+#line 17
     self->c = 0;
-#line 17 "expression_await.c"
+#line 17
     if (self->flag) {
-#line 17 "expression_await.c"
+#line 17
         int value_result_4;
+#line 17
         value_init(&self->await.value, 4);
+#line 17
         self->state = mix_AWAIT_value_4;
     resume_value_4:
+#line 17
         memset(&value_result_4, 0, sizeof value_result_4);
+#line 17
         if (value_poll(&self->await.value, cx, &value_result_4) == AC_PENDING) {
+#line 17
             return AC_PENDING;
         }
-#line 17 "expression_await.c"
+#line 17
         self->c = value_result_4 != 0;
     }
-#line 18 "expression_await.c"
+#line 18
     int d;
-#line 18 "expression_await.c"
+#line 18
     if (self->flag) {
-#line 18 "expression_await.c"
+#line 18
         value_init(&self->await.value, 5);
+#line 18
         self->state = mix_AWAIT_value_5;
     resume_value_5:
+#line 18
         memset(&d, 0, sizeof d);
+#line 18
         if (value_poll(&self->await.value, cx, &d) == AC_PENDING) {
+#line 18
             return AC_PENDING;
         }
     } else {
-#line 18 "expression_await.c"
+#line 18
         d = 6;
     }
-#line 19 "expression_await.c"
+#line 19
     *out = self->a + self->b + self->c + d;
+#line 19
     self->state = mix_DONE;
+#line 19
     return AC_READY;
 }
 
+#line 228 "expression_await.gen.c"
 void mix_drop(mix_frame *self) {
     switch (self->state) {
     case mix_AWAIT_value:

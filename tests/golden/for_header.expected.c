@@ -6,6 +6,7 @@
  * the body behind a label that continue jumps to. */
 #include <asyncc.h>
 
+#line 10 "for_header.gen.c"
 enum next_state { next_START, next_AWAIT_ac_yield, next_DONE };
 typedef struct next_frame next_frame;
 void next_init(next_frame *self, int v);
@@ -25,28 +26,39 @@ void next_init(next_frame *self, int v) {
     self->v = v;
 }
 
+#line 6 "for_header.c"
 ac_poll next_poll(next_frame *self, ac_cx *cx, int *out) {
+#line 6
     switch (self->state) {
     case next_START:
+#line 6
         break;
     case next_AWAIT_ac_yield:
+#line 6
         goto resume_ac_yield;
     default:
+#line 6
         return AC_READY;
     }
-#line 7 "for_header.c"
+#line 7
     ac_yield_init(&self->await.ac_yield);
+#line 7
     self->state = next_AWAIT_ac_yield;
 resume_ac_yield:
+#line 7
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 7
         return AC_PENDING;
     }
-#line 8 "for_header.c"
+#line 8
     *out = self->v + 1;
+#line 8
     self->state = next_DONE;
+#line 8
     return AC_READY;
 }
 
+#line 62 "for_header.gen.c"
 void next_drop(next_frame *self) {
     switch (self->state) {
     case next_AWAIT_ac_yield:
@@ -79,67 +91,90 @@ void sum_init(sum_frame *self, int n) {
     self->n = n;
 }
 
+#line 11 "for_header.c"
 ac_poll sum_poll(sum_frame *self, ac_cx *cx, int *out) {
+#line 11
     switch (self->state) {
     case sum_START:
+#line 11
         break;
     case sum_AWAIT_next:
+#line 11
         goto resume_next;
     case sum_AWAIT_next_2:
+#line 11
         goto resume_next_2;
     case sum_AWAIT_next_3:
+#line 11
         goto resume_next_3;
     default:
+#line 11
         return AC_READY;
     }
-#line 12 "for_header.c"
+#line 12
     self->total = 0;
     {
-#line 13 "for_header.c"
+#line 13
         next_init(&self->await.next, 0);
+#line 13
         self->state = sum_AWAIT_next;
     resume_next:
+#line 13
         if (next_poll(&self->await.next, cx, &self->i) == AC_PENDING) {
+#line 13
             return AC_PENDING;
         }
-#line 13 "for_header.c"
+#line 13
         for (;;) {
-#line 13 "for_header.c"
+#line 13
             int next_result;
+#line 13
             next_init(&self->await.next, self->n);
+#line 13
             self->state = sum_AWAIT_next_2;
         resume_next_2:
+#line 13
             memset(&next_result, 0, sizeof next_result);
+#line 13
             if (next_poll(&self->await.next, cx, &next_result) == AC_PENDING) {
+#line 13
                 return AC_PENDING;
             }
-#line 13 "for_header.c"
+#line 13
             if (!(self->i < next_result)) {
+#line 0
                 break;
             }
-#line 14 "for_header.c"
+#line 14
             if (self->i == 2) {
                 goto loop_continue;
             }
-#line 16 "for_header.c"
+#line 16
             self->total += self->i;
         loop_continue:
+#line 0
             ;
-#line 13 "for_header.c"
+#line 13
             next_init(&self->await.next, self->i);
+#line 13
             self->state = sum_AWAIT_next_3;
         resume_next_3:
+#line 13
             if (next_poll(&self->await.next, cx, &self->i) == AC_PENDING) {
+#line 13
                 return AC_PENDING;
             }
         }
     }
-#line 18 "for_header.c"
+#line 18
     *out = self->total;
+#line 18
     self->state = sum_DONE;
+#line 18
     return AC_READY;
 }
 
+#line 178 "for_header.gen.c"
 void sum_drop(sum_frame *self) {
     switch (self->state) {
     case sum_AWAIT_next:

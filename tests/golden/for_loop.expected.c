@@ -4,6 +4,7 @@
 /* An await in a for loop whose counter is declared in the loop. */
 #include <asyncc.h>
 
+#line 8 "for_loop.gen.c"
 enum sum_state { sum_START, sum_AWAIT_ac_sleep_ms, sum_DONE };
 typedef struct sum_frame sum_frame;
 void sum_init(sum_frame *self, int n);
@@ -25,36 +26,47 @@ void sum_init(sum_frame *self, int n) {
     self->n = n;
 }
 
+#line 4 "for_loop.c"
 ac_poll sum_poll(sum_frame *self, ac_cx *cx, int *out) {
+#line 4
     switch (self->state) {
     case sum_START:
+#line 4
         break;
     case sum_AWAIT_ac_sleep_ms:
+#line 4
         goto resume_ac_sleep_ms;
     default:
+#line 4
         return AC_READY;
     }
-#line 5 "for_loop.c"
+#line 5
     self->total = 0;
     for (self->i = 0; self->i < self->n; self->i++) {
         if (self->i == 2) {
             continue;
         }
-#line 9 "for_loop.c"
+#line 9
         ac_sleep_ms_init(&self->await.ac_sleep_ms, 1);
+#line 9
         self->state = sum_AWAIT_ac_sleep_ms;
     resume_ac_sleep_ms:
+#line 9
         if (ac_sleep_ms_poll(&self->await.ac_sleep_ms, cx, NULL) == AC_PENDING) {
+#line 9
             return AC_PENDING;
         }
-#line 10 "for_loop.c"
+#line 10
         self->total += self->i;
     }
     *out = self->total;
+#line 12
     self->state = sum_DONE;
+#line 12
     return AC_READY;
 }
 
+#line 70 "for_loop.gen.c"
 void sum_drop(sum_frame *self) {
     switch (self->state) {
     case sum_AWAIT_ac_sleep_ms:

@@ -11,6 +11,7 @@ struct pair {
     int a, b;
 };
 
+#line 15 "future_of.gen.c"
 enum split_state { split_START, split_AWAIT_ac_yield, split_DONE };
 typedef struct split_frame split_frame;
 void split_init(split_frame *self, int n);
@@ -61,29 +62,40 @@ void split_init(split_frame *self, int n) {
     self->n = n;
 }
 
+#line 11 "future_of.c"
 ac_poll split_poll(split_frame *self, ac_cx *cx, struct pair *out) {
+#line 11
     switch (self->state) {
     case split_START:
+#line 11
         break;
     case split_AWAIT_ac_yield:
+#line 11
         goto resume_ac_yield;
     default:
+#line 11
         return AC_READY;
     }
-#line 12 "future_of.c"
+#line 12
     ac_yield_init(&self->await.ac_yield);
+#line 12
     self->state = split_AWAIT_ac_yield;
 resume_ac_yield:
+#line 12
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 12
         return AC_PENDING;
     }
-#line 13 "future_of.c"
+#line 13
     struct pair p = {self->n / 2, self->n - self->n / 2};
     *out = p;
+#line 14
     self->state = split_DONE;
+#line 14
     return AC_READY;
 }
 
+#line 99 "future_of.gen.c"
 void split_drop(split_frame *self) {
     switch (self->state) {
     case split_AWAIT_ac_yield:
@@ -143,29 +155,41 @@ void tick_init(tick_frame *self, int *counter) {
     self->counter = counter;
 }
 
+#line 17 "future_of.c"
 ac_poll tick_poll(tick_frame *self, ac_cx *cx, void *out) {
+#line 17
     (void)out;
+#line 17
     switch (self->state) {
     case tick_START:
+#line 17
         break;
     case tick_AWAIT_ac_yield:
+#line 17
         goto resume_ac_yield;
     default:
+#line 17
         return AC_READY;
     }
-#line 18 "future_of.c"
+#line 18
     ac_yield_init(&self->await.ac_yield);
+#line 18
     self->state = tick_AWAIT_ac_yield;
 resume_ac_yield:
+#line 18
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 18
         return AC_PENDING;
     }
-#line 19 "future_of.c"
+#line 19
     ++*self->counter;
     self->state = tick_DONE;
+#line 20
     return AC_READY;
+#line 20
 }
 
+#line 193 "future_of.gen.c"
 void tick_drop(tick_frame *self) {
     switch (self->state) {
     case tick_AWAIT_ac_yield:
@@ -182,6 +206,7 @@ static ac_future make_split(int n) {
     return split_future(n);
 }
 
+#line 210 "future_of.gen.c"
 static ac_poll ac_sleep_ms_poll_boxed(void *slot, ac_cx *cx, void *out) {
     ac_sleep_ms_frame **frame = slot;
     if (ac_sleep_ms_poll(*frame, cx, out) == AC_PENDING) {
@@ -219,6 +244,7 @@ static ac_future make_nap(int ms) {
 
 static ac_future (*const makers[])(int) = {make_split, make_nap};
 
+#line 248 "future_of.gen.c"
 enum run_state { run_START, run_AWAIT_ac_future_await, run_AWAIT_ac_future_await_2, run_DONE };
 typedef struct run_frame run_frame;
 void run_init(run_frame *self, int which, int *counter);
@@ -245,38 +271,53 @@ void run_init(run_frame *self, int which, int *counter) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wrestrict"
 #endif
+#line 32 "future_of.c"
 ac_poll run_poll(run_frame *self, ac_cx *cx, int *out) {
+#line 32
     switch (self->state) {
     case run_START:
+#line 32
         break;
     case run_AWAIT_ac_future_await:
+#line 32
         goto resume_ac_future_await;
     case run_AWAIT_ac_future_await_2:
+#line 32
         goto resume_ac_future_await_2;
     default:
+#line 32
         return AC_READY;
     }
-#line 33 "future_of.c"
+#line 33
     self->p = (struct pair){0, 0};
     ac_future_await_init(&self->await.ac_future_await, makers[self->which](5), &self->p);
+#line 34
     self->state = run_AWAIT_ac_future_await;
 resume_ac_future_await:
+#line 34
     if (ac_future_await_poll(&self->await.ac_future_await, cx, NULL) == AC_PENDING) {
+#line 34
         return AC_PENDING;
     }
-#line 35 "future_of.c"
+#line 35
     ac_future t = tick_future(self->counter);
     ac_future_await_init(&self->await.ac_future_await, t, NULL);
+#line 36
     self->state = run_AWAIT_ac_future_await_2;
 resume_ac_future_await_2:
+#line 36
     if (ac_future_await_poll(&self->await.ac_future_await, cx, NULL) == AC_PENDING) {
+#line 36
         return AC_PENDING;
     }
-#line 37 "future_of.c"
+#line 37
     *out = self->p.a * self->p.b;
+#line 37
     self->state = run_DONE;
+#line 37
     return AC_READY;
 }
+#line 321 "future_of.gen.c"
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif

@@ -5,6 +5,7 @@
  * labels: they get _2. */
 #include <asyncc.h>
 
+#line 9 "generated_names.gen.c"
 enum inc_state { inc_START, inc_AWAIT_ac_yield, inc_DONE };
 typedef struct inc_frame inc_frame;
 void inc_init(inc_frame *self, int v);
@@ -24,28 +25,39 @@ void inc_init(inc_frame *self, int v) {
     self->v = v;
 }
 
+#line 5 "generated_names.c"
 ac_poll inc_poll(inc_frame *self, ac_cx *cx, int *out) {
+#line 5
     switch (self->state) {
     case inc_START:
+#line 5
         break;
     case inc_AWAIT_ac_yield:
+#line 5
         goto resume_ac_yield;
     default:
+#line 5
         return AC_READY;
     }
-#line 6 "generated_names.c"
+#line 6
     ac_yield_init(&self->await.ac_yield);
+#line 6
     self->state = inc_AWAIT_ac_yield;
 resume_ac_yield:
+#line 6
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 6
         return AC_PENDING;
     }
-#line 7 "generated_names.c"
+#line 7
     *out = self->v + 1;
+#line 7
     self->state = inc_DONE;
+#line 7
     return AC_READY;
 }
 
+#line 61 "generated_names.gen.c"
 void inc_drop(inc_frame *self) {
     switch (self->state) {
     case inc_AWAIT_ac_yield:
@@ -78,83 +90,110 @@ void clash_init(clash_frame *self, int and_result) {
     self->and_result = and_result;
 }
 
+#line 10 "generated_names.c"
 ac_poll clash_poll(clash_frame *self, ac_cx *cx, int *out) {
+#line 10
     switch (self->state) {
     case clash_START:
+#line 10
         break;
     case clash_AWAIT_inc:
+#line 10
         goto resume_inc;
     case clash_AWAIT_inc_2:
+#line 10
         goto resume_inc_2;
     case clash_AWAIT_inc_3:
+#line 10
         goto resume_inc_3;
     default:
+#line 10
         return AC_READY;
     }
-#line 11 "generated_names.c"
+#line 11
     self->inc_result = 0;
-#line 11 "generated_names.c"
+#line 11
     self->cond_result = 1;
     for (;;) {
         int and_result_2 = 0;
-#line 13 "generated_names.c"
+#line 13
         if (self->and_result) {
-#line 13 "generated_names.c"
+#line 13
             int inc_result_2;
+#line 13
             inc_init(&self->await.inc, self->inc_result);
+#line 13
             self->state = clash_AWAIT_inc;
         resume_inc:
+#line 13
             memset(&inc_result_2, 0, sizeof inc_result_2);
+#line 13
             if (inc_poll(&self->await.inc, cx, &inc_result_2) == AC_PENDING) {
+#line 13
                 return AC_PENDING;
             }
-#line 13 "generated_names.c"
+#line 13
             and_result_2 = inc_result_2 > 2;
         }
-#line 13 "generated_names.c"
+#line 13
         if (and_result_2) {
             goto loop_continue_2;
         }
-#line 15 "generated_names.c"
+#line 15
         if (self->inc_result > 100) {
             goto loop_continue;
         }
-#line 17 "generated_names.c"
+#line 17
         int inc_result_3;
+#line 17
         inc_init(&self->await.inc, self->cond_result);
+#line 17
         self->state = clash_AWAIT_inc_2;
     resume_inc_2:
+#line 17
         memset(&inc_result_3, 0, sizeof inc_result_3);
+#line 17
         if (inc_poll(&self->await.inc, cx, &inc_result_3) == AC_PENDING) {
+#line 17
             return AC_PENDING;
         }
-#line 17 "generated_names.c"
+#line 17
         self->inc_result += 1 + inc_result_3;
     loop_continue:
-#line 18 "generated_names.c"
+#line 18
         ;
     loop_continue_2:
+#line 0
         ;
-#line 19 "generated_names.c"
+#line 19
         int inc_result_4;
+#line 19
         inc_init(&self->await.inc, self->inc_result);
+#line 19
         self->state = clash_AWAIT_inc_3;
     resume_inc_3:
+#line 19
         memset(&inc_result_4, 0, sizeof inc_result_4);
+#line 19
         if (inc_poll(&self->await.inc, cx, &inc_result_4) == AC_PENDING) {
+#line 19
             return AC_PENDING;
         }
-#line 19 "generated_names.c"
+#line 19
         if (!(inc_result_4 < 5)) {
+#line 0
             break;
         }
     }
-#line 20 "generated_names.c"
+#line 20
     *out = self->inc_result;
+#line 20
     self->state = clash_DONE;
+#line 20
     return AC_READY;
 }
 
+#line 197 "generated_names.gen.c"
 void clash_drop(clash_frame *self) {
     switch (self->state) {
     case clash_AWAIT_inc:

@@ -4,6 +4,7 @@
 /* A loop made of a label and goto around an await. */
 #include <asyncc.h>
 
+#line 8 "goto_label.gen.c"
 enum retry_state { retry_START, retry_AWAIT_ac_yield, retry_DONE };
 typedef struct retry_frame retry_frame;
 void retry_init(retry_frame *self, int attempts);
@@ -24,35 +25,46 @@ void retry_init(retry_frame *self, int attempts) {
     self->attempts = attempts;
 }
 
+#line 4 "goto_label.c"
 ac_poll retry_poll(retry_frame *self, ac_cx *cx, int *out) {
+#line 4
     switch (self->state) {
     case retry_START:
+#line 4
         break;
     case retry_AWAIT_ac_yield:
+#line 4
         goto resume_ac_yield;
     default:
+#line 4
         return AC_READY;
     }
-#line 5 "goto_label.c"
+#line 5
     self->tries = 0;
 again:
     ac_yield_init(&self->await.ac_yield);
+#line 7
     self->state = retry_AWAIT_ac_yield;
 resume_ac_yield:
+#line 7
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 7
         return AC_PENDING;
     }
-#line 8 "goto_label.c"
+#line 8
     self->tries++;
     if (self->tries < self->attempts) {
         goto again;
     }
-#line 11 "goto_label.c"
+#line 11
     *out = self->tries;
+#line 11
     self->state = retry_DONE;
+#line 11
     return AC_READY;
 }
 
+#line 68 "goto_label.gen.c"
 void retry_drop(retry_frame *self) {
     switch (self->state) {
     case retry_AWAIT_ac_yield:

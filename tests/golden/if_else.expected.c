@@ -4,6 +4,7 @@
 /* Awaits in both branches of an if/else chain. */
 #include <asyncc.h>
 
+#line 8 "if_else.gen.c"
 enum pick_state { pick_START, pick_AWAIT_ac_yield, pick_AWAIT_ac_sleep_ms, pick_DONE };
 typedef struct pick_frame pick_frame;
 void pick_init(pick_frame *self, int v);
@@ -25,48 +26,63 @@ void pick_init(pick_frame *self, int v) {
     self->v = v;
 }
 
+#line 4 "if_else.c"
 ac_poll pick_poll(pick_frame *self, ac_cx *cx, int *out) {
+#line 4
     switch (self->state) {
     case pick_START:
+#line 4
         break;
     case pick_AWAIT_ac_yield:
+#line 4
         goto resume_ac_yield;
     case pick_AWAIT_ac_sleep_ms:
+#line 4
         goto resume_ac_sleep_ms;
     default:
+#line 4
         return AC_READY;
     }
-#line 5 "if_else.c"
+#line 5
     self->r = 0;
     if (self->v > 10) {
         ac_yield_init(&self->await.ac_yield);
+#line 7
         self->state = pick_AWAIT_ac_yield;
     resume_ac_yield:
+#line 7
         if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 7
             return AC_PENDING;
         }
-#line 8 "if_else.c"
+#line 8
         self->r = 1;
     } else if (self->v > 0) {
         ac_sleep_ms_init(&self->await.ac_sleep_ms, 1);
+#line 10
         self->state = pick_AWAIT_ac_sleep_ms;
     resume_ac_sleep_ms:
+#line 10
         if (ac_sleep_ms_poll(&self->await.ac_sleep_ms, cx, NULL) == AC_PENDING) {
+#line 10
             return AC_PENDING;
         }
     } else {
-#line 12 "if_else.c"
+#line 12
         self->r = 3;
     }
     if (self->v == 5) {
         self->r = 2;
     }
-#line 16 "if_else.c"
+#line 16
     *out = self->r;
+#line 16
     self->state = pick_DONE;
+#line 16
     return AC_READY;
 }
 
+#line 86 "if_else.gen.c"
 void pick_drop(pick_frame *self) {
     switch (self->state) {
     case pick_AWAIT_ac_yield:

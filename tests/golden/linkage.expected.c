@@ -5,6 +5,7 @@
  * function defined later in the file. */
 #include <asyncc.h>
 
+#line 9 "linkage.gen.c"
 typedef struct helper_frame helper_frame;
 static void helper_init(helper_frame *self, int v);
 static ac_poll helper_poll(helper_frame *self, ac_cx *cx, int *out);
@@ -52,41 +53,60 @@ void entry_init(entry_frame *self, int v) {
     self->v = v;
 }
 
+#line 8 "linkage.c"
 ac_poll entry_poll(entry_frame *self, ac_cx *cx, int *out) {
+#line 8
     switch (self->state) {
     case entry_START:
+#line 8
         break;
     case entry_AWAIT_helper:
+#line 8
         goto resume_helper;
     case entry_AWAIT_other:
+#line 8
         goto resume_other;
     default:
+#line 8
         return AC_READY;
     }
-#line 9 "linkage.c"
+#line 9
     int a;
+#line 9
     helper_init(&self->await.helper, self->v);
+#line 9
     self->state = entry_AWAIT_helper;
 resume_helper:
+#line 9
     memset(&a, 0, sizeof a);
+#line 9
     if (helper_poll(&self->await.helper, cx, &a) == AC_PENDING) {
+#line 9
         return AC_PENDING;
     }
-#line 10 "linkage.c"
+#line 10
     int b;
+#line 10
     other_init(&self->await.other, a);
+#line 10
     self->state = entry_AWAIT_other;
 resume_other:
+#line 10
     memset(&b, 0, sizeof b);
+#line 10
     if (other_poll(&self->await.other, cx, &b) == AC_PENDING) {
+#line 10
         return AC_PENDING;
     }
-#line 11 "linkage.c"
+#line 11
     *out = b;
+#line 11
     self->state = entry_DONE;
+#line 11
     return AC_READY;
 }
 
+#line 110 "linkage.gen.c"
 void entry_drop(entry_frame *self) {
     switch (self->state) {
     case entry_AWAIT_helper:
@@ -106,28 +126,39 @@ static void helper_init(helper_frame *self, int v) {
     self->v = v;
 }
 
+#line 14 "linkage.c"
 static ac_poll helper_poll(helper_frame *self, ac_cx *cx, int *out) {
+#line 14
     switch (self->state) {
     case helper_START:
+#line 14
         break;
     case helper_AWAIT_ac_yield:
+#line 14
         goto resume_ac_yield;
     default:
+#line 14
         return AC_READY;
     }
-#line 15 "linkage.c"
+#line 15
     ac_yield_init(&self->await.ac_yield);
+#line 15
     self->state = helper_AWAIT_ac_yield;
 resume_ac_yield:
+#line 15
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 15
         return AC_PENDING;
     }
-#line 16 "linkage.c"
+#line 16
     *out = self->v + 1;
+#line 16
     self->state = helper_DONE;
+#line 16
     return AC_READY;
 }
 
+#line 162 "linkage.gen.c"
 static void helper_drop(helper_frame *self) {
     switch (self->state) {
     case helper_AWAIT_ac_yield:
@@ -144,28 +175,39 @@ static void other_init(other_frame *self, int v) {
     self->v = v;
 }
 
+#line 19 "linkage.c"
 static ac_poll other_poll(other_frame *self, ac_cx *cx, int *out) {
+#line 19
     switch (self->state) {
     case other_START:
+#line 19
         break;
     case other_AWAIT_ac_yield:
+#line 19
         goto resume_ac_yield;
     default:
+#line 19
         return AC_READY;
     }
-#line 20 "linkage.c"
+#line 20
     ac_yield_init(&self->await.ac_yield);
+#line 20
     self->state = other_AWAIT_ac_yield;
 resume_ac_yield:
+#line 20
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 20
         return AC_PENDING;
     }
-#line 21 "linkage.c"
+#line 21
     *out = self->v * 2;
+#line 21
     self->state = other_DONE;
+#line 21
     return AC_READY;
 }
 
+#line 211 "linkage.gen.c"
 static void other_drop(other_frame *self) {
     switch (self->state) {
     case other_AWAIT_ac_yield:

@@ -9,6 +9,7 @@ struct pair {
     int a, b;
 };
 
+#line 13 "liveness.gen.c"
 enum keep_state { keep_START, keep_AWAIT_ac_yield, keep_DONE };
 typedef struct keep_frame keep_frame;
 void keep_init(keep_frame *self, int n);
@@ -37,38 +38,51 @@ void keep_init(keep_frame *self, int n) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wrestrict"
 #endif
+#line 9 "liveness.c"
 ac_poll keep_poll(keep_frame *self, ac_cx *cx, int *out) {
+#line 9
     switch (self->state) {
     case keep_START:
+#line 9
         break;
     case keep_AWAIT_ac_yield:
+#line 9
         goto resume_ac_yield;
     default:
+#line 9
         return AC_READY;
     }
-#line 10 "liveness.c"
+#line 10
     self->before = self->n * 2;
     int scratch = self->before + 1;
     {
+#line 12
         int init[3] = {1, 2, 3};
+#line 12
         memcpy(self->arr, init, sizeof self->arr);
     }
-#line 13 "liveness.c"
+#line 13
     self->p = (struct pair){self->n, scratch};
     self->target = 0;
     self->where = &self->target;
     ac_yield_init(&self->await.ac_yield);
+#line 16
     self->state = keep_AWAIT_ac_yield;
 resume_ac_yield:
+#line 16
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 16
         return AC_PENDING;
     }
-#line 17 "liveness.c"
+#line 17
     *self->where = self->arr[1] + self->p.b;
     *out = self->before + self->target;
+#line 18
     self->state = keep_DONE;
+#line 18
     return AC_READY;
 }
+#line 86 "liveness.gen.c"
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif

@@ -8,6 +8,7 @@
  * type. A type whose definition uses a local stays where it is: no frame needs it. */
 #include <asyncc.h>
 
+#line 12 "local_types.gen.c"
 enum step_state { step_START, step_AWAIT_ac_yield, step_DONE };
 typedef struct step_frame step_frame;
 void step_init(step_frame *self, int v);
@@ -27,28 +28,39 @@ void step_init(step_frame *self, int v) {
     self->v = v;
 }
 
+#line 8 "local_types.c"
 ac_poll step_poll(step_frame *self, ac_cx *cx, int *out) {
+#line 8
     switch (self->state) {
     case step_START:
+#line 8
         break;
     case step_AWAIT_ac_yield:
+#line 8
         goto resume_ac_yield;
     default:
+#line 8
         return AC_READY;
     }
-#line 9 "local_types.c"
+#line 9
     ac_yield_init(&self->await.ac_yield);
+#line 9
     self->state = step_AWAIT_ac_yield;
 resume_ac_yield:
+#line 9
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 9
         return AC_PENDING;
     }
-#line 10 "local_types.c"
+#line 10
     *out = self->v;
+#line 10
     self->state = step_DONE;
+#line 10
     return AC_READY;
 }
 
+#line 64 "local_types.gen.c"
 void step_drop(step_frame *self) {
     switch (self->state) {
     case step_AWAIT_ac_yield:
@@ -65,15 +77,16 @@ typedef struct {
     int hits, misses;
 } tally_score;
 enum tally_outcome { tally_HIT, tally_MISS };
-#line 35 "local_types.c"
+#line 35
 struct tally_entry {
     int key;
 };
-#line 42 "local_types.c"
+#line 42
 struct tally_entry_2 {
     double weight;
 };
 
+#line 90 "local_types.gen.c"
 enum tally_state {
     tally_START,
     tally_AWAIT_step,
@@ -129,20 +142,27 @@ void tally_init(tally_frame *self, int n) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wrestrict"
 #endif
+#line 13 "local_types.c"
 ac_poll tally_poll(tally_frame *self, ac_cx *cx, int *out) {
+#line 13
     switch (self->state) {
     case tally_START:
+#line 13
         break;
     case tally_AWAIT_step:
+#line 13
         goto resume_step;
     case tally_AWAIT_ac_yield:
+#line 13
         goto resume_ac_yield;
     case tally_AWAIT_ac_yield_2:
+#line 13
         goto resume_ac_yield_2;
     default:
+#line 13
         return AC_READY;
     }
-#line 17 "local_types.c"
+#line 17
     enum tally_outcome last = tally_MISS;
     self->s = (tally_score){0, 0};
     struct probe {
@@ -151,14 +171,19 @@ ac_poll tally_poll(tally_frame *self, ac_cx *cx, int *out) {
     (void)unused;
     for (self->i = 0; self->i < self->n; self->i++) {
         int step_result;
+#line 24
         step_init(&self->await.step, self->i % 2);
+#line 24
         self->state = tally_AWAIT_step;
     resume_step:
+#line 24
         memset(&step_result, 0, sizeof step_result);
+#line 24
         if (step_poll(&self->await.step, cx, &step_result) == AC_PENDING) {
+#line 24
             return AC_PENDING;
         }
-#line 24 "local_types.c"
+#line 24
         last = step_result ? tally_MISS : tally_HIT;
         switch (last) {
         case tally_HIT:
@@ -170,33 +195,42 @@ ac_poll tally_poll(tally_frame *self, ac_cx *cx, int *out) {
         }
     }
     {
-#line 37 "local_types.c"
+#line 37
         self->e = (struct tally_entry){self->s.hits};
         ac_yield_init(&self->await.ac_yield);
+#line 38
         self->state = tally_AWAIT_ac_yield;
     resume_ac_yield:
+#line 38
         if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 38
             return AC_PENDING;
         }
-#line 39 "local_types.c"
+#line 39
         self->s.hits = self->e.key;
     }
     {
-#line 44 "local_types.c"
+#line 44
         self->e_2 = &(*(self->literal = (struct tally_entry_2){0.5}, &self->literal));
         ac_yield_init(&self->await.ac_yield);
+#line 45
         self->state = tally_AWAIT_ac_yield_2;
     resume_ac_yield_2:
+#line 45
         if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 45
             return AC_PENDING;
         }
-#line 46 "local_types.c"
+#line 46
         self->s.misses += (int)(self->e_2->weight * 2);
     }
     *out = self->s.hits * 10 + self->s.misses;
+#line 48
     self->state = tally_DONE;
+#line 48
     return AC_READY;
 }
+#line 234 "local_types.gen.c"
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif

@@ -5,6 +5,7 @@
  * inner call runs first, into a temporary. */
 #include <asyncc.h>
 
+#line 9 "nested_await.gen.c"
 enum inc_state { inc_START, inc_AWAIT_ac_yield, inc_DONE };
 typedef struct inc_frame inc_frame;
 void inc_init(inc_frame *self, int v);
@@ -24,28 +25,39 @@ void inc_init(inc_frame *self, int v) {
     self->v = v;
 }
 
+#line 5 "nested_await.c"
 ac_poll inc_poll(inc_frame *self, ac_cx *cx, int *out) {
+#line 5
     switch (self->state) {
     case inc_START:
+#line 5
         break;
     case inc_AWAIT_ac_yield:
+#line 5
         goto resume_ac_yield;
     default:
+#line 5
         return AC_READY;
     }
-#line 6 "nested_await.c"
+#line 6
     ac_yield_init(&self->await.ac_yield);
+#line 6
     self->state = inc_AWAIT_ac_yield;
 resume_ac_yield:
+#line 6
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 6
         return AC_PENDING;
     }
-#line 7 "nested_await.c"
+#line 7
     *out = self->v + 1;
+#line 7
     self->state = inc_DONE;
+#line 7
     return AC_READY;
 }
 
+#line 61 "nested_await.gen.c"
 void inc_drop(inc_frame *self) {
     switch (self->state) {
     case inc_AWAIT_ac_yield:
@@ -88,94 +100,139 @@ void chain_init(chain_frame *self, int x) {
     self->x = x;
 }
 
+#line 10 "nested_await.c"
 ac_poll chain_poll(chain_frame *self, ac_cx *cx, int *out) {
+#line 10
     switch (self->state) {
     case chain_START:
+#line 10
         break;
     case chain_AWAIT_inc:
+#line 10
         goto resume_inc;
     case chain_AWAIT_inc_2:
+#line 10
         goto resume_inc_2;
     case chain_AWAIT_inc_3:
+#line 10
         goto resume_inc_3;
     case chain_AWAIT_inc_4:
+#line 10
         goto resume_inc_4;
     case chain_AWAIT_inc_5:
+#line 10
         goto resume_inc_5;
     case chain_AWAIT_inc_6:
+#line 10
         goto resume_inc_6;
     case chain_AWAIT_inc_7:
+#line 10
         goto resume_inc_7;
     default:
+#line 10
         return AC_READY;
     }
-#line 11 "nested_await.c"
+#line 11
     int inc_result;
+#line 11
     inc_init(&self->await.inc, self->x);
+#line 11
     self->state = chain_AWAIT_inc;
 resume_inc:
+#line 11
     memset(&inc_result, 0, sizeof inc_result);
+#line 11
     if (inc_poll(&self->await.inc, cx, &inc_result) == AC_PENDING) {
+#line 11
         return AC_PENDING;
     }
-#line 11 "nested_await.c"
+#line 11
     inc_init(&self->await.inc, inc_result);
+#line 11
     self->state = chain_AWAIT_inc_2;
 resume_inc_2:
+#line 11
     if (inc_poll(&self->await.inc, cx, &self->y) == AC_PENDING) {
+#line 11
         return AC_PENDING;
     }
-#line 12 "nested_await.c"
+#line 12
     int inc_result_2;
+#line 12
     inc_init(&self->await.inc, self->y);
+#line 12
     self->state = chain_AWAIT_inc_3;
 resume_inc_3:
+#line 12
     memset(&inc_result_2, 0, sizeof inc_result_2);
+#line 12
     if (inc_poll(&self->await.inc, cx, &inc_result_2) == AC_PENDING) {
+#line 12
         return AC_PENDING;
     }
-#line 12 "nested_await.c"
     {
+#line 12
         int result;
+#line 12
         inc_init(&self->await.inc, inc_result_2);
+#line 12
         self->state = chain_AWAIT_inc_4;
     resume_inc_4:
+#line 12
         memset(&result, 0, sizeof result);
+#line 12
         if (inc_poll(&self->await.inc, cx, &result) == AC_PENDING) {
+#line 12
             return AC_PENDING;
         }
     }
-#line 13 "nested_await.c"
+#line 13
     int inc_result_3;
+#line 13
     inc_init(&self->await.inc, self->x);
+#line 13
     self->state = chain_AWAIT_inc_5;
 resume_inc_5:
+#line 13
     memset(&inc_result_3, 0, sizeof inc_result_3);
+#line 13
     if (inc_poll(&self->await.inc, cx, &inc_result_3) == AC_PENDING) {
+#line 13
         return AC_PENDING;
     }
-#line 13 "nested_await.c"
+#line 13
     inc_init(&self->await.inc, self->y * inc_result_3);
+#line 13
     self->state = chain_AWAIT_inc_6;
 resume_inc_6:
+#line 13
     if (inc_poll(&self->await.inc, cx, &self->inc_result_4) == AC_PENDING) {
+#line 13
         return AC_PENDING;
     }
-#line 13 "nested_await.c"
+#line 13
     int inc_result_5;
+#line 13
     inc_init(&self->await.inc, 0);
+#line 13
     self->state = chain_AWAIT_inc_7;
 resume_inc_7:
+#line 13
     memset(&inc_result_5, 0, sizeof inc_result_5);
+#line 13
     if (inc_poll(&self->await.inc, cx, &inc_result_5) == AC_PENDING) {
+#line 13
         return AC_PENDING;
     }
-#line 13 "nested_await.c"
+#line 13
     *out = self->inc_result_4 + inc_result_5;
+#line 13
     self->state = chain_DONE;
+#line 13
     return AC_READY;
 }
 
+#line 236 "nested_await.gen.c"
 void chain_drop(chain_frame *self) {
     switch (self->state) {
     case chain_AWAIT_inc:

@@ -4,6 +4,7 @@
 /* An async function that never suspends. */
 #include <asyncc.h>
 
+#line 8 "no_await.gen.c"
 enum constant_state { constant_START, constant_DONE };
 typedef struct constant_frame constant_frame;
 void constant_init(constant_frame *self, int v);
@@ -20,21 +21,29 @@ void constant_init(constant_frame *self, int v) {
     self->v = v;
 }
 
+#line 4 "no_await.c"
 ac_poll constant_poll(constant_frame *self, ac_cx *cx, int *out) {
+#line 4
     (void)cx;
+#line 4
     switch (self->state) {
     case constant_START:
+#line 4
         break;
     default:
+#line 4
         return AC_READY;
     }
-#line 5 "no_await.c"
+#line 5
     int doubled = self->v * 2;
     *out = doubled + 1;
+#line 6
     self->state = constant_DONE;
+#line 6
     return AC_READY;
 }
 
+#line 47 "no_await.gen.c"
 void constant_drop(constant_frame *self) {
     self->state = constant_DONE;
 }

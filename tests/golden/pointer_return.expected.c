@@ -6,6 +6,7 @@
 
 static const char greeting[] = "hello";
 
+#line 10 "pointer_return.gen.c"
 enum find_state { find_START, find_AWAIT_ac_yield, find_DONE };
 typedef struct find_frame find_frame;
 void find_init(find_frame *self, int i);
@@ -25,28 +26,39 @@ void find_init(find_frame *self, int i) {
     self->i = i;
 }
 
+#line 6 "pointer_return.c"
 ac_poll find_poll(find_frame *self, ac_cx *cx, const char **out) {
+#line 6
     switch (self->state) {
     case find_START:
+#line 6
         break;
     case find_AWAIT_ac_yield:
+#line 6
         goto resume_ac_yield;
     default:
+#line 6
         return AC_READY;
     }
-#line 7 "pointer_return.c"
+#line 7
     ac_yield_init(&self->await.ac_yield);
+#line 7
     self->state = find_AWAIT_ac_yield;
 resume_ac_yield:
+#line 7
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 7
         return AC_PENDING;
     }
-#line 8 "pointer_return.c"
+#line 8
     *out = self->i == 0 ? greeting : 0;
+#line 8
     self->state = find_DONE;
+#line 8
     return AC_READY;
 }
 
+#line 62 "pointer_return.gen.c"
 void find_drop(find_frame *self) {
     switch (self->state) {
     case find_AWAIT_ac_yield:
@@ -75,30 +87,43 @@ void first_char_init(first_char_frame *self) {
     self->state = first_char_START;
 }
 
+#line 11 "pointer_return.c"
 ac_poll first_char_poll(first_char_frame *self, ac_cx *cx, int *out) {
+#line 11
     switch (self->state) {
     case first_char_START:
+#line 11
         break;
     case first_char_AWAIT_find:
+#line 11
         goto resume_find;
     default:
+#line 11
         return AC_READY;
     }
-#line 12 "pointer_return.c"
+#line 12
     const char *s;
+#line 12
     find_init(&self->await.find, 0);
+#line 12
     self->state = first_char_AWAIT_find;
 resume_find:
+#line 12
     memset(&s, 0, sizeof s);
+#line 12
     if (find_poll(&self->await.find, cx, &s) == AC_PENDING) {
+#line 12
         return AC_PENDING;
     }
-#line 13 "pointer_return.c"
+#line 13
     *out = s ? s[0] : 0;
+#line 13
     self->state = first_char_DONE;
+#line 13
     return AC_READY;
 }
 
+#line 127 "pointer_return.gen.c"
 void first_char_drop(first_char_frame *self) {
     switch (self->state) {
     case first_char_AWAIT_find:

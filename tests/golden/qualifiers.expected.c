@@ -14,6 +14,7 @@ struct tag {
     int hits;
 };
 
+#line 18 "qualifiers.gen.c"
 enum next_state { next_START, next_AWAIT_ac_yield, next_DONE };
 typedef struct next_frame next_frame;
 void next_init(next_frame *self, int step);
@@ -34,29 +35,40 @@ void next_init(next_frame *self, int step) {
     self->step = step;
 }
 
+#line 14 "qualifiers.c"
 ac_poll next_poll(next_frame *self, ac_cx *cx, int *out) {
+#line 14
     switch (self->state) {
     case next_START:
+#line 14
         break;
     case next_AWAIT_ac_yield:
+#line 14
         goto resume_ac_yield;
     default:
+#line 14
         return AC_READY;
     }
-#line 15 "qualifiers.c"
+#line 15
     self->base = self->step * 2;
     ac_yield_init(&self->await.ac_yield);
+#line 16
     self->state = next_AWAIT_ac_yield;
 resume_ac_yield:
+#line 16
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 16
         return AC_PENDING;
     }
-#line 17 "qualifiers.c"
+#line 17
     *out = self->base + self->step;
+#line 17
     self->state = next_DONE;
+#line 17
     return AC_READY;
 }
 
+#line 72 "qualifiers.gen.c"
 void next_drop(next_frame *self) {
     switch (self->state) {
     case next_AWAIT_ac_yield:
@@ -98,49 +110,69 @@ void tagged_init(tagged_frame *self, struct tag t, volatile int v, int *restrict
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wrestrict"
 #endif
+#line 20 "qualifiers.c"
 ac_poll tagged_poll(tagged_frame *self, ac_cx *cx, struct tag *out) {
+#line 20
     switch (self->state) {
     case tagged_START:
+#line 20
         break;
     case tagged_AWAIT_next:
+#line 20
         goto resume_next;
     case tagged_AWAIT_ac_yield:
+#line 20
         goto resume_ac_yield;
     default:
+#line 20
         return AC_READY;
     }
-#line 21 "qualifiers.c"
+#line 21
     int next_result;
+#line 21
     next_init(&self->await.next, self->v);
+#line 21
     self->state = tagged_AWAIT_next;
 resume_next:
+#line 21
     memset(&next_result, 0, sizeof next_result);
+#line 21
     if (next_poll(&self->await.next, cx, &next_result) == AC_PENDING) {
+#line 21
         return AC_PENDING;
     }
-#line 21 "qualifiers.c"
     {
+#line 21
         struct tag init = {self->t.id + 1, next_result};
+#line 21
         memcpy(&self->copy, &init, sizeof self->copy);
     }
-#line 22 "qualifiers.c"
+#line 22
     self->wide = *self->p;
     ac_yield_init(&self->await.ac_yield);
+#line 23
     self->state = tagged_AWAIT_ac_yield;
 resume_ac_yield:
+#line 23
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 23
         return AC_PENDING;
     }
-#line 24 "qualifiers.c"
+#line 24
     self->v += self->wide;
     *self->p = self->v;
     {
+#line 26
         struct tag init = self->copy;
+#line 26
         memcpy(out, &init, sizeof *out);
     }
+#line 26
     self->state = tagged_DONE;
+#line 26
     return AC_READY;
 }
+#line 176 "qualifiers.gen.c"
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif

@@ -4,6 +4,7 @@
 /* Parameters and locals spelled like poll's own parameters (self, cx, out). */
 #include <asyncc.h>
 
+#line 8 "reserved_names.gen.c"
 enum clash_state { clash_START, clash_AWAIT_ac_yield, clash_DONE };
 typedef struct clash_frame clash_frame;
 void clash_init(clash_frame *self_, int self, int cx);
@@ -26,29 +27,40 @@ void clash_init(clash_frame *self_, int self, int cx) {
     self_->cx = cx;
 }
 
+#line 4 "reserved_names.c"
 ac_poll clash_poll(clash_frame *self_, ac_cx *cx_, int *out_) {
+#line 4
     switch (self_->state) {
     case clash_START:
+#line 4
         break;
     case clash_AWAIT_ac_yield:
+#line 4
         goto resume_ac_yield;
     default:
+#line 4
         return AC_READY;
     }
-#line 5 "reserved_names.c"
+#line 5
     self_->out = self_->self + self_->cx;
     ac_yield_init(&self_->await.ac_yield);
+#line 6
     self_->state = clash_AWAIT_ac_yield;
 resume_ac_yield:
+#line 6
     if (ac_yield_poll(&self_->await.ac_yield, cx_, NULL) == AC_PENDING) {
+#line 6
         return AC_PENDING;
     }
-#line 7 "reserved_names.c"
+#line 7
     *out_ = self_->out;
+#line 7
     self_->state = clash_DONE;
+#line 7
     return AC_READY;
 }
 
+#line 64 "reserved_names.gen.c"
 void clash_drop(clash_frame *self_) {
     switch (self_->state) {
     case clash_AWAIT_ac_yield:

@@ -4,6 +4,7 @@
 /* return await(...) of the same type, and a plain return after an await. */
 #include <asyncc.h>
 
+#line 8 "return_await.gen.c"
 enum inner_state { inner_START, inner_AWAIT_ac_yield, inner_DONE };
 typedef struct inner_frame inner_frame;
 void inner_init(inner_frame *self, int v);
@@ -23,28 +24,39 @@ void inner_init(inner_frame *self, int v) {
     self->v = v;
 }
 
+#line 4 "return_await.c"
 ac_poll inner_poll(inner_frame *self, ac_cx *cx, int *out) {
+#line 4
     switch (self->state) {
     case inner_START:
+#line 4
         break;
     case inner_AWAIT_ac_yield:
+#line 4
         goto resume_ac_yield;
     default:
+#line 4
         return AC_READY;
     }
-#line 5 "return_await.c"
+#line 5
     ac_yield_init(&self->await.ac_yield);
+#line 5
     self->state = inner_AWAIT_ac_yield;
 resume_ac_yield:
+#line 5
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 5
         return AC_PENDING;
     }
-#line 6 "return_await.c"
+#line 6
     *out = self->v + 1;
+#line 6
     self->state = inner_DONE;
+#line 6
     return AC_READY;
 }
 
+#line 60 "return_await.gen.c"
 void inner_drop(inner_frame *self) {
     switch (self->state) {
     case inner_AWAIT_ac_yield:
@@ -75,32 +87,45 @@ void outer_init(outer_frame *self, int v) {
     self->v = v;
 }
 
+#line 9 "return_await.c"
 ac_poll outer_poll(outer_frame *self, ac_cx *cx, int *out) {
+#line 9
     switch (self->state) {
     case outer_START:
+#line 9
         break;
     case outer_AWAIT_inner:
+#line 9
         goto resume_inner;
     default:
+#line 9
         return AC_READY;
     }
-#line 10 "return_await.c"
+#line 10
     if (self->v < 0) {
         *out = 0;
+#line 11
         self->state = outer_DONE;
+#line 11
         return AC_READY;
     }
-#line 12 "return_await.c"
+#line 12
     inner_init(&self->await.inner, self->v);
+#line 12
     self->state = outer_AWAIT_inner;
 resume_inner:
+#line 12
     if (inner_poll(&self->await.inner, cx, out) == AC_PENDING) {
+#line 12
         return AC_PENDING;
     }
+#line 12
     self->state = outer_DONE;
+#line 12
     return AC_READY;
 }
 
+#line 129 "return_await.gen.c"
 void outer_drop(outer_frame *self) {
     switch (self->state) {
     case outer_AWAIT_inner:

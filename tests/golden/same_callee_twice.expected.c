@@ -4,6 +4,7 @@
 /* One callee awaited three times: three states, one union member. */
 #include <asyncc.h>
 
+#line 8 "same_callee_twice.gen.c"
 enum step_state { step_START, step_AWAIT_ac_yield, step_DONE };
 typedef struct step_frame step_frame;
 void step_init(step_frame *self, int v);
@@ -23,28 +24,39 @@ void step_init(step_frame *self, int v) {
     self->v = v;
 }
 
+#line 4 "same_callee_twice.c"
 ac_poll step_poll(step_frame *self, ac_cx *cx, int *out) {
+#line 4
     switch (self->state) {
     case step_START:
+#line 4
         break;
     case step_AWAIT_ac_yield:
+#line 4
         goto resume_ac_yield;
     default:
+#line 4
         return AC_READY;
     }
-#line 5 "same_callee_twice.c"
+#line 5
     ac_yield_init(&self->await.ac_yield);
+#line 5
     self->state = step_AWAIT_ac_yield;
 resume_ac_yield:
+#line 5
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 5
         return AC_PENDING;
     }
-#line 6 "same_callee_twice.c"
+#line 6
     *out = self->v;
+#line 6
     self->state = step_DONE;
+#line 6
     return AC_READY;
 }
 
+#line 60 "same_callee_twice.gen.c"
 void step_drop(step_frame *self) {
     switch (self->state) {
     case step_AWAIT_ac_yield:
@@ -81,48 +93,69 @@ void three_init(three_frame *self) {
     self->state = three_START;
 }
 
+#line 9 "same_callee_twice.c"
 ac_poll three_poll(three_frame *self, ac_cx *cx, int *out) {
+#line 9
     switch (self->state) {
     case three_START:
+#line 9
         break;
     case three_AWAIT_step:
+#line 9
         goto resume_step;
     case three_AWAIT_step_2:
+#line 9
         goto resume_step_2;
     case three_AWAIT_step_3:
+#line 9
         goto resume_step_3;
     default:
+#line 9
         return AC_READY;
     }
-#line 10 "same_callee_twice.c"
+#line 10
     step_init(&self->await.step, 1);
+#line 10
     self->state = three_AWAIT_step;
 resume_step:
+#line 10
     if (step_poll(&self->await.step, cx, &self->a) == AC_PENDING) {
+#line 10
         return AC_PENDING;
     }
-#line 11 "same_callee_twice.c"
+#line 11
     step_init(&self->await.step, 2);
+#line 11
     self->state = three_AWAIT_step_2;
 resume_step_2:
+#line 11
     if (step_poll(&self->await.step, cx, &self->b) == AC_PENDING) {
+#line 11
         return AC_PENDING;
     }
-#line 12 "same_callee_twice.c"
+#line 12
     int c;
+#line 12
     step_init(&self->await.step, 3);
+#line 12
     self->state = three_AWAIT_step_3;
 resume_step_3:
+#line 12
     memset(&c, 0, sizeof c);
+#line 12
     if (step_poll(&self->await.step, cx, &c) == AC_PENDING) {
+#line 12
         return AC_PENDING;
     }
-#line 13 "same_callee_twice.c"
+#line 13
     *out = self->a + self->b + c;
+#line 13
     self->state = three_DONE;
+#line 13
     return AC_READY;
 }
 
+#line 159 "same_callee_twice.gen.c"
 void three_drop(three_frame *self) {
     switch (self->state) {
     case three_AWAIT_step:

@@ -4,6 +4,7 @@
 /* The same name declared in nested blocks, each live across an await. */
 #include <asyncc.h>
 
+#line 8 "shadowing.gen.c"
 enum shadow_state { shadow_START, shadow_AWAIT_ac_yield, shadow_AWAIT_ac_yield_2, shadow_DONE };
 typedef struct shadow_frame shadow_frame;
 void shadow_init(shadow_frame *self);
@@ -24,46 +25,61 @@ void shadow_init(shadow_frame *self) {
     self->state = shadow_START;
 }
 
+#line 4 "shadowing.c"
 ac_poll shadow_poll(shadow_frame *self, ac_cx *cx, int *out) {
+#line 4
     switch (self->state) {
     case shadow_START:
+#line 4
         break;
     case shadow_AWAIT_ac_yield:
+#line 4
         goto resume_ac_yield;
     case shadow_AWAIT_ac_yield_2:
+#line 4
         goto resume_ac_yield_2;
     default:
+#line 4
         return AC_READY;
     }
-#line 5 "shadowing.c"
+#line 5
     self->v = 1;
     {
         self->v_2 = 2;
         ac_yield_init(&self->await.ac_yield);
+#line 8
         self->state = shadow_AWAIT_ac_yield;
     resume_ac_yield:
+#line 8
         if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 8
             return AC_PENDING;
         }
-#line 9 "shadowing.c"
+#line 9
         self->v_2++;
         {
             self->v_3 = 3;
             ac_yield_init(&self->await.ac_yield);
+#line 12
             self->state = shadow_AWAIT_ac_yield_2;
         resume_ac_yield_2:
+#line 12
             if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 12
                 return AC_PENDING;
             }
-#line 13 "shadowing.c"
+#line 13
             self->v_3++;
         }
     }
     *out = self->v;
+#line 16
     self->state = shadow_DONE;
+#line 16
     return AC_READY;
 }
 
+#line 83 "shadowing.gen.c"
 void shadow_drop(shadow_frame *self) {
     switch (self->state) {
     case shadow_AWAIT_ac_yield:

@@ -6,6 +6,7 @@
  * assigned here), in a condition, and with the value unused. */
 #include <asyncc.h>
 
+#line 10 "short_circuit.gen.c"
 enum check_state { check_START, check_AWAIT_ac_yield, check_DONE };
 typedef struct check_frame check_frame;
 void check_init(check_frame *self, int v);
@@ -25,28 +26,39 @@ void check_init(check_frame *self, int v) {
     self->v = v;
 }
 
+#line 6 "short_circuit.c"
 ac_poll check_poll(check_frame *self, ac_cx *cx, int *out) {
+#line 6
     switch (self->state) {
     case check_START:
+#line 6
         break;
     case check_AWAIT_ac_yield:
+#line 6
         goto resume_ac_yield;
     default:
+#line 6
         return AC_READY;
     }
-#line 7 "short_circuit.c"
+#line 7
     ac_yield_init(&self->await.ac_yield);
+#line 7
     self->state = check_AWAIT_ac_yield;
 resume_ac_yield:
+#line 7
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 7
         return AC_PENDING;
     }
-#line 8 "short_circuit.c"
+#line 8
     *out = self->v > 2;
+#line 8
     self->state = check_DONE;
+#line 8
     return AC_READY;
 }
 
+#line 62 "short_circuit.gen.c"
 void check_drop(check_frame *self) {
     switch (self->state) {
     case check_AWAIT_ac_yield:
@@ -89,110 +101,147 @@ void decide_init(decide_frame *self, int a, int b) {
     self->b = b;
 }
 
+#line 11 "short_circuit.c"
 ac_poll decide_poll(decide_frame *self, ac_cx *cx, int *out) {
+#line 11
     switch (self->state) {
     case decide_START:
+#line 11
         break;
     case decide_AWAIT_check:
+#line 11
         goto resume_check;
     case decide_AWAIT_check_2:
+#line 11
         goto resume_check_2;
     case decide_AWAIT_check_3:
+#line 11
         goto resume_check_3;
     case decide_AWAIT_check_4:
+#line 11
         goto resume_check_4;
     case decide_AWAIT_check_5:
+#line 11
         goto resume_check_5;
     default:
+#line 11
         return AC_READY;
     }
-#line 12 "short_circuit.c"
+#line 12
     self->both = 0;
-#line 12 "short_circuit.c"
+#line 12
     if (self->a) {
-#line 12 "short_circuit.c"
+#line 12
         int check_result;
+#line 12
         check_init(&self->await.check, self->b);
+#line 12
         self->state = decide_AWAIT_check;
     resume_check:
+#line 12
         memset(&check_result, 0, sizeof check_result);
+#line 12
         if (check_poll(&self->await.check, cx, &check_result) == AC_PENDING) {
+#line 12
             return AC_PENDING;
         }
-#line 12 "short_circuit.c"
+#line 12
         self->both = check_result != 0;
     }
     int or_result = 1;
-#line 14 "short_circuit.c"
+#line 14
     if (!self->a) {
-#line 14 "short_circuit.c"
+#line 14
         int check_result_2;
+#line 14
         check_init(&self->await.check, self->b);
+#line 14
         self->state = decide_AWAIT_check_2;
     resume_check_2:
+#line 14
         memset(&check_result_2, 0, sizeof check_result_2);
+#line 14
         if (check_poll(&self->await.check, cx, &check_result_2) == AC_PENDING) {
+#line 14
             return AC_PENDING;
         }
-#line 14 "short_circuit.c"
+#line 14
         or_result = check_result_2 != 0;
     }
-#line 14 "short_circuit.c"
+#line 14
     self->either = 1;
-#line 14 "short_circuit.c"
+#line 14
     if (!or_result) {
-#line 14 "short_circuit.c"
+#line 14
         int check_result_3;
+#line 14
         check_init(&self->await.check, self->a + self->b);
+#line 14
         self->state = decide_AWAIT_check_3;
     resume_check_3:
+#line 14
         memset(&check_result_3, 0, sizeof check_result_3);
+#line 14
         if (check_poll(&self->await.check, cx, &check_result_3) == AC_PENDING) {
+#line 14
             return AC_PENDING;
         }
-#line 14 "short_circuit.c"
+#line 14
         self->either = check_result_3 != 0;
     }
-#line 15 "short_circuit.c"
+#line 15
     int and_result = 0;
-#line 15 "short_circuit.c"
+#line 15
     if (self->b > 0) {
-#line 15 "short_circuit.c"
+#line 15
         int check_result_4;
+#line 15
         check_init(&self->await.check, self->a);
+#line 15
         self->state = decide_AWAIT_check_4;
     resume_check_4:
+#line 15
         memset(&check_result_4, 0, sizeof check_result_4);
+#line 15
         if (check_poll(&self->await.check, cx, &check_result_4) == AC_PENDING) {
+#line 15
             return AC_PENDING;
         }
-#line 15 "short_circuit.c"
+#line 15
         and_result = check_result_4 != 0;
     }
-#line 15 "short_circuit.c"
+#line 15
     if (and_result) {
         self->both += 10;
     }
-#line 17 "short_circuit.c"
+#line 17
     if (!self->a) {
-#line 17 "short_circuit.c"
         {
+#line 17
             int result;
+#line 17
             check_init(&self->await.check, 0);
+#line 17
             self->state = decide_AWAIT_check_5;
         resume_check_5:
+#line 17
             memset(&result, 0, sizeof result);
+#line 17
             if (check_poll(&self->await.check, cx, &result) == AC_PENDING) {
+#line 17
                 return AC_PENDING;
             }
         }
     }
-#line 18 "short_circuit.c"
+#line 18
     *out = self->both + self->either;
+#line 18
     self->state = decide_DONE;
+#line 18
     return AC_READY;
 }
 
+#line 245 "short_circuit.gen.c"
 void decide_drop(decide_frame *self) {
     switch (self->state) {
     case decide_AWAIT_check:

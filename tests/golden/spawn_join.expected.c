@@ -4,6 +4,7 @@
 /* ac_spawn of several tasks, joined with their results. */
 #include <asyncc.h>
 
+#line 8 "spawn_join.gen.c"
 enum work_state { work_START, work_AWAIT_ac_yield, work_DONE };
 typedef struct work_frame work_frame;
 void work_init(work_frame *self, int id);
@@ -43,28 +44,39 @@ void work_init(work_frame *self, int id) {
     self->id = id;
 }
 
+#line 4 "spawn_join.c"
 ac_poll work_poll(work_frame *self, ac_cx *cx, int *out) {
+#line 4
     switch (self->state) {
     case work_START:
+#line 4
         break;
     case work_AWAIT_ac_yield:
+#line 4
         goto resume_ac_yield;
     default:
+#line 4
         return AC_READY;
     }
-#line 5 "spawn_join.c"
+#line 5
     ac_yield_init(&self->await.ac_yield);
+#line 5
     self->state = work_AWAIT_ac_yield;
 resume_ac_yield:
+#line 5
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 5
         return AC_PENDING;
     }
-#line 6 "spawn_join.c"
+#line 6
     *out = self->id * self->id;
+#line 6
     self->state = work_DONE;
+#line 6
     return AC_READY;
 }
 
+#line 80 "spawn_join.gen.c"
 void work_drop(work_frame *self) {
     switch (self->state) {
     case work_AWAIT_ac_yield:
@@ -101,36 +113,46 @@ void gather_init(gather_frame *self) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wrestrict"
 #endif
+#line 9 "spawn_join.c"
 ac_poll gather_poll(gather_frame *self, ac_cx *cx, int *out) {
+#line 9
     switch (self->state) {
     case gather_START:
+#line 9
         break;
     case gather_AWAIT_ac_join:
+#line 9
         goto resume_ac_join;
     default:
+#line 9
         return AC_READY;
     }
-#line 11 "spawn_join.c"
     for (int i = 0; i < 3; i++) {
         self->tasks[i] = work_spawn(i);
     }
-#line 13 "spawn_join.c"
+#line 13
     self->sum = 0;
     for (self->i = 0; self->i < 3; self->i++) {
-#line 16 "spawn_join.c"
+#line 16
         ac_join_init(&self->await.ac_join, self->tasks[self->i], &self->r);
+#line 16
         self->state = gather_AWAIT_ac_join;
     resume_ac_join:
+#line 16
         if (ac_join_poll(&self->await.ac_join, cx, NULL) == AC_PENDING) {
+#line 16
             return AC_PENDING;
         }
-#line 17 "spawn_join.c"
+#line 17
         self->sum += self->r;
     }
     *out = self->sum;
+#line 19
     self->state = gather_DONE;
+#line 19
     return AC_READY;
 }
+#line 156 "spawn_join.gen.c"
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif

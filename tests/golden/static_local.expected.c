@@ -4,6 +4,7 @@
 /* A static local stays a static local of poll, never part of the frame. */
 #include <asyncc.h>
 
+#line 8 "static_local.gen.c"
 enum next_id_state { next_id_START, next_id_AWAIT_ac_yield, next_id_DONE };
 typedef struct next_id_frame next_id_frame;
 void next_id_init(next_id_frame *self);
@@ -21,29 +22,40 @@ void next_id_init(next_id_frame *self) {
     self->state = next_id_START;
 }
 
+#line 4 "static_local.c"
 ac_poll next_id_poll(next_id_frame *self, ac_cx *cx, int *out) {
+#line 4
     switch (self->state) {
     case next_id_START:
+#line 4
         break;
     case next_id_AWAIT_ac_yield:
+#line 4
         goto resume_ac_yield;
     default:
+#line 4
         return AC_READY;
     }
-#line 5 "static_local.c"
+#line 5
     static int last;
     ac_yield_init(&self->await.ac_yield);
+#line 6
     self->state = next_id_AWAIT_ac_yield;
 resume_ac_yield:
+#line 6
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 6
         return AC_PENDING;
     }
-#line 7 "static_local.c"
+#line 7
     *out = ++last;
+#line 7
     self->state = next_id_DONE;
+#line 7
     return AC_READY;
 }
 
+#line 59 "static_local.gen.c"
 void next_id_drop(next_id_frame *self) {
     switch (self->state) {
     case next_id_AWAIT_ac_yield:

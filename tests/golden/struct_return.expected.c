@@ -8,6 +8,7 @@ struct point {
     int x, y;
 };
 
+#line 12 "struct_return.gen.c"
 enum make_state { make_START, make_AWAIT_ac_yield, make_DONE };
 typedef struct make_frame make_frame;
 void make_init(make_frame *self, int x, int y);
@@ -29,29 +30,40 @@ void make_init(make_frame *self, int x, int y) {
     self->y = y;
 }
 
+#line 8 "struct_return.c"
 ac_poll make_poll(make_frame *self, ac_cx *cx, struct point *out) {
+#line 8
     switch (self->state) {
     case make_START:
+#line 8
         break;
     case make_AWAIT_ac_yield:
+#line 8
         goto resume_ac_yield;
     default:
+#line 8
         return AC_READY;
     }
-#line 9 "struct_return.c"
+#line 9
     ac_yield_init(&self->await.ac_yield);
+#line 9
     self->state = make_AWAIT_ac_yield;
 resume_ac_yield:
+#line 9
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 9
         return AC_PENDING;
     }
-#line 10 "struct_return.c"
+#line 10
     struct point p = {self->x, self->y};
     *out = p;
+#line 11
     self->state = make_DONE;
+#line 11
     return AC_READY;
 }
 
+#line 67 "struct_return.gen.c"
 void make_drop(make_frame *self) {
     switch (self->state) {
     case make_AWAIT_ac_yield:
@@ -80,30 +92,43 @@ void norm1_init(norm1_frame *self) {
     self->state = norm1_START;
 }
 
+#line 14 "struct_return.c"
 ac_poll norm1_poll(norm1_frame *self, ac_cx *cx, int *out) {
+#line 14
     switch (self->state) {
     case norm1_START:
+#line 14
         break;
     case norm1_AWAIT_make:
+#line 14
         goto resume_make;
     default:
+#line 14
         return AC_READY;
     }
-#line 15 "struct_return.c"
+#line 15
     struct point p;
+#line 15
     make_init(&self->await.make, 3, -4);
+#line 15
     self->state = norm1_AWAIT_make;
 resume_make:
+#line 15
     memset(&p, 0, sizeof p);
+#line 15
     if (make_poll(&self->await.make, cx, &p) == AC_PENDING) {
+#line 15
         return AC_PENDING;
     }
-#line 16 "struct_return.c"
+#line 16
     *out = (p.x < 0 ? -p.x : p.x) + (p.y < 0 ? -p.y : p.y);
+#line 16
     self->state = norm1_DONE;
+#line 16
     return AC_READY;
 }
 
+#line 132 "struct_return.gen.c"
 void norm1_drop(norm1_frame *self) {
     switch (self->state) {
     case norm1_AWAIT_make:

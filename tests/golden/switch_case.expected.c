@@ -4,6 +4,7 @@
 /* Awaits in the cases of a switch, including a fall-through. */
 #include <asyncc.h>
 
+#line 8 "switch_case.gen.c"
 enum dispatch_state {
     dispatch_START,
     dispatch_AWAIT_ac_yield,
@@ -30,50 +31,65 @@ void dispatch_init(dispatch_frame *self, int op) {
     self->op = op;
 }
 
+#line 4 "switch_case.c"
 ac_poll dispatch_poll(dispatch_frame *self, ac_cx *cx, int *out) {
+#line 4
     switch (self->state) {
     case dispatch_START:
+#line 4
         break;
     case dispatch_AWAIT_ac_yield:
+#line 4
         goto resume_ac_yield;
     case dispatch_AWAIT_ac_sleep_ms:
+#line 4
         goto resume_ac_sleep_ms;
     default:
+#line 4
         return AC_READY;
     }
-#line 5 "switch_case.c"
+#line 5
     self->r = 0;
     switch (self->op) {
     case 0:
         ac_yield_init(&self->await.ac_yield);
+#line 8
         self->state = dispatch_AWAIT_ac_yield;
     resume_ac_yield:
+#line 8
         if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 8
             return AC_PENDING;
         }
-#line 9 "switch_case.c"
+#line 9
         self->r = 10;
         break;
     case 1:
         ac_sleep_ms_init(&self->await.ac_sleep_ms, 1);
+#line 12
         self->state = dispatch_AWAIT_ac_sleep_ms;
     resume_ac_sleep_ms:
+#line 12
         if (ac_sleep_ms_poll(&self->await.ac_sleep_ms, cx, NULL) == AC_PENDING) {
+#line 12
             return AC_PENDING;
         }
-#line 13 "switch_case.c"
         /* fall through */
     case 2:
+#line 15
         self->r += 20;
         break;
     default:
         self->r = -1;
     }
     *out = self->r;
+#line 20
     self->state = dispatch_DONE;
+#line 20
     return AC_READY;
 }
 
+#line 93 "switch_case.gen.c"
 void dispatch_drop(dispatch_frame *self) {
     switch (self->state) {
     case dispatch_AWAIT_ac_yield:

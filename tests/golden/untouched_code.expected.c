@@ -15,6 +15,7 @@ int area(size2 s) {
     return SQUARE(s.w) + s.h; // a line comment
 }
 
+#line 19 "untouched_code.gen.c"
 enum wait_area_state { wait_area_START, wait_area_AWAIT_ac_yield, wait_area_DONE };
 typedef struct wait_area_frame wait_area_frame;
 void wait_area_init(wait_area_frame *self, size2 s);
@@ -34,29 +35,40 @@ void wait_area_init(wait_area_frame *self, size2 s) {
     self->s = s;
 }
 
+#line 15 "untouched_code.c"
 ac_poll wait_area_poll(wait_area_frame *self, ac_cx *cx, int *out) {
+#line 15
     switch (self->state) {
     case wait_area_START:
+#line 15
         break;
     case wait_area_AWAIT_ac_yield:
+#line 15
         goto resume_ac_yield;
     default:
+#line 15
         return AC_READY;
     }
-#line 16 "untouched_code.c"
+#line 16
     ac_yield_init(&self->await.ac_yield);
+#line 16
     self->state = wait_area_AWAIT_ac_yield;
 resume_ac_yield:
+#line 16
     if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 16
         return AC_PENDING;
     }
     /* suspends once */
-#line 17 "untouched_code.c"
+#line 17
     *out = area(self->s);
+#line 17
     self->state = wait_area_DONE;
+#line 17
     return AC_READY;
 }
 
+#line 72 "untouched_code.gen.c"
 void wait_area_drop(wait_area_frame *self) {
     switch (self->state) {
     case wait_area_AWAIT_ac_yield:

@@ -6,6 +6,7 @@
 
 int counter;
 
+#line 10 "void_function.gen.c"
 enum bump_state { bump_START, bump_AWAIT_ac_yield, bump_DONE };
 typedef struct bump_frame bump_frame;
 void bump_init(bump_frame *self, int times);
@@ -26,36 +27,49 @@ void bump_init(bump_frame *self, int times) {
     self->times = times;
 }
 
+#line 6 "void_function.c"
 ac_poll bump_poll(bump_frame *self, ac_cx *cx, void *out) {
+#line 6
     (void)out;
+#line 6
     switch (self->state) {
     case bump_START:
+#line 6
         break;
     case bump_AWAIT_ac_yield:
+#line 6
         goto resume_ac_yield;
     default:
+#line 6
         return AC_READY;
     }
-#line 7 "void_function.c"
+#line 7
     if (self->times == 0) {
         self->state = bump_DONE;
+#line 8
         return AC_READY;
     }
-#line 9 "void_function.c"
+#line 9
     for (self->i = 0; self->i < self->times; self->i++) {
         ac_yield_init(&self->await.ac_yield);
+#line 10
         self->state = bump_AWAIT_ac_yield;
     resume_ac_yield:
+#line 10
         if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 10
             return AC_PENDING;
         }
-#line 11 "void_function.c"
+#line 11
         counter++;
     }
     self->state = bump_DONE;
+#line 13
     return AC_READY;
+#line 13
 }
 
+#line 73 "void_function.gen.c"
 void bump_drop(bump_frame *self) {
     switch (self->state) {
     case bump_AWAIT_ac_yield:

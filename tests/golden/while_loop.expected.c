@@ -4,6 +4,7 @@
 /* An await in a while loop: the counter and the total live in the frame. */
 #include <asyncc.h>
 
+#line 8 "while_loop.gen.c"
 enum count_state { count_START, count_AWAIT_ac_yield, count_DONE };
 typedef struct count_frame count_frame;
 void count_init(count_frame *self, int n);
@@ -25,34 +26,45 @@ void count_init(count_frame *self, int n) {
     self->n = n;
 }
 
+#line 4 "while_loop.c"
 ac_poll count_poll(count_frame *self, ac_cx *cx, int *out) {
+#line 4
     switch (self->state) {
     case count_START:
+#line 4
         break;
     case count_AWAIT_ac_yield:
+#line 4
         goto resume_ac_yield;
     default:
+#line 4
         return AC_READY;
     }
-#line 5 "while_loop.c"
+#line 5
     self->total = 0;
     self->i = 0;
     while (self->i < self->n) {
         ac_yield_init(&self->await.ac_yield);
+#line 8
         self->state = count_AWAIT_ac_yield;
     resume_ac_yield:
+#line 8
         if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+#line 8
             return AC_PENDING;
         }
-#line 9 "while_loop.c"
+#line 9
         self->total += self->i;
         self->i++;
     }
     *out = self->total;
+#line 12
     self->state = count_DONE;
+#line 12
     return AC_READY;
 }
 
+#line 68 "while_loop.gen.c"
 void count_drop(count_frame *self) {
     switch (self->state) {
     case count_AWAIT_ac_yield:

@@ -21,6 +21,25 @@
 
 static const char *name, *asyncc, *golden_dir, *runtime_include;
 
+/* text with every occurrence of from replaced by to (the output's own name, which
+ * its #line directives spell, is a temporary path: the expected files say
+ * <name>.gen.c). */
+static char *replace_all(char *text, size_t *len, const char *from, const char *to) {
+    size_t nf = strlen(from), nt = strlen(to), n = 0;
+    char *out = malloc(*len * (nt > nf ? nt : 1) + 1);
+    assert_non_null(out);
+    for (size_t i = 0; i < *len;) {
+        bool hit = i + nf <= *len && memcmp(text + i, from, nf) == 0;
+        memcpy(out + n, hit ? to : text + i, hit ? nt : 1);
+        n += hit ? nt : 1;
+        i += hit ? nf : 1;
+    }
+    out[n] = '\0';
+    free(text);
+    *len = n;
+    return out;
+}
+
 /* Transform <name>.c into out_path; returns what asyncc wrote, its length in *len. */
 static char *transform(const char *out_path, size_t *len) {
     char *input = str_printf("%s.c", name);
@@ -34,6 +53,9 @@ static char *transform(const char *out_path, size_t *len) {
         fail_msg("asyncc exited 0 but wrote no %s", out_path);
     run_free(&run);
     free(input);
+    char *gen_name = str_printf("%s.gen.c", name);
+    text = replace_all(text, len, out_path, gen_name);
+    free(gen_name);
     return text;
 }
 

@@ -3,6 +3,8 @@
 
 #include "machines.h"
 
+#include "waitlist.h"
+
 #include <stdalign.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -75,6 +77,49 @@ void gate_wait_drop(gate_wait_frame *f) {
     f->g->dropped++;
 }
 
+/* ---- tokens: a counter that tasks on any thread take from, parking while it is 0 -------- */
+
+void tokens_init(tokens *t) {
+    pthread_mutex_init(&t->lock, NULL);
+    t->count = 0;
+    t->waiting = (ac_waitlist){NULL, NULL};
+}
+
+void tokens_give(tokens *t) {
+    pthread_mutex_lock(&t->lock);
+    t->count++;
+    if (t->waiting.head)
+        aci_waiter_wake(t->waiting.head, 0);
+    pthread_mutex_unlock(&t->lock);
+}
+
+void take_init(take_frame *f, tokens *t) {
+    f->t = t;
+    aci_waiter_init(&f->waiter);
+}
+
+ac_poll take_poll(take_frame *f, ac_cx *cx, void *out) {
+    (void)out;
+    ac_poll r = AC_PENDING;
+    pthread_mutex_lock(&f->t->lock);
+    if (!aci_waiter_parked(&f->waiter)) {
+        if (f->t->count > 0) {
+            f->t->count--;
+            r = AC_READY;
+        } else {
+            aci_waitlist_push(&f->t->waiting, &f->waiter, cx->task);
+        }
+    }
+    pthread_mutex_unlock(&f->t->lock);
+    return r;
+}
+
+void take_drop(take_frame *f) {
+    pthread_mutex_lock(&f->t->lock);
+    aci_waiter_cancel(&f->waiter);
+    pthread_mutex_unlock(&f->t->lock);
+}
+
 /* ---- script ------------------------------------------------------------------------------ */
 
 typedef struct script_frame {
@@ -92,6 +137,11 @@ typedef struct script_frame {
         ac_fd_write_frame write;
         ac_fd_wait_frame ready;
         max_align_t leaf[(LEAF_FRAME_BYTES + sizeof(max_align_t) - 1) / sizeof(max_align_t)];
+        ac_mpsc_send_frame send;
+        ac_mpsc_recv_frame recv;
+        ac_oneshot_recv_frame oneshot;
+        ac_broadcast_recv_frame bcast;
+        ac_watch_changed_frame changed;
     } await;
 } script_frame;
 
@@ -132,6 +182,21 @@ static void await_init(script_frame *self, const step *s) {
     case STEP_LEAF:
         s->leaf->init(self->await.leaf, s->arg);
         break;
+    case STEP_SEND:
+        ac_mpsc_send_init(&self->await.send, s->chan, s->buf);
+        break;
+    case STEP_RECV:
+        ac_mpsc_recv_init(&self->await.recv, s->chan, s->buf);
+        break;
+    case STEP_ONESHOT:
+        ac_oneshot_recv_init(&self->await.oneshot, s->chan, s->buf);
+        break;
+    case STEP_BCAST:
+        ac_broadcast_recv_init(&self->await.bcast, s->chan, s->buf);
+        break;
+    case STEP_CHANGED:
+        ac_watch_changed_init(&self->await.changed, s->chan);
+        break;
     case STEP_END:
     case STEP_CALL:
         break;
@@ -144,6 +209,32 @@ static ac_poll ready_poll(script_frame *self, const step *s, ac_cx *cx) {
     ac_poll p = s->kind == STEP_READABLE ? ac_fd_readable_poll(&self->await.ready, cx, &r)
                                          : ac_fd_writable_poll(&self->await.ready, cx, &r);
     *s->result = r;
+    return p;
+}
+
+/* A channel leaf, whose int result goes to *s->result. */
+static ac_poll chan_poll(script_frame *self, const step *s, ac_cx *cx) {
+    int r = 0;
+    ac_poll p = AC_READY;
+    switch (s->kind) {
+    case STEP_SEND:
+        p = ac_mpsc_send_poll(&self->await.send, cx, &r);
+        break;
+    case STEP_RECV:
+        p = ac_mpsc_recv_poll(&self->await.recv, cx, &r);
+        break;
+    case STEP_ONESHOT:
+        p = ac_oneshot_recv_poll(&self->await.oneshot, cx, &r);
+        break;
+    case STEP_BCAST:
+        p = ac_broadcast_recv_poll(&self->await.bcast, cx, &r);
+        break;
+    default:
+        p = ac_watch_changed_poll(&self->await.changed, cx, &r);
+        break;
+    }
+    if (p == AC_READY)
+        *s->result = r;
     return p;
 }
 
@@ -166,6 +257,12 @@ static ac_poll await_poll(script_frame *self, const step *s, ac_cx *cx) {
         return ready_poll(self, s, cx);
     case STEP_LEAF:
         return s->leaf->poll(self->await.leaf, cx, s->out);
+    case STEP_SEND:
+    case STEP_RECV:
+    case STEP_ONESHOT:
+    case STEP_BCAST:
+    case STEP_CHANGED:
+        return chan_poll(self, s, cx);
     case STEP_END:
     case STEP_CALL:
         break;
@@ -201,6 +298,21 @@ static void await_drop(script_frame *self, const step *s) {
         break;
     case STEP_LEAF:
         s->leaf->drop(self->await.leaf);
+        break;
+    case STEP_SEND:
+        ac_mpsc_send_drop(&self->await.send);
+        break;
+    case STEP_RECV:
+        ac_mpsc_recv_drop(&self->await.recv);
+        break;
+    case STEP_ONESHOT:
+        ac_oneshot_recv_drop(&self->await.oneshot);
+        break;
+    case STEP_BCAST:
+        ac_broadcast_recv_drop(&self->await.bcast);
+        break;
+    case STEP_CHANGED:
+        ac_watch_changed_drop(&self->await.changed);
         break;
     case STEP_END:
     case STEP_CALL:
@@ -639,4 +751,108 @@ ac_task *section_spawn(const section *s) {
     f->s = s;
     f->rc = 0;
     return ac_task_spawn(t);
+}
+
+/* ---- mpsc producer and consumer ------------------------------------------------------------- */
+
+typedef struct producer_frame {
+    ac_mpsc_tx tx;
+    uint32_t id, i, n;
+    int parked;
+    uint64_t value;
+    ac_mpsc_send_frame send;
+} producer_frame;
+
+static ac_poll producer_poll(producer_frame *self, ac_cx *cx, int *out) {
+    for (; self->i < self->n; self->i++) {
+        if (!self->parked) {
+            self->value = MSG(self->id, self->i);
+            ac_mpsc_send_init(&self->send, &self->tx, &self->value);
+        }
+        int r;
+        self->parked = ac_mpsc_send_poll(&self->send, cx, &r) == AC_PENDING;
+        if (self->parked)
+            return AC_PENDING;
+        if (r != AC_CHAN_OK) {
+            ac_mpsc_tx_drop(&self->tx);
+            *out = r;
+            return AC_READY;
+        }
+    }
+    ac_mpsc_tx_drop(&self->tx);
+    *out = 0;
+    return AC_READY;
+}
+
+static void producer_drop(producer_frame *self) {
+    if (self->parked)
+        ac_mpsc_send_drop(&self->send);
+    ac_mpsc_tx_drop(&self->tx);
+}
+
+DEFINE_VTABLE(producer, sizeof(int));
+
+ac_task *producer_new(ac_mpsc_tx tx, uint32_t id, uint32_t n) {
+    ac_task *t = ac_task_new(&producer_vtable);
+    if (t)
+        *(producer_frame *)ac_task_frame(t) = (producer_frame){tx, id, 0, n, 0, 0, {0}};
+    return t;
+}
+
+typedef struct consumer_frame {
+    ac_mpsc_rx rx;
+    consumed *c;
+    int parked;
+    uint64_t value;
+    ac_mpsc_recv_frame recv;
+} consumer_frame;
+
+void consumed_add(consumed *c, uint64_t v) {
+    uint32_t id = (uint32_t)(v >> 32), seq = (uint32_t)v;
+    c->count++;
+    c->sum += v;
+    if (id >= CONSUMED_MAX_PRODUCERS || c->next[id] != seq)
+        c->out_of_order++;
+    else
+        c->next[id]++;
+}
+
+static ac_poll consumer_poll(consumer_frame *self, ac_cx *cx, void *out) {
+    (void)out;
+    for (;;) {
+        if (!self->parked)
+            ac_mpsc_recv_init(&self->recv, &self->rx, &self->value);
+        int r;
+        self->parked = ac_mpsc_recv_poll(&self->recv, cx, &r) == AC_PENDING;
+        if (self->parked)
+            return AC_PENDING;
+        if (r != AC_CHAN_OK) {
+            self->c->end = r;
+            ac_mpsc_rx_drop(&self->rx);
+            return AC_READY;
+        }
+        consumed_add(self->c, self->value);
+    }
+}
+
+static void consumer_drop(consumer_frame *self) {
+    if (self->parked)
+        ac_mpsc_recv_drop(&self->recv);
+    ac_mpsc_rx_drop(&self->rx);
+}
+
+DEFINE_VTABLE(consumer, 0);
+
+ac_task *consumer_new(ac_mpsc_rx rx, consumed *c) {
+    ac_task *t = ac_task_new(&consumer_vtable);
+    if (t)
+        *(consumer_frame *)ac_task_frame(t) = (consumer_frame){rx, c, 0, 0, {0}};
+    return t;
+}
+
+uint64_t messages_sum(uint32_t producers, uint32_t n) {
+    uint64_t sum = 0;
+    for (uint32_t id = 0; id < producers; id++)
+        sum += (uint64_t)id * n * (UINT64_C(1) << 32) + (uint64_t)n * (n - 1) / 2;
+    return sum;
 }

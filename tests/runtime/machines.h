@@ -11,8 +11,10 @@
 
 #include "ac_runtime.h"
 
-#include "ac_io.h" /* after ac_runtime.h: the runtime face */
+#include "ac_chan.h" /* after ac_runtime.h: the runtime face */
+#include "ac_io.h"
 
+#include <pthread.h>
 #include <stdint.h>
 
 /* The type-erased entry points and vtable a spawned function gets (abi.md section 5). */
@@ -51,6 +53,28 @@ typedef struct gate_wait_frame {
 void gate_wait_init(gate_wait_frame *f, gate *g);
 ac_poll gate_wait_poll(gate_wait_frame *f, ac_cx *cx, void *out);
 void gate_wait_drop(gate_wait_frame *f);
+
+/* ---- tokens: a counter that tasks on any thread take from, parking while it is 0 -------- */
+
+typedef struct tokens {
+    pthread_mutex_t lock;
+    unsigned count;
+    ac_waitlist waiting;
+} tokens;
+
+void tokens_init(tokens *t);
+/* Add one token and wake the first waiter, which takes it when it is polled. */
+void tokens_give(tokens *t);
+
+/* take(t): await a token (a leaf on a waitlist, woken from any thread). */
+typedef struct take_frame {
+    tokens *t;
+    ac_waiter waiter;
+} take_frame;
+
+void take_init(take_frame *f, tokens *t);
+ac_poll take_poll(take_frame *f, ac_cx *cx, void *out);
+void take_drop(take_frame *f);
 
 /* ---- counters a task can report into ----------------------------------------------------- */
 
@@ -98,6 +122,11 @@ typedef enum step_kind {
     STEP_WRITE,    /* *result = await ac_fd_write(fd, buf, n) */
     STEP_READABLE, /* *result = await ac_fd_readable(fd) */
     STEP_WRITABLE, /* *result = await ac_fd_writable(fd) */
+    STEP_SEND,     /* *result = await ac_mpsc_send(chan, buf) */
+    STEP_RECV,     /* *result = await ac_mpsc_recv(chan, buf) */
+    STEP_ONESHOT,  /* *result = await ac_oneshot_recv(chan, buf) */
+    STEP_BCAST,    /* *result = await ac_broadcast_recv(chan, buf) */
+    STEP_CHANGED,  /* *result = await ac_watch_changed(chan) */
     STEP_LEAF,     /* await the leaf: init(frame, arg), its result to out */
 } step_kind;
 
@@ -114,6 +143,7 @@ typedef struct step {
     void *buf;
     size_t n;
     ssize_t *result;
+    void *chan; /* a channel handle */
     const leaf *leaf;
 } step;
 
@@ -135,6 +165,16 @@ typedef struct step {
     { .kind = STEP_READABLE, .fd = (h), .result = (r) }
 #define S_WRITABLE(h, r)                                                                           \
     { .kind = STEP_WRITABLE, .fd = (h), .result = (r) }
+#define S_SEND(tx, value, r)                                                                       \
+    { .kind = STEP_SEND, .chan = (tx), .buf = (value), .result = (r) }
+#define S_RECV(rx, out, r)                                                                         \
+    { .kind = STEP_RECV, .chan = (rx), .buf = (out), .result = (r) }
+#define S_ONESHOT(rx, out, r)                                                                      \
+    { .kind = STEP_ONESHOT, .chan = (rx), .buf = (out), .result = (r) }
+#define S_BCAST(rx, out, r)                                                                        \
+    { .kind = STEP_BCAST, .chan = (rx), .buf = (out), .result = (r) }
+#define S_CHANGED(rx, r)                                                                           \
+    { .kind = STEP_CHANGED, .chan = (rx), .result = (r) }
 #define S_LEAF(l, a, o)                                                                            \
     { .kind = STEP_LEAF, .leaf = (l), .arg = (a), .out = (o) }
 #define S_END(v)                                                                                   \
@@ -203,6 +243,31 @@ typedef struct section {
 } section;
 
 ac_task *section_spawn(const section *s);
+
+/* ---- mpsc producer and consumer ----------------------------------------------------------- */
+
+/* A message is (producer id << 32) | its sequence number. */
+#define MSG(id, seq) (((uint64_t)(id) << 32) | (uint32_t)(seq))
+#define CONSUMED_MAX_PRODUCERS 64
+
+/* What a consumer saw: checked after it ends. */
+typedef struct consumed {
+    uint64_t count, sum;
+    uint32_t next[CONSUMED_MAX_PRODUCERS]; /* each producer's next sequence number */
+    int out_of_order;                      /* messages that broke a producer's order */
+    int end;                               /* the receive result that ended it */
+} consumed;
+
+/* Record one received message into c. */
+void consumed_add(consumed *c, uint64_t v);
+/* int producer(tx, id, n): await ac_mpsc_send of MSG(id, 0..n-1) (values 8 bytes), then
+ * drop tx; returns 0, or the first failing send's result. Its drop drops tx. */
+ac_task *producer_new(ac_mpsc_tx tx, uint32_t id, uint32_t n);
+/* void consumer(rx, c): await ac_mpsc_recv until it fails, recording into c; then drop
+ * rx. Its drop drops rx. */
+ac_task *consumer_new(ac_mpsc_rx rx, consumed *c);
+/* The sum of MSG(id, 0..n-1) over ids 0..producers-1. */
+uint64_t messages_sum(uint32_t producers, uint32_t n);
 
 /* Monotonic time for elapsed-time checks. */
 uint64_t test_now_ns(void);

@@ -1,7 +1,9 @@
 /* test_waitlist.c - waiters woken from other threads: delivery through the parked
  * loop's inbox, a drop that takes back a wake still in flight, deadlock reports with
- * one loop and with several, and a token ring across threads (run it under TSan). */
+ * one loop and with several, and a token ring across threads (run it under TSan). The
+ * tokens are in machines.c. */
 #include "internal.h"
+#include "machines.h"
 #include "waitlist.h"
 
 #include <pthread.h>
@@ -11,61 +13,6 @@
 #include <stddef.h>
 
 #include <cmocka.h>
-
-/* ---- tokens: a counter that tasks on any thread take from, parking while it is 0 -------- */
-
-typedef struct tokens {
-    pthread_mutex_t lock;
-    unsigned count;
-    ac_waitlist waiting;
-} tokens;
-
-static void tokens_init(tokens *t) {
-    pthread_mutex_init(&t->lock, NULL);
-    t->count = 0;
-    t->waiting = (ac_waitlist){NULL, NULL};
-}
-
-/* Add one token and wake the first waiter, which takes it when it is polled. */
-static void tokens_give(tokens *t) {
-    pthread_mutex_lock(&t->lock);
-    t->count++;
-    if (t->waiting.head)
-        aci_waiter_wake(t->waiting.head, 0);
-    pthread_mutex_unlock(&t->lock);
-}
-
-typedef struct take_frame {
-    tokens *t;
-    ac_waiter waiter;
-} take_frame;
-
-static void take_init(take_frame *f, tokens *t) {
-    f->t = t;
-    aci_waiter_init(&f->waiter);
-}
-
-static ac_poll take_poll(take_frame *f, ac_cx *cx, void *out) {
-    (void)out;
-    ac_poll r = AC_PENDING;
-    pthread_mutex_lock(&f->t->lock);
-    if (!aci_waiter_parked(&f->waiter)) {
-        if (f->t->count > 0) {
-            f->t->count--;
-            r = AC_READY;
-        } else {
-            aci_waitlist_push(&f->t->waiting, &f->waiter, cx->task);
-        }
-    }
-    pthread_mutex_unlock(&f->t->lock);
-    return r;
-}
-
-static void take_drop(take_frame *f) {
-    pthread_mutex_lock(&f->t->lock);
-    aci_waiter_cancel(&f->waiter);
-    pthread_mutex_unlock(&f->t->lock);
-}
 
 /* ---- ring: take a token from mine, give one to the next, `rounds` times ------------------- */
 

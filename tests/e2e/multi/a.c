@@ -1,4 +1,4 @@
-/* a.c - the entry of a program in two files: awaits, spawns, blocks on and makes
+/* a.c - the entry of a program in two files: awaits, selects, spawns, blocks on and makes
  * futures of async functions defined in b.c (declared in b.h, or here), whose frames
  * this file sees only as incomplete types (grammar/abi.md, section 8). As in the
  * other e2e tests, tasks interleave differently in the transformed and the plain
@@ -39,6 +39,12 @@ async long driver(void) {
     printf("twice(21) = %d\n", doubled);
     int depth = await(pong(5));
     printf("pong(5) = %d\n", depth);
+    /* branches of b.c's functions: boxed frames, the loser's freed when dropped */
+    int slept = 0;
+    int won = ac_select(ac_on(&sq, square_later(3)), ac_on(&slept, linger(500)));
+    printf("select: branch %d, square_later(3) = %d\n", won, sq);
+    ac_join_all(ac_on(&sq, square_later(2)), ac_on(&slept, linger(1)));
+    printf("join_all: %d %d\n", sq, slept);
     ac_task *tasks[3];
     for (int i = 0; i < 3; i++)
         tasks[i] = ac_spawn(square_later(i + 4));

@@ -1,0 +1,134 @@
+/* ac_mt.h - the multi-thread runtime: tasks run on a pool of worker threads.
+ *
+ *     ac_runtime *rt;
+ *     if (ac_runtime_new(NULL, &rt) != 0)         // one worker per CPU
+ *         ...;
+ *     int result;
+ *     ac_runtime_block_on(rt, ac_future_of(serve(port)), &result);
+ *     ac_runtime_shutdown(rt, 1000);              // let tasks finish for up to 1 s
+ *
+ * ac_block_on stays what it was: the current-thread executor, on the calling thread.
+ * ac_runtime_block_on runs a future on the workers instead, and everything it spawns
+ * (ac_spawn, ac_future_spawn) runs there too: a task may be polled on any worker, one
+ * worker at a time, and moves between them as idle workers steal work. So the data a
+ * task shares with others needs a lock or a channel, as with threads.
+ *
+ * What a task of this runtime can await: ac_yield, ac_join, ac_future_await, the timers
+ * (ac_sleep_ms, ac_sleep_until, ac_interval_tick), the blocking pool (ac_blocking.h),
+ * and every waitlist-based primitive (channels, locks), woken from any thread. Not yet:
+ * descriptors (ac_io.h, ac_net.h) and signals (ac_signal.h), whose leaves complete at
+ * once with -EOPNOTSUPP in such a task; ac_fd_open on a worker says -EOPNOTSUPP too.
+ * A join handle belongs to the runtime's tasks: joining it from a task of the
+ * current-thread executor stops the program with a message.
+ *
+ * The builder is a struct whose zero value means every default: set the fields you
+ * care about after ac_runtime_builder_init, or pass NULL to ac_runtime_new.
+ *
+ * Three faces, like <asyncc.h>: the declarations are plain C in each, and
+ * ASYNCC_SEQUENTIAL's stand-ins run the future on the calling thread, the sequential
+ * meaning.
+ */
+#ifndef AC_MT_H
+#define AC_MT_H
+
+#ifndef AC_RUNTIME_H
+#include "asyncc.h"
+#endif
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Workers of all runtimes alive at once in the process (a task records its worker's
+ * number in 16 bits). */
+#define AC_RUNTIME_MAX_WORKERS 4096
+
+typedef struct ac_runtime ac_runtime;
+
+typedef struct ac_runtime_builder {
+    unsigned worker_threads; /* 0: one per CPU the process may run on */
+    const char *thread_name; /* workers are named "<name>-<i>" (15 bytes kept); NULL: "ac-worker" */
+    size_t thread_stack_size;           /* bytes; 0: the system's default */
+    void (*on_thread_start)(void *arg); /* on each worker before its first poll; may be NULL */
+    void (*on_thread_stop)(void *arg);  /* on each worker after its last poll; may be NULL */
+    void *hook_arg;
+    /* Polls between two looks at the timers and at the wakes other threads queued for
+     * this worker (the blocking pool's); 0: 61. */
+    unsigned event_interval;
+    /* Polls between two times a worker takes from the global queue before its own, so
+     * that tasks woken from outside are not starved by a busy local queue; 0: 31. */
+    unsigned global_queue_interval;
+} ac_runtime_builder;
+
+/* Read while the runtime runs: counters are exact once the workers are idle, and a
+ * snapshot of moving values otherwise. */
+typedef struct ac_runtime_metrics {
+    unsigned workers;
+    uint64_t tasks_spawned;  /* tasks made on the workers */
+    uint64_t tasks_finished; /* of those, finished */
+    uint64_t tasks_alive;    /* spawned - finished: running, queued or parked */
+    uint64_t global_queue_depth;
+} ac_runtime_metrics;
+
+typedef struct ac_worker_metrics {
+    uint64_t polls;
+    uint64_t steals;    /* tasks taken from other workers' queues */
+    uint64_t steal_ops; /* successful steal operations (each takes half a queue) */
+    uint64_t parks;     /* times the worker slept for want of work */
+    uint64_t local_queue_depth;
+} ac_worker_metrics;
+
+#if defined(ASYNCC_SEQUENTIAL)
+
+struct ac_runtime {
+    int unused;
+};
+static inline void ac_runtime_builder_init(ac_runtime_builder *b) {
+    *b = (ac_runtime_builder){0, 0, 0, 0, 0, 0, 0, 0};
+}
+static inline int ac_runtime_new(const ac_runtime_builder *b, ac_runtime **out) {
+    static ac_runtime the_one;
+    (void)b;
+    *out = &the_one;
+    return 0;
+}
+static inline int ac_runtime_block_on(ac_runtime *rt, ac_future fu, void *out) {
+    (void)rt;
+    return ac_future_block_on(fu, out) == 0 ? 0 : -22; /* EINVAL: an empty future */
+}
+static inline int ac_runtime_shutdown(ac_runtime *rt, uint64_t timeout_ms) {
+    (void)rt, (void)timeout_ms;
+    return 0;
+}
+
+#else
+
+/* All defaults. */
+void ac_runtime_builder_init(ac_runtime_builder *b);
+
+/* Start a runtime configured by b (NULL: the defaults) in *out. Returns 0, or a
+ * negative errno: -EINVAL for more than AC_RUNTIME_MAX_WORKERS workers (all runtimes
+ * counted) or an interval above 1,000,000; -ENOMEM; -EAGAIN and the like when a thread,
+ * an eventfd or an epoll instance cannot be made. */
+int ac_runtime_new(const ac_runtime_builder *b, ac_runtime **out);
+
+/* Run fu on rt's workers and block the calling thread until it finishes; copy its
+ * result to out (NULL discards it). Consumes fu. Returns 0, or a negative errno with
+ * nothing run (fu dropped): -EINVAL for an empty future, -ENOMEM, and -EDEADLK when
+ * called on one of rt's workers, whose blocking would stall the runtime. Any number of
+ * threads may block on one runtime at once. A future that never finishes blocks for
+ * ever: with other threads able to wake it, a runtime cannot tell a deadlock. */
+int ac_runtime_block_on(ac_runtime *rt, ac_future fu, void *out);
+
+/* Give the tasks still alive up to timeout_ms to finish, then stop the workers, drop
+ * every task left (their drops run on a worker), and free the runtime. Returns how many
+ * unfinished tasks were dropped, or -EBUSY (nothing done) while a thread is inside
+ * ac_runtime_block_on on rt, or when called on one of rt's workers. */
+int ac_runtime_shutdown(ac_runtime *rt, uint64_t timeout_ms);
+
+void ac_runtime_metrics_get(ac_runtime *rt, ac_runtime_metrics *m);
+/* Worker i's counters; -EINVAL if there is no worker i. */
+int ac_runtime_worker_metrics(ac_runtime *rt, unsigned i, ac_worker_metrics *m);
+
+#endif
+
+#endif

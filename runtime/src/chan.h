@@ -1,0 +1,275 @@
+/* chan.h - what the four channel kinds share (chan.c): the lock, the reference count,
+ * the ring of values and the waiting of a leaf. Internal.
+ *
+ * Every channel is one heap block starting with an aci_chan header. Its lock guards
+ * everything in the block and the waiters parked on it (the lock rule of waitlist.h):
+ * a channel is used from any thread, each end from the thread its task runs on.
+ *
+ * The lock is a spinlock (test-and-test-and-set): the sections it guards copy a value
+ * and link a waiter, never call out, so a waiting thread spins for a few nanoseconds,
+ * unless the holder was preempted (then it yields).
+ *
+ * Biased: a channel used by one thread only - its ends on tasks of one loop, the common
+ * case - takes no lock at all. An atomic exchange costs 20 ns on some machines, more
+ * than the rest of a send, so the owner (the loop that made the channel) marks itself
+ * busy with plain stores and checks that the channel is still its own. The first
+ * operation from another thread revokes the bias for good (aci_chan_share): it sets
+ * `shared`, makes every thread of the process execute a memory barrier (membarrier(2)),
+ * and waits for the owner to leave the operation it may be in. The barrier is what lets
+ * the owner do without one: after it, either the owner's busy mark is visible to the
+ * revoker, or the owner's next look at `shared` sees it set (the asymmetric Dekker
+ * scheme of userspace RCU). Where membarrier(2) is missing, and under ThreadSanitizer
+ * (which cannot see that barrier), every channel is shared from the start.
+ *
+ * refs counts the handles (senders + receivers) and the frames parked on the channel:
+ * a parked frame keeps the block alive even when a careless program drops the handle
+ * it awaits on, so its drop never touches freed memory. The block is freed by whoever
+ * drops the last reference.
+ */
+#ifndef AC_RUNTIME_CHAN_H
+#define AC_RUNTIME_CHAN_H
+
+#include "waitlist.h"
+
+#include "ac_chan.h" /* after ac_runtime.h (waitlist.h): the runtime's face */
+
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <string.h>
+
+/* ---- the lock ------------------------------------------------------------------------------ */
+
+typedef struct aci_spinlock {
+    atomic_uchar held;
+} aci_spinlock;
+
+static inline void aci_spin_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+/* Spins, then yields now and then: on a loaded machine the holder may have been
+ * preempted in its few instructions, and spinning would only keep it waiting. */
+#define ACI_SPINS_BEFORE_YIELD 64
+
+static inline void aci_spin_lock(aci_spinlock *l) {
+    unsigned spins = 0;
+    while (atomic_exchange_explicit(&l->held, 1, memory_order_acquire))
+        while (atomic_load_explicit(&l->held, memory_order_relaxed))
+            if (++spins % ACI_SPINS_BEFORE_YIELD == 0)
+                sched_yield();
+            else
+                aci_spin_pause();
+}
+
+static inline void aci_spin_unlock(aci_spinlock *l) {
+    atomic_store_explicit(&l->held, 0, memory_order_release);
+}
+
+/* ---- the header of every channel ------------------------------------------------------------ */
+
+/* struct ac_chan is the opaque type by which leaf frames (ac_chan.h) point to any
+ * channel. */
+typedef struct ac_chan aci_chan;
+
+/* What differs between the kinds when handles go. */
+typedef struct aci_chan_ops {
+    void (*receivers_gone)(aci_chan *ch); /* under the lock; NULL: nothing to do */
+    void (*release)(aci_chan *ch);        /* frees what the block points to; NULL: nothing */
+} aci_chan_ops;
+
+struct ac_chan {
+    aci_spinlock lock;
+    bool full;              /* a oneshot's value was sent */
+    atomic_uchar busy;      /* the owner is in an operation, unlocked (written by it alone) */
+    atomic_uchar shared;    /* another thread came: every operation takes the lock */
+    struct aci_loop *owner; /* the loop that operates unlocked while not shared */
+    uint32_t refs;          /* handles + parked frames; the block is freed at 0 */
+    uint32_t senders;       /* live sending handles: 0 means end of stream */
+    uint32_t receivers;     /* live receiving handles: 0 means sends fail */
+    uint32_t elem_size;
+    const aci_chan_ops *ops;
+    ac_waitlist receiving; /* receives (changed waits) parked for a value */
+};
+
+/* Revoke the owner's bias (see the top of the file); from a thread not the owner's. */
+ACI_HIDDEN void aci_chan_share(aci_chan *ch);
+
+/* Enter an operation on ch: unlocked on the owner's thread while it is not shared, else
+ * under the lock. */
+static inline void aci_chan_lock(aci_chan *ch) {
+    if (ch->owner == &aci_loop_this) {
+        atomic_store_explicit(&ch->busy, 1, memory_order_relaxed);
+        atomic_signal_fence(memory_order_seq_cst); /* membarrier orders it for others */
+        if (!atomic_load_explicit(&ch->shared, memory_order_relaxed))
+            return;
+        atomic_store_explicit(&ch->busy, 0, memory_order_relaxed);
+    } else if (!atomic_load_explicit(&ch->shared, memory_order_acquire)) {
+        aci_chan_share(ch);
+    }
+    aci_spin_lock(&ch->lock);
+}
+
+static inline void aci_chan_unlock(aci_chan *ch) {
+    if (ch->owner == &aci_loop_this && atomic_load_explicit(&ch->busy, memory_order_relaxed)) {
+        atomic_store_explicit(&ch->busy, 0, memory_order_release);
+        return;
+    }
+    aci_spin_unlock(&ch->lock);
+}
+
+/* Allocate a zeroed channel block of `size` bytes whose header counts one sender and
+ * one receiver; NULL when memory is exhausted or elem_size is too large. */
+ACI_HIDDEN void *aci_chan_alloc(size_t size, size_t elem_size, const aci_chan_ops *ops);
+/* Release and free the block (its last reference is gone). */
+ACI_HIDDEN void aci_chan_free(aci_chan *ch);
+/* Under the lock: drop one reference; returns whether it was the last, in which case
+ * the caller frees the block once it has unlocked. */
+static inline bool aci_chan_unref(aci_chan *ch) {
+    return --ch->refs == 0;
+}
+/* Unlock, then free the block if `last` (from aci_chan_unref). */
+static inline void aci_chan_unlock_release(aci_chan *ch, bool last) {
+    aci_chan_unlock(ch);
+    if (last)
+        aci_chan_free(ch);
+}
+
+/* The two ends, for the handle calls below. */
+typedef enum aci_chan_end { ACI_SENDER, ACI_RECEIVER } aci_chan_end;
+
+/* One handle more on ch's end (clone, subscribe): AC_CHAN_OK, or AC_CHAN_INVALID when
+ * ch is NULL (the handle cloned was dropped). */
+ACI_HIDDEN int aci_chan_add_handle(aci_chan *ch, aci_chan_end end);
+/* One handle of ch's end gone (NULL: nothing). The last sender wakes the parked
+ * receives, which find the end of stream; the last receiver calls receivers_gone. */
+ACI_HIDDEN void aci_chan_drop_handle(aci_chan *ch, aci_chan_end end);
+
+/* Copy one value: elements are small, and the common sizes inline. */
+static inline void aci_chan_copy(void *dst, const void *src, size_t size) {
+    if (size == sizeof(uint64_t))
+        memcpy(dst, src, sizeof(uint64_t));
+    else if (size == sizeof(uint32_t))
+        memcpy(dst, src, sizeof(uint32_t));
+    else
+        memcpy(dst, src, size);
+}
+
+/* Under the lock: copy a sent value to dst if a receiver remains to see it: AC_CHAN_OK,
+ * or AC_CHAN_CLOSED. */
+static inline int aci_chan_put(aci_chan *ch, void *dst, const void *value) {
+    if (ch->receivers == 0)
+        return AC_CHAN_CLOSED;
+    aci_chan_copy(dst, value, ch->elem_size);
+    return AC_CHAN_OK;
+}
+
+/* ---- a ring of values ------------------------------------------------------------------------ */
+
+/* A FIFO of fixed-size values in a power-of-two array (a mask instead of a division). */
+typedef struct aci_ring {
+    unsigned char *buf;
+    size_t mask; /* slots - 1 */
+    size_t head; /* index of the oldest value */
+    size_t len;
+} aci_ring;
+
+/* An array of at least `slots` slots (rounded up to a power of two); -1 when memory
+ * is exhausted. */
+ACI_HIDDEN int aci_ring_init(aci_ring *r, size_t slots, size_t elem);
+ACI_HIDDEN void aci_ring_release(aci_ring *r);
+/* Double the array; -1 when memory is exhausted (the ring is unchanged). */
+ACI_HIDDEN int aci_ring_grow(aci_ring *r, size_t elem);
+
+static inline size_t aci_ring_slots(const aci_ring *r) {
+    return r->mask + 1;
+}
+
+static inline void *aci_ring_at(const aci_ring *r, size_t i, size_t elem) {
+    return r->buf + ((r->head + i) & r->mask) * elem;
+}
+
+/* The ring must have a free slot. */
+static inline void aci_ring_push(aci_ring *r, const void *value, size_t elem) {
+    aci_chan_copy(aci_ring_at(r, r->len, elem), value, elem);
+    r->len++;
+}
+
+/* The ring must not be empty. */
+static inline void aci_ring_pop(aci_ring *r, void *out, size_t elem) {
+    aci_chan_copy(out, aci_ring_at(r, 0, elem), elem);
+    r->head = (r->head + 1) & r->mask;
+    r->len--;
+}
+
+/* ---- waiting in a leaf ----------------------------------------------------------------------- */
+
+/* A leaf frame's ac_chan_wait (ac_chan.h) goes through three phases: idle (never
+ * parked: task NULL), parked (in one of the channel's lists, or its wake in flight),
+ * woken (task set, no longer parked: the reason says why). Parking takes a reference
+ * on the channel, which the end of the wait gives back. All under the channel's lock. */
+
+static inline bool aci_chan_wait_idle(const ac_chan_wait *w) {
+    return w->waiter.task == NULL;
+}
+
+/* Park w on l for cx's task; the channel gains a reference. */
+ACI_HIDDEN void aci_chan_park(aci_chan *ch, ac_waitlist *l, ac_chan_wait *w, ac_cx *cx);
+/* From any thread: unlink w (parked) and wake its task with reason (AC_CHAN_OK or a
+ * negative status); the wake reaches the task on its own loop. */
+ACI_HIDDEN void aci_chan_wake(ac_chan_wait *w, int reason);
+/* Wake the first waiter of l, if any; returns it (NULL: l was empty). */
+ACI_HIDDEN ac_chan_wait *aci_chan_wake_first(ac_waitlist *l, int reason);
+/* Wake every waiter of l with reason. */
+ACI_HIDDEN void aci_chan_wake_all(ac_waitlist *l, int reason);
+/* The end of a wait that parked (the frame finished or is dropped), on the task's own
+ * thread: unlink w if it is still parked, or take back its wake if that is still on the
+ * way, and give the channel's reference back; returns whether it was the last (see
+ * aci_chan_unref). */
+ACI_HIDDEN bool aci_chan_unpark(aci_chan *ch, ac_chan_wait *w);
+
+static inline ac_chan_wait *aci_chan_wait_of(ac_waiter *w) {
+    return (ac_chan_wait *)((char *)w - offsetof(ac_chan_wait, waiter));
+}
+
+/* ---- the poll and drop of a leaf ------------------------------------------------------------- */
+
+/* A kind's attempt, under the lock, for the leaf `frame` waiting through w (idle, or
+ * woken with a reason): a result, or AC_CHAN_EMPTY / AC_CHAN_FULL to wait, with *park
+ * set to the list to park on. */
+typedef int aci_chan_try_fn(aci_chan *ch, void *frame, ac_chan_wait *w, ac_waitlist **park);
+
+/* The poll of a leaf whose channel pointer is *slot (NULL: AC_CHAN_INVALID): a spurious
+ * poll stays pending; otherwise try, then park or finish. Finishing gives back the
+ * reference a park took and clears *slot, so that dropping the finished frame does
+ * nothing. Inline, so that each kind's poll calls its try directly. */
+static inline ac_poll aci_chan_poll(aci_chan **slot, ac_chan_wait *w, ac_cx *cx,
+                                    aci_chan_try_fn *try, void *frame, int *out) {
+    aci_chan *ch = *slot;
+    if (!ch) {
+        *out = AC_CHAN_INVALID;
+        return AC_READY;
+    }
+    aci_chan_lock(ch);
+    if (aci_waiter_parked(&w->waiter)) { /* not woken yet: a spurious poll */
+        aci_chan_unlock(ch);
+        return AC_PENDING;
+    }
+    ac_waitlist *park = NULL;
+    int r = try(ch, frame, w, &park);
+    if (r == AC_CHAN_EMPTY || r == AC_CHAN_FULL) {
+        aci_chan_park(ch, park, w, cx);
+        aci_chan_unlock(ch);
+        return AC_PENDING;
+    }
+    aci_chan_unlock_release(ch, !aci_chan_wait_idle(w) && aci_chan_unpark(ch, w));
+    *slot = NULL;
+    *out = r;
+    return AC_READY;
+}
+/* The drop of such a leaf: take w off the channel if it parked. */
+ACI_HIDDEN void aci_chan_drop(aci_chan *ch, ac_chan_wait *w);
+
+#endif

@@ -1,0 +1,295 @@
+# gdb.py - gdb support for programs built from asyncc's output. gdb.c embeds it in
+# every such program; gdb runs it on loading the program when auto-load allows it
+# (README, "Debugging"). It adds:
+#
+#   $NAME          for every local NAME of the async function being debugged, whether
+#                  asyncc kept it in the frame (self->NAME) or in poll: refreshed at
+#                  every stop and prompt, a snapshot (assign through self->NAME);
+#   async locals   the locals of the selected async function by their source names,
+#                  like `info locals`;
+#   async tasks    the live tasks of every thread and the roots of its ac_block_on
+#                  calls, each with its async function and the line it is suspended at
+#                  (or running at), then the awaits it is inside, innermost last;
+#   skips          so that `step` follows the source: the generated NAME_init and
+#                  NAME_drop and the runtime's functions (ac_*, aci_*) are stepped over.
+#
+# Generated code is recognised by its names (grammar/abi.md): NAME_poll's first
+# parameter points to a NAME_frame whose first field is `state`, an enum of NAME_START,
+# NAME_AWAIT_CALLEE..., NAME_DONE; the await of NAME_AWAIT_X resumes at label resume_X,
+# whose line is the await's; the callee's frame is member X (X without its _2, _3...
+# suffix when a callee is awaited twice) of the frame's `await` union.
+import re
+
+import gdb
+
+POLL_PARAMS = ("self", "cx", "out", "self_", "cx_", "out_")
+
+
+def frame_type_of(name):
+    """NAME_frame when it is a generated frame (its first field `state`), else None."""
+    try:
+        t = gdb.lookup_type(name + "_frame").strip_typedefs()
+    except gdb.error:
+        return None
+    fields = t.fields() if t.code == gdb.TYPE_CODE_STRUCT else []
+    return t if fields and fields[0].name == "state" else None
+
+
+def poll_self(frame):
+    """(NAME, pointer to the frame) when frame runs a generated NAME_poll, else None."""
+    fn = frame.function()
+    if fn is None or not fn.name.endswith("_poll"):
+        return None
+    name = fn.name[: -len("_poll")]
+    ftype = frame_type_of(name)
+    if ftype is None:
+        return None
+    block = frame.block()
+    while block.function is None:
+        block = block.superblock
+    for sym in block:
+        if sym.is_argument and sym.type.code == gdb.TYPE_CODE_PTR \
+                and sym.type.target().strip_typedefs() == ftype:
+            return name, sym.value(frame)
+    return None
+
+
+def source_locals(frame):
+    """{name: value} of the locals of the async function polled at frame, by their
+    source names (the poll's own locals in scope first, then the frame's fields), or
+    None when frame polls no generated frame."""
+    found = poll_self(frame)
+    if found is None:
+        return None
+    values = {}
+    block = frame.block()
+    while block is not None:
+        for sym in block:
+            if (sym.is_variable or sym.is_argument) and sym.name not in POLL_PARAMS:
+                values.setdefault(sym.name, sym.value(frame))
+        if block.function is not None:
+            break
+        block = block.superblock
+    fields = found[1].dereference()
+    for field in fields.type.strip_typedefs().fields():
+        if field.name not in ("state", "await") and field.name not in values:
+            values[field.name] = fields[field.name]
+    return values
+
+
+class Convenience:
+    """Keeps $NAME set for the locals of the selected frame's async function."""
+
+    def __init__(self):
+        self.names = set()
+
+    def refresh(self, *_):
+        try:
+            values = source_locals(gdb.selected_frame()) or {}
+        except gdb.error:
+            values = {}
+        for name in self.names - set(values):
+            gdb.set_convenience_variable(name, None)
+        for name, value in values.items():
+            gdb.set_convenience_variable(name, value)
+        self.names = set(values)
+
+
+class AsyncPrefix(gdb.Command):
+    """Commands for async functions transformed by asyncc: async locals, async tasks."""
+
+    def __init__(self):
+        super().__init__("async", gdb.COMMAND_STACK, prefix=True)
+
+
+class AsyncLocals(gdb.Command):
+    """Print the locals of the selected async function by their source names.
+Each is also $NAME (a snapshot: assign through self->NAME)."""
+
+    def __init__(self):
+        super().__init__("async locals", gdb.COMMAND_STACK)
+
+    def invoke(self, arg, from_tty):
+        values = source_locals(gdb.selected_frame())
+        if values is None:
+            raise gdb.GdbError("the selected frame is not in an async function's poll")
+        for name in sorted(values):
+            gdb.write(f"{name} = {values[name].format_string()}\n")
+
+
+def line_of(spec):
+    """'file:line' of a linespec's first location, or '?'. The line is that of the
+    location's address: for FUNCTION:LABEL, decode_line's own is the next line's."""
+    try:
+        sals = gdb.decode_line(spec)[1] or []
+    except gdb.error:
+        return "?"
+    for sal in sals:
+        sal = gdb.find_pc_line(sal.pc)
+        if sal.symtab is not None:
+            return f"{sal.symtab.filename.rsplit('/', 1)[-1]}:{sal.line}"
+    return "?"
+
+
+def here(frame):
+    sal = frame.find_sal()
+    return f"{sal.symtab.filename.rsplit('/', 1)[-1]}:{sal.line}" if sal.symtab else "?"
+
+
+def awaits(name, ptr, polling):
+    """Lines describing where the async function `name`, whose frame ptr points to, is:
+    its own line, then those of the callee it awaits, recursively. polling maps frame
+    addresses to the gdb frames running their poll."""
+    frame = ptr.dereference()
+    state = str(frame["state"])
+    running = polling.get(int(ptr))
+    if state == name + "_DONE":
+        return [f"{name} finished"]
+    if not state.startswith(name + "_AWAIT_"):
+        where = f"at {here(running)}, running" if running else f"not started, at {line_of(name + '_poll')}"
+        return [f"{name} {where}"]
+    callee = state[len(name + "_AWAIT_"):]
+    if running:
+        lines = [f"{name} at {here(running)}, running"]
+    else:
+        where = line_of(f"{name}_poll:resume_{callee}")
+        lines = [f"{name} at {where}, awaiting {re.sub(r'_[0-9]+$', '', callee)}"]
+    union = frame["await"]
+    for member in (callee, re.sub(r"_[0-9]+$", "", callee)):
+        try:
+            child = union[member]
+        except gdb.error:
+            continue
+        if child.type.strip_typedefs().code == gdb.TYPE_CODE_PTR:
+            if int(child) == 0:
+                break
+            child = child.dereference()
+        inner = child.type.strip_typedefs().tag or ""
+        # A running poll's state names its last await, which is over unless the
+        # callee is being polled too.
+        nested = running is None or int(child.address) in polling
+        if nested and frame_type_of(member) is not None and inner.endswith("_frame"):
+            lines += awaits(member, child.address, polling)
+        break
+    return lines
+
+
+def polling_frames():
+    """{frame address: gdb frame} for each generated poll on the selected thread's stack."""
+    found = {}
+    frame = gdb.newest_frame()
+    while frame is not None:
+        polled = poll_self(frame)
+        if polled is not None:
+            found.setdefault(int(polled[1]), frame)
+        frame = frame.older()
+    return found
+
+
+def roots():
+    """(NAME, frame pointer) of each NAME_block_on on the selected thread's stack."""
+    found = []
+    frame = gdb.newest_frame()
+    while frame is not None:
+        fn = frame.function()
+        if fn is not None and fn.name.endswith("_block_on"):
+            name = fn.name[: -len("_block_on")]
+            for local in ("frame", "frame_"):
+                try:
+                    value = frame.read_var(local)
+                except ValueError:
+                    continue
+                if frame_type_of(name) is not None:
+                    found.append((name, value.address))
+                break
+        frame = frame.older()
+    return found
+
+
+def pool_tasks():
+    """(task address, NAME, frame pointer) of each live task in this thread's pool."""
+    info = gdb.parse_and_eval("ac_gdb_info")
+    header, step = int(info["task_header_size"]), int(info["pool_class_step"])
+    pool = gdb.parse_and_eval("aci_loop_this")["pool"]
+    task_ptr = gdb.lookup_type("ac_task").pointer()
+    blocks = []
+    for i in range(int(info["pool_classes"])):
+        chunk = pool["classes"][i]["chunks"]
+        while int(chunk) != 0:
+            data = int(chunk["data"].address)
+            for off in range(0, int(chunk["used"]), (i + 1) * step):
+                blocks.append(gdb.Value(data + off).cast(task_ptr))
+            chunk = chunk["next"]
+    link = pool["large"]
+    while int(link) != 0:
+        blocks.append(link["task"].address.cast(task_ptr))
+        link = link["next"]
+    tasks = []
+    for task in blocks:
+        vt = task["vt"]
+        if int(vt) == 0:
+            continue
+        poll = gdb.block_for_pc(int(vt["poll"]))
+        fn = poll.function.name if poll is not None and poll.function else "?"
+        name = re.sub(r"_poll_(erased|boxed)$", "", fn)
+        ftype = frame_type_of(name)
+        frame = gdb.Value(int(task) + header).cast(ftype.pointer()) if ftype else None
+        tasks.append((int(task), name, frame))
+    return tasks
+
+
+class AsyncTasks(gdb.Command):
+    """List the live tasks and the roots of ac_block_on, thread by thread: each one's
+async function and the line it is suspended or running at, then the awaits it is
+inside, innermost last."""
+
+    def __init__(self):
+        super().__init__("async tasks", gdb.COMMAND_STACK)
+
+    def invoke(self, arg, from_tty):
+        inferior = gdb.selected_inferior()
+        if inferior.pid == 0:
+            raise gdb.GdbError("The program is not being run.")
+        thread, frame = gdb.selected_thread(), gdb.selected_frame()
+        try:
+            for t in sorted(inferior.threads(), key=lambda t: t.num):
+                t.switch()
+                self.list_thread(t)
+        finally:
+            thread.switch()
+            frame.select()
+
+    @staticmethod
+    def list_thread(thread):
+        polling = polling_frames()
+        entries = [(f"root {name}_block_on", name, ptr) for name, ptr in roots()]
+        entries += [(f"task {addr:#x}", name, ptr) for addr, name, ptr in pool_tasks()]
+        if not entries:
+            return
+        gdb.write(f"thread {thread.num}:\n")
+        for label, name, ptr in entries:
+            lines = awaits(name, ptr, polling) if ptr is not None else [f"{name} (not generated code)"]
+            gdb.write(f"  {label}: {lines[0]}\n")
+            for depth, line in enumerate(lines[1:], 1):
+                gdb.write(f"  {'  ' * depth}in {line}\n")
+
+
+def skip_generated():
+    """Step over NAME_init and NAME_drop of every generated function, and the runtime."""
+    listing = gdb.execute("info functions -q -n _poll$", to_string=True)
+    names = sorted({poll for poll, frame in re.findall(r"\b(\w+)_poll\((\w+)_frame \*", listing)
+                    if poll == frame and frame_type_of(poll) is not None})
+    gdb.execute("skip -rfunction ^aci?_", to_string=True)
+    if names:
+        gdb.execute(f"skip -rfunction ^({'|'.join(names)})_(init|drop)$", to_string=True)
+
+
+if not getattr(gdb, "asyncc_loaded", False):
+    gdb.asyncc_loaded = True
+    convenience = Convenience()
+    gdb.events.stop.connect(convenience.refresh)
+    gdb.events.before_prompt.connect(convenience.refresh)
+    AsyncPrefix()
+    AsyncLocals()
+    AsyncTasks()
+    skip_generated()

@@ -1,0 +1,1107 @@
+/* mt.c - the multi-thread runtime (ac_mt.h): N worker threads that run tasks and
+ * steal work from each other. SCHEDULER.md, next to this file, explains the design and
+ * its measurements; this comment is the map.
+ *
+ * Workers. Each worker is a thread with its own aci_loop (pool, backend, remote-wake
+ * queue; loop.c) and, here, its own run queue: a LIFO slot for the task woken last, and
+ * a bounded ring of LOCAL_CAP tasks that only the owner pushes to (at the tail) and that
+ * the owner and thieves take from (at the head, by compare-and-swap). A full ring sends
+ * half of itself to the runtime's global queue (a mutex and a list), which also takes
+ * the wakes from threads that are no worker of the runtime. A worker takes the next
+ * task from, in order: the global queue every global_queue_interval polls (so that it
+ * is not starved), the LIFO slot (at most LIFO_POLLS_MAX times in a row, so that two
+ * tasks waking each other cannot starve the queue), its ring, the global queue, and
+ * last half of another worker's ring (stealing). With nothing found it parks.
+ *
+ * Tasks. A task of this runtime is flagged TASK_MT and keeps its scheduling state in the
+ * header's atomic `state` (MT_* below); `flags` is never written after creation, so any
+ * thread may read it. A wake is one fetch_or: only the wake that finds the task idle
+ * (neither notified, running nor complete) queues it. The poller clears NOTIFIED and sets
+ * RUNNING when it starts, and on AC_PENDING clears RUNNING: if a wake came meanwhile
+ * (NOTIFIED again) the poller queues the task itself, behind the others (a yield). So a
+ * task is queued at most once, polled by one worker at a time, and no wake is lost.
+ *
+ * Join. The joiner stores itself in `waiter` and sets JOIN_WAKER; the finisher sets
+ * COMPLETE and, if JOIN_WAKER was set, wakes the waiter and then clears JOIN_WAKER. A
+ * joiner that sees COMPLETE with JOIN_WAKER still set is being woken: it waits for that
+ * wake (returns AC_PENDING), and a detach (a dropped join) waits until the finisher is
+ * done with the header before it frees it. A handle detached before the task finished
+ * leaves the freeing to the finisher.
+ *
+ * Memory. A task's block comes from the pool of the worker that made it (the id of that
+ * worker is in flags). A block freed on another worker goes to its owner's remote-free
+ * stack (lock-free), which the owner takes back into its pool every event_interval
+ * polls. The tasks run by ac_runtime_block_on are malloc'd (TASK_HEAP): the blocking
+ * thread owns them.
+ *
+ * Parking and timers. An idle worker sleeps in its loop's backend (epoll) until its
+ * eventfd is kicked. The runtime's idle set, like the global queue, is under the
+ * runtime's lock: an injection that finds an idle worker kicks one. Timers of this
+ * runtime's tasks live in one wheel under timer_lock (timer.c locks it through
+ * aci_mt_timers_lock): busy workers fire the due ones every event_interval polls, and
+ * the first worker to park with timers armed becomes the driver, sleeping until the
+ * earliest deadline; arming an earlier timer kicks the driver.
+ *
+ * Shutdown. Workers stop after their current poll and meet at a barrier; worker 0
+ * drops every unfinished task and frees every block while the others wait (the drops
+ * may touch any worker's pool and loop, and run with a worker's context, as tasks do);
+ * then each worker releases its own loop and exits.
+ */
+#define _GNU_SOURCE 1 /* pthread_setname_np, sched_getaffinity */
+
+#include "mt.h"
+
+#include "ac_mt.h" /* after internal.h: its runtime face */
+#include "pool.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#define LOCAL_CAP 256u
+#define LOCAL_MASK (LOCAL_CAP - 1)
+#define LIFO_POLLS_MAX 3u
+#define POP_BATCH 8u /* tasks the owner takes off its ring per compare-and-swap */
+#define EVENT_INTERVAL_DEFAULT 61u
+#define GLOBAL_INTERVAL_DEFAULT 31u
+#define INTERVAL_MAX 1000000u
+#define NS_PER_MS UINT64_C(1000000)
+
+/* A task's state (ac_task.state) */
+enum mt_state {
+    MT_NOTIFIED = 1u << 0,   /* woken since its poll started: queued, or to be requeued */
+    MT_RUNNING = 1u << 1,    /* being polled */
+    MT_COMPLETE = 1u << 2,   /* its poll returned AC_READY, or it was dropped */
+    MT_JOIN_WAKER = 1u << 3, /* `waiter` is set: the finisher wakes it */
+    MT_DETACHED = 1u << 4,   /* no handle: the finisher frees the block */
+    MT_SPAWNED = 1u << 5,    /* woken once: its frame is initialized */
+};
+
+/* A ring slot: a task, with HELD set when the task was requeued by its own poll (a
+ * yield): its state still says RUNNING, which the worker holding the slot owns, so
+ * neither the requeue nor the next poll touches the atomic state. */
+typedef uintptr_t entry;
+#define HELD ((uintptr_t)1)
+
+static ac_task *entry_task(entry e) {
+    return (ac_task *)(e & ~HELD);
+}
+
+/* A counter written by one thread and read by any (metrics): a plain increment. */
+typedef _Atomic uint64_t counter;
+
+static void counter_add(counter *c, uint64_t n) {
+    atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + n,
+                          memory_order_relaxed);
+}
+
+static uint64_t counter_get(counter *c) {
+    return atomic_load_explicit(c, memory_order_relaxed);
+}
+
+struct aci_worker {
+    /* The ring: the owner writes slots and tail; head moves by compare-and-swap. */
+    _Atomic uint32_t head;
+    _Atomic uint32_t tail;
+    _Atomic entry ring[LOCAL_CAP];
+    ac_runtime *rt;
+    aci_loop *loop; /* the worker thread's loop, from its start to its end */
+    unsigned index; /* in rt->workers */
+    uint32_t id;    /* in the process's registry of workers */
+    pthread_t thread;
+    int started;   /* the thread was created */
+    int kick_fd;   /* its loop's eventfd, open from its start to its end */
+    ac_task *lifo; /* owner only, like what follows */
+    unsigned lifo_polls;
+    entry batch[POP_BATCH]; /* taken off the ring, to run next */
+    unsigned batch_i, batch_n;
+    ac_task *current;                           /* being polled */
+    int self_woken;                             /* current woke itself during its poll */
+    unsigned global_countdown, event_countdown; /* polls to the next look (no division) */
+    uint32_t rng;
+    int idle;      /* in rt's idle set (under rt->lock) */
+    int searching; /* kicked out of the idle set and has not found work yet (rt->lock) */
+    counter polls, steals, steal_ops, parks, created, finished;
+};
+
+struct ac_runtime {
+    pthread_mutex_t lock; /* the global queue, the idle set, block_on and shutdown waits */
+    pthread_cond_t cond;  /* roots finished, workers parked, workers started */
+    ac_task *inject_head, *inject_tail;
+    _Atomic size_t inject_len; /* written under lock, read anywhere */
+    unsigned *idle_set;        /* worker indices, idle_n of them (under lock) */
+    unsigned idle_n;
+    _Atomic unsigned idle_count; /* idle_n, for a look without the lock */
+    _Atomic unsigned searching;  /* workers kicked and still looking */
+    _Atomic int stopping;        /* workers: stop after the current poll */
+    _Atomic int closing;         /* worker 0 is dropping everything: wakes queue nothing */
+    int blocking;                /* threads in ac_runtime_block_on (under lock) */
+    int shutdown_waiting;        /* a shutdown waits for tasks to finish (under lock) */
+    unsigned ready, go;          /* start-up (under lock) */
+    int start_error;             /* the first worker's error at start-up (under lock) */
+    size_t dropped;              /* tasks dropped at shutdown (worker 0) */
+    pthread_mutex_t timer_lock;  /* timers, driver, driver_deadline */
+    aci_timers timers;
+    aci_worker *driver; /* the parked worker sleeping until the next deadline */
+    uint64_t driver_deadline;
+    pthread_barrier_t stop_barrier;
+    unsigned n;
+    unsigned event_interval, global_interval;
+    void (*on_start)(void *), (*on_stop)(void *);
+    void *hook_arg;
+    char name[16];
+    aci_worker workers[];
+};
+
+/* ---- the registry: worker ids, so that a task's 16-bit owner finds its worker ------------- */
+
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static aci_worker *registry[AC_RUNTIME_MAX_WORKERS];
+
+/* Ids for rt's workers; -EINVAL when too few are free. */
+static int registry_take(ac_runtime *rt) {
+    pthread_mutex_lock(&registry_lock);
+    unsigned found = 0;
+    for (uint32_t id = 0; id < AC_RUNTIME_MAX_WORKERS && found < rt->n; id++)
+        if (!registry[id])
+            rt->workers[found++].id = id;
+    if (found == rt->n)
+        for (unsigned i = 0; i < rt->n; i++)
+            registry[rt->workers[i].id] = &rt->workers[i];
+    pthread_mutex_unlock(&registry_lock);
+    return found == rt->n ? 0 : -EINVAL;
+}
+
+static void registry_give_back(ac_runtime *rt) {
+    pthread_mutex_lock(&registry_lock);
+    for (unsigned i = 0; i < rt->n; i++)
+        registry[rt->workers[i].id] = NULL;
+    pthread_mutex_unlock(&registry_lock);
+}
+
+static aci_worker *owner_of(const ac_task *t) {
+    return registry[t->flags >> ACI_TASK_OWNER_SHIFT];
+}
+
+static ac_runtime *runtime_of(const ac_task *t) {
+    return owner_of(t)->rt;
+}
+
+/* This thread's worker if it is one of rt's, else NULL. */
+static aci_worker *worker_here(const ac_runtime *rt) {
+    aci_worker *w = aci_loop_this.worker;
+    return w && w->rt == rt ? w : NULL;
+}
+
+/* ---- the global queue and the idle set (under rt->lock) ------------------------------------ */
+
+/* Wake w if it sleeps in its backend (or make its next sleep return at once). Takes no
+ * lock: kicks come from under the locks of queues and loops (a drain of remote wakes, a
+ * timer firing), and w's eventfd lives as long as the runtime's workers run. */
+static void worker_kick(aci_worker *w) {
+    (void)eventfd_write(w->kick_fd, 1); /* fails only when the count would overflow */
+}
+
+/* Take an idle worker out of the set to look for work, unless one is looking already. */
+static aci_worker *idle_pop_locked(ac_runtime *rt) {
+    if (rt->idle_n == 0 || atomic_load_explicit(&rt->searching, memory_order_relaxed) > 0)
+        return NULL;
+    aci_worker *w = &rt->workers[rt->idle_set[--rt->idle_n]];
+    atomic_store_explicit(&rt->idle_count, rt->idle_n, memory_order_relaxed);
+    w->idle = 0;
+    w->searching = 1;
+    atomic_fetch_add_explicit(&rt->searching, 1, memory_order_relaxed);
+    return w;
+}
+
+static void idle_remove_locked(ac_runtime *rt, aci_worker *w) {
+    for (unsigned i = 0; i < rt->idle_n; i++)
+        if (rt->idle_set[i] == w->index) {
+            rt->idle_set[i] = rt->idle_set[--rt->idle_n];
+            break;
+        }
+    atomic_store_explicit(&rt->idle_count, rt->idle_n, memory_order_relaxed);
+    w->idle = 0;
+}
+
+static void searching_end_locked(ac_runtime *rt, aci_worker *w) {
+    if (!w->searching)
+        return;
+    w->searching = 0;
+    atomic_fetch_sub_explicit(&rt->searching, 1, memory_order_relaxed);
+}
+
+static __attribute__((noinline)) void notify_idle_slow(ac_runtime *rt) {
+    pthread_mutex_lock(&rt->lock);
+    aci_worker *w = idle_pop_locked(rt);
+    pthread_mutex_unlock(&rt->lock);
+    if (w)
+        worker_kick(w);
+}
+
+/* Kick an idle worker to come and look for work, if there is one and none is looking. */
+static inline void notify_idle(ac_runtime *rt) {
+    if (atomic_load_explicit(&rt->idle_count, memory_order_relaxed) > 0 &&
+        atomic_load_explicit(&rt->searching, memory_order_relaxed) == 0)
+        notify_idle_slow(rt);
+}
+
+/* Append the n tasks first..last (linked through next) to the global queue. */
+static void inject(ac_runtime *rt, ac_task *first, ac_task *last, size_t n) {
+    last->next = NULL;
+    pthread_mutex_lock(&rt->lock);
+    if (rt->inject_head)
+        rt->inject_tail->next = first;
+    else
+        rt->inject_head = first;
+    rt->inject_tail = last;
+    atomic_store_explicit(&rt->inject_len, rt->inject_len + n, memory_order_relaxed);
+    aci_worker *w = idle_pop_locked(rt);
+    pthread_mutex_unlock(&rt->lock);
+    if (w)
+        worker_kick(w);
+}
+
+/* ---- the local ring ------------------------------------------------------------------------ */
+
+static uint32_t ring_len(aci_worker *w) {
+    uint32_t head = atomic_load_explicit(&w->head, memory_order_acquire);
+    return atomic_load_explicit(&w->tail, memory_order_acquire) - head;
+}
+
+/* A task leaving the rings for the global queue, whose tasks are scheduled (NOTIFIED,
+ * not RUNNING): a HELD one becomes so. */
+static ac_task *entry_unhold(entry e) {
+    ac_task *t = entry_task(e);
+    if (!(e & HELD))
+        return t;
+    uint32_t s = atomic_load_explicit(&t->state, memory_order_relaxed);
+    while (!atomic_compare_exchange_weak_explicit(&t->state, &s, (s | MT_NOTIFIED) & ~MT_RUNNING,
+                                                  memory_order_release, memory_order_relaxed)) {
+    }
+    return t;
+}
+
+/* The ring is full: move its older half and e to the global queue. 0 if thieves moved
+ * head meanwhile (there may be room now). */
+static __attribute__((noinline)) int ring_overflow(aci_worker *w, uint32_t head, entry e) {
+    uint32_t n = LOCAL_CAP / 2;
+    if (!atomic_compare_exchange_strong_explicit(&w->head, &head, head + n, memory_order_acq_rel,
+                                                 memory_order_relaxed))
+        return 0;
+    ac_task *first =
+        entry_unhold(atomic_load_explicit(&w->ring[head & LOCAL_MASK], memory_order_relaxed));
+    ac_task *last = first;
+    for (uint32_t i = 1; i < n; i++) {
+        ac_task *x = entry_unhold(
+            atomic_load_explicit(&w->ring[(head + i) & LOCAL_MASK], memory_order_relaxed));
+        last->next = x;
+        last = x;
+    }
+    last->next = entry_unhold(e);
+    inject(w->rt, first, last->next, n + 1);
+    return 1;
+}
+
+static inline void ring_push(aci_worker *w, entry e) {
+    for (;;) {
+        uint32_t tail = atomic_load_explicit(&w->tail, memory_order_relaxed);
+        uint32_t head = atomic_load_explicit(&w->head, memory_order_acquire);
+        if (tail - head < LOCAL_CAP) {
+            atomic_store_explicit(&w->ring[tail & LOCAL_MASK], e, memory_order_relaxed);
+            atomic_store_explicit(&w->tail, tail + 1, memory_order_release);
+            return;
+        }
+        if (ring_overflow(w, head, e))
+            return;
+    }
+}
+
+/* The next entry of the ring, taking up to POP_BATCH at once; 0 when it is empty. */
+static entry ring_pop(aci_worker *w) {
+    if (w->batch_i < w->batch_n)
+        return w->batch[w->batch_i++];
+    uint32_t head = atomic_load_explicit(&w->head, memory_order_acquire);
+    for (;;) {
+        uint32_t n = atomic_load_explicit(&w->tail, memory_order_relaxed) - head;
+        if (n == 0)
+            return 0;
+        n = n < POP_BATCH ? n : POP_BATCH;
+        for (uint32_t i = 0; i < n; i++)
+            w->batch[i] =
+                atomic_load_explicit(&w->ring[(head + i) & LOCAL_MASK], memory_order_relaxed);
+        if (atomic_compare_exchange_weak_explicit(&w->head, &head, head + n, memory_order_acq_rel,
+                                                  memory_order_acquire)) {
+            w->batch_i = 1;
+            w->batch_n = n;
+            return w->batch[0];
+        }
+    }
+}
+
+/* Move half (rounded up) of v's ring into w's, which is empty; return one of them to
+ * run, or NULL when v had none. The copy is made before head moves and counts only if
+ * the compare-and-swap wins: slots before tail are never rewritten until head passes. */
+static entry ring_steal(aci_worker *w, aci_worker *v) {
+    uint32_t head = atomic_load_explicit(&v->head, memory_order_acquire);
+    uint32_t mine = atomic_load_explicit(&w->tail, memory_order_relaxed);
+    for (;;) {
+        uint32_t n = atomic_load_explicit(&v->tail, memory_order_acquire) - head;
+        if (n == 0)
+            return 0;
+        if (n > LOCAL_CAP) { /* head went stale while tail moved on: look again */
+            head = atomic_load_explicit(&v->head, memory_order_acquire);
+            continue;
+        }
+        n -= n / 2;
+        for (uint32_t i = 0; i < n; i++) {
+            entry x = atomic_load_explicit(&v->ring[(head + i) & LOCAL_MASK], memory_order_relaxed);
+            atomic_store_explicit(&w->ring[(mine + i) & LOCAL_MASK], x, memory_order_relaxed);
+        }
+        if (atomic_compare_exchange_weak_explicit(&v->head, &head, head + n, memory_order_acq_rel,
+                                                  memory_order_acquire)) {
+            counter_add(&w->steals, n);
+            counter_add(&w->steal_ops, 1);
+            if (n > 1)
+                atomic_store_explicit(&w->tail, mine + n - 1, memory_order_release);
+            return atomic_load_explicit(&w->ring[(mine + n - 1) & LOCAL_MASK],
+                                        memory_order_relaxed);
+        }
+    }
+}
+
+/* ---- scheduling ------------------------------------------------------------------------------ */
+
+/* A woken task goes to the LIFO slot of the worker that woke it (the task it woke is
+ * likely to want what it just wrote); the slot's previous task goes to the ring. */
+static void schedule_local(aci_worker *w, ac_task *t) {
+    ac_task *prev = w->lifo;
+    w->lifo = t;
+    if (prev) {
+        ring_push(w, (entry)prev);
+        notify_idle(w->rt);
+    }
+}
+
+/* t went from idle to notified: queue it where it will be found. */
+static void schedule(ac_task *t) {
+    ac_runtime *rt = runtime_of(t);
+    if (atomic_load_explicit(&rt->closing, memory_order_relaxed))
+        return; /* worker 0 is dropping everything; it will find t */
+    aci_worker *w = worker_here(rt);
+    if (w) {
+        schedule_local(w, t);
+    } else {
+        inject(rt, t, t, 1);
+    }
+}
+
+void aci_mt_wake(ac_task *t) {
+    aci_worker *w = aci_loop_this.worker;
+    if (w && w->current == t) { /* a yield: worker_poll requeues it */
+        w->self_woken = 1;
+        return;
+    }
+    /* A task never spawned is known to its creator alone: spawning it needs no RMW. */
+    if (atomic_load_explicit(&t->state, memory_order_relaxed) == 0) {
+        atomic_store_explicit(&t->state, MT_NOTIFIED | MT_SPAWNED, memory_order_relaxed);
+        schedule(t);
+        return;
+    }
+    uint32_t prev =
+        atomic_fetch_or_explicit(&t->state, MT_NOTIFIED | MT_SPAWNED, memory_order_acq_rel);
+    if (!(prev & (MT_NOTIFIED | MT_RUNNING | MT_COMPLETE)))
+        schedule(t);
+}
+
+/* Up to max tasks from the global queue (its share for each worker): the first to run,
+ * the rest to the ring, which must have room for them. */
+static ac_task *global_take(aci_worker *w, size_t max) {
+    ac_runtime *rt = w->rt;
+    if (atomic_load_explicit(&rt->inject_len, memory_order_relaxed) == 0)
+        return NULL;
+    pthread_mutex_lock(&rt->lock);
+    size_t len = rt->inject_len;
+    size_t n = len / rt->n + 1;
+    n = n < len ? n : len;
+    n = n < max ? n : max;
+    ac_task *first = rt->inject_head;
+    ac_task *last = first;
+    for (size_t i = 1; i < n; i++)
+        last = last->next;
+    if (n > 0) {
+        rt->inject_head = last->next;
+        atomic_store_explicit(&rt->inject_len, len - n, memory_order_relaxed);
+    }
+    pthread_mutex_unlock(&rt->lock);
+    if (n == 0)
+        return NULL;
+    for (ac_task *t = first->next; n > 1; n--) {
+        ac_task *next = t->next;
+        ring_push(w, (entry)t);
+        t = next;
+    }
+    return first;
+}
+
+static entry steal_any(aci_worker *w) {
+    ac_runtime *rt = w->rt;
+    w->rng = w->rng * 1103515245u + 12345u;
+    unsigned start = (w->rng >> 16) % rt->n;
+    for (unsigned k = 0; k < rt->n; k++) {
+        aci_worker *v = &rt->workers[(start + k) % rt->n];
+        if (v == w)
+            continue;
+        entry e = ring_steal(w, v);
+        if (e)
+            return e;
+    }
+    return 0;
+}
+
+static ac_task *lifo_take(aci_worker *w) {
+    ac_task *t = w->lifo;
+    if (!t)
+        return NULL;
+    w->lifo = NULL;
+    if (w->lifo_polls < LIFO_POLLS_MAX) {
+        w->lifo_polls++;
+        return t;
+    }
+    ring_push(w, (entry)t); /* its turn comes after the queue's */
+    return NULL;
+}
+
+static entry worker_next(aci_worker *w) {
+    entry e = 0;
+    if (--w->global_countdown == 0) {
+        w->global_countdown = w->rt->global_interval;
+        e = (entry)global_take(w, 1); /* one, so that the ring need not make room */
+    }
+    if (!e)
+        e = (entry)lifo_take(w);
+    if (!e) {
+        w->lifo_polls = 0;
+        e = ring_pop(w);
+    }
+    if (!e)
+        e = (entry)global_take(w, LOCAL_CAP / 2); /* the ring is empty */
+    if (!e)
+        e = steal_any(w);
+    return e;
+}
+
+/* ---- polling, finishing, joining ----------------------------------------------------------- */
+
+void aci_mt_free(ac_task *t) {
+    if (t->flags & TASK_HEAP) {
+        free(t);
+        return;
+    }
+    aci_worker *owner = owner_of(t);
+    if (owner == aci_loop_this.worker ||
+        atomic_load_explicit(&owner->rt->closing, memory_order_relaxed))
+        aci_pool_free(&owner->loop->pool, t, aci_task_block_size(t->vt));
+    else
+        aci_pool_free_remote(&owner->loop->pool, t);
+}
+
+void aci_mt_created(void) {
+    counter_add(&aci_loop_this.worker->created, 1);
+}
+
+static void mt_finish(aci_worker *w, ac_task *t) {
+    uint32_t flags = t->flags; /* t may be gone once COMPLETE is seen */
+    ac_runtime *rt = w->rt;
+    if (!(flags & TASK_HEAP))
+        counter_add(&w->finished, 1);
+    uint32_t prev =
+        atomic_fetch_xor_explicit(&t->state, MT_RUNNING | MT_COMPLETE, memory_order_acq_rel);
+    if (prev & MT_JOIN_WAKER) {
+        ac_wake(t->waiter);
+        atomic_fetch_and_explicit(&t->state, ~(uint32_t)MT_JOIN_WAKER, memory_order_release);
+    } else if (prev & MT_DETACHED) {
+        aci_mt_free(t);
+    }
+    if (flags & TASK_BLOCKED) {
+        pthread_mutex_lock(&rt->lock);
+        pthread_cond_broadcast(&rt->cond);
+        pthread_mutex_unlock(&rt->lock);
+    }
+}
+
+static void worker_poll(aci_worker *w, entry e) {
+    ac_task *t = entry_task(e);
+    counter_add(&w->polls, 1);
+    if (!(e & HELD))
+        atomic_fetch_xor_explicit(&t->state, MT_NOTIFIED | MT_RUNNING, memory_order_acquire);
+    ac_cx cx = {t};
+    void *out = t->vt->result_size ? aci_task_result(t) : NULL;
+    w->current = t;
+    w->self_woken = 0;
+    ac_poll r = t->vt->poll(ac_task_frame(t), &cx, out);
+    w->current = NULL;
+    if (r == AC_READY) {
+        mt_finish(w, t);
+        return;
+    }
+    if (w->self_woken) { /* a yield: behind the queue, still RUNNING */
+        ring_push(w, (entry)t | HELD);
+        notify_idle(w->rt);
+        return;
+    }
+    uint32_t prev =
+        atomic_fetch_and_explicit(&t->state, ~(uint32_t)MT_RUNNING, memory_order_acq_rel);
+    if (prev & MT_NOTIFIED) { /* woken by another during its poll */
+        ring_push(w, (entry)t);
+        notify_idle(w->rt);
+    }
+}
+
+/* The finisher is waking the joiner: wait until it is done with the header. */
+static uint32_t wait_join_waker(ac_task *t) {
+    uint32_t s;
+    while ((s = atomic_load_explicit(&t->state, memory_order_acquire)) & MT_JOIN_WAKER)
+        sched_yield();
+    return s;
+}
+
+void aci_mt_detach(ac_task *t) {
+    uint32_t s = atomic_load_explicit(&t->state, memory_order_acquire);
+    for (;;) {
+        if (s & MT_COMPLETE) {
+            if (s & MT_JOIN_WAKER)
+                s = wait_join_waker(t);
+            if (atomic_load_explicit(&runtime_of(t)->closing, memory_order_relaxed))
+                atomic_fetch_or_explicit(&t->state, MT_DETACHED, memory_order_relaxed);
+            else
+                aci_mt_free(t);
+            return;
+        }
+        uint32_t next = (s | MT_DETACHED) & ~(uint32_t)MT_JOIN_WAKER;
+        if (atomic_compare_exchange_weak_explicit(&t->state, &s, next, memory_order_acq_rel,
+                                                  memory_order_acquire))
+            return; /* the finisher frees it */
+    }
+}
+
+static void join_take(ac_join_frame *f) {
+    ac_task *t = f->task;
+    if (f->out)
+        memcpy(f->out, aci_task_result(t), t->vt->result_size);
+    f->task = NULL;
+    aci_mt_free(t);
+}
+
+ac_poll aci_mt_join_poll(ac_join_frame *f, ac_cx *cx) {
+    ac_task *t = f->task;
+    if (!aci_task_is_mt(cx->task)) {
+        fputs("asyncc: ac_join of a task of the multi-thread runtime from outside its "
+              "runtime: not supported\n",
+              stderr);
+        abort();
+    }
+    uint32_t s = atomic_load_explicit(&t->state, memory_order_acquire);
+    if (s & MT_COMPLETE) {
+        if (s & MT_JOIN_WAKER)
+            return AC_PENDING; /* the finisher is waking this task */
+        join_take(f);
+        return AC_READY;
+    }
+    if (s & MT_JOIN_WAKER)
+        return AC_PENDING; /* registered by an earlier poll */
+    t->waiter = cx->task;
+    s = atomic_fetch_or_explicit(&t->state, MT_JOIN_WAKER, memory_order_acq_rel);
+    if (!(s & MT_COMPLETE))
+        return AC_PENDING;
+    /* It finished before it saw the waker: nobody else touches the header now. */
+    atomic_fetch_and_explicit(&t->state, ~(uint32_t)MT_JOIN_WAKER, memory_order_relaxed);
+    join_take(f);
+    return AC_READY;
+}
+
+/* ---- timers ------------------------------------------------------------------------------- */
+
+aci_timers *aci_mt_timers_lock(const ac_task *t) {
+    ac_runtime *rt = runtime_of(t);
+    pthread_mutex_lock(&rt->timer_lock);
+    return &rt->timers;
+}
+
+void aci_mt_timers_unlock(const ac_task *t, uint64_t armed_ns) {
+    ac_runtime *rt = runtime_of(t);
+    aci_worker *kick = NULL;
+    /* Without a driver, the worker arming the timer fires it: it either parks (and
+     * drives) or looks at the timers every event_interval polls. */
+    if (rt->driver && armed_ns < rt->driver_deadline) {
+        kick = rt->driver;
+        rt->driver_deadline = armed_ns;
+    }
+    pthread_mutex_unlock(&rt->timer_lock);
+    if (kick)
+        worker_kick(kick);
+}
+
+static void timers_fire(ac_runtime *rt) {
+    if (rt->timers.armed > 0)
+        aci_timers_fire_in(&rt->timers, aci_clock_now_ns());
+}
+
+/* A parking worker becomes the timer driver if there is none and a timer is armed:
+ * returns how long it may sleep. */
+static uint64_t driver_begin(aci_worker *w) {
+    ac_runtime *rt = w->rt;
+    uint64_t timeout = UINT64_MAX;
+    pthread_mutex_lock(&rt->timer_lock);
+    uint64_t deadline = aci_timers_next_deadline_in(&rt->timers);
+    if (!rt->driver && deadline != UINT64_MAX) {
+        rt->driver = w;
+        rt->driver_deadline = deadline;
+        uint64_t now = aci_clock_now_ns();
+        timeout = deadline > now ? deadline - now : 0;
+    }
+    pthread_mutex_unlock(&rt->timer_lock);
+    return timeout;
+}
+
+static void driver_end(aci_worker *w) {
+    ac_runtime *rt = w->rt;
+    pthread_mutex_lock(&rt->timer_lock);
+    if (rt->driver == w) {
+        rt->driver = NULL;
+        timers_fire(rt);
+    }
+    pthread_mutex_unlock(&rt->timer_lock);
+}
+
+/* ---- the worker ----------------------------------------------------------------------------- */
+
+/* Every event_interval polls: due timers, wakes queued by other threads, blocks freed
+ * by other workers. */
+static void worker_maintain(aci_worker *w) {
+    ac_runtime *rt = w->rt;
+    if (pthread_mutex_trylock(&rt->timer_lock) == 0) {
+        timers_fire(rt);
+        pthread_mutex_unlock(&rt->timer_lock);
+    }
+    aci_loop_poll_remote();
+    aci_pool_drain_remote(&aci_loop_this.pool);
+}
+
+static int others_have_work(aci_worker *w) {
+    for (unsigned i = 0; i < w->rt->n; i++)
+        if (&w->rt->workers[i] != w && ring_len(&w->rt->workers[i]) > 0)
+            return 1;
+    return 0;
+}
+
+/* Nothing to run: join the idle set and sleep until kicked, or until the next timer if
+ * this worker drives them. */
+static void worker_park(aci_worker *w) {
+    ac_runtime *rt = w->rt;
+    pthread_mutex_lock(&rt->lock);
+    searching_end_locked(rt, w);
+    if (atomic_load_explicit(&rt->inject_len, memory_order_relaxed) > 0 ||
+        atomic_load_explicit(&rt->stopping, memory_order_relaxed)) {
+        pthread_mutex_unlock(&rt->lock);
+        return;
+    }
+    rt->idle_set[rt->idle_n++] = w->index;
+    atomic_store_explicit(&rt->idle_count, rt->idle_n, memory_order_relaxed);
+    w->idle = 1;
+    if (rt->shutdown_waiting)
+        pthread_cond_broadcast(&rt->cond);
+    pthread_mutex_unlock(&rt->lock);
+    aci_pool_drain_remote(&aci_loop_this.pool);
+    /* A push that looked at the idle set before this worker joined it kicked nobody. */
+    if (!others_have_work(w)) {
+        counter_add(&w->parks, 1);
+        aci_loop_park(driver_begin(w));
+        driver_end(w);
+    }
+    pthread_mutex_lock(&rt->lock);
+    if (w->idle)
+        idle_remove_locked(rt, w);
+    pthread_mutex_unlock(&rt->lock);
+}
+
+static void worker_run(aci_worker *w) {
+    ac_runtime *rt = w->rt;
+    while (!atomic_load_explicit(&rt->stopping, memory_order_acquire)) {
+        entry e = worker_next(w);
+        if (!e) {
+            worker_park(w);
+            continue;
+        }
+        if (w->searching) {
+            pthread_mutex_lock(&rt->lock);
+            searching_end_locked(rt, w);
+            pthread_mutex_unlock(&rt->lock);
+        }
+        worker_poll(w, e);
+        if (--w->event_countdown == 0) {
+            w->event_countdown = rt->event_interval;
+            worker_maintain(w);
+        }
+    }
+}
+
+/* ---- shutdown: worker 0 drops what is left while the others wait ----------------------------- */
+
+static int drop_if_unfinished(ac_task *t) {
+    uint32_t s = atomic_load_explicit(&t->state, memory_order_relaxed);
+    if ((s & (MT_SPAWNED | MT_COMPLETE)) != MT_SPAWNED)
+        return 0;
+    atomic_fetch_or_explicit(&t->state, MT_COMPLETE, memory_order_relaxed);
+    t->vt->drop(ac_task_frame(t));
+    return 1;
+}
+
+static int free_block(ac_task *t) {
+    aci_mt_free(t);
+    return 1;
+}
+
+/* As the current-thread executor's end (task.c): drops may touch other tasks, so blocks
+ * are freed once every drop has run, and drops repeat while they spawn. Blocks never
+ * spawned are freed too: nothing outside the runtime can hold them. */
+static void runtime_drop_all(ac_runtime *rt) {
+    atomic_store_explicit(&rt->closing, 1, memory_order_relaxed);
+    size_t dropped;
+    do {
+        dropped = 0;
+        for (unsigned i = 0; i < rt->n; i++)
+            if (rt->workers[i].loop)
+                dropped += aci_pool_walk(&rt->workers[i].loop->pool, drop_if_unfinished);
+        rt->dropped += dropped;
+    } while (dropped > 0);
+    pthread_mutex_lock(&rt->timer_lock);
+    aci_timers_reset_in(&rt->timers);
+    pthread_mutex_unlock(&rt->timer_lock);
+    for (unsigned i = 0; i < rt->n; i++) {
+        aci_worker *w = &rt->workers[i];
+        if (!w->loop)
+            continue;
+        aci_pool_drain_remote(&w->loop->pool);
+        aci_pool_walk(&w->loop->pool, free_block);
+        w->lifo = NULL;
+        w->batch_n = 0;
+        atomic_store_explicit(&w->head, atomic_load(&w->tail), memory_order_relaxed);
+    }
+    rt->inject_head = rt->inject_tail = NULL;
+    atomic_store_explicit(&rt->inject_len, 0, memory_order_relaxed);
+}
+
+/* ---- worker threads ------------------------------------------------------------------------- */
+
+static int worker_enter(aci_worker *w) {
+    ac_runtime *rt = w->rt;
+    char name[32];
+    snprintf(name, sizeof name, "%s-%u", rt->name, w->index);
+    name[15] = '\0';                                /* the kernel keeps 15 bytes */
+    (void)pthread_setname_np(pthread_self(), name); /* a name is only a help */
+    aci_loop_this.worker = w;
+    aci_loop_this.task_flags = TASK_MT | (w->id << ACI_TASK_OWNER_SHIFT);
+    aci_loop_this.running = 1; /* a block_on inside a task is refused, as on any loop */
+    w->loop = &aci_loop_this;
+    w->rng = 2654435761u * (w->index + 1);
+    w->global_countdown = 1; /* the global queue first: that is where the work comes in */
+    w->event_countdown = rt->event_interval;
+    aci_loop_enter();
+    int rc = aci_loop_open_kick();
+    w->kick_fd = aci_loop_this.remote.eventfd;
+    return rc;
+}
+
+static void worker_leave(void) {
+    aci_loop_leave();
+    aci_pool_release(&aci_loop_this.pool);
+    aci_loop_close_kick();
+    aci_loop_this.worker = NULL;
+    aci_loop_this.task_flags = 0;
+    aci_loop_this.running = 0;
+}
+
+/* Report in, then wait for the go (or for the start-up to be called off). */
+static void worker_start(aci_worker *w, int rc) {
+    ac_runtime *rt = w->rt;
+    pthread_mutex_lock(&rt->lock);
+    rt->ready++;
+    if (rc != 0 && rt->start_error == 0)
+        rt->start_error = rc;
+    pthread_cond_broadcast(&rt->cond);
+    while (!rt->go)
+        pthread_cond_wait(&rt->cond, &rt->lock);
+    pthread_mutex_unlock(&rt->lock);
+}
+
+static void *worker_main(void *arg) {
+    aci_worker *w = arg;
+    ac_runtime *rt = w->rt;
+    worker_start(w, worker_enter(w));
+    if (rt->on_start)
+        rt->on_start(rt->hook_arg);
+    worker_run(w);
+    pthread_barrier_wait(&rt->stop_barrier); /* every worker is out of its last poll */
+    if (w->index == 0)
+        runtime_drop_all(rt);
+    pthread_barrier_wait(&rt->stop_barrier); /* nothing refers to another worker's pool */
+    if (rt->on_stop)
+        rt->on_stop(rt->hook_arg);
+    worker_leave();
+    return NULL;
+}
+
+/* ---- the runtime ------------------------------------------------------------------------------
+ */
+
+void ac_runtime_builder_init(ac_runtime_builder *b) {
+    memset(b, 0, sizeof *b);
+}
+
+static unsigned cpu_count(void) {
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return (unsigned)CPU_COUNT(&set);
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1;
+}
+
+static int builder_check(const ac_runtime_builder *b) {
+    if (b->worker_threads > AC_RUNTIME_MAX_WORKERS || b->event_interval > INTERVAL_MAX ||
+        b->global_queue_interval > INTERVAL_MAX)
+        return -EINVAL;
+    return 0;
+}
+
+static ac_runtime *runtime_alloc(const ac_runtime_builder *b) {
+    unsigned n = b->worker_threads ? b->worker_threads : cpu_count();
+    if (n > AC_RUNTIME_MAX_WORKERS)
+        n = AC_RUNTIME_MAX_WORKERS;
+    ac_runtime *rt = calloc(1, sizeof *rt + n * sizeof(aci_worker));
+    unsigned *idle_set = calloc(n, sizeof *idle_set);
+    if (!rt || !idle_set) {
+        free(rt);
+        free(idle_set);
+        return NULL;
+    }
+    rt->n = n;
+    rt->idle_set = idle_set;
+    rt->event_interval = b->event_interval ? b->event_interval : EVENT_INTERVAL_DEFAULT;
+    rt->global_interval =
+        b->global_queue_interval ? b->global_queue_interval : GLOBAL_INTERVAL_DEFAULT;
+    rt->on_start = b->on_thread_start;
+    rt->on_stop = b->on_thread_stop;
+    rt->hook_arg = b->hook_arg;
+    snprintf(rt->name, sizeof rt->name, "%s", b->thread_name ? b->thread_name : "ac-worker");
+    for (unsigned i = 0; i < n; i++) {
+        rt->workers[i].rt = rt;
+        rt->workers[i].index = i;
+    }
+    return rt;
+}
+
+static void runtime_init_sync(ac_runtime *rt) {
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&rt->cond, &ca);
+    pthread_condattr_destroy(&ca);
+    pthread_mutex_init(&rt->lock, NULL);
+    pthread_mutex_init(&rt->timer_lock, NULL);
+}
+
+static void runtime_free(ac_runtime *rt) {
+    registry_give_back(rt);
+    pthread_cond_destroy(&rt->cond);
+    pthread_mutex_destroy(&rt->lock);
+    pthread_mutex_destroy(&rt->timer_lock);
+    free(rt->idle_set);
+    free(rt);
+}
+
+/* Start every worker; returns 0, or the first error (the workers started are stopped). */
+static int runtime_start(ac_runtime *rt, size_t stack_size) {
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    int rc = stack_size ? -pthread_attr_setstacksize(&attr, stack_size) : 0;
+    unsigned started = 0;
+    for (; rc == 0 && started < rt->n; started++) {
+        aci_worker *w = &rt->workers[started];
+        rc = -pthread_create(&w->thread, &attr, worker_main, w);
+        w->started = rc == 0;
+        if (rc != 0)
+            break;
+    }
+    pthread_attr_destroy(&attr);
+    pthread_mutex_lock(&rt->lock);
+    while (rt->ready < started)
+        pthread_cond_wait(&rt->cond, &rt->lock);
+    if (rc == 0)
+        rc = rt->start_error;
+    if (started > 0) /* the workers and the thread that stops them */
+        pthread_barrier_init(&rt->stop_barrier, NULL, started + 1);
+    atomic_store_explicit(&rt->stopping, rc != 0, memory_order_relaxed);
+    rt->go = 1;
+    pthread_cond_broadcast(&rt->cond);
+    pthread_mutex_unlock(&rt->lock);
+    return rc;
+}
+
+/* Stop the workers after their current poll, have worker 0 drop what is left, and join
+ * them. Every kick goes out before any worker can pass the first barrier, so it never
+ * reaches a worker that is gone. */
+static void runtime_stop(ac_runtime *rt) {
+    pthread_mutex_lock(&rt->lock);
+    atomic_store_explicit(&rt->stopping, 1, memory_order_release);
+    pthread_mutex_unlock(&rt->lock);
+    if (!rt->workers[0].started)
+        return;
+    for (unsigned i = 0; i < rt->n; i++)
+        if (rt->workers[i].started)
+            worker_kick(&rt->workers[i]);
+    pthread_barrier_wait(&rt->stop_barrier); /* the workers stopped polling */
+    pthread_barrier_wait(&rt->stop_barrier); /* worker 0 dropped everything */
+    for (unsigned i = 0; i < rt->n; i++)
+        if (rt->workers[i].started)
+            pthread_join(rt->workers[i].thread, NULL);
+    pthread_barrier_destroy(&rt->stop_barrier);
+}
+
+int ac_runtime_new(const ac_runtime_builder *b, ac_runtime **out) {
+    ac_runtime_builder defaults;
+    if (!b) {
+        ac_runtime_builder_init(&defaults);
+        b = &defaults;
+    }
+    int rc = builder_check(b);
+    if (rc != 0)
+        return rc;
+    ac_runtime *rt = runtime_alloc(b);
+    if (!rt)
+        return -ENOMEM;
+    if ((rc = registry_take(rt)) != 0) {
+        free(rt->idle_set);
+        free(rt);
+        return rc;
+    }
+    runtime_init_sync(rt);
+    if ((rc = runtime_start(rt, b->thread_stack_size)) != 0) {
+        runtime_stop(rt);
+        runtime_free(rt);
+        return rc;
+    }
+    *out = rt;
+    return 0;
+}
+
+/* A task (malloc'd, owned by the blocking thread) that runs fu; NULL if memory is out. */
+static ac_task *root_task(ac_runtime *rt, ac_future fu) {
+    ac_task *t = malloc(aci_task_block_size(fu.vt));
+    if (!t)
+        return NULL;
+    t->vt = fu.vt;
+    t->next = NULL;
+    t->waiter = NULL;
+    t->flags = TASK_MT | TASK_HEAP | TASK_BLOCKED | (rt->workers[0].id << ACI_TASK_OWNER_SHIFT);
+    atomic_init(&t->state, MT_NOTIFIED | MT_SPAWNED);
+    *(void **)ac_task_frame(t) = fu.frame;
+    return t;
+}
+
+int ac_runtime_block_on(ac_runtime *rt, ac_future fu, void *out) {
+    if (!fu.frame)
+        return -EINVAL;
+    ac_task *t = worker_here(rt) ? NULL : root_task(rt, fu);
+    if (!t) {
+        ac_future_drop(fu);
+        return worker_here(rt) ? -EDEADLK : -ENOMEM;
+    }
+    pthread_mutex_lock(&rt->lock);
+    rt->blocking++;
+    pthread_mutex_unlock(&rt->lock);
+    inject(rt, t, t, 1);
+    pthread_mutex_lock(&rt->lock);
+    while (!(atomic_load_explicit(&t->state, memory_order_acquire) & MT_COMPLETE))
+        pthread_cond_wait(&rt->cond, &rt->lock);
+    rt->blocking--;
+    pthread_mutex_unlock(&rt->lock);
+    if (out)
+        memcpy(out, aci_task_result(t), t->vt->result_size);
+    free(t);
+    return 0;
+}
+
+/* Tasks made and finished on all workers. */
+static void tasks_counted(ac_runtime *rt, uint64_t *created, uint64_t *finished) {
+    *created = *finished = 0;
+    for (unsigned i = 0; i < rt->n; i++) {
+        *created += counter_get(&rt->workers[i].created);
+        *finished += counter_get(&rt->workers[i].finished);
+    }
+}
+
+static uint64_t tasks_alive(ac_runtime *rt) {
+    uint64_t created, finished;
+    tasks_counted(rt, &created, &finished);
+    return created - finished;
+}
+
+/* Under rt->lock: until no task is alive or deadline_ns (CLOCK_MONOTONIC) passed. */
+static void wait_tasks_locked(ac_runtime *rt, uint64_t deadline_ns) {
+    struct timespec ts = {(time_t)(deadline_ns / 1000000000u), (long)(deadline_ns % 1000000000u)};
+    rt->shutdown_waiting = 1;
+    while (tasks_alive(rt) > 0 && aci_clock_now_ns() < deadline_ns)
+        if (pthread_cond_timedwait(&rt->cond, &rt->lock, &ts) == ETIMEDOUT)
+            break;
+    rt->shutdown_waiting = 0;
+}
+
+int ac_runtime_shutdown(ac_runtime *rt, uint64_t timeout_ms) {
+    if (worker_here(rt))
+        return -EBUSY;
+    pthread_mutex_lock(&rt->lock);
+    if (rt->blocking > 0) {
+        pthread_mutex_unlock(&rt->lock);
+        return -EBUSY;
+    }
+    uint64_t now = aci_clock_now_ns();
+    uint64_t room = UINT64_MAX - now;
+    wait_tasks_locked(rt,
+                      timeout_ms >= room / NS_PER_MS ? UINT64_MAX : now + timeout_ms * NS_PER_MS);
+    pthread_mutex_unlock(&rt->lock);
+    runtime_stop(rt);
+    int dropped = rt->dropped > INT32_MAX ? INT32_MAX : (int)rt->dropped;
+    runtime_free(rt);
+    return dropped;
+}
+
+/* ---- metrics ----------------------------------------------------------------------------------
+ */
+
+void ac_runtime_metrics_get(ac_runtime *rt, ac_runtime_metrics *m) {
+    uint64_t created, finished;
+    tasks_counted(rt, &created, &finished);
+    m->workers = rt->n;
+    m->tasks_spawned = created;
+    m->tasks_finished = finished;
+    m->tasks_alive = created - finished;
+    m->global_queue_depth = atomic_load_explicit(&rt->inject_len, memory_order_relaxed);
+}
+
+int ac_runtime_worker_metrics(ac_runtime *rt, unsigned i, ac_worker_metrics *m) {
+    if (i >= rt->n)
+        return -EINVAL;
+    aci_worker *w = &rt->workers[i];
+    m->polls = counter_get(&w->polls);
+    m->steals = counter_get(&w->steals);
+    m->steal_ops = counter_get(&w->steal_ops);
+    m->parks = counter_get(&w->parks);
+    m->local_queue_depth = ring_len(w);
+    return 0;
+}

@@ -1,0 +1,30 @@
+/* mt.h - what the multi-thread runtime (mt.c) offers the rest of the runtime:
+ * the paths task.c, timer.c and waitlist.c take for a task flagged TASK_MT. Internal. */
+#ifndef AC_RUNTIME_MT_H
+#define AC_RUNTIME_MT_H
+
+#include "internal.h"
+
+/* ac_wake of an MT task, from any thread: schedules it exactly once however many wake
+ * it at the same time; a wake during its poll makes it polled again afterwards. */
+ACI_HIDDEN void aci_mt_wake(ac_task *t);
+/* ac_detach of an MT task's handle. */
+ACI_HIDDEN void aci_mt_detach(ac_task *t);
+/* ac_join_poll on the handle of an MT task (f->task). */
+ACI_HIDDEN ac_poll aci_mt_join_poll(ac_join_frame *f, ac_cx *cx);
+/* Give an MT task's block back to the pool it came from. */
+ACI_HIDDEN void aci_mt_free(ac_task *t);
+/* Count a task made on this worker (ac_task_new). */
+ACI_HIDDEN void aci_mt_created(void);
+
+/* The timers of t's runtime, locked; unlock after arming a timer at armed_ns (which may
+ * need a parked worker woken earlier) or after any other use (UINT64_MAX). */
+ACI_HIDDEN aci_timers *aci_mt_timers_lock(const ac_task *t);
+ACI_HIDDEN void aci_mt_timers_unlock(const ac_task *t, uint64_t armed_ns);
+
+/* Whether t belongs to a multi-thread runtime. */
+static inline int aci_task_is_mt(const ac_task *t) {
+    return (t->flags & TASK_MT) != 0;
+}
+
+#endif

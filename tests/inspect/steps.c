@@ -1,0 +1,40 @@
+/* steps.c - a program for the debugger tests (tests/inspect, debug.*): every line
+ * of its async functions runs a known number of times, awaits that finish at once
+ * and awaits that suspend. */
+#include <stdio.h>
+
+#include <asyncc.h>
+
+async int twice(int x) {
+    int y = x * 2;
+    return y;
+}
+
+/* Awaits that are ready at once: polls run straight through. */
+async int compute(int a) {
+    int b = await(twice(a));
+    int c = b + 1;
+    if (c > 100)
+        return 0;
+    int d = await(twice(c));
+    printf("compute: %d %d %d\n", b, c, d);
+    return d;
+}
+
+/* Awaits that suspend: the task goes back to the executor at each. */
+async int pause(int n) {
+    int total = 0;
+    for (int i = 0; i < n; i++) {
+        await(ac_yield());
+        total += i;
+    }
+    printf("pause: %d\n", total);
+    return total;
+}
+
+int main(void) {
+    int r = ac_block_on(compute(5));
+    int t = ac_block_on(pause(3));
+    printf("main: %d %d\n", r, t);
+    return 0;
+}

@@ -1,0 +1,740 @@
+/* test_mt.c - the multi-thread runtime (ac_mt.h, runtime/src/mt.c): the builder and
+ * its errors, block_on, spawn/yield/join across workers with the metrics' counts,
+ * stealing, wakes from many threads at once (exactly one poll at a time, none lost),
+ * waitlists, timers on workers, shutdown that waits or drops, and the leaves refused on
+ * workers. Run it under TSan (-DASYNCC_SANITIZE=thread), ASan and valgrind too. */
+#define _GNU_SOURCE 1 /* pthread_getname_np */
+
+#include "internal.h"
+#include "machines.h"
+
+#include "ac_blocking.h" /* after ac_runtime.h: the runtime faces */
+#include "ac_mt.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+/* A future of a machine `name` (name_frame, name_poll writing a T, name_drop) whose frame
+ * is malloc'd: what ac_future_of makes of an async call (ac_runtime.h). */
+#define DEFINE_FUTURE(name, T)                                                                     \
+    static ac_poll name##_slot_poll(void *slot, ac_cx *cx, void *out) {                            \
+        name##_frame *f = *(name##_frame **)slot;                                                  \
+        T r;                                                                                       \
+        if (name##_poll(f, cx, &r) == AC_PENDING)                                                  \
+            return AC_PENDING;                                                                     \
+        if (out)                                                                                   \
+            memcpy(out, &r, sizeof r);                                                             \
+        free(f);                                                                                   \
+        *(void **)slot = NULL;                                                                     \
+        return AC_READY;                                                                           \
+    }                                                                                              \
+    static void name##_slot_drop(void *slot) {                                                     \
+        name##_drop(*(name##_frame **)slot);                                                       \
+        free(*(void **)slot);                                                                      \
+        *(void **)slot = NULL;                                                                     \
+    }                                                                                              \
+    static const ac_vtable name##_future_vt = {name##_slot_poll, name##_slot_drop, sizeof(void *), \
+                                               sizeof(T)}
+
+static ac_runtime *runtime_of_workers(unsigned n) {
+    ac_runtime_builder b;
+    ac_runtime_builder_init(&b);
+    b.worker_threads = n;
+    ac_runtime *rt = NULL;
+    assert_int_equal(ac_runtime_new(&b, &rt), 0);
+    return rt;
+}
+
+/* ---- counter(i, yields, target): yield `yields` times, return i ------------------------------ */
+
+/* A task woken from everywhere (test_concurrent_wakes); a counter given one counts an
+ * event and wakes it before each yield. */
+typedef struct wake_target {
+    _Atomic(ac_task *) task;
+    atomic_int events;   /* counted before each wake */
+    atomic_int released; /* the test is done waking: finish once it is seen */
+    atomic_int in_poll, overlaps, polls;
+} wake_target;
+
+typedef struct counter_frame {
+    int i, yields, done, awaiting;
+    wake_target *target;
+    ac_yield_frame y;
+} counter_frame;
+
+static ac_poll counter_poll(counter_frame *f, ac_cx *cx, int *out) {
+    for (; f->done < f->yields; f->done++) {
+        if (!f->awaiting && f->target) {
+            atomic_fetch_add(&f->target->events, 1);
+            ac_wake(atomic_load(&f->target->task));
+        }
+        if (!f->awaiting)
+            ac_yield_init(&f->y);
+        f->awaiting = 1;
+        if (ac_yield_poll(&f->y, cx, NULL) == AC_PENDING)
+            return AC_PENDING;
+        f->awaiting = 0;
+    }
+    *out = f->i;
+    return AC_READY;
+}
+
+static void counter_drop(counter_frame *f) {
+    (void)f;
+}
+
+DEFINE_VTABLE(counter, sizeof(int));
+
+static ac_task *counter_spawn(int i, int yields, wake_target *target) {
+    ac_task *t = ac_task_new(&counter_vtable);
+    assert_non_null(t);
+    *(counter_frame *)ac_task_frame(t) = (counter_frame){i, yields, 0, 0, target, {0}};
+    return ac_task_spawn(t);
+}
+
+/* ---- join_all: join n handles in order, summing their int results -----------------------------
+ */
+
+typedef struct join_all {
+    ac_task **handles;
+    int n, k, joining, result;
+    long sum;
+    ac_join_frame join;
+} join_all;
+
+static void join_all_start(join_all *j, ac_task **handles, int n) {
+    *j = (join_all){handles, n, 0, 0, 0, 0, {NULL, NULL}};
+}
+
+static ac_poll join_all_poll(join_all *j, ac_cx *cx) {
+    for (; j->k < j->n; j->k++) {
+        if (!j->joining)
+            ac_join_init(&j->join, j->handles[j->k], &j->result);
+        j->joining = 1;
+        if (ac_join_poll(&j->join, cx, NULL) == AC_PENDING)
+            return AC_PENDING;
+        j->joining = 0;
+        j->sum += j->result;
+    }
+    return AC_READY;
+}
+
+static void join_all_drop(join_all *j) {
+    if (j->joining)
+        ac_join_drop(&j->join);
+    for (int k = j->k + j->joining; k < j->n; k++)
+        ac_detach(j->handles[k]);
+}
+
+/* ---- fan(n, spawn, arg): spawn n tasks, join them, return the sum of their results -------- */
+
+/* Spawn task i, or return NULL after detaching it (it is not joined). */
+typedef ac_task *spawn_fn(void *arg, int i);
+
+typedef struct fan_frame {
+    int n, started;
+    spawn_fn *spawn;
+    void *arg;
+    ac_task **handles;
+    join_all all;
+} fan_frame;
+
+static ac_poll fan_poll(fan_frame *f, ac_cx *cx, long *out) {
+    if (!f->started) {
+        f->started = 1;
+        f->handles = malloc((size_t)f->n * sizeof *f->handles);
+        int joined = 0;
+        for (int i = 0; i < f->n; i++) {
+            ac_task *t = f->spawn(f->arg, i);
+            if (t)
+                f->handles[joined++] = t;
+        }
+        join_all_start(&f->all, f->handles, joined);
+    }
+    if (join_all_poll(&f->all, cx) == AC_PENDING)
+        return AC_PENDING;
+    free(f->handles);
+    *out = f->all.sum;
+    return AC_READY;
+}
+
+static void fan_drop(fan_frame *f) {
+    if (!f->started)
+        return;
+    join_all_drop(&f->all);
+    free(f->handles);
+}
+
+DEFINE_FUTURE(fan, long);
+
+static ac_future fan_future(int n, spawn_fn *spawn, void *arg) {
+    fan_frame *f = malloc(sizeof *f);
+    *f = (fan_frame){n, 0, spawn, arg, NULL, {0}};
+    return (ac_future){&fan_future_vt, f};
+}
+
+/* Block on fan(n, spawn, arg) on rt; its sum. */
+static long fan_block_on(ac_runtime *rt, int n, spawn_fn *spawn, void *arg) {
+    long sum = -1;
+    assert_int_equal(ac_runtime_block_on(rt, fan_future(n, spawn, arg), &sum), 0);
+    return sum;
+}
+
+/* ---- spawn, yield, join, steal -----------------------------------------------------------------
+ */
+
+static ac_task *spawn_counter(void *yields, int i) {
+    return counter_spawn(i, *(int *)yields, NULL);
+}
+
+static void sum_workers(ac_runtime *rt, ac_worker_metrics *total) {
+    ac_runtime_metrics m;
+    ac_runtime_metrics_get(rt, &m);
+    *total = (ac_worker_metrics){0, 0, 0, 0, 0};
+    for (unsigned i = 0; i < m.workers; i++) {
+        ac_worker_metrics w;
+        assert_int_equal(ac_runtime_worker_metrics(rt, i, &w), 0);
+        total->polls += w.polls;
+        total->steals += w.steals;
+        total->steal_ops += w.steal_ops;
+        total->parks += w.parks;
+    }
+    assert_int_equal(ac_runtime_worker_metrics(rt, m.workers, &(ac_worker_metrics){0}), -EINVAL);
+}
+
+/* Many tasks spawned, yielding and joined across two workers: every result arrives once,
+ * and the counters add up. */
+static void test_spawn_yield_join(void **state) {
+    (void)state;
+    enum { N = 5000 };
+    int yields = 20;
+    ac_runtime *rt = runtime_of_workers(2);
+    assert_int_equal(fan_block_on(rt, N, spawn_counter, &yields), (long)N * (N - 1) / 2);
+    ac_runtime_metrics m;
+    ac_runtime_metrics_get(rt, &m);
+    assert_int_equal(m.workers, 2);
+    assert_int_equal(m.tasks_spawned, N);
+    assert_int_equal(m.tasks_finished, N);
+    assert_int_equal(m.tasks_alive, 0);
+    ac_worker_metrics total;
+    sum_workers(rt, &total);
+    /* Each counter is polled once per yield and once more; the root at least N + 1 times. */
+    assert_true(total.polls >= (uint64_t)N * (yields + 1) + 2);
+    assert_true(total.polls <= (uint64_t)N * (yields + 1) + 2 * N + 2);
+    assert_int_equal(ac_runtime_shutdown(rt, 1000), 0);
+}
+
+/* Fewer tasks than a local queue holds, each yielding long: the idle worker can only get
+ * work by stealing. */
+static void test_stealing(void **state) {
+    (void)state;
+    int yields = 20000;
+    ac_runtime *rt = runtime_of_workers(2);
+    assert_int_equal(fan_block_on(rt, 64, spawn_counter, &yields), 64 * 63 / 2);
+    ac_worker_metrics total;
+    sum_workers(rt, &total);
+    assert_true(total.steal_ops > 0);
+    assert_true(total.steals >= total.steal_ops);
+    assert_int_equal(ac_runtime_shutdown(rt, 1000), 0);
+}
+
+/* ---- wakes from everywhere ------------------------------------------------------------------- */
+
+/* Finishes when released, after every event: a lost wake hangs the test. */
+typedef struct target_frame {
+    wake_target *s;
+    int target;
+} target_frame;
+
+static ac_poll target_poll(target_frame *f, ac_cx *cx, int *out) {
+    (void)cx;
+    wake_target *s = f->s;
+    if (atomic_exchange(&s->in_poll, 1))
+        atomic_fetch_add(&s->overlaps, 1);
+    atomic_fetch_add(&s->polls, 1);
+    int done = atomic_load(&s->released) && atomic_load(&s->events) == f->target;
+    atomic_store(&s->in_poll, 0);
+    *out = atomic_load(&s->events);
+    return done ? AC_READY : AC_PENDING;
+}
+
+static void target_drop(target_frame *f) {
+    (void)f;
+}
+
+DEFINE_VTABLE(target, sizeof(int));
+
+enum { WAKER_TASKS = 4, WAKER_THREADS = 3, ROUNDS = 3000 };
+#define ALL_EVENTS ((WAKER_TASKS + WAKER_THREADS) * ROUNDS)
+
+/* Task 0 is the target (published for the threads), the others (counters) wake it. */
+static ac_task *spawn_wake(void *s, int i) {
+    if (i == 0) {
+        ac_task *t = ac_task_new(&target_vtable);
+        *(target_frame *)ac_task_frame(t) = (target_frame){s, ALL_EVENTS};
+        atomic_store(&((wake_target *)s)->task, t);
+        return ac_task_spawn(t);
+    }
+    return counter_spawn(i, ROUNDS, s);
+}
+
+typedef struct blocker {
+    ac_runtime *rt;
+    ac_future fu;
+    int rc;
+    long result;
+} blocker;
+
+static void *block_thread(void *arg) {
+    blocker *b = arg;
+    b->rc = ac_runtime_block_on(b->rt, b->fu, &b->result);
+    return NULL;
+}
+
+static void *wake_thread(void *arg) {
+    wake_target *s = arg;
+    ac_task *t;
+    while (!(t = atomic_load(&s->task))) {
+    }
+    for (int i = 0; i < ROUNDS; i++) {
+        atomic_fetch_add(&s->events, 1);
+        ac_wake(t);
+    }
+    return NULL;
+}
+
+/* The target is woken by tasks on the workers and by plain threads at once, thousands of
+ * times: it is never polled by two threads at once, at most once per wake, and the last
+ * wake is not lost (or the target would never finish). */
+static void concurrent_wakes(unsigned workers) {
+    ac_runtime *rt = runtime_of_workers(workers);
+    wake_target s;
+    memset(&s, 0, sizeof s);
+    blocker b = {rt, fan_future(WAKER_TASKS + 1, spawn_wake, &s), -1, 0};
+    pthread_t root, wakers[WAKER_THREADS];
+    assert_int_equal(pthread_create(&root, NULL, block_thread, &b), 0);
+    for (int i = 0; i < WAKER_THREADS; i++)
+        assert_int_equal(pthread_create(&wakers[i], NULL, wake_thread, &s), 0);
+    for (int i = 0; i < WAKER_THREADS; i++)
+        pthread_join(wakers[i], NULL);
+    atomic_store(&s.released, 1);
+    ac_wake(atomic_load(&s.task)); /* unfinished until it sees released: still alive */
+    pthread_join(root, NULL);
+    assert_int_equal(b.rc, 0);
+    assert_int_equal(b.result, ALL_EVENTS + WAKER_TASKS * (WAKER_TASKS + 1) / 2);
+    assert_int_equal(atomic_load(&s.events), ALL_EVENTS);
+    assert_int_equal(atomic_load(&s.overlaps), 0);
+    int polls = atomic_load(&s.polls);
+    assert_true(polls >= 2);
+    assert_true(polls <= ALL_EVENTS + 2);
+    assert_int_equal(ac_runtime_shutdown(rt, 1000), 0);
+}
+
+static void test_concurrent_wakes(void **state) {
+    (void)state;
+    concurrent_wakes(2);
+}
+
+/* More workers than CPUs: more interleavings, and stealing between more queues. */
+static void test_concurrent_wakes_4_workers(void **state) {
+    (void)state;
+    concurrent_wakes(4);
+}
+
+/* ---- waitlists: a token passed round tasks on the workers ------------------------------------ */
+
+enum { PASSERS = 8, PASSES = 500 };
+
+typedef struct passer_frame {
+    tokens *mine, *next;
+    int round, taking;
+    take_frame take;
+} passer_frame;
+
+static ac_poll passer_poll(passer_frame *f, ac_cx *cx, int *out) {
+    for (; f->round < PASSES; f->round++) {
+        if (!f->taking)
+            take_init(&f->take, f->mine);
+        f->taking = 1;
+        if (take_poll(&f->take, cx, NULL) == AC_PENDING)
+            return AC_PENDING;
+        f->taking = 0;
+        tokens_give(f->next);
+    }
+    *out = 1;
+    return AC_READY;
+}
+
+static void passer_drop(passer_frame *f) {
+    if (f->taking)
+        take_drop(&f->take);
+}
+
+DEFINE_VTABLE(passer, sizeof(int));
+
+static ac_task *passer_spawn(tokens *mine, tokens *next) {
+    ac_task *p = ac_task_new(&passer_vtable);
+    *(passer_frame *)ac_task_frame(p) = (passer_frame){mine, next, 0, 0, {NULL, {0}}};
+    return ac_task_spawn(p);
+}
+
+/* Passer i takes from tokens i and gives to i + 1; the last one spawned starts the ring. */
+static ac_task *spawn_passer(void *t, int i) {
+    tokens *ring = t;
+    ac_task *p = passer_spawn(&ring[i], &ring[(i + 1) % PASSERS]);
+    if (i == PASSERS - 1)
+        tokens_give(&ring[0]);
+    return p;
+}
+
+static void test_token_ring(void **state) {
+    (void)state;
+    ac_runtime *rt = runtime_of_workers(2);
+    tokens t[PASSERS];
+    for (int i = 0; i < PASSERS; i++)
+        tokens_init(&t[i]);
+    assert_int_equal(fan_block_on(rt, PASSERS, spawn_passer, t), PASSERS);
+    assert_int_equal(t[0].count, 1); /* the last pass gave a token nobody takes */
+    assert_int_equal(ac_runtime_shutdown(rt, 1000), 0);
+}
+
+/* ---- timers --------------------------------------------------------------------------------- */
+
+typedef struct napper_frame {
+    uint64_t ms, start;
+    int started;
+    atomic_int *drops;
+    ac_sleep_ms_frame sleep;
+} napper_frame;
+
+/* 1 if at least ms passed. */
+static ac_poll napper_poll(napper_frame *f, ac_cx *cx, int *out) {
+    if (!f->started) {
+        f->started = 1;
+        f->start = test_now_ns();
+        ac_sleep_ms_init(&f->sleep, f->ms);
+    }
+    if (ac_sleep_ms_poll(&f->sleep, cx, NULL) == AC_PENDING)
+        return AC_PENDING;
+    *out = test_now_ns() - f->start >= f->ms * 1000000u;
+    return AC_READY;
+}
+
+static void napper_drop(napper_frame *f) {
+    if (f->started)
+        ac_sleep_ms_drop(&f->sleep);
+    if (f->drops)
+        atomic_fetch_add(f->drops, 1);
+}
+
+DEFINE_VTABLE(napper, sizeof(int));
+
+static ac_task *napper_spawn(uint64_t ms, atomic_int *drops) {
+    ac_task *t = ac_task_new(&napper_vtable);
+    *(napper_frame *)ac_task_frame(t) = (napper_frame){ms, 0, 0, drops, {0, {0}}};
+    return ac_task_spawn(t);
+}
+
+static ac_task *spawn_napper(void *unused, int i) {
+    (void)unused;
+    return napper_spawn((uint64_t)(i % 8) * 5, NULL);
+}
+
+/* Sleepers of 0 to 35 ms on two workers: each wakes no earlier than its deadline, and all
+ * of them wake (workers park in between: the driver's deadline wakes them). */
+static void test_timers_on_workers(void **state) {
+    (void)state;
+    enum { NAPPERS = 40 };
+    ac_runtime *rt = runtime_of_workers(2);
+    uint64_t t0 = test_now_ns();
+    assert_int_equal(fan_block_on(rt, NAPPERS, spawn_napper, NULL), NAPPERS);
+    assert_true(test_now_ns() - t0 >= 35 * 1000000u);
+    ac_worker_metrics total;
+    sum_workers(rt, &total);
+    assert_true(total.parks > 0);
+    assert_int_equal(ac_runtime_shutdown(rt, 1000), 0);
+}
+
+/* ---- shutdown ----------------------------------------------------------------------------- */
+
+/* Detached tasks: nappers of ms, and with `never`, as many takers of tokens never given. */
+typedef struct detached {
+    uint64_t ms;
+    atomic_int drops;
+    tokens *never;
+} detached;
+
+static ac_task *spawn_detached(void *arg, int i) {
+    detached *d = arg;
+    ac_detach(napper_spawn(d->ms, &d->drops));
+    if (d->never)
+        ac_detach(passer_spawn(d->never, d->never));
+    (void)i;
+    return NULL;
+}
+
+/* Tasks that would sleep for an hour or wait for ever are dropped, each once, by a
+ * shutdown whose timeout is short; their timers and waiters go with them. */
+static void test_shutdown_drops(void **state) {
+    (void)state;
+    ac_runtime *rt = runtime_of_workers(2);
+    tokens never;
+    tokens_init(&never);
+    detached d = {3600000, 0, &never};
+    assert_int_equal(fan_block_on(rt, 50, spawn_detached, &d), 0);
+    uint64_t t0 = test_now_ns();
+    assert_int_equal(ac_runtime_shutdown(rt, 20), 100);
+    assert_true(test_now_ns() - t0 >= 20 * 1000000u);
+    assert_int_equal(atomic_load(&d.drops), 50);
+    assert_null(never.waiting.head);
+}
+
+/* A shutdown with room to wait lets sleeping tasks finish: nothing is dropped. */
+static void test_shutdown_waits(void **state) {
+    (void)state;
+    ac_runtime *rt = runtime_of_workers(2);
+    detached d = {30, 0, NULL};
+    assert_int_equal(fan_block_on(rt, 20, spawn_detached, &d), 0);
+    ac_runtime_metrics m;
+    ac_runtime_metrics_get(rt, &m);
+    assert_int_equal(m.tasks_spawned, 20);
+    uint64_t t0 = test_now_ns();
+    assert_int_equal(ac_runtime_shutdown(rt, 10000), 0);
+    assert_true(test_now_ns() - t0 < 5000 * 1000000ull);
+    assert_int_equal(atomic_load(&d.drops), 0);
+}
+
+/* ---- the blocking pool ----------------------------------------------------------------------- */
+
+DEFINE_VTABLE(ac_spawn_blocking, sizeof(int));
+
+enum { JOBS = 24 };
+
+typedef struct square_job {
+    uint64_t n, square;
+    unsigned sleep_ms;
+} square_job;
+
+static void square_run(void *data) {
+    square_job *j = data;
+    usleep(j->sleep_ms * 1000);
+    j->square = j->n * j->n;
+}
+
+typedef struct jobs {
+    square_job job[JOBS];
+    int detach;
+} jobs;
+
+static ac_task *spawn_job(void *arg, int i) {
+    jobs *js = arg;
+    ac_task *t = ac_task_new(&ac_spawn_blocking_vtable);
+    ac_spawn_blocking_init(ac_task_frame(t), square_run, &js->job[i], sizeof js->job[i]);
+    ac_task_spawn(t);
+    if (!js->detach)
+        return t;
+    ac_detach(t);
+    return NULL;
+}
+
+static void jobs_start(jobs *js, unsigned sleep_ms, int detach) {
+    for (int i = 0; i < JOBS; i++)
+        js->job[i] = (square_job){(uint64_t)i, 0, sleep_ms};
+    js->detach = detach;
+}
+
+/* Jobs on the blocking pool wake their tasks on the workers through remotes. */
+static void test_blocking_jobs(void **state) {
+    (void)state;
+    ac_runtime *rt = runtime_of_workers(2);
+    jobs js;
+    jobs_start(&js, 2, 0);
+    assert_int_equal(fan_block_on(rt, JOBS, spawn_job, &js), 0);
+    for (int i = 0; i < JOBS; i++)
+        assert_int_equal(js.job[i].square, (uint64_t)i * i);
+    assert_int_equal(ac_runtime_shutdown(rt, 1000), 0);
+}
+
+/* Dropped while their jobs still run: the jobs finish later, after the workers are gone,
+ * and their wakes must not reach the workers' loops. */
+static void test_shutdown_during_blocking_jobs(void **state) {
+    (void)state;
+    ac_runtime_builder b;
+    ac_runtime_builder_init(&b);
+    b.worker_threads = 2;
+    b.thread_stack_size = 64 << 20; /* above glibc's cache of stacks: unmapped at exit */
+    ac_runtime *rt = NULL;
+    assert_int_equal(ac_runtime_new(&b, &rt), 0);
+    static jobs js; /* the pool writes its copies, never these: no need to outlive it */
+    jobs_start(&js, 50, 1);
+    assert_int_equal(fan_block_on(rt, JOBS, spawn_job, &js), 0);
+    int dropped = ac_runtime_shutdown(rt, 0);
+    assert_true(dropped > 0 && dropped <= JOBS);
+    /* Queued jobs are cancelled; the running ones end within 50 ms, and a wake of theirs
+     * that reached an exited worker's loop (in its unmapped stack) would crash. */
+    usleep(300000);
+}
+
+/* ---- the builder -------------------------------------------------------------------------- */
+
+static atomic_int hook_starts, hook_stops, hook_named;
+
+static void on_start(void *arg) {
+    char name[16] = "";
+    pthread_getname_np(pthread_self(), name, sizeof name);
+    if (strncmp(name, (const char *)arg, strlen(arg)) == 0)
+        atomic_fetch_add(&hook_named, 1);
+    atomic_fetch_add(&hook_starts, 1);
+}
+
+static void on_stop(void *arg) {
+    (void)arg;
+    atomic_fetch_add(&hook_stops, 1);
+}
+
+static void test_builder_hooks_and_names(void **state) {
+    (void)state;
+    ac_runtime_builder b;
+    ac_runtime_builder_init(&b);
+    b.worker_threads = 3;
+    b.thread_name = "pool";
+    b.thread_stack_size = 1 << 20;
+    b.on_thread_start = on_start;
+    b.on_thread_stop = on_stop;
+    b.hook_arg = "pool-";
+    b.event_interval = 7;
+    b.global_queue_interval = 3;
+    ac_runtime *rt = NULL;
+    assert_int_equal(ac_runtime_new(&b, &rt), 0);
+    int yields = 3;
+    assert_int_equal(fan_block_on(rt, 300, spawn_counter, &yields), 300 * 299 / 2);
+    ac_runtime_metrics m;
+    ac_runtime_metrics_get(rt, &m);
+    assert_int_equal(m.workers, 3);
+    assert_int_equal(ac_runtime_shutdown(rt, 0), 0);
+    assert_int_equal(atomic_load(&hook_starts), 3);
+    assert_int_equal(atomic_load(&hook_stops), 3);
+    assert_int_equal(atomic_load(&hook_named), 3);
+}
+
+static void test_builder_errors(void **state) {
+    (void)state;
+    ac_runtime_builder b;
+    ac_runtime *rt = NULL;
+    ac_runtime_builder_init(&b);
+    b.worker_threads = AC_RUNTIME_MAX_WORKERS + 1;
+    assert_int_equal(ac_runtime_new(&b, &rt), -EINVAL);
+    ac_runtime_builder_init(&b);
+    b.event_interval = 2000000;
+    assert_int_equal(ac_runtime_new(&b, &rt), -EINVAL);
+    ac_runtime_builder_init(&b);
+    b.worker_threads = 1;
+    b.thread_stack_size = 1; /* below PTHREAD_STACK_MIN */
+    assert_int_equal(ac_runtime_new(&b, &rt), -EINVAL);
+    assert_null(rt);
+    /* The default: one worker per CPU. */
+    assert_int_equal(ac_runtime_new(NULL, &rt), 0);
+    ac_runtime_metrics m;
+    ac_runtime_metrics_get(rt, &m);
+    assert_true(m.workers >= 1);
+    assert_int_equal(ac_runtime_block_on(rt, (ac_future){NULL, NULL}, NULL), -EINVAL);
+    assert_int_equal(ac_runtime_shutdown(rt, 0), 0);
+}
+
+/* ---- what a task on a worker may not do -------------------------------------------------------
+ */
+
+typedef struct refusals {
+    ac_runtime *rt;
+    int nested_rc, shutdown_rc, open_rc, read_rc, block_on_rc;
+    ac_fd *foreign; /* opened on the test's thread */
+} refusals;
+
+typedef struct refuser_frame {
+    refusals *r;
+} refuser_frame;
+
+static ac_poll refuser_poll(refuser_frame *f, ac_cx *cx, int *out) {
+    refusals *r = f->r;
+    r->nested_rc = ac_runtime_block_on(r->rt, fan_future(1, spawn_napper, NULL), NULL);
+    r->shutdown_rc = ac_runtime_shutdown(r->rt, 0);
+    ac_fd h;
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    r->open_rc = ac_fd_open(&h, fds[0]);
+    close(fds[0]);
+    close(fds[1]);
+    char c;
+    ac_fd_read_frame read;
+    ssize_t n = 0;
+    ac_fd_read_init(&read, r->foreign, &c, 1);
+    assert_int_equal(ac_fd_read_poll(&read, cx, &n), AC_READY);
+    ac_fd_read_drop(&read);
+    r->read_rc = (int)n;
+    r->block_on_rc = script_block_on_root((const step[]){S_END(1)}, NULL, NULL, out);
+    *out = 7;
+    return AC_READY;
+}
+
+static void refuser_drop(refuser_frame *f) {
+    (void)f;
+}
+
+DEFINE_FUTURE(refuser, int);
+
+/* On a worker: blocking on the same runtime (-EDEADLK, the future dropped), shutting it
+ * down (-EBUSY), descriptors (-EOPNOTSUPP, even one opened elsewhere) and a current-thread
+ * block_on (refused as inside a poll). */
+static void test_refused_on_workers(void **state) {
+    (void)state;
+    ac_runtime *rt = runtime_of_workers(1);
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    ac_fd foreign;
+    assert_int_equal(ac_fd_open(&foreign, fds[0]), 0);
+    refusals r = {rt, 0, 0, 0, 0, 0, &foreign};
+    refuser_frame *f = malloc(sizeof *f);
+    f->r = &r;
+    int out = 0;
+    assert_int_equal(ac_runtime_block_on(rt, (ac_future){&refuser_future_vt, f}, &out), 0);
+    assert_int_equal(out, 7);
+    assert_int_equal(r.nested_rc, -EDEADLK);
+    assert_int_equal(r.shutdown_rc, -EBUSY);
+    assert_int_equal(r.open_rc, -EOPNOTSUPP);
+    assert_int_equal(r.read_rc, -EOPNOTSUPP);
+    assert_int_equal(r.block_on_rc, -1);
+    ac_runtime_metrics m;
+    ac_runtime_metrics_get(rt, &m);
+    assert_int_equal(m.tasks_spawned, 0); /* the nested future was dropped, not run */
+    ac_fd_close(&foreign);
+    close(fds[1]);
+    assert_int_equal(ac_runtime_shutdown(rt, 0), 0);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_spawn_yield_join),
+        cmocka_unit_test(test_stealing),
+        cmocka_unit_test(test_concurrent_wakes),
+        cmocka_unit_test(test_concurrent_wakes_4_workers),
+        cmocka_unit_test(test_token_ring),
+        cmocka_unit_test(test_timers_on_workers),
+        cmocka_unit_test(test_shutdown_drops),
+        cmocka_unit_test(test_shutdown_waits),
+        cmocka_unit_test(test_builder_hooks_and_names),
+        cmocka_unit_test(test_builder_errors),
+        cmocka_unit_test(test_refused_on_workers),
+        cmocka_unit_test(test_blocking_jobs),
+        cmocka_unit_test(test_shutdown_during_blocking_jobs),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
