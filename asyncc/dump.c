@@ -27,8 +27,10 @@ static void type_put(Buf *b, const CType *t) {
     const struct {
         bool on;
         const char *name;
-    } flags[] = {
-        {t->is_void, "void"}, {t->is_array, "array"}, {t->is_vla, "vla"}, {t->is_local, "local"}};
+    } flags[] = {{t->is_void, "void"},
+                 {t->is_array, "array"},
+                 {t->is_vla, "vla"},
+                 {t->local != NULL, "local"}};
     bool any = false;
     for (size_t i = 0; i < sizeof flags / sizeof *flags; i++)
         if (flags[i].on) {
@@ -226,6 +228,11 @@ static void func_put(Buf *b, const Func *f) {
     buf_printf(b, ")  @%u:%u bytes [%u, %u)\n", f->pos.line, f->pos.col, f->start, f->end);
     if (f->self)
         buf_printf(b, "  poll(%s, %s, %s)\n", f->self, f->cx, f->out ? f->out : "-");
+    for (int i = 0; i < f->ntypes; i++) {
+        buf_put(b, "  type ");
+        text_put(b, f->types[i]->text[0]);
+        buf_printf(b, "  @%u:%u\n", f->types[i]->pos.line, f->types[i]->pos.col);
+    }
     for (int i = 0; i < f->nvars; i++)
         var_put(b, f->vars[i]);
     for (int i = 0; i < f->nawaits; i++)

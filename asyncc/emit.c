@@ -1065,6 +1065,19 @@ static void emit_declarations(Emitter *em, const Func *f, const char *end) {
     out_put(o, end);
 }
 
+/* The types parse moved out of f's body (Func.types), at file scope, each line at
+ * its line of the source. */
+static void emit_types(Out *o, const Func *f) {
+    for (int i = 0; i < f->ntypes; i++) {
+        out_sync(o, f->types[i]->pos.line);
+        out_source(o, f->types[i]->text[0]);
+        out_put(o, "\n");
+    }
+    if (f->ntypes > 0)
+        out_put(o, "\n");
+    out_gen(o);
+}
+
 static void emit_state_enum(Out *o, const Func *f) {
     Buf one = {0};
     buf_printf(&one, "enum %s_state { %s_START, ", f->name, f->name);
@@ -1329,6 +1342,7 @@ static void emit_interface(Emitter *em, Func *f) {
     out_blank_line(o);
     bool boxed = is_boxed(f);
     if (f->is_defined) {
+        emit_types(o, f);
         emit_state_enum(o, f);
         emit_declarations(em, f, "\n");
         emit_frame_struct(o, f);

@@ -17,8 +17,8 @@
  * when some path from A's poll reads v before anything replaces it whole (`v = ...;`
  * as a statement, a declaration with an initializer, an await into v).
  *
- * Then the checks (VLAs and local types cannot be in a frame; alloca memory and
- * setjmp contexts are on poll's stack, gone at every suspension; recursion through
+ * Then the checks (VLAs and the local types parse could not hoist cannot be in a frame; alloca
+ * memory and setjmp contexts are on poll's stack, gone at every suspension; recursion through
  * awaits would need an infinite frame) and the names: frame fields, states, resume
  * labels, union members and poll's parameters.
  */
@@ -489,6 +489,14 @@ static void graph_build(Graph *g, const Program *prog, Func *f) {
 
 /* ---- what cannot be in a frame ---------------------------------------------------------- */
 
+/* A frame cannot hold something (a variable, a value, a compound literal) of a type
+ * it cannot name: `lead` says what, the note why the type is so. */
+static void local_type_error(Pos pos, const char *lead, const Unhoisted *u) {
+    error_at(pos, "%s: its type '%s' %s", lead, u->type, u->why);
+    if (u->note)
+        note_at(u->pos, "%s", u->note);
+}
+
 /* A variable that cannot be in a frame: its size is known only at run time, or its
  * type has no name outside the function. */
 static void check_storable(const Var *v, const Await *scope_await, const Await *live_await) {
@@ -500,14 +508,19 @@ static void check_storable(const Var *v, const Await *scope_await, const Await *
         error_at(v->pos, "%s '%s' cannot be in scope at an await", what, v->name);
         note_at(scope_await->expr->pos,
                 "resuming after this await would jump into the scope of '%s'", v->name);
-    } else if (v->type.is_local && live_await && v->is_temp) {
-        error_at(v->pos, "this value cannot live across an await: its type is declared inside "
-                         "the function");
+    } else if (v->type.local && live_await && v->is_temp) {
+        local_type_error(v->pos, "this value cannot live across an await", v->type.local);
         note_at(live_await->expr->pos, "the value is still needed when this await resumes");
-    } else if (v->type.is_local && live_await) {
+    } else if (v->type.local && live_await) {
+        local_type_error(v->pos, xprintf("'%s' cannot live across an await", v->name),
+                         v->type.local);
+        note_at(live_await->expr->pos, "'%s' is still needed when this await resumes", v->name);
+    } else if (live_await && v->decl && v->decl->kind == STMT_TEXT) {
+        /* declared with a function (or a VLA, refused above): the text stays as written */
         error_at(v->pos,
-                 "'%s' cannot live across an await: its type is declared inside the function",
-                 v->name);
+                 "'%s' cannot live across an await: it is declared together with a function, in "
+                 "a declaration asyncc keeps as written; declare '%s' on its own",
+                 v->name, v->name);
         note_at(live_await->expr->pos, "'%s' is still needed when this await resumes", v->name);
     }
 }
@@ -627,20 +640,20 @@ static void place_vars(const Program *prog, Func *f) {
              * others, at the end of its scope: poll must not end that scope when it
              * returns at a suspension */
             v->in_frame = true;
-            if (v->type.is_local || v->type.is_vla)
-                error_at(v->pos,
-                         "'%s' has a cleanup, so it lives in the frame of '%s', which awaits; "
-                         "its type %s",
-                         v->name, f->name,
-                         v->type.is_vla ? "has a variable length"
-                                        : "is declared inside the function");
+            char *lead = xprintf("'%s' has a cleanup, so it lives in the frame of '%s', "
+                                 "which awaits",
+                                 v->name, f->name);
+            if (v->type.is_vla)
+                error_at(v->pos, "%s; its type has a variable length", lead);
+            else if (v->type.local)
+                local_type_error(v->pos, lead, v->type.local);
         } else if (v->is_literal) {
             /* a pointer to it may be kept anywhere until its block ends: any await
              * of the function may come before a use */
             v->in_frame = f->nawaits > 0;
-            if (v->in_frame && v->type.is_local)
-                error_at(v->pos, "this compound literal cannot live across an await: its type "
-                                 "is declared inside the function");
+            if (v->in_frame && v->type.local)
+                local_type_error(v->pos, "this compound literal cannot live across an await",
+                                 v->type.local);
         } else {
             place_local(&sc, &g, v);
         }

@@ -12,10 +12,11 @@
  *     ctext.c    C text: the identifier rule, literals, lines and positions
  *
  * Expressions are kept as source text with holes ("templates"): the text between
- * the holes is copied from the user's file byte for byte, so generated code reads
- * like the source. Holes are the things asyncc must rewrite: references to locals
- * and parameters (which may move into the frame), awaits, spawns and block_ons,
- * and the operators whose sequencing matters when an await sits below them.
+ * the holes is copied from the user's file byte for byte (but for the names of the
+ * types declared in an async function, which parse moves to file scope: see
+ * Func.types), so generated code reads like the source. Holes are the things asyncc must rewrite:
+ * references to locals and parameters (which may move into the frame), awaits, spawns and
+ * block_ons, and the operators whose sequencing matters when an await sits below them.
  *
  * Memory: everything is allocated with xmalloc and lives until the process exits.
  */
@@ -37,6 +38,15 @@ typedef struct Pos {
     unsigned line, col, offset;
 } Pos;
 
+/* A type declared inside an async function that parse could not move to file scope
+ * (see Func.types): a frame cannot name it. */
+typedef struct Unhoisted {
+    char *type; /* as the source spells it: "struct local" */
+    char *why;  /* "its definition uses the local 'n'" */
+    char *note; /* at pos: "'n' is used here" */
+    Pos pos;
+} Unhoisted;
+
 /* A C type, printable as a declaration: pre + name + post ("int (*" "fp" ")(int)",
  * "char " "buf" "[16]"); the type name alone is pre + post. Top-level const is
  * removed (frame fields are assigned, never initialized); a variable's type keeps
@@ -48,11 +58,12 @@ typedef struct CType {
     char *canon; /* clang's canonical spelling, unqualified: equal strings mean the same type */
     bool is_void;
     bool is_array;
-    bool is_vla;       /* variably modified: cannot live in a frame */
-    bool is_local;     /* declared inside the function: the frame cannot name it */
-    bool is_qualified; /* volatile or restrict at the top: a pointer to it is no plain T * */
-    bool is_readonly;  /* a struct or union with a const member: cannot be assigned,
-                          so it is copied with memcpy */
+    bool is_vla;            /* variably modified: cannot live in a frame */
+    const Unhoisted *local; /* names a type declared inside the function that stays
+                               there, or an anonymous one: the frame cannot name it */
+    bool is_qualified;      /* volatile or restrict at the top: a pointer to it is no plain T * */
+    bool is_readonly;       /* a struct or union with a const member: cannot be assigned,
+                               so it is copied with memcpy */
 } CType;
 
 /* ---- expressions ---------------------------------------------------------------- */
@@ -103,7 +114,8 @@ typedef enum StmtKind {
                      local (var->is_static) expr is instead the template of the whole
                      declaration, ';' included, to be emitted verbatim */
     STMT_TEXT,    /* kept verbatim: expr is a template of the whole text, ';' included.
-                     A declaration that declares a type or function, a variably
+                     A declaration that declares a function or a type that stays
+                     in the function (Func.types moved the others), a variably
                      modified variable, or several variables one of them static
                      (its variables are still Vars, with decl = this statement);
                      or a statement written by a macro (do { ... } while (0)),
@@ -230,8 +242,18 @@ struct Func {
     Var **vars;
     int nawaits; /* lower.c, in the order of the lowered body */
     Await **awaits;
-    int nidents;   /* every identifier spelled in the definition: generated */
+    int nidents;   /* every identifier spelled in the definition, and the names of its
+                      hoisted types: generated */
     char **idents; /* names (self, cx, out, labels) must avoid these */
+    /* The types declared in the body (struct, union, enum, typedef) that parse moved
+     * to file scope, each under a name unique in the file (NAME_tag, NAME_typedef,
+     * NAME_ENUMERATOR), so that a frame can name them: each a declaration to write
+     * before the frame, ';' included, in source order after forward declarations of
+     * the tags declared but not defined. The body spells them by these names, and
+     * keeps none of their definitions. */
+    int ntypes;
+    Expr **types; /* EXPR_TEMPLATE without holes, its lines indented as at file scope;
+                     pos: the declaration in the body */
     /* set by frame.c */
     char *self, *cx, *out; /* poll's parameter names */
     int ncallees;          /* distinct functions awaited, in first-await order */

@@ -91,6 +91,46 @@ typedef struct Request {
     char *text;
 } Request;
 
+/* A type declared in the async function being read (a struct, union or enum tag,
+ * named or not, or a typedef name), or an enumerator of one: see "local types". */
+typedef struct LocalName {
+    CXCursor decl;           /* its canonical declaration */
+    const char *keyword;     /* "struct", "union", "enum"; NULL: a typedef name or enumerator */
+    char *name;              /* as written; NULL: an anonymous tag */
+    int unit;                /* the TypeUnit that defines it; -1: a tag only declared */
+    struct LocalName *alias; /* an anonymous tag that a typedef names: spelled by it */
+    Unhoisted *why;          /* why it stays in the function, NULL: it moves (while the body
+                                is read, only a reason of its own: reasons_settle) */
+    char *hoisted;           /* its name at file scope (NULL for an alias's tag) */
+} LocalName;
+
+/* Text that moves to file scope as one declaration: a declaration of types only,
+ * ';' included, or the definition of a tag in a declaration of variables or in an
+ * expression (its trailing attributes included). */
+typedef struct TypeUnit {
+    Range range;
+    bool whole;       /* a declaration of types only: it moves whole */
+    bool only_tag;    /* whole, and its only declaration is of an anonymous enum */
+    LocalName **uses; /* the local names its text mentions */
+    int nuses;
+    Unhoisted *why; /* why it stays; NULL: it moves */
+} TypeUnit;
+
+typedef enum MentionKind {
+    MENTION_NAME,       /* the name of a local type or enumerator, declared or used */
+    MENTION_KEYWORD,    /* the keyword of an anonymous tag's definition */
+    MENTION_DEFINITION, /* a tag's definition, which moves alone: in the body, the
+                           reference to its new name stands for it */
+} MentionKind;
+
+/* A place in the function's text that names a local type: renamed in every text
+ * parse copies when the type moves (text_renamed). */
+typedef struct Mention {
+    unsigned start, end;
+    MentionKind kind;
+    LocalName *name;
+} Mention;
+
 typedef struct Parser {
     Program *prog;
     CXTranslationUnit tu;
@@ -121,6 +161,22 @@ typedef struct Parser {
     CXCursor ordinary; /* the ordinary function being scanned (ordinary_scan) */
     Request *requests;
     int nrequests;
+    /* The types declared in fn (see "local types"). */
+    LocalName **lnames;
+    int nlnames;
+    TypeUnit *units;
+    int nunits;
+    Mention *mentions; /* by start, definitions first */
+    int nmentions;
+    /* Names hoisted types take or must avoid: every identifier of the main file and
+     * every file-scope name (file_names, read when first needed), and the names the
+     * functions read so far took, tags and ordinary identifiers apart. */
+    char **file_names;
+    int nfile_names;
+    bool file_names_read;
+    char **tags_taken, **names_taken;
+    int ntags_taken, nnames_taken;
+    CXCursor unit_cursor; /* the translation unit's */
 } Parser;
 
 /* ---- the source text --------------------------------------------------------------- */
@@ -377,13 +433,44 @@ static char *unqualified_spelling(CXType t) {
     return xstrdup(rest);
 }
 
-static void declarator_spell(CXType t, int drop, char **left, char **right);
-static void pointer_spell(CXType pointee, const char *quals, char **left, char **right);
+/* The declaration behind a named type (typedef, struct, union, enum), if any. */
+static bool type_decl(CXType t, CXCursor *decl) {
+    if (t.kind == CXType_Elaborated)
+        t = clang_Type_getNamedType(t);
+    if (t.kind != CXType_Typedef && t.kind != CXType_Record && t.kind != CXType_Enum)
+        return false;
+    *decl = clang_getTypeDeclaration(t);
+    return !clang_Cursor_isNull(*decl);
+}
+
+/* The local name declared by decl (by any of its declarations), if the function
+ * being read declares it. */
+static LocalName *lname_find(const Parser *p, CXCursor decl) {
+    CXCursor canon = clang_getCanonicalCursor(decl);
+    for (int i = 0; i < p->nlnames; i++)
+        if (clang_equalCursors(p->lnames[i]->decl, canon))
+            return p->lnames[i];
+    return NULL;
+}
+
+/* How code names a local type that moves (`struct caller_local`, `caller_pt`); NULL
+ * for an anonymous enum that nothing can name. */
+static char *lname_type(const LocalName *ln) {
+    if (ln->alias)
+        return lname_type(ln->alias);
+    if (!ln->hoisted)
+        return NULL;
+    return ln->keyword ? xprintf("%s %s", ln->keyword, ln->hoisted) : xstrdup(ln->hoisted);
+}
+
+static void declarator_spell(const Parser *p, CXType t, int drop, char **left, char **right);
+static void pointer_spell(const Parser *p, CXType pointee, const char *quals, char **left,
+                          char **right);
 
 /* "T" of a type in a parameter list: the declarator with no name. */
-static char *type_name_spell(CXType t) {
+static char *type_name_spell(const Parser *p, CXType t) {
     char *left = xstrdup(""), *right = xstrdup("");
-    declarator_spell(t, DROP_VALUE, &left, &right);
+    declarator_spell(p, t, DROP_VALUE, &left, &right);
     char *name = xprintf("%s%s", left, right);
     size_t len = strlen(name);
     while (len > 0 && name[len - 1] == ' ')
@@ -391,13 +478,14 @@ static char *type_name_spell(CXType t) {
     return name;
 }
 
-static char *params_spell(CXType fn) {
+static char *params_spell(const Parser *p, CXType fn) {
     if (fn.kind == CXType_FunctionNoProto)
         return xstrdup("");
     int n = clang_getNumArgTypes(fn);
     Buf b = {0};
     for (int i = 0; i < n; i++)
-        buf_printf(&b, "%s%s", i ? ", " : "", type_name_spell(clang_getArgType(fn, (unsigned)i)));
+        buf_printf(&b, "%s%s", i ? ", " : "",
+                   type_name_spell(p, clang_getArgType(fn, (unsigned)i)));
     if (clang_isFunctionTypeVariadic(fn))
         buf_put(&b, n ? ", ..." : "...");
     else if (n == 0)
@@ -406,13 +494,14 @@ static char *params_spell(CXType fn) {
 }
 
 /* A pointer (with qualifiers quals) to pointee around the declarator. */
-static void pointer_spell(CXType pointee, const char *quals, char **left, char **right) {
+static void pointer_spell(const Parser *p, CXType pointee, const char *quals, char **left,
+                          char **right) {
     pointee = type_resolve(pointee);
     bool paren = type_is_array(pointee) || type_is_function(pointee);
     *left = xprintf("%s*%s%s", paren ? "(" : "", quals, *left);
     if (paren)
         *right = xprintf("%s)", *right);
-    declarator_spell(pointee, 0, left, right);
+    declarator_spell(p, pointee, 0, left, right);
 }
 
 /* Does a typedef hide a qualifier to drop (`typedef const int cint;`, through
@@ -428,58 +517,73 @@ static bool typedef_hides(CXType t, int drop) {
     return quals_of(c, DROP_VALUE & ~drop)[0] != '\0';
 }
 
+/* A type that has no declarator around it: a local one that moves by its new name. */
+static char *leaf_spelling(const Parser *p, CXType t) {
+    CXCursor decl;
+    LocalName *ln = type_decl(t, &decl) ? lname_find(p, decl) : NULL;
+    char *moved = ln && !ln->why ? lname_type(ln) : NULL;
+    return moved ? moved : unqualified_spelling(t);
+}
+
 /* Builds left + NAME + right for type t around the declarator (*left, *right).
  * drop: the qualifiers left out at this level (nonzero at the top level, and on
  * the element of a top-level array). A typedef that hides a qualifier to drop
  * is spelled as the type it names. */
-static void declarator_spell(CXType t, int drop, char **left, char **right) {
+static void declarator_spell(const Parser *p, CXType t, int drop, char **left, char **right) {
     if (drop && typedef_hides(t, drop))
         t = clang_getCanonicalType(t);
     t = type_resolve(t);
     if (t.kind == CXType_Pointer) {
-        pointer_spell(clang_getPointeeType(t), quals_of(t, drop), left, right);
+        pointer_spell(p, clang_getPointeeType(t), quals_of(t, drop), left, right);
     } else if (type_is_array(t)) {
         if (t.kind == CXType_ConstantArray)
             *right = xprintf("%s[%lld]", *right, clang_getArraySize(t));
         else
             *right = xprintf("%s[%s]", *right, t.kind == CXType_IncompleteArray ? "" : "*");
-        declarator_spell(clang_getArrayElementType(t), drop, left, right);
+        declarator_spell(p, clang_getArrayElementType(t), drop, left, right);
     } else if (type_is_function(t)) {
-        *right = xprintf("%s(%s)", *right, params_spell(t));
-        declarator_spell(clang_getResultType(t), 0, left, right);
+        *right = xprintf("%s(%s)", *right, params_spell(p, t));
+        declarator_spell(p, clang_getResultType(t), 0, left, right);
     } else {
-        *left = xprintf("%s%s %s", quals_of(t, drop), unqualified_spelling(t), *left);
+        *left = xprintf("%s%s %s", quals_of(t, drop), leaf_spelling(p, t), *left);
     }
 }
 
-/* The declaration behind a named type (typedef, struct, union, enum), if any. */
-static bool type_decl(CXType t, CXCursor *decl) {
-    if (t.kind == CXType_Elaborated)
-        t = clang_Type_getNamedType(t);
-    if (t.kind != CXType_Typedef && t.kind != CXType_Record && t.kind != CXType_Enum)
-        return false;
-    *decl = clang_getTypeDeclaration(t);
-    return !clang_Cursor_isNull(*decl);
+/* A type the frame cannot name (see type_local). */
+static const Unhoisted *type_unnamed(CXType t) {
+    Unhoisted *u = xmalloc(sizeof *u);
+    u->type = unqualified_spelling(t);
+    u->why = xstrdup("has no name a frame can use");
+    return u;
 }
 
-/* Declared inside a function, or anonymous: no name the frame could use. */
-static bool type_is_local(CXType t) {
+/* Why the frame cannot name type t, or NULL: t names a type declared inside the
+ * function that must stay there, or an anonymous one (of the file, or of a function
+ * asyncc does not read). */
+static const Unhoisted *type_local(const Parser *p, CXType t) {
     t = type_resolve(t);
     CXCursor decl;
-    if (type_decl(t, &decl))
-        return inside_function(decl) ||
-               (t.kind != CXType_Typedef && clang_Cursor_isAnonymous(decl));
-    if (t.kind == CXType_Pointer)
-        return type_is_local(clang_getPointeeType(t));
-    if (type_is_array(t))
-        return type_is_local(clang_getArrayElementType(t));
-    if (type_is_function(t)) {
-        for (int i = 0; i < clang_getNumArgTypes(t); i++)
-            if (type_is_local(clang_getArgType(t, (unsigned)i)))
-                return true;
-        return type_is_local(clang_getResultType(t));
+    if (type_decl(t, &decl)) {
+        LocalName *ln = lname_find(p, decl);
+        if (ln)
+            return ln->why;
+        bool unnamed =
+            inside_function(decl) || (t.kind != CXType_Typedef && clang_Cursor_isAnonymous(decl));
+        return unnamed ? type_unnamed(t) : NULL;
     }
-    return false;
+    if (t.kind == CXType_Pointer)
+        return type_local(p, clang_getPointeeType(t));
+    if (type_is_array(t))
+        return type_local(p, clang_getArrayElementType(t));
+    if (type_is_function(t)) {
+        for (int i = 0; i < clang_getNumArgTypes(t); i++) {
+            const Unhoisted *u = type_local(p, clang_getArgType(t, (unsigned)i));
+            if (u)
+                return u;
+        }
+        return type_local(p, clang_getResultType(t));
+    }
+    return NULL;
 }
 
 static bool type_is_vla(CXType t) {
@@ -522,28 +626,28 @@ static bool type_has_const_member(CXType t) {
 
 /* The type t spelled with the qualifiers `drop` leaves out (DROP_VALUE or
  * DROP_VARIABLE). */
-static CType ctype_from(CXType t, int drop) {
+static CType ctype_from(const Parser *p, CXType t, int drop) {
     CType ct = {0};
     ct.pre = xstrdup("");
     ct.post = xstrdup("");
-    declarator_spell(t, drop, &ct.pre, &ct.post);
+    declarator_spell(p, t, drop, &ct.pre, &ct.post);
     CXType canon = clang_getCanonicalType(t);
     ct.is_qualified = quals_of(canon, drop)[0] != '\0';
     ct.is_readonly = type_has_const_member(t);
-    ct.canon = type_name_spell(canon);
+    ct.canon = type_name_spell(p, canon);
     ct.is_void = canon.kind == CXType_Void;
     ct.is_array = type_is_array(canon);
     ct.is_vla = type_is_vla(t);
-    ct.is_local = type_is_local(t);
+    ct.local = type_local(p, t);
     return ct;
 }
 
 /* The type of a parameter declared with type t: an array or a function is
  * adjusted to a pointer (libclang 14 reports the type as written). */
-static CType ctype_param(CXType t) {
+static CType ctype_param(const Parser *p, CXType t) {
     CXType canon = clang_getCanonicalType(t), spelled = type_resolve(t);
     if (!type_is_array(canon) && !type_is_function(canon))
-        return ctype_from(t, DROP_VARIABLE);
+        return ctype_from(p, t, DROP_VARIABLE);
     CXType target = type_is_array(canon)
                         ? clang_getArrayElementType(type_is_array(spelled) ? spelled : canon)
                         : (type_is_function(spelled) ? spelled : canon);
@@ -551,12 +655,12 @@ static CType ctype_param(CXType t) {
     CType ct = {0};
     ct.pre = xstrdup("");
     ct.post = xstrdup("");
-    pointer_spell(target, "", &ct.pre, &ct.post);
+    pointer_spell(p, target, "", &ct.pre, &ct.post);
     char *left = xstrdup(""), *right = xstrdup("");
-    pointer_spell(target_canon, "", &left, &right);
+    pointer_spell(p, target_canon, "", &left, &right);
     ct.canon = xprintf("%s%s", left, right);
     ct.is_vla = type_is_vla(target);
-    ct.is_local = type_is_local(target);
+    ct.local = type_local(p, target);
     return ct;
 }
 
@@ -979,6 +1083,495 @@ static void error_at_cursor(const Parser *p, CXCursor c, const char *what) {
     char *msg = xprintf("this %s is not in %s; asyncc cannot rewrite it", what, p->prog->path);
     diag_raw(file ? string_take(clang_getFileName(file)) : p->prog->path, line, col, "error", msg);
     free(msg);
+}
+
+/* ---- local types --------------------------------------------------------------------- */
+
+/* Every type declared in an async function (a struct, union or enum, named or not, or
+ * a typedef) moves to file scope under a name unique in the file, NAME_tag for async
+ * function NAME, so that a frame can hold values of it (Func.types). A declaration of
+ * types only moves whole (`typedef struct {...} pt;`); a tag defined in a declaration
+ * of variables or in an expression moves alone, and the body names it where its
+ * definition was (`struct local {...} x;` becomes `struct caller_local x;`).
+ * Definitions move as written, their names renamed; enumerators are renamed too, and
+ * every mention of each name in the function, found through libclang's references
+ * (so shadowing and same names in two blocks need no care). What cannot move stays
+ * where it is, named as written, and is an error only when a frame needs it: a type
+ * whose definition uses a local variable (`char c[sizeof n]`), one that a macro asyncc
+ * cannot expand declares or names, and one that depends on such a type. */
+
+static bool name_is_generated(const char *name, const char *func);
+static Cursors named_cursors(const Cursors *all);
+static Expr *expr_new(const Parser *p, ExprKind kind, unsigned off);
+
+static bool is_tag_kind(enum CXCursorKind k) {
+    return k == CXCursor_StructDecl || k == CXCursor_UnionDecl || k == CXCursor_EnumDecl;
+}
+
+static bool is_local_name_kind(enum CXCursorKind k) {
+    return is_tag_kind(k) || k == CXCursor_TypedefDecl || k == CXCursor_EnumConstantDecl;
+}
+
+/* The local name that decl declares, made on first sight. */
+static LocalName *lname_get(Parser *p, CXCursor decl) {
+    LocalName *ln = lname_find(p, decl);
+    if (ln)
+        return ln;
+    enum CXCursorKind k = kind_of(decl);
+    ln = xmalloc(sizeof *ln);
+    ln->decl = clang_getCanonicalCursor(decl);
+    ln->keyword = k == CXCursor_StructDecl  ? "struct"
+                  : k == CXCursor_UnionDecl ? "union"
+                  : k == CXCursor_EnumDecl  ? "enum"
+                                            : NULL;
+    char *name = cursor_name(decl);
+    bool anonymous = ln->keyword && (!*name || clang_Cursor_isAnonymous(decl));
+    ln->name = anonymous ? NULL : name;
+    ln->unit = -1;
+    VEC_PUSH(&p->lnames, &p->nlnames, ln);
+    return ln;
+}
+
+/* How the source names a local type, for diagnostics: "struct local", "pt". */
+static char *lname_source(const LocalName *ln) {
+    if (ln->alias)
+        return lname_source(ln->alias);
+    if (!ln->keyword)
+        return xstrdup(ln->name);
+    return xprintf("%s %s", ln->keyword, ln->name ? ln->name : "(anonymous)");
+}
+
+/* Why a name must stay: "its definition uses the local 'n'" and a note. */
+static Unhoisted *reason(const Parser *p, unsigned off, char *why, char *note) {
+    Unhoisted *u = xmalloc(sizeof *u);
+    u->why = why;
+    u->note = note;
+    u->pos = pos_at(p, off);
+    return u;
+}
+
+static void lname_keep(LocalName *ln, Unhoisted *why) {
+    if (!ln->why)
+        ln->why = why;
+}
+
+/* A tag's definition, with the attributes that follow its '}' (`struct s {...}
+ * __attribute__((packed)) x;`), which are the type's. */
+static Range definition_range(const Parser *p, CXCursor c) {
+    Range r = extent_of(p, c);
+    for (Tok t = tok_next(p->prog, r.end); r.ok && tok_is(p->prog, t, "__attribute__");
+         t = tok_next(p->prog, r.end)) {
+        Tok open = tok_next(p->prog, t.end);
+        unsigned end = tok_is(p->prog, open, "(") ? tok_group_end(p->prog, open.start) : 0;
+        if (!end)
+            break;
+        r.end = end;
+    }
+    return r;
+}
+
+static void mention_add(Parser *p, unsigned start, unsigned end, MentionKind kind, LocalName *ln) {
+    for (int i = 0; i < p->nmentions; i++)
+        if (p->mentions[i].start == start && p->mentions[i].kind == kind)
+            return; /* libclang shows a definition under each of its variables */
+    Mention m = {start, end, kind, ln};
+    VEC_PUSH(&p->mentions, &p->nmentions, m);
+}
+
+/* The unit of the declaration or definition c over r, made on first sight. */
+static int unit_get(Parser *p, CXCursor c, Range r, bool whole) {
+    for (int i = 0; i < p->nunits; i++)
+        if (p->units[i].range.start == r.start && p->units[i].whole == whole)
+            return i;
+    TypeUnit u = {.range = r, .whole = whole};
+    if (!r.ok || !text_balanced(p->prog, r))
+        u.why = reason(p, cursor_pos(p, c).offset, xstrdup("its text is not all in this file"),
+                       xstrdup("it is declared here"));
+    Cursors kids = children_of(c);
+    u.only_tag = whole && kids.n == 1 && kind_of(kids.items[0]) == CXCursor_EnumDecl;
+    free(kids.items);
+    VEC_PUSH(&p->units, &p->nunits, u);
+    if (!whole)
+        mention_add(p, r.start, r.end, MENTION_DEFINITION, lname_get(p, c));
+    return p->nunits - 1;
+}
+
+/* A mention of ln at off that asyncc can rename: the text there spells it, and no
+ * macro stringifies or pastes it. Otherwise the macro around it is expanded in the
+ * next round, or ln stays where it is. */
+static bool mention_check(Parser *p, unsigned off, const char *spelled, LocalName *ln,
+                          const char *verb) {
+    if (!tok_is(p->prog, tok_at(p->prog, off), spelled)) {
+        char *macro = ident_at(p->prog, off);
+        if (!expansion_request(p, off))
+            lname_keep(ln, reason(p, off,
+                                  xprintf("macro '%s' %s it, and asyncc cannot expand that macro",
+                                          macro, verb),
+                                  xprintf("'%s' %s it here", macro, verb)));
+        return false;
+    }
+    const Expansion *x = stringifying_invocation(p, off);
+    if (x && !expansion_request(p, off)) {
+        char *macro = ident_at(p->prog, x->range.start);
+        lname_keep(ln, reason(p, off,
+                              xprintf("macro '%s' stringifies or pastes its name, and asyncc "
+                                      "cannot expand that macro",
+                                      macro),
+                              xprintf("'%s' is used here", macro)));
+    }
+    return !x;
+}
+
+/* A declaration of a local tag, typedef name or enumerator, in unit (-1: none). A name
+ * belongs to the unit of its definition, or of a declaration of types only. */
+static void declaration_note(Parser *p, CXCursor c, int unit) {
+    bool tag = is_tag_kind(kind_of(c));
+    if (tag && clang_Cursor_isAnonymousRecordDecl(c))
+        return; /* an anonymous member: part of its parent's text, and nothing names it */
+    LocalName *ln = lname_get(p, c);
+    if (unit >= 0 &&
+        (!tag || clang_isCursorDefinition(c) || (ln->unit < 0 && p->units[unit].whole)))
+        ln->unit = unit;
+    unsigned off;
+    const char *spelled = ln->name ? ln->name : ln->keyword;
+    if (!cursor_offset(p, c, &off))
+        lname_keep(ln, reason(p, 0, xstrdup("it is declared in another file"), NULL));
+    else if (mention_check(p, off, spelled, ln, "declares"))
+        mention_add(p, off, off + (unsigned)strlen(spelled),
+                    ln->name ? MENTION_NAME : MENTION_KEYWORD, ln);
+}
+
+/* A use (TypeRef or DeclRefExpr) in unit (-1: none) of a declaration of the
+ * function: a local name, or (which keeps the unit in place) a variable. */
+static void reference_note(Parser *p, CXCursor c, int unit) {
+    CXCursor decl = clang_getCursorReferenced(c);
+    unsigned off;
+    if (clang_Cursor_isNull(decl) || !inside_function(decl) || !cursor_offset(p, c, &off))
+        return;
+    if (!is_local_name_kind(kind_of(decl))) {
+        char *name = cursor_name(decl);
+        if (unit >= 0 && !p->units[unit].why)
+            p->units[unit].why = reason(p, off, xprintf("its definition uses the local '%s'", name),
+                                        xprintf("'%s' is used here", name));
+        return;
+    }
+    LocalName *ln = lname_get(p, decl);
+    if (unit >= 0)
+        VEC_PUSH(&p->units[unit].uses, &p->units[unit].nuses, ln);
+    if (ln->name && mention_check(p, off, ln->name, ln, "names"))
+        mention_add(p, off, off + (unsigned)strlen(ln->name), MENTION_NAME, ln);
+}
+
+/* Does declaration statement c declare types only (tags, typedefs)? */
+static bool declares_types_only(CXCursor c) {
+    Cursors kids = children_of(c);
+    bool only = kids.n > 0;
+    for (int i = 0; i < kids.n; i++) {
+        enum CXCursorKind k = kind_of(kids.items[i]);
+        only = only && (is_tag_kind(k) || k == CXCursor_TypedefDecl);
+    }
+    free(kids.items);
+    return only;
+}
+
+/* Notes every local name declared or used below c, in unit (-1: none yet), and the
+ * units: declarations of types only, and tag definitions outside them. */
+static void locals_walk(Parser *p, CXCursor c, int unit) {
+    Cursors kids = children_of(c);
+    for (int i = 0; i < kids.n; i++) {
+        CXCursor k = kids.items[i];
+        enum CXCursorKind kind = kind_of(k);
+        int in = unit;
+        if (unit < 0 && kind == CXCursor_DeclStmt && declares_types_only(k))
+            in = unit_get(p, k, extent_of(p, k), true);
+        else if (unit < 0 && is_tag_kind(kind) && clang_isCursorDefinition(k) &&
+                 !clang_Cursor_isAnonymousRecordDecl(k))
+            in = unit_get(p, k, definition_range(p, k), false);
+        if (is_local_name_kind(kind))
+            declaration_note(p, k, in);
+        else if (kind == CXCursor_TypeRef || kind == CXCursor_DeclRefExpr)
+            reference_note(p, k, in);
+        locals_walk(p, k, in);
+    }
+    free(kids.items);
+}
+
+/* A macro invoked in a unit's text must mean at file scope what it means in the
+ * function: an invocation of one defined inside the function is expanded (or the
+ * unit stays). */
+static void units_macros_check(Parser *p, const Func *f) {
+    for (int i = 0; i < p->nexpansions; i++) {
+        const Expansion *x = &p->expansions[i];
+        unsigned at;
+        if (x->is_marker || !cursor_offset(p, clang_getCursorReferenced(x->cursor), &at) ||
+            at < f->start || at >= f->end)
+            continue;
+        for (int u = 0; u < p->nunits; u++) {
+            TypeUnit *unit = &p->units[u];
+            Range r = unit->range;
+            if (unit->why || x->range.start < r.start || x->range.start >= r.end ||
+                expansion_request(p, x->range.start))
+                continue;
+            char *macro = ident_at(p->prog, x->range.start);
+            unit->why = reason(p, x->range.start,
+                               xprintf("its definition uses macro '%s', which is defined inside "
+                                       "the function, and asyncc cannot expand that macro",
+                                       macro),
+                               xprintf("'%s' is used here", macro));
+        }
+    }
+}
+
+/* Why ln stays where it is (its own reason, or its unit's), or NULL. */
+static Unhoisted *lname_reason(const Parser *p, const LocalName *ln) {
+    return ln->why ? ln->why : ln->unit >= 0 ? p->units[ln->unit].why : NULL;
+}
+
+/* A unit stays when a name it declares or uses stays; to a fixpoint. */
+static void units_settle(Parser *p) {
+    for (bool changed = true; changed;) {
+        changed = false;
+        for (int i = 0; i < p->nlnames; i++) {
+            LocalName *ln = p->lnames[i];
+            if (ln->why && ln->unit >= 0 && !p->units[ln->unit].why) {
+                p->units[ln->unit].why = ln->why;
+                changed = true;
+            }
+        }
+        for (int u = 0; u < p->nunits; u++) {
+            TypeUnit *unit = &p->units[u];
+            for (int j = 0; !unit->why && j < unit->nuses; j++) {
+                const Unhoisted *dep = lname_reason(p, unit->uses[j]);
+                if (!dep || unit->uses[j]->unit == u)
+                    continue;
+                unit->why = reason(p, 0,
+                                   xprintf("its definition uses '%s', which must stay there too",
+                                           lname_source(unit->uses[j])),
+                                   dep->note);
+                unit->why->pos = dep->pos;
+                changed = true;
+            }
+        }
+    }
+}
+
+/* Each name's final reason, worded for frame.c: "'struct local' must stay ...". */
+static void reasons_settle(Parser *p) {
+    Unhoisted **final = xmalloc(sizeof *final * ((size_t)p->nlnames + 1));
+    for (int i = 0; i < p->nlnames; i++) {
+        const Unhoisted *r = lname_reason(p, p->lnames[i]);
+        if (!r)
+            continue;
+        final[i] = xmalloc(sizeof **final);
+        *final[i] = *r;
+        final[i]->type = lname_source(p->lnames[i]);
+        final[i]->why = xprintf("must stay inside the function, as %s", r->why);
+    }
+    for (int i = 0; i < p->nlnames; i++)
+        p->lnames[i]->why = final[i];
+    free(final);
+}
+
+/* An anonymous tag that a typedef of its declaration names (`typedef struct {...}
+ * pt;`) is spelled by that typedef, as clang does. */
+static void aliases_find(Parser *p) {
+    for (int i = 0; i < p->nlnames; i++) {
+        CXCursor tag;
+        LocalName *td = p->lnames[i], *ln;
+        if (kind_of(td->decl) != CXCursor_TypedefDecl ||
+            !type_decl(clang_getTypedefDeclUnderlyingType(td->decl), &tag) ||
+            !(ln = lname_find(p, tag)))
+            continue;
+        if (!ln->name && !ln->alias && !clang_Cursor_isAnonymous(ln->decl))
+            ln->alias = td;
+    }
+}
+
+/* Every name the file spells or declares at file scope, which hoisted names avoid. */
+static void file_names_read(Parser *p) {
+    const Program *prog = p->prog;
+    if (p->file_names_read)
+        return;
+    p->file_names_read = true;
+    for (unsigned off = skip_blank(prog, 0); off < prog->len; off = skip_blank(prog, off)) {
+        Tok t = tok_at(prog, off);
+        off = t.end > off ? t.end : off + 1;
+        if (t.kind == TOK_IDENT)
+            VEC_PUSH(&p->file_names, &p->nfile_names,
+                     xstrndup(prog->src + t.start, t.end - t.start));
+    }
+    Cursors all = children_of(p->unit_cursor), named = named_cursors(&all);
+    for (int i = 0; i < named.n; i++)
+        VEC_PUSH(&p->file_names, &p->nfile_names, cursor_name(named.items[i]));
+    free(named.items);
+    free(all.items);
+}
+
+/* Is name free at file scope, for a tag or an ordinary identifier? */
+static bool name_free(Parser *p, const char *name, bool tag) {
+    if (str_in(tag ? p->tags_taken : p->names_taken, tag ? p->ntags_taken : p->nnames_taken,
+               name) ||
+        str_in(p->file_names, p->nfile_names, name))
+        return false;
+    for (int i = 0; i < p->prog->nfuncs; i++)
+        if (name_is_generated(name, p->prog->funcs[i]->name))
+            return false;
+    return true;
+}
+
+/* base, or base_2, base_3...: the first that is free. Takes it. */
+static char *name_take(Parser *p, const char *base, bool tag) {
+    file_names_read(p);
+    char *name = xstrdup(base);
+    for (int k = 2; !name_free(p, name, tag); k++)
+        name = xprintf("%s_%d", base, k);
+    if (tag)
+        VEC_PUSH(&p->tags_taken, &p->ntags_taken, name);
+    else
+        VEC_PUSH(&p->names_taken, &p->nnames_taken, name);
+    return name;
+}
+
+/* New names for the names that move: NAME_local, NAME_RED; an anonymous tag gets one
+ * (NAME_struct) unless a typedef names it or nothing can (`enum { N = 4 };`). */
+static void lnames_name(Parser *p, Func *f) {
+    for (int i = 0; i < p->nlnames; i++) {
+        LocalName *ln = p->lnames[i];
+        bool nameless = !ln->name && (ln->alias || (ln->unit >= 0 && p->units[ln->unit].only_tag));
+        if (ln->why || nameless)
+            continue;
+        ln->hoisted =
+            name_take(p, xprintf("%s_%s", f->name, ln->name ? ln->name : ln->keyword), ln->keyword);
+        VEC_PUSH(&f->idents, &f->nidents, ln->hoisted);
+    }
+}
+
+static int mention_cmp(const void *a, const void *b) {
+    const Mention *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return (x->end < y->end) - (x->end > y->end); /* a definition before its keyword */
+}
+
+/* What replaces a mention, or NULL when its name stays. */
+static const char *mention_text(const Mention *m) {
+    const LocalName *ln = m->name;
+    if (ln->why)
+        return NULL;
+    if (m->kind == MENTION_NAME)
+        return ln->hoisted;
+    if (m->kind == MENTION_KEYWORD)
+        return ln->hoisted ? lname_type(ln) : NULL;
+    return lname_type(ln);
+}
+
+/* The text [start, end) with every local name that moves renamed. definitions: the
+ * body's text, where a definition that moved alone gives way to its name (the text
+ * of a unit itself keeps it). */
+static char *text_renamed(const Parser *p, unsigned start, unsigned end, bool definitions) {
+    Buf b = {0};
+    buf_put(&b, "");
+    unsigned at = start;
+    for (int i = 0; i < p->nmentions && p->mentions[i].start < end; i++) {
+        const Mention *m = &p->mentions[i];
+        const char *text = mention_text(m);
+        if (m->start < at || m->end > end || !text ||
+            (!definitions && m->kind == MENTION_DEFINITION))
+            continue;
+        buf_putn(&b, p->prog->src + at, m->start - at);
+        buf_put(&b, text);
+        at = m->end;
+    }
+    buf_putn(&b, p->prog->src + at, end - at);
+    return b.data;
+}
+
+/* text, which starts on a line indented by `indent` blanks, with as many blanks taken
+ * from the start of each later line: at file scope it starts in column 1. Its lines
+ * end in '\n', like the rest of the output. */
+static char *text_dedent(const char *text, unsigned indent) {
+    Buf b = {0};
+    buf_put(&b, "");
+    for (const char *t = text; *t;) {
+        const char *nl = strchr(t, '\n');
+        size_t n = nl ? (size_t)(nl - t) : strlen(t);
+        buf_putn(&b, t, n - (nl && n > 0 && t[n - 1] == '\r'));
+        buf_put(&b, nl ? "\n" : "");
+        t += n + (nl != NULL);
+        for (unsigned col = 0; nl && col < indent && (*t == ' ' || *t == '\t'); col++)
+            t++;
+    }
+    return b.data;
+}
+
+/* A declaration of Func.types from the text at off. */
+static void type_add(Parser *p, Func *f, unsigned off, const char *text) {
+    unsigned line = off, indent = 0;
+    while (line > 0 && p->prog->src[line - 1] != '\n')
+        line--;
+    while (p->prog->src[line + indent] == ' ' || p->prog->src[line + indent] == '\t')
+        indent++;
+    Expr *e = expr_new(p, EXPR_TEMPLATE, off);
+    e->text = xmalloc(sizeof *e->text);
+    e->text[0] = text_dedent(text, indent);
+    VEC_PUSH(&f->types, &f->ntypes, e);
+}
+
+static int unit_cmp(const void *a, const void *b) {
+    unsigned x = (*(TypeUnit *const *)a)->range.start, y = (*(TypeUnit *const *)b)->range.start;
+    return (x > y) - (x < y);
+}
+
+/* Func.types: forward declarations of the tags only declared, then the units that
+ * move, in the order of the text. */
+static void types_collect(Parser *p, Func *f) {
+    for (int i = 0; i < p->nlnames; i++) {
+        const LocalName *ln = p->lnames[i];
+        if (ln->unit < 0 && ln->hoisted && ln->keyword)
+            type_add(p, f, cursor_pos(p, ln->decl).offset, xprintf("%s;", lname_type(ln)));
+    }
+    TypeUnit **order = xmalloc(sizeof *order * ((size_t)p->nunits + 1));
+    for (int i = 0; i < p->nunits; i++)
+        order[i] = &p->units[i];
+    qsort(order, (size_t)p->nunits, sizeof *order, unit_cmp);
+    for (int i = 0; i < p->nunits; i++) {
+        const TypeUnit *u = order[i];
+        if (!u->why)
+            type_add(p, f, u->range.start,
+                     xprintf("%s%s", text_renamed(p, u->range.start, u->range.end, false),
+                             u->whole ? "" : ";"));
+    }
+    free(order);
+}
+
+/* Reads the types declared in f's body, decides which move and names them. */
+static void locals_read(Parser *p, Func *f, CXCursor body) {
+    p->nlnames = p->nunits = p->nmentions = 0;
+    locals_walk(p, body, -1);
+    if (p->nlnames == 0)
+        return;
+    units_macros_check(p, f);
+    aliases_find(p);
+    units_settle(p);
+    reasons_settle(p);
+    lnames_name(p, f);
+    qsort(p->mentions, (size_t)p->nmentions, sizeof *p->mentions, mention_cmp);
+    types_collect(p, f);
+}
+
+/* A declaration of types only that moved to file scope: the body keeps nothing. */
+static bool moves_whole(const Parser *p, Range whole) {
+    for (int i = 0; i < p->nunits; i++)
+        if (p->units[i].whole && p->units[i].range.start == whole.start)
+            return !p->units[i].why;
+    return false;
+}
+
+/* A tag declared in a declaration of variables that moved to file scope: the
+ * variables' types name it there. */
+static bool tag_moves(const Parser *p, CXCursor c) {
+    const LocalName *ln = is_tag_kind(kind_of(c)) ? lname_find(p, c) : NULL;
+    return ln && !ln->why;
 }
 
 /* ---- expressions: construction ------------------------------------------------------ */
@@ -1485,7 +2078,7 @@ static void marker_hole(Parser *p, CXCursor c, Marker m, CXCursor call_paren, Ho
         return;
     bool handle = m == MARK_SPAWN || m == MARK_FUTURE; /* ac_task * or ac_future */
     if (handle)
-        e->type = ctype_from(clang_getCursorType(c), DROP_VALUE);
+        e->type = ctype_from(p, clang_getCursorType(c), DROP_VALUE);
     e->callee->uses_spawn |= m == MARK_SPAWN;
     e->callee->uses_block_on |= m == MARK_BLOCK_ON;
     e->callee->uses_future |= m == MARK_FUTURE;
@@ -1596,7 +2189,7 @@ static bool branch_dest(Parser *p, Expr *e, CXCursor store, Range text) {
     Cursors deref = sides.n == 2 ? expr_children_of(sides.items[0]) : (Cursors){0, NULL};
     bool ok = deref.n == 1;
     if (ok) {
-        CType to = ctype_from(clang_getCursorType(sides.items[0]), DROP_VALUE);
+        CType to = ctype_from(p, clang_getCursorType(sides.items[0]), DROP_VALUE);
         e->dest = expr_from(p, strip_parens(deref.items[0]), text);
         ok = strcmp(to.canon, e->callee->ret.canon) == 0;
         if (!ok)
@@ -1821,7 +2414,7 @@ static void macro_order_error(Parser *p, CXCursor c, const char *what) {
 
 static Hole seq_make(Parser *p, CXCursor c, ExprKind kind, CXCursor *ops, Range *ranges, int n) {
     Expr *e = expr_new(p, kind, ranges[0].start);
-    e->type = ctype_from(clang_getCursorType(c), DROP_VALUE);
+    e->type = ctype_from(p, clang_getCursorType(c), DROP_VALUE);
     for (int i = 0; i < n; i++)
         expr_add(e, expr_from(p, ops[i], ranges[i]));
     Hole hole = {{ranges[0].start, ranges[n - 1].end, true}, e};
@@ -1911,13 +2504,13 @@ static bool literal_hole(Parser *p, CXCursor c, Hole *hole) {
         error_at_cursor(p, c, "compound literal");
         return true;
     }
-    Var *v = var_add(p, c, ctype_from(clang_getCursorType(c), DROP_VARIABLE));
+    Var *v = var_add(p, c, ctype_from(p, clang_getCursorType(c), DROP_VARIABLE));
     v->name = xstrdup("literal");
     v->is_literal = true;
     v->addr_taken = true;
     Expr *e = expr_new(p, EXPR_LITERAL, r.start);
     e->var = v;
-    e->type = ctype_from(clang_getCursorType(c), DROP_VALUE);
+    e->type = ctype_from(p, clang_getCursorType(c), DROP_VALUE);
     Holes inner = {0, NULL};
     holes_collect(p, c, &inner);
     expr_add(e, template_build(p, c, r, &inner));
@@ -2131,15 +2724,15 @@ static Expr *template_build(Parser *p, CXCursor c, Range r, Holes *holes) {
         holes->items[0].range.end == r.end)
         return holes->items[0].expr;
     Expr *e = expr_new(p, EXPR_TEMPLATE, r.start);
-    e->type = ctype_from(clang_getCursorType(c), DROP_VALUE);
+    e->type = ctype_from(p, clang_getCursorType(c), DROP_VALUE);
     e->text = xmalloc(sizeof *e->text * (size_t)(holes->n + 1));
     unsigned at = r.start;
     for (int i = 0; i < holes->n; i++) {
-        e->text[i] = xstrndup(p->prog->src + at, holes->items[i].range.start - at);
+        e->text[i] = text_renamed(p, at, holes->items[i].range.start, true);
         expr_add(e, holes->items[i].expr);
         at = holes->items[i].range.end;
     }
-    e->text[holes->n] = xstrndup(p->prog->src + at, r.end - at);
+    e->text[holes->n] = text_renamed(p, at, r.end, true);
     return e;
 }
 
@@ -2291,7 +2884,7 @@ static bool is_list_init(CXCursor init, const Var *var) {
 static Stmt *decl_stmt(Parser *p, CXCursor var_decl, CXCursor decl_stmt, Range whole) {
     Range r = extent_of(p, var_decl);
     Stmt *s = stmt_begin(p, STMT_DECL, r.ok ? r.start : whole.start);
-    Var *var = var_add(p, var_decl, ctype_from(clang_getCursorType(var_decl), DROP_VARIABLE));
+    Var *var = var_add(p, var_decl, ctype_from(p, clang_getCursorType(var_decl), DROP_VARIABLE));
     var->decl = s;
     var->is_static = is_static_storage(var_decl);
     s->var = var;
@@ -2308,15 +2901,15 @@ static Stmt *decl_stmt(Parser *p, CXCursor var_decl, CXCursor decl_stmt, Range w
     return s;
 }
 
-/* A declaration kept as text: types or functions declared in it, a variably
- * modified type (its size expressions are in the text), or several static
- * variables. Its variables are still Vars. */
+/* A declaration kept as text: functions declared in it, or types that stay in the
+ * function (see "local types"), a variably modified type (its size expressions are
+ * in the text), or several static variables. Its variables are still Vars. */
 static Stmt *decl_text(Parser *p, CXCursor decl_stmt, Range whole, const Cursors *kids) {
     Stmt *s = stmt_begin(p, STMT_TEXT, whole.start);
     for (int i = 0; i < kids->n; i++)
         if (kind_of(kids->items[i]) == CXCursor_VarDecl) {
             Var *var = var_add(p, kids->items[i],
-                               ctype_from(clang_getCursorType(kids->items[i]), DROP_VARIABLE));
+                               ctype_from(p, clang_getCursorType(kids->items[i]), DROP_VARIABLE));
             var->decl = s;
             var->is_static = is_static_storage(kids->items[i]);
         }
@@ -2345,6 +2938,19 @@ static bool decl_names_check(Parser *p, const Cursors *kids) {
     return true;
 }
 
+/* Why a declaration that declares a type with its variables is kept as written:
+ * the type must stay inside the function. */
+static void stays_note(const Parser *p, const Cursors *kids) {
+    for (int i = 0; i < kids->n; i++) {
+        const LocalName *ln =
+            is_tag_kind(kind_of(kids->items[i])) ? lname_find(p, kids->items[i]) : NULL;
+        if (ln && ln->why) {
+            note_at(ln->why->pos, "'%s' %s", ln->why->type, ln->why->why);
+            return;
+        }
+    }
+}
+
 /* Appends the statements of a declaration to block: one STMT_DECL per variable,
  * or one STMT_TEXT (see decl_text). in_for: the init of a for statement, which
  * must split into STMT_DECLs. */
@@ -2356,7 +2962,7 @@ static void decls_add(Parser *p, Stmt *block, CXCursor c, bool in_for) {
     for (int i = 0; i < kids.n; i++) {
         CXCursor k = kids.items[i];
         if (kind_of(k) != CXCursor_VarDecl) {
-            verbatim = true;
+            verbatim |= !tag_moves(p, k);
             continue;
         }
         nvars++;
@@ -2364,17 +2970,21 @@ static void decls_add(Parser *p, Stmt *block, CXCursor c, bool in_for) {
         verbatim |= type_is_vla(clang_getCursorType(k));
     }
     verbatim |= nstatic > 0 && nvars > 1;
-    if (!whole.ok || !decl_names_check(p, &kids)) {
+    if (whole.ok && moves_whole(p, whole)) {
+        /* its types are at file scope now */
+    } else if (!whole.ok || !decl_names_check(p, &kids)) {
         if (!whole.ok)
             error_at_cursor(p, c, "declaration");
     } else if (verbatim && in_for) {
         error_at(pos_at(p, whole.start),
                  "asyncc cannot split this declaration of a for statement into variables");
+        stays_note(p, &kids);
     } else if (verbatim) {
         block_add(block, decl_text(p, c, whole, &kids));
     } else {
         for (int i = 0; i < kids.n; i++)
-            block_add(block, decl_stmt(p, kids.items[i], c, whole));
+            if (kind_of(kids.items[i]) == CXCursor_VarDecl)
+                block_add(block, decl_stmt(p, kids.items[i], c, whole));
     }
     free(kids.items);
 }
@@ -2576,7 +3186,7 @@ static Stmt *case_from(Parser *p, CXCursor c, Range r) {
     if (kids.n >= 2) {
         Range first = range_of(p, kids.items[0]), last = range_of(p, kids.items[kids.n - 2]);
         if (first.ok && last.ok && first.start <= last.end)
-            s->text = xstrndup(p->prog->src + first.start, last.end - first.start);
+            s->text = text_renamed(p, first.start, last.end, true);
         else
             error_at(s->pos, "cannot map this case label to the source text");
         s->body = last.ok ? labeled_body(p, s, kids.items[kids.n - 1], last.end)
@@ -2597,7 +3207,7 @@ static Range with_semicolon(const Parser *p, Range r) {
 static Stmt *asm_from(Parser *p, CXCursor c, Range r) {
     Stmt *s = stmt_begin(p, STMT_ASM, r.start);
     r = with_semicolon(p, r);
-    s->text = xstrndup(p->prog->src + r.start, r.end - r.start);
+    s->text = text_renamed(p, r.start, r.end, true);
     s->expr = expr_from(p, c, r);
     return s;
 }
@@ -2795,7 +3405,7 @@ static Func *func_new(Parser *p, CXCursor decl, bool in_main_file) {
     decl = params_decl(decl);
     CXType type = clang_getCursorType(decl);
     f->name = cursor_name(decl);
-    f->ret = ctype_from(clang_getResultType(type), DROP_VALUE);
+    f->ret = ctype_from(p, clang_getResultType(type), DROP_VALUE);
     f->is_static = clang_getCursorLinkage(decl) == CXLinkage_Internal;
     f->in_main_file = in_main_file;
     int n = clang_Cursor_getNumArguments(decl);
@@ -2803,7 +3413,7 @@ static Func *func_new(Parser *p, CXCursor decl, bool in_main_file) {
         CXCursor parm = clang_Cursor_getArgument(decl, (unsigned)i);
         Var *v = xmalloc(sizeof *v);
         v->name = cursor_name(parm);
-        v->type = ctype_param(clang_getCursorType(parm));
+        v->type = ctype_param(p, clang_getCursorType(parm));
         if (in_main_file)
             v->pos = cursor_pos(p, parm);
         v->id = f->nvars;
@@ -2897,13 +3507,16 @@ static void func_body(Parser *p, Func *f, CXCursor def) {
     for (int i = 0; i < f->nparams; i++)
         VEC_PUSH(&p->var_decls, &p->nvar_decls, clang_Cursor_getArgument(def, (unsigned)i));
     Cursors kids = children_of(def);
+    idents_collect(p->prog, f);
     for (int i = 0; i < kids.n; i++)
-        if (kind_of(kids.items[i]) == CXCursor_CompoundStmt)
+        if (kind_of(kids.items[i]) == CXCursor_CompoundStmt) {
+            locals_read(p, f, kids.items[i]);
             f->body = stmt_from(p, kids.items[i]);
+        }
     free(kids.items);
     macro_uses_report(p);
-    idents_collect(p->prog, f);
     p->fn = NULL;
+    p->nlnames = p->nunits = p->nmentions = 0;
 }
 
 /* ---- ordinary code ------------------------------------------------------------------- */
@@ -3081,9 +3694,9 @@ static int cursor_cmp(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-/* Every name declared at file scope, in any file: functions, variables, typedefs,
- * tags, enumerators and macros, reported in the order of the text. */
-static void generated_names_check(Parser *p, const Cursors *all) {
+/* The cursors of every name declared at file scope, in any file: functions,
+ * variables, typedefs, tags, enumerators and macros. */
+static Cursors named_cursors(const Cursors *all) {
     Cursors named = {0, NULL};
     for (int i = 0; i < all->n; i++) {
         CXCursor c = all->items[i];
@@ -3099,6 +3712,12 @@ static void generated_names_check(Parser *p, const Cursors *all) {
             VEC_PUSH(&named.items, &named.n, kids.items[j]);
         free(kids.items);
     }
+    return named;
+}
+
+/* Every name declared at file scope, reported in the order of the text. */
+static void generated_names_check(Parser *p, const Cursors *all) {
+    Cursors named = named_cursors(all);
     if (named.n > 0)
         qsort(named.items, (size_t)named.n, sizeof *named.items, cursor_cmp);
     for (int i = 0; i < named.n; i++)
@@ -3108,6 +3727,7 @@ static void generated_names_check(Parser *p, const Cursors *all) {
 
 static void program_read(Parser *p, CXCursor unit) {
     Cursors all = children_of(unit), tops = {0, NULL};
+    p->unit_cursor = unit;
     for (int i = 0; i < all.n; i++) {
         if (clang_isPreprocessing(kind_of(all.items[i]))) {
             expansion_note(p, all.items[i]); /* the detailed record's */

@@ -1,5 +1,5 @@
-/* The value of an expression whose type is declared inside the function, needed
- * after a later await of the same statement: the frame cannot name its type. */
+/* The value of an expression whose type must stay inside the function (its
+ * definition uses a parameter), needed after a later await of the same statement. */
 #include <asyncc.h>
 
 async int step(void) {
@@ -9,8 +9,9 @@ async int step(void) {
 async int caller(int c) {
     struct local {
         int a;
-    } x = {1};
-    int r = (c ? x : (struct local){await(step())}).a + await(step());
+        char pad[sizeof c];
+    } x = {1, {0}};
+    int r = (c ? x : (struct local){await(step()), {0}}).a + await(step());
     return r;
 }
 

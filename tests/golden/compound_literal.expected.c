@@ -244,6 +244,12 @@ void total_drop(total_frame *self) {
     self->state = total_DONE;
 }
 
+#line 30 "compound_literal.c"
+struct by_value_pair {
+    int a, b;
+};
+
+#line 253 "compound_literal.gen.c"
 enum by_value_state { by_value_START, by_value_AWAIT_ac_yield, by_value_DONE };
 typedef struct by_value_frame by_value_frame;
 void by_value_init(by_value_frame *self);
@@ -276,11 +282,8 @@ ac_poll by_value_poll(by_value_frame *self, ac_cx *cx, int *out) {
 #line 29
         return AC_READY;
     }
-#line 30
-    struct pair {
-        int a, b;
-    };
-    self->x = ((struct pair){4, 5}).b; /* a value copy: stays as written */
+#line 33
+    self->x = ((struct by_value_pair){4, 5}).b; /* a value copy: stays as written */
     ac_yield_init(&self->await.ac_yield);
 #line 34
     self->state = by_value_AWAIT_ac_yield;
@@ -298,7 +301,7 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 302 "compound_literal.gen.c"
+#line 305 "compound_literal.gen.c"
 void by_value_drop(by_value_frame *self) {
     switch (self->state) {
     case by_value_AWAIT_ac_yield:
