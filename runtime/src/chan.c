@@ -56,7 +56,7 @@ void *aci_chan_alloc(size_t size, size_t elem_size, const aci_chan_ops *ops) {
     aci_chan *ch = calloc(1, size);
     if (!ch)
         return NULL;
-    atomic_init(&ch->lock.held, 0);
+    ch->lock = 0;
     atomic_init(&ch->busy, 0);
     atomic_init(&ch->shared, !chan_bias_possible());
     ch->owner = &aci_loop_this;

@@ -33,40 +33,11 @@
 
 #include "ac_chan.h" /* after ac_runtime.h (waitlist.h): the runtime's face */
 
-#include <sched.h>
+#include "spinlock.h"
+
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <string.h>
-
-/* ---- the lock ------------------------------------------------------------------------------ */
-
-typedef struct aci_spinlock {
-    atomic_uchar held;
-} aci_spinlock;
-
-static inline void aci_spin_pause(void) {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#endif
-}
-
-/* Spins, then yields now and then: on a loaded machine the holder may have been
- * preempted in its few instructions, and spinning would only keep it waiting. */
-#define ACI_SPINS_BEFORE_YIELD 64
-
-static inline void aci_spin_lock(aci_spinlock *l) {
-    unsigned spins = 0;
-    while (atomic_exchange_explicit(&l->held, 1, memory_order_acquire))
-        while (atomic_load_explicit(&l->held, memory_order_relaxed))
-            if (++spins % ACI_SPINS_BEFORE_YIELD == 0)
-                sched_yield();
-            else
-                aci_spin_pause();
-}
-
-static inline void aci_spin_unlock(aci_spinlock *l) {
-    atomic_store_explicit(&l->held, 0, memory_order_release);
-}
 
 /* ---- the header of every channel ------------------------------------------------------------ */
 
@@ -81,7 +52,7 @@ typedef struct aci_chan_ops {
 } aci_chan_ops;
 
 struct ac_chan {
-    aci_spinlock lock;
+    int lock;               /* spinlock.h */
     bool full;              /* a oneshot's value was sent */
     atomic_uchar busy;      /* the owner is in an operation, unlocked (written by it alone) */
     atomic_uchar shared;    /* another thread came: every operation takes the lock */

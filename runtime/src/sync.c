@@ -37,24 +37,10 @@
 
 #include "ac_sync.h"
 
-#include <sched.h>
+#include "spinlock.h"
 
-/* ---- the lock -------------------------------------------------------------------------------- */
-
-#define SPINS_BEFORE_YIELD 64
-
-static void spin_lock(int *l) {
-    unsigned spins = 0;
-    while (__atomic_exchange_n(l, 1, __ATOMIC_ACQUIRE)) {
-        while (__atomic_load_n(l, __ATOMIC_RELAXED))
-            if (++spins % SPINS_BEFORE_YIELD == 0)
-                sched_yield();
-    }
-}
-
-static void spin_unlock(int *l) {
-    __atomic_store_n(l, 0, __ATOMIC_RELEASE);
-}
+/* ---- waiting queues ----------------------------------------------------------------------------
+ */
 
 static void queue_init(ac_sync_queue_ *q) {
     *q = (ac_sync_queue_){0, {NULL, NULL}};
@@ -106,9 +92,9 @@ static int wait_step(ac_sync_wait_frame *f, ac_cx *cx, int *out, const wait_kind
 }
 
 static ac_poll wait_poll(ac_sync_wait_frame *f, ac_cx *cx, int *out, const wait_kind *k) {
-    spin_lock(&f->q->lock);
+    aci_spin_lock(&f->q->lock);
     int done = wait_step(f, cx, out, k);
-    spin_unlock(&f->q->lock);
+    aci_spin_unlock(&f->q->lock);
     if (!done)
         return AC_PENDING;
     f->state = WAIT_DONE;
@@ -118,14 +104,14 @@ static ac_poll wait_poll(ac_sync_wait_frame *f, ac_cx *cx, int *out, const wait_
 static void wait_drop(ac_sync_wait_frame *f, const wait_kind *k) {
     if (f->state != WAIT_PARKED)
         return;
-    spin_lock(&f->q->lock);
+    aci_spin_lock(&f->q->lock);
     int served = f->waiter.list != &f->q->waiters;
     aci_waiter_cancel(&f->waiter); /* out of the queue, or its wake taken back */
     if (!served && k->left)
         k->left(f);
     else if (served && k->forfeit)
         k->forfeit(f, f->waiter.reason);
-    spin_unlock(&f->q->lock);
+    aci_spin_unlock(&f->q->lock);
     f->state = WAIT_DONE;
 }
 
@@ -201,30 +187,30 @@ int ac_semaphore_init(ac_semaphore *s, size_t permits) {
 }
 
 int ac_semaphore_try_acquire(ac_semaphore *s, size_t n) {
-    spin_lock(&s->q.lock);
+    aci_spin_lock(&s->q.lock);
     int rc = sem_take(s, n);
-    spin_unlock(&s->q.lock);
+    aci_spin_unlock(&s->q.lock);
     return rc;
 }
 
 int ac_semaphore_release(ac_semaphore *s, size_t n) {
-    spin_lock(&s->q.lock);
+    aci_spin_lock(&s->q.lock);
     int rc = sem_give(s, n);
-    spin_unlock(&s->q.lock);
+    aci_spin_unlock(&s->q.lock);
     return rc;
 }
 
 void ac_semaphore_close(ac_semaphore *s) {
-    spin_lock(&s->q.lock);
+    aci_spin_lock(&s->q.lock);
     s->closed = 1;
     aci_waitlist_wake_all(&s->q.waiters, -ECANCELED);
-    spin_unlock(&s->q.lock);
+    aci_spin_unlock(&s->q.lock);
 }
 
 size_t ac_semaphore_available(ac_semaphore *s) {
-    spin_lock(&s->q.lock);
+    aci_spin_lock(&s->q.lock);
     size_t n = s->permits;
-    spin_unlock(&s->q.lock);
+    aci_spin_unlock(&s->q.lock);
     return n;
 }
 
@@ -245,9 +231,9 @@ int ac_mutex_try_lock(ac_mutex *m) {
 }
 
 int ac_mutex_unlock(ac_mutex *m) {
-    spin_lock(&m->sem.q.lock);
+    aci_spin_lock(&m->sem.q.lock);
     int rc = m->sem.permits == 0 ? sem_give(&m->sem, 1) : -EPERM;
-    spin_unlock(&m->sem.q.lock);
+    aci_spin_unlock(&m->sem.q.lock);
     return rc;
 }
 
@@ -283,19 +269,19 @@ void ac_rwlock_init(ac_rwlock *l) {
 
 static int rw_try(ac_rwlock *l, int write) {
     size_t n = ac_rwlock_permits_(write);
-    spin_lock(&l->sem.q.lock);
+    aci_spin_lock(&l->sem.q.lock);
     int rc = sem_take(&l->sem, n);
     if (rc == 0)
         ac_rwlock_held_(l, n);
-    spin_unlock(&l->sem.q.lock);
+    aci_spin_unlock(&l->sem.q.lock);
     return rc == 0 ? 0 : -EBUSY;
 }
 
 static int rw_unlock(ac_rwlock *l, int write) {
-    spin_lock(&l->sem.q.lock);
+    aci_spin_lock(&l->sem.q.lock);
     size_t n = ac_rwlock_unheld_(l, write);
     int rc = n ? sem_give(&l->sem, n) : -EPERM;
-    spin_unlock(&l->sem.q.lock);
+    aci_spin_unlock(&l->sem.q.lock);
     return rc;
 }
 
@@ -357,15 +343,15 @@ void ac_notify_init(ac_notify *n) {
 }
 
 void ac_notify_one(ac_notify *n) {
-    spin_lock(&n->q.lock);
+    aci_spin_lock(&n->q.lock);
     notify_one(n);
-    spin_unlock(&n->q.lock);
+    aci_spin_unlock(&n->q.lock);
 }
 
 void ac_notify_all(ac_notify *n) {
-    spin_lock(&n->q.lock);
+    aci_spin_lock(&n->q.lock);
     aci_waitlist_wake_all(&n->q.waiters, REASON_BROADCAST);
-    spin_unlock(&n->q.lock);
+    aci_spin_unlock(&n->q.lock);
 }
 
 void ac_notified_init(ac_sync_wait_frame *f, ac_notify *n) {
@@ -430,28 +416,28 @@ void ac_cancel_token_init(ac_cancel_token *t) {
 
 void ac_cancel_token_init_child(ac_cancel_token *c, ac_cancel_token *parent) {
     ac_cancel_token_init(c);
-    spin_lock(&tree_lock);
+    aci_spin_lock(&tree_lock);
     ac_cancel_node_link_(&c->node, &parent->node);
     __atomic_store_n(&c->cancelled, __atomic_load_n(&parent->cancelled, __ATOMIC_RELAXED),
                      __ATOMIC_RELAXED);
-    spin_unlock(&tree_lock);
+    aci_spin_unlock(&tree_lock);
 }
 
 /* Set t's flag and wake its waiters with reason (0: cancelled, -EBADF: destroyed). */
 static void token_wake(ac_cancel_token *t, int cancel, int reason) {
-    spin_lock(&t->q.lock);
+    aci_spin_lock(&t->q.lock);
     if (cancel)
         __atomic_store_n(&t->cancelled, 1, __ATOMIC_RELEASE);
     aci_waitlist_wake_all(&t->q.waiters, reason);
-    spin_unlock(&t->q.lock);
+    aci_spin_unlock(&t->q.lock);
 }
 
 void ac_cancel_token_cancel(ac_cancel_token *t) {
-    spin_lock(&tree_lock);
+    aci_spin_lock(&tree_lock);
     if (!__atomic_load_n(&t->cancelled, __ATOMIC_RELAXED))
         for (ac_cancel_node_ *n = &t->node; n; n = ac_cancel_node_next_(n, &t->node))
             token_wake((ac_cancel_token *)n, 1, 0);
-    spin_unlock(&tree_lock);
+    aci_spin_unlock(&tree_lock);
 }
 
 int ac_cancel_token_is_cancelled(ac_cancel_token *t) {
@@ -459,9 +445,9 @@ int ac_cancel_token_is_cancelled(ac_cancel_token *t) {
 }
 
 void ac_cancel_token_destroy(ac_cancel_token *t) {
-    spin_lock(&tree_lock);
+    aci_spin_lock(&tree_lock);
     ac_cancel_node_unlink_(&t->node);
-    spin_unlock(&tree_lock);
+    aci_spin_unlock(&tree_lock);
     token_wake(t, 0, -EBADF);
 }
 
