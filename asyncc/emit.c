@@ -280,13 +280,6 @@ static const Await *await_of(const Func *f, const Expr *e) {
     return NULL;
 }
 
-/* Starts the awaited call and polls it, suspending while it is pending. `dest` is
- * poll's result pointer; `local` names the variable it points to when that is a
- * local of poll. Such a local is cleared before each poll: once the callee's poll
- * is inlined, gcc sees its `default: return AC_READY;` path, which writes nothing,
- * and would warn (-Wmaybe-uninitialized) about the read after it.
- * A boxed callee's frame is allocated before its init and freed once it is ready;
- * every path out of poll changes the state first, so drop never sees it freed. */
 static void emit_form(Poll *p, const Expr *aw, const char *dest, int level);
 static char *fresh_local(const Func *f, const char *base);
 
@@ -301,6 +294,15 @@ static void emit_start(Poll *p, const Expr *e, const char *frame, int level) {
     out_put(p->out, ");\n");
 }
 
+/* Starts the awaited call and polls it, suspending while it is pending. `dest` is
+ * poll's result pointer; `local` names the variable it points to when that is a
+ * local of poll that is read afterwards. Such a local is cleared before each poll
+ * of a callee whose poll the compiler may inline (one of this file or a header's
+ * leaf): gcc then sees the callee's `default: return AC_READY;` path, which writes
+ * nothing, and would warn (-Wmaybe-uninitialized) about the read after it. The poll
+ * of a function of another file is out of its sight: no clearing, no cost.
+ * A boxed callee's frame is allocated before its init and freed once it is ready;
+ * every path out of poll changes the state first, so drop never sees it freed. */
 static void emit_suspend(Poll *p, const Expr *aw, const char *dest, const char *local, int level) {
     const Func *f = p->f, *g = aw->callee;
     if (g->form != FORM_CALL) {
@@ -309,7 +311,9 @@ static void emit_suspend(Poll *p, const Expr *aw, const char *dest, const char *
     }
     const Await *a = await_of(f, aw);
     bool boxed = is_boxed(g);
-    char *frame = xprintf("%s%s->await.%s", boxed ? "" : "&", f->self, a->member);
+    if (boxed)
+        local = NULL;
+    char *frame = xprintf("%s%s->%s", boxed ? "" : "&", f->self, a->member);
     emit_start(p, aw, frame, level);
     out_line(p->out, level, "%s->state = %s;", f->self, a->state);
     out_label(p->out, level, a->label);
@@ -340,15 +344,15 @@ static const char *form_mode(Form form) {
     }
 }
 
-/* The form's bookkeeping, `&self->await.select.sel`. */
+/* The form's bookkeeping, `&self->await_select.sel`. */
 static char *form_sel(const Func *f, const Expr *form) {
-    return xprintf("&%s->await.%s.sel", f->self, form->callee->name);
+    return xprintf("&%s->%s.sel", f->self, await_of(f, form)->member);
 }
 
-/* Branch b's frame, `&self->await.select.recv` (the pointer itself when boxed). */
+/* Branch b's frame, `&self->await_select.recv` (the pointer itself when boxed). */
 static char *branch_frame(const Func *f, const Expr *form, const Expr *b) {
-    return xprintf("%s%s->await.%s.%s", is_boxed(b->callee) ? "" : "&", f->self, form->callee->name,
-                   b->member);
+    return xprintf("%s%s->%s.%s", is_boxed(b->callee) ? "" : "&", f->self,
+                   await_of(f, form)->member, b->member);
 }
 
 /* `g_drop(frame);`, and the free of a boxed frame. */
@@ -440,8 +444,18 @@ typedef struct Dest {
     bool out;        /* return await(..) in a function with a value */
 } Dest;
 
+/* `dest = result;`, or a byte copy where dest has a const member and cannot be
+ * assigned. */
+static void emit_store(Poll *p, const char *dest, bool readonly, int level) {
+    if (readonly)
+        out_line(p->out, level, "memcpy(&%s, &%s, sizeof %s);", dest, p->result, p->result);
+    else
+        out_line(p->out, level, "%s = %s;", dest, p->result);
+}
+
 /* The await, polled straight into its destination when that is a variable of the
- * callee's type (or poll's own out), else into a block-local temporary. */
+ * callee's type (or poll's own out), else into a block-local temporary: always when
+ * the variable shares storage with the callee's frame (Await.result_shares). */
 static void emit_await(Poll *p, const Expr *aw, Dest d, int level) {
     const CType *type = &aw->callee->ret;
     if (type->is_void) {
@@ -452,7 +466,8 @@ static void emit_await(Poll *p, const Expr *aw, Dest d, int level) {
         emit_form(p, aw, NULL, level); /* its value unused */
         return;
     }
-    if (d.var && same_type(&d.var->type, type) && !d.var->type.is_qualified) {
+    if (d.var && same_type(&d.var->type, type) && !d.var->type.is_qualified &&
+        !await_of(p->f, aw)->result_shares) {
         char *ref = var_ref(p, d.var);
         emit_suspend(p, aw, xprintf("&%s", ref), d.var->in_frame ? NULL : ref, level);
         return;
@@ -463,15 +478,16 @@ static void emit_await(Poll *p, const Expr *aw, Dest d, int level) {
     }
     out_line(p->out, level, "{");
     out_line(p->out, level + 1, "%s;", decl_of(type, p->result));
-    emit_suspend(p, aw, xprintf("&%s", p->result), p->result, level + 1);
+    bool read = d.var || d.lhs || d.out;
+    emit_suspend(p, aw, xprintf("&%s", p->result), read ? p->result : NULL, level + 1);
     if (d.var) {
-        out_line(p->out, level + 1, "%s = %s;", var_ref(p, d.var), p->result);
+        emit_store(p, var_ref(p, d.var), d.var->type.is_readonly, level + 1);
     } else if (d.lhs) {
         out_indent(p->out, level + 1);
         emit_expr(p, d.lhs);
         out_printf(p->out, " = %s;\n", p->result);
     } else if (d.out) {
-        out_line(p->out, level + 1, "*%s = %s;", p->f->out, p->result);
+        emit_store(p, xprintf("*%s", p->f->out), p->f->ret.is_readonly, level + 1);
     }
     out_line(p->out, level, "}");
 }
@@ -1101,36 +1117,65 @@ static void emit_frame_member(Out *o, int level, const Func *g, const char *memb
     out_line(o, level, "%s_frame %s%s;", g->name, is_boxed(g) ? "*" : "", member);
 }
 
-/* The member of the await union for await aw, unless an earlier await of the same
- * callee has it: the callee's frame, or a form's struct of its branches' frames. */
-static void emit_await_member(Out *o, const Func *f, const Expr *aw) {
-    const Func *g = aw->callee;
-    for (int i = 0; i < f->nawaits && f->awaits[i]->expr != aw; i++)
-        if (f->awaits[i]->expr->callee == g)
-            return;
-    if (g->form == FORM_CALL) {
-        emit_frame_member(o, 2, g, g->name);
+/* The member of await a: the callee's frame, or a form's struct of its branches'
+ * frames. */
+static void emit_await_member(Out *o, const Await *a, int level) {
+    const Expr *aw = a->expr;
+    if (aw->callee->form == FORM_CALL) {
+        emit_frame_member(o, level, aw->callee, a->member);
         return;
     }
-    out_line(o, 2, "struct {");
-    out_line(o, 3, "ac_select sel;");
+    out_line(o, level, "struct {");
+    out_line(o, level + 1, "ac_select sel;");
     for (int i = 0; i < aw->nkids; i++)
-        emit_frame_member(o, 3, aw->kids[i]->callee, aw->kids[i]->member);
-    out_line(o, 2, "} %s;", g->name);
+        emit_frame_member(o, level + 1, aw->kids[i]->callee, aw->kids[i]->member);
+    out_line(o, level, "} %s;", a->member);
 }
 
+static void emit_alternatives(Out *o, const Layout *l, int level);
+
+static void emit_field(Out *o, const Field *m, int level) {
+    if (m->union_of)
+        emit_alternatives(o, m->union_of, level);
+    else if (m->await)
+        emit_await_member(o, m->await, level);
+    else
+        out_line(o, level, "%s;", var_decl_of(m->var, m->var->field));
+}
+
+static void emit_layout(Out *o, const Layout *l, int level);
+
+/* Alternatives never needed at the same time: an anonymous union of anonymous
+ * structs (an alternative of one field is that field). */
+static void emit_alternatives(Out *o, const Layout *l, int level) {
+    out_line(o, level, "union {");
+    for (int i = 0; i < l->nalts; i++) {
+        const Layout *alt = l->alts[i];
+        if (alt->nfields == 1 && alt->nalts == 0) {
+            emit_field(o, &alt->fields[0], level + 1);
+            continue;
+        }
+        out_line(o, level + 1, "struct {");
+        emit_layout(o, alt, level + 2);
+        out_line(o, level + 1, "};");
+    }
+    out_line(o, level, "};");
+}
+
+static void emit_layout(Out *o, const Layout *l, int level) {
+    for (int i = 0; i <= l->nfields; i++) {
+        if (i == l->alts_at && l->nalts > 0)
+            emit_alternatives(o, l, level);
+        if (i < l->nfields)
+            emit_field(o, &l->fields[i], level);
+    }
+}
+
+/* The frame: the state, then the layout frame.c chose (abi.md, section 2). */
 static void emit_frame_struct(Out *o, const Func *f) {
     out_printf(o, "struct %s_frame {\n", f->name);
     out_line(o, 1, "enum %s_state state;", f->name);
-    for (int i = 0; i < f->nvars; i++)
-        if (f->vars[i]->in_frame)
-            out_line(o, 1, "%s;", var_decl_of(f->vars[i], f->vars[i]->field));
-    if (f->ncallees > 0) {
-        out_line(o, 1, "union {");
-        for (int i = 0; i < f->nawaits; i++)
-            emit_await_member(o, f, f->awaits[i]->expr);
-        out_line(o, 1, "} await;");
-    }
+    emit_layout(o, f->layout, 1);
     out_put(o, "};\n");
 }
 
@@ -1516,28 +1561,30 @@ static void emit_poll(Emitter *em, Func *f) {
         emit_restrict_pragma(o, false);
 }
 
-/* The cases of drop for the awaits of g: those whose state has no cleanup to run
- * share one (they share the callee's member), each other has its own. */
-static void emit_drop_cases(Out *o, const Func *f, const Func *g) {
-    for (int pass = 0; pass < 2; pass++)
-        for (int i = 0; i < f->nawaits; i++) {
-            const Await *a = f->awaits[i];
-            if (a->expr->callee != g || (a->ncleanups > 0) != pass)
-                continue;
-            out_line(o, 1, "case %s:", a->state);
-            bool last = true; /* of the awaits sharing this case */
-            for (int k = i + 1; k < f->nawaits && !pass; k++)
-                last = last && (f->awaits[k]->expr->callee != g || f->awaits[k]->ncleanups > 0);
-            if (!last)
-                continue;
-            if (g->form != FORM_CALL)
-                emit_branch_drops(o, f, a->expr, 2);
-            else
-                emit_callee_drop(
-                    o, 2, g, xprintf("%s%s->await.%s", is_boxed(g) ? "" : "&", f->self, g->name));
-            emit_cleanups(o, f, (const Var *const *)a->cleanups, 0, a->ncleanups, 2);
-            out_line(o, 2, "break;");
-        }
+/* Do awaits i and k share a case of drop: the same member, no cleanups? */
+static bool drop_shared(const Func *f, int i, int k) {
+    const Await *a = f->awaits[i], *b = f->awaits[k];
+    return a->ncleanups == 0 && b->ncleanups == 0 && strcmp(a->member, b->member) == 0;
+}
+
+/* The case of drop for await i, unless an earlier await's case is its own: the
+ * awaits holding their callees' frames in one member share it, unless a state has
+ * cleanups to run. */
+static void emit_drop_case(Out *o, const Func *f, int i) {
+    const Await *a = f->awaits[i];
+    const Func *g = a->expr->callee;
+    for (int k = 0; k < i; k++)
+        if (drop_shared(f, k, i))
+            return;
+    for (int k = i; k < f->nawaits; k++)
+        if (k == i || drop_shared(f, i, k))
+            out_line(o, 1, "case %s:", f->awaits[k]->state);
+    if (g->form != FORM_CALL)
+        emit_branch_drops(o, f, a->expr, 2);
+    else
+        emit_callee_drop(o, 2, g, xprintf("%s%s->%s", is_boxed(g) ? "" : "&", f->self, a->member));
+    emit_cleanups(o, f, (const Var *const *)a->cleanups, 0, a->ncleanups, 2);
+    out_line(o, 2, "break;");
 }
 
 /* Cancels: drops the frame of the await it is suspended in, then runs the cleanups
@@ -1546,8 +1593,8 @@ static void emit_drop(Out *o, const Func *f) {
     out_printf(o, "%svoid %s_drop(%s_frame *%s) {\n", linkage(f), f->name, f->name, f->self);
     if (f->nawaits > 0) {
         out_line(o, 1, "switch (%s->state) {", f->self);
-        for (int c = 0; c < f->ncallees; c++)
-            emit_drop_cases(o, f, f->callees[c]);
+        for (int i = 0; i < f->nawaits; i++)
+            emit_drop_case(o, f, i);
         out_line(o, 1, "default:");
         out_line(o, 2, "break;");
         out_line(o, 1, "}");

@@ -7,6 +7,7 @@
 
 #include "ctext.h"
 #include "inspect.h"
+#include "layout.h"
 
 #define JSON_VERSION 1
 
@@ -113,34 +114,30 @@ static bool needed_in(const Func *f, const Var *v, int s) {
     return s <= f->nawaits && var_in(f->awaits[s - 1]->live, f->awaits[s - 1]->nlive, v);
 }
 
-/* The size of what state s keeps, packed: the state, the variables it needs, the
- * frame of the callee it awaits; their sum rounded up to the largest alignment. */
-static long state_bound(const Measured *m, int s) {
-    const Func *f = m->func;
-    const Member *state = member_find(m, "state"), *await = member_find(m, "await");
-    long size = state ? state->size : 0, align = state ? state->align : 1;
-    for (int i = 0; i < m->nmembers; i++) {
-        const Var *v = field_var(f, m->members[i].name);
-        if (v && needed_in(f, v, s)) {
-            size += m->members[i].size;
-            align = m->members[i].align > align ? m->members[i].align : align;
-        }
-    }
-    for (int k = 0; await && s >= 1 && s <= f->nawaits && k < await->nkids; k++)
-        if (strcmp(await->kids[k].name, f->awaits[s - 1]->member) == 0) {
-            size += await->kids[k].size;
-            align = await->kids[k].align > align ? await->kids[k].align : align;
-        }
-    return (size + align - 1) / align * align;
+/* Does the member named `name` hold the callee's frame of the await in state s? */
+static bool holds_callee(const Func *f, const char *name, int s) {
+    return s >= 1 && s <= f->nawaits && strcmp(f->awaits[s - 1]->member, name) == 0;
+}
+
+/* Is member `name` needed in state s: the state, a variable whose value is kept
+ * for a later poll, or the frame of the callee the state awaits? */
+static bool member_needed(const Func *f, const char *name, int s) {
+    const Var *v = field_var(f, name);
+    return strcmp(name, "state") == 0 || (v && needed_in(f, v, s)) || holds_callee(f, name, s);
 }
 
 long frame_lower_bound(const Measured *m) {
-    long bound = 0;
-    for (int s = 0; s <= m->func->nawaits; s++) {
-        long b = state_bound(m, s);
-        bound = b > bound ? b : bound;
+    const Func *f = m->func;
+    Slots s = {0, NULL, f->nawaits + 1};
+    for (int i = 0; i < m->nmembers; i++) {
+        const Member *mb = &m->members[i];
+        Slot slot = {{0}, mb->size, mb->align, bits_new((size_t)s.npoints), NULL};
+        for (int k = 0; k < s.npoints; k++)
+            if (member_needed(f, mb->name, k))
+                bit_set(slot.points, k);
+        VEC_PUSH(&s.items, &s.n, slot);
     }
-    return bound;
+    return layout_bound(&s, 0);
 }
 
 static const char *var_kind(const Var *v) {
@@ -211,11 +208,9 @@ static void json_awaits(Json *j, const Measured *m) {
 
 /* The states a frame member is needed in, as state numbers. */
 static void json_live_in(Json *j, const Func *f, const char *name) {
-    const Var *v = field_var(f, name);
-    bool state = strcmp(name, "state") == 0;
     j_open(j, "live_in", '[', true);
     for (int s = 0; s <= f->nawaits + 1; s++)
-        if (state || (v && needed_in(f, v, s)))
+        if (member_needed(f, name, s))
             j_num(j, NULL, s);
     j_close(j, ']');
 }
@@ -228,17 +223,29 @@ static void json_member_common(Json *j, const Member *mb) {
     j_line(j, "line", mb->line);
 }
 
-/* The union of callee frames: each member, the awaits that use it. */
-static void json_callees(Json *j, const Func *f, const Member *u) {
+/* The await whose callee's frame member `name` is (the first of those sharing it). */
+static const Await *member_await(const Func *f, const char *name) {
+    for (int i = 0; i < f->nawaits; i++)
+        if (strcmp(f->awaits[i]->member, name) == 0)
+            return f->awaits[i];
+    return NULL;
+}
+
+/* A member holding a callee's frame: the callee, the awaits that use it, and a
+ * form's struct's members (its bookkeeping and its branches' frames). */
+static void json_callee(Json *j, const Func *f, const Member *mb, const Await *a) {
+    j_str(j, "callee", a->expr->callee->name);
+    j_open(j, "awaits", '[', true);
+    for (int i = 0; i < f->nawaits; i++)
+        if (strcmp(f->awaits[i]->member, mb->name) == 0)
+            j_num(j, NULL, f->awaits[i]->index);
+    j_close(j, ']');
+    if (mb->nkids == 0)
+        return;
     j_open(j, "members", '[', false);
-    for (int k = 0; k < u->nkids; k++) {
-        j_open(j, NULL, '{', false);
-        json_member_common(j, &u->kids[k]);
-        j_open(j, "awaits", '[', true);
-        for (int i = 0; i < f->nawaits; i++)
-            if (strcmp(f->awaits[i]->member, u->kids[k].name) == 0)
-                j_num(j, NULL, f->awaits[i]->index);
-        j_close(j, ']');
+    for (int k = 0; k < mb->nkids; k++) {
+        j_open(j, NULL, '{', true);
+        json_member_common(j, &mb->kids[k]);
         j_close(j, '}');
     }
     j_close(j, ']');
@@ -246,19 +253,18 @@ static void json_callees(Json *j, const Func *f, const Member *u) {
 
 static void json_field(Json *j, const Func *f, const Member *mb) {
     const Var *v = field_var(f, mb->name);
-    bool callees = !v && strcmp(mb->name, "await") == 0;
+    const Await *a = v ? NULL : member_await(f, mb->name);
     j_open(j, NULL, '{', false);
     json_member_common(j, mb);
-    j_str(j, "kind", v ? var_kind(v) : callees ? "callees" : "state");
+    j_str(j, "kind", v ? var_kind(v) : a ? "callee" : "state");
     if (v) {
         j_str(j, "source_name", v->name);
         j_str(j, "type", type_text(&v->type));
         j_line(j, "source_line", v->pos.line);
     }
-    if (callees)
-        json_callees(j, f, mb);
-    else
-        json_live_in(j, f, mb->name);
+    if (a)
+        json_callee(j, f, mb, a);
+    json_live_in(j, f, mb->name);
     j_close(j, '}');
 }
 

@@ -15,7 +15,11 @@
  * poll after the resume, which writes the destination (`x = await(..)`, `T x =
  * await(..)`) or reads a left side that is more than a variable. v is live across A
  * when some path from A's poll reads v before anything replaces it whole (`v = ...;`
- * as a statement, a declaration with an initializer, an await into v).
+ * as a statement, its declaration, an await into v).
+ *
+ * Then the values of the frame (its variables and each await's callee frame), the
+ * suspension points that need each, and which pairs clash (are in use at the same
+ * time): layout.c arranges them so that values that never clash share storage.
  *
  * Then the checks (VLAs and the local types parse could not hoist cannot be in a frame; alloca
  * memory and setjmp contexts are on poll's stack, gone at every suspension; recursion through
@@ -30,6 +34,7 @@
 #include "ctext.h"
 #include "diag.h"
 #include "ir.h"
+#include "layout.h"
 
 /* ---- scopes ---------------------------------------------------------------------------- */
 
@@ -88,6 +93,7 @@ static void scope_stmt(Scopes *sc, Stmt *s) {
         return;
     int mark = sc->nopen;
     if (s->kind == STMT_DO) {
+        s->time = tick(sc);
         scope_stmt(sc, s->body);
         scope_expr(sc, s->expr);
         return;
@@ -97,6 +103,7 @@ static void scope_stmt(Scopes *sc, Stmt *s) {
         scope_stmt(sc, s->init->kids[i]);
     if (s->init && s->init->kind != STMT_BLOCK)
         scope_stmt(sc, s->init);
+    s->time = tick(sc); /* after a for's declarations: its condition and step see them */
     scope_expr(sc, s->expr);
     scope_decls(sc, s);
     scope_stmt(sc, s->body);
@@ -188,6 +195,11 @@ static Pos call_pos(const Program *prog, const Expr *e, unsigned offset, const c
 typedef struct Node Node;
 struct Node {
     uint64_t *use, *def, *live; /* bit sets of Var ids; live: live on entry */
+    int time;                   /* Stmt.time of the statement it belongs to */
+    int id;                     /* index in Graph.nodes */
+    bool reads_first;           /* a scalar assignment that reads all its operands, scalars
+                                   it does not write, before it stores: nothing read there
+                                   is in use once it writes */
     int nsucc;
     Node **succ;
     bool seen; /* for searches */
@@ -214,8 +226,10 @@ typedef struct Graph {
     Node **nodes;
     int nlabels;
     Label *labels;
-    Node *entry;          /* the body's first node */
     Node **start, **poll; /* per Await.index - 1: the call's start, the poll after a resume */
+    Node **later;         /* per Await.index - 1: a form's branches after the first, or NULL */
+    Node *init;           /* before the body: init, which writes every parameter */
+    int time;             /* of the statement whose nodes are being made */
     int ncalls;
     StackCall *calls;
 } Graph;
@@ -238,6 +252,8 @@ static Node *node_new(Graph *g) {
     n->use = xmalloc(g->words * sizeof *n->use);
     n->def = xmalloc(g->words * sizeof *n->def);
     n->live = xmalloc(g->words * sizeof *n->live);
+    n->time = g->time;
+    n->id = g->nnodes;
     VEC_PUSH(&g->nodes, &g->nnodes, n);
     return n;
 }
@@ -245,14 +261,6 @@ static Node *node_new(Graph *g) {
 static void node_to(Node *n, Node *succ) {
     if (succ)
         VEC_PUSH(&n->succ, &n->nsucc, succ);
-}
-
-static void bit_set(uint64_t *set, int id) {
-    set[id / 64] |= (uint64_t)1 << (id % 64);
-}
-
-static bool bit_has(const uint64_t *set, int id) {
-    return (set[id / 64] >> (id % 64)) & 1;
 }
 
 /* The alloca and setjmp calls in text piece i of e. */
@@ -279,6 +287,46 @@ static void node_reads(Graph *g, Node *n, const Expr *e) {
         calls_note(g, n, e, i);
     for (int i = 0; i < e->nkids; i++)
         node_reads(g, n, e->kids[i]);
+}
+
+/* Neither an array nor a structure or union (which an initializer or an assignment
+ * may write piece by piece). */
+static bool is_scalar(const CType *t) {
+    bool record = (strncmp(t->canon, "struct ", 7) == 0 || strncmp(t->canon, "union ", 6) == 0) &&
+                  !strpbrk(t->canon, "*(");
+    return !t->is_array && !record;
+}
+
+/* Is the variable between the texts `before` and `after` written there: ++ or --
+ * around it, or an assignment operator after it? */
+static bool hole_written(const char *before, const char *after) {
+    size_t n = strlen(before);
+    while (n > 0 && isspace((unsigned char)before[n - 1]))
+        n--;
+    if (n >= 2 && (strncmp(before + n - 2, "++", 2) == 0 || strncmp(before + n - 2, "--", 2) == 0))
+        return true;
+    after += strspn(after, " \t\r\n");
+    if (strncmp(after, "++", 2) == 0 || strncmp(after, "--", 2) == 0)
+        return true;
+    size_t op = strspn(after, "+-*/%&|^<>");
+    bool assign_op = op == 0 || (op == 1 && strchr("+-*/%&|^", after[0])) ||
+                     (op == 2 && after[0] == after[1] && (after[0] == '<' || after[0] == '>'));
+    return assign_op && after[op] == '=' && after[op + 1] != '=';
+}
+
+/* Does e only read the variables in it from its kid `from` on, all of them scalars? */
+static bool reads_only(const Expr *e, int from) {
+    if (e->kind == EXPR_VAR)
+        return is_scalar(&e->var->type);
+    for (int i = from; i < e->nkids; i++) {
+        const Expr *k = e->kids[i];
+        if (k->kind == EXPR_VAR && e->kind == EXPR_TEMPLATE &&
+            hole_written(e->text[i], e->text[i + 1]))
+            return false;
+        if (!reads_only(k, 0))
+            return false;
+    }
+    return true;
 }
 
 /* The variable that an expression statement `v = ...` replaces whole, if any. */
@@ -310,6 +358,7 @@ static Node *flow_effects(Graph *g, Expr *e, Node *next) {
     for (int i = 0; i <= e->nkids; i++)
         calls_note(g, n, e, i);
     bit_set(n->def, v->id);
+    n->reads_first = is_scalar(&v->type) && reads_only(e, 1);
     return n;
 }
 
@@ -343,16 +392,28 @@ static Node *flow_await(Graph *g, Stmt *s, Expr *aw, Node *next) {
         bit_set(poll->def, lhs->var->id);
     else
         node_reads(g, poll, lhs);
-    node_reads(g, start, aw);
+    Node *later = NULL;
+    if (aw->callee->form != FORM_CALL && aw->nkids > 1) {
+        /* the branches after the first start once its frame is written */
+        later = node_new(g);
+        node_reads(g, start, aw->kids[0]);
+        for (int i = 1; i < aw->nkids; i++)
+            node_reads(g, later, aw->kids[i]);
+        node_to(start, later);
+        node_to(later, poll);
+    } else {
+        node_reads(g, start, aw);
+        node_to(start, poll);
+    }
     for (int i = 0; aw->callee->form != FORM_CALL && i < aw->nkids; i++) {
         /* a form's branches store their results and test them when they finish */
         node_reads(g, poll, aw->kids[i]->dest);
         node_reads(g, poll, aw->kids[i]->cond);
     }
-    node_to(start, poll);
     for (int i = 0; i < g->func->nawaits; i++)
         if (g->func->awaits[i]->expr == aw) {
             g->start[i] = start;
+            g->later[i] = later;
             g->poll[i] = poll;
         }
     return start;
@@ -405,9 +466,7 @@ static Node *flow_case(Graph *g, Stmt *s, Node *next, Jumps j) {
     return entry;
 }
 
-static Node *flow_stmt(Graph *g, Stmt *s, Node *next, Jumps j) {
-    if (!s)
-        return next;
+static Node *flow_kind(Graph *g, Stmt *s, Node *next, Jumps j) {
     Expr *aw = await_of(s);
     if (aw)
         return flow_await(g, s, aw, next);
@@ -415,9 +474,13 @@ static Node *flow_stmt(Graph *g, Stmt *s, Node *next, Jumps j) {
     case STMT_EXPR:
         return flow_effects(g, s->expr, next);
     case STMT_DECL: {
+        /* without an initializer too: the value becomes indeterminate each time the
+         * declaration is reached (C11 6.2.4p6), so none flows past it */
         Node *n = flow_read(g, s->expr, next);
-        if (s->expr && !s->var->is_static)
+        if (!s->var->is_static)
             bit_set(n->def, s->var->id);
+        n->reads_first = is_scalar(&s->var->type) && !s->var->init_is_list &&
+                         (!s->expr || reads_only(s->expr, 0));
         return n;
     }
     case STMT_TEXT:
@@ -456,6 +519,17 @@ static Node *flow_stmt(Graph *g, Stmt *s, Node *next, Jumps j) {
     return next;
 }
 
+/* The nodes of s carry its time (those of the statements inside, theirs). */
+static Node *flow_stmt(Graph *g, Stmt *s, Node *next, Jumps j) {
+    if (!s)
+        return next;
+    int outer = g->time;
+    g->time = s->time;
+    Node *entry = flow_kind(g, s, next, j);
+    g->time = outer;
+    return entry;
+}
+
 /* Live on entry = read here, or live after and not replaced here; until nothing
  * changes. (Nodes were made from the end of the body: this order converges fast.) */
 static void liveness_solve(Graph *g) {
@@ -483,7 +557,12 @@ static void graph_build(Graph *g, const Program *prog, Func *f) {
     g->words = (size_t)f->nvars / 64 + 1;
     g->start = xmalloc(((size_t)f->nawaits + 1) * sizeof *g->start);
     g->poll = xmalloc(((size_t)f->nawaits + 1) * sizeof *g->poll);
-    g->entry = flow_stmt(g, f->body, NULL, (Jumps){NULL, NULL, NULL});
+    g->later = xmalloc(((size_t)f->nawaits + 1) * sizeof *g->later);
+    Node *entry = flow_stmt(g, f->body, NULL, (Jumps){NULL, NULL, NULL});
+    g->init = node_new(g);
+    node_to(g->init, entry);
+    for (int i = 0; i < f->nparams; i++)
+        bit_set(g->init->def, f->params[i]->id);
     liveness_solve(g);
 }
 
@@ -578,6 +657,26 @@ static void check_stack_calls(Graph *g) {
 
 /* ---- placing the variables -------------------------------------------------------------- */
 
+/* Is v's address taken (then a pointer may read or write it while it is in scope)? */
+static bool is_addressed(const Scopes *sc, const Var *v) {
+    return v->addr_taken || sc->addr[v->id];
+}
+
+/* Must frame variable v keep its value at suspension point i (i = -1: before the
+ * first poll, where init has written every parameter; else when await i resumes):
+ * in scope there, and read after the resume or addressed. A compound literal's is
+ * kept everywhere: a pointer to it may be anywhere, and its block's end is not
+ * tracked. */
+static bool needed_at(const Scopes *sc, const Graph *g, const Var *v, int i) {
+    if (v->is_literal)
+        return true;
+    if (i < 0)
+        return v->is_param;
+    if (!v->is_param && !in_scope_at(sc, v, sc->await_time[i]))
+        return false;
+    return is_addressed(sc, v) || (g->poll[i] && bit_has(g->poll[i]->live, v->id));
+}
+
 /* Decides in_frame for a local (not a parameter, not static). */
 static void place_local(const Scopes *sc, const Graph *g, Var *v) {
     Func *f = sc->func;
@@ -586,26 +685,11 @@ static void place_local(const Scopes *sc, const Graph *g, Var *v) {
         if (!in_scope_at(sc, v, sc->await_time[i]))
             continue;
         scope_await = f->awaits[i];
-        bool live = g->poll[i] && bit_has(g->poll[i]->live, v->id);
-        if (v->addr_taken || sc->addr[v->id] || live)
+        if (needed_at(sc, g, v, i))
             live_await = f->awaits[i];
     }
     v->in_frame = live_await != NULL;
     check_storable(v, scope_await, live_await);
-}
-
-/* Is frame variable v's value needed when await i resumes (i = -1: at the first
- * poll)? The same tests as place_local, at one await. */
-static bool needed_at(const Scopes *sc, const Graph *g, const Var *v, int i) {
-    Node *at = i < 0 ? g->entry : g->poll[i];
-    bool live = at && bit_has(at->live, v->id);
-    if (v->is_param)
-        return live || v->addr_taken || sc->addr[v->id];
-    if (i < 0)
-        return false;
-    if (v->is_literal)
-        return true;
-    return in_scope_at(sc, v, sc->await_time[i]) && (live || v->addr_taken || sc->addr[v->id]);
 }
 
 /* Which frame variables each suspension point keeps (for --emit: the inspectors). */
@@ -620,7 +704,113 @@ static void note_needed(const Scopes *sc, const Graph *g, Func *f) {
     }
 }
 
-static void place_vars(const Program *prog, Func *f) {
+/* ---- the values of the frame and when each is needed -------------------------------- */
+
+/* Whether v's storage is in use as node n starts (v is live into it) and as it ends
+ * (live out of it, or written by it); an addressed variable in scope (a parameter:
+ * always) is in use throughout. A variable that n reads last is in use at the end
+ * too unless n reads everything before it writes (Node.reads_first): then a value
+ * written by n may take its storage. */
+static void node_uses(const Scopes *sc, const Node *n, const Var *v, bool use[2]) {
+    bool addressed = is_addressed(sc, v) && (v->is_param || in_scope_at(sc, v, n->time));
+    use[0] = addressed || bit_has(n->live, v->id);
+    use[1] = addressed || bit_has(n->def, v->id) || (!n->reads_first && bit_has(n->use, v->id));
+    for (int k = 0; k < n->nsucc && !use[1]; k++)
+        use[1] = bit_has(n->succ[k]->live, v->id);
+}
+
+/* A frame variable: needed before the first poll if it is a parameter (init writes
+ * it) or live there, and at every await it must survive. nodes receives where it
+ * is in use: bit 2i at the start of node i, 2i + 1 at its end. */
+static Slot var_slot(const Scopes *sc, const Graph *g, Var *v, uint64_t *nodes) {
+    Func *f = sc->func;
+    Slot s = {{.var = v},
+              v->type.size,
+              v->align_bytes > v->type.align ? v->align_bytes : v->type.align,
+              bits_new((size_t)f->nawaits + 1),
+              bits_new((size_t)f->nvars + (size_t)f->nawaits)};
+    for (int i = -1; i < f->nawaits; i++)
+        if (needed_at(sc, g, v, i))
+            bit_set(s.points, i + 1);
+    for (int i = 0; i < g->nnodes; i++) {
+        bool use[2];
+        node_uses(sc, g->nodes[i], v, use);
+        /* A compound literal's address goes anywhere and its block is not tracked:
+         * its storage stays its own from the start to the end. */
+        if (v->is_literal)
+            use[0] = use[1] = true;
+        for (int k = 0; k < 2; k++)
+            if (use[k])
+                bit_set(nodes, 2 * i + k);
+    }
+    return s;
+}
+
+/* The frame of await i's callee: written by its init once the arguments are
+ * evaluated, needed until its poll finds it ready. It clashes with the values needed
+ * across the await only: not with a value last read by the arguments, nor with the
+ * variable the result goes to (polled through a temporary when the two share
+ * storage: Await.result_shares). A boxed frame's pointer is stored before the
+ * arguments are evaluated: it clashes with what they read too (nodes: as for
+ * var_slot). So does a form's struct with what the arguments of its branches after
+ * the first read: the first branch's init has written its frame by then. Its size
+ * is known once the callee's frame is laid out. */
+static Slot await_slot(const Graph *g, int i, uint64_t *nodes) {
+    Func *f = g->func;
+    Slot s = {{.await = f->awaits[i]},
+              0,
+              1,
+              bits_new((size_t)f->nawaits + 1),
+              bits_new((size_t)f->nvars + (size_t)f->nawaits)};
+    bit_set(s.points, i + 1);
+    const Expr *aw = f->awaits[i]->expr;
+    const Func *first = aw->callee->form == FORM_CALL ? aw->callee : aw->kids[0]->callee;
+    if (!first->frame_known && g->start[i])
+        bit_set(nodes, 2 * g->start[i]->id);
+    if (g->later[i])
+        bit_set(nodes, 2 * g->later[i]->id);
+    return s;
+}
+
+static bool bits_meet(const uint64_t *a, const uint64_t *b, size_t words) {
+    for (size_t w = 0; w < words; w++)
+        if (a[w] & b[w])
+            return true;
+    return false;
+}
+
+/* Two values clash when both are in use at the start or at the end of some node, or
+ * some suspension point needs both. */
+static void slots_clash(Slots *s, uint64_t **nodes, size_t node_words) {
+    size_t point_words = (size_t)s->npoints / 64 + 1;
+    for (int a = 0; a < s->n; a++)
+        for (int b = a + 1; b < s->n; b++)
+            if (bits_meet(nodes[a], nodes[b], node_words) ||
+                bits_meet(s->items[a].points, s->items[b].points, point_words)) {
+                bit_set(s->items[a].clash, b);
+                bit_set(s->items[b].clash, a);
+            }
+}
+
+static Slots *slots_collect(const Scopes *sc, const Graph *g) {
+    Func *f = sc->func;
+    Slots *s = xmalloc(sizeof *s);
+    s->npoints = f->nawaits + 1;
+    uint64_t **nodes = xmalloc(((size_t)f->nvars + (size_t)f->nawaits + 1) * sizeof *nodes);
+    for (int i = 0; i < f->nvars + f->nawaits; i++) {
+        Var *v = i < f->nvars ? f->vars[i] : NULL;
+        if (v && !v->in_frame)
+            continue;
+        nodes[s->n] = bits_new(2 * (size_t)g->nnodes);
+        Slot slot = v ? var_slot(sc, g, v, nodes[s->n]) : await_slot(g, i - f->nvars, nodes[s->n]);
+        VEC_PUSH(&s->items, &s->n, slot);
+    }
+    slots_clash(s, nodes, 2 * (size_t)g->nnodes / 64 + 1);
+    return s;
+}
+
+/* Decides which variables live in the frame; returns the frame's values. */
+static Slots *place_vars(const Program *prog, Func *f) {
     Scopes sc;
     scopes_build(&sc, f);
     Graph g;
@@ -665,6 +855,7 @@ static void place_vars(const Program *prog, Func *f) {
             if (v->cleanup && v->in_frame && in_scope_at(&sc, v, sc.await_time[i]))
                 VEC_PUSH(&f->awaits[i]->cleanups, &f->awaits[i]->ncleanups, v);
         }
+    return slots_collect(&sc, &g);
 }
 
 /* ---- recursion through awaits ------------------------------------------------------- */
@@ -784,12 +975,11 @@ static char *take_unique(Names *taken, const Names *avoid, const char *base) {
     return s;
 }
 
-/* Frame fields keep source names; a shadowed name or one clashing with the reserved
- * members gets the first _N suffix that no frame variable spells. */
-static void name_fields(Func *f) {
-    Names used = {0}, avoid = {0};
+/* Frame fields keep source names; a shadowed name or `state` gets the first _N
+ * suffix that no frame variable spells. `used` receives them. */
+static void name_fields(Func *f, Names *used) {
+    Names avoid = {0};
     VEC_PUSH(&avoid.items, &avoid.n, "state");
-    VEC_PUSH(&avoid.items, &avoid.n, "await");
     for (int i = 0; i < f->nvars; i++)
         if (f->vars[i]->in_frame)
             VEC_PUSH(&avoid.items, &avoid.n, f->vars[i]->name);
@@ -797,18 +987,17 @@ static void name_fields(Func *f) {
         Var *v = f->vars[i];
         if (!v->in_frame)
             continue;
-        bool own = !names_have(&used, v->name) && strcmp(v->name, "state") != 0 &&
-                   strcmp(v->name, "await") != 0;
+        bool own = !names_have(used, v->name) && strcmp(v->name, "state") != 0;
         if (own) {
             v->field = v->name;
-            VEC_PUSH(&used.items, &used.n, v->name);
+            VEC_PUSH(&used->items, &used->n, v->name);
         } else {
-            v->field = take_unique(&used, &avoid, v->name);
+            v->field = take_unique(used, &avoid, v->name);
         }
     }
 }
 
-/* A form's name ("select", "select_2"...) is its member of the await union, so it
+/* A form's name ("select", "select_2"...) names its state, label and member, so it
  * avoids every callee's; each branch's member in the form's struct is its callee's
  * name, avoiding the bookkeeping member `sel`. */
 static void name_forms(Func *f) {
@@ -830,9 +1019,10 @@ static void name_forms(Func *f) {
     }
 }
 
-/* States and labels after the callee, _2, _3... for a callee awaited again; labels
- * also avoid the function's own identifiers (its labels among them). */
-static void name_awaits(Func *f) {
+/* States, labels and the members holding the callees' frames after the callee, _2,
+ * _3... for a callee awaited again; labels also avoid the function's own
+ * identifiers (its labels among them), members the fields in `used`. */
+static void name_awaits(Func *f, Names *used) {
     Names states = {0}, labels = {0}, idents = {f->nidents, f->idents};
     name_forms(f);
     for (int i = 0; i < f->nawaits; i++) {
@@ -840,7 +1030,7 @@ static void name_awaits(Func *f) {
         Func *g = a->expr->callee;
         a->state = take_unique(&states, NULL, xprintf("%s_AWAIT_%s", f->name, g->name));
         a->label = take_unique(&labels, &idents, xprintf("resume_%s", g->name));
-        a->member = g->name;
+        a->member = take_unique(used, NULL, xprintf("await_%s", g->name));
         bool known = false;
         for (int j = 0; j < f->ncallees; j++)
             known = known || f->callees[j] == g;
@@ -855,17 +1045,119 @@ static void name_params(Func *f) {
     f->out = fresh_ident(f, "out");
 }
 
+/* ---- the layout ------------------------------------------------------------------------- */
+
+static void frame_lay_out(const Program *prog, Slots **plans, Func *f);
+
+/* The size and alignment of what an await of g holds: its frame (laid out first
+ * when it is defined here), or the pointer to a boxed one. */
+static void callee_measure(const Program *prog, Slots **plans, Func *g, long *size, long *align) {
+    if (g->is_defined)
+        frame_lay_out(prog, plans, g);
+    *size = g->frame_known ? g->frame_size : prog->pointer_size;
+    *align = g->frame_known ? g->frame_align : prog->pointer_size;
+    if (*align < 1)
+        *align = 1;
+}
+
+/* Lays f's frame out after the frames of the callees it embeds (plans: per
+ * Program.funcs index, the values of each frame not yet laid out). */
+static void frame_lay_out(const Program *prog, Slots **plans, Func *f) {
+    Slots *s = plans[func_index(prog, f)];
+    if (!s)
+        return;
+    plans[func_index(prog, f)] = NULL; /* done, or a cycle (reported) comes back here */
+    for (int i = 0; i < s->n; i++) {
+        Slot *slot = &s->items[i];
+        const Expr *aw = slot->field.await ? slot->field.await->expr : NULL;
+        if (!aw)
+            continue;
+        if (aw->callee->form == FORM_CALL) {
+            callee_measure(prog, plans, aw->callee, &slot->size, &slot->align);
+            continue;
+        }
+        /* a form's struct: its bookkeeping, then each branch's frame */
+        slot->size = prog->select_size;
+        slot->align = prog->select_align > 0 ? prog->select_align : 1;
+        for (int k = 0; k < aw->nkids; k++) {
+            long size, align;
+            callee_measure(prog, plans, aw->kids[k]->callee, &size, &align);
+            layout_struct_add(&slot->size, &slot->align, size, align);
+        }
+        slot->size = layout_round_up(slot->size, slot->align);
+    }
+    bool shared;
+    f->layout = layout_build(s, &shared);
+    if (!shared) /* a bug of layout.c, caught by its check: safe, only larger */
+        diag_raw(prog->path, f->pos.line, f->pos.col, "warning",
+                 xprintf("the frame of '%s' keeps every value apart: asyncc's layout of it "
+                         "failed its own check (please report this)",
+                         f->name));
+    f->frame_size = layout_frame_size(f->layout);
+    f->frame_align = f->layout->align > LAYOUT_STATE_SIZE ? f->layout->align : LAYOUT_STATE_SIZE;
+    f->frame_bound = layout_bound(s, LAYOUT_STATE_SIZE);
+}
+
+/* The variable an await's result goes to, or NULL. */
+static Var *result_var(const Await *a) {
+    const Stmt *s = a->stmt;
+    if (s->kind == STMT_DECL)
+        return s->var;
+    const Expr *e = s->kind == STMT_EXPR ? s->expr : NULL;
+    return e && e->kind == EXPR_ASSIGN && e->kids[0]->kind == EXPR_VAR ? e->kids[0]->var : NULL;
+}
+
+/* Awaits whose result variable shares storage with the callee's frame. */
+static void mark_shared_results(Func *f) {
+    for (int i = 0; i < f->nawaits; i++) {
+        Await *a = f->awaits[i];
+        Var *v = result_var(a);
+        Field var = {.var = v}, frame = {.await = a};
+        a->result_shares = v && v->in_frame && layout_overlap(f->layout, &var, &frame);
+    }
+}
+
+/* After the layout merged some of them: the members holding the callees' frames,
+ * named again in the order of the awaits (a callee's first await_g, then
+ * await_g_2...). */
+static void name_members(Func *f) {
+    Names used = {0};
+    for (int i = 0; i < f->nvars; i++)
+        if (f->vars[i]->in_frame)
+            VEC_PUSH(&used.items, &used.n, f->vars[i]->field);
+    char **old = xmalloc(((size_t)f->nawaits + 1) * sizeof *old);
+    for (int i = 0; i < f->nawaits; i++)
+        old[i] = f->awaits[i]->member;
+    for (int i = 0; i < f->nawaits; i++) {
+        Await *a = f->awaits[i];
+        int k = 0;
+        while (strcmp(old[k], old[i]) != 0)
+            k++;
+        a->member = k < i ? f->awaits[k]->member
+                          : take_unique(&used, NULL, xprintf("await_%s", a->expr->callee->name));
+    }
+}
+
 bool frame_program(Program *prog) {
     int errors = diag_error_count();
+    Slots **plans = xmalloc(((size_t)prog->nfuncs + 1) * sizeof *plans);
     for (int i = 0; i < prog->nfuncs; i++) {
         Func *f = prog->funcs[i];
         name_params(f);
         if (!f->is_defined)
             continue;
-        place_vars(prog, f);
-        name_fields(f);
-        name_awaits(f);
+        plans[i] = place_vars(prog, f);
+        Names used = {0};
+        name_fields(f, &used);
+        name_awaits(f, &used);
     }
     check_recursion(prog);
+    for (int i = 0; i < prog->nfuncs; i++)
+        frame_lay_out(prog, plans, prog->funcs[i]);
+    for (int i = 0; i < prog->nfuncs; i++) {
+        name_members(prog->funcs[i]);
+        if (prog->funcs[i]->layout)
+            mark_shared_results(prog->funcs[i]);
+    }
     return diag_error_count() == errors;
 }

@@ -88,9 +88,10 @@ int line_map(const Program *prog, const char *gen, LineRun **runs);
 
 /* ---- emit_json.c ------------------------------------------------------------------------ */
 
-/* The least size any layout of m's frame could have: at each suspension point the
- * state, the variables needed there and the pending callee's frame, packed (their
- * sizes' sum rounded up to the largest alignment); the largest of these. */
+/* The least size any layout of m's frame could have (layout_bound, with the sizes
+ * the compiler gives): at each suspension point the state, the variables needed
+ * there and the pending callee's frame, packed (their sizes' sum rounded up to the
+ * largest alignment); the largest of these. */
 long frame_lower_bound(const Measured *m);
 /* The JSON document (grammar/inspect.md) of what measure_program found. */
 void json_document(const Program *prog, const char *gen, const Measured *ms, int nms, Buf *out);

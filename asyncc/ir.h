@@ -64,6 +64,7 @@ typedef struct CType {
     bool is_qualified;      /* volatile or restrict at the top: a pointer to it is no plain T * */
     bool is_readonly;       /* a struct or union with a const member: cannot be assigned,
                                so it is copied with memcpy */
+    long size, align;       /* bytes, from libclang; 0 when unknown (incomplete, variable) */
 } CType;
 
 /* ---- expressions ---------------------------------------------------------------- */
@@ -161,6 +162,7 @@ struct Stmt {
                        STMT_DIRECTIVE */
     bool has_await; /* an await is somewhere inside (lower.c: awaits_mark) */
     bool trails;    /* STMT_COMMENT: code comes before it on its line */
+    int time;       /* set by frame.c: order in the scope walk (after a for's declarations) */
 };
 
 /* ---- variables ------------------------------------------------------------------ */
@@ -181,6 +183,8 @@ struct Var {
     char *cleanup;     /* __attribute__((cleanup(fn))): fn, called with &v when its scope
                           ends (a frame variable: by the generated code, also when the
                           frame is dropped in its scope); NULL: none */
+    long align_bytes;  /* the largest number they spell (_Alignas(16), aligned(16)), or 0
+                          (none, or spelled by a type or a name: the type's own is used) */
     Stmt *decl;        /* STMT_DECL or STMT_TEXT that declares it; NULL for params */
     /* set by frame.c */
     bool in_frame;
@@ -196,10 +200,14 @@ typedef struct Await {
     Stmt *stmt; /* the statement it stands in after lowering */
     int index;  /* 1.. in the order of the lowered body */
     /* set by frame.c */
-    char *state;  /* enumerator, e.g. fetch_AWAIT_request_2 */
-    char *label;  /* resume label, e.g. resume_request_2 */
-    char *member; /* union member holding the callee's frame, e.g. request */
-    int nlive;    /* the frame variables whose values are needed when it resumes */
+    char *state;        /* enumerator, e.g. fetch_AWAIT_request_2 */
+    char *label;        /* resume label, e.g. resume_request_2 */
+    char *member;       /* frame member holding the callee's frame (a form's struct of its
+                           branches' frames), e.g. await_request; awaits of one callee that
+                           are never pending together may share one */
+    bool result_shares; /* the variable the result goes to shares storage with the
+                           callee's frame: poll into a temporary, then assign it */
+    int nlive;          /* the frame variables whose values are needed when it resumes */
     Var **live;
     int ncleanups;  /* the frame variables with a cleanup in scope here, in declaration */
     Var **cleanups; /* order: what a drop in this state must clean up after the callee */
@@ -216,6 +224,30 @@ typedef enum Form {
     FORM_TRY_JOIN,
     FORM_TIMEOUT, /* a biased select of the branch and a sleep */
 } Form;
+
+/* The frame's storage, set by frame.c (layout.c arranges it): fields, and (when
+ * nalts > 0) an anonymous union of alternatives, anonymous structs whose fields are
+ * never in use at the same time as another alternative's. Every name is unique in
+ * the frame. */
+typedef struct Layout Layout;
+
+typedef struct Field {
+    Var *var;         /* a variable in the frame, or */
+    Await *await;     /* the callee's frame of this await (its pointer when boxed; a
+                         form's struct of its branches), shared by the awaits of the same
+                         callee that name this one's member, or */
+    Layout *union_of; /* an anonymous union of union_of's alternatives */
+    long size, align; /* as layout.c reckons them (the C compiler has the last word) */
+} Field;
+
+struct Layout {
+    int nfields;
+    Field *fields; /* in increasing alignment (no padding between them but the last) */
+    int nalts;
+    Layout **alts;
+    int alts_at;      /* the union comes before fields[alts_at] (or last) */
+    long size, align; /* as layout.c reckons them */
+};
 
 /* One Func per async declaration in the main file (a prototype and the definition
  * are two Funcs of the same name; callees point to the definition, or to the
@@ -269,6 +301,11 @@ struct Func {
      * resume label and the member of the await union that holds the branches. */
     Form form;
     const char *macro; /* the form as written ("ac_select"), for diagnostics */
+    /* frame size and alignment: from its typedef for a leaf whose header defines it
+     * (parse), from the layout for a function defined here (frame.c) */
+    long frame_size, frame_align;
+    long frame_bound; /* the least size any layout could have (frame.c, abi.md) */
+    Layout *layout;   /* set by frame.c for a function defined here */
 };
 
 /* A spawn, block_on or ac_future_of in ordinary (non-async) code: the emitter
@@ -305,6 +342,8 @@ typedef struct Program {
     Func **funcs;
     int nsites;
     Site **sites;
+    long pointer_size;              /* bytes, on the target (the layout's sizes) */
+    long select_size, select_align; /* ac_select's, from <asyncc.h> (a form's struct) */
     int nincludes; /* every file the main file includes, directly or not (--depfile) */
     char **includes;
 } Program;

@@ -134,7 +134,7 @@ static Expr *join(Expr *l, const char *op, Expr *r, CType type) {
 }
 
 static CType int_type(void) {
-    return (CType){.pre = "int ", .post = "", .canon = "int"};
+    return (CType){.pre = "int ", .post = "", .canon = "int", .size = 4, .align = 4};
 }
 
 static bool same_type(const CType *a, const CType *b) {

@@ -12,6 +12,7 @@
 #include "dump.h"
 #include "inspect.h"
 #include "ir.h"
+#include "report.h"
 #include "util.h"
 
 #include <clang-c/CXCompilationDatabase.h>
@@ -37,7 +38,8 @@ typedef struct Options {
     const char *depfile;
     bool dump_ir;
     const char *emit; /* --emit: "c" (the default), "dot", "json" or "html" */
-    int nflags;       /* for libclang */
+    bool frame_report;
+    int nflags; /* for libclang */
     const char **flags;
 } Options;
 
@@ -57,6 +59,9 @@ static const char usage_text[] =
     "  --emit=FORMAT        what to write: c (the default), dot (the state graphs, for\n"
     "                       graphviz), json (states, frames, line map: grammar/inspect.md)\n"
     "                       or html (one page showing all of it)\n"
+    "  --frame-report       print one JSON line per async function defined (its frame's\n"
+    "                       size and alignment, and the least size it could have)\n"
+    "                       instead of C\n"
     "  --help               print this help and exit\n"
     "  --version            print the version and exit\n"
     "\n"
@@ -107,6 +112,8 @@ static bool option_take(Options *o, int argc, char **argv, int *i) {
         o->dump_ir = true;
     else if (starts_with(a, "--emit=") || strcmp(a, "--emit") == 0)
         o->emit = option_value(argc, argv, i, "--emit", true);
+    else if (strcmp(a, "--frame-report") == 0)
+        o->frame_report = true;
     else if (starts_with(a, "--depfile") && (a[9] == '\0' || a[9] == '='))
         o->depfile = option_value(argc, argv, i, "--depfile", true);
     else if (strcmp(a, "-MF") == 0)
@@ -408,6 +415,8 @@ static int run(const Options *o) {
     bool ok = parsed && frame_program(&prog);
     if (ok && o->dump_ir)
         dump_program(&prog, "after lower and frame", &out);
+    else if (ok && o->frame_report)
+        report_frames(&prog, &out);
     else if (ok)
         ok = output_make(o, &prog, &out);
     ok = ok && diag_error_count() == 0;

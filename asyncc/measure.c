@@ -41,47 +41,56 @@ static bool named(CXCursor c, const char *name) {
 /* ---- frame structs -------------------------------------------------------------------- */
 
 typedef struct Fields {
-    CXCursor parent;
+    CXType top; /* the frame: the fields of its anonymous unions and structs are its
+                   own, at their offsets in it; invalid inside a named member */
     int n;
     Member *items;
 } Fields;
 
-static Member member_of(CXCursor field);
+static Member member_of(CXCursor field, CXType top);
 
 static enum CXChildVisitResult field_visit(CXCursor c, CXCursor parent, CXClientData data) {
     (void)parent;
     Fields *f = data;
-    if (clang_getCursorKind(c) == CXCursor_FieldDecl) {
-        Member m = member_of(c);
+    enum CXCursorKind k = clang_getCursorKind(c);
+    if (k == CXCursor_FieldDecl &&
+        !clang_Cursor_isAnonymousRecordDecl(clang_getTypeDeclaration(clang_getCursorType(c)))) {
+        Member m = member_of(c, f->top);
         VEC_PUSH(&f->items, &f->n, m);
+    } else if ((k == CXCursor_StructDecl || k == CXCursor_UnionDecl) &&
+               clang_Cursor_isAnonymousRecordDecl(c) && f->top.kind != CXType_Invalid) {
+        clang_visitChildren(c, field_visit, f); /* the frame's layout (abi.md, section 2) */
     }
     return CXChildVisit_Continue;
 }
 
-/* The fields of record declaration decl. */
-static Fields fields_of(CXCursor decl) {
-    Fields f = {decl, 0, NULL};
+/* The fields of record declaration decl; top: see Fields. */
+static Fields fields_of(CXCursor decl, CXType top) {
+    Fields f = {top, 0, NULL};
     clang_visitChildren(decl, field_visit, &f);
     return f;
 }
 
-/* A field; a struct or union declared in place (the union of callee frames) with
- * its own fields, whose offsets are within it. */
-static Member member_of(CXCursor field) {
+/* A field (its offset in top when that is valid, else in its record); a struct
+ * declared in place (a form's branches) with its own fields, whose offsets are
+ * within it. */
+static Member member_of(CXCursor field, CXType top) {
     CXType t = clang_getCursorType(field);
     Member m = {take(clang_getCursorSpelling(field)),
-                clang_Cursor_getOffsetOfField(field) / 8,
+                0,
                 clang_Type_getSizeOf(t),
                 clang_Type_getAlignOf(t),
                 cursor_line(field),
                 0,
                 NULL};
+    m.offset = top.kind != CXType_Invalid ? clang_Type_getOffsetOf(top, m.name) / 8
+                                          : clang_Cursor_getOffsetOfField(field) / 8;
     CXCursor decl = clang_getTypeDeclaration(clang_getCanonicalType(t));
     CXCursor owner = clang_getCursorSemanticParent(decl);
     bool in_place = !clang_Cursor_isNull(decl) && !clang_Cursor_isNull(owner) &&
                     clang_equalCursors(owner, clang_getCursorSemanticParent(field));
     if (in_place) {
-        Fields kids = fields_of(decl);
+        Fields kids = fields_of(decl, (CXType){.kind = CXType_Invalid});
         m.nkids = kids.n;
         m.kids = kids.items;
     }
@@ -105,7 +114,7 @@ typedef struct Walk {
 
 static void frame_read(Measured *m, CXCursor c) {
     CXType t = clang_getCursorType(c);
-    Fields f = fields_of(c);
+    Fields f = fields_of(c, t);
     m->found = true;
     m->size = clang_Type_getSizeOf(t);
     m->align = clang_Type_getAlignOf(t);

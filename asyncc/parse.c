@@ -130,6 +130,11 @@ typedef struct Mention {
     MentionKind kind;
     LocalName *name;
 } Mention;
+/* A leaf's frame type, complete in this unit. */
+typedef struct FrameType {
+    char *name;
+    long size, align;
+} FrameType;
 
 typedef struct Parser {
     Program *prog;
@@ -151,7 +156,7 @@ typedef struct Parser {
     int nreported;
     Range *await_texts; /* where the text of a suspending form's name is, in order */
     int nawait_texts;
-    char **frame_types; /* typedefs named *_frame whose type is complete in this unit */
+    FrameType *frame_types; /* typedefs named *_frame whose type is complete in this unit */
     int nframe_types;
     Range *skipped; /* the main file's text that #if and the like leave out */
     int nskipped;
@@ -599,6 +604,13 @@ static bool type_is_vla(CXType t) {
     return false;
 }
 
+/* Size and alignment as the compiler will lay the type out (0 when it has none). */
+static void type_measure(CType *ct, CXType t) {
+    long long size = clang_Type_getSizeOf(t), align = clang_Type_getAlignOf(t);
+    ct->size = size > 0 ? (long)size : 0;
+    ct->align = align > 0 ? (long)align : 1;
+}
+
 static bool type_has_const_member(CXType t);
 
 /* A const field, or one of a type with a const member. */
@@ -639,6 +651,7 @@ static CType ctype_from(const Parser *p, CXType t, int drop) {
     ct.is_array = type_is_array(canon);
     ct.is_vla = type_is_vla(t);
     ct.local = type_local(p, t);
+    type_measure(&ct, t);
     return ct;
 }
 
@@ -661,6 +674,7 @@ static CType ctype_param(const Parser *p, CXType t) {
     ct.canon = xprintf("%s%s", left, right);
     ct.is_vla = type_is_vla(target);
     ct.local = type_local(p, target);
+    ct.size = ct.align = p->prog->pointer_size;
     return ct;
 }
 
@@ -1884,12 +1898,20 @@ static Var *var_lookup(const Parser *p, CXCursor decl) {
 
 static Func *func_new(Parser *p, CXCursor decl, bool in_main_file);
 
-/* Is NAME_frame a complete type in this unit (a leaf's header defines it)? */
-static bool frame_visible(const Parser *p, const char *name) {
-    char *type = xprintf("%s_frame", name);
-    bool found = str_in(p->frame_types, p->nframe_types, type);
+/* Is NAME_frame a complete type in this unit (a leaf's header defines it)? Then f
+ * knows its frame's size. */
+static bool frame_visible(const Parser *p, Func *f) {
+    char *type = xprintf("%s_frame", f->name);
+    const FrameType *found = NULL;
+    for (int i = 0; i < p->nframe_types && !found; i++)
+        if (strcmp(p->frame_types[i].name, type) == 0)
+            found = &p->frame_types[i];
     free(type);
-    return found;
+    if (found) {
+        f->frame_size = found->size;
+        f->frame_align = found->align;
+    }
+    return found != NULL;
 }
 
 /* The Func an await/spawn/block_on/ac_future_of of decl calls: the definition in
@@ -1913,7 +1935,7 @@ static Func *callee_resolve(Parser *p, CXCursor decl, Pos use, const char *what)
     }
     if (!declared && !header) {
         header = func_new(p, decl, false);
-        header->frame_known = frame_visible(p, name);
+        header->frame_known = frame_visible(p, header);
         VEC_PUSH(&prog->funcs, &prog->nfuncs, header);
     }
     Func *g = declared ? declared : header;
@@ -2854,6 +2876,19 @@ static char *cleanup_of(Parser *p, CXCursor var) {
     return fn;
 }
 
+/* The largest alignment in specifiers spelled as integer constants, or 0. The
+ * layout's sizes then match the compiler's (a spelled type or name is not read). */
+static long align_bytes_of(const char *spec) {
+    long best = 0;
+    for (const char *s = spec ? strchr(spec, '(') : NULL; s; s = strchr(s + 1, '(')) {
+        char *end;
+        long n = strtol(s + 1, &end, 0);
+        if (end != s + 1 && *end == ')' && n > best)
+            best = n;
+    }
+    return best;
+}
+
 static Var *var_add(Parser *p, CXCursor decl, CType type) {
     Func *f = p->fn;
     Var *v = xmalloc(sizeof *v);
@@ -2862,6 +2897,7 @@ static Var *var_add(Parser *p, CXCursor decl, CType type) {
     v->align = align_of(p, decl);
     v->cleanup = cleanup_of(p, decl);
     v->addr_taken = v->cleanup != NULL; /* the cleanup gets &v, at the end of its scope */
+    v->align_bytes = align_bytes_of(v->align);
     v->pos = cursor_pos(p, decl);
     v->id = f->nvars;
     VEC_PUSH(&f->vars, &f->nvars, v);
@@ -3594,15 +3630,22 @@ static void declarator_groups_check(Parser *p, const Cursors *tops) {
 }
 
 /* A file-scope typedef named *_frame of a complete type: the frame of a leaf whose
- * header defines it, which awaits can embed by value. */
+ * header defines it, which awaits can embed by value. And ac_select, the
+ * bookkeeping of a select, join or timeout in its struct (the layout's sizes). */
 static void frame_type_note(Parser *p, CXCursor c) {
     static const char suffix[] = "_frame";
     if (kind_of(c) != CXCursor_TypedefDecl || clang_Type_getSizeOf(clang_getCursorType(c)) < 0)
         return;
     char *name = cursor_name(c);
     size_t len = strlen(name);
+    CXType t = clang_getCursorType(c);
+    FrameType ft = {name, clang_Type_getSizeOf(t), clang_Type_getAlignOf(t)};
+    if (strcmp(name, "ac_select") == 0) {
+        p->prog->select_size = ft.size;
+        p->prog->select_align = ft.align;
+    }
     if (len >= sizeof suffix && strcmp(name + len - (sizeof suffix - 1), suffix) == 0)
-        VEC_PUSH(&p->frame_types, &p->nframe_types, name);
+        VEC_PUSH(&p->frame_types, &p->nframe_types, ft);
     else
         free(name);
 }
@@ -3613,7 +3656,7 @@ static void frames_resolve(Parser *p) {
     Program *prog = p->prog;
     for (int i = 0; i < prog->nfuncs; i++) {
         Func *f = prog->funcs[i];
-        f->frame_known = f->is_defined || frame_visible(p, f->name);
+        f->frame_known = f->is_defined || frame_visible(p, f);
         for (int j = 0; j < prog->nfuncs && !f->frame_known; j++)
             f->frame_known =
                 prog->funcs[j]->is_defined && strcmp(prog->funcs[j]->name, f->name) == 0;
@@ -3882,6 +3925,9 @@ static int parse_round(Program *prog, const char *abs, int nargs, const char *co
         diag_raw(prog->path, 0, 0, "error", "libclang could not parse the file (check the flags)");
     } else {
         p.main_file = clang_getFile(p.tu, abs);
+        CXTargetInfo target = clang_getTranslationUnitTargetInfo(p.tu);
+        prog->pointer_size = clang_TargetInfo_getPointerWidth(target) / 8;
+        clang_TargetInfo_dispose(target);
         skipped_collect(&p);
         clang_errors_report(&p);
         clang_getInclusions(p.tu, inclusion_visit, prog);

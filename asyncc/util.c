@@ -91,3 +91,15 @@ char *path_absolute(const char *path) {
         return xstrdup(path);
     return xprintf("%s/%s", cwd, path);
 }
+
+uint64_t *bits_new(size_t nbits) {
+    return xmalloc((nbits / 64 + 1) * sizeof(uint64_t));
+}
+
+void bit_set(uint64_t *set, int i) {
+    set[i / 64] |= (uint64_t)1 << (i % 64);
+}
+
+bool bit_has(const uint64_t *set, int i) {
+    return (set[i / 64] >> (i % 64)) & 1;
+}

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct Buf {
     char *data; /* always NUL-terminated */
@@ -34,5 +35,10 @@ bool str_in(char *const *names, int n, const char *s);
 
 /* path from the current directory, or path itself when it is absolute. */
 char *path_absolute(const char *path);
+
+/* Bit sets: arrays of 64-bit words, bit i of word i / 64. */
+uint64_t *bits_new(size_t nbits); /* all clear */
+void bit_set(uint64_t *set, int i);
+bool bit_has(const uint64_t *set, int i);
 
 #endif

@@ -16,9 +16,7 @@ ac_poll size_poll(size_frame *self, ac_cx *cx, int *out);
 void size_drop(size_frame *self);
 struct size_frame {
     enum size_state state;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t size_frame_size = sizeof(size_frame);
 
@@ -41,12 +39,12 @@ ac_poll size_poll(size_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 9
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 9
     self->state = size_AWAIT_ac_yield;
 resume_ac_yield:
 #line 9
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 9
         return AC_PENDING;
     }
@@ -58,11 +56,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 62 "alloca_after_await.gen.c"
+#line 60 "alloca_after_await.gen.c"
 void size_drop(size_frame *self) {
     switch (self->state) {
     case size_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -77,9 +75,7 @@ ac_poll fill_poll(fill_frame *self, ac_cx *cx, int *out);
 void fill_drop(fill_frame *self);
 struct fill_frame {
     enum fill_state state;
-    union {
-        size_frame size;
-    } await;
+    size_frame await_size;
 };
 const size_t fill_frame_size = sizeof(fill_frame);
 
@@ -104,14 +100,14 @@ ac_poll fill_poll(fill_frame *self, ac_cx *cx, int *out) {
 #line 14
     int n;
 #line 14
-    size_init(&self->await.size);
+    size_init(&self->await_size);
 #line 14
     self->state = fill_AWAIT_size;
 resume_size:
 #line 14
     memset(&n, 0, sizeof n);
 #line 14
-    if (size_poll(&self->await.size, cx, &n) == AC_PENDING) {
+    if (size_poll(&self->await_size, cx, &n) == AC_PENDING) {
 #line 14
         return AC_PENDING;
     }
@@ -125,11 +121,11 @@ resume_size:
     return AC_READY;
 }
 
-#line 129 "alloca_after_await.gen.c"
+#line 125 "alloca_after_await.gen.c"
 void fill_drop(fill_frame *self) {
     switch (self->state) {
     case fill_AWAIT_size:
-        size_drop(&self->await.size);
+        size_drop(&self->await_size);
         break;
     default:
         break;

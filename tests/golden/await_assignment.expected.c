@@ -18,9 +18,7 @@ void value_drop(value_frame *self);
 struct value_frame {
     enum value_state state;
     int v;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t value_frame_size = sizeof(value_frame);
 
@@ -44,12 +42,12 @@ ac_poll value_poll(value_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 10
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 10
     self->state = value_AWAIT_ac_yield;
 resume_ac_yield:
 #line 10
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 10
         return AC_PENDING;
     }
@@ -61,11 +59,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 65 "await_assignment.gen.c"
+#line 63 "await_assignment.gen.c"
 void value_drop(value_frame *self) {
     switch (self->state) {
     case value_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -87,12 +85,15 @@ ac_poll assign_poll(assign_frame *self, ac_cx *cx, long *out);
 void assign_drop(assign_frame *self);
 struct assign_frame {
     enum assign_state state;
-    struct box *b;
-    int x;
     int arr[2];
     union {
-        value_frame value;
-    } await;
+        value_frame await_value;
+        struct {
+            int x;
+            value_frame await_value_2;
+        };
+    };
+    struct box *b;
 };
 const size_t assign_frame_size = sizeof(assign_frame);
 
@@ -130,27 +131,36 @@ ac_poll assign_poll(assign_frame *self, ac_cx *cx, long *out) {
     }
 #line 17
     long wide;
-    value_init(&self->await.value, 1);
+    {
 #line 18
-    self->state = assign_AWAIT_value;
-resume_value:
+        int result;
 #line 18
-    if (value_poll(&self->await.value, cx, &self->x) == AC_PENDING) {
+        value_init(&self->await_value, 1);
 #line 18
-        return AC_PENDING;
+        self->state = assign_AWAIT_value;
+    resume_value:
+#line 18
+        memset(&result, 0, sizeof result);
+#line 18
+        if (value_poll(&self->await_value, cx, &result) == AC_PENDING) {
+#line 18
+            return AC_PENDING;
+        }
+#line 18
+        self->x = result;
     }
     {
 #line 19
         int result;
 #line 19
-        value_init(&self->await.value, self->x);
+        value_init(&self->await_value_2, self->x);
 #line 19
         self->state = assign_AWAIT_value_2;
     resume_value_2:
 #line 19
         memset(&result, 0, sizeof result);
 #line 19
-        if (value_poll(&self->await.value, cx, &result) == AC_PENDING) {
+        if (value_poll(&self->await_value_2, cx, &result) == AC_PENDING) {
 #line 19
             return AC_PENDING;
         }
@@ -161,14 +171,14 @@ resume_value:
 #line 20
         int result;
 #line 20
-        value_init(&self->await.value, self->arr[1]);
+        value_init(&self->await_value_2, self->arr[1]);
 #line 20
         self->state = assign_AWAIT_value_3;
     resume_value_3:
 #line 20
         memset(&result, 0, sizeof result);
 #line 20
-        if (value_poll(&self->await.value, cx, &result) == AC_PENDING) {
+        if (value_poll(&self->await_value_2, cx, &result) == AC_PENDING) {
 #line 20
             return AC_PENDING;
         }
@@ -179,14 +189,14 @@ resume_value:
 #line 21
         int result;
 #line 21
-        value_init(&self->await.value, 3);
+        value_init(&self->await_value_2, 3);
 #line 21
         self->state = assign_AWAIT_value_4;
     resume_value_4:
 #line 21
         memset(&result, 0, sizeof result);
 #line 21
-        if (value_poll(&self->await.value, cx, &result) == AC_PENDING) {
+        if (value_poll(&self->await_value_2, cx, &result) == AC_PENDING) {
 #line 21
             return AC_PENDING;
         }
@@ -200,7 +210,7 @@ resume_value:
 #line 22
     return AC_READY;
 }
-#line 204 "await_assignment.gen.c"
+#line 214 "await_assignment.gen.c"
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
@@ -208,10 +218,12 @@ resume_value:
 void assign_drop(assign_frame *self) {
     switch (self->state) {
     case assign_AWAIT_value:
+        value_drop(&self->await_value);
+        break;
     case assign_AWAIT_value_2:
     case assign_AWAIT_value_3:
     case assign_AWAIT_value_4:
-        value_drop(&self->await.value);
+        value_drop(&self->await_value_2);
         break;
     default:
         break;

@@ -14,9 +14,7 @@ void value_drop(value_frame *self);
 struct value_frame {
     enum value_state state;
     int v;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t value_frame_size = sizeof(value_frame);
 
@@ -40,12 +38,12 @@ ac_poll value_poll(value_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 6
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 6
     self->state = value_AWAIT_ac_yield;
 resume_ac_yield:
 #line 6
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 6
         return AC_PENDING;
     }
@@ -57,11 +55,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 61 "await_declaration.gen.c"
+#line 59 "await_declaration.gen.c"
 void value_drop(value_frame *self) {
     switch (self->state) {
     case value_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -76,10 +74,13 @@ ac_poll twice_poll(twice_frame *self, ac_cx *cx, int *out);
 void twice_drop(twice_frame *self);
 struct twice_frame {
     enum twice_state state;
-    int a;
     union {
-        value_frame value;
-    } await;
+        value_frame await_value;
+        struct {
+            int a;
+            value_frame await_value_2;
+        };
+    };
 };
 const size_t twice_frame_size = sizeof(twice_frame);
 
@@ -104,27 +105,35 @@ ac_poll twice_poll(twice_frame *self, ac_cx *cx, int *out) {
 #line 10
         return AC_READY;
     }
+    {
 #line 11
-    value_init(&self->await.value, 1);
+        int result;
 #line 11
-    self->state = twice_AWAIT_value;
-resume_value:
+        value_init(&self->await_value, 1);
 #line 11
-    if (value_poll(&self->await.value, cx, &self->a) == AC_PENDING) {
+        self->state = twice_AWAIT_value;
+    resume_value:
 #line 11
-        return AC_PENDING;
+        memset(&result, 0, sizeof result);
+#line 11
+        if (value_poll(&self->await_value, cx, &result) == AC_PENDING) {
+#line 11
+            return AC_PENDING;
+        }
+#line 11
+        self->a = result;
     }
 #line 12
     int b;
 #line 12
-    value_init(&self->await.value, self->a + 1);
+    value_init(&self->await_value_2, self->a + 1);
 #line 12
     self->state = twice_AWAIT_value_2;
 resume_value_2:
 #line 12
     memset(&b, 0, sizeof b);
 #line 12
-    if (value_poll(&self->await.value, cx, &b) == AC_PENDING) {
+    if (value_poll(&self->await_value_2, cx, &b) == AC_PENDING) {
 #line 12
         return AC_PENDING;
     }
@@ -136,12 +145,14 @@ resume_value_2:
     return AC_READY;
 }
 
-#line 140 "await_declaration.gen.c"
+#line 149 "await_declaration.gen.c"
 void twice_drop(twice_frame *self) {
     switch (self->state) {
     case twice_AWAIT_value:
+        value_drop(&self->await_value);
+        break;
     case twice_AWAIT_value_2:
-        value_drop(&self->await.value);
+        value_drop(&self->await_value_2);
         break;
     default:
         break;

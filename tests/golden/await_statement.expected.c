@@ -13,9 +13,7 @@ void produce_drop(produce_frame *self);
 struct produce_frame {
     enum produce_state state;
     int v;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t produce_frame_size = sizeof(produce_frame);
 
@@ -39,12 +37,12 @@ ac_poll produce_poll(produce_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 5
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 5
     self->state = produce_AWAIT_ac_yield;
 resume_ac_yield:
 #line 5
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 5
         return AC_PENDING;
     }
@@ -56,11 +54,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 60 "await_statement.gen.c"
+#line 58 "await_statement.gen.c"
 void produce_drop(produce_frame *self) {
     switch (self->state) {
     case produce_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -76,9 +74,9 @@ void consume_drop(consume_frame *self);
 struct consume_frame {
     enum consume_state state;
     union {
-        ac_yield_frame ac_yield;
-        produce_frame produce;
-    } await;
+        ac_yield_frame await_ac_yield;
+        produce_frame await_produce;
+    };
 };
 const size_t consume_frame_size = sizeof(consume_frame);
 
@@ -106,12 +104,12 @@ ac_poll consume_poll(consume_frame *self, ac_cx *cx, void *out) {
         return AC_READY;
     }
 #line 10
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 10
     self->state = consume_AWAIT_ac_yield;
 resume_ac_yield:
 #line 10
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 10
         return AC_PENDING;
     }
@@ -119,14 +117,12 @@ resume_ac_yield:
 #line 11
         int result;
 #line 11
-        produce_init(&self->await.produce, 1);
+        produce_init(&self->await_produce, 1);
 #line 11
         self->state = consume_AWAIT_produce;
     resume_produce:
 #line 11
-        memset(&result, 0, sizeof result);
-#line 11
-        if (produce_poll(&self->await.produce, cx, &result) == AC_PENDING) {
+        if (produce_poll(&self->await_produce, cx, &result) == AC_PENDING) {
 #line 11
             return AC_PENDING;
         }
@@ -138,14 +134,14 @@ resume_ac_yield:
 #line 12
 }
 
-#line 142 "await_statement.gen.c"
+#line 138 "await_statement.gen.c"
 void consume_drop(consume_frame *self) {
     switch (self->state) {
     case consume_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     case consume_AWAIT_produce:
-        produce_drop(&self->await.produce);
+        produce_drop(&self->await_produce);
         break;
     default:
         break;

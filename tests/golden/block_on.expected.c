@@ -15,9 +15,7 @@ void compute_drop(compute_frame *self);
 struct compute_frame {
     enum compute_state state;
     int v;
-    union {
-        ac_sleep_ms_frame ac_sleep_ms;
-    } await;
+    ac_sleep_ms_frame await_ac_sleep_ms;
 };
 const size_t compute_frame_size = sizeof(compute_frame);
 
@@ -61,12 +59,12 @@ ac_poll compute_poll(compute_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 7
-    ac_sleep_ms_init(&self->await.ac_sleep_ms, 1);
+    ac_sleep_ms_init(&self->await_ac_sleep_ms, 1);
 #line 7
     self->state = compute_AWAIT_ac_sleep_ms;
 resume_ac_sleep_ms:
 #line 7
-    if (ac_sleep_ms_poll(&self->await.ac_sleep_ms, cx, NULL) == AC_PENDING) {
+    if (ac_sleep_ms_poll(&self->await_ac_sleep_ms, cx, NULL) == AC_PENDING) {
 #line 7
         return AC_PENDING;
     }
@@ -78,11 +76,11 @@ resume_ac_sleep_ms:
     return AC_READY;
 }
 
-#line 82 "block_on.gen.c"
+#line 80 "block_on.gen.c"
 void compute_drop(compute_frame *self) {
     switch (self->state) {
     case compute_AWAIT_ac_sleep_ms:
-        ac_sleep_ms_drop(&self->await.ac_sleep_ms);
+        ac_sleep_ms_drop(&self->await_ac_sleep_ms);
         break;
     default:
         break;

@@ -14,9 +14,7 @@ void get_drop(get_frame *self);
 struct get_frame {
     enum get_state state;
     int v;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t get_frame_size = sizeof(get_frame);
 
@@ -40,12 +38,12 @@ ac_poll get_poll(get_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 6
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 6
     self->state = get_AWAIT_ac_yield;
 resume_ac_yield:
 #line 6
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 6
         return AC_PENDING;
     }
@@ -57,11 +55,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 61 "case_await.gen.c"
+#line 59 "case_await.gen.c"
 void get_drop(get_frame *self) {
     switch (self->state) {
     case get_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -83,12 +81,20 @@ ac_poll classify_poll(classify_frame *self, ac_cx *cx, int *out);
 void classify_drop(classify_frame *self);
 struct classify_frame {
     enum classify_state state;
-    int op;
-    int r;
-    int get_result_3;
     union {
-        get_frame get;
-    } await;
+        struct {
+            int r;
+            union {
+                int op;
+                get_frame await_get_2;
+                struct {
+                    int get_result_3;
+                    get_frame await_get_3;
+                };
+            };
+        };
+        get_frame await_get;
+    };
 };
 const size_t classify_frame_size = sizeof(classify_frame);
 
@@ -128,14 +134,14 @@ ac_poll classify_poll(classify_frame *self, ac_cx *cx, int *out) {
 #line 14
             int get_result;
 #line 14
-            get_init(&self->await.get, 1);
+            get_init(&self->await_get, 1);
 #line 14
             self->state = classify_AWAIT_get;
         resume_get:
 #line 14
             memset(&get_result, 0, sizeof get_result);
 #line 14
-            if (get_poll(&self->await.get, cx, &get_result) == AC_PENDING) {
+            if (get_poll(&self->await_get, cx, &get_result) == AC_PENDING) {
 #line 14
                 return AC_PENDING;
             }
@@ -149,14 +155,14 @@ ac_poll classify_poll(classify_frame *self, ac_cx *cx, int *out) {
 #line 17
             int get_result_2;
 #line 17
-            get_init(&self->await.get, self->op);
+            get_init(&self->await_get, self->op);
 #line 17
             self->state = classify_AWAIT_get_2;
         resume_get_2:
 #line 17
             memset(&get_result_2, 0, sizeof get_result_2);
 #line 17
-            if (get_poll(&self->await.get, cx, &get_result_2) == AC_PENDING) {
+            if (get_poll(&self->await_get, cx, &get_result_2) == AC_PENDING) {
 #line 17
                 return AC_PENDING;
             }
@@ -166,27 +172,35 @@ ac_poll classify_poll(classify_frame *self, ac_cx *cx, int *out) {
         /* fall through */
     default:
         {
+            {
 #line 20
-            get_init(&self->await.get, 2);
+                int result;
 #line 20
-            self->state = classify_AWAIT_get_3;
-        resume_get_3:
+                get_init(&self->await_get_2, 2);
 #line 20
-            if (get_poll(&self->await.get, cx, &self->get_result_3) == AC_PENDING) {
+                self->state = classify_AWAIT_get_3;
+            resume_get_3:
 #line 20
-                return AC_PENDING;
+                memset(&result, 0, sizeof result);
+#line 20
+                if (get_poll(&self->await_get_2, cx, &result) == AC_PENDING) {
+#line 20
+                    return AC_PENDING;
+                }
+#line 20
+                self->get_result_3 = result;
             }
 #line 20
             int get_result_4;
 #line 20
-            get_init(&self->await.get, 3);
+            get_init(&self->await_get_3, 3);
 #line 20
             self->state = classify_AWAIT_get_4;
         resume_get_4:
 #line 20
             memset(&get_result_4, 0, sizeof get_result_4);
 #line 20
-            if (get_poll(&self->await.get, cx, &get_result_4) == AC_PENDING) {
+            if (get_poll(&self->await_get_3, cx, &get_result_4) == AC_PENDING) {
 #line 20
                 return AC_PENDING;
             }
@@ -202,14 +216,18 @@ ac_poll classify_poll(classify_frame *self, ac_cx *cx, int *out) {
     return AC_READY;
 }
 
-#line 206 "case_await.gen.c"
+#line 220 "case_await.gen.c"
 void classify_drop(classify_frame *self) {
     switch (self->state) {
     case classify_AWAIT_get:
     case classify_AWAIT_get_2:
+        get_drop(&self->await_get);
+        break;
     case classify_AWAIT_get_3:
+        get_drop(&self->await_get_2);
+        break;
     case classify_AWAIT_get_4:
-        get_drop(&self->await.get);
+        get_drop(&self->await_get_3);
         break;
     default:
         break;

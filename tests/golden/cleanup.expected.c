@@ -23,11 +23,9 @@ ac_poll fill_poll(fill_frame *self, ac_cx *cx, int *out);
 void fill_drop(fill_frame *self);
 struct fill_frame {
     enum fill_state state;
-    char *p;
     int i;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
+    char *p;
 };
 const size_t fill_frame_size = sizeof(fill_frame);
 
@@ -52,12 +50,12 @@ ac_poll fill_poll(fill_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 16
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 16
     self->state = fill_AWAIT_ac_yield;
 resume_ac_yield:
 #line 16
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 16
         return AC_PENDING;
     }
@@ -70,11 +68,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 74 "cleanup.gen.c"
+#line 72 "cleanup.gen.c"
 void fill_drop(fill_frame *self) {
     switch (self->state) {
     case fill_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -90,13 +88,11 @@ void copies_drop(copies_frame *self);
 struct copies_frame {
     enum copies_state state;
     int n;
-    char *total;
     int sum;
     int i;
+    char *total;
     char *buf;
-    union {
-        fill_frame fill;
-    } await;
+    fill_frame await_fill;
 };
 const size_t copies_frame_size = sizeof(copies_frame);
 
@@ -128,14 +124,14 @@ ac_poll copies_poll(copies_frame *self, ac_cx *cx, int *out) {
             self->buf = malloc(4);
             int fill_result;
 #line 26
-            fill_init(&self->await.fill, self->buf, self->i);
+            fill_init(&self->await_fill, self->buf, self->i);
 #line 26
             self->state = copies_AWAIT_fill;
         resume_fill:
 #line 26
             memset(&fill_result, 0, sizeof fill_result);
 #line 26
-            if (fill_poll(&self->await.fill, cx, &fill_result) == AC_PENDING) {
+            if (fill_poll(&self->await_fill, cx, &fill_result) == AC_PENDING) {
 #line 26
                 return AC_PENDING;
             }
@@ -160,11 +156,11 @@ ac_poll copies_poll(copies_frame *self, ac_cx *cx, int *out) {
     return AC_READY;
 }
 
-#line 164 "cleanup.gen.c"
+#line 160 "cleanup.gen.c"
 void copies_drop(copies_frame *self) {
     switch (self->state) {
     case copies_AWAIT_fill:
-        fill_drop(&self->await.fill);
+        fill_drop(&self->await_fill);
         release(&self->buf);
         release(&self->total);
         break;
@@ -210,7 +206,7 @@ ac_poll no_await_poll(no_await_frame *self, ac_cx *cx, int *out) {
     return AC_READY;
 }
 
-#line 214 "cleanup.gen.c"
+#line 210 "cleanup.gen.c"
 void no_await_drop(no_await_frame *self) {
     self->state = no_await_DONE;
 }

@@ -13,9 +13,7 @@ void tick_drop(tick_frame *self);
 struct tick_frame {
     enum tick_state state;
     int v;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t tick_frame_size = sizeof(tick_frame);
 
@@ -39,12 +37,12 @@ ac_poll tick_poll(tick_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 5
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 5
     self->state = tick_AWAIT_ac_yield;
 resume_ac_yield:
 #line 5
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 5
         return AC_PENDING;
     }
@@ -56,11 +54,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 60 "comma_await.gen.c"
+#line 58 "comma_await.gen.c"
 void tick_drop(tick_frame *self) {
     switch (self->state) {
     case tick_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -83,11 +81,14 @@ struct commas_frame {
     enum commas_state state;
     int n;
     int seen;
-    int last;
-    int i;
     union {
-        tick_frame tick;
-    } await;
+        tick_frame await_tick;
+        struct {
+            int last;
+            int i;
+            tick_frame await_tick_2;
+        };
+    };
 };
 const size_t commas_frame_size = sizeof(commas_frame);
 
@@ -123,27 +124,33 @@ ac_poll commas_poll(commas_frame *self, ac_cx *cx, int *out) {
 #line 11
         int result;
 #line 11
-        tick_init(&self->await.tick, self->n);
+        tick_init(&self->await_tick, self->n);
 #line 11
         self->state = commas_AWAIT_tick;
     resume_tick:
 #line 11
-        memset(&result, 0, sizeof result);
-#line 11
-        if (tick_poll(&self->await.tick, cx, &result) == AC_PENDING) {
+        if (tick_poll(&self->await_tick, cx, &result) == AC_PENDING) {
 #line 11
             return AC_PENDING;
         }
     }
+    {
 #line 11
-    tick_init(&self->await.tick, self->n + 1);
+        int result;
 #line 11
-    self->state = commas_AWAIT_tick_2;
-resume_tick_2:
+        tick_init(&self->await_tick, self->n + 1);
 #line 11
-    if (tick_poll(&self->await.tick, cx, &self->last) == AC_PENDING) {
+        self->state = commas_AWAIT_tick_2;
+    resume_tick_2:
 #line 11
-        return AC_PENDING;
+        memset(&result, 0, sizeof result);
+#line 11
+        if (tick_poll(&self->await_tick, cx, &result) == AC_PENDING) {
+#line 11
+            return AC_PENDING;
+        }
+#line 11
+        self->last = result;
     }
 #line 12
     for (self->i = 0; self->i < self->n;) {
@@ -153,14 +160,14 @@ resume_tick_2:
 #line 12
         int tick_result;
 #line 12
-        tick_init(&self->await.tick, self->i);
+        tick_init(&self->await_tick_2, self->i);
 #line 12
         self->state = commas_AWAIT_tick_3;
     resume_tick_3:
 #line 12
         memset(&tick_result, 0, sizeof tick_result);
 #line 12
-        if (tick_poll(&self->await.tick, cx, &tick_result) == AC_PENDING) {
+        if (tick_poll(&self->await_tick_2, cx, &tick_result) == AC_PENDING) {
 #line 12
             return AC_PENDING;
         }
@@ -174,13 +181,15 @@ resume_tick_2:
     return AC_READY;
 }
 
-#line 178 "comma_await.gen.c"
+#line 185 "comma_await.gen.c"
 void commas_drop(commas_frame *self) {
     switch (self->state) {
     case commas_AWAIT_tick:
     case commas_AWAIT_tick_2:
+        tick_drop(&self->await_tick);
+        break;
     case commas_AWAIT_tick_3:
-        tick_drop(&self->await.tick);
+        tick_drop(&self->await_tick_2);
         break;
     default:
         break;

@@ -56,12 +56,15 @@ ac_poll total_poll(total_frame *self, ac_cx *cx, int *out);
 void total_drop(total_frame *self);
 struct total_frame {
     enum total_state state;
-    int n;
     int sum;
-    int i;
     union {
-        step_frame step;
-    } await;
+        struct {
+            int n;
+            int i;
+            step_frame await_step;
+        };
+        step_frame await_step_2;
+    };
 };
 const size_t total_frame_size = sizeof(total_frame);
 
@@ -97,14 +100,14 @@ ac_poll total_poll(total_frame *self, ac_cx *cx, int *out) {
          */
         int step_result;
 #line 18
-        step_init(&self->await.step, self->i);
+        step_init(&self->await_step, self->i);
 #line 18
         self->state = total_AWAIT_step;
     resume_step:
 #line 18
         memset(&step_result, 0, sizeof step_result);
 #line 18
-        if (step_poll(&self->await.step, cx, &step_result) == AC_PENDING) {
+        if (step_poll(&self->await_step, cx, &step_result) == AC_PENDING) {
 #line 18
             return AC_PENDING;
         }
@@ -113,14 +116,14 @@ ac_poll total_poll(total_frame *self, ac_cx *cx, int *out) {
     }
     int first;
 #line 20
-    step_init(&self->await.step, self->sum);
+    step_init(&self->await_step_2, self->sum);
 #line 20
     self->state = total_AWAIT_step_2;
 resume_step_2:
 #line 20
     memset(&first, 0, sizeof first);
 #line 20
-    if (step_poll(&self->await.step, cx, &first) == AC_PENDING) {
+    if (step_poll(&self->await_step_2, cx, &first) == AC_PENDING) {
 #line 20
         return AC_PENDING;
     }
@@ -157,12 +160,14 @@ again:
     // the block's last comment
 }
 
-#line 161 "comments.gen.c"
+#line 164 "comments.gen.c"
 void total_drop(total_frame *self) {
     switch (self->state) {
     case total_AWAIT_step:
+        step_drop(&self->await_step);
+        break;
     case total_AWAIT_step_2:
-        step_drop(&self->await.step);
+        step_drop(&self->await_step_2);
         break;
     default:
         break;

@@ -18,11 +18,9 @@ ac_poll sum_poll(sum_frame *self, ac_cx *cx, int *out);
 void sum_drop(sum_frame *self);
 struct sum_frame {
     enum sum_state state;
-    const int *v;
     int n;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
+    const int *v;
 };
 const size_t sum_frame_size = sizeof(sum_frame);
 
@@ -47,12 +45,12 @@ ac_poll sum_poll(sum_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 11
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 11
     self->state = sum_AWAIT_ac_yield;
 resume_ac_yield:
 #line 11
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 11
         return AC_PENDING;
     }
@@ -69,11 +67,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 73 "compound_literal.gen.c"
+#line 71 "compound_literal.gen.c"
 void sum_drop(sum_frame *self) {
     switch (self->state) {
     case sum_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -88,10 +86,8 @@ ac_poll norm_poll(norm_frame *self, ac_cx *cx, int *out);
 void norm_drop(norm_frame *self);
 struct norm_frame {
     enum norm_state state;
+    ac_yield_frame await_ac_yield;
     const struct pt *p;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
 };
 const size_t norm_frame_size = sizeof(norm_frame);
 
@@ -115,12 +111,12 @@ ac_poll norm_poll(norm_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 19
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 19
     self->state = norm_AWAIT_ac_yield;
 resume_ac_yield:
 #line 19
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 19
         return AC_PENDING;
     }
@@ -132,11 +128,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 136 "compound_literal.gen.c"
+#line 132 "compound_literal.gen.c"
 void norm_drop(norm_frame *self) {
     switch (self->state) {
     case norm_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -151,15 +147,17 @@ ac_poll total_poll(total_frame *self, ac_cx *cx, int *out);
 void total_drop(total_frame *self);
 struct total_frame {
     enum total_state state;
-    int k;
-    int *p;
     int literal[2];
     int literal_2[3];
     struct pt literal_3;
+    int *p;
     union {
-        sum_frame sum;
-        norm_frame norm;
-    } await;
+        struct {
+            int k;
+            sum_frame await_sum;
+        };
+        norm_frame await_norm;
+    };
 };
 const size_t total_frame_size = sizeof(total_frame);
 
@@ -192,14 +190,14 @@ ac_poll total_poll(total_frame *self, ac_cx *cx, int *out) {
 #line 24
     int sum_result;
 #line 24
-    sum_init(&self->await.sum, (*(memcpy(&self->literal_2, &(int[]){1, 2, 3}, sizeof self->literal_2), &self->literal_2)), 3);
+    sum_init(&self->await_sum, (*(memcpy(&self->literal_2, &(int[]){1, 2, 3}, sizeof self->literal_2), &self->literal_2)), 3);
 #line 24
     self->state = total_AWAIT_sum;
 resume_sum:
 #line 24
     memset(&sum_result, 0, sizeof sum_result);
 #line 24
-    if (sum_poll(&self->await.sum, cx, &sum_result) == AC_PENDING) {
+    if (sum_poll(&self->await_sum, cx, &sum_result) == AC_PENDING) {
 #line 24
         return AC_PENDING;
     }
@@ -207,14 +205,14 @@ resume_sum:
     self->p = (*(memcpy(&self->literal, &(int[]){sum_result, self->k}, sizeof self->literal), &self->literal));
     int n;
 #line 25
-    norm_init(&self->await.norm, &(*(self->literal_3 = (struct pt){self->k, 2}, &self->literal_3)));
+    norm_init(&self->await_norm, &(*(self->literal_3 = (struct pt){self->k, 2}, &self->literal_3)));
 #line 25
     self->state = total_AWAIT_norm;
 resume_norm:
 #line 25
     memset(&n, 0, sizeof n);
 #line 25
-    if (norm_poll(&self->await.norm, cx, &n) == AC_PENDING) {
+    if (norm_poll(&self->await_norm, cx, &n) == AC_PENDING) {
 #line 25
         return AC_PENDING;
     }
@@ -225,7 +223,7 @@ resume_norm:
 #line 26
     return AC_READY;
 }
-#line 229 "compound_literal.gen.c"
+#line 227 "compound_literal.gen.c"
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
@@ -233,10 +231,10 @@ resume_norm:
 void total_drop(total_frame *self) {
     switch (self->state) {
     case total_AWAIT_sum:
-        sum_drop(&self->await.sum);
+        sum_drop(&self->await_sum);
         break;
     case total_AWAIT_norm:
-        norm_drop(&self->await.norm);
+        norm_drop(&self->await_norm);
         break;
     default:
         break;
@@ -249,7 +247,7 @@ struct by_value_pair {
     int a, b;
 };
 
-#line 253 "compound_literal.gen.c"
+#line 251 "compound_literal.gen.c"
 enum by_value_state { by_value_START, by_value_AWAIT_ac_yield, by_value_DONE };
 typedef struct by_value_frame by_value_frame;
 void by_value_init(by_value_frame *self);
@@ -258,9 +256,7 @@ void by_value_drop(by_value_frame *self);
 struct by_value_frame {
     enum by_value_state state;
     int x;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t by_value_frame_size = sizeof(by_value_frame);
 
@@ -284,12 +280,12 @@ ac_poll by_value_poll(by_value_frame *self, ac_cx *cx, int *out) {
     }
 #line 33
     self->x = ((struct by_value_pair){4, 5}).b; /* a value copy: stays as written */
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 34
     self->state = by_value_AWAIT_ac_yield;
 resume_ac_yield:
 #line 34
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 34
         return AC_PENDING;
     }
@@ -301,11 +297,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 305 "compound_literal.gen.c"
+#line 301 "compound_literal.gen.c"
 void by_value_drop(by_value_frame *self) {
     switch (self->state) {
     case by_value_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;

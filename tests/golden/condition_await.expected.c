@@ -14,11 +14,9 @@ void read_some_drop(read_some_frame *self);
 enum read_some_state { read_some_START, read_some_AWAIT_ac_yield, read_some_DONE };
 struct read_some_frame {
     enum read_some_state state;
-    char *buf;
     int size;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
+    char *buf;
 };
 const size_t read_some_frame_size = sizeof(read_some_frame);
 
@@ -43,12 +41,12 @@ ac_poll read_some_poll(read_some_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 8
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 8
     self->state = read_some_AWAIT_ac_yield;
 resume_ac_yield:
 #line 8
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 8
         return AC_PENDING;
     }
@@ -60,11 +58,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 64 "condition_await.gen.c"
+#line 62 "condition_await.gen.c"
 void read_some_drop(read_some_frame *self) {
     switch (self->state) {
     case read_some_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -87,9 +85,7 @@ struct drain_frame {
     enum drain_state state;
     char buf[8];
     int total;
-    union {
-        read_some_frame read_some;
-    } await;
+    read_some_frame await_read_some;
 };
 const size_t drain_frame_size = sizeof(drain_frame);
 
@@ -133,14 +129,14 @@ ac_poll drain_poll(drain_frame *self, ac_cx *cx, int *out) {
     self->total = 0;
     for (;;) {
 #line 15
-        read_some_init(&self->await.read_some, self->buf, sizeof self->buf);
+        read_some_init(&self->await_read_some, self->buf, sizeof self->buf);
 #line 15
         self->state = drain_AWAIT_read_some;
     resume_read_some:
 #line 15
         memset(&n, 0, sizeof n);
 #line 15
-        if (read_some_poll(&self->await.read_some, cx, &n) == AC_PENDING) {
+        if (read_some_poll(&self->await_read_some, cx, &n) == AC_PENDING) {
 #line 15
             return AC_PENDING;
         }
@@ -155,14 +151,14 @@ ac_poll drain_poll(drain_frame *self, ac_cx *cx, int *out) {
 #line 17
     int read_some_result;
 #line 17
-    read_some_init(&self->await.read_some, self->buf, 2);
+    read_some_init(&self->await_read_some, self->buf, 2);
 #line 17
     self->state = drain_AWAIT_read_some_2;
 resume_read_some_2:
 #line 17
     memset(&read_some_result, 0, sizeof read_some_result);
 #line 17
-    if (read_some_poll(&self->await.read_some, cx, &read_some_result) == AC_PENDING) {
+    if (read_some_poll(&self->await_read_some, cx, &read_some_result) == AC_PENDING) {
 #line 17
         return AC_PENDING;
     }
@@ -173,14 +169,14 @@ resume_read_some_2:
 #line 19
     int read_some_result_2;
 #line 19
-    read_some_init(&self->await.read_some, self->buf, 4);
+    read_some_init(&self->await_read_some, self->buf, 4);
 #line 19
     self->state = drain_AWAIT_read_some_3;
 resume_read_some_3:
 #line 19
     memset(&read_some_result_2, 0, sizeof read_some_result_2);
 #line 19
-    if (read_some_poll(&self->await.read_some, cx, &read_some_result_2) == AC_PENDING) {
+    if (read_some_poll(&self->await_read_some, cx, &read_some_result_2) == AC_PENDING) {
 #line 19
         return AC_PENDING;
     }
@@ -204,7 +200,7 @@ resume_read_some_3:
     return AC_READY;
 #line 25
 }
-#line 208 "condition_await.gen.c"
+#line 204 "condition_await.gen.c"
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
@@ -214,7 +210,7 @@ void drain_drop(drain_frame *self) {
     case drain_AWAIT_read_some:
     case drain_AWAIT_read_some_2:
     case drain_AWAIT_read_some_3:
-        read_some_drop(&self->await.read_some);
+        read_some_drop(&self->await_read_some);
         break;
     default:
         break;

@@ -15,9 +15,7 @@ void twice_drop(twice_frame *self);
 struct twice_frame {
     enum twice_state state;
     int v;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t twice_frame_size = sizeof(twice_frame);
 
@@ -41,12 +39,12 @@ ac_poll twice_poll(twice_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 7
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 7
     self->state = twice_AWAIT_ac_yield;
 resume_ac_yield:
 #line 7
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 7
         return AC_PENDING;
     }
@@ -58,11 +56,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 62 "conditional.gen.c"
+#line 60 "conditional.gen.c"
 void twice_drop(twice_frame *self) {
     switch (self->state) {
     case twice_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -77,10 +75,10 @@ ac_poll log_value_poll(log_value_frame *self, ac_cx *cx, void *out);
 void log_value_drop(log_value_frame *self);
 struct log_value_frame {
     enum log_value_state state;
-    int v;
     union {
-        ac_yield_frame ac_yield;
-    } await;
+        int v;
+        ac_yield_frame await_ac_yield;
+    };
 };
 const size_t log_value_frame_size = sizeof(log_value_frame);
 
@@ -107,12 +105,12 @@ ac_poll log_value_poll(log_value_frame *self, ac_cx *cx, void *out) {
     }
 #line 12
     (void)self->v;
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 13
     self->state = log_value_AWAIT_ac_yield;
 resume_ac_yield:
 #line 13
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 13
         return AC_PENDING;
     }
@@ -123,11 +121,11 @@ resume_ac_yield:
 #line 14
 }
 
-#line 127 "conditional.gen.c"
+#line 125 "conditional.gen.c"
 void log_value_drop(log_value_frame *self) {
     switch (self->state) {
     case log_value_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -149,12 +147,14 @@ ac_poll pick_poll(pick_frame *self, ac_cx *cx, int *out);
 void pick_drop(pick_frame *self);
 struct pick_frame {
     enum pick_state state;
-    int c;
     int r;
     union {
-        twice_frame twice;
-        log_value_frame log_value;
-    } await;
+        struct {
+            int c;
+            twice_frame await_twice;
+        };
+        log_value_frame await_log_value;
+    };
 };
 const size_t pick_frame_size = sizeof(pick_frame);
 
@@ -189,12 +189,12 @@ ac_poll pick_poll(pick_frame *self, ac_cx *cx, int *out) {
 #line 17
     if (self->c) {
 #line 17
-        twice_init(&self->await.twice, self->c);
+        twice_init(&self->await_twice, self->c);
 #line 17
         self->state = pick_AWAIT_twice;
     resume_twice:
 #line 17
-        if (twice_poll(&self->await.twice, cx, &self->r) == AC_PENDING) {
+        if (twice_poll(&self->await_twice, cx, &self->r) == AC_PENDING) {
 #line 17
             return AC_PENDING;
         }
@@ -210,14 +210,14 @@ ac_poll pick_poll(pick_frame *self, ac_cx *cx, int *out) {
         cond_result = 0;
     } else {
 #line 18
-        twice_init(&self->await.twice, self->r);
+        twice_init(&self->await_twice, self->r);
 #line 18
         self->state = pick_AWAIT_twice_2;
     resume_twice_2:
 #line 18
         memset(&cond_result, 0, sizeof cond_result);
 #line 18
-        if (twice_poll(&self->await.twice, cx, &cond_result) == AC_PENDING) {
+        if (twice_poll(&self->await_twice, cx, &cond_result) == AC_PENDING) {
 #line 18
             return AC_PENDING;
         }
@@ -226,23 +226,23 @@ ac_poll pick_poll(pick_frame *self, ac_cx *cx, int *out) {
     self->r += 1 + cond_result;
     if (self->c) {
 #line 19
-        log_value_init(&self->await.log_value, self->r);
+        log_value_init(&self->await_log_value, self->r);
 #line 19
         self->state = pick_AWAIT_log_value;
     resume_log_value:
 #line 19
-        if (log_value_poll(&self->await.log_value, cx, NULL) == AC_PENDING) {
+        if (log_value_poll(&self->await_log_value, cx, NULL) == AC_PENDING) {
 #line 19
             return AC_PENDING;
         }
     } else {
 #line 19
-        log_value_init(&self->await.log_value, -self->r);
+        log_value_init(&self->await_log_value, -self->r);
 #line 19
         self->state = pick_AWAIT_log_value_2;
     resume_log_value_2:
 #line 19
-        if (log_value_poll(&self->await.log_value, cx, NULL) == AC_PENDING) {
+        if (log_value_poll(&self->await_log_value, cx, NULL) == AC_PENDING) {
 #line 19
             return AC_PENDING;
         }
@@ -260,11 +260,11 @@ void pick_drop(pick_frame *self) {
     switch (self->state) {
     case pick_AWAIT_twice:
     case pick_AWAIT_twice_2:
-        twice_drop(&self->await.twice);
+        twice_drop(&self->await_twice);
         break;
     case pick_AWAIT_log_value:
     case pick_AWAIT_log_value_2:
-        log_value_drop(&self->await.log_value);
+        log_value_drop(&self->await_log_value);
         break;
     default:
         break;

@@ -15,9 +15,7 @@ void twice_drop(twice_frame *self);
 struct twice_frame {
     enum twice_state state;
     int v;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t twice_frame_size = sizeof(twice_frame);
 
@@ -42,12 +40,12 @@ ac_poll twice_poll(twice_frame *self, ac_cx *cx, int *out) {
     }
     // a line comment
 #line 7
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 7
     self->state = twice_AWAIT_ac_yield;
 resume_ac_yield:
 #line 7
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 7
         return AC_PENDING;
     }
@@ -62,11 +60,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 66 "crlf_comments.gen.c"
+#line 64 "crlf_comments.gen.c"
 void twice_drop(twice_frame *self) {
     switch (self->state) {
     case twice_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;

@@ -83,16 +83,24 @@ ac_poll fetch_twice_poll(fetch_twice_frame *self, ac_cx *cx, int *out);
 void fetch_twice_drop(fetch_twice_frame *self);
 struct fetch_twice_frame {
     enum fetch_twice_state state;
-    int id;
     int slot;
     int a;
-    int b;
     union {
-        fetch_frame *fetch;
-        store_frame *store;
-        ac_yield_frame ac_yield;
-        remote_sum_frame *remote_sum;
-    } await;
+        struct {
+            int id;
+            union {
+                fetch_frame *await_fetch;
+                store_frame *await_store;
+            };
+        };
+        struct {
+            int b;
+            union {
+                ac_yield_frame await_ac_yield;
+                remote_sum_frame *await_remote_sum;
+            };
+        };
+    };
 };
 const size_t fetch_twice_frame_size = sizeof(fetch_twice_frame);
 
@@ -129,72 +137,78 @@ ac_poll fetch_twice_poll(fetch_twice_frame *self, ac_cx *cx, int *out) {
     }
 #line 10
     self->slot = 0;
-    self->await.fetch = ac_frame_new(fetch_frame_size, "fetch");
+    self->await_fetch = ac_frame_new(fetch_frame_size, "fetch");
 #line 11
-    fetch_init(self->await.fetch, self->id);
+    fetch_init(self->await_fetch, self->id);
 #line 11
     self->state = fetch_twice_AWAIT_fetch;
 resume_fetch:
 #line 11
-    if (fetch_poll(self->await.fetch, cx, &self->a) == AC_PENDING) {
+    if (fetch_poll(self->await_fetch, cx, &self->a) == AC_PENDING) {
 #line 11
         return AC_PENDING;
     }
 #line 11
-    ac_frame_free(self->await.fetch);
-    self->await.store = ac_frame_new(store_frame_size, "store");
+    ac_frame_free(self->await_fetch);
+    self->await_store = ac_frame_new(store_frame_size, "store");
 #line 12
-    store_init(self->await.store, &self->slot, self->a);
+    store_init(self->await_store, &self->slot, self->a);
 #line 12
     self->state = fetch_twice_AWAIT_store;
 resume_store:
 #line 12
-    if (store_poll(self->await.store, cx, NULL) == AC_PENDING) {
+    if (store_poll(self->await_store, cx, NULL) == AC_PENDING) {
 #line 12
         return AC_PENDING;
     }
 #line 12
-    ac_frame_free(self->await.store);
-    self->await.fetch = ac_frame_new(fetch_frame_size, "fetch");
+    ac_frame_free(self->await_store);
+    {
 #line 13
-    fetch_init(self->await.fetch, self->id + 1);
+        int result;
 #line 13
-    self->state = fetch_twice_AWAIT_fetch_2;
-resume_fetch_2:
+        self->await_fetch = ac_frame_new(fetch_frame_size, "fetch");
 #line 13
-    if (fetch_poll(self->await.fetch, cx, &self->b) == AC_PENDING) {
+        fetch_init(self->await_fetch, self->id + 1);
 #line 13
-        return AC_PENDING;
+        self->state = fetch_twice_AWAIT_fetch_2;
+    resume_fetch_2:
+#line 13
+        if (fetch_poll(self->await_fetch, cx, &result) == AC_PENDING) {
+#line 13
+            return AC_PENDING;
+        }
+#line 13
+        ac_frame_free(self->await_fetch);
+#line 13
+        self->b = result;
     }
-#line 13
-    ac_frame_free(self->await.fetch);
-    ac_yield_init(&self->await.ac_yield);
+#line 14
+    ac_yield_init(&self->await_ac_yield);
 #line 14
     self->state = fetch_twice_AWAIT_ac_yield;
 resume_ac_yield:
 #line 14
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 14
         return AC_PENDING;
     }
 #line 15
     long sum;
 #line 15
-    self->await.remote_sum = ac_frame_new(remote_sum_frame_size, "remote_sum");
+    self->await_remote_sum = ac_frame_new(remote_sum_frame_size, "remote_sum");
 #line 15
-    remote_sum_init(self->await.remote_sum, self->a + self->b);
+    remote_sum_init(self->await_remote_sum, self->a + self->b);
 #line 15
     self->state = fetch_twice_AWAIT_remote_sum;
 resume_remote_sum:
 #line 15
-    memset(&sum, 0, sizeof sum);
-#line 15
-    if (remote_sum_poll(self->await.remote_sum, cx, &sum) == AC_PENDING) {
+    if (remote_sum_poll(self->await_remote_sum, cx, &sum) == AC_PENDING) {
 #line 15
         return AC_PENDING;
     }
 #line 15
-    ac_frame_free(self->await.remote_sum);
+    ac_frame_free(self->await_remote_sum);
     *out = (int)sum + self->slot;
 #line 16
     self->state = fetch_twice_DONE;
@@ -202,24 +216,24 @@ resume_remote_sum:
     return AC_READY;
 }
 
-#line 206 "cross_file.gen.c"
+#line 220 "cross_file.gen.c"
 void fetch_twice_drop(fetch_twice_frame *self) {
     switch (self->state) {
     case fetch_twice_AWAIT_fetch:
     case fetch_twice_AWAIT_fetch_2:
-        fetch_drop(self->await.fetch);
-        ac_frame_free(self->await.fetch);
+        fetch_drop(self->await_fetch);
+        ac_frame_free(self->await_fetch);
         break;
     case fetch_twice_AWAIT_store:
-        store_drop(self->await.store);
-        ac_frame_free(self->await.store);
+        store_drop(self->await_store);
+        ac_frame_free(self->await_store);
         break;
     case fetch_twice_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     case fetch_twice_AWAIT_remote_sum:
-        remote_sum_drop(self->await.remote_sum);
-        ac_frame_free(self->await.remote_sum);
+        remote_sum_drop(self->await_remote_sum);
+        ac_frame_free(self->await_remote_sum);
         break;
     default:
         break;

@@ -21,9 +21,7 @@ void later_drop(later_frame *self);
 struct later_frame {
     enum later_state state;
     int x;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t later_frame_size = sizeof(later_frame);
 
@@ -32,9 +30,7 @@ struct scaled_frame {
     enum scaled_state state;
     int v;
     int k;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 
 enum caller_state { caller_START, caller_AWAIT_later, caller_AWAIT_scaled, caller_DONE };
@@ -44,12 +40,14 @@ ac_poll caller_poll(caller_frame *self, ac_cx *cx, int *out);
 void caller_drop(caller_frame *self);
 struct caller_frame {
     enum caller_state state;
-    int n;
-    int a;
     union {
-        later_frame later;
-        scaled_frame scaled;
-    } await;
+        int n;
+        later_frame await_later;
+        struct {
+            int a;
+            scaled_frame await_scaled;
+        };
+    };
 };
 const size_t caller_frame_size = sizeof(caller_frame);
 
@@ -77,26 +75,35 @@ ac_poll caller_poll(caller_frame *self, ac_cx *cx, int *out) {
     }
 #line 10
     async int later(int);
-    later_init(&self->await.later, self->n);
+    {
 #line 11
-    self->state = caller_AWAIT_later;
-resume_later:
+        int result;
 #line 11
-    if (later_poll(&self->await.later, cx, &self->a) == AC_PENDING) {
+        later_init(&self->await_later, self->n);
 #line 11
-        return AC_PENDING;
+        self->state = caller_AWAIT_later;
+    resume_later:
+#line 11
+        memset(&result, 0, sizeof result);
+#line 11
+        if (later_poll(&self->await_later, cx, &result) == AC_PENDING) {
+#line 11
+            return AC_PENDING;
+        }
+#line 11
+        self->a = result;
     }
 #line 12
     int scaled_result;
 #line 12
-    scaled_init(&self->await.scaled, self->a, 3);
+    scaled_init(&self->await_scaled, self->a, 3);
 #line 12
     self->state = caller_AWAIT_scaled;
 resume_scaled:
 #line 12
     memset(&scaled_result, 0, sizeof scaled_result);
 #line 12
-    if (scaled_poll(&self->await.scaled, cx, &scaled_result) == AC_PENDING) {
+    if (scaled_poll(&self->await_scaled, cx, &scaled_result) == AC_PENDING) {
 #line 12
         return AC_PENDING;
     }
@@ -108,14 +115,14 @@ resume_scaled:
     return AC_READY;
 }
 
-#line 112 "declarations.gen.c"
+#line 119 "declarations.gen.c"
 void caller_drop(caller_frame *self) {
     switch (self->state) {
     case caller_AWAIT_later:
-        later_drop(&self->await.later);
+        later_drop(&self->await_later);
         break;
     case caller_AWAIT_scaled:
-        scaled_drop(&self->await.scaled);
+        scaled_drop(&self->await_scaled);
         break;
     default:
         break;
@@ -143,12 +150,12 @@ ac_poll later_poll(later_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 16
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 16
     self->state = later_AWAIT_ac_yield;
 resume_ac_yield:
 #line 16
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 16
         return AC_PENDING;
     }
@@ -160,11 +167,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 164 "declarations.gen.c"
+#line 171 "declarations.gen.c"
 void later_drop(later_frame *self) {
     switch (self->state) {
     case later_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -193,12 +200,12 @@ static ac_poll scaled_poll(scaled_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 21
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 21
     self->state = scaled_AWAIT_ac_yield;
 resume_ac_yield:
 #line 21
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 21
         return AC_PENDING;
     }
@@ -210,11 +217,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 214 "declarations.gen.c"
+#line 221 "declarations.gen.c"
 static void scaled_drop(scaled_frame *self) {
     switch (self->state) {
     case scaled_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;

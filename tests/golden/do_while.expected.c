@@ -12,11 +12,13 @@ ac_poll spin_poll(spin_frame *self, ac_cx *cx, int *out);
 void spin_drop(spin_frame *self);
 struct spin_frame {
     enum spin_state state;
-    int n;
-    int left;
     union {
-        ac_yield_frame ac_yield;
-    } await;
+        int n;
+        struct {
+            int left;
+            ac_yield_frame await_ac_yield;
+        };
+    };
 };
 const size_t spin_frame_size = sizeof(spin_frame);
 
@@ -42,12 +44,12 @@ ac_poll spin_poll(spin_frame *self, ac_cx *cx, int *out) {
 #line 5
     self->left = self->n;
     do {
-        ac_yield_init(&self->await.ac_yield);
+        ac_yield_init(&self->await_ac_yield);
 #line 7
         self->state = spin_AWAIT_ac_yield;
     resume_ac_yield:
 #line 7
-        if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+        if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 7
             return AC_PENDING;
         }
@@ -64,11 +66,11 @@ ac_poll spin_poll(spin_frame *self, ac_cx *cx, int *out) {
     return AC_READY;
 }
 
-#line 68 "do_while.gen.c"
+#line 70 "do_while.gen.c"
 void spin_drop(spin_frame *self) {
     switch (self->state) {
     case spin_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;

@@ -14,9 +14,7 @@ void more_drop(more_frame *self);
 struct more_frame {
     enum more_state state;
     int i;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t more_frame_size = sizeof(more_frame);
 
@@ -40,12 +38,12 @@ ac_poll more_poll(more_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 6
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 6
     self->state = more_AWAIT_ac_yield;
 resume_ac_yield:
 #line 6
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 6
         return AC_PENDING;
     }
@@ -57,11 +55,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 61 "do_while_condition.gen.c"
+#line 59 "do_while_condition.gen.c"
 void more_drop(more_frame *self) {
     switch (self->state) {
     case more_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -78,9 +76,7 @@ struct count_frame {
     enum count_state state;
     int i;
     int odd;
-    union {
-        more_frame more;
-    } await;
+    more_frame await_more;
 };
 const size_t count_frame_size = sizeof(count_frame);
 
@@ -119,14 +115,14 @@ ac_poll count_poll(count_frame *self, ac_cx *cx, int *out) {
 #line 17
         int more_result;
 #line 17
-        more_init(&self->await.more, self->i);
+        more_init(&self->await_more, self->i);
 #line 17
         self->state = count_AWAIT_more;
     resume_more:
 #line 17
         memset(&more_result, 0, sizeof more_result);
 #line 17
-        if (more_poll(&self->await.more, cx, &more_result) == AC_PENDING) {
+        if (more_poll(&self->await_more, cx, &more_result) == AC_PENDING) {
 #line 17
             return AC_PENDING;
         }
@@ -144,11 +140,11 @@ ac_poll count_poll(count_frame *self, ac_cx *cx, int *out) {
     return AC_READY;
 }
 
-#line 148 "do_while_condition.gen.c"
+#line 144 "do_while_condition.gen.c"
 void count_drop(count_frame *self) {
     switch (self->state) {
     case count_AWAIT_more:
-        more_drop(&self->await.more);
+        more_drop(&self->await_more);
         break;
     default:
         break;

@@ -16,9 +16,7 @@ void value_drop(value_frame *self);
 struct value_frame {
     enum value_state state;
     int v;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t value_frame_size = sizeof(value_frame);
 
@@ -42,12 +40,12 @@ ac_poll value_poll(value_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 8
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 8
     self->state = value_AWAIT_ac_yield;
 resume_ac_yield:
 #line 8
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 8
         return AC_PENDING;
     }
@@ -59,11 +57,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 63 "expression_await.gen.c"
+#line 61 "expression_await.gen.c"
 void value_drop(value_frame *self) {
     switch (self->state) {
     case value_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -87,12 +85,25 @@ void mix_drop(mix_frame *self);
 struct mix_frame {
     enum mix_state state;
     int flag;
-    int a;
-    int b;
-    int c;
     union {
-        value_frame value;
-    } await;
+        value_frame await_value;
+        struct {
+            int a;
+            union {
+                value_frame await_value_2;
+                struct {
+                    int b;
+                    union {
+                        value_frame await_value_3;
+                        struct {
+                            int c;
+                            value_frame await_value_4;
+                        };
+                    };
+                };
+            };
+        };
+    };
 };
 const size_t mix_frame_size = sizeof(mix_frame);
 
@@ -130,14 +141,14 @@ ac_poll mix_poll(mix_frame *self, ac_cx *cx, int *out) {
 #line 13
     int value_result;
 #line 13
-    value_init(&self->await.value, 2);
+    value_init(&self->await_value, 2);
 #line 13
     self->state = mix_AWAIT_value;
 resume_value:
 #line 13
     memset(&value_result, 0, sizeof value_result);
 #line 13
-    if (value_poll(&self->await.value, cx, &value_result) == AC_PENDING) {
+    if (value_poll(&self->await_value, cx, &value_result) == AC_PENDING) {
 #line 13
         return AC_PENDING;
     }
@@ -145,14 +156,14 @@ resume_value:
     self->a = 1 + value_result;
     int value_result_2;
 #line 14
-    value_init(&self->await.value, 3);
+    value_init(&self->await_value_2, 3);
 #line 14
     self->state = mix_AWAIT_value_2;
 resume_value_2:
 #line 14
     memset(&value_result_2, 0, sizeof value_result_2);
 #line 14
-    if (value_poll(&self->await.value, cx, &value_result_2) == AC_PENDING) {
+    if (value_poll(&self->await_value_2, cx, &value_result_2) == AC_PENDING) {
 #line 14
         return AC_PENDING;
     }
@@ -160,14 +171,14 @@ resume_value_2:
     self->b = add(value_result_2, self->a);
     int value_result_3;
 #line 15
-    value_init(&self->await.value, self->flag);
+    value_init(&self->await_value_3, self->flag);
 #line 15
     self->state = mix_AWAIT_value_3;
 resume_value_3:
 #line 15
     memset(&value_result_3, 0, sizeof value_result_3);
 #line 15
-    if (value_poll(&self->await.value, cx, &value_result_3) == AC_PENDING) {
+    if (value_poll(&self->await_value_3, cx, &value_result_3) == AC_PENDING) {
 #line 15
         return AC_PENDING;
     }
@@ -182,14 +193,14 @@ resume_value_3:
 #line 17
         int value_result_4;
 #line 17
-        value_init(&self->await.value, 4);
+        value_init(&self->await_value_3, 4);
 #line 17
         self->state = mix_AWAIT_value_4;
     resume_value_4:
 #line 17
         memset(&value_result_4, 0, sizeof value_result_4);
 #line 17
-        if (value_poll(&self->await.value, cx, &value_result_4) == AC_PENDING) {
+        if (value_poll(&self->await_value_3, cx, &value_result_4) == AC_PENDING) {
 #line 17
             return AC_PENDING;
         }
@@ -201,14 +212,14 @@ resume_value_3:
 #line 18
     if (self->flag) {
 #line 18
-        value_init(&self->await.value, 5);
+        value_init(&self->await_value_4, 5);
 #line 18
         self->state = mix_AWAIT_value_5;
     resume_value_5:
 #line 18
         memset(&d, 0, sizeof d);
 #line 18
-        if (value_poll(&self->await.value, cx, &d) == AC_PENDING) {
+        if (value_poll(&self->await_value_4, cx, &d) == AC_PENDING) {
 #line 18
             return AC_PENDING;
         }
@@ -224,15 +235,21 @@ resume_value_3:
     return AC_READY;
 }
 
-#line 228 "expression_await.gen.c"
+#line 239 "expression_await.gen.c"
 void mix_drop(mix_frame *self) {
     switch (self->state) {
     case mix_AWAIT_value:
+        value_drop(&self->await_value);
+        break;
     case mix_AWAIT_value_2:
+        value_drop(&self->await_value_2);
+        break;
     case mix_AWAIT_value_3:
     case mix_AWAIT_value_4:
+        value_drop(&self->await_value_3);
+        break;
     case mix_AWAIT_value_5:
-        value_drop(&self->await.value);
+        value_drop(&self->await_value_4);
         break;
     default:
         break;

@@ -15,9 +15,7 @@ void next_drop(next_frame *self);
 struct next_frame {
     enum next_state state;
     int v;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t next_frame_size = sizeof(next_frame);
 
@@ -41,12 +39,12 @@ ac_poll next_poll(next_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 7
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 7
     self->state = next_AWAIT_ac_yield;
 resume_ac_yield:
 #line 7
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 7
         return AC_PENDING;
     }
@@ -58,11 +56,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 62 "for_header.gen.c"
+#line 60 "for_header.gen.c"
 void next_drop(next_frame *self) {
     switch (self->state) {
     case next_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -79,10 +77,13 @@ struct sum_frame {
     enum sum_state state;
     int n;
     int total;
-    int i;
     union {
-        next_frame next;
-    } await;
+        next_frame await_next;
+        struct {
+            int i;
+            next_frame await_next_2;
+        };
+    };
 };
 const size_t sum_frame_size = sizeof(sum_frame);
 
@@ -114,29 +115,37 @@ ac_poll sum_poll(sum_frame *self, ac_cx *cx, int *out) {
 #line 12
     self->total = 0;
     {
+        {
 #line 13
-        next_init(&self->await.next, 0);
+            int result;
 #line 13
-        self->state = sum_AWAIT_next;
-    resume_next:
+            next_init(&self->await_next, 0);
 #line 13
-        if (next_poll(&self->await.next, cx, &self->i) == AC_PENDING) {
+            self->state = sum_AWAIT_next;
+        resume_next:
 #line 13
-            return AC_PENDING;
+            memset(&result, 0, sizeof result);
+#line 13
+            if (next_poll(&self->await_next, cx, &result) == AC_PENDING) {
+#line 13
+                return AC_PENDING;
+            }
+#line 13
+            self->i = result;
         }
 #line 13
         for (;;) {
 #line 13
             int next_result;
 #line 13
-            next_init(&self->await.next, self->n);
+            next_init(&self->await_next_2, self->n);
 #line 13
             self->state = sum_AWAIT_next_2;
         resume_next_2:
 #line 13
             memset(&next_result, 0, sizeof next_result);
 #line 13
-            if (next_poll(&self->await.next, cx, &next_result) == AC_PENDING) {
+            if (next_poll(&self->await_next_2, cx, &next_result) == AC_PENDING) {
 #line 13
                 return AC_PENDING;
             }
@@ -154,15 +163,23 @@ ac_poll sum_poll(sum_frame *self, ac_cx *cx, int *out) {
         loop_continue:
 #line 0
             ;
+            {
 #line 13
-            next_init(&self->await.next, self->i);
+                int result;
 #line 13
-            self->state = sum_AWAIT_next_3;
-        resume_next_3:
+                next_init(&self->await_next, self->i);
 #line 13
-            if (next_poll(&self->await.next, cx, &self->i) == AC_PENDING) {
+                self->state = sum_AWAIT_next_3;
+            resume_next_3:
 #line 13
-                return AC_PENDING;
+                memset(&result, 0, sizeof result);
+#line 13
+                if (next_poll(&self->await_next, cx, &result) == AC_PENDING) {
+#line 13
+                    return AC_PENDING;
+                }
+#line 13
+                self->i = result;
             }
         }
     }
@@ -174,13 +191,15 @@ ac_poll sum_poll(sum_frame *self, ac_cx *cx, int *out) {
     return AC_READY;
 }
 
-#line 178 "for_header.gen.c"
+#line 195 "for_header.gen.c"
 void sum_drop(sum_frame *self) {
     switch (self->state) {
     case sum_AWAIT_next:
-    case sum_AWAIT_next_2:
     case sum_AWAIT_next_3:
-        next_drop(&self->await.next);
+        next_drop(&self->await_next);
+        break;
+    case sum_AWAIT_next_2:
+        next_drop(&self->await_next_2);
         break;
     default:
         break;

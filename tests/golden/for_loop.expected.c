@@ -15,9 +15,7 @@ struct sum_frame {
     int n;
     int total;
     int i;
-    union {
-        ac_sleep_ms_frame ac_sleep_ms;
-    } await;
+    ac_sleep_ms_frame await_ac_sleep_ms;
 };
 const size_t sum_frame_size = sizeof(sum_frame);
 
@@ -47,12 +45,12 @@ ac_poll sum_poll(sum_frame *self, ac_cx *cx, int *out) {
             continue;
         }
 #line 9
-        ac_sleep_ms_init(&self->await.ac_sleep_ms, 1);
+        ac_sleep_ms_init(&self->await_ac_sleep_ms, 1);
 #line 9
         self->state = sum_AWAIT_ac_sleep_ms;
     resume_ac_sleep_ms:
 #line 9
-        if (ac_sleep_ms_poll(&self->await.ac_sleep_ms, cx, NULL) == AC_PENDING) {
+        if (ac_sleep_ms_poll(&self->await_ac_sleep_ms, cx, NULL) == AC_PENDING) {
 #line 9
             return AC_PENDING;
         }
@@ -66,11 +64,11 @@ ac_poll sum_poll(sum_frame *self, ac_cx *cx, int *out) {
     return AC_READY;
 }
 
-#line 70 "for_loop.gen.c"
+#line 68 "for_loop.gen.c"
 void sum_drop(sum_frame *self) {
     switch (self->state) {
     case sum_AWAIT_ac_sleep_ms:
-        ac_sleep_ms_drop(&self->await.ac_sleep_ms);
+        ac_sleep_ms_drop(&self->await_ac_sleep_ms);
         break;
     default:
         break;

@@ -20,9 +20,7 @@ void split_drop(split_frame *self);
 struct split_frame {
     enum split_state state;
     int n;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t split_frame_size = sizeof(split_frame);
 
@@ -77,12 +75,12 @@ ac_poll split_poll(split_frame *self, ac_cx *cx, struct pair *out) {
         return AC_READY;
     }
 #line 12
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 12
     self->state = split_AWAIT_ac_yield;
 resume_ac_yield:
 #line 12
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 12
         return AC_PENDING;
     }
@@ -95,11 +93,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 99 "future_of.gen.c"
+#line 97 "future_of.gen.c"
 void split_drop(split_frame *self) {
     switch (self->state) {
     case split_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -114,10 +112,8 @@ ac_poll tick_poll(tick_frame *self, ac_cx *cx, void *out);
 void tick_drop(tick_frame *self);
 struct tick_frame {
     enum tick_state state;
+    ac_yield_frame await_ac_yield;
     int *counter;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
 };
 const size_t tick_frame_size = sizeof(tick_frame);
 
@@ -172,12 +168,12 @@ ac_poll tick_poll(tick_frame *self, ac_cx *cx, void *out) {
         return AC_READY;
     }
 #line 18
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 18
     self->state = tick_AWAIT_ac_yield;
 resume_ac_yield:
 #line 18
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 18
         return AC_PENDING;
     }
@@ -189,11 +185,11 @@ resume_ac_yield:
 #line 20
 }
 
-#line 193 "future_of.gen.c"
+#line 189 "future_of.gen.c"
 void tick_drop(tick_frame *self) {
     switch (self->state) {
     case tick_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -206,7 +202,7 @@ static ac_future make_split(int n) {
     return split_future(n);
 }
 
-#line 210 "future_of.gen.c"
+#line 206 "future_of.gen.c"
 static ac_poll ac_sleep_ms_poll_boxed(void *slot, ac_cx *cx, void *out) {
     ac_sleep_ms_frame **frame = slot;
     if (ac_sleep_ms_poll(*frame, cx, out) == AC_PENDING) {
@@ -244,7 +240,7 @@ static ac_future make_nap(int ms) {
 
 static ac_future (*const makers[])(int) = {make_split, make_nap};
 
-#line 248 "future_of.gen.c"
+#line 244 "future_of.gen.c"
 enum run_state { run_START, run_AWAIT_ac_future_await, run_AWAIT_ac_future_await_2, run_DONE };
 typedef struct run_frame run_frame;
 void run_init(run_frame *self, int which, int *counter);
@@ -252,12 +248,17 @@ ac_poll run_poll(run_frame *self, ac_cx *cx, int *out);
 void run_drop(run_frame *self);
 struct run_frame {
     enum run_state state;
-    int which;
-    int *counter;
     struct pair p;
     union {
-        ac_future_await_frame ac_future_await;
-    } await;
+        struct {
+            int *counter;
+            union {
+                int which;
+                ac_future_await_frame await_ac_future_await;
+            };
+        };
+        ac_future_await_frame await_ac_future_await_2;
+    };
 };
 const size_t run_frame_size = sizeof(run_frame);
 
@@ -290,23 +291,23 @@ ac_poll run_poll(run_frame *self, ac_cx *cx, int *out) {
     }
 #line 33
     self->p = (struct pair){0, 0};
-    ac_future_await_init(&self->await.ac_future_await, makers[self->which](5), &self->p);
+    ac_future_await_init(&self->await_ac_future_await, makers[self->which](5), &self->p);
 #line 34
     self->state = run_AWAIT_ac_future_await;
 resume_ac_future_await:
 #line 34
-    if (ac_future_await_poll(&self->await.ac_future_await, cx, NULL) == AC_PENDING) {
+    if (ac_future_await_poll(&self->await_ac_future_await, cx, NULL) == AC_PENDING) {
 #line 34
         return AC_PENDING;
     }
 #line 35
     ac_future t = tick_future(self->counter);
-    ac_future_await_init(&self->await.ac_future_await, t, NULL);
+    ac_future_await_init(&self->await_ac_future_await_2, t, NULL);
 #line 36
     self->state = run_AWAIT_ac_future_await_2;
 resume_ac_future_await_2:
 #line 36
-    if (ac_future_await_poll(&self->await.ac_future_await, cx, NULL) == AC_PENDING) {
+    if (ac_future_await_poll(&self->await_ac_future_await_2, cx, NULL) == AC_PENDING) {
 #line 36
         return AC_PENDING;
     }
@@ -317,7 +318,7 @@ resume_ac_future_await_2:
 #line 37
     return AC_READY;
 }
-#line 321 "future_of.gen.c"
+#line 322 "future_of.gen.c"
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
@@ -325,8 +326,10 @@ resume_ac_future_await_2:
 void run_drop(run_frame *self) {
     switch (self->state) {
     case run_AWAIT_ac_future_await:
+        ac_future_await_drop(&self->await_ac_future_await);
+        break;
     case run_AWAIT_ac_future_await_2:
-        ac_future_await_drop(&self->await.ac_future_await);
+        ac_future_await_drop(&self->await_ac_future_await_2);
         break;
     default:
         break;

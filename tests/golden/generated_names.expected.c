@@ -14,9 +14,7 @@ void inc_drop(inc_frame *self);
 struct inc_frame {
     enum inc_state state;
     int v;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t inc_frame_size = sizeof(inc_frame);
 
@@ -40,12 +38,12 @@ ac_poll inc_poll(inc_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 6
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 6
     self->state = inc_AWAIT_ac_yield;
 resume_ac_yield:
 #line 6
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 6
         return AC_PENDING;
     }
@@ -57,11 +55,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 61 "generated_names.gen.c"
+#line 59 "generated_names.gen.c"
 void inc_drop(inc_frame *self) {
     switch (self->state) {
     case inc_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -79,9 +77,7 @@ struct clash_frame {
     int and_result;
     int inc_result;
     int cond_result;
-    union {
-        inc_frame inc;
-    } await;
+    inc_frame await_inc;
 };
 const size_t clash_frame_size = sizeof(clash_frame);
 
@@ -121,14 +117,14 @@ ac_poll clash_poll(clash_frame *self, ac_cx *cx, int *out) {
 #line 13
             int inc_result_2;
 #line 13
-            inc_init(&self->await.inc, self->inc_result);
+            inc_init(&self->await_inc, self->inc_result);
 #line 13
             self->state = clash_AWAIT_inc;
         resume_inc:
 #line 13
             memset(&inc_result_2, 0, sizeof inc_result_2);
 #line 13
-            if (inc_poll(&self->await.inc, cx, &inc_result_2) == AC_PENDING) {
+            if (inc_poll(&self->await_inc, cx, &inc_result_2) == AC_PENDING) {
 #line 13
                 return AC_PENDING;
             }
@@ -146,14 +142,14 @@ ac_poll clash_poll(clash_frame *self, ac_cx *cx, int *out) {
 #line 17
         int inc_result_3;
 #line 17
-        inc_init(&self->await.inc, self->cond_result);
+        inc_init(&self->await_inc, self->cond_result);
 #line 17
         self->state = clash_AWAIT_inc_2;
     resume_inc_2:
 #line 17
         memset(&inc_result_3, 0, sizeof inc_result_3);
 #line 17
-        if (inc_poll(&self->await.inc, cx, &inc_result_3) == AC_PENDING) {
+        if (inc_poll(&self->await_inc, cx, &inc_result_3) == AC_PENDING) {
 #line 17
             return AC_PENDING;
         }
@@ -168,14 +164,14 @@ ac_poll clash_poll(clash_frame *self, ac_cx *cx, int *out) {
 #line 19
         int inc_result_4;
 #line 19
-        inc_init(&self->await.inc, self->inc_result);
+        inc_init(&self->await_inc, self->inc_result);
 #line 19
         self->state = clash_AWAIT_inc_3;
     resume_inc_3:
 #line 19
         memset(&inc_result_4, 0, sizeof inc_result_4);
 #line 19
-        if (inc_poll(&self->await.inc, cx, &inc_result_4) == AC_PENDING) {
+        if (inc_poll(&self->await_inc, cx, &inc_result_4) == AC_PENDING) {
 #line 19
             return AC_PENDING;
         }
@@ -193,13 +189,13 @@ ac_poll clash_poll(clash_frame *self, ac_cx *cx, int *out) {
     return AC_READY;
 }
 
-#line 197 "generated_names.gen.c"
+#line 193 "generated_names.gen.c"
 void clash_drop(clash_frame *self) {
     switch (self->state) {
     case clash_AWAIT_inc:
     case clash_AWAIT_inc_2:
     case clash_AWAIT_inc_3:
-        inc_drop(&self->await.inc);
+        inc_drop(&self->await_inc);
         break;
     default:
         break;

@@ -14,9 +14,7 @@ struct retry_frame {
     enum retry_state state;
     int attempts;
     int tries;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t retry_frame_size = sizeof(retry_frame);
 
@@ -42,12 +40,12 @@ ac_poll retry_poll(retry_frame *self, ac_cx *cx, int *out) {
 #line 5
     self->tries = 0;
 again:
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 7
     self->state = retry_AWAIT_ac_yield;
 resume_ac_yield:
 #line 7
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 7
         return AC_PENDING;
     }
@@ -64,11 +62,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 68 "goto_label.gen.c"
+#line 66 "goto_label.gen.c"
 void retry_drop(retry_frame *self) {
     switch (self->state) {
     case retry_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;

@@ -13,11 +13,13 @@ void pick_drop(pick_frame *self);
 struct pick_frame {
     enum pick_state state;
     int v;
-    int r;
     union {
-        ac_yield_frame ac_yield;
-        ac_sleep_ms_frame ac_sleep_ms;
-    } await;
+        ac_yield_frame await_ac_yield;
+        struct {
+            int r;
+            ac_sleep_ms_frame await_ac_sleep_ms;
+        };
+    };
 };
 const size_t pick_frame_size = sizeof(pick_frame);
 
@@ -46,24 +48,24 @@ ac_poll pick_poll(pick_frame *self, ac_cx *cx, int *out) {
 #line 5
     self->r = 0;
     if (self->v > 10) {
-        ac_yield_init(&self->await.ac_yield);
+        ac_yield_init(&self->await_ac_yield);
 #line 7
         self->state = pick_AWAIT_ac_yield;
     resume_ac_yield:
 #line 7
-        if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+        if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 7
             return AC_PENDING;
         }
 #line 8
         self->r = 1;
     } else if (self->v > 0) {
-        ac_sleep_ms_init(&self->await.ac_sleep_ms, 1);
+        ac_sleep_ms_init(&self->await_ac_sleep_ms, 1);
 #line 10
         self->state = pick_AWAIT_ac_sleep_ms;
     resume_ac_sleep_ms:
 #line 10
-        if (ac_sleep_ms_poll(&self->await.ac_sleep_ms, cx, NULL) == AC_PENDING) {
+        if (ac_sleep_ms_poll(&self->await_ac_sleep_ms, cx, NULL) == AC_PENDING) {
 #line 10
             return AC_PENDING;
         }
@@ -82,14 +84,14 @@ ac_poll pick_poll(pick_frame *self, ac_cx *cx, int *out) {
     return AC_READY;
 }
 
-#line 86 "if_else.gen.c"
+#line 88 "if_else.gen.c"
 void pick_drop(pick_frame *self) {
     switch (self->state) {
     case pick_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     case pick_AWAIT_ac_sleep_ms:
-        ac_sleep_ms_drop(&self->await.ac_sleep_ms);
+        ac_sleep_ms_drop(&self->await_ac_sleep_ms);
         break;
     default:
         break;

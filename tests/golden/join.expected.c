@@ -16,9 +16,7 @@ void fetch_drop(fetch_frame *self);
 struct fetch_frame {
     enum fetch_state state;
     int id;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t fetch_frame_size = sizeof(fetch_frame);
 
@@ -42,12 +40,12 @@ ac_poll fetch_poll(fetch_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 8
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 8
     self->state = fetch_AWAIT_ac_yield;
 resume_ac_yield:
 #line 8
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 8
         return AC_PENDING;
     }
@@ -59,11 +57,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 63 "join.gen.c"
+#line 61 "join.gen.c"
 void fetch_drop(fetch_frame *self) {
     switch (self->state) {
     case fetch_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -83,23 +81,25 @@ ac_poll fetch_all_poll(fetch_all_frame *self, ac_cx *cx, int *out_);
 void fetch_all_drop(fetch_all_frame *self);
 struct fetch_all_frame {
     enum fetch_all_state state;
-    int *out;
     int a;
     int b;
-    int *dest;
-    int *dest_2;
+    int *out;
     union {
         struct {
             ac_select sel;
             fetch_frame fetch;
             fetch_frame fetch_2;
-        } join;
+        } await_join;
         struct {
-            ac_select sel;
-            fetch_frame fetch;
-            fetch_frame fetch_2;
-        } try_join;
-    } await;
+            struct {
+                ac_select sel;
+                fetch_frame fetch;
+                fetch_frame fetch_2;
+            } await_try_join;
+            int *dest;
+            int *dest_2;
+        };
+    };
 };
 const size_t fetch_all_frame_size = sizeof(fetch_all_frame);
 
@@ -125,38 +125,38 @@ ac_poll fetch_all_poll(fetch_all_frame *self, ac_cx *cx, int *out_) {
 #line 12
         return AC_READY;
     }
-    fetch_init(&self->await.join.fetch, 1);
+    fetch_init(&self->await_join.fetch, 1);
 #line 14
-    fetch_init(&self->await.join.fetch_2, 2);
+    fetch_init(&self->await_join.fetch_2, 2);
 #line 14
-    ac_select_begin(&self->await.join.sel, 2, AC_SELECT_JOIN_ALL);
+    ac_select_begin(&self->await_join.sel, 2, AC_SELECT_JOIN_ALL);
 #line 14
     self->state = fetch_all_AWAIT_join;
 resume_join:
 #line 14
-    for (int branch; (branch = ac_select_next(&self->await.join.sel)) >= 0;) {
+    for (int branch; (branch = ac_select_next(&self->await_join.sel)) >= 0;) {
 #line 14
         switch (branch) {
         case 0:
 #line 14
-            if (fetch_poll(&self->await.join.fetch, cx, &self->a) == AC_READY) {
+            if (fetch_poll(&self->await_join.fetch, cx, &self->a) == AC_READY) {
 #line 14
-                ac_select_done(&self->await.join.sel, 0, 1);
+                ac_select_done(&self->await_join.sel, 0, 1);
             }
 #line 14
             break;
         case 1:
 #line 14
-            if (fetch_poll(&self->await.join.fetch_2, cx, &self->b) == AC_READY) {
+            if (fetch_poll(&self->await_join.fetch_2, cx, &self->b) == AC_READY) {
 #line 14
-                ac_select_done(&self->await.join.sel, 1, 1);
+                ac_select_done(&self->await_join.sel, 1, 1);
             }
 #line 14
             break;
         }
     }
 #line 14
-    if (ac_select_pending(&self->await.join.sel)) {
+    if (ac_select_pending(&self->await_join.sel)) {
 #line 14
         return AC_PENDING;
     }
@@ -166,53 +166,53 @@ resume_join:
 #line 15
     int failed;
 #line 15
-    fetch_init(&self->await.try_join.fetch, self->a);
+    fetch_init(&self->await_try_join.fetch, self->a);
 #line 15
-    fetch_init(&self->await.try_join.fetch_2, self->b);
+    fetch_init(&self->await_try_join.fetch_2, self->b);
 #line 15
-    ac_select_begin(&self->await.try_join.sel, 2, AC_SELECT_TRY_JOIN);
+    ac_select_begin(&self->await_try_join.sel, 2, AC_SELECT_TRY_JOIN);
 #line 15
     self->state = fetch_all_AWAIT_try_join;
 resume_try_join:
 #line 15
-    for (int branch; (branch = ac_select_next(&self->await.try_join.sel)) >= 0;) {
+    for (int branch; (branch = ac_select_next(&self->await_try_join.sel)) >= 0;) {
 #line 15
         switch (branch) {
         case 0:
 #line 15
-            if (fetch_poll(&self->await.try_join.fetch, cx, self->dest) == AC_READY) {
+            if (fetch_poll(&self->await_try_join.fetch, cx, self->dest) == AC_READY) {
 #line 15
-                ac_select_done(&self->await.try_join.sel, 0, self->out[0] >= 0);
+                ac_select_done(&self->await_try_join.sel, 0, self->out[0] >= 0);
             }
 #line 15
             break;
         case 1:
 #line 15
-            if (fetch_poll(&self->await.try_join.fetch_2, cx, self->dest_2) == AC_READY) {
+            if (fetch_poll(&self->await_try_join.fetch_2, cx, self->dest_2) == AC_READY) {
 #line 15
-                ac_select_done(&self->await.try_join.sel, 1, self->out[1] >= 0);
+                ac_select_done(&self->await_try_join.sel, 1, self->out[1] >= 0);
             }
 #line 15
             break;
         }
     }
 #line 15
-    if (ac_select_pending(&self->await.try_join.sel)) {
+    if (ac_select_pending(&self->await_try_join.sel)) {
 #line 15
         return AC_PENDING;
     }
 #line 15
-    if (ac_select_running(&self->await.try_join.sel, 0)) {
+    if (ac_select_running(&self->await_try_join.sel, 0)) {
 #line 15
-        fetch_drop(&self->await.try_join.fetch);
+        fetch_drop(&self->await_try_join.fetch);
     }
 #line 15
-    if (ac_select_running(&self->await.try_join.sel, 1)) {
+    if (ac_select_running(&self->await_try_join.sel, 1)) {
 #line 15
-        fetch_drop(&self->await.try_join.fetch_2);
+        fetch_drop(&self->await_try_join.fetch_2);
     }
 #line 15
-    failed = ac_select_result(&self->await.try_join.sel);
+    failed = ac_select_result(&self->await_try_join.sel);
 #line 17
     *out_ = failed == AC_NONE ? self->out[0] + self->out[1] : failed;
 #line 17
@@ -225,19 +225,19 @@ resume_try_join:
 void fetch_all_drop(fetch_all_frame *self) {
     switch (self->state) {
     case fetch_all_AWAIT_join:
-        if (ac_select_running(&self->await.join.sel, 0)) {
-            fetch_drop(&self->await.join.fetch);
+        if (ac_select_running(&self->await_join.sel, 0)) {
+            fetch_drop(&self->await_join.fetch);
         }
-        if (ac_select_running(&self->await.join.sel, 1)) {
-            fetch_drop(&self->await.join.fetch_2);
+        if (ac_select_running(&self->await_join.sel, 1)) {
+            fetch_drop(&self->await_join.fetch_2);
         }
         break;
     case fetch_all_AWAIT_try_join:
-        if (ac_select_running(&self->await.try_join.sel, 0)) {
-            fetch_drop(&self->await.try_join.fetch);
+        if (ac_select_running(&self->await_try_join.sel, 0)) {
+            fetch_drop(&self->await_try_join.fetch);
         }
-        if (ac_select_running(&self->await.try_join.sel, 1)) {
-            fetch_drop(&self->await.try_join.fetch_2);
+        if (ac_select_running(&self->await_try_join.sel, 1)) {
+            fetch_drop(&self->await_try_join.fetch_2);
         }
         break;
     default:

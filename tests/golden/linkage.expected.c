@@ -19,18 +19,14 @@ enum helper_state { helper_START, helper_AWAIT_ac_yield, helper_DONE };
 struct helper_frame {
     enum helper_state state;
     int v;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 
 enum other_state { other_START, other_AWAIT_ac_yield, other_DONE };
 struct other_frame {
     enum other_state state;
     int v;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 
 enum entry_state { entry_START, entry_AWAIT_helper, entry_AWAIT_other, entry_DONE };
@@ -40,11 +36,11 @@ ac_poll entry_poll(entry_frame *self, ac_cx *cx, int *out);
 void entry_drop(entry_frame *self);
 struct entry_frame {
     enum entry_state state;
-    int v;
     union {
-        helper_frame helper;
-        other_frame other;
-    } await;
+        int v;
+        helper_frame await_helper;
+        other_frame await_other;
+    };
 };
 const size_t entry_frame_size = sizeof(entry_frame);
 
@@ -73,28 +69,28 @@ ac_poll entry_poll(entry_frame *self, ac_cx *cx, int *out) {
 #line 9
     int a;
 #line 9
-    helper_init(&self->await.helper, self->v);
+    helper_init(&self->await_helper, self->v);
 #line 9
     self->state = entry_AWAIT_helper;
 resume_helper:
 #line 9
     memset(&a, 0, sizeof a);
 #line 9
-    if (helper_poll(&self->await.helper, cx, &a) == AC_PENDING) {
+    if (helper_poll(&self->await_helper, cx, &a) == AC_PENDING) {
 #line 9
         return AC_PENDING;
     }
 #line 10
     int b;
 #line 10
-    other_init(&self->await.other, a);
+    other_init(&self->await_other, a);
 #line 10
     self->state = entry_AWAIT_other;
 resume_other:
 #line 10
     memset(&b, 0, sizeof b);
 #line 10
-    if (other_poll(&self->await.other, cx, &b) == AC_PENDING) {
+    if (other_poll(&self->await_other, cx, &b) == AC_PENDING) {
 #line 10
         return AC_PENDING;
     }
@@ -106,14 +102,14 @@ resume_other:
     return AC_READY;
 }
 
-#line 110 "linkage.gen.c"
+#line 106 "linkage.gen.c"
 void entry_drop(entry_frame *self) {
     switch (self->state) {
     case entry_AWAIT_helper:
-        helper_drop(&self->await.helper);
+        helper_drop(&self->await_helper);
         break;
     case entry_AWAIT_other:
-        other_drop(&self->await.other);
+        other_drop(&self->await_other);
         break;
     default:
         break;
@@ -141,12 +137,12 @@ static ac_poll helper_poll(helper_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 15
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 15
     self->state = helper_AWAIT_ac_yield;
 resume_ac_yield:
 #line 15
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 15
         return AC_PENDING;
     }
@@ -158,11 +154,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 162 "linkage.gen.c"
+#line 158 "linkage.gen.c"
 static void helper_drop(helper_frame *self) {
     switch (self->state) {
     case helper_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -190,12 +186,12 @@ static ac_poll other_poll(other_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 20
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 20
     self->state = other_AWAIT_ac_yield;
 resume_ac_yield:
 #line 20
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 20
         return AC_PENDING;
     }
@@ -207,11 +203,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 211 "linkage.gen.c"
+#line 207 "linkage.gen.c"
 static void other_drop(other_frame *self) {
     switch (self->state) {
     case other_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;

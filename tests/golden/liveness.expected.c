@@ -17,15 +17,17 @@ ac_poll keep_poll(keep_frame *self, ac_cx *cx, int *out);
 void keep_drop(keep_frame *self);
 struct keep_frame {
     enum keep_state state;
-    int n;
     int before;
     int arr[3];
     struct pair p;
-    int target;
-    int *where;
     union {
-        ac_yield_frame ac_yield;
-    } await;
+        int n;
+        struct {
+            int target;
+            ac_yield_frame await_ac_yield;
+            int *where;
+        };
+    };
 };
 const size_t keep_frame_size = sizeof(keep_frame);
 
@@ -65,12 +67,12 @@ ac_poll keep_poll(keep_frame *self, ac_cx *cx, int *out) {
     self->p = (struct pair){self->n, scratch};
     self->target = 0;
     self->where = &self->target;
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 16
     self->state = keep_AWAIT_ac_yield;
 resume_ac_yield:
 #line 16
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 16
         return AC_PENDING;
     }
@@ -82,7 +84,7 @@ resume_ac_yield:
 #line 18
     return AC_READY;
 }
-#line 86 "liveness.gen.c"
+#line 88 "liveness.gen.c"
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
@@ -90,7 +92,7 @@ resume_ac_yield:
 void keep_drop(keep_frame *self) {
     switch (self->state) {
     case keep_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;

@@ -17,9 +17,7 @@ void step_drop(step_frame *self);
 struct step_frame {
     enum step_state state;
     int v;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t step_frame_size = sizeof(step_frame);
 
@@ -43,12 +41,12 @@ ac_poll step_poll(step_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 9
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 9
     self->state = step_AWAIT_ac_yield;
 resume_ac_yield:
 #line 9
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 9
         return AC_PENDING;
     }
@@ -60,11 +58,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 64 "local_types.gen.c"
+#line 62 "local_types.gen.c"
 void step_drop(step_frame *self) {
     switch (self->state) {
     case step_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -86,7 +84,7 @@ struct tally_entry_2 {
     double weight;
 };
 
-#line 90 "local_types.gen.c"
+#line 88 "local_types.gen.c"
 enum tally_state {
     tally_START,
     tally_AWAIT_step,
@@ -102,14 +100,21 @@ struct tally_frame {
     enum tally_state state;
     int n;
     tally_score s;
-    int i;
-    struct tally_entry e;
-    struct tally_entry_2 *e_2;
     struct tally_entry_2 literal;
     union {
-        step_frame step;
-        ac_yield_frame ac_yield;
-    } await;
+        struct {
+            int i;
+            step_frame await_step;
+        };
+        struct {
+            struct tally_entry e;
+            ac_yield_frame await_ac_yield;
+        };
+        struct {
+            ac_yield_frame await_ac_yield_2;
+            struct tally_entry_2 *e_2;
+        };
+    };
 };
 const size_t tally_frame_size = sizeof(tally_frame);
 
@@ -172,14 +177,14 @@ ac_poll tally_poll(tally_frame *self, ac_cx *cx, int *out) {
     for (self->i = 0; self->i < self->n; self->i++) {
         int step_result;
 #line 24
-        step_init(&self->await.step, self->i % 2);
+        step_init(&self->await_step, self->i % 2);
 #line 24
         self->state = tally_AWAIT_step;
     resume_step:
 #line 24
         memset(&step_result, 0, sizeof step_result);
 #line 24
-        if (step_poll(&self->await.step, cx, &step_result) == AC_PENDING) {
+        if (step_poll(&self->await_step, cx, &step_result) == AC_PENDING) {
 #line 24
             return AC_PENDING;
         }
@@ -197,12 +202,12 @@ ac_poll tally_poll(tally_frame *self, ac_cx *cx, int *out) {
     {
 #line 37
         self->e = (struct tally_entry){self->s.hits};
-        ac_yield_init(&self->await.ac_yield);
+        ac_yield_init(&self->await_ac_yield);
 #line 38
         self->state = tally_AWAIT_ac_yield;
     resume_ac_yield:
 #line 38
-        if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+        if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 38
             return AC_PENDING;
         }
@@ -212,12 +217,12 @@ ac_poll tally_poll(tally_frame *self, ac_cx *cx, int *out) {
     {
 #line 44
         self->e_2 = &(*(self->literal = (struct tally_entry_2){0.5}, &self->literal));
-        ac_yield_init(&self->await.ac_yield);
+        ac_yield_init(&self->await_ac_yield_2);
 #line 45
         self->state = tally_AWAIT_ac_yield_2;
     resume_ac_yield_2:
 #line 45
-        if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+        if (ac_yield_poll(&self->await_ac_yield_2, cx, NULL) == AC_PENDING) {
 #line 45
             return AC_PENDING;
         }
@@ -230,7 +235,7 @@ ac_poll tally_poll(tally_frame *self, ac_cx *cx, int *out) {
 #line 48
     return AC_READY;
 }
-#line 234 "local_types.gen.c"
+#line 239 "local_types.gen.c"
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
@@ -238,11 +243,13 @@ ac_poll tally_poll(tally_frame *self, ac_cx *cx, int *out) {
 void tally_drop(tally_frame *self) {
     switch (self->state) {
     case tally_AWAIT_step:
-        step_drop(&self->await.step);
+        step_drop(&self->await_step);
         break;
     case tally_AWAIT_ac_yield:
+        ac_yield_drop(&self->await_ac_yield);
+        break;
     case tally_AWAIT_ac_yield_2:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield_2);
         break;
     default:
         break;

@@ -14,9 +14,7 @@ void inc_drop(inc_frame *self);
 struct inc_frame {
     enum inc_state state;
     int v;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t inc_frame_size = sizeof(inc_frame);
 
@@ -40,12 +38,12 @@ ac_poll inc_poll(inc_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 6
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 6
     self->state = inc_AWAIT_ac_yield;
 resume_ac_yield:
 #line 6
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 6
         return AC_PENDING;
     }
@@ -57,11 +55,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 61 "nested_await.gen.c"
+#line 59 "nested_await.gen.c"
 void inc_drop(inc_frame *self) {
     switch (self->state) {
     case inc_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -86,12 +84,23 @@ ac_poll chain_poll(chain_frame *self, ac_cx *cx, int *out);
 void chain_drop(chain_frame *self);
 struct chain_frame {
     enum chain_state state;
-    int x;
-    int y;
-    int inc_result_4;
     union {
-        inc_frame inc;
-    } await;
+        struct {
+            int x;
+            union {
+                inc_frame await_inc;
+                struct {
+                    int y;
+                    inc_frame await_inc_2;
+                };
+            };
+        };
+        inc_frame await_inc_3;
+        struct {
+            int inc_result_4;
+            inc_frame await_inc_4;
+        };
+    };
 };
 const size_t chain_frame_size = sizeof(chain_frame);
 
@@ -135,38 +144,46 @@ ac_poll chain_poll(chain_frame *self, ac_cx *cx, int *out) {
 #line 11
     int inc_result;
 #line 11
-    inc_init(&self->await.inc, self->x);
+    inc_init(&self->await_inc, self->x);
 #line 11
     self->state = chain_AWAIT_inc;
 resume_inc:
 #line 11
     memset(&inc_result, 0, sizeof inc_result);
 #line 11
-    if (inc_poll(&self->await.inc, cx, &inc_result) == AC_PENDING) {
+    if (inc_poll(&self->await_inc, cx, &inc_result) == AC_PENDING) {
 #line 11
         return AC_PENDING;
     }
+    {
 #line 11
-    inc_init(&self->await.inc, inc_result);
+        int result;
 #line 11
-    self->state = chain_AWAIT_inc_2;
-resume_inc_2:
+        inc_init(&self->await_inc, inc_result);
 #line 11
-    if (inc_poll(&self->await.inc, cx, &self->y) == AC_PENDING) {
+        self->state = chain_AWAIT_inc_2;
+    resume_inc_2:
 #line 11
-        return AC_PENDING;
+        memset(&result, 0, sizeof result);
+#line 11
+        if (inc_poll(&self->await_inc, cx, &result) == AC_PENDING) {
+#line 11
+            return AC_PENDING;
+        }
+#line 11
+        self->y = result;
     }
 #line 12
     int inc_result_2;
 #line 12
-    inc_init(&self->await.inc, self->y);
+    inc_init(&self->await_inc_2, self->y);
 #line 12
     self->state = chain_AWAIT_inc_3;
 resume_inc_3:
 #line 12
     memset(&inc_result_2, 0, sizeof inc_result_2);
 #line 12
-    if (inc_poll(&self->await.inc, cx, &inc_result_2) == AC_PENDING) {
+    if (inc_poll(&self->await_inc_2, cx, &inc_result_2) == AC_PENDING) {
 #line 12
         return AC_PENDING;
     }
@@ -174,14 +191,12 @@ resume_inc_3:
 #line 12
         int result;
 #line 12
-        inc_init(&self->await.inc, inc_result_2);
+        inc_init(&self->await_inc_2, inc_result_2);
 #line 12
         self->state = chain_AWAIT_inc_4;
     resume_inc_4:
 #line 12
-        memset(&result, 0, sizeof result);
-#line 12
-        if (inc_poll(&self->await.inc, cx, &result) == AC_PENDING) {
+        if (inc_poll(&self->await_inc_2, cx, &result) == AC_PENDING) {
 #line 12
             return AC_PENDING;
         }
@@ -189,38 +204,46 @@ resume_inc_3:
 #line 13
     int inc_result_3;
 #line 13
-    inc_init(&self->await.inc, self->x);
+    inc_init(&self->await_inc_2, self->x);
 #line 13
     self->state = chain_AWAIT_inc_5;
 resume_inc_5:
 #line 13
     memset(&inc_result_3, 0, sizeof inc_result_3);
 #line 13
-    if (inc_poll(&self->await.inc, cx, &inc_result_3) == AC_PENDING) {
+    if (inc_poll(&self->await_inc_2, cx, &inc_result_3) == AC_PENDING) {
 #line 13
         return AC_PENDING;
     }
+    {
 #line 13
-    inc_init(&self->await.inc, self->y * inc_result_3);
+        int result;
 #line 13
-    self->state = chain_AWAIT_inc_6;
-resume_inc_6:
+        inc_init(&self->await_inc_3, self->y * inc_result_3);
 #line 13
-    if (inc_poll(&self->await.inc, cx, &self->inc_result_4) == AC_PENDING) {
+        self->state = chain_AWAIT_inc_6;
+    resume_inc_6:
 #line 13
-        return AC_PENDING;
+        memset(&result, 0, sizeof result);
+#line 13
+        if (inc_poll(&self->await_inc_3, cx, &result) == AC_PENDING) {
+#line 13
+            return AC_PENDING;
+        }
+#line 13
+        self->inc_result_4 = result;
     }
 #line 13
     int inc_result_5;
 #line 13
-    inc_init(&self->await.inc, 0);
+    inc_init(&self->await_inc_4, 0);
 #line 13
     self->state = chain_AWAIT_inc_7;
 resume_inc_7:
 #line 13
     memset(&inc_result_5, 0, sizeof inc_result_5);
 #line 13
-    if (inc_poll(&self->await.inc, cx, &inc_result_5) == AC_PENDING) {
+    if (inc_poll(&self->await_inc_4, cx, &inc_result_5) == AC_PENDING) {
 #line 13
         return AC_PENDING;
     }
@@ -232,17 +255,23 @@ resume_inc_7:
     return AC_READY;
 }
 
-#line 236 "nested_await.gen.c"
+#line 259 "nested_await.gen.c"
 void chain_drop(chain_frame *self) {
     switch (self->state) {
     case chain_AWAIT_inc:
     case chain_AWAIT_inc_2:
+        inc_drop(&self->await_inc);
+        break;
     case chain_AWAIT_inc_3:
     case chain_AWAIT_inc_4:
     case chain_AWAIT_inc_5:
+        inc_drop(&self->await_inc_2);
+        break;
     case chain_AWAIT_inc_6:
+        inc_drop(&self->await_inc_3);
+        break;
     case chain_AWAIT_inc_7:
-        inc_drop(&self->await.inc);
+        inc_drop(&self->await_inc_4);
         break;
     default:
         break;

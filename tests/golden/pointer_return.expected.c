@@ -15,9 +15,7 @@ void find_drop(find_frame *self);
 struct find_frame {
     enum find_state state;
     int i;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t find_frame_size = sizeof(find_frame);
 
@@ -41,12 +39,12 @@ ac_poll find_poll(find_frame *self, ac_cx *cx, const char **out) {
         return AC_READY;
     }
 #line 7
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 7
     self->state = find_AWAIT_ac_yield;
 resume_ac_yield:
 #line 7
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 7
         return AC_PENDING;
     }
@@ -58,11 +56,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 62 "pointer_return.gen.c"
+#line 60 "pointer_return.gen.c"
 void find_drop(find_frame *self) {
     switch (self->state) {
     case find_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -77,9 +75,7 @@ ac_poll first_char_poll(first_char_frame *self, ac_cx *cx, int *out);
 void first_char_drop(first_char_frame *self);
 struct first_char_frame {
     enum first_char_state state;
-    union {
-        find_frame find;
-    } await;
+    find_frame await_find;
 };
 const size_t first_char_frame_size = sizeof(first_char_frame);
 
@@ -104,14 +100,14 @@ ac_poll first_char_poll(first_char_frame *self, ac_cx *cx, int *out) {
 #line 12
     const char *s;
 #line 12
-    find_init(&self->await.find, 0);
+    find_init(&self->await_find, 0);
 #line 12
     self->state = first_char_AWAIT_find;
 resume_find:
 #line 12
     memset(&s, 0, sizeof s);
 #line 12
-    if (find_poll(&self->await.find, cx, &s) == AC_PENDING) {
+    if (find_poll(&self->await_find, cx, &s) == AC_PENDING) {
 #line 12
         return AC_PENDING;
     }
@@ -123,11 +119,11 @@ resume_find:
     return AC_READY;
 }
 
-#line 127 "pointer_return.gen.c"
+#line 123 "pointer_return.gen.c"
 void first_char_drop(first_char_frame *self) {
     switch (self->state) {
     case first_char_AWAIT_find:
-        find_drop(&self->await.find);
+        find_drop(&self->await_find);
         break;
     default:
         break;

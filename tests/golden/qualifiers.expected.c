@@ -24,9 +24,7 @@ struct next_frame {
     enum next_state state;
     int step;
     int base;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t next_frame_size = sizeof(next_frame);
 
@@ -51,12 +49,12 @@ ac_poll next_poll(next_frame *self, ac_cx *cx, int *out) {
     }
 #line 15
     self->base = self->step * 2;
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 16
     self->state = next_AWAIT_ac_yield;
 resume_ac_yield:
 #line 16
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 16
         return AC_PENDING;
     }
@@ -68,11 +66,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 72 "qualifiers.gen.c"
+#line 70 "qualifiers.gen.c"
 void next_drop(next_frame *self) {
     switch (self->state) {
     case next_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -87,15 +85,17 @@ ac_poll tagged_poll(tagged_frame *self, ac_cx *cx, struct tag *out);
 void tagged_drop(tagged_frame *self);
 struct tagged_frame {
     enum tagged_state state;
-    struct tag t;
     volatile int v;
-    int *restrict p;
-    struct tag copy;
-    _Alignas(16) int wide;
+    ac_yield_frame await_ac_yield;
     union {
-        next_frame next;
-        ac_yield_frame ac_yield;
-    } await;
+        struct tag copy;
+        next_frame await_next;
+    };
+    int *restrict p;
+    union {
+        struct tag t;
+        _Alignas(16) int wide;
+    };
 };
 const size_t tagged_frame_size = sizeof(tagged_frame);
 
@@ -130,14 +130,14 @@ ac_poll tagged_poll(tagged_frame *self, ac_cx *cx, struct tag *out) {
 #line 21
     int next_result;
 #line 21
-    next_init(&self->await.next, self->v);
+    next_init(&self->await_next, self->v);
 #line 21
     self->state = tagged_AWAIT_next;
 resume_next:
 #line 21
     memset(&next_result, 0, sizeof next_result);
 #line 21
-    if (next_poll(&self->await.next, cx, &next_result) == AC_PENDING) {
+    if (next_poll(&self->await_next, cx, &next_result) == AC_PENDING) {
 #line 21
         return AC_PENDING;
     }
@@ -149,12 +149,12 @@ resume_next:
     }
 #line 22
     self->wide = *self->p;
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 23
     self->state = tagged_AWAIT_ac_yield;
 resume_ac_yield:
 #line 23
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 23
         return AC_PENDING;
     }
@@ -180,10 +180,10 @@ resume_ac_yield:
 void tagged_drop(tagged_frame *self) {
     switch (self->state) {
     case tagged_AWAIT_next:
-        next_drop(&self->await.next);
+        next_drop(&self->await_next);
         break;
     case tagged_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;

@@ -12,12 +12,16 @@ ac_poll clash_poll(clash_frame *self_, ac_cx *cx_, int *out_);
 void clash_drop(clash_frame *self_);
 struct clash_frame {
     enum clash_state state;
-    int self;
-    int cx;
-    int out;
     union {
-        ac_yield_frame ac_yield;
-    } await;
+        struct {
+            int self;
+            int cx;
+        };
+        struct {
+            int out;
+            ac_yield_frame await_ac_yield;
+        };
+    };
 };
 const size_t clash_frame_size = sizeof(clash_frame);
 
@@ -43,12 +47,12 @@ ac_poll clash_poll(clash_frame *self_, ac_cx *cx_, int *out_) {
     }
 #line 5
     self_->out = self_->self + self_->cx;
-    ac_yield_init(&self_->await.ac_yield);
+    ac_yield_init(&self_->await_ac_yield);
 #line 6
     self_->state = clash_AWAIT_ac_yield;
 resume_ac_yield:
 #line 6
-    if (ac_yield_poll(&self_->await.ac_yield, cx_, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self_->await_ac_yield, cx_, NULL) == AC_PENDING) {
 #line 6
         return AC_PENDING;
     }
@@ -60,11 +64,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 64 "reserved_names.gen.c"
+#line 68 "reserved_names.gen.c"
 void clash_drop(clash_frame *self_) {
     switch (self_->state) {
     case clash_AWAIT_ac_yield:
-        ac_yield_drop(&self_->await.ac_yield);
+        ac_yield_drop(&self_->await_ac_yield);
         break;
     default:
         break;

@@ -13,9 +13,7 @@ void inner_drop(inner_frame *self);
 struct inner_frame {
     enum inner_state state;
     int v;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t inner_frame_size = sizeof(inner_frame);
 
@@ -39,12 +37,12 @@ ac_poll inner_poll(inner_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 5
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 5
     self->state = inner_AWAIT_ac_yield;
 resume_ac_yield:
 #line 5
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 5
         return AC_PENDING;
     }
@@ -56,11 +54,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 60 "return_await.gen.c"
+#line 58 "return_await.gen.c"
 void inner_drop(inner_frame *self) {
     switch (self->state) {
     case inner_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -75,10 +73,10 @@ ac_poll outer_poll(outer_frame *self, ac_cx *cx, int *out);
 void outer_drop(outer_frame *self);
 struct outer_frame {
     enum outer_state state;
-    int v;
     union {
-        inner_frame inner;
-    } await;
+        int v;
+        inner_frame await_inner;
+    };
 };
 const size_t outer_frame_size = sizeof(outer_frame);
 
@@ -110,12 +108,12 @@ ac_poll outer_poll(outer_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 12
-    inner_init(&self->await.inner, self->v);
+    inner_init(&self->await_inner, self->v);
 #line 12
     self->state = outer_AWAIT_inner;
 resume_inner:
 #line 12
-    if (inner_poll(&self->await.inner, cx, out) == AC_PENDING) {
+    if (inner_poll(&self->await_inner, cx, out) == AC_PENDING) {
 #line 12
         return AC_PENDING;
     }
@@ -125,11 +123,11 @@ resume_inner:
     return AC_READY;
 }
 
-#line 129 "return_await.gen.c"
+#line 127 "return_await.gen.c"
 void outer_drop(outer_frame *self) {
     switch (self->state) {
     case outer_AWAIT_inner:
-        inner_drop(&self->await.inner);
+        inner_drop(&self->await_inner);
         break;
     default:
         break;

@@ -13,9 +13,7 @@ void step_drop(step_frame *self);
 struct step_frame {
     enum step_state state;
     int v;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t step_frame_size = sizeof(step_frame);
 
@@ -39,12 +37,12 @@ ac_poll step_poll(step_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 5
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 5
     self->state = step_AWAIT_ac_yield;
 resume_ac_yield:
 #line 5
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 5
         return AC_PENDING;
     }
@@ -56,11 +54,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 60 "same_callee_twice.gen.c"
+#line 58 "same_callee_twice.gen.c"
 void step_drop(step_frame *self) {
     switch (self->state) {
     case step_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -81,11 +79,19 @@ ac_poll three_poll(three_frame *self, ac_cx *cx, int *out);
 void three_drop(three_frame *self);
 struct three_frame {
     enum three_state state;
-    int a;
-    int b;
     union {
-        step_frame step;
-    } await;
+        step_frame await_step;
+        struct {
+            int a;
+            union {
+                step_frame await_step_2;
+                struct {
+                    int b;
+                    step_frame await_step_3;
+                };
+            };
+        };
+    };
 };
 const size_t three_frame_size = sizeof(three_frame);
 
@@ -113,37 +119,53 @@ ac_poll three_poll(three_frame *self, ac_cx *cx, int *out) {
 #line 9
         return AC_READY;
     }
+    {
 #line 10
-    step_init(&self->await.step, 1);
+        int result;
 #line 10
-    self->state = three_AWAIT_step;
-resume_step:
+        step_init(&self->await_step, 1);
 #line 10
-    if (step_poll(&self->await.step, cx, &self->a) == AC_PENDING) {
+        self->state = three_AWAIT_step;
+    resume_step:
 #line 10
-        return AC_PENDING;
+        memset(&result, 0, sizeof result);
+#line 10
+        if (step_poll(&self->await_step, cx, &result) == AC_PENDING) {
+#line 10
+            return AC_PENDING;
+        }
+#line 10
+        self->a = result;
     }
+    {
 #line 11
-    step_init(&self->await.step, 2);
+        int result;
 #line 11
-    self->state = three_AWAIT_step_2;
-resume_step_2:
+        step_init(&self->await_step_2, 2);
 #line 11
-    if (step_poll(&self->await.step, cx, &self->b) == AC_PENDING) {
+        self->state = three_AWAIT_step_2;
+    resume_step_2:
 #line 11
-        return AC_PENDING;
+        memset(&result, 0, sizeof result);
+#line 11
+        if (step_poll(&self->await_step_2, cx, &result) == AC_PENDING) {
+#line 11
+            return AC_PENDING;
+        }
+#line 11
+        self->b = result;
     }
 #line 12
     int c;
 #line 12
-    step_init(&self->await.step, 3);
+    step_init(&self->await_step_3, 3);
 #line 12
     self->state = three_AWAIT_step_3;
 resume_step_3:
 #line 12
     memset(&c, 0, sizeof c);
 #line 12
-    if (step_poll(&self->await.step, cx, &c) == AC_PENDING) {
+    if (step_poll(&self->await_step_3, cx, &c) == AC_PENDING) {
 #line 12
         return AC_PENDING;
     }
@@ -155,13 +177,17 @@ resume_step_3:
     return AC_READY;
 }
 
-#line 159 "same_callee_twice.gen.c"
+#line 181 "same_callee_twice.gen.c"
 void three_drop(three_frame *self) {
     switch (self->state) {
     case three_AWAIT_step:
+        step_drop(&self->await_step);
+        break;
     case three_AWAIT_step_2:
+        step_drop(&self->await_step_2);
+        break;
     case three_AWAIT_step_3:
-        step_drop(&self->await.step);
+        step_drop(&self->await_step_3);
         break;
     default:
         break;

@@ -16,9 +16,7 @@ void next_id_drop(next_id_frame *self);
 struct next_id_frame {
     enum next_id_state state;
     int base;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t next_id_frame_size = sizeof(next_id_frame);
 
@@ -42,12 +40,12 @@ ac_poll next_id_poll(next_id_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 8
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 8
     self->state = next_id_AWAIT_ac_yield;
 resume_ac_yield:
 #line 8
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 8
         return AC_PENDING;
     }
@@ -59,11 +57,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 63 "select.gen.c"
+#line 61 "select.gen.c"
 void next_id_drop(next_id_frame *self) {
     switch (self->state) {
     case next_id_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -78,19 +76,17 @@ ac_poll wait_input_poll(wait_input_frame *self, ac_cx *cx, int *out);
 void wait_input_drop(wait_input_frame *self);
 struct wait_input_frame {
     enum wait_input_state state;
+    int id;
     ac_fd *in;
     char *buf;
     size_t cap;
-    int id;
     ssize_t n;
-    union {
-        struct {
-            ac_select sel;
-            next_id_frame next_id;
-            ac_sleep_ms_frame ac_sleep_ms;
-            ac_fd_read_frame ac_fd_read;
-        } select;
-    } await;
+    struct {
+        ac_select sel;
+        next_id_frame next_id;
+        ac_sleep_ms_frame ac_sleep_ms;
+        ac_fd_read_frame ac_fd_read;
+    } await_select;
 };
 const size_t wait_input_frame_size = sizeof(wait_input_frame);
 
@@ -120,68 +116,68 @@ ac_poll wait_input_poll(wait_input_frame *self, ac_cx *cx, int *out) {
     self->n = 0;
     int select_result;
 #line 15
-    next_id_init(&self->await.select.next_id, 41);
+    next_id_init(&self->await_select.next_id, 41);
 #line 15
-    ac_sleep_ms_init(&self->await.select.ac_sleep_ms, 100);
+    ac_sleep_ms_init(&self->await_select.ac_sleep_ms, 100);
 #line 15
-    ac_fd_read_init(&self->await.select.ac_fd_read, self->in, self->buf, self->cap);
+    ac_fd_read_init(&self->await_select.ac_fd_read, self->in, self->buf, self->cap);
 #line 15
-    ac_select_begin(&self->await.select.sel, 3, AC_SELECT_FAIR);
+    ac_select_begin(&self->await_select.sel, 3, AC_SELECT_FAIR);
 #line 15
     self->state = wait_input_AWAIT_select;
 resume_select:
 #line 15
-    for (int branch; (branch = ac_select_next(&self->await.select.sel)) >= 0;) {
+    for (int branch; (branch = ac_select_next(&self->await_select.sel)) >= 0;) {
 #line 15
         switch (branch) {
         case 0:
 #line 15
-            if (next_id_poll(&self->await.select.next_id, cx, &self->id) == AC_READY) {
+            if (next_id_poll(&self->await_select.next_id, cx, &self->id) == AC_READY) {
 #line 15
-                ac_select_done(&self->await.select.sel, 0, 1);
+                ac_select_done(&self->await_select.sel, 0, 1);
             }
 #line 15
             break;
         case 1:
 #line 15
-            if (ac_sleep_ms_poll(&self->await.select.ac_sleep_ms, cx, NULL) == AC_READY) {
+            if (ac_sleep_ms_poll(&self->await_select.ac_sleep_ms, cx, NULL) == AC_READY) {
 #line 15
-                ac_select_done(&self->await.select.sel, 1, 1);
+                ac_select_done(&self->await_select.sel, 1, 1);
             }
 #line 15
             break;
         case 2:
 #line 15
-            if (ac_fd_read_poll(&self->await.select.ac_fd_read, cx, &self->n) == AC_READY) {
+            if (ac_fd_read_poll(&self->await_select.ac_fd_read, cx, &self->n) == AC_READY) {
 #line 15
-                ac_select_done(&self->await.select.sel, 2, self->n > 0);
+                ac_select_done(&self->await_select.sel, 2, self->n > 0);
             }
 #line 15
             break;
         }
     }
 #line 15
-    if (ac_select_pending(&self->await.select.sel)) {
+    if (ac_select_pending(&self->await_select.sel)) {
 #line 15
         return AC_PENDING;
     }
 #line 15
-    if (ac_select_running(&self->await.select.sel, 0)) {
+    if (ac_select_running(&self->await_select.sel, 0)) {
 #line 15
-        next_id_drop(&self->await.select.next_id);
+        next_id_drop(&self->await_select.next_id);
     }
 #line 15
-    if (ac_select_running(&self->await.select.sel, 1)) {
+    if (ac_select_running(&self->await_select.sel, 1)) {
 #line 15
-        ac_sleep_ms_drop(&self->await.select.ac_sleep_ms);
+        ac_sleep_ms_drop(&self->await_select.ac_sleep_ms);
     }
 #line 15
-    if (ac_select_running(&self->await.select.sel, 2)) {
+    if (ac_select_running(&self->await_select.sel, 2)) {
 #line 15
-        ac_fd_read_drop(&self->await.select.ac_fd_read);
+        ac_fd_read_drop(&self->await_select.ac_fd_read);
     }
 #line 15
-    select_result = ac_select_result(&self->await.select.sel);
+    select_result = ac_select_result(&self->await_select.sel);
 #line 15
     switch (select_result) {
     case 0:
@@ -213,18 +209,18 @@ resume_select:
     return AC_READY;
 }
 
-#line 217 "select.gen.c"
+#line 213 "select.gen.c"
 void wait_input_drop(wait_input_frame *self) {
     switch (self->state) {
     case wait_input_AWAIT_select:
-        if (ac_select_running(&self->await.select.sel, 0)) {
-            next_id_drop(&self->await.select.next_id);
+        if (ac_select_running(&self->await_select.sel, 0)) {
+            next_id_drop(&self->await_select.next_id);
         }
-        if (ac_select_running(&self->await.select.sel, 1)) {
-            ac_sleep_ms_drop(&self->await.select.ac_sleep_ms);
+        if (ac_select_running(&self->await_select.sel, 1)) {
+            ac_sleep_ms_drop(&self->await_select.ac_sleep_ms);
         }
-        if (ac_select_running(&self->await.select.sel, 2)) {
-            ac_fd_read_drop(&self->await.select.ac_fd_read);
+        if (ac_select_running(&self->await_select.sel, 2)) {
+            ac_fd_read_drop(&self->await_select.ac_fd_read);
         }
         break;
     default:

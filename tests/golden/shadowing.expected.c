@@ -13,11 +13,16 @@ void shadow_drop(shadow_frame *self);
 struct shadow_frame {
     enum shadow_state state;
     int v;
-    int v_2;
-    int v_3;
     union {
-        ac_yield_frame ac_yield;
-    } await;
+        struct {
+            int v_2;
+            ac_yield_frame await_ac_yield;
+        };
+        struct {
+            int v_3;
+            ac_yield_frame await_ac_yield_2;
+        };
+    };
 };
 const size_t shadow_frame_size = sizeof(shadow_frame);
 
@@ -46,12 +51,12 @@ ac_poll shadow_poll(shadow_frame *self, ac_cx *cx, int *out) {
     self->v = 1;
     {
         self->v_2 = 2;
-        ac_yield_init(&self->await.ac_yield);
+        ac_yield_init(&self->await_ac_yield);
 #line 8
         self->state = shadow_AWAIT_ac_yield;
     resume_ac_yield:
 #line 8
-        if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+        if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 8
             return AC_PENDING;
         }
@@ -59,12 +64,12 @@ ac_poll shadow_poll(shadow_frame *self, ac_cx *cx, int *out) {
         self->v_2++;
         {
             self->v_3 = 3;
-            ac_yield_init(&self->await.ac_yield);
+            ac_yield_init(&self->await_ac_yield_2);
 #line 12
             self->state = shadow_AWAIT_ac_yield_2;
         resume_ac_yield_2:
 #line 12
-            if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+            if (ac_yield_poll(&self->await_ac_yield_2, cx, NULL) == AC_PENDING) {
 #line 12
                 return AC_PENDING;
             }
@@ -79,12 +84,14 @@ ac_poll shadow_poll(shadow_frame *self, ac_cx *cx, int *out) {
     return AC_READY;
 }
 
-#line 83 "shadowing.gen.c"
+#line 88 "shadowing.gen.c"
 void shadow_drop(shadow_frame *self) {
     switch (self->state) {
     case shadow_AWAIT_ac_yield:
+        ac_yield_drop(&self->await_ac_yield);
+        break;
     case shadow_AWAIT_ac_yield_2:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield_2);
         break;
     default:
         break;

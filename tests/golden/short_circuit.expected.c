@@ -15,9 +15,7 @@ void check_drop(check_frame *self);
 struct check_frame {
     enum check_state state;
     int v;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t check_frame_size = sizeof(check_frame);
 
@@ -41,12 +39,12 @@ ac_poll check_poll(check_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 7
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 7
     self->state = check_AWAIT_ac_yield;
 resume_ac_yield:
 #line 7
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 7
         return AC_PENDING;
     }
@@ -58,11 +56,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 62 "short_circuit.gen.c"
+#line 60 "short_circuit.gen.c"
 void check_drop(check_frame *self) {
     switch (self->state) {
     case check_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -88,10 +86,13 @@ struct decide_frame {
     int a;
     int b;
     int both;
-    int either;
     union {
-        check_frame check;
-    } await;
+        check_frame await_check;
+        struct {
+            int either;
+            check_frame await_check_2;
+        };
+    };
 };
 const size_t decide_frame_size = sizeof(decide_frame);
 
@@ -134,14 +135,14 @@ ac_poll decide_poll(decide_frame *self, ac_cx *cx, int *out) {
 #line 12
         int check_result;
 #line 12
-        check_init(&self->await.check, self->b);
+        check_init(&self->await_check, self->b);
 #line 12
         self->state = decide_AWAIT_check;
     resume_check:
 #line 12
         memset(&check_result, 0, sizeof check_result);
 #line 12
-        if (check_poll(&self->await.check, cx, &check_result) == AC_PENDING) {
+        if (check_poll(&self->await_check, cx, &check_result) == AC_PENDING) {
 #line 12
             return AC_PENDING;
         }
@@ -154,14 +155,14 @@ ac_poll decide_poll(decide_frame *self, ac_cx *cx, int *out) {
 #line 14
         int check_result_2;
 #line 14
-        check_init(&self->await.check, self->b);
+        check_init(&self->await_check, self->b);
 #line 14
         self->state = decide_AWAIT_check_2;
     resume_check_2:
 #line 14
         memset(&check_result_2, 0, sizeof check_result_2);
 #line 14
-        if (check_poll(&self->await.check, cx, &check_result_2) == AC_PENDING) {
+        if (check_poll(&self->await_check, cx, &check_result_2) == AC_PENDING) {
 #line 14
             return AC_PENDING;
         }
@@ -175,14 +176,14 @@ ac_poll decide_poll(decide_frame *self, ac_cx *cx, int *out) {
 #line 14
         int check_result_3;
 #line 14
-        check_init(&self->await.check, self->a + self->b);
+        check_init(&self->await_check, self->a + self->b);
 #line 14
         self->state = decide_AWAIT_check_3;
     resume_check_3:
 #line 14
         memset(&check_result_3, 0, sizeof check_result_3);
 #line 14
-        if (check_poll(&self->await.check, cx, &check_result_3) == AC_PENDING) {
+        if (check_poll(&self->await_check, cx, &check_result_3) == AC_PENDING) {
 #line 14
             return AC_PENDING;
         }
@@ -196,14 +197,14 @@ ac_poll decide_poll(decide_frame *self, ac_cx *cx, int *out) {
 #line 15
         int check_result_4;
 #line 15
-        check_init(&self->await.check, self->a);
+        check_init(&self->await_check_2, self->a);
 #line 15
         self->state = decide_AWAIT_check_4;
     resume_check_4:
 #line 15
         memset(&check_result_4, 0, sizeof check_result_4);
 #line 15
-        if (check_poll(&self->await.check, cx, &check_result_4) == AC_PENDING) {
+        if (check_poll(&self->await_check_2, cx, &check_result_4) == AC_PENDING) {
 #line 15
             return AC_PENDING;
         }
@@ -220,14 +221,12 @@ ac_poll decide_poll(decide_frame *self, ac_cx *cx, int *out) {
 #line 17
             int result;
 #line 17
-            check_init(&self->await.check, 0);
+            check_init(&self->await_check_2, 0);
 #line 17
             self->state = decide_AWAIT_check_5;
         resume_check_5:
 #line 17
-            memset(&result, 0, sizeof result);
-#line 17
-            if (check_poll(&self->await.check, cx, &result) == AC_PENDING) {
+            if (check_poll(&self->await_check_2, cx, &result) == AC_PENDING) {
 #line 17
                 return AC_PENDING;
             }
@@ -241,15 +240,17 @@ ac_poll decide_poll(decide_frame *self, ac_cx *cx, int *out) {
     return AC_READY;
 }
 
-#line 245 "short_circuit.gen.c"
+#line 244 "short_circuit.gen.c"
 void decide_drop(decide_frame *self) {
     switch (self->state) {
     case decide_AWAIT_check:
     case decide_AWAIT_check_2:
     case decide_AWAIT_check_3:
+        check_drop(&self->await_check);
+        break;
     case decide_AWAIT_check_4:
     case decide_AWAIT_check_5:
-        check_drop(&self->await.check);
+        check_drop(&self->await_check_2);
         break;
     default:
         break;

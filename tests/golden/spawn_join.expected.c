@@ -13,9 +13,7 @@ void work_drop(work_frame *self);
 struct work_frame {
     enum work_state state;
     int id;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t work_frame_size = sizeof(work_frame);
 
@@ -59,12 +57,12 @@ ac_poll work_poll(work_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 5
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 5
     self->state = work_AWAIT_ac_yield;
 resume_ac_yield:
 #line 5
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 5
         return AC_PENDING;
     }
@@ -76,11 +74,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 80 "spawn_join.gen.c"
+#line 78 "spawn_join.gen.c"
 void work_drop(work_frame *self) {
     switch (self->state) {
     case work_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -95,13 +93,11 @@ ac_poll gather_poll(gather_frame *self, ac_cx *cx, int *out);
 void gather_drop(gather_frame *self);
 struct gather_frame {
     enum gather_state state;
-    ac_task *tasks[3];
     int sum;
     int i;
     int r;
-    union {
-        ac_join_frame ac_join;
-    } await;
+    ac_task *tasks[3];
+    ac_join_frame await_ac_join;
 };
 const size_t gather_frame_size = sizeof(gather_frame);
 
@@ -134,12 +130,12 @@ ac_poll gather_poll(gather_frame *self, ac_cx *cx, int *out) {
     self->sum = 0;
     for (self->i = 0; self->i < 3; self->i++) {
 #line 16
-        ac_join_init(&self->await.ac_join, self->tasks[self->i], &self->r);
+        ac_join_init(&self->await_ac_join, self->tasks[self->i], &self->r);
 #line 16
         self->state = gather_AWAIT_ac_join;
     resume_ac_join:
 #line 16
-        if (ac_join_poll(&self->await.ac_join, cx, NULL) == AC_PENDING) {
+        if (ac_join_poll(&self->await_ac_join, cx, NULL) == AC_PENDING) {
 #line 16
             return AC_PENDING;
         }
@@ -152,7 +148,7 @@ ac_poll gather_poll(gather_frame *self, ac_cx *cx, int *out) {
 #line 19
     return AC_READY;
 }
-#line 156 "spawn_join.gen.c"
+#line 152 "spawn_join.gen.c"
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
@@ -160,7 +156,7 @@ ac_poll gather_poll(gather_frame *self, ac_cx *cx, int *out) {
 void gather_drop(gather_frame *self) {
     switch (self->state) {
     case gather_AWAIT_ac_join:
-        ac_join_drop(&self->await.ac_join);
+        ac_join_drop(&self->await_ac_join);
         break;
     default:
         break;

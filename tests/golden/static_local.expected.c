@@ -12,9 +12,7 @@ ac_poll next_id_poll(next_id_frame *self, ac_cx *cx, int *out);
 void next_id_drop(next_id_frame *self);
 struct next_id_frame {
     enum next_id_state state;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t next_id_frame_size = sizeof(next_id_frame);
 
@@ -38,12 +36,12 @@ ac_poll next_id_poll(next_id_frame *self, ac_cx *cx, int *out) {
     }
 #line 5
     static int last;
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 6
     self->state = next_id_AWAIT_ac_yield;
 resume_ac_yield:
 #line 6
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 6
         return AC_PENDING;
     }
@@ -55,11 +53,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 59 "static_local.gen.c"
+#line 57 "static_local.gen.c"
 void next_id_drop(next_id_frame *self) {
     switch (self->state) {
     case next_id_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;

@@ -18,9 +18,7 @@ struct make_frame {
     enum make_state state;
     int x;
     int y;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t make_frame_size = sizeof(make_frame);
 
@@ -45,12 +43,12 @@ ac_poll make_poll(make_frame *self, ac_cx *cx, struct point *out) {
         return AC_READY;
     }
 #line 9
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 9
     self->state = make_AWAIT_ac_yield;
 resume_ac_yield:
 #line 9
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 9
         return AC_PENDING;
     }
@@ -63,11 +61,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 67 "struct_return.gen.c"
+#line 65 "struct_return.gen.c"
 void make_drop(make_frame *self) {
     switch (self->state) {
     case make_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;
@@ -82,9 +80,7 @@ ac_poll norm1_poll(norm1_frame *self, ac_cx *cx, int *out);
 void norm1_drop(norm1_frame *self);
 struct norm1_frame {
     enum norm1_state state;
-    union {
-        make_frame make;
-    } await;
+    make_frame await_make;
 };
 const size_t norm1_frame_size = sizeof(norm1_frame);
 
@@ -109,14 +105,14 @@ ac_poll norm1_poll(norm1_frame *self, ac_cx *cx, int *out) {
 #line 15
     struct point p;
 #line 15
-    make_init(&self->await.make, 3, -4);
+    make_init(&self->await_make, 3, -4);
 #line 15
     self->state = norm1_AWAIT_make;
 resume_make:
 #line 15
     memset(&p, 0, sizeof p);
 #line 15
-    if (make_poll(&self->await.make, cx, &p) == AC_PENDING) {
+    if (make_poll(&self->await_make, cx, &p) == AC_PENDING) {
 #line 15
         return AC_PENDING;
     }
@@ -128,11 +124,11 @@ resume_make:
     return AC_READY;
 }
 
-#line 132 "struct_return.gen.c"
+#line 128 "struct_return.gen.c"
 void norm1_drop(norm1_frame *self) {
     switch (self->state) {
     case norm1_AWAIT_make:
-        make_drop(&self->await.make);
+        make_drop(&self->await_make);
         break;
     default:
         break;

@@ -17,12 +17,12 @@ ac_poll dispatch_poll(dispatch_frame *self, ac_cx *cx, int *out);
 void dispatch_drop(dispatch_frame *self);
 struct dispatch_frame {
     enum dispatch_state state;
-    int op;
     int r;
     union {
-        ac_yield_frame ac_yield;
-        ac_sleep_ms_frame ac_sleep_ms;
-    } await;
+        int op;
+        ac_sleep_ms_frame await_ac_sleep_ms;
+        ac_yield_frame await_ac_yield;
+    };
 };
 const size_t dispatch_frame_size = sizeof(dispatch_frame);
 
@@ -52,12 +52,12 @@ ac_poll dispatch_poll(dispatch_frame *self, ac_cx *cx, int *out) {
     self->r = 0;
     switch (self->op) {
     case 0:
-        ac_yield_init(&self->await.ac_yield);
+        ac_yield_init(&self->await_ac_yield);
 #line 8
         self->state = dispatch_AWAIT_ac_yield;
     resume_ac_yield:
 #line 8
-        if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+        if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 8
             return AC_PENDING;
         }
@@ -65,12 +65,12 @@ ac_poll dispatch_poll(dispatch_frame *self, ac_cx *cx, int *out) {
         self->r = 10;
         break;
     case 1:
-        ac_sleep_ms_init(&self->await.ac_sleep_ms, 1);
+        ac_sleep_ms_init(&self->await_ac_sleep_ms, 1);
 #line 12
         self->state = dispatch_AWAIT_ac_sleep_ms;
     resume_ac_sleep_ms:
 #line 12
-        if (ac_sleep_ms_poll(&self->await.ac_sleep_ms, cx, NULL) == AC_PENDING) {
+        if (ac_sleep_ms_poll(&self->await_ac_sleep_ms, cx, NULL) == AC_PENDING) {
 #line 12
             return AC_PENDING;
         }
@@ -93,10 +93,10 @@ ac_poll dispatch_poll(dispatch_frame *self, ac_cx *cx, int *out) {
 void dispatch_drop(dispatch_frame *self) {
     switch (self->state) {
     case dispatch_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     case dispatch_AWAIT_ac_sleep_ms:
-        ac_sleep_ms_drop(&self->await.ac_sleep_ms);
+        ac_sleep_ms_drop(&self->await_ac_sleep_ms);
         break;
     default:
         break;

@@ -16,18 +16,20 @@ ac_poll read_within_poll(read_within_frame *self, ac_cx *cx, ssize_t *out);
 void read_within_drop(read_within_frame *self);
 struct read_within_frame {
     enum read_within_state state;
-    ac_fd *in;
-    char *buf;
-    size_t cap;
     uint64_t ms;
     ssize_t n;
     union {
         struct {
+            ac_fd *in;
+            char *buf;
+            size_t cap;
+        };
+        struct {
             ac_select sel;
             ac_fd_read_frame ac_fd_read;
             ac_sleep_ms_frame ac_sleep_ms;
-        } timeout;
-    } await;
+        } await_timeout;
+    };
 };
 const size_t read_within_frame_size = sizeof(read_within_frame);
 
@@ -57,53 +59,53 @@ ac_poll read_within_poll(read_within_frame *self, ac_cx *cx, ssize_t *out) {
     self->n = 0;
     int timeout_result;
 #line 10
-    ac_fd_read_init(&self->await.timeout.ac_fd_read, self->in, self->buf, self->cap);
+    ac_fd_read_init(&self->await_timeout.ac_fd_read, self->in, self->buf, self->cap);
 #line 10
-    ac_sleep_ms_init(&self->await.timeout.ac_sleep_ms, self->ms);
+    ac_sleep_ms_init(&self->await_timeout.ac_sleep_ms, self->ms);
 #line 10
-    ac_select_begin(&self->await.timeout.sel, 2, AC_SELECT_BIASED);
+    ac_select_begin(&self->await_timeout.sel, 2, AC_SELECT_BIASED);
 #line 10
     self->state = read_within_AWAIT_timeout;
 resume_timeout:
 #line 10
-    for (int branch; (branch = ac_select_next(&self->await.timeout.sel)) >= 0;) {
+    for (int branch; (branch = ac_select_next(&self->await_timeout.sel)) >= 0;) {
 #line 10
         switch (branch) {
         case 0:
 #line 10
-            if (ac_fd_read_poll(&self->await.timeout.ac_fd_read, cx, &self->n) == AC_READY) {
+            if (ac_fd_read_poll(&self->await_timeout.ac_fd_read, cx, &self->n) == AC_READY) {
 #line 10
-                ac_select_done(&self->await.timeout.sel, 0, 1);
+                ac_select_done(&self->await_timeout.sel, 0, 1);
             }
 #line 10
             break;
         case 1:
 #line 10
-            if (ac_sleep_ms_poll(&self->await.timeout.ac_sleep_ms, cx, NULL) == AC_READY) {
+            if (ac_sleep_ms_poll(&self->await_timeout.ac_sleep_ms, cx, NULL) == AC_READY) {
 #line 10
-                ac_select_done(&self->await.timeout.sel, 1, 1);
+                ac_select_done(&self->await_timeout.sel, 1, 1);
             }
 #line 10
             break;
         }
     }
 #line 10
-    if (ac_select_pending(&self->await.timeout.sel)) {
+    if (ac_select_pending(&self->await_timeout.sel)) {
 #line 10
         return AC_PENDING;
     }
 #line 10
-    if (ac_select_running(&self->await.timeout.sel, 0)) {
+    if (ac_select_running(&self->await_timeout.sel, 0)) {
 #line 10
-        ac_fd_read_drop(&self->await.timeout.ac_fd_read);
+        ac_fd_read_drop(&self->await_timeout.ac_fd_read);
     }
 #line 10
-    if (ac_select_running(&self->await.timeout.sel, 1)) {
+    if (ac_select_running(&self->await_timeout.sel, 1)) {
 #line 10
-        ac_sleep_ms_drop(&self->await.timeout.ac_sleep_ms);
+        ac_sleep_ms_drop(&self->await_timeout.ac_sleep_ms);
     }
 #line 10
-    timeout_result = ac_select_result(&self->await.timeout.sel);
+    timeout_result = ac_select_result(&self->await_timeout.sel);
 #line 10
     if (timeout_result == AC_TIMED_OUT) {
         *out = -1;
@@ -120,15 +122,15 @@ resume_timeout:
     return AC_READY;
 }
 
-#line 124 "timeout.gen.c"
+#line 126 "timeout.gen.c"
 void read_within_drop(read_within_frame *self) {
     switch (self->state) {
     case read_within_AWAIT_timeout:
-        if (ac_select_running(&self->await.timeout.sel, 0)) {
-            ac_fd_read_drop(&self->await.timeout.ac_fd_read);
+        if (ac_select_running(&self->await_timeout.sel, 0)) {
+            ac_fd_read_drop(&self->await_timeout.ac_fd_read);
         }
-        if (ac_select_running(&self->await.timeout.sel, 1)) {
-            ac_sleep_ms_drop(&self->await.timeout.ac_sleep_ms);
+        if (ac_select_running(&self->await_timeout.sel, 1)) {
+            ac_sleep_ms_drop(&self->await_timeout.ac_sleep_ms);
         }
         break;
     default:
@@ -144,15 +146,15 @@ ac_poll ready_by_poll(ready_by_frame *self, ac_cx *cx, int *out);
 void ready_by_drop(ready_by_frame *self);
 struct ready_by_frame {
     enum ready_by_state state;
-    ac_fd *in;
     uint64_t deadline_ns;
     union {
+        ac_fd *in;
         struct {
             ac_select sel;
             ac_fd_readable_frame ac_fd_readable;
             ac_sleep_until_frame ac_sleep_until;
-        } timeout;
-    } await;
+        } await_timeout;
+    };
 };
 const size_t ready_by_frame_size = sizeof(ready_by_frame);
 
@@ -177,16 +179,16 @@ ac_poll ready_by_poll(ready_by_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 16
-    ac_fd_readable_init(&self->await.timeout.ac_fd_readable, self->in);
+    ac_fd_readable_init(&self->await_timeout.ac_fd_readable, self->in);
 #line 16
-    ac_sleep_until_init(&self->await.timeout.ac_sleep_until, self->deadline_ns);
+    ac_sleep_until_init(&self->await_timeout.ac_sleep_until, self->deadline_ns);
 #line 16
-    ac_select_begin(&self->await.timeout.sel, 2, AC_SELECT_BIASED);
+    ac_select_begin(&self->await_timeout.sel, 2, AC_SELECT_BIASED);
 #line 16
     self->state = ready_by_AWAIT_timeout;
 resume_timeout:
 #line 16
-    for (int branch; (branch = ac_select_next(&self->await.timeout.sel)) >= 0;) {
+    for (int branch; (branch = ac_select_next(&self->await_timeout.sel)) >= 0;) {
 #line 16
         switch (branch) {
 #line 16
@@ -194,55 +196,55 @@ resume_timeout:
 #line 16
             int discarded;
 #line 16
-            if (ac_fd_readable_poll(&self->await.timeout.ac_fd_readable, cx, &discarded) == AC_READY) {
+            if (ac_fd_readable_poll(&self->await_timeout.ac_fd_readable, cx, &discarded) == AC_READY) {
 #line 16
-                ac_select_done(&self->await.timeout.sel, 0, 1);
+                ac_select_done(&self->await_timeout.sel, 0, 1);
             }
 #line 16
             break;
         }
         case 1:
 #line 16
-            if (ac_sleep_until_poll(&self->await.timeout.ac_sleep_until, cx, NULL) == AC_READY) {
+            if (ac_sleep_until_poll(&self->await_timeout.ac_sleep_until, cx, NULL) == AC_READY) {
 #line 16
-                ac_select_done(&self->await.timeout.sel, 1, 1);
+                ac_select_done(&self->await_timeout.sel, 1, 1);
             }
 #line 16
             break;
         }
     }
 #line 16
-    if (ac_select_pending(&self->await.timeout.sel)) {
+    if (ac_select_pending(&self->await_timeout.sel)) {
 #line 16
         return AC_PENDING;
     }
 #line 16
-    if (ac_select_running(&self->await.timeout.sel, 0)) {
+    if (ac_select_running(&self->await_timeout.sel, 0)) {
 #line 16
-        ac_fd_readable_drop(&self->await.timeout.ac_fd_readable);
+        ac_fd_readable_drop(&self->await_timeout.ac_fd_readable);
     }
 #line 16
-    if (ac_select_running(&self->await.timeout.sel, 1)) {
+    if (ac_select_running(&self->await_timeout.sel, 1)) {
 #line 16
-        ac_sleep_until_drop(&self->await.timeout.ac_sleep_until);
+        ac_sleep_until_drop(&self->await_timeout.ac_sleep_until);
     }
 #line 16
-    *out = ac_select_result(&self->await.timeout.sel);
+    *out = ac_select_result(&self->await_timeout.sel);
 #line 16
     self->state = ready_by_DONE;
 #line 16
     return AC_READY;
 }
 
-#line 238 "timeout.gen.c"
+#line 240 "timeout.gen.c"
 void ready_by_drop(ready_by_frame *self) {
     switch (self->state) {
     case ready_by_AWAIT_timeout:
-        if (ac_select_running(&self->await.timeout.sel, 0)) {
-            ac_fd_readable_drop(&self->await.timeout.ac_fd_readable);
+        if (ac_select_running(&self->await_timeout.sel, 0)) {
+            ac_fd_readable_drop(&self->await_timeout.ac_fd_readable);
         }
-        if (ac_select_running(&self->await.timeout.sel, 1)) {
-            ac_sleep_until_drop(&self->await.timeout.ac_sleep_until);
+        if (ac_select_running(&self->await_timeout.sel, 1)) {
+            ac_sleep_until_drop(&self->await_timeout.ac_sleep_until);
         }
         break;
     default:

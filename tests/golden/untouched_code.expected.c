@@ -24,9 +24,7 @@ void wait_area_drop(wait_area_frame *self);
 struct wait_area_frame {
     enum wait_area_state state;
     size2 s;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t wait_area_frame_size = sizeof(wait_area_frame);
 
@@ -50,12 +48,12 @@ ac_poll wait_area_poll(wait_area_frame *self, ac_cx *cx, int *out) {
         return AC_READY;
     }
 #line 16
-    ac_yield_init(&self->await.ac_yield);
+    ac_yield_init(&self->await_ac_yield);
 #line 16
     self->state = wait_area_AWAIT_ac_yield;
 resume_ac_yield:
 #line 16
-    if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+    if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 16
         return AC_PENDING;
     }
@@ -68,11 +66,11 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 72 "untouched_code.gen.c"
+#line 70 "untouched_code.gen.c"
 void wait_area_drop(wait_area_frame *self) {
     switch (self->state) {
     case wait_area_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;

@@ -16,9 +16,7 @@ struct bump_frame {
     enum bump_state state;
     int times;
     int i;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t bump_frame_size = sizeof(bump_frame);
 
@@ -51,12 +49,12 @@ ac_poll bump_poll(bump_frame *self, ac_cx *cx, void *out) {
     }
 #line 9
     for (self->i = 0; self->i < self->times; self->i++) {
-        ac_yield_init(&self->await.ac_yield);
+        ac_yield_init(&self->await_ac_yield);
 #line 10
         self->state = bump_AWAIT_ac_yield;
     resume_ac_yield:
 #line 10
-        if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+        if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 10
             return AC_PENDING;
         }
@@ -69,11 +67,11 @@ ac_poll bump_poll(bump_frame *self, ac_cx *cx, void *out) {
 #line 13
 }
 
-#line 73 "void_function.gen.c"
+#line 71 "void_function.gen.c"
 void bump_drop(bump_frame *self) {
     switch (self->state) {
     case bump_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;

@@ -15,9 +15,7 @@ struct count_frame {
     int n;
     int total;
     int i;
-    union {
-        ac_yield_frame ac_yield;
-    } await;
+    ac_yield_frame await_ac_yield;
 };
 const size_t count_frame_size = sizeof(count_frame);
 
@@ -44,12 +42,12 @@ ac_poll count_poll(count_frame *self, ac_cx *cx, int *out) {
     self->total = 0;
     self->i = 0;
     while (self->i < self->n) {
-        ac_yield_init(&self->await.ac_yield);
+        ac_yield_init(&self->await_ac_yield);
 #line 8
         self->state = count_AWAIT_ac_yield;
     resume_ac_yield:
 #line 8
-        if (ac_yield_poll(&self->await.ac_yield, cx, NULL) == AC_PENDING) {
+        if (ac_yield_poll(&self->await_ac_yield, cx, NULL) == AC_PENDING) {
 #line 8
             return AC_PENDING;
         }
@@ -64,11 +62,11 @@ ac_poll count_poll(count_frame *self, ac_cx *cx, int *out) {
     return AC_READY;
 }
 
-#line 68 "while_loop.gen.c"
+#line 66 "while_loop.gen.c"
 void count_drop(count_frame *self) {
     switch (self->state) {
     case count_AWAIT_ac_yield:
-        ac_yield_drop(&self->await.ac_yield);
+        ac_yield_drop(&self->await_ac_yield);
         break;
     default:
         break;

@@ -8,8 +8,8 @@ DOM is the page as headless chromium left it after loading PAGE#await=FUNCTION.I
 exactly these must be highlighted, as JSON (asyncc --emit=json) says: the await,
 its state's graph node, its enumerator's and resume label's generated lines, the
 generated line, table row and bytes of each field saved across it and of the
-callee's member of the await union. Nothing else may be: the other fields' lines,
-rows and bytes stay plain.
+member holding the callee's frame. Nothing else may be: the other fields' lines,
+rows and bytes stay plain (but for bytes they share with a highlighted field).
 """
 import json
 import re
@@ -57,15 +57,8 @@ def expected(doc, func, index):
                f"g{f['states'][a['state']]['enum_line']}", f"g{a['label_line']}"}, set()
     on_cls, off_cls = set(), set()
     for fd in f["frame"]["fields"]:
-        for m in fd.get("members", []):
-            ids = {f"g{m['line']}", f"row-{func}-{fd['name']}-{m['name']}"}
-            (on if m["name"] == a["member"] else off).update(ids)
-            if m["name"] == a["member"]:
-                on_cls.add(f"m-{func}-{m['name']}")
-        if "members" in fd:
-            continue
         ids = {f"g{fd['line']}", f"row-{func}-{fd['name']}"}
-        saved = fd["name"] in a["live"]
+        saved = fd["name"] in a["live"] or fd["name"] == a["member"]
         (on if saved else off).update(ids)
         (on_cls if saved else off_cls).add(f"f-{func}-{fd['name']}")
     return f, a, on, off - on, on_cls, off_cls

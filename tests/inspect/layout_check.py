@@ -3,8 +3,9 @@
 
 Checks asyncc --emit=json's frame layout against the C compiler: writes a program
 that includes the generated file and prints sizeof, _Alignof and offsetof of every
-frame and member the JSON lists (members of the union of callee frames relative to
-the union, as the JSON gives them), compiles it with CC, runs it and compares each
+frame and member the JSON lists (members of a form's struct relative to the
+struct, as the JSON gives them; the frame's own fields at their offsets in the
+frame, through its anonymous unions and structs), compiles it with CC, runs it and compares each
 line with the JSON's numbers. Exit status 1 with the differences if any differ.
 """
 import json
