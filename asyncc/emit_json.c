@@ -21,22 +21,6 @@ typedef struct Json {
     int flat;   /* depth from which containers are written on one line (0: none) */
 } Json;
 
-static void j_string(Buf *out, const char *s) {
-    buf_put(out, "\"");
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            buf_printf(out, "\\%c", c);
-        else if (c == '\n')
-            buf_put(out, "\\n");
-        else if (c < 0x20)
-            buf_printf(out, "\\u%04x", c);
-        else
-            buf_putn(out, s, 1);
-    }
-    buf_put(out, "\"");
-}
-
 /* Starts an element: the comma and line break before it, then its key if any. */
 static void j_item(Json *j, const char *key) {
     if (!j->first)
@@ -47,7 +31,7 @@ static void j_item(Json *j, const char *key) {
         buf_printf(j->out, "\n%*s", 2 * j->depth, "");
     j->first = false;
     if (key) {
-        j_string(j->out, key);
+        buf_json_string(j->out, key);
         buf_put(j->out, ": ");
     }
 }
@@ -74,7 +58,7 @@ static void j_close(Json *j, char bracket) {
 
 static void j_str(Json *j, const char *key, const char *v) {
     j_item(j, key);
-    j_string(j->out, v);
+    buf_json_string(j->out, v);
 }
 
 static void j_num(Json *j, const char *key, long v) {
@@ -128,10 +112,10 @@ static bool member_needed(const Func *f, const char *name, int s) {
 
 long frame_lower_bound(const Measured *m) {
     const Func *f = m->func;
-    Slots s = {0, NULL, f->nawaits + 1};
+    Slots s = {0, NULL, f->nawaits + 1, 0};
     for (int i = 0; i < m->nmembers; i++) {
         const Member *mb = &m->members[i];
-        Slot slot = {{0}, mb->size, mb->align, bits_new((size_t)s.npoints), NULL};
+        Slot slot = {{0}, mb->size, mb->align, bits_new((size_t)s.npoints), NULL, NULL};
         for (int k = 0; k < s.npoints; k++)
             if (member_needed(f, mb->name, k))
                 bit_set(slot.points, k);

@@ -728,7 +728,8 @@ static Slot var_slot(const Scopes *sc, const Graph *g, Var *v, uint64_t *nodes) 
               v->type.size,
               v->align_bytes > v->type.align ? v->align_bytes : v->type.align,
               bits_new((size_t)f->nawaits + 1),
-              bits_new((size_t)f->nvars + (size_t)f->nawaits)};
+              bits_new((size_t)f->nvars + (size_t)f->nawaits),
+              nodes};
     for (int i = -1; i < f->nawaits; i++)
         if (needed_at(sc, g, v, i))
             bit_set(s.points, i + 1);
@@ -761,7 +762,8 @@ static Slot await_slot(const Graph *g, int i, uint64_t *nodes) {
               0,
               1,
               bits_new((size_t)f->nawaits + 1),
-              bits_new((size_t)f->nvars + (size_t)f->nawaits)};
+              bits_new((size_t)f->nvars + (size_t)f->nawaits),
+              nodes};
     bit_set(s.points, i + 1);
     const Expr *aw = f->awaits[i]->expr;
     const Func *first = aw->callee->form == FORM_CALL ? aw->callee : aw->kids[0]->callee;
@@ -805,6 +807,7 @@ static Slots *slots_collect(const Scopes *sc, const Graph *g) {
         Slot slot = v ? var_slot(sc, g, v, nodes[s->n]) : await_slot(g, i - f->nvars, nodes[s->n]);
         VEC_PUSH(&s->items, &s->n, slot);
     }
+    s->nbusy = 2 * g->nnodes;
     slots_clash(s, nodes, 2 * (size_t)g->nnodes / 64 + 1);
     return s;
 }
@@ -1096,6 +1099,7 @@ static void frame_lay_out(const Program *prog, Slots **plans, Func *f) {
     f->frame_size = layout_frame_size(f->layout);
     f->frame_align = f->layout->align > LAYOUT_STATE_SIZE ? f->layout->align : LAYOUT_STATE_SIZE;
     f->frame_bound = layout_bound(s, LAYOUT_STATE_SIZE);
+    f->frame_floor = layout_floor(s, LAYOUT_STATE_SIZE);
 }
 
 /* The variable an await's result goes to, or NULL. */

@@ -5,7 +5,8 @@
  *     main.c     command line, drives the stages, writes the output file
  *     parse.c    libclang -> IR: async functions, their bodies, spawn/block_on sites
  *     lower.c    puts every await where a state can begin (statement level) or diagnoses it
- *     frame.c    liveness: which locals survive a suspension; frame layout and names
+ *     frame.c    liveness: which locals survive a suspension, which values clash; names
+ *     layout.c   the frame's layout: values that never clash share storage (for frame.c)
  *     emit.c     IR -> C text: enum of states, frame struct, init, poll, drop, helpers
  *     diag.c     compiler-style diagnostics (file:line:col: error: ...)
  *     util.c     growable buffers and arrays, allocation that never returns NULL
@@ -304,7 +305,10 @@ struct Func {
     /* frame size and alignment: from its typedef for a leaf whose header defines it
      * (parse), from the layout for a function defined here (frame.c) */
     long frame_size, frame_align;
-    long frame_bound; /* the least size any layout could have (frame.c, abi.md) */
+    long frame_bound; /* the least size any layout could have: at each suspension point,
+                         the values needed across it (frame.c, abi.md section 2) */
+    long frame_floor; /* the same counting also the places between suspension points
+                         where values are in use together (>= frame_bound) */
     Layout *layout;   /* set by frame.c for a function defined here */
 };
 

@@ -9,9 +9,17 @@
  * costs its size at the group's other points: the only waste) and the rest is
  * tried again.
  *
+ * (Or, when it is smaller, the classes of a coloring of the clashes: one union per
+ * class.) Then fields move up out of alternatives, from any depth, wherever that
+ * makes the frame smaller.
+ *
  * Members go in increasing alignment, the union in its place among them: then the
  * only padding is at the end of each struct, where the C compiler rounds its size
  * to its alignment, as the bound does.
+ *
+ * Two values in different alternatives of a union share bytes; two in one struct
+ * never do. The result is checked against the clashes before frame.c uses it
+ * (layout_valid): a bug here costs bytes, never a value.
  */
 #include <limits.h>
 #include <string.h>
@@ -575,6 +583,20 @@ bool layout_overlap(const Layout *l, const Field *a, const Field *b) {
 long layout_frame_size(const Layout *l) {
     long align = LAYOUT_STATE_SIZE;
     return layout_extent(l, LAYOUT_STATE_SIZE, &align);
+}
+
+long layout_floor(const Slots *s, long state_size) {
+    Slots all = {0, NULL, s->npoints + s->nbusy, 0};
+    for (int i = 0; i < s->n; i++) {
+        Slot slot = s->items[i];
+        slot.points = bits_new((size_t)all.npoints);
+        for (int p = 0; p < all.npoints; p++)
+            if (p < s->npoints ? bit_has(s->items[i].points, p)
+                               : s->items[i].busy && bit_has(s->items[i].busy, p - s->npoints))
+                bit_set(slot.points, p);
+        VEC_PUSH(&all.items, &all.n, slot);
+    }
+    return layout_bound(&all, state_size);
 }
 
 long layout_bound(const Slots *s, long state_size) {

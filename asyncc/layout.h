@@ -23,12 +23,16 @@ typedef struct Slot {
     uint64_t *points; /* the suspension points where it is needed (bit 0: before the
                          first poll, bit i + 1: await i) */
     uint64_t *clash;  /* the slots whose storage must not overlap its own */
+    uint64_t *busy;   /* where between the suspension points its storage is in use:
+                         bit 2i at the start of node i of frame.c's flow graph, 2i + 1
+                         at its end (NULL: nowhere) */
 } Slot;
 
 typedef struct Slots {
     int n;
     Slot *items;
     int npoints; /* 1 + the function's awaits */
+    int nbusy;   /* bits of Slot.busy */
 } Slots;
 
 /* n rounded up to a multiple of align. */
@@ -55,5 +59,9 @@ long layout_frame_size(const Layout *l);
  * there, packed without padding but at the end; the largest of these. One
  * computation for every report of the bound (--frame-report, --emit=json|html). */
 long layout_bound(const Slots *s, long state_size);
+
+/* The least frame size any arrangement could have, counting also the places between
+ * the suspension points where values are in use together (at least the bound). */
+long layout_floor(const Slots *s, long state_size);
 
 #endif

@@ -78,6 +78,22 @@ void buf_printf(Buf *b, const char *fmt, ...) {
     free(s);
 }
 
+void buf_json_string(Buf *b, const char *s) {
+    buf_put(b, "\"");
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            buf_printf(b, "\\%c", c);
+        else if (c == '\n')
+            buf_put(b, "\\n");
+        else if (c < 0x20)
+            buf_printf(b, "\\u%04x", c);
+        else
+            buf_putn(b, s, 1);
+    }
+    buf_put(b, "\"");
+}
+
 bool str_in(char *const *names, int n, const char *s) {
     for (int i = 0; i < n; i++)
         if (strcmp(names[i], s) == 0)

@@ -23,6 +23,8 @@ char *xprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void buf_put(Buf *b, const char *s);
 void buf_putn(Buf *b, const char *s, size_t n);
 void buf_printf(Buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* s as a JSON string literal, quotes included. */
+void buf_json_string(Buf *b, const char *s);
 
 /* Append p to the array *items of *n elements. */
 #define VEC_PUSH(items, n, p)                                                                      \
