@@ -44,12 +44,43 @@ typedef struct ac_cx {
 
 /* A future with its type erased: what a task needs to run one. asyncc writes one per
  * function that is spawned or blocked on; hand-written leaves can have one too. */
+typedef struct ac_fn_state ac_fn_state;
+typedef struct ac_fn_info ac_fn_info;
+
 typedef struct ac_vtable {
     ac_poll (*poll)(void *frame, ac_cx *cx, void *out);
     void (*drop)(void *frame);
     uint32_t frame_size;
     uint32_t result_size;
+    const ac_fn_info *info; /* for ac_task_dump; NULL: no async function of asyncc's */
 } ac_vtable;
+
+/* What asyncc tells the task dump about an async function: its frame starts with the
+ * state, an enum indexing `states` (START, one per await in order, DONE). */
+struct ac_fn_state {
+    uint32_t line;        /* of the await suspended at; the function's own at START, DONE */
+    const char *awaiting; /* the function (or form: "select") awaited there, or "" */
+};
+struct ac_fn_info {
+    const char *name; /* the async function */
+    const char *file; /* as its #line directives name it */
+    uint32_t nstates;
+    uint32_t boxed; /* the task's frame is a pointer to the function's frame (a future) */
+    const ac_fn_state *states;
+};
+
+/* Write to fd one line per task alive on this thread's loop: its async function, the
+ * file and line of the await it is suspended at and what it awaits there, and how long
+ * ago it was last polled (at the loop's clock, which moves each time the loop looks at
+ * timers and descriptors: at least every 64 polls). For example
+ *     asyncc: 2 tasks
+ *       task 0x5581a3c0d2a0  worker  server.c:88  awaiting ac_fd_read  polled 1503 ms ago
+ *       task 0x5581a3c0d320  consume  server.c:41  awaiting ints_recv  polled 0 ms ago
+ * Call it from a task (for example one waiting for SIGUSR1 with ac_signal_wait).
+ * Returns the number of tasks listed, or -errno: a write error, or -EOPNOTSUPP on a
+ * worker of the multi-thread runtime (its tasks run on several threads at once). The
+ * task ac_block_on runs is not in a task block and is not listed. */
+int ac_task_dump(int fd);
 
 /* One allocation: the 32-byte task header, the frame, room for the result.
  * The frame is uninitialized: call the future's init on ac_task_frame(t).

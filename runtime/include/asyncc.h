@@ -238,6 +238,11 @@ static inline ac_task *ac_sync_spawn_(const void *value, size_t size) {
     })
 
 static inline void ac_yield(void) {}
+/* A plain program has no tasks to list (ac_runtime.h: ac_task_dump). */
+static inline int ac_task_dump(int fd) {
+    (void)fd;
+    return 0;
+}
 
 /* Sleeps for ms milliseconds (runtime/src/sequential.c: sleeping needs <time.h>,
  * which this header leaves to the program). */

@@ -165,6 +165,7 @@ typedef struct aci_loop {
     aci_worker *worker;   /* the multi-thread runtime's worker running this loop, or NULL */
     uint32_t task_flags;  /* the flags of the tasks made on this thread (0, or TASK_MT...) */
     uint64_t random;      /* the PRNG's state (ac_random_below); 0 until first used */
+    uint32_t now_ms;      /* the clock when the driver last ran, for ac_task_dump */
     aci_pool pool;
 } aci_loop;
 

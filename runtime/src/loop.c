@@ -205,6 +205,7 @@ static aci_loop *running_head; /* linked through next_running, under running_loc
 static atomic_int running_count;
 
 void aci_loop_enter(void) {
+    aci_loop_this.now_ms = (uint32_t)(aci_clock_now_ns() / 1000000u);
     pthread_mutex_lock(&running_lock);
     aci_loop_this.next_running = running_head;
     running_head = &aci_loop_this;
@@ -319,8 +320,10 @@ int aci_loop_drive(int block) {
         return aci_loop_this.head ? 0 : -1;
     }
     loop_look(aci_loop_this.head ? 0 : timeout); /* the inbox may have woken a task */
+    uint64_t now = aci_clock_now_ns();
+    aci_loop_this.now_ms = (uint32_t)(now / 1000000u);
     if (deadline != UINT64_MAX)
-        aci_timers_fire_until(aci_clock_now_ns());
+        aci_timers_fire_until(now);
     return 0;
 }
 

@@ -11,7 +11,8 @@
  *           block is free;
  *   waiter  the task suspended in ac_join on this one, woken when this one finishes;
  *   flags   TASK_* state bits (internal.h), including whether the handle was given up;
- *   state   unused here: the atomic state of a task of the multi-thread runtime.
+ *   state   the loop's clock (ms) at the task's last poll, for ac_task_dump; the
+ *           atomic state of a task of the multi-thread runtime (mt.c).
  * The frame and the result start at multiples of alignof(max_align_t) from the block
  * start, so any frame or result type fits.
  *
@@ -159,6 +160,8 @@ static void task_poll(ac_task *t) {
     t->flags = flags;
     if (flags & TASK_ROOT)
         return;
+    /* `state` is free in a task of this loop: when it was last polled (ac_task_dump). */
+    atomic_store_explicit(&t->state, aci_loop_this.now_ms, memory_order_relaxed);
     ac_cx cx = {t};
     const ac_vtable *vt = t->vt;
     void *out = vt->result_size ? aci_task_result(t) : NULL;

@@ -41,7 +41,7 @@ static void fetch_drop_boxed(void *slot) {
 }
 
 static const ac_vtable fetch_future_vtable = {fetch_poll_boxed, fetch_drop_boxed,
-                                              sizeof(void *), sizeof(int)};
+                                              sizeof(void *), sizeof(int), NULL};
 
 static ac_future fetch_future(int id) {
     ac_future future = {&fetch_future_vtable, ac_frame_alloc(fetch_frame_size)};

@@ -19,6 +19,12 @@ struct work_frame {
 };
 const size_t work_frame_size = sizeof(work_frame);
 
+static const ac_fn_state work_states[] = {
+    {4, ""},
+    {5, "ac_yield"},
+    {4, ""},
+};
+
 static ac_poll work_poll_erased(void *frame, ac_cx *cx, void *out) {
     return work_poll(frame, cx, out);
 }
@@ -27,8 +33,9 @@ static void work_drop_erased(void *frame) {
     work_drop(frame);
 }
 
+static const ac_fn_info work_vtable_info = {"work", "spawn_join.c", 3, 0, work_states};
 static const ac_vtable work_vtable = {work_poll_erased, work_drop_erased,
-                                      sizeof(work_frame), sizeof(int)};
+                                      sizeof(work_frame), sizeof(int), &work_vtable_info};
 
 static ac_task *work_spawn(int id) {
     ac_task *task = ac_task_new(&work_vtable);
@@ -76,7 +83,7 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 80 "spawn_join.gen.c"
+#line 87 "spawn_join.gen.c"
 void work_drop(work_frame *self) {
     switch (self->state) {
     case work_AWAIT_ac_yield:
@@ -152,7 +159,7 @@ ac_poll gather_poll(gather_frame *self, ac_cx *cx, int *out) {
 #line 19
     return AC_READY;
 }
-#line 156 "spawn_join.gen.c"
+#line 163 "spawn_join.gen.c"
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif

@@ -43,7 +43,7 @@
         *(void **)slot = NULL;                                                                     \
     }                                                                                              \
     static const ac_vtable name##_future_vt = {name##_slot_poll, name##_slot_drop, sizeof(void *), \
-                                               sizeof(T)}
+                                               sizeof(T), NULL}
 
 static ac_runtime *runtime_of_workers(unsigned n) {
     ac_runtime_builder b;
