@@ -171,12 +171,6 @@ void aci_chan_wake_all(ac_waitlist *l, int reason) {
     }
 }
 
-bool aci_chan_unpark(aci_chan *ch, ac_chan_wait *w) {
-    aci_waiter_cancel(&w->waiter);
-    w->waiter.task = NULL;
-    return aci_chan_unref(ch);
-}
-
 /* ---- the poll and drop of a leaf ------------------------------------------------------------- */
 
 void aci_chan_drop(aci_chan *ch, ac_chan_wait *w) {

@@ -225,8 +225,13 @@ ACI_HIDDEN void aci_chan_wake_all(ac_waitlist *l, int reason);
 /* The end of a wait that parked (the frame finished or is dropped), on the task's own
  * thread: unlink w if it is still parked, or take back its wake if that is still on the
  * way, and give the channel's reference back; returns whether it was the last (see
- * aci_chan_unref). */
-ACI_HIDDEN bool aci_chan_unpark(aci_chan *ch, ac_chan_wait *w);
+ * aci_chan_unref). Inline: mostly the wait was woken, and there is nothing to take back. */
+static inline bool aci_chan_unpark(aci_chan *ch, ac_chan_wait *w) {
+    if (aci_waiter_parked(&w->waiter))
+        aci_waiter_cancel(&w->waiter);
+    w->waiter.task = NULL;
+    return aci_chan_unref(ch);
+}
 
 static inline ac_chan_wait *aci_chan_wait_of(ac_waiter *w) {
     return (ac_chan_wait *)((char *)w - offsetof(ac_chan_wait, waiter));
@@ -246,18 +251,13 @@ static inline ac_poll aci_chan_finish(aci_chan **slot, int *out, int r) {
  * set to the list to park on. */
 typedef int aci_chan_try_fn(aci_chan *ch, void *frame, ac_chan_wait *w, ac_waitlist **park);
 
-/* The poll of a leaf whose channel pointer is *slot (NULL: AC_CHAN_INVALID): a spurious
- * poll stays pending; otherwise try, then park or finish. Finishing gives back the
- * reference a park took and clears *slot, so that dropping the finished frame does
- * nothing. Inline, so that each kind's poll calls its try directly. */
-static inline ac_poll aci_chan_poll(aci_chan **slot, ac_chan_wait *w, ac_cx *cx,
-                                    aci_chan_try_fn *try, void *frame, int *out) {
-    aci_chan *ch = *slot;
-    if (!ch) {
-        *out = AC_CHAN_INVALID;
-        return AC_READY;
-    }
-    bool biased = aci_chan_enter(ch);
+/* The poll of a leaf waiting through w on ch, entered (aci_chan_enter says how, in
+ * `biased`): a spurious poll stays pending; otherwise try, then park or finish.
+ * Finishing gives back the reference a park took and clears *slot, so that dropping the
+ * finished frame does nothing. Inline, so that each kind's poll calls its try directly. */
+static inline ac_poll aci_chan_poll_entered(aci_chan *ch, bool biased, aci_chan **slot,
+                                            ac_chan_wait *w, ac_cx *cx, aci_chan_try_fn *try,
+                                            void *frame, int *out) {
     if (aci_waiter_parked(&w->waiter)) { /* not woken yet: a spurious poll */
         aci_chan_exit(ch, biased);
         return AC_PENDING;
@@ -275,27 +275,32 @@ static inline ac_poll aci_chan_poll(aci_chan **slot, ac_chan_wait *w, ac_cx *cx,
         aci_chan_free(ch);
     return aci_chan_finish(slot, out, r);
 }
+
+/* The poll of a leaf whose channel pointer is *slot (NULL: AC_CHAN_INVALID). */
+static inline ac_poll aci_chan_poll(aci_chan **slot, ac_chan_wait *w, ac_cx *cx,
+                                    aci_chan_try_fn *try, void *frame, int *out) {
+    aci_chan *ch = *slot;
+    if (!ch) {
+        *out = AC_CHAN_INVALID;
+        return AC_READY;
+    }
+    return aci_chan_poll_entered(ch, aci_chan_enter(ch), slot, w, cx, try, frame, out);
+}
+
 /* A leaf's poll, for aci_chan_poll_fast. */
 typedef ac_poll aci_chan_poll_fn(void *frame, ac_cx *cx, int *out);
 
-/* A leaf's poll with its common case inline: a first poll (w idle) on the owner's thread
- * of an unshared channel, which is the whole way of most messages through a busy
- * channel, tries and then parks or finishes without the lock's bookkeeping. Any other
- * poll is `general`'s: aci_chan_poll, kept out of line so that the common case needs
- * no stack frame for it. */
+/* aci_chan_poll with its common case inline: on the owner's thread of an unshared
+ * channel, the way of most messages through a busy channel, the poll goes without the
+ * lock's bookkeeping. Any other poll is `general`'s: aci_chan_poll, kept out of line so
+ * that the common case needs no stack frame for it. */
 static inline ac_poll aci_chan_poll_fast(aci_chan **slot, ac_chan_wait *w, ac_cx *cx,
                                          aci_chan_try_fn *try, void *frame, int *out,
                                          aci_chan_poll_fn *general) {
     aci_chan *ch = *slot;
-    if (!ch || !aci_chan_wait_idle(w) || !aci_chan_enter_biased(ch))
+    if (!ch || !aci_chan_enter_biased(ch))
         return general(frame, cx, out);
-    ac_waitlist *park = NULL;
-    int r = try(ch, frame, w, &park);
-    bool wait = r == AC_CHAN_EMPTY || r == AC_CHAN_FULL;
-    if (wait)
-        aci_chan_park(ch, park, w, cx);
-    aci_chan_leave_biased(ch);
-    return wait ? AC_PENDING : aci_chan_finish(slot, out, r);
+    return aci_chan_poll_entered(ch, true, slot, w, cx, try, frame, out);
 }
 
 /* The drop of such a leaf: take w off the channel if it parked. */
