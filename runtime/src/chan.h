@@ -213,13 +213,30 @@ static inline bool aci_chan_wait_idle(const ac_chan_wait *w) {
     return w->waiter.task == NULL;
 }
 
+static inline ac_chan_wait *aci_chan_wait_of(ac_waiter *w) {
+    return (ac_chan_wait *)((char *)w - offsetof(ac_chan_wait, waiter));
+}
+
 /* Park w on l for cx's task; the channel gains a reference. */
-ACI_HIDDEN void aci_chan_park(aci_chan *ch, ac_waitlist *l, ac_chan_wait *w, ac_cx *cx);
+static inline void aci_chan_park(aci_chan *ch, ac_waitlist *l, ac_chan_wait *w, ac_cx *cx) {
+    if (aci_chan_wait_idle(w))
+        ch->refs++;
+    aci_waitlist_push(l, &w->waiter, cx->task);
+}
 /* From any thread: unlink w (parked) and wake its task with reason (AC_CHAN_OK or a
  * negative status); the wake reaches the task on its own loop. */
-ACI_HIDDEN void aci_chan_wake(ac_chan_wait *w, int reason);
+static inline void aci_chan_wake(ac_chan_wait *w, int reason) {
+    aci_waiter_wake(&w->waiter, reason);
+}
 /* Wake the first waiter of l, if any; returns it (NULL: l was empty). */
-ACI_HIDDEN ac_chan_wait *aci_chan_wake_first(ac_waitlist *l, int reason);
+static inline ac_chan_wait *aci_chan_wake_first(ac_waitlist *l, int reason) {
+    ac_waiter *first = l->head;
+    if (!first)
+        return NULL;
+    ac_chan_wait *w = aci_chan_wait_of(first);
+    aci_chan_wake(w, reason);
+    return w;
+}
 /* Wake every waiter of l with reason. */
 ACI_HIDDEN void aci_chan_wake_all(ac_waitlist *l, int reason);
 /* The end of a wait that parked (the frame finished or is dropped), on the task's own
@@ -231,10 +248,6 @@ static inline bool aci_chan_unpark(aci_chan *ch, ac_chan_wait *w) {
         aci_waiter_cancel(&w->waiter);
     w->waiter.task = NULL;
     return aci_chan_unref(ch);
-}
-
-static inline ac_chan_wait *aci_chan_wait_of(ac_waiter *w) {
-    return (ac_chan_wait *)((char *)w - offsetof(ac_chan_wait, waiter));
 }
 
 /* ---- the poll and drop of a leaf ------------------------------------------------------------- */
