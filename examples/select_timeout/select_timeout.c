@@ -51,6 +51,14 @@ static int feed_event(int r, int *open) {
     return 1;
 }
 
+/* What a receive of a feed's branch that won got: a message, or the close. */
+static void report(const char *message, const char *feed, int r, int value) {
+    if (r == AC_CHAN_OK)
+        printf("%s %d\n", message, value);
+    else
+        printf("%s: feed closed\n", feed);
+}
+
 /* Takes messages until a quiet spell (returns 1) or until both feeds are closed (0). */
 async int monitor(prices_rx *prices, news_rx *news, int *prices_open, int *news_open) {
     while (*prices_open || *news_open) {
@@ -60,16 +68,10 @@ async int monitor(prices_rx *prices, news_rx *news, int *prices_open, int *news_
             ac_on_if(&rn, news_recv(news, &item), feed_event(rn, news_open)),
             ac_on_done(ac_sleep_ms(QUIET_MS)))) {
         case 0:
-            if (rp == AC_CHAN_OK)
-                printf("price %d\n", price);
-            else
-                printf("prices: feed closed\n");
+            report("price", "prices", rp, price);
             break;
         case 1:
-            if (rn == AC_CHAN_OK)
-                printf("news %d\n", item);
-            else
-                printf("news: feed closed\n");
+            report("news", "news", rn, item);
             break;
         case 2:
             printf("quiet for %d ms\n", QUIET_MS);
