@@ -69,8 +69,7 @@ struct ac_chan {
 ACI_HIDDEN void aci_chan_share(aci_chan *ch);
 
 /* Enter an operation on ch without the lock if this thread owns ch and ch is not shared;
- * returns whether it did, and then aci_chan_leave_biased ends the operation. The fast
- * paths of the leaves use it directly, to do without the bookkeeping of the lock. */
+ * returns whether it did, and then aci_chan_leave_biased ends the operation. */
 static inline bool aci_chan_enter_biased(aci_chan *ch) {
     if (ch->owner != &aci_loop_this)
         return false;
