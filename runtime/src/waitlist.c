@@ -11,6 +11,9 @@
  *
  * A task of the multi-thread runtime has no loop of its own (any worker may poll it) and
  * its wake is thread-safe: its waiter records no loop, and any thread wakes it directly.
+ *
+ * Linking, parking and waking are inline in waitlist.h: they are on the way of every
+ * message that waits on a channel.
  */
 #include "waitlist.h"
 
