@@ -20,7 +20,7 @@
 #include <ac_chan.h>
 #include <ac_time.h>
 
-#define QUIET_MS 200
+#define QUIET_MS 300
 
 AC_MPSC_TYPED(prices, int);
 AC_MPSC_TYPED(news, int);
