@@ -15,6 +15,9 @@
 #include <stdatomic.h>
 
 #define ACI_HIDDEN __attribute__((visibility("hidden")))
+/* The general path beside an inline fast one: kept out of line, so that the fast path
+ * needs no stack frame of its own. */
+#define ACI_NOINLINE __attribute__((noinline))
 
 /* ---- the task header -------------------------------------------------------------------- */
 
