@@ -23,8 +23,6 @@ struct aci_fd_reg {
      * at the count before its call, so an edge seen on another worker between the call
      * and the park is not lost. */
     _Atomic uint32_t edges[2];
-    _Atomic uint32_t drained_at;       /* read edges + 1 when a short read emptied a stream */
-    _Atomic unsigned char read_closed; /* the peer sends no more: reads never wait again */
     ac_waitlist readers, writers;
     aci_reactor *reactor;
     struct aci_fd_reg *next_free;
