@@ -17,6 +17,14 @@ static inline unsigned workers_wanted(void) {
     return env ? (unsigned)strtoul(env, NULL, 10) : 0;
 }
 
+/* A runtime of n workers, the other settings default: 0 or ac_runtime_new's error. */
+static inline int workers_runtime_new(unsigned n, ac_runtime **rt) {
+    ac_runtime_builder b;
+    ac_runtime_builder_init(&b);
+    b.worker_threads = n;
+    return ac_runtime_new(&b, rt);
+}
+
 /* Run fu (whose result is an int) to its end on the executor the environment names and
  * return its result; 1 after a message on stderr if the runtime cannot run it. */
 static inline int workers_block_on(const char *name, ac_future fu) {
@@ -24,11 +32,8 @@ static inline int workers_block_on(const char *name, ac_future fu) {
     int result = 1;
     if (workers == 0)
         return ac_future_block_on(fu, &result) == 0 ? result : 1;
-    ac_runtime_builder b;
-    ac_runtime_builder_init(&b);
-    b.worker_threads = workers;
     ac_runtime *rt;
-    int rc = ac_runtime_new(&b, &rt);
+    int rc = workers_runtime_new(workers, &rt);
     if (rc != 0)
         ac_future_drop(fu);
     else if ((rc = ac_runtime_block_on(rt, fu, &result)) == 0)

@@ -287,6 +287,21 @@ void ac_fd_read_init(ac_fd_read_frame *f, ac_fd *h, void *buf, size_t n) {
     f->n = n;
 }
 
+/* call_read_unless_drained on a reactor's handle: "drained" holds for the readable
+ * edge count the read started at, so an edge that comes during or after the read ends
+ * it (whichever worker sees it). */
+static ssize_t read_unless_drained_shared(ac_fd_read_frame *f, aci_fd_reg *g) {
+    uint64_t mark = UINT64_C(1) << 32 | f->wait.edge;
+    if (atomic_load_explicit(&g->drained_at, memory_order_relaxed) == mark)
+        return -EAGAIN;
+    ssize_t r = call_read(f);
+    int drained = f->wait.h->is_stream &&
+                  !atomic_load_explicit(&g->read_closed, memory_order_relaxed) && r > 0 &&
+                  (size_t)r < f->n;
+    atomic_store_explicit(&g->drained_at, drained ? mark : 0, memory_order_relaxed);
+    return r;
+}
+
 /* After a short read of a stream the next read would only say EAGAIN (the request
  * and response rhythm of a server): it parks at once instead, until the next edge.
  * Not once the peer has closed its side: the end of stream may already be behind the
@@ -295,7 +310,7 @@ static ssize_t call_read_unless_drained(void *frame) {
     ac_fd_read_frame *f = frame;
     ac_fd *h = f->wait.h;
     if (h->reg)
-        return call_read(frame); /* see "Reads" in SCHEDULER.md */
+        return read_unless_drained_shared(f, h->reg);
     if (h->drained)
         return -EAGAIN;
     ssize_t r = call_read(frame);

@@ -112,6 +112,8 @@ size_t aci_reactor_registered(aci_reactor *r) {
 static void reg_ready(aci_fd_reg *g, unsigned readiness) {
     aci_spin_lock(&g->lock);
     if (readiness & ACI_READABLE) {
+        if (readiness & ACI_READ_CLOSED)
+            atomic_store_explicit(&g->read_closed, 1, memory_order_relaxed);
         atomic_fetch_add_explicit(&g->edges[0], 1, memory_order_release);
         aci_waitlist_wake_all(&g->readers, 0);
     }
@@ -160,6 +162,8 @@ static aci_fd_reg *reg_take_locked(aci_reactor *r) {
     r->free = g->next_free;
     /* The edge counts go on from where a previous use left them: an old event may still
      * come for this registration, and a count that only grows keeps comparisons valid. */
+    atomic_store_explicit(&g->drained_at, 0, memory_order_relaxed);
+    atomic_store_explicit(&g->read_closed, 0, memory_order_relaxed);
     g->reactor = r;
     return g;
 }

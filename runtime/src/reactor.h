@@ -23,6 +23,10 @@ struct aci_fd_reg {
      * at the count before its call, so an edge seen on another worker between the call
      * and the park is not lost. */
     _Atomic uint32_t edges[2];
+    /* 1 << 32 | the readable count a short read of a stream started at: that read
+     * emptied it, so a read at the same count would only say EAGAIN. 0: not drained. */
+    _Atomic uint64_t drained_at;
+    _Atomic unsigned char read_closed; /* the peer sends no more: reads never wait again */
     ac_waitlist readers, writers;
     aci_reactor *reactor;
     struct aci_fd_reg *next_free;
