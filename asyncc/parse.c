@@ -2010,7 +2010,8 @@ static void await_outside_error(Parser *p, Range r, CXCursor call_paren) {
     Cursors kids = expr_children_of(call);
     char *callee = kids.n ? cursor_name(strip_implicit(kids.items[0])) : xstrdup("...");
     free(kids.items);
-    note_fixit(pos_at(p, extent_of(p, p->ordinary).start), "async ",
+    Pos start = pos_at(p, extent_of(p, p->ordinary).start);
+    note_fixit(start, start, "async ",
                "'%s' is not async: make it async to await here, or run the call to completion "
                "with ac_block_on(%s(...))",
                cursor_name(p->ordinary), callee);
@@ -2070,9 +2071,12 @@ static void marker_hole(Parser *p, CXCursor c, Marker m, CXCursor call_paren, Ho
     Pos pos = pos_at(p, start);
     if (m == MARK_AWAIT && !p->fn)
         await_outside_error(p, hole->range, call_paren);
-    if (m == MARK_BLOCK_ON && p->fn)
+    if (m == MARK_BLOCK_ON && p->fn) {
         error_range(pos, pos_at(p, hole->range.end),
                     "ac_block_on inside an async function would block the executor; use await");
+        note_fixit(pos, pos_at(p, tok_at(p->prog, start).end), "await",
+                   "await the call: the task is suspended, not the thread");
+    }
     Expr *e = marker_call(p, marker_macro(m), marker_expr_kind(m), start, call_paren);
     if (!e)
         return;
@@ -2621,14 +2625,31 @@ static void await_position_check(Parser *p, CXCursor c) {
         error_range(cursor_pos(p, c), cursor_end(p, c), "await inside %s is not supported", what);
 }
 
+/* A note rewriting the call of name, written on one line of this file, as
+ * before + call + after. Nothing when the call's text is not plainly there (a macro). */
+static void call_fixit(Parser *p, CXCursor call, const char *name, const char *before,
+                       const char *after, const char *why) {
+    Range r = extent_of(p, call);
+    if (!r.ok || !ident_is(p->prog, r.start, name) || !text_balanced(p->prog, r) ||
+        memchr(p->prog->src + r.start, '\n', r.end - r.start))
+        return;
+    char *text = xprintf("%s%.*s%s", before, (int)(r.end - r.start), p->prog->src + r.start, after);
+    note_fixit(pos_at(p, r.start), pos_at(p, r.end), text, "%s", why);
+    free(text);
+}
+
 /* A call of an async function that is not the call of a marker. */
 static bool async_call_check(Parser *p, CXCursor call, CXCursor callee) {
     CXCursor decl;
     if (kind_of(call) != CXCursor_CallExpr || !refers_to_async(strip_parens(callee), &decl))
         return false;
+    if (!report_once(p, cursor_pos(p, callee).offset))
+        return true;
+    char *name = cursor_name(decl);
     error_range(cursor_pos(p, callee), cursor_end(p, callee),
-                "call of async function '%s' without await, ac_spawn or ac_block_on",
-                cursor_name(decl));
+                "call of async function '%s' without await, ac_spawn or ac_block_on", name);
+    call_fixit(p, call, name, "await(", ")", "await the call to run it here");
+    free(name);
     return true;
 }
 

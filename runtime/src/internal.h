@@ -54,8 +54,12 @@ static inline size_t aci_task_block_size(const ac_vtable *vt) {
     return ACI_TASK_HEADER_SIZE + aci_align_up(vt->frame_size) + aci_align_up(vt->result_size);
 }
 
+static inline void *aci_task_frame(ac_task *t) {
+    return (char *)t + ACI_TASK_HEADER_SIZE;
+}
+
 static inline void *aci_task_result(ac_task *t) {
-    return (char *)t + ACI_TASK_HEADER_SIZE + aci_align_up(t->vt->frame_size);
+    return (char *)aci_task_frame(t) + aci_align_up(t->vt->frame_size);
 }
 
 /* ---- the block pool (pool.c) -------------------------------------------------------------- */

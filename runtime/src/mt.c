@@ -23,10 +23,10 @@
  *
  * Join. The joiner stores itself in `waiter` and sets JOIN_WAKER; the finisher sets
  * COMPLETE and, if JOIN_WAKER was set, wakes the waiter and then clears JOIN_WAKER. A
- * joiner that sees COMPLETE with JOIN_WAKER still set is being woken: it waits for that
- * wake (returns AC_PENDING), and a detach (a dropped join) waits until the finisher is
- * done with the header before it frees it. A handle detached before the task finished
- * leaves the freeing to the finisher.
+ * joiner or a detach (a dropped join) that sees COMPLETE with JOIN_WAKER still set waits
+ * until the finisher is done with the header (a few instructions), then takes the result
+ * or frees it. A handle detached before the task finished leaves the freeing to the
+ * finisher. runtime/model/ checks this protocol and the wakes above with spin.
  *
  * Memory. A task's block comes from the pool of the worker that made it (the id of that
  * worker is in flags). A block freed on another worker goes to its owner's remote-free
@@ -623,8 +623,10 @@ ac_poll aci_mt_join_poll(ac_join_frame *f, ac_cx *cx) {
     }
     uint32_t s = atomic_load_explicit(&t->state, memory_order_acquire);
     if (s & MT_COMPLETE) {
+        /* The finisher is waking this task, and this poll may be that wake: returning
+         * AC_PENDING would wait for a wake already spent (runtime/model/join.pml). */
         if (s & MT_JOIN_WAKER)
-            return AC_PENDING; /* the finisher is waking this task */
+            wait_join_waker(t);
         join_take(f);
         return AC_READY;
     }

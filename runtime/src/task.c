@@ -50,7 +50,7 @@ _Static_assert(ACI_TASK_HEADER_SIZE % alignof(max_align_t) == 0, "frames must be
 /* ---- the block ---------------------------------------------------------------------------- */
 
 void *ac_task_frame(ac_task *t) {
-    return (char *)t + ACI_TASK_HEADER_SIZE;
+    return aci_task_frame(t);
 }
 
 /* Only for this loop's own tasks: a multi-thread task's block goes back through
@@ -155,12 +155,14 @@ static void task_suspend(ac_task *t) {
 
 /* The root is left marked running: its poll happens once ac_root_wait returns. */
 static void task_poll(ac_task *t) {
-    t->flags = (t->flags & ~(uint32_t)TASK_QUEUED) | TASK_RUNNING;
-    if (t->flags & TASK_ROOT)
+    uint32_t flags = (t->flags & ~(uint32_t)TASK_QUEUED) | TASK_RUNNING;
+    t->flags = flags;
+    if (flags & TASK_ROOT)
         return;
     ac_cx cx = {t};
-    void *out = t->vt->result_size ? aci_task_result(t) : NULL;
-    if (t->vt->poll(ac_task_frame(t), &cx, out) == AC_READY)
+    const ac_vtable *vt = t->vt;
+    void *out = vt->result_size ? aci_task_result(t) : NULL;
+    if (vt->poll(aci_task_frame(t), &cx, out) == AC_READY)
         task_finish(t);
     else
         task_suspend(t);
@@ -194,7 +196,7 @@ static int task_drop_if_unfinished(ac_task *t) {
     if ((t->flags & (TASK_SPAWNED | TASK_FINISHED)) != TASK_SPAWNED)
         return 0;
     t->flags |= TASK_FINISHED;
-    t->vt->drop(ac_task_frame(t));
+    t->vt->drop(aci_task_frame(t));
     return 1;
 }
 
@@ -287,7 +289,15 @@ int ac_root_enter(ac_root *r, const char *name) {
 }
 
 int ac_root_wait(ac_root *r) {
-    task_suspend(r->cx.task);
+    ac_task *root = r->cx.task;
+    if ((root->flags & TASK_QUEUED) && !aci_loop_this.head) {
+        /* A yield with nothing else queued: what the run below would do, without
+         * queueing the root only to take it out again. */
+        root->flags &= ~(uint32_t)TASK_QUEUED;
+        loop_check_periodically();
+        return 0;
+    }
+    task_suspend(root);
     if (executor_run(r->cx.task, TASK_RUNNING) == 0)
         return 0;
     const char *problem = "no task is runnable and no timer is armed: dropped, result zero";
