@@ -29,6 +29,7 @@
 
 #include "backend.h"
 #include "io.h"
+#include "mt.h"
 #include "signals.h"
 #include "waitlist.h"
 
@@ -99,11 +100,14 @@ static void remote_drain(void) {
     pthread_mutex_unlock(&q->lock);
 }
 
-/* Make the loop's eventfd notice: called with the queue locked. */
-static void remote_kick(aci_remote_queue *q) {
-    /* Cannot fail but by overflowing a counter the drain keeps at zero. */
-    if (q->eventfd >= 0)
-        (void)eventfd_write(q->eventfd, 1);
+/* Make the loop notice its queue: called with the queue locked. A worker of the
+ * multi-thread runtime may be asleep in its runtime's reactor instead of its own
+ * backend: mt.c kicks it wherever it sleeps. */
+static void remote_kick(aci_loop *loop) {
+    if (loop->worker)
+        aci_mt_kick(loop->worker);
+    else if (loop->remote.eventfd >= 0) /* fails only by overflowing a counter kept at 0 */
+        (void)eventfd_write(loop->remote.eventfd, 1);
 }
 
 /* The eventfd, registered in the backend, made on the first arm or the first time the
@@ -166,7 +170,7 @@ void ac_remote_wake(ac_remote *r) {
         int was_empty = q->head == NULL && q->inbox.head == NULL;
         remote_link(q, r);
         if (was_empty)
-            remote_kick(q);
+            remote_kick(r->loop);
     }
     pthread_mutex_unlock(&q->lock);
 }
@@ -187,7 +191,7 @@ void aci_loop_post(aci_loop *loop, ac_waiter *w) {
     aci_remote_queue *q = &loop->remote;
     pthread_mutex_lock(&q->lock);
     if (q->head == NULL && q->inbox.head == NULL)
-        remote_kick(q);
+        remote_kick(loop);
     aci_waitlist_link(&q->inbox, w);
     pthread_mutex_unlock(&q->lock);
 }
@@ -215,7 +219,7 @@ void aci_loop_enter(void) {
 
 static void loop_kick(aci_loop *loop) {
     pthread_mutex_lock(&loop->remote.lock);
-    remote_kick(&loop->remote);
+    remote_kick(loop);
     pthread_mutex_unlock(&loop->remote.lock);
 }
 
@@ -261,7 +265,7 @@ static void loop_on_ready(void *key, unsigned readiness) {
     if (key == &aci_loop_this.remote)
         remote_drain();
     else if (key == aci_loop_this.signals)
-        aci_signals_on_ready();
+        aci_signals_on_ready(aci_loop_this.signals);
     else
         aci_fd_on_ready(key, readiness);
 }

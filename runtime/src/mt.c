@@ -53,6 +53,7 @@
 
 #include "ac_mt.h" /* after internal.h: its runtime face */
 #include "pool.h"
+#include "reactor.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -124,6 +125,10 @@ struct aci_worker {
     int self_woken;                             /* current woke itself during its poll */
     unsigned global_countdown, event_countdown; /* polls to the next look (no division) */
     uint32_t rng;
+    /* Kicks reach a worker asleep in the reactor through the reactor's eventfd: the
+     * kicker sets `kicked` then reads `in_reactor`, the worker sets `in_reactor` then
+     * reads `kicked` (both sequentially consistent), so one of them sees the other. */
+    _Atomic int in_reactor, kicked;
     int idle;      /* in rt's idle set (under rt->lock) */
     int searching; /* kicked out of the idle set and has not found work yet (rt->lock) */
     counter polls, steals, steal_ops, parks, created, finished;
@@ -150,6 +155,7 @@ struct ac_runtime {
     aci_worker *driver; /* the parked worker sleeping until the next deadline */
     uint64_t driver_deadline;
     pthread_barrier_t stop_barrier;
+    aci_reactor *reactor; /* the descriptors and signals of every worker's tasks */
     unsigned n;
     unsigned event_interval, global_interval;
     void (*on_start)(void *), (*on_stop)(void *);
@@ -200,11 +206,20 @@ static aci_worker *worker_here(const ac_runtime *rt) {
 
 /* ---- the global queue and the idle set (under rt->lock) ------------------------------------ */
 
-/* Wake w if it sleeps in its backend (or make its next sleep return at once). Takes no
- * lock: kicks come from under the locks of queues and loops (a drain of remote wakes, a
- * timer firing), and w's eventfd lives as long as the runtime's workers run. */
+/* Wake w if it sleeps in its backend or in the reactor (or make its next sleep return
+ * at once). Takes no lock: kicks come from under the locks of queues and loops (a drain
+ * of remote wakes, a timer firing), and w's eventfd and the reactor live as long as the
+ * runtime's workers run. */
 static void worker_kick(aci_worker *w) {
-    (void)eventfd_write(w->kick_fd, 1); /* fails only when the count would overflow */
+    atomic_store(&w->kicked, 1);
+    if (atomic_load(&w->in_reactor))
+        aci_reactor_kick(w->rt->reactor);
+    else
+        (void)eventfd_write(w->kick_fd, 1); /* fails only when the count would overflow */
+}
+
+void aci_mt_kick(aci_worker *w) {
+    worker_kick(w);
 }
 
 /* Take an idle worker out of the set to look for work, unless one is looking already. */
@@ -683,14 +698,53 @@ static void driver_end(aci_worker *w) {
 
 /* ---- the worker ----------------------------------------------------------------------------- */
 
-/* Every event_interval polls: due timers, wakes queued by other threads, blocks freed
- * by other workers. */
+/* ---- the reactor: one worker waits in it, busy ones look now and then -------------------- */
+
+aci_reactor *aci_mt_reactor(void) {
+    return aci_loop_this.worker->rt->reactor;
+}
+
+void aci_mt_reactor_wanted(void) {
+    notify_idle(aci_loop_this.worker->rt);
+}
+
+/* Without waiting: wake the tasks of what is ready, unless another worker is in the
+ * reactor already. Nobody was: an idle worker (which parked while another looked) is
+ * kicked to come and wait there, so that readiness does not wait for a busy worker. */
+static void reactor_look(aci_worker *w) {
+    aci_reactor *r = w->rt->reactor;
+    if (aci_reactor_registered(r) == 0 || !aci_reactor_try_enter(r))
+        return;
+    aci_reactor_wait(r, 0);
+    aci_reactor_leave(r);
+    notify_idle(w->rt);
+}
+
+/* Sleep in the reactor up to timeout_ns, if descriptors are registered and no other
+ * worker is there: 1 if this worker did. */
+static int reactor_park(aci_worker *w, uint64_t timeout_ns) {
+    aci_reactor *r = w->rt->reactor;
+    if (aci_reactor_registered(r) == 0 || !aci_reactor_try_enter(r))
+        return 0;
+    atomic_store(&w->in_reactor, 1);
+    if (atomic_exchange(&w->kicked, 0))
+        timeout_ns = 0; /* kicked before it could see in_reactor */
+    aci_reactor_wait(r, timeout_ns);
+    atomic_store(&w->in_reactor, 0);
+    aci_reactor_leave(r);
+    aci_loop_poll_remote(); /* wakes queued for this worker kicked it in the reactor */
+    return 1;
+}
+
+/* Every event_interval polls: due timers, ready descriptors, wakes queued by other
+ * threads, blocks freed by other workers. */
 static void worker_maintain(aci_worker *w) {
     ac_runtime *rt = w->rt;
     if (pthread_mutex_trylock(&rt->timer_lock) == 0) {
         timers_fire(rt);
         pthread_mutex_unlock(&rt->timer_lock);
     }
+    reactor_look(w);
     aci_loop_poll_remote();
     aci_pool_drain_remote(&aci_loop_this.pool);
 }
@@ -723,7 +777,11 @@ static void worker_park(aci_worker *w) {
     /* A push that looked at the idle set before this worker joined it kicked nobody. */
     if (!others_have_work(w)) {
         counter_add(&w->parks, 1);
-        aci_loop_park(driver_begin(w));
+        uint64_t timeout = driver_begin(w);
+        if (!reactor_park(w, timeout)) {
+            atomic_store_explicit(&w->kicked, 0, memory_order_relaxed); /* the eventfd counts */
+            aci_loop_park(timeout);
+        }
         driver_end(w);
     }
     pthread_mutex_lock(&rt->lock);
@@ -920,6 +978,7 @@ static void runtime_init_sync(ac_runtime *rt) {
 
 static void runtime_free(ac_runtime *rt) {
     registry_give_back(rt);
+    aci_reactor_close(rt->reactor);
     pthread_cond_destroy(&rt->cond);
     pthread_mutex_destroy(&rt->lock);
     pthread_mutex_destroy(&rt->timer_lock);
@@ -987,7 +1046,9 @@ int ac_runtime_new(const ac_runtime_builder *b, ac_runtime **out) {
     ac_runtime *rt = runtime_alloc(b);
     if (!rt)
         return -ENOMEM;
-    if ((rc = registry_take(rt)) != 0) {
+    if ((rc = aci_reactor_open(&rt->reactor)) != 0 || (rc = registry_take(rt)) != 0) {
+        if (rt->reactor)
+            aci_reactor_close(rt->reactor);
         free(rt->idle_set);
         free(rt);
         return rc;

@@ -22,6 +22,15 @@ ACI_HIDDEN void aci_mt_created(void);
 ACI_HIDDEN aci_timers *aci_mt_timers_lock(const ac_task *t);
 ACI_HIDDEN void aci_mt_timers_unlock(const ac_task *t, uint64_t armed_ns);
 
+/* Wake worker w wherever it sleeps: its own backend or the runtime's reactor (loop.c,
+ * for the wakes other threads queue on w's loop). */
+ACI_HIDDEN void aci_mt_kick(aci_worker *w);
+/* On a worker: its runtime's reactor (reactor.h), where the descriptors and signals of
+ * the runtime's tasks are watched. */
+ACI_HIDDEN struct aci_reactor *aci_mt_reactor(void);
+/* On a worker: the first descriptor was registered; have an idle worker wait for it. */
+ACI_HIDDEN void aci_mt_reactor_wanted(void);
+
 /* Whether t belongs to a multi-thread runtime. */
 static inline int aci_task_is_mt(const ac_task *t) {
     return (t->flags & TASK_MT) != 0;
