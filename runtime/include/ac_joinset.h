@@ -10,6 +10,7 @@
  *     ac_joinset_drop(&set);                              // aborts what it still holds
  *
  * Every task of a set returns the same type (the first one spawned decides its size).
+ * A set that a next empties frees its memory: one drained to 0 needs no drop.
  * The set is awaited from one task at a time: the task that first awaits
  * ac_joinset_next or ac_joinset_shutdown is the one the tasks wake. It works on the
  * current-thread runtime and on the multi-thread one (<ac_mt.h>): there its tasks run
@@ -65,9 +66,13 @@ static inline int ac_joinset_next_sized_(ac_joinset *s, void *out, size_t out_si
     if (s->head == s->len)
         return 0;
     int rc = ac_sequential_join(s->tasks[s->head], out, out_size);
-    if (rc == 0)
-        s->head++;
-    return rc == 0 ? 1 : rc;
+    if (rc != 0)
+        return rc;
+    if (++s->head == s->len) { /* empty: its memory goes, as the runtime's does */
+        __builtin_free(s->tasks);
+        *s = (ac_joinset){0, 0, 0, 0};
+    }
+    return 1;
 }
 #define ac_joinset_next(s, out) ac_joinset_next_sized_((s), (out), AC_SIZEOF_TARGET(out))
 static inline int ac_joinset_abort(ac_joinset *s, ac_task *h) {

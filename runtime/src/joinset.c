@@ -97,8 +97,8 @@ void ac_joinset_next_init_sized(ac_joinset_next_frame *f, ac_joinset *s, void *o
 static int member_take(ac_joinset *s, size_t i, int rc) {
     s->len--;
     memmove(&s->members[i], &s->members[i + 1], (s->len - i) * sizeof *s->members);
-    if (s->len == 0)
-        s->awaiter = NULL; /* an empty set may be awaited by anyone */
+    if (s->len == 0) /* an empty set holds no memory and may be awaited by anyone */
+        ac_joinset_drop(s);
     return rc == 0 ? 1 : rc;
 }
 

@@ -1,19 +1,10 @@
 /* handles.c - machines that misuse join handles (handles.h). */
 #include "handles.h"
+#include "machines.h" /* DEFINE_VTABLE */
 
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
-
-#define DEFINE_VT(name, result_size)                                                               \
-    static ac_poll name##_poll_erased(void *frame, ac_cx *cx, void *out) {                         \
-        return name##_poll(frame, cx, out);                                                        \
-    }                                                                                              \
-    static void name##_drop_erased(void *frame) {                                                  \
-        name##_drop(frame);                                                                        \
-    }                                                                                              \
-    static const ac_vtable name##_vtable = {name##_poll_erased, name##_drop_erased,                \
-                                            sizeof(name##_frame), (result_size)}
 
 /* ---- value(v, yields) ------------------------------------------------------------------------ */
 
@@ -40,7 +31,7 @@ static void value_drop(value_frame *f) {
     (void)f;
 }
 
-DEFINE_VT(value, sizeof(int));
+DEFINE_VTABLE(value, sizeof(int));
 
 ac_task *value_spawn(int v, int yields) {
     ac_task *t = ac_task_new(&value_vtable);
@@ -70,7 +61,7 @@ void joiner_drop(joiner_frame *f) {
         ac_join_drop(&f->j);
 }
 
-DEFINE_VT(joiner, sizeof(int));
+DEFINE_VTABLE(joiner, sizeof(int));
 
 ac_task *joiner_spawn(ac_task *h, int *got) {
     ac_task *t = ac_task_new(&joiner_vtable);
