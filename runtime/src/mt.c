@@ -28,6 +28,14 @@
  * done with the header before it frees it. A handle detached before the task finished
  * leaves the freeing to the finisher.
  *
+ * Abort. aci_task_abort sets CANCEL and wakes the task like any waker; the worker that
+ * next takes it drops its frame instead of polling it and completes it CANCELLED (no
+ * result: a join says -ECANCELED). A task that completed first keeps its result.
+ *
+ * Handles. A join or detach marks the task DETACHED before its block goes back, so that
+ * a handle used again is refused even while the block waits on its owner's remote-free
+ * stack; the block's generation (task.c) tells it from the block's next task.
+ *
  * Memory. A task's block comes from the pool of the worker that made it (the id of that
  * worker is in flags). A block freed on another worker goes to its owner's remote-free
  * stack (lock-free), which the owner takes back into its pool every event_interval
