@@ -13,7 +13,8 @@
  * worker at a time, and moves between them as idle workers steal work. So the data a
  * task shares with others needs a lock or a channel, as with threads.
  *
- * What a task of this runtime can await: ac_yield, ac_join, ac_future_await, the timers
+ * What a task of this runtime can await: ac_yield, ac_join (with the same errors as on
+ * the current-thread runtime), join sets (<ac_joinset.h>), ac_future_await, the timers
  * (ac_sleep_ms, ac_sleep_until, ac_interval_tick), the blocking pool (ac_blocking.h),
  * every waitlist-based primitive (channels, locks), woken from any thread, descriptors
  * and sockets (ac_io.h, ac_net.h) opened by a task of the runtime (ac_fd_open on a

@@ -28,6 +28,14 @@
  * or frees it. A handle detached before the task finished leaves the freeing to the
  * finisher. runtime/model/ checks this protocol and the wakes above with spin.
  *
+ * Abort. aci_task_abort sets CANCEL and wakes the task like any waker; the worker that
+ * next takes it drops its frame instead of polling it and completes it CANCELLED (no
+ * result: a join says -ECANCELED). A task that completed first keeps its result.
+ *
+ * Handles. A join or detach marks the task DETACHED before its block goes back, so that
+ * a handle used again is refused even while the block waits on its owner's remote-free
+ * stack; the block's generation (task.c) tells it from the block's next task.
+ *
  * Memory. A task's block comes from the pool of the worker that made it (the id of that
  * worker is in flags). A block freed on another worker goes to its owner's remote-free
  * stack (lock-free), which the owner takes back into its pool every event_interval
@@ -81,6 +89,8 @@ enum mt_state {
     MT_JOIN_WAKER = 1u << 3, /* `waiter` is set: the finisher wakes it */
     MT_DETACHED = 1u << 4,   /* no handle: the finisher frees the block */
     MT_SPAWNED = 1u << 5,    /* woken once: its frame is initialized */
+    MT_CANCEL = 1u << 6,     /* aborted: its next poll drops it instead */
+    MT_CANCELLED = 1u << 7,  /* completed by that drop: no result */
 };
 
 /* A ring slot: a task, with HELD set when the task was requeued by its own poll (a
@@ -550,11 +560,23 @@ static void mt_finish(aci_worker *w, ac_task *t) {
     }
 }
 
+/* An aborted task's poll: drop its frame and complete it without a result. */
+static void worker_cancel(aci_worker *w, ac_task *t) {
+    t->vt->drop(ac_task_frame(t));
+    atomic_fetch_or_explicit(&t->state, MT_CANCELLED, memory_order_relaxed);
+    mt_finish(w, t);
+}
+
 static void worker_poll(aci_worker *w, entry e) {
     ac_task *t = entry_task(e);
     counter_add(&w->polls, 1);
-    if (!(e & HELD))
-        atomic_fetch_xor_explicit(&t->state, MT_NOTIFIED | MT_RUNNING, memory_order_acquire);
+    uint32_t s = e & HELD ? atomic_load_explicit(&t->state, memory_order_acquire)
+                          : atomic_fetch_xor_explicit(&t->state, MT_NOTIFIED | MT_RUNNING,
+                                                      memory_order_acquire);
+    if (s & MT_CANCEL) {
+        worker_cancel(w, t);
+        return;
+    }
     ac_cx cx = {t};
     void *out = t->vt->result_size ? aci_task_result(t) : NULL;
     w->current = t;
@@ -579,11 +601,27 @@ static void worker_poll(aci_worker *w, entry e) {
 }
 
 /* The finisher is waking the joiner: wait until it is done with the header. */
-static uint32_t wait_join_waker(ac_task *t) {
-    uint32_t s;
-    while ((s = atomic_load_explicit(&t->state, memory_order_acquire)) & MT_JOIN_WAKER)
+static void wait_join_waker(ac_task *t) {
+    while (atomic_load_explicit(&t->state, memory_order_acquire) & MT_JOIN_WAKER)
         sched_yield();
-    return s;
+}
+
+void aci_mt_abort(ac_task *t) {
+    atomic_fetch_or_explicit(&t->state, MT_CANCEL, memory_order_release);
+    aci_mt_wake(t); /* a complete task is not queued again */
+}
+
+int aci_mt_given_up(ac_task *t) {
+    return (atomic_load_explicit(&t->state, memory_order_acquire) & MT_DETACHED) != 0;
+}
+
+/* t is complete and nobody else touches its header: give it up. Marked detached first,
+ * so that a handle used again sees it was given up while the block waits to go back
+ * to its worker's pool (aci_pool_free_remote); while closing, worker 0 frees it. */
+static void complete_give_up(ac_task *t) {
+    atomic_fetch_or_explicit(&t->state, MT_DETACHED, memory_order_release);
+    if (!atomic_load_explicit(&runtime_of(t)->closing, memory_order_relaxed))
+        aci_mt_free(t);
 }
 
 void aci_mt_detach(ac_task *t) {
@@ -591,11 +629,8 @@ void aci_mt_detach(ac_task *t) {
     for (;;) {
         if (s & MT_COMPLETE) {
             if (s & MT_JOIN_WAKER)
-                s = wait_join_waker(t);
-            if (atomic_load_explicit(&runtime_of(t)->closing, memory_order_relaxed))
-                atomic_fetch_or_explicit(&t->state, MT_DETACHED, memory_order_relaxed);
-            else
-                aci_mt_free(t);
+                wait_join_waker(t);
+            complete_give_up(t);
             return;
         }
         uint32_t next = (s | MT_DETACHED) & ~(uint32_t)MT_JOIN_WAKER;
@@ -607,10 +642,19 @@ void aci_mt_detach(ac_task *t) {
 
 static void join_take(ac_join_frame *f) {
     ac_task *t = f->task;
-    if (f->out)
+    if (atomic_load_explicit(&t->state, memory_order_relaxed) & MT_CANCELLED)
+        f->error = -ECANCELED;
+    else if (f->out)
         memcpy(f->out, aci_task_result(t), t->vt->result_size);
     f->task = NULL;
-    aci_mt_free(t);
+    complete_give_up(t);
+}
+
+/* A second joiner of the same handle (another task is registered): refused. */
+static ac_poll join_refuse(ac_join_frame *f) {
+    f->task = NULL;
+    f->error = -EBADF;
+    return AC_READY;
 }
 
 ac_poll aci_mt_join_poll(ac_join_frame *f, ac_cx *cx) {
@@ -622,6 +666,8 @@ ac_poll aci_mt_join_poll(ac_join_frame *f, ac_cx *cx) {
         abort();
     }
     uint32_t s = atomic_load_explicit(&t->state, memory_order_acquire);
+    if ((s & MT_JOIN_WAKER) && t->waiter != cx->task)
+        return join_refuse(f);
     if (s & MT_COMPLETE) {
         /* The finisher is waking this task, and this poll may be that wake: returning
          * AC_PENDING would wait for a wake already spent (runtime/model/join.pml). */

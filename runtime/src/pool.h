@@ -64,20 +64,23 @@ static inline ac_task *aci_pool_carve(aci_pool_class *c, size_t size) {
     return t;
 }
 
-/* A block of size bytes (a multiple of ACI_MAX_ALIGN), or NULL when memory is out. */
+/* A block of size bytes (a multiple of ACI_MAX_ALIGN), or NULL when memory is out. A
+ * block that held a task before keeps its flags, whose generation task.c counts on. */
 static inline ac_task *aci_pool_alloc(aci_pool *p, size_t size) {
     size_t i = aci_pool_class_index(size);
     ac_task *t;
-    if (i >= ACI_POOL_CLASSES) {
-        t = aci_pool_large_alloc(p, size);
-    } else if (p->classes[i].free) {
+    if (i < ACI_POOL_CLASSES && p->classes[i].free) {
         t = p->classes[i].free;
         p->classes[i].free = t->next;
         aci_block_unpoison(t, size);
     } else {
-        t = aci_pool_carve(&p->classes[i], size);
+        t = i < ACI_POOL_CLASSES ? aci_pool_carve(&p->classes[i], size)
+                                 : aci_pool_large_alloc(p, size);
+        if (!t)
+            return NULL;
+        t->flags = 0; /* a new block: its generation starts over */
     }
-    p->live += t != NULL;
+    p->live++;
     return t;
 }
 

@@ -140,15 +140,20 @@ ac_poll gather_poll(gather_frame *self, ac_cx *cx, int *out) {
 #line 13
     self->sum = 0;
     for (self->i = 0; self->i < 3; self->i++) {
+        {
+            int result;
 #line 16
-        ac_join_init(&self->await.ac_join, self->tasks[self->i], &self->r);
+            ac_join_init(&self->await.ac_join, self->tasks[self->i], &self->r);
 #line 16
-        self->state = gather_AWAIT_ac_join;
-    resume_ac_join:
+            self->state = gather_AWAIT_ac_join;
+        resume_ac_join:
 #line 16
-        if (ac_join_poll(&self->await.ac_join, cx, NULL) == AC_PENDING) {
+            memset(&result, 0, sizeof result);
 #line 16
-            return AC_PENDING;
+            if (ac_join_poll(&self->await.ac_join, cx, &result) == AC_PENDING) {
+#line 16
+                return AC_PENDING;
+            }
         }
 #line 17
         self->sum += self->r;
@@ -159,7 +164,7 @@ ac_poll gather_poll(gather_frame *self, ac_cx *cx, int *out) {
 #line 19
     return AC_READY;
 }
-#line 163 "spawn_join.gen.c"
+#line 168 "spawn_join.gen.c"
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
