@@ -24,8 +24,6 @@ typedef struct dump {
     int error; /* the first write error, as a negative errno */
 } dump;
 
-static _Thread_local dump *dump_this; /* aci_pool_walk's callback has no argument */
-
 /* The state a task's frame is in, through the pointer of a future's frame. */
 static uint32_t frame_state(ac_task *t, const ac_fn_info *info) {
     void *frame = aci_task_frame(t);
@@ -63,8 +61,8 @@ static void where_print(dump *d, ac_task *t) {
     dprintf(d->fd, "  %s  %s:%u  awaiting %s", info->name, info->file, s->line, s->awaiting);
 }
 
-static int task_print(ac_task *t) {
-    dump *d = dump_this;
+static int task_print(ac_task *t, void *arg) {
+    dump *d = arg;
     if (!(t->flags & TASK_SPAWNED))
         return 0; /* made, never spawned: its frame may not be initialized */
     dprintf(d->fd, "  task %p", (void *)t);
@@ -76,19 +74,18 @@ static int task_print(ac_task *t) {
     return 1;
 }
 
-static int task_counts(ac_task *t) {
+static int task_counts(ac_task *t, void *unused) {
+    (void)unused;
     return (t->flags & TASK_SPAWNED) != 0;
 }
 
 int ac_task_dump(int fd) {
     if (aci_loop_this.worker)
         return -EOPNOTSUPP;
-    size_t live = aci_pool_walk(&aci_loop_this.pool, task_counts);
+    size_t live = aci_pool_walk(&aci_loop_this.pool, task_counts, NULL);
     if (dprintf(fd, "asyncc: %zu task%s\n", live, live == 1 ? "" : "s") < 0)
         return -errno;
     dump d = {fd, (uint32_t)(aci_clock_now_ns() / MS_PER_NS), 0, 0};
-    dump_this = &d;
-    aci_pool_walk(&aci_loop_this.pool, task_print);
-    dump_this = NULL;
+    aci_pool_walk(&aci_loop_this.pool, task_print, &d);
     return d.error ? d.error : d.listed;
 }

@@ -859,7 +859,8 @@ static void worker_run(aci_worker *w) {
 
 /* ---- shutdown: worker 0 drops what is left while the others wait ----------------------------- */
 
-static int drop_if_unfinished(ac_task *t) {
+static int drop_if_unfinished(ac_task *t, void *unused) {
+    (void)unused;
     uint32_t s = atomic_load_explicit(&t->state, memory_order_relaxed);
     if ((s & (MT_SPAWNED | MT_COMPLETE)) != MT_SPAWNED)
         return 0;
@@ -868,7 +869,8 @@ static int drop_if_unfinished(ac_task *t) {
     return 1;
 }
 
-static int free_block(ac_task *t) {
+static int free_block(ac_task *t, void *unused) {
+    (void)unused;
     aci_mt_free(t);
     return 1;
 }
@@ -883,7 +885,7 @@ static void runtime_drop_all(ac_runtime *rt) {
         dropped = 0;
         for (unsigned i = 0; i < rt->n; i++)
             if (rt->workers[i].loop)
-                dropped += aci_pool_walk(&rt->workers[i].loop->pool, drop_if_unfinished);
+                dropped += aci_pool_walk(&rt->workers[i].loop->pool, drop_if_unfinished, NULL);
         rt->dropped += dropped;
     } while (dropped > 0);
     pthread_mutex_lock(&rt->timer_lock);
@@ -894,7 +896,7 @@ static void runtime_drop_all(ac_runtime *rt) {
         if (!w->loop)
             continue;
         aci_pool_drain_remote(&w->loop->pool);
-        aci_pool_walk(&w->loop->pool, free_block);
+        aci_pool_walk(&w->loop->pool, free_block, NULL);
         w->lifo = NULL;
         w->batch_n = 0;
         atomic_store_explicit(&w->head, atomic_load(&w->tail), memory_order_relaxed);

@@ -38,9 +38,10 @@ struct aci_pool_chunk {
 ACI_HIDDEN ac_task *aci_pool_grow(aci_pool_class *c, size_t size);
 ACI_HIDDEN ac_task *aci_pool_large_alloc(aci_pool *p, size_t size);
 ACI_HIDDEN void aci_pool_large_free(aci_pool *p, ac_task *t);
-/* Call fn on every allocated block. Blocks fn frees are not visited again; blocks fn
- * allocates may or may not be visited. Returns how many calls returned nonzero. */
-ACI_HIDDEN size_t aci_pool_walk(aci_pool *p, int (*fn)(ac_task *t));
+/* Call fn(block, arg) on every allocated block. Blocks fn frees are not visited again;
+ * blocks fn allocates may or may not be visited. Returns how many calls returned
+ * nonzero. */
+ACI_HIDDEN size_t aci_pool_walk(aci_pool *p, int (*fn)(ac_task *t, void *arg), void *arg);
 /* Give every chunk back to malloc; only when no block is allocated. */
 ACI_HIDDEN void aci_pool_release(aci_pool *p);
 /* On p's thread: free the blocks other threads gave back (aci_pool_free_remote). */

@@ -251,7 +251,8 @@ static int executor_run(const ac_task *target, uint32_t until) {
     return 0;
 }
 
-static int task_drop_if_unfinished(ac_task *t) {
+static int task_drop_if_unfinished(ac_task *t, void *unused) {
+    (void)unused;
     if ((t->flags & (TASK_SPAWNED | TASK_FINISHED)) != TASK_SPAWNED)
         return 0;
     t->flags |= TASK_FINISHED;
@@ -259,7 +260,8 @@ static int task_drop_if_unfinished(ac_task *t) {
     return 1;
 }
 
-static int task_free_if_spawned(ac_task *t) {
+static int task_free_if_spawned(ac_task *t, void *unused) {
+    (void)unused;
     if (!(t->flags & TASK_SPAWNED))
         return 0;
     block_free(t);
@@ -273,11 +275,11 @@ static int task_free_if_spawned(ac_task *t) {
  * (ac_task_new without spawn) stay, as their frames may not be initialized. */
 static void executor_drop_all(void) {
     aci_loop_this.closing = 1;
-    while (aci_pool_walk(&aci_loop_this.pool, task_drop_if_unfinished) > 0) {
+    while (aci_pool_walk(&aci_loop_this.pool, task_drop_if_unfinished, NULL) > 0) {
     }
     aci_loop_this.closing = 0;
     aci_loop_reset();
-    aci_pool_walk(&aci_loop_this.pool, task_free_if_spawned);
+    aci_pool_walk(&aci_loop_this.pool, task_free_if_spawned, NULL);
     if (aci_loop_this.pool.live == 0)
         aci_pool_release(&aci_loop_this.pool);
     aci_loop_this.head = NULL;
