@@ -50,11 +50,11 @@ void diag_set_source(const char *path, const char *src, size_t len) {
 }
 
 /* What is marked under the quoted line: a caret at the position, '~' under the
- * rest of the range, and a fix-it's text to insert there on the line below. */
+ * rest of the range, and a fix-it's text (what the range becomes) on the line below. */
 typedef struct Mark {
     Pos pos;
     unsigned len;       /* columns of the range, the caret's included (0 or 1: caret only) */
-    const char *insert; /* fix-it, or NULL */
+    const char *insert; /* fix-it: the range's replacement, or NULL */
 } Mark;
 
 /* Print line pos.line of the file, the caret and the range under it, and the
@@ -100,11 +100,15 @@ void error_at(Pos pos, const char *fmt, ...) {
     nerrors++;
 }
 
+/* Columns of [pos, end) when it is on one line, else 0 (a caret only). */
+static unsigned range_len(Pos pos, Pos end) {
+    return end.line == pos.line && end.col > pos.col ? end.col - pos.col : 0;
+}
+
 void error_range(Pos pos, Pos end, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    unsigned len = end.line == pos.line && end.col > pos.col ? end.col - pos.col : 0;
-    report((Mark){pos, len, NULL}, "error", fmt, ap);
+    report((Mark){pos, range_len(pos, end), NULL}, "error", fmt, ap);
     va_end(ap);
     nerrors++;
 }
@@ -116,10 +120,10 @@ void note_at(Pos pos, const char *fmt, ...) {
     va_end(ap);
 }
 
-void note_fixit(Pos pos, const char *insert, const char *fmt, ...) {
+void note_fixit(Pos pos, Pos end, const char *text, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
-    report((Mark){pos, 0, insert}, "note", fmt, ap);
+    report((Mark){pos, range_len(pos, end), text}, "note", fmt, ap);
     va_end(ap);
 }
 

@@ -18,10 +18,10 @@ void note_at(Pos pos, const char *fmt, ...) __attribute__((format(printf, 2, 3))
 /* An error about the source range [pos, end), underlined as clang does (^~~~)
  * when it is on one line. */
 void error_range(Pos pos, Pos end, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-/* A note whose fix is mechanical: insert is the text to add at pos, shown under
- * the caret. */
-void note_fixit(Pos pos, const char *insert, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* A note whose fix is mechanical: the source range [pos, end) is to be replaced by
+ * text (pos == end: text is inserted there), shown under the underlined range. */
+void note_fixit(Pos pos, Pos end, const char *text, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* A diagnostic in any file (e.g. a header, from libclang), with no source line. */
 void diag_raw(const char *file, unsigned line, unsigned col, const char *severity, const char *msg);
 int diag_error_count(void);

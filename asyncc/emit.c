@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "ctext.h"
+#include "emit_gdb.h"
 #include "ir.h"
 #include "out.h"
 
@@ -1215,15 +1216,42 @@ static void emit_init_call(Out *o, int level, const Func *f, const char *frame) 
     out_put(o, ");\n");
 }
 
+/* `static const ac_fn_state f_states[] = {{line, "callee"}, ...};`: what ac_task_dump
+ * says of each state of f (START, the awaits, DONE), for the infos of its vtables. */
+static void emit_states_table(Out *o, const Func *f) {
+    out_printf(o, "static const ac_fn_state %s_states[] = {\n", f->name);
+    out_line(o, 1, "{%u, \"\"},", f->pos.line);
+    for (int i = 0; i < f->nawaits; i++) {
+        const Expr *e = f->awaits[i]->expr;
+        out_line(o, 1, "{%u, \"%s\"},", e->pos.line, e->callee->name);
+    }
+    out_line(o, 1, "{%u, \"\"},", f->pos.line);
+    out_put(o, "};\n\n");
+}
+
+/* `static const ac_fn_info f_<what>_info = {...};` for a vtable of f, whose frame
+ * (boxed: behind a pointer) asyncc wrote here after f_states; returns "&" and its
+ * name, or "NULL" for a function of another file, whose states this file does not
+ * know. */
+static char *emit_fn_info(Out *o, const Func *f, const char *what, bool boxed) {
+    if (!f->is_defined)
+        return "NULL";
+    char *info = xprintf("%s_%s_info", f->name, what);
+    out_printf(o, "static const ac_fn_info %s = {\"%s\", %s, %d, %d, %s_states};\n", info, f->name,
+               o->path, f->nawaits + 2, boxed, f->name);
+    return xprintf("&%s", info);
+}
+
 /* `static const ac_vtable f_<what> = {f_poll_<kind>, f_drop_<kind>, frame_size, result
- * size};` on one line, or two when that is too long. */
+ * size, info};`, its operands wrapped under the brace when the line is too long. */
 static void emit_vtable_object(Out *o, const Func *f, const char *what, const char *kind,
                                const char *frame_size) {
     const char *n = f->name;
+    char *info = emit_fn_info(o, f, what, strcmp(kind, "boxed") == 0);
     char *head = xprintf("static const ac_vtable %s_%s = {", n, what);
     char *fns = xprintf("%s_poll_%s, %s_drop_%s,", n, kind, n, kind);
-    char *sizes = xprintf("%s, %s};", frame_size,
-                          f->ret.is_void ? "0" : xprintf("sizeof(%s)", type_name(&f->ret)));
+    char *sizes = xprintf("%s, %s, %s};", frame_size,
+                          f->ret.is_void ? "0" : xprintf("sizeof(%s)", type_name(&f->ret)), info);
     if (strlen(head) + strlen(fns) + 1 + strlen(sizes) <= 100)
         out_printf(o, "%s%s %s\n\n", head, fns, sizes);
     else
@@ -1397,6 +1425,8 @@ static void emit_interface(Emitter *em, Func *f) {
     } else if (boxed) {
         emit_declarations(em, f, "\n\n");
     }
+    if (f->is_defined && (f->uses_future || f->uses_spawn))
+        emit_states_table(o, f); /* for the vtables below */
     if (f->uses_future || (boxed && (f->uses_spawn || f->uses_block_on)))
         emit_future_helper(o, f);
     if (f->uses_spawn && boxed) {
@@ -1717,5 +1747,6 @@ void emit_program(const Program *prog, const char *output, Buf *out) {
             done = edits[i].end;
     }
     copy_source(&em, done, prog->len);
+    emit_gdb_script(&em.out, prog);
     out_finish(&em.out);
 }

@@ -29,6 +29,7 @@
 #include <ctype.h>
 #include <limits.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ctext.h"
@@ -196,6 +197,7 @@ typedef struct Node Node;
 struct Node {
     uint64_t *use, *def, *live; /* bit sets of Var ids; live: live on entry */
     int time;                   /* Stmt.time of the statement it belongs to */
+    unsigned line;              /* and its first line: where a debugger stops for it */
     int id;                     /* index in Graph.nodes */
     bool reads_first;           /* a scalar assignment that reads all its operands, scalars
                                    it does not write, before it stores: nothing read there
@@ -230,6 +232,7 @@ typedef struct Graph {
     Node **later;         /* per Await.index - 1: a form's branches after the first, or NULL */
     Node *init;           /* before the body: init, which writes every parameter */
     int time;             /* of the statement whose nodes are being made */
+    unsigned line;        /* and its first line */
     int ncalls;
     StackCall *calls;
 } Graph;
@@ -253,6 +256,7 @@ static Node *node_new(Graph *g) {
     n->def = xmalloc(g->words * sizeof *n->def);
     n->live = xmalloc(g->words * sizeof *n->live);
     n->time = g->time;
+    n->line = g->line;
     n->id = g->nnodes;
     VEC_PUSH(&g->nodes, &g->nnodes, n);
     return n;
@@ -524,9 +528,12 @@ static Node *flow_stmt(Graph *g, Stmt *s, Node *next, Jumps j) {
     if (!s)
         return next;
     int outer = g->time;
+    unsigned outer_line = g->line;
     g->time = s->time;
+    g->line = s->pos.line;
     Node *entry = flow_kind(g, s, next, j);
     g->time = outer;
+    g->line = outer_line;
     return entry;
 }
 
@@ -774,6 +781,25 @@ static Slot await_slot(const Graph *g, int i, uint64_t *nodes) {
     return s;
 }
 
+static int node_line_cmp(const void *a, const void *b) {
+    unsigned x = (*(Node *const *)a)->line, y = (*(Node *const *)b)->line;
+    return (x > y) - (x < y);
+}
+
+/* The lines at whose start v's storage holds its value, for a debugger (Var.held):
+ * those at the start of each of whose nodes it is in use. by_line: the nodes sorted
+ * by line. */
+static void note_held_lines(const Graph *g, Node **by_line, Var *v, const uint64_t *nodes) {
+    for (int i = 0; i < g->nnodes;) {
+        unsigned line = by_line[i]->line;
+        bool held = line > 0;
+        for (; i < g->nnodes && by_line[i]->line == line; i++)
+            held = held && bit_has(nodes, 2 * by_line[i]->id);
+        if (held)
+            VEC_PUSH(&v->held, &v->nheld, line);
+    }
+}
+
 static bool bits_meet(const uint64_t *a, const uint64_t *b, size_t words) {
     for (size_t w = 0; w < words; w++)
         if (a[w] & b[w])
@@ -799,12 +825,17 @@ static Slots *slots_collect(const Scopes *sc, const Graph *g) {
     Slots *s = xmalloc(sizeof *s);
     s->npoints = f->nawaits + 1;
     uint64_t **nodes = xmalloc(((size_t)f->nvars + (size_t)f->nawaits + 1) * sizeof *nodes);
+    Node **by_line = xmalloc(((size_t)g->nnodes + 1) * sizeof *by_line);
+    memcpy(by_line, g->nodes, (size_t)g->nnodes * sizeof *by_line);
+    qsort(by_line, (size_t)g->nnodes, sizeof *by_line, node_line_cmp);
     for (int i = 0; i < f->nvars + f->nawaits; i++) {
         Var *v = i < f->nvars ? f->vars[i] : NULL;
         if (v && !v->in_frame)
             continue;
         nodes[s->n] = bits_new(2 * (size_t)g->nnodes);
         Slot slot = v ? var_slot(sc, g, v, nodes[s->n]) : await_slot(g, i - f->nvars, nodes[s->n]);
+        if (v)
+            note_held_lines(g, by_line, v, nodes[s->n]);
         VEC_PUSH(&s->items, &s->n, slot);
     }
     s->nbusy = 2 * g->nnodes;
@@ -1121,6 +1152,20 @@ static void mark_shared_results(Func *f) {
     }
 }
 
+/* Frame variables whose member shares bytes with another value's (Var.shares). */
+static void mark_shared_vars(Func *f) {
+    for (int i = 0; i < f->nvars; i++) {
+        Var *v = f->vars[i];
+        Field var = {.var = v};
+        for (int k = 0; v->in_frame && k < f->nvars + f->nawaits && !v->shares; k++) {
+            Field other = k < f->nvars ? (Field){.var = f->vars[k]}
+                                       : (Field){.await = f->awaits[k - f->nvars]};
+            bool exists = k >= f->nvars || (k != i && f->vars[k]->in_frame);
+            v->shares = exists && layout_overlap(f->layout, &var, &other);
+        }
+    }
+}
+
 /* After the layout merged some of them: the members holding the callees' frames,
  * named again in the order of the awaits (a callee's first await_g, then
  * await_g_2...). */
@@ -1160,8 +1205,10 @@ bool frame_program(Program *prog) {
         frame_lay_out(prog, plans, prog->funcs[i]);
     for (int i = 0; i < prog->nfuncs; i++) {
         name_members(prog->funcs[i]);
-        if (prog->funcs[i]->layout)
+        if (prog->funcs[i]->layout) {
             mark_shared_results(prog->funcs[i]);
+            mark_shared_vars(prog->funcs[i]);
+        }
     }
     return diag_error_count() == errors;
 }

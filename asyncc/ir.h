@@ -190,6 +190,9 @@ struct Var {
     /* set by frame.c */
     bool in_frame;
     char *field; /* frame member name, unique in the frame */
+    bool shares; /* its member shares bytes with another value of the frame */
+    int nheld;   /* the lines at whose start the member holds its value, increasing: */
+    unsigned *held; /* a debugger shows it there only, when it shares (emit_gdb.c) */
 };
 
 /* ---- functions and the program ------------------------------------------------- */

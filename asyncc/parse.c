@@ -2032,7 +2032,8 @@ static void await_outside_error(Parser *p, Range r, CXCursor call_paren) {
     Cursors kids = expr_children_of(call);
     char *callee = kids.n ? cursor_name(strip_implicit(kids.items[0])) : xstrdup("...");
     free(kids.items);
-    note_fixit(pos_at(p, extent_of(p, p->ordinary).start), "async ",
+    Pos start = pos_at(p, extent_of(p, p->ordinary).start);
+    note_fixit(start, start, "async ",
                "'%s' is not async: make it async to await here, or run the call to completion "
                "with ac_block_on(%s(...))",
                cursor_name(p->ordinary), callee);
@@ -2092,9 +2093,12 @@ static void marker_hole(Parser *p, CXCursor c, Marker m, CXCursor call_paren, Ho
     Pos pos = pos_at(p, start);
     if (m == MARK_AWAIT && !p->fn)
         await_outside_error(p, hole->range, call_paren);
-    if (m == MARK_BLOCK_ON && p->fn)
+    if (m == MARK_BLOCK_ON && p->fn) {
         error_range(pos, pos_at(p, hole->range.end),
                     "ac_block_on inside an async function would block the executor; use await");
+        note_fixit(pos, pos_at(p, tok_at(p->prog, start).end), "await",
+                   "await the call: the task is suspended, not the thread");
+    }
     Expr *e = marker_call(p, marker_macro(m), marker_expr_kind(m), start, call_paren);
     if (!e)
         return;
@@ -2643,14 +2647,31 @@ static void await_position_check(Parser *p, CXCursor c) {
         error_range(cursor_pos(p, c), cursor_end(p, c), "await inside %s is not supported", what);
 }
 
+/* A note rewriting the call of name, written on one line of this file, as
+ * before + call + after. Nothing when the call's text is not plainly there (a macro). */
+static void call_fixit(Parser *p, CXCursor call, const char *name, const char *before,
+                       const char *after, const char *why) {
+    Range r = extent_of(p, call);
+    if (!r.ok || !ident_is(p->prog, r.start, name) || !text_balanced(p->prog, r) ||
+        memchr(p->prog->src + r.start, '\n', r.end - r.start))
+        return;
+    char *text = xprintf("%s%.*s%s", before, (int)(r.end - r.start), p->prog->src + r.start, after);
+    note_fixit(pos_at(p, r.start), pos_at(p, r.end), text, "%s", why);
+    free(text);
+}
+
 /* A call of an async function that is not the call of a marker. */
 static bool async_call_check(Parser *p, CXCursor call, CXCursor callee) {
     CXCursor decl;
     if (kind_of(call) != CXCursor_CallExpr || !refers_to_async(strip_parens(callee), &decl))
         return false;
+    if (!report_once(p, cursor_pos(p, callee).offset))
+        return true;
+    char *name = cursor_name(decl);
     error_range(cursor_pos(p, callee), cursor_end(p, callee),
-                "call of async function '%s' without await, ac_spawn or ac_block_on",
-                cursor_name(decl));
+                "call of async function '%s' without await, ac_spawn or ac_block_on", name);
+    call_fixit(p, call, name, "await(", ")", "await the call to run it here");
+    free(name);
     return true;
 }
 
@@ -3537,6 +3558,171 @@ static void macro_uses_report(Parser *p) {
     }
 }
 
+/* ---- join types ---------------------------------------------------------------------- */
+
+/* ac_join(h, &x) where every value h gets in the function is an ac_spawn of one async
+ * function f: x must have f's return type (the runtime checks only the size, and only
+ * when the join runs). A handle whose address is taken, that is assigned anything else
+ * or spawned from two functions is not checked. */
+typedef struct HandleVar {
+    CXCursor var;
+    CXCursor spawned; /* f's declaration; null when unknown */
+    Pos spawn_pos;
+    bool unknown;
+} HandleVar;
+
+typedef struct JoinUse {
+    CXCursor var, out;
+} JoinUse;
+
+typedef struct JoinCheck {
+    Parser *p;
+    HandleVar *vars;
+    int nvars;
+    JoinUse *joins;
+    int njoins;
+} JoinCheck;
+
+static HandleVar *handle_var(JoinCheck *jc, CXCursor var) {
+    for (int i = 0; i < jc->nvars; i++)
+        if (clang_equalCursors(jc->vars[i].var, var))
+            return &jc->vars[i];
+    HandleVar v = {var, clang_getNullCursor(), {0}, false};
+    VEC_PUSH(&jc->vars, &jc->nvars, v);
+    return &jc->vars[jc->nvars - 1];
+}
+
+/* The local variable that c (a DeclRefExpr, maybe in parentheses) names, or null. */
+static CXCursor local_var_of(CXCursor c) {
+    c = strip_parens(c);
+    CXCursor decl =
+        kind_of(c) == CXCursor_DeclRefExpr ? clang_getCursorReferenced(c) : clang_getNullCursor();
+    return kind_of(decl) == CXCursor_VarDecl ? decl : clang_getNullCursor();
+}
+
+/* The async function that value (an ac_spawn(f(...)), maybe converted) spawns, or null. */
+static CXCursor spawned_of(CXCursor value) {
+    CXCursor call_paren;
+    if (marker_of(strip_implicit(value), &call_paren) != MARK_SPAWN)
+        return clang_getNullCursor();
+    CXCursor call = strip_parens(call_paren);
+    Cursors kids = kind_of(call) == CXCursor_CallExpr ? expr_children_of(call) : (Cursors){0, NULL};
+    CXCursor decl =
+        kids.n ? clang_getCursorReferenced(strip_parens(kids.items[0])) : clang_getNullCursor();
+    free(kids.items);
+    return kind_of(decl) == CXCursor_FunctionDecl && is_async_decl(decl) ? decl
+                                                                         : clang_getNullCursor();
+}
+
+/* var gets value: a spawn of one function keeps it checkable, anything else does not. */
+static void handle_assigned(JoinCheck *jc, CXCursor var, CXCursor value) {
+    HandleVar *v = handle_var(jc, var);
+    CXCursor f = spawned_of(value);
+    if (clang_Cursor_isNull(f) ||
+        (!clang_Cursor_isNull(v->spawned) && !clang_equalCursors(v->spawned, f))) {
+        v->unknown = true;
+        return;
+    }
+    if (clang_Cursor_isNull(v->spawned))
+        v->spawn_pos = cursor_pos(jc->p, value);
+    v->spawned = f;
+}
+
+/* h = value is an assignment, h == value and h != value are not; an operator asyncc
+ * cannot see (from a macro) may be either. */
+static void join_check_binary(JoinCheck *jc, CXCursor c) {
+    Cursors ops = expr_children_of(c);
+    CXCursor var = ops.n == 2 ? local_var_of(ops.items[0]) : clang_getNullCursor();
+    char *op = clang_Cursor_isNull(var) ? NULL
+                                        : operator_between(jc->p, extent_of(jc->p, ops.items[0]),
+                                                           extent_of(jc->p, ops.items[1]));
+    bool compares = op && (strcmp(op, "==") == 0 || strcmp(op, "!=") == 0);
+    if (!clang_Cursor_isNull(var) && !compares)
+        handle_assigned(jc, var, ops.items[1]);
+    free(op);
+    free(ops.items);
+}
+
+/* &h lets anyone change h. */
+static void join_check_unary(JoinCheck *jc, CXCursor c) {
+    Range r = extent_of(jc->p, c);
+    Cursors ops = expr_children_of(c);
+    CXCursor var = ops.n == 1 ? local_var_of(ops.items[0]) : clang_getNullCursor();
+    if (!clang_Cursor_isNull(var) && r.ok && tok_is(jc->p->prog, tok_at(jc->p->prog, r.start), "&"))
+        handle_var(jc, var)->unknown = true;
+    free(ops.items);
+}
+
+static void join_check_call(JoinCheck *jc, CXCursor c) {
+    if (!name_is(c, "ac_join") || clang_Cursor_getNumArguments(c) != 2)
+        return;
+    CXCursor var = local_var_of(clang_Cursor_getArgument(c, 0));
+    if (!clang_Cursor_isNull(var)) {
+        JoinUse use = {var, strip_implicit(clang_Cursor_getArgument(c, 1))};
+        VEC_PUSH(&jc->joins, &jc->njoins, use);
+    }
+}
+
+static enum CXChildVisitResult join_check_visit(CXCursor c, CXCursor parent, CXClientData data) {
+    (void)parent;
+    JoinCheck *jc = data;
+    Cursors kids;
+    switch (kind_of(c)) {
+    case CXCursor_VarDecl:
+        kids = expr_children_of(c);
+        if (kids.n > 0 && clang_getCursorType(c).kind == CXType_Pointer)
+            handle_assigned(jc, c, kids.items[kids.n - 1]);
+        free(kids.items);
+        break;
+    case CXCursor_BinaryOperator:
+    case CXCursor_CompoundAssignOperator:
+        join_check_binary(jc, c);
+        break;
+    case CXCursor_UnaryOperator:
+        join_check_unary(jc, c);
+        break;
+    case CXCursor_CallExpr:
+        join_check_call(jc, c);
+        break;
+    default:
+        break;
+    }
+    return CXChildVisit_Recurse;
+}
+
+static char *type_name(CXType t) {
+    return string_take(clang_getTypeSpelling(t));
+}
+
+/* One join: the type out points to against the spawned function's. */
+static void join_check_use(JoinCheck *jc, const JoinUse *use) {
+    HandleVar *v = handle_var(jc, use->var);
+    if (v->unknown || clang_Cursor_isNull(v->spawned))
+        return;
+    CXType ret = clang_getResultType(clang_getCursorType(v->spawned));
+    CXType out = clang_getCursorType(use->out);
+    CXType target = clang_getPointeeType(out);
+    if (ret.kind == CXType_Void || out.kind != CXType_Pointer || target.kind == CXType_Void ||
+        clang_equalTypes(clang_getCanonicalType(ret), clang_getCanonicalType(target)))
+        return;
+    char *fname = cursor_name(v->spawned), *rname = type_name(ret), *oname = type_name(out);
+    error_range(cursor_pos(jc->p, use->out), cursor_end(jc->p, use->out),
+                "ac_join of a task of '%s', which returns '%s', into '%s'; pass a pointer to "
+                "'%s', or NULL to discard the result",
+                fname, rname, oname, rname);
+    note_at(v->spawn_pos, "the handle comes from this ac_spawn of '%s'", fname);
+    free(fname), free(rname), free(oname);
+}
+
+static void join_types_check(Parser *p, CXCursor body) {
+    JoinCheck jc = {p, NULL, 0, NULL, 0};
+    clang_visitChildren(body, join_check_visit, &jc);
+    for (int i = 0; i < jc.njoins; i++)
+        join_check_use(&jc, &jc.joins[i]);
+    free(jc.vars);
+    free(jc.joins);
+}
+
 static void func_body(Parser *p, Func *f, CXCursor def) {
     p->fn = f;
     p->nvar_decls = p->naddr_uses = p->nmacro_uses = p->nliteral_addrs = p->fn_awaits = 0;
@@ -3548,6 +3734,7 @@ static void func_body(Parser *p, Func *f, CXCursor def) {
         if (kind_of(kids.items[i]) == CXCursor_CompoundStmt) {
             locals_read(p, f, kids.items[i]);
             f->body = stmt_from(p, kids.items[i]);
+            join_types_check(p, kids.items[i]);
         }
     free(kids.items);
     macro_uses_report(p);

@@ -1,10 +1,10 @@
 #!/bin/bash
 # Builds and runs asyncc's benchmarks (W1 W2 W2b W3 W4 W4b W5 W6 W7 of
-# ../shared/bench/WORKLOADS.md),
+# ../shared/bench/WORKLOADS.md, and A1, an actor's ask round trip, which no anchor has),
 # optionally next to the reference implementations in ../shared/anchors.
 #
 # usage: bench/run.sh [-r REPS] [-a] [WORKLOAD...]
-#   WORKLOAD: W1 W2 W2b W3 W4 W4b W5 W6 W7 (default: all of them), or W1mt W2bmt W4bmt:
+#   WORKLOAD: W1 W2 W2b W3 W4 W4b W5 W6 W7 A1 (default: all of them), or W1mt W2bmt W4bmt:
 #             W1, W2b and W4b on the multi-thread runtime (impl=asyncc-mt; BENCH_WORKERS
 #             workers, default 2, pinned to the CPUs in CPUS_MT, default 0,1)
 #   -r REPS : run each benchmark REPS times (default 5), interleaved: rep 1 of
@@ -45,7 +45,7 @@ while getopts "r:ah" opt; do
     esac
 done
 shift $((OPTIND - 1))
-ALL="W1 W2 W2b W3 W4 W4b W5 W6 W7"
+ALL="W1 W2 W2b W3 W4 W4b W5 W6 W7 A1"
 WLS=${*:-$ALL}
 
 # The program that runs each workload.
@@ -60,6 +60,7 @@ program_of() {
     W5) echo w5_pingpong ;;
     W6) echo w6_timers ;;
     W7) echo w7_idle ;;
+    A1) echo a1_actor_ask ;;
     W1mt) echo w1_spawn_mt ;;
     W2bmt) echo w2b_yield_many_mt ;;
     W4bmt) echo w4b_mpsc_4p_mt ;;
@@ -106,11 +107,12 @@ run_ours() {
     fi
 }
 
-# One rep of every anchor implementation of $WLS (W1mt is W1 to them); result lines to
+# One rep of every anchor implementation of $WLS (W1mt is W1 to them; A1 they lack); result lines to
 # stdout and $RESULTS.
 run_anchors() {
     local anchor_wls
-    anchor_wls=$(for w in $WLS; do echo "${w%mt}"; done | sort -u)
+    anchor_wls=$(for w in $WLS; do case $w in W*) echo "${w%mt}" ;; esac; done | sort -u)
+    [ -n "$anchor_wls" ] || return 0
     # A list of workload names: split on purpose.
     # shellcheck disable=SC2086
     (cd "$ANCHORS_DIR" && PIN=$PIN SERVER_CPU=$CPU TIMEOUT=$TIMEOUT ./run.sh -r 1 $anchor_wls) |

@@ -1,5 +1,7 @@
 #!/bin/bash
-# W8 (../shared/bench/WORKLOADS.md): examples/echo_server beside the anchors' hand-written
+# W8 (../shared/bench/WORKLOADS.md): examples/echo_server, on the current-thread loop
+# (impl=asyncc) and on the multi-thread runtime's BENCH_WORKERS workers, 2 by default
+# (impl=asyncc-mt, unpinned like tokio-mt), beside the anchors' hand-written
 # epoll server (c-epoll) and libuv in the same run of the anchors' run.sh, which loads
 # each server with loadgen (100 connections, 64-byte messages, W8_SECS seconds) and
 # prints its result line, then an "info:" line on stderr with the server's CPU time
@@ -34,5 +36,7 @@ for prog in echo_epoll echo_uv loadgen; do
     loadgen) gcc -std=gnu11 -O2 -pthread -o "$ANCHORS_OUT/$prog" "$ANCHORS_DIR/loadgen.c" ;;
     esac
 done
-EXTRA_W8="asyncc=$BUILD_DIR/examples/echo_server/echo_server" \
+MT=$(mt_server "$BUILD_DIR/examples/echo_server/echo_server")
+trap 'rm -f "$MT"' EXIT
+EXTRA_W8="asyncc=$BUILD_DIR/examples/echo_server/echo_server asyncc-mt=$MT" \
     "$ANCHORS_DIR/run.sh" -r "$REPS" W8

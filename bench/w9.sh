@@ -1,5 +1,6 @@
 #!/bin/bash
-# W9 of ../shared/bench/WORKLOADS.md: examples/resp/resp_server under
+# W9 of ../shared/bench/WORKLOADS.md: examples/resp/resp_server (impl=asyncc, and on the
+# multi-thread runtime's BENCH_WORKERS workers, 2 by default, impl=asyncc-mt) under
 # redis-benchmark -t ping,set,get -n 200000 -c 50, beside redis-server and tokio's RESP
 # server (the anchors) in the same session: the anchors' run.sh measures them all the
 # same way, ours through its EXTRA_W9.
@@ -39,8 +40,9 @@ fi
 
 INFO=$(mktemp /tmp/asyncc-w9.XXXXXX)
 RESULTS=$(mktemp /tmp/asyncc-w9.XXXXXX)
-trap 'rm -f "$INFO" "$RESULTS"' EXIT
-(cd "$ANCHORS_DIR" && EXTRA_W9="asyncc=$BUILD_DIR/examples/resp/resp_server" \
+MT=$(mt_server "$BUILD_DIR/examples/resp/resp_server")
+trap 'rm -f "$INFO" "$RESULTS" "$MT"' EXIT
+(cd "$ANCHORS_DIR" && EXTRA_W9="asyncc=$BUILD_DIR/examples/resp/resp_server asyncc-mt=$MT" \
     ./run.sh -r "$REPS" W9) 2> >(tee "$INFO" >&2) | tee "$RESULTS"
 wait
 grep -q "impl=asyncc" "$RESULTS" || { echo "w9.sh: no result for resp_server" >&2; exit 1; }

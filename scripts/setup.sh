@@ -14,7 +14,7 @@ setup_installed() {
 setup_missing_packages() {
     local pkg
     for pkg in cmake make gcc libc6-dev clang pkg-config valgrind libcmocka-dev csmith \
-        libcsmith-dev curl redis-tools graphviz jq chromium gdb python3; do
+        libcsmith-dev curl redis-tools graphviz jq chromium gdb python3 spin; do
         setup_installed "$pkg" || echo "$pkg"
     done
     # Any libclang development package will do (CMake picks the newest).

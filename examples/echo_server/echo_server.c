@@ -5,7 +5,8 @@
  *
  * Port 0 takes any free port; the server prints the one it listens on. With a number
  * of connections it serves that many, waits for them to finish and prints what it
- * echoed; without, it runs until killed. A client that resets or vanishes ends its own
+ * echoed; without, it runs until killed. ASYNCC_WORKERS=N in the environment runs it on
+ * the multi-thread runtime's N workers instead of the current-thread loop (workers.h). A client that resets or vanishes ends its own
  * task only: errors are values, and writes never raise SIGPIPE. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,8 +17,11 @@
 #include <ac_io.h> /* after <asyncc.h>: its face */
 #include <ac_net.h>
 
+#include "workers.h"
+
+/* Atomic: the connections' tasks may run on several workers (ASYNCC_WORKERS). */
 typedef struct totals {
-    long bytes, errors;
+    _Atomic long bytes, errors;
 } totals;
 
 /* Echo until the client closes: 0, or 1 if the connection ended in an error. (An int,
@@ -63,8 +67,8 @@ async int serve_all(ac_listener *l, long connections) {
     for (long i = 0; i < connections; i++)
         await(ac_join(tasks[i], NULL));
     free(tasks);
-    printf("served %ld connections, echoed %ld bytes, %ld errors\n", connections, t.bytes,
-           t.errors);
+    printf("served %ld connections, echoed %ld bytes, %ld errors\n", connections, (long)t.bytes,
+           (long)t.errors);
     return 0;
 }
 
@@ -96,5 +100,5 @@ int main(int argc, char **argv) {
     }
     long connections = argc == 3 ? strtol(argv[1], NULL, 10) : 0;
     unsigned port = (unsigned)strtoul(argv[argc - 1], NULL, 10);
-    return ac_block_on(run(port, connections));
+    return workers_block_on("echo_server", ac_future_of(run(port, connections)));
 }

@@ -45,7 +45,7 @@ async int fetch(int id) {
     int status = await(request(id));
     if (status != 200)
         return status;
-    char body[64];
+    char body[64] = "";
     size_t len = await(read_body(id, body, sizeof body));
     printf("fetch %d: %zu bytes: %s\n", id, len, body);
     return status;

@@ -29,7 +29,8 @@ static const char page[] = "<!doctype html>\n"
 static const char chunked_body[] =
     "4\r\none\n\r\n8\r\ntwo two\n\r\n12\r\nthree three three\n\r\n0\r\n\r\n";
 
-static unsigned long connections, requests;
+/* Atomic: the connections' tasks may run on several workers (ASYNCC_WORKERS). */
+static _Atomic unsigned long connections, requests;
 
 /* A response as the route chose it. */
 typedef struct response {
@@ -55,7 +56,8 @@ static response route(const http_head *req, char *stats, size_t cap) {
         return response_text(200, "OK", "text/html", page, sizeof page - 1);
     if (http_span_is(req->target, "/api/stats")) {
         int n =
-            snprintf(stats, cap, "{\"connections\":%lu,\"requests\":%lu}\n", connections, requests);
+            snprintf(stats, cap, "{\"connections\":%lu,\"requests\":%lu}\n", (unsigned long)connections,
+                     (unsigned long)requests);
         return response_text(200, "OK", "application/json", stats, (size_t)n);
     }
     if (http_span_is(req->target, "/chunked"))

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "net.h"
+#include "workers.h"
 
 /* "0".."65535": the port, or -1. */
 static int net_port_parse(const char *s) {
@@ -90,5 +91,5 @@ async int net_serve(const char *name, int port, net_handler *handler) {
 
 int net_main(int argc, char **argv, const char *name, net_handler *handler) {
     int port = net_port_arg(argc, argv, "PORT");
-    return port < 0 ? 2 : ac_block_on(net_serve(name, port, handler));
+    return port < 0 ? 2 : workers_block_on(name, ac_future_of(net_serve(name, port, handler)));
 }

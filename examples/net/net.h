@@ -21,8 +21,9 @@ typedef ac_future net_handler(int fd);
  * 127.0.0.1:<port>" on stdout, and run handler(fd) as a task for each connection.
  * Returns only when listening or accepting fails: 1, after a message on stderr. */
 async int net_serve(const char *name, int port, net_handler *handler);
-/* A server's main: net_serve on the port named by the last command-line argument.
- * Returns net_serve's status, or 2 after a usage message. */
+/* A server's main: net_serve on the port named by the last command-line argument, on
+ * the current-thread loop, or on ASYNCC_WORKERS workers (workers.h). Returns
+ * net_serve's status, or 2 after a usage message. */
 int net_main(int argc, char **argv, const char *name, net_handler *handler);
 /* The port named by the last command-line argument, or -1 after a usage message. */
 int net_port_arg(int argc, char **argv, const char *usage);

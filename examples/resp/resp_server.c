@@ -3,6 +3,7 @@
  * redis-benchmark talk to it unmodified.
  *
  *     resp_server PORT         (0: any free port; the line printed names it)
+ *     ASYNCC_WORKERS=2 resp_server PORT    the same on 2 workers (workers.h)
  *
  * One task per connection: it reads what the client sent, executes every complete
  * command in it (resp.c), and writes all their replies with one write. */
@@ -11,14 +12,18 @@
 #include <ac_io.h>
 #include <ac_net.h>
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "net.h"
 #include "resp.h"
 
-/* The data, shared by every connection: they all run on this thread. */
+/* The data, shared by every connection. On the current-thread loop they all run on
+ * this thread; on workers (ASYNCC_WORKERS, workers.h) the lock keeps one batch of
+ * commands at a time in the table (held for one batch, never across an await). */
 static table store;
+static pthread_mutex_t store_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Replies of one batch of commands: at least one input buffer's worth. */
 #define OUT_SIZE (2 * NET_BUF_SIZE + RESP_REPLY_SLACK)
@@ -38,7 +43,9 @@ async int conn_serve(int fd) {
         if (n <= 0)
             break;
         resp_io io = {in.data, in.start, in.end, NET_BUF_SIZE, out, 0, sizeof out};
+        pthread_mutex_lock(&store_lock);
         status = resp_serve(&store, &io);
+        pthread_mutex_unlock(&store_lock);
         in.start = io.start;
         if (status == RESP_CONTINUE && in.start == 0 && in.end == NET_BUF_SIZE) {
             /* A full buffer and still no complete command: it can never fit. */

@@ -35,6 +35,9 @@
  *   int ac_blocking_configure(unsigned max_threads, unsigned keep_alive_ms)
  *       0, or -EINVAL for a max_threads of 0; applies to threads started afterwards
  *       and to the idle waits that begin afterwards.
+ *   void ac_blocking_metrics_get(ac_blocking_metrics *m)
+ *       threads started, busy, idle, and jobs queued (the plain face runs the calls
+ *       on the calling thread: its pool stays empty).
  *
  * It includes <asyncc.h> itself. Three faces, like <asyncc.h>: under ASYNCC_PARSE the
  * calls are declared async, with their frames complete so asyncc embeds them; the
@@ -60,6 +63,17 @@
 typedef void ac_blocking_fn(void *data);
 
 int ac_blocking_configure(unsigned max_threads, unsigned keep_alive_ms);
+
+/* The pool as it is now. A thread counts as busy while it runs a job's function only:
+ * by the time a task has its job's result, that thread is no longer busy. */
+typedef struct ac_blocking_metrics {
+    unsigned threads; /* started and not yet left */
+    unsigned busy;    /* running a job's function */
+    unsigned idle;    /* waiting for a job */
+    unsigned queued;  /* jobs waiting for a thread */
+} ac_blocking_metrics;
+
+void ac_blocking_metrics_get(ac_blocking_metrics *m);
 
 #if defined(ASYNCC_PARSE) || defined(ASYNCC_LOWERED) || defined(AC_RUNTIME_H)
 /* ---- the runtime's face --------------------------------------------------------------- */

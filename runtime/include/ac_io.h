@@ -9,7 +9,9 @@
  *     ac_fd_close(&in);                              // stop watching, close(2)
  *
  *   int  ac_fd_open(ac_fd *h, int fd)     make fd non-blocking and watch it on this
- *                                         thread's loop; 0, or a negative errno (-EBADF).
+ *                                         thread's loop (on a worker of a multi-thread
+ *                                         runtime: in that runtime's reactor, for any of
+ *                                         its tasks); 0, or a negative errno (-EBADF).
  *                                         A regular file is never watched: reading or
  *                                         writing it never waits (so stdin and stdout
  *                                         work redirected to files too). h must not move
@@ -92,6 +94,9 @@ typedef struct ac_fd {
     unsigned char drained;        /* a short read emptied it since the last readable edge */
     unsigned char read_closed;    /* the peer sends no more: reads never wait again */
     ac_waitlist readers, writers; /* tasks parked until the loop sees readiness */
+    /* Opened on a worker of a multi-thread runtime (ac_mt.h): its registration in the
+     * runtime's reactor, which holds the lists and readiness instead. NULL otherwise. */
+    struct aci_fd_reg *reg;
 } ac_fd;
 
 int ac_fd_open(ac_fd *h, int fd);
@@ -101,6 +106,8 @@ void ac_fd_close(ac_fd *h);
 typedef struct ac_fd_wait_frame {
     ac_fd *h;
     ac_waiter waiter;
+    struct aci_fd_reg *reg; /* where the waiter parked, on a multi-thread runtime */
+    unsigned edge;          /* the readiness edges counted before the call (reactor.h) */
 } ac_fd_wait_frame;
 typedef ac_fd_wait_frame ac_fd_readable_frame;
 typedef ac_fd_wait_frame ac_fd_writable_frame;

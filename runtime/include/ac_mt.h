@@ -13,11 +13,17 @@
  * worker at a time, and moves between them as idle workers steal work. So the data a
  * task shares with others needs a lock or a channel, as with threads.
  *
- * What a task of this runtime can await: ac_yield, ac_join, ac_future_await, the timers
+ * What a task of this runtime can await: ac_yield, ac_join (with the same errors as on
+ * the current-thread runtime), join sets (<ac_joinset.h>), ac_future_await, the timers
  * (ac_sleep_ms, ac_sleep_until, ac_interval_tick), the blocking pool (ac_blocking.h),
- * and every waitlist-based primitive (channels, locks), woken from any thread. Not yet:
- * descriptors (ac_io.h, ac_net.h) and signals (ac_signal.h), whose leaves complete at
- * once with -EOPNOTSUPP in such a task; ac_fd_open on a worker says -EOPNOTSUPP too.
+ * every waitlist-based primitive (channels, locks), woken from any thread, descriptors
+ * and sockets (ac_io.h, ac_net.h) opened by a task of the runtime (ac_fd_open on a
+ * worker registers them in the runtime's one reactor; a handle opened on a
+ * current-thread loop is refused there with -EOPNOTSUPP, and the other way round), and
+ * signals (ac_signal.h: block them before ac_runtime_new, so that every thread has
+ * them blocked). Close the descriptors before ac_runtime_shutdown (or in a cleanup of
+ * the task that holds them, which the shutdown's drop runs): a handle outlives its
+ * registration only as a closed one.
  * A join handle belongs to the runtime's tasks: joining it from a task of the
  * current-thread executor stops the program with a message.
  *

@@ -44,20 +44,56 @@ typedef struct ac_cx {
 
 /* A future with its type erased: what a task needs to run one. asyncc writes one per
  * function that is spawned or blocked on; hand-written leaves can have one too. */
+typedef struct ac_fn_state ac_fn_state;
+typedef struct ac_fn_info ac_fn_info;
+
 typedef struct ac_vtable {
     ac_poll (*poll)(void *frame, ac_cx *cx, void *out);
     void (*drop)(void *frame);
     uint32_t frame_size;
     uint32_t result_size;
+    const ac_fn_info *info; /* for ac_task_dump; NULL: no async function of asyncc's */
 } ac_vtable;
+
+/* What asyncc tells the task dump about an async function: its frame starts with the
+ * state, an enum indexing `states` (START, one per await in order, DONE). */
+struct ac_fn_state {
+    uint32_t line;        /* of the await suspended at; the function's own at START, DONE */
+    const char *awaiting; /* the function (or form: "select") awaited there, or "" */
+};
+struct ac_fn_info {
+    const char *name; /* the async function */
+    const char *file; /* as its #line directives name it */
+    uint32_t nstates;
+    uint32_t boxed; /* the task's frame is a pointer to the function's frame (a future) */
+    const ac_fn_state *states;
+};
+
+/* Write to fd one line per task alive on this thread's loop: its async function, the
+ * file and line of the await it is suspended at and what it awaits there, and how long
+ * ago it was last polled (at the loop's clock, which moves each time the loop looks at
+ * timers and descriptors: at least every 64 polls). For example
+ *     asyncc: 2 tasks
+ *       task 0x5581a3c0d2a0  worker  server.c:88  awaiting ac_fd_read  polled 1503 ms ago
+ *       task 0x5581a3c0d320  consume  server.c:41  awaiting ints_recv  polled 0 ms ago
+ * Call it from a task (for example one waiting for SIGUSR1 with ac_signal_wait).
+ * Returns the number of tasks listed, or -errno: a write error, or -EOPNOTSUPP on a
+ * worker of the multi-thread runtime (its tasks run on several threads at once). The
+ * task ac_block_on runs is not in a task block and is not listed. */
+int ac_task_dump(int fd);
 
 /* One allocation: the 32-byte task header, the frame, room for the result.
  * The frame is uninitialized: call the future's init on ac_task_frame(t).
  * Returns NULL when memory is exhausted. */
 ac_task *ac_task_new(const ac_vtable *vt);
 void *ac_task_frame(ac_task *t);
-/* Queue a new task for its first poll on this thread's executor. Returns t, which
- * is now the join handle: await ac_join(t, &result) or call ac_detach(t). */
+/* Queue a new task for its first poll on this thread's executor. Returns its join
+ * handle (NULL when t is NULL): await ac_join(handle, &result) or call
+ * ac_detach(handle), exactly once. The handle is t's address with the generation of
+ * t's block in its low bits (blocks are reused), so that a handle used after it was
+ * given up is told from the handle of the block's next task: use it only with the
+ * functions that take a handle (ac_join, ac_detach, ac_task_block_on, ac_wake,
+ * ac_task_frame), never as a pointer. */
 ac_task *ac_task_spawn(ac_task *t);
 /* Run this thread's executor until t finishes, copy its result to out (unless
  * NULL) and free it. The outermost block_on drops every task still alive when it
@@ -67,7 +103,10 @@ ac_task *ac_task_spawn(ac_task *t);
  * nested block_on runs nothing: t is left to the outer one, detached).
  * Generated code blocks on a root instead (below), which needs no task block. */
 int ac_task_block_on(ac_task *t, void *out);
-void ac_detach(ac_task *t);
+/* Give up the handle h: the task runs on, and its block is freed when it finishes.
+ * Returns 0, or -EBADF when h is no handle: NULL, already joined or detached (see
+ * ac_join_init_sized for what can be told). */
+int ac_detach(ac_task *h);
 
 /* ---- roots: blocking on a frame the caller owns ----------------------------------------- */
 
@@ -113,8 +152,8 @@ int ac_root_wait(ac_root *r);
  * alive and forget every timer, as the outermost block_on does. */
 void ac_root_leave(ac_root *r);
 
-/* Schedule t to be polled again. Waking a task that is already queued, running
- * to completion or finished does nothing. */
+/* Schedule t (a task or its handle) to be polled again. Waking a task that is already
+ * queued, running to completion or finished does nothing. */
 void ac_wake(ac_task *t);
 
 /* ---- parked tasks ------------------------------------------------------------------- */
@@ -221,13 +260,41 @@ void ac_sleep_ms_drop(ac_sleep_ms_frame *f);
 
 /* ---- leaf: ac_join ------------------------------------------------------------------- */
 
+/* await(ac_join(h, &result)) waits for the task of handle h to finish, copies its
+ * result to `result` and gives the handle up. Its value is 0, or a negative errno with
+ * nothing copied:
+ *   -EINVAL  the task's result is not the size of what `out` points to (a join of an
+ *            int task into a long, say): the handle is untouched, still to be joined
+ *            or detached. A task of a void function has nothing to copy and fits any
+ *            out; an out of type `void *` (or NULL, which discards the result) has no
+ *            size to check.
+ *   -EBADF   h is no handle: NULL (a spawn that failed), or one already joined or
+ *            detached. A handle given up is told apart from the handle of a later task
+ *            in the same block by its generation (16 values, ac_task_spawn), so a
+ *            stale handle goes unnoticed only when the block served a multiple of 15
+ *            tasks since, or when the task was larger than the pool's size classes
+ *            (a frame of more than about 1 KiB: its block went back to malloc).
+ * The size is taken where the join is written: ac_join_init passes sizeof *out,
+ * which is why it is a macro (AC_SIZEOF_TARGET). asyncc also checks the type of
+ * `result` when it can see which function the handle comes from. */
 typedef struct ac_join_frame {
-    ac_task *task;
+    ac_task *task; /* the task (not the handle) until the join is done; NULL then */
     void *out;
+    size_t out_size; /* sizeof *out, or 0 when unknown */
+    int error;       /* a refusal found by init, the value of the join */
 } ac_join_frame;
 
-void ac_join_init(ac_join_frame *f, ac_task *t, void *out);
-ac_poll ac_join_poll(ac_join_frame *f, ac_cx *cx, void *unused);
+#ifndef AC_SIZEOF_TARGET /* <asyncc.h>'s, for code that includes this file alone */
+#define AC_SIZEOF_TARGET(p)                                                                        \
+    _Generic((p), void *: (size_t)0, const void *: (size_t)0, int: (size_t)0,                     \
+             default: sizeof *_Generic((p), void *: (char *)0, const void *: (char *)0,            \
+                                       int: (char *)0, default: (p)))
+#endif
+
+void ac_join_init_sized(ac_join_frame *f, ac_task *h, void *out, size_t out_size);
+#define ac_join_init(f, h, out) ac_join_init_sized((f), (h), (out), AC_SIZEOF_TARGET(out))
+/* out (0 or the negative errno above) may be NULL. */
+ac_poll ac_join_poll(ac_join_frame *f, ac_cx *cx, int *out);
 void ac_join_drop(ac_join_frame *f);
 
 /* ---- frames on the heap (runtime/src/future.c) --------------------------------------- */

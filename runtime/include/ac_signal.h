@@ -18,6 +18,11 @@
  * make the first wait before starting threads. ac_spawn_blocking's threads block
  * every signal.
  *
+ * On the multi-thread runtime (ac_mt.h) the runtime has one signalfd for all its
+ * workers, and a delivery wakes every task of the runtime waiting for it, whichever
+ * worker runs them. Block the signal in the thread that calls ac_runtime_new, before
+ * the call: the workers inherit the mask (a wait blocks it only in its own worker).
+ *
  * Errors: -EINVAL for a number that is no signal, SIGKILL and SIGSTOP (which cannot
  * be caught) and SIGSEGV, SIGBUS, SIGFPE, SIGILL (which a fault raises in the faulting
  * thread: blocking them is undefined); -EMFILE and the like when no signalfd or epoll

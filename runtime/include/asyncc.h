@@ -97,6 +97,14 @@ typedef struct ac_task ac_task;
 /* The value of ac_timeout when the time ran out. */
 #define AC_TIMED_OUT 1
 
+/* sizeof *p for a pointer p to a complete type; 0 for a `void *` or a literal 0, whose
+ * target has no size to check. ac_join passes it so that the runtime can check that
+ * the result fits. */
+#define AC_SIZEOF_TARGET(p)                                                                        \
+    _Generic((p), void *: (size_t)0, const void *: (size_t)0, int: (size_t)0,                     \
+             default: sizeof *_Generic((p), void *: (char *)0, const void *: (char *)0,            \
+                                       int: (char *)0, default: (p)))
+
 #if defined(ASYNCC_PARSE)
 /* ---- what asyncc sees while it parses -------------------------------------------- */
 
@@ -143,10 +151,13 @@ async void ac_yield(void);
 /* Suspend the task for at least `ms` milliseconds. */
 async void ac_sleep_ms(uint64_t ms);
 /* Wait for task `t` to finish; copy its result to `out` (NULL discards it) and
- * release the handle. `out` must point to the type the spawned function returns. */
-async void ac_join(ac_task *t, void *out);
-/* Let task `t` run on without anyone joining it; releases the handle. */
-void ac_detach(ac_task *t);
+ * release the handle. `out` must point to the type the spawned function returns.
+ * 0, or -EINVAL (result size differs from *out's: nothing copied, handle kept) or
+ * -EBADF (t already joined or detached): see ac_join_frame in <ac_runtime.h>. */
+async int ac_join(ac_task *t, void *out);
+/* Let task `t` run on without anyone joining it; releases the handle. 0, or -EBADF
+ * when t was already joined or detached. */
+int ac_detach(ac_task *t);
 /* Run the future `fu` (see the top of this file) to its end; copy its result to `out`
  * (NULL discards it). Consumes fu. */
 async void ac_future_await(ac_future fu, void *out);
@@ -238,6 +249,11 @@ static inline ac_task *ac_sync_spawn_(const void *value, size_t size) {
     })
 
 static inline void ac_yield(void) {}
+/* A plain program has no tasks to list (ac_runtime.h: ac_task_dump). */
+static inline int ac_task_dump(int fd) {
+    (void)fd;
+    return 0;
+}
 
 /* Sleeps for ms milliseconds (runtime/src/sequential.c: sleeping needs <time.h>,
  * which this header leaves to the program). */
@@ -246,14 +262,19 @@ static inline void ac_sleep_ms(uint64_t ms) {
     ac_sequential_sleep_ms(ms);
 }
 
-static inline void ac_join(ac_task *t, void *out) {
-    if (t && out)
-        __builtin_memcpy(out, t->value, t->size);
-    __builtin_free(t);
-}
+/* The runtime's checks, as far as plain C can make them: a NULL handle is -EBADF
+ * and a result of another size than *out -EINVAL, the handle kept
+ * (runtime/src/sequential.c: out of line, as gcc would take a join after a refused one
+ * for a use after free). A second join of a handle is a use after free here; the
+ * runtime reports it (-EBADF). */
+int ac_sequential_join(ac_task *t, void *out, size_t out_size);
+#define ac_join(t, out) ac_sequential_join((t), (out), AC_SIZEOF_TARGET(out))
 
-static inline void ac_detach(ac_task *t) {
+static inline int ac_detach(ac_task *t) {
+    if (!t)
+        return -9;
     __builtin_free(t);
+    return 0;
 }
 
 /* A future holds the finished call's result, as a spawned task does. */
@@ -268,7 +289,7 @@ static inline int ac_future_valid(ac_future fu) {
 static inline void ac_future_await(ac_future fu, void *out) {
     if (!fu.done)
         __builtin_abort(); /* as the runtime does: an empty future cannot be awaited */
-    ac_join(fu.done, out);
+    (void)ac_sequential_join(fu.done, out, 0);
 }
 static inline ac_task *ac_future_spawn(ac_future fu) {
     return fu.done;
@@ -276,8 +297,7 @@ static inline ac_task *ac_future_spawn(ac_future fu) {
 static inline int ac_future_block_on(ac_future fu, void *out) {
     if (!fu.done)
         return -1;
-    ac_join(fu.done, out);
-    return 0;
+    return ac_sequential_join(fu.done, out, 0);
 }
 static inline void ac_future_drop(ac_future fu) {
     ac_detach(fu.done);

@@ -15,8 +15,9 @@
  * up to max_threads while none is idle, idle threads leaving after keep_alive. At exit
  * (atexit) the idle threads are told to leave and joined, so that a program checked by
  * valgrind does not see their stacks as leaks: each leaving thread joins the one that
- * left before it, and the exit handler joins the last (threads still running a job
- * at exit are left to the process's end).
+ * left before it, and the exit handler joins the last (threads still running a job's
+ * function at exit are left to the process's end; one that has returned from it is not
+ * busy any more, even before its result is handed over).
  */
 #define _GNU_SOURCE 1
 
@@ -57,7 +58,8 @@ static struct {
     pthread_cond_t work; /* a job was queued, or exit: for idle threads */
     pthread_cond_t left; /* a thread left, for the exit handler */
     aci_job *head, *tail;
-    unsigned threads, idle, busy; /* busy: running a job */
+    unsigned threads, idle, busy; /* busy: running a job's function */
+    unsigned queued;              /* jobs in the FIFO */
     unsigned max_threads, keep_alive_ms;
     int exiting, at_exit_set;
     pthread_t last_left; /* the last thread that left, not joined yet */
@@ -78,6 +80,12 @@ int ac_blocking_configure(unsigned max_threads, unsigned keep_alive_ms) {
     return 0;
 }
 
+void ac_blocking_metrics_get(ac_blocking_metrics *m) {
+    pthread_mutex_lock(&pool.lock);
+    *m = (ac_blocking_metrics){pool.threads, pool.busy, pool.idle, pool.queued};
+    pthread_mutex_unlock(&pool.lock);
+}
+
 static void job_unref(aci_job *job) {
     pthread_mutex_lock(&job->lock);
     int last = --job->refs == 0;
@@ -90,8 +98,8 @@ static void job_unref(aci_job *job) {
     free(job);
 }
 
-static void job_run(aci_job *job) {
-    job->fn(job->data);
+/* The job's function has returned: mark it done and wake the frame. */
+static void job_complete(aci_job *job) {
     pthread_mutex_lock(&job->lock);
     job->done = 1;
     /* Under lock: the frame cannot free the job meanwhile. Only while the frame holds
@@ -118,6 +126,7 @@ static aci_job *pool_next(void) {
     pool.idle--;
     aci_job *job = pool.head;
     if (job) {
+        pool.queued--;
         pool.head = job->next;
         if (!pool.head)
             pool.tail = NULL;
@@ -160,9 +169,14 @@ static void *pool_thread(void *unused) {
     while ((job = pool_next()) != NULL) {
         pool.busy++;
         pthread_mutex_unlock(&pool.lock);
-        job_run(job);
+        job->fn(job->data);
+        /* No longer busy before the job is seen done: a program that returns from main
+         * as soon as it has the result must find this thread one the exit joins. */
         pthread_mutex_lock(&pool.lock);
         pool.busy--;
+        pthread_mutex_unlock(&pool.lock);
+        job_complete(job);
+        pthread_mutex_lock(&pool.lock);
     }
     pool_leave();
     return NULL;
@@ -194,6 +208,7 @@ static int pool_submit(aci_job *job) {
     if (rc != 0 && pool.threads > 0)
         rc = 0; /* a running thread will get to it */
     if (rc == 0) {
+        pool.queued++;
         job->next = NULL;
         if (pool.tail)
             pool.tail->next = job;

@@ -147,34 +147,9 @@ int aci_ring_grow(aci_ring *r, size_t elem) {
 
 /* ---- waiting -------------------------------------------------------------------------------- */
 
-void aci_chan_park(aci_chan *ch, ac_waitlist *l, ac_chan_wait *w, ac_cx *cx) {
-    if (aci_chan_wait_idle(w))
-        ch->refs++;
-    aci_waitlist_push(l, &w->waiter, cx->task);
-}
-
-void aci_chan_wake(ac_chan_wait *w, int reason) {
-    aci_waiter_wake(&w->waiter, reason);
-}
-
-ac_chan_wait *aci_chan_wake_first(ac_waitlist *l, int reason) {
-    ac_waiter *first = l->head;
-    if (!first)
-        return NULL;
-    ac_chan_wait *w = aci_chan_wait_of(first);
-    aci_chan_wake(w, reason);
-    return w;
-}
-
 void aci_chan_wake_all(ac_waitlist *l, int reason) {
     while (aci_chan_wake_first(l, reason)) {
     }
-}
-
-bool aci_chan_unpark(aci_chan *ch, ac_chan_wait *w) {
-    aci_waiter_cancel(&w->waiter);
-    w->waiter.task = NULL;
-    return aci_chan_unref(ch);
 }
 
 /* ---- the poll and drop of a leaf ------------------------------------------------------------- */

@@ -68,24 +68,50 @@ struct ac_chan {
 /* Revoke the owner's bias (see the top of the file); from a thread not the owner's. */
 ACI_HIDDEN void aci_chan_share(aci_chan *ch);
 
-/* Enter an operation on ch: unlocked on the owner's thread while it is not shared, else
- * under the lock. */
-static inline void aci_chan_lock(aci_chan *ch) {
-    if (ch->owner == &aci_loop_this) {
-        atomic_store_explicit(&ch->busy, 1, memory_order_relaxed);
-        atomic_signal_fence(memory_order_seq_cst); /* membarrier orders it for others */
-        if (!atomic_load_explicit(&ch->shared, memory_order_relaxed))
-            return;
-        atomic_store_explicit(&ch->busy, 0, memory_order_relaxed);
-    } else if (!atomic_load_explicit(&ch->shared, memory_order_acquire)) {
+/* Enter an operation on ch without the lock if this thread owns ch and ch is not shared;
+ * returns whether it did, and then aci_chan_leave_biased ends the operation. */
+static inline bool aci_chan_enter_biased(aci_chan *ch) {
+    if (ch->owner != &aci_loop_this)
+        return false;
+    atomic_store_explicit(&ch->busy, 1, memory_order_relaxed);
+    atomic_signal_fence(memory_order_seq_cst); /* membarrier orders it for others */
+    if (!atomic_load_explicit(&ch->shared, memory_order_relaxed))
+        return true;
+    atomic_store_explicit(&ch->busy, 0, memory_order_relaxed);
+    return false;
+}
+
+static inline void aci_chan_leave_biased(aci_chan *ch) {
+    atomic_store_explicit(&ch->busy, 0, memory_order_release);
+}
+
+/* Enter an operation on ch: unlocked on the owner's thread while it is not shared (the
+ * return is true then), else under the lock; aci_chan_exit ends it. */
+static inline bool aci_chan_enter(aci_chan *ch) {
+    if (aci_chan_enter_biased(ch))
+        return true;
+    if (ch->owner != &aci_loop_this && !atomic_load_explicit(&ch->shared, memory_order_acquire))
         aci_chan_share(ch);
-    }
     aci_spin_lock(&ch->lock);
+    return false;
+}
+
+static inline void aci_chan_exit(aci_chan *ch, bool biased) {
+    if (biased)
+        aci_chan_leave_biased(ch);
+    else
+        aci_spin_unlock(&ch->lock);
+}
+
+/* aci_chan_enter, for operations that do not keep its return: aci_chan_unlock finds out
+ * again. */
+static inline void aci_chan_lock(aci_chan *ch) {
+    (void)aci_chan_enter(ch);
 }
 
 static inline void aci_chan_unlock(aci_chan *ch) {
     if (ch->owner == &aci_loop_this && atomic_load_explicit(&ch->busy, memory_order_relaxed)) {
-        atomic_store_explicit(&ch->busy, 0, memory_order_release);
+        aci_chan_leave_biased(ch);
         return;
     }
     aci_spin_unlock(&ch->lock);
@@ -186,36 +212,83 @@ static inline bool aci_chan_wait_idle(const ac_chan_wait *w) {
     return w->waiter.task == NULL;
 }
 
+static inline ac_chan_wait *aci_chan_wait_of(ac_waiter *w) {
+    return (ac_chan_wait *)((char *)w - offsetof(ac_chan_wait, waiter));
+}
+
 /* Park w on l for cx's task; the channel gains a reference. */
-ACI_HIDDEN void aci_chan_park(aci_chan *ch, ac_waitlist *l, ac_chan_wait *w, ac_cx *cx);
+static inline void aci_chan_park(aci_chan *ch, ac_waitlist *l, ac_chan_wait *w, ac_cx *cx) {
+    if (aci_chan_wait_idle(w))
+        ch->refs++;
+    aci_waitlist_push(l, &w->waiter, cx->task);
+}
 /* From any thread: unlink w (parked) and wake its task with reason (AC_CHAN_OK or a
  * negative status); the wake reaches the task on its own loop. */
-ACI_HIDDEN void aci_chan_wake(ac_chan_wait *w, int reason);
+static inline void aci_chan_wake(ac_chan_wait *w, int reason) {
+    aci_waiter_wake(&w->waiter, reason);
+}
 /* Wake the first waiter of l, if any; returns it (NULL: l was empty). */
-ACI_HIDDEN ac_chan_wait *aci_chan_wake_first(ac_waitlist *l, int reason);
+static inline ac_chan_wait *aci_chan_wake_first(ac_waitlist *l, int reason) {
+    ac_waiter *first = l->head;
+    if (!first)
+        return NULL;
+    ac_chan_wait *w = aci_chan_wait_of(first);
+    aci_chan_wake(w, reason);
+    return w;
+}
 /* Wake every waiter of l with reason. */
 ACI_HIDDEN void aci_chan_wake_all(ac_waitlist *l, int reason);
 /* The end of a wait that parked (the frame finished or is dropped), on the task's own
  * thread: unlink w if it is still parked, or take back its wake if that is still on the
  * way, and give the channel's reference back; returns whether it was the last (see
- * aci_chan_unref). */
-ACI_HIDDEN bool aci_chan_unpark(aci_chan *ch, ac_chan_wait *w);
-
-static inline ac_chan_wait *aci_chan_wait_of(ac_waiter *w) {
-    return (ac_chan_wait *)((char *)w - offsetof(ac_chan_wait, waiter));
+ * aci_chan_unref). Inline: mostly the wait was woken, and there is nothing to take back. */
+static inline bool aci_chan_unpark(aci_chan *ch, ac_chan_wait *w) {
+    if (aci_waiter_parked(&w->waiter))
+        aci_waiter_cancel(&w->waiter);
+    w->waiter.task = NULL;
+    return aci_chan_unref(ch);
 }
 
 /* ---- the poll and drop of a leaf ------------------------------------------------------------- */
+
+/* A leaf finished with r: nothing is parked, so dropping the frame does nothing. */
+static inline ac_poll aci_chan_finish(aci_chan **slot, int *out, int r) {
+    *slot = NULL;
+    *out = r;
+    return AC_READY;
+}
 
 /* A kind's attempt, under the lock, for the leaf `frame` waiting through w (idle, or
  * woken with a reason): a result, or AC_CHAN_EMPTY / AC_CHAN_FULL to wait, with *park
  * set to the list to park on. */
 typedef int aci_chan_try_fn(aci_chan *ch, void *frame, ac_chan_wait *w, ac_waitlist **park);
 
-/* The poll of a leaf whose channel pointer is *slot (NULL: AC_CHAN_INVALID): a spurious
- * poll stays pending; otherwise try, then park or finish. Finishing gives back the
- * reference a park took and clears *slot, so that dropping the finished frame does
- * nothing. Inline, so that each kind's poll calls its try directly. */
+/* The poll of a leaf waiting through w on ch, entered (aci_chan_enter says how, in
+ * `biased`): a spurious poll stays pending; otherwise try, then park or finish.
+ * Finishing gives back the reference a park took and clears *slot, so that dropping the
+ * finished frame does nothing. Inline, so that each kind's poll calls its try directly. */
+static inline ac_poll aci_chan_poll_entered(aci_chan *ch, bool biased, aci_chan **slot,
+                                            ac_chan_wait *w, ac_cx *cx, aci_chan_try_fn *try,
+                                            void *frame, int *out) {
+    if (aci_waiter_parked(&w->waiter)) { /* not woken yet: a spurious poll */
+        aci_chan_exit(ch, biased);
+        return AC_PENDING;
+    }
+    ac_waitlist *park = NULL;
+    int r = try(ch, frame, w, &park);
+    if (r == AC_CHAN_EMPTY || r == AC_CHAN_FULL) {
+        aci_chan_park(ch, park, w, cx);
+        aci_chan_exit(ch, biased);
+        return AC_PENDING;
+    }
+    bool last = !aci_chan_wait_idle(w) && aci_chan_unpark(ch, w);
+    aci_chan_exit(ch, biased);
+    if (last)
+        aci_chan_free(ch);
+    return aci_chan_finish(slot, out, r);
+}
+
+/* The poll of a leaf whose channel pointer is *slot (NULL: AC_CHAN_INVALID). */
 static inline ac_poll aci_chan_poll(aci_chan **slot, ac_chan_wait *w, ac_cx *cx,
                                     aci_chan_try_fn *try, void *frame, int *out) {
     aci_chan *ch = *slot;
@@ -223,23 +296,25 @@ static inline ac_poll aci_chan_poll(aci_chan **slot, ac_chan_wait *w, ac_cx *cx,
         *out = AC_CHAN_INVALID;
         return AC_READY;
     }
-    aci_chan_lock(ch);
-    if (aci_waiter_parked(&w->waiter)) { /* not woken yet: a spurious poll */
-        aci_chan_unlock(ch);
-        return AC_PENDING;
-    }
-    ac_waitlist *park = NULL;
-    int r = try(ch, frame, w, &park);
-    if (r == AC_CHAN_EMPTY || r == AC_CHAN_FULL) {
-        aci_chan_park(ch, park, w, cx);
-        aci_chan_unlock(ch);
-        return AC_PENDING;
-    }
-    aci_chan_unlock_release(ch, !aci_chan_wait_idle(w) && aci_chan_unpark(ch, w));
-    *slot = NULL;
-    *out = r;
-    return AC_READY;
+    return aci_chan_poll_entered(ch, aci_chan_enter(ch), slot, w, cx, try, frame, out);
 }
+
+/* A leaf's poll, for aci_chan_poll_fast. */
+typedef ac_poll aci_chan_poll_fn(void *frame, ac_cx *cx, int *out);
+
+/* aci_chan_poll with its common case inline: on the owner's thread of an unshared
+ * channel, the way of most messages through a busy channel, the poll goes without the
+ * lock's bookkeeping. Any other poll is `general`'s: aci_chan_poll, kept out of line so
+ * that the common case needs no stack frame for it. */
+static inline ac_poll aci_chan_poll_fast(aci_chan **slot, ac_chan_wait *w, ac_cx *cx,
+                                         aci_chan_try_fn *try, void *frame, int *out,
+                                         aci_chan_poll_fn *general) {
+    aci_chan *ch = *slot;
+    if (!ch || !aci_chan_enter_biased(ch))
+        return general(frame, cx, out);
+    return aci_chan_poll_entered(ch, true, slot, w, cx, try, frame, out);
+}
+
 /* The drop of such a leaf: take w off the channel if it parked. */
 ACI_HIDDEN void aci_chan_drop(aci_chan *ch, ac_chan_wait *w);
 

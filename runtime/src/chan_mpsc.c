@@ -15,6 +15,8 @@
  *
  * An unbounded channel (capacity 0) grows its ring instead of parking senders; the
  * sequential face's send does the same for a bounded one (ac_mpsc_send_sequential_).
+ *
+ * The leaves' polls take the fast path of chan.h (aci_chan_poll_fast).
  */
 #include "chan.h"
 
@@ -88,7 +90,7 @@ void ac_mpsc_rx_drop(ac_mpsc_rx *rx) {
 /* Add a value: OK, FULL (a bounded ring), CLOSED or NOMEM (growing failed). Grows the
  * ring when it is full and may: when unbounded, and when `grow` is set (the sequential
  * send). */
-static int mpsc_push(struct ac_mpsc *ch, const void *value, bool grow) {
+static inline int mpsc_push(struct ac_mpsc *ch, const void *value, bool grow) {
     if (ch->c.receivers == 0)
         return AC_CHAN_CLOSED;
     size_t elem = ch->c.elem_size;
@@ -108,7 +110,7 @@ static int mpsc_push(struct ac_mpsc *ch, const void *value, bool grow) {
 
 /* Take the oldest value: OK, EMPTY or CLOSED. The room it makes goes to the first
  * parked sender (see the top of the file). */
-static int mpsc_pop(struct ac_mpsc *ch, void *out) {
+static inline int mpsc_pop(struct ac_mpsc *ch, void *out) {
     if (ch->ring.len == 0)
         return ch->c.senders == 0 ? AC_CHAN_CLOSED : AC_CHAN_EMPTY;
     size_t elem = ch->c.elem_size;
@@ -158,15 +160,20 @@ int ac_mpsc_try_recv(ac_mpsc_rx *rx, void *out) {
 
 /* Woken, a send is done: a receive moved the value in (OK), or the receiver went
  * (CLOSED). */
-static int send_try(aci_chan *c, void *frame, ac_chan_wait *w, ac_waitlist **park) {
+static inline int send_try(aci_chan *c, void *frame, ac_chan_wait *w, ac_waitlist **park) {
     (void)frame;
     struct ac_mpsc *ch = (struct ac_mpsc *)c;
     *park = &ch->senders;
     return aci_chan_wait_idle(w) ? mpsc_push(ch, w->buf, false) : w->waiter.reason;
 }
 
-ac_poll ac_mpsc_send_poll(ac_mpsc_send_frame *f, ac_cx *cx, int *out) {
+static ACI_NOINLINE ac_poll send_poll_general(void *frame, ac_cx *cx, int *out) {
+    ac_mpsc_send_frame *f = frame;
     return aci_chan_poll(&f->ch, &f->wait, cx, send_try, f, out);
+}
+
+ac_poll ac_mpsc_send_poll(ac_mpsc_send_frame *f, ac_cx *cx, int *out) {
+    return aci_chan_poll_fast(&f->ch, &f->wait, cx, send_try, f, out, send_poll_general);
 }
 
 /* Parked senders are in ch->senders until a wake takes them out: a wake with OK is the
@@ -190,7 +197,7 @@ void ac_mpsc_send_drop(ac_mpsc_send_frame *f) {
  */
 
 /* Woken (or first poll): look again, unless the receiver handle went. */
-static int recv_try(aci_chan *c, void *frame, ac_chan_wait *w, ac_waitlist **park) {
+static inline int recv_try(aci_chan *c, void *frame, ac_chan_wait *w, ac_waitlist **park) {
     (void)frame;
     struct ac_mpsc *ch = (struct ac_mpsc *)c;
     *park = &ch->c.receiving;
@@ -199,8 +206,13 @@ static int recv_try(aci_chan *c, void *frame, ac_chan_wait *w, ac_waitlist **par
     return mpsc_pop(ch, w->buf);
 }
 
-ac_poll ac_mpsc_recv_poll(ac_mpsc_recv_frame *f, ac_cx *cx, int *out) {
+static ACI_NOINLINE ac_poll recv_poll_general(void *frame, ac_cx *cx, int *out) {
+    ac_mpsc_recv_frame *f = frame;
     return aci_chan_poll(&f->ch, &f->wait, cx, recv_try, f, out);
+}
+
+ac_poll ac_mpsc_recv_poll(ac_mpsc_recv_frame *f, ac_cx *cx, int *out) {
+    return aci_chan_poll_fast(&f->ch, &f->wait, cx, recv_try, f, out, recv_poll_general);
 }
 
 void ac_mpsc_recv_drop(ac_mpsc_recv_frame *f) {

@@ -16,8 +16,10 @@
 # Generated code is recognised by its names (grammar/abi.md): NAME_poll's first
 # parameter points to a NAME_frame whose first field is `state`, an enum of NAME_START,
 # NAME_AWAIT_CALLEE..., NAME_DONE; the await of NAME_AWAIT_X resumes at label resume_X,
-# whose line is the await's; the callee's frame is member X (X without its _2, _3...
-# suffix when a callee is awaited twice) of the frame's `await` union.
+# whose line is the await's. Each generated file registers in gdb.asyncc_frames what the
+# debug information does not say (asyncc's emit_gdb.c): the member holding the callee's
+# frame in each state, and the lines at which a variable whose member shares storage
+# with other values holds its value; elsewhere it is shown as <optimized out>.
 import re
 
 import gdb
@@ -54,10 +56,36 @@ def poll_self(frame):
     return None
 
 
+def layout_of(name):
+    """({state: member}, {member: lines}) that the generated file registered for the
+    async function name, or empty ones."""
+    return getattr(gdb, "asyncc_frames", {}).get(name, ({}, {}))
+
+
+def held_at(ranges, line):
+    """Is line in ranges ("11-14 20")?"""
+    for item in ranges.split():
+        low, _, high = item.partition("-")
+        if int(low) <= line <= int(high or low):
+            return True
+    return False
+
+
+def frame_members(value):
+    """(name, value) of each named member of a frame, through its anonymous unions and
+    structs (where the layout puts values that share storage)."""
+    for field in value.type.strip_typedefs().fields():
+        if field.name:
+            yield field.name, value[field.name]
+        else:
+            yield from frame_members(value[field])
+
+
 def source_locals(frame):
     """{name: value} of the locals of the async function polled at frame, by their
-    source names (the poll's own locals in scope first, then the frame's fields), or
-    None when frame polls no generated frame."""
+    source names (the poll's own locals in scope first, then the frame's fields; None
+    for a field that does not hold its variable's value at this line), or None when
+    frame polls no generated frame."""
     found = poll_self(frame)
     if found is None:
         return None
@@ -70,10 +98,11 @@ def source_locals(frame):
         if block.function is not None:
             break
         block = block.superblock
-    fields = found[1].dereference()
-    for field in fields.type.strip_typedefs().fields():
-        if field.name not in ("state", "await") and field.name not in values:
-            values[field.name] = fields[field.name]
+    members, held = layout_of(found[0])
+    callees, line = set(members.values()), frame.find_sal().line
+    for name, value in frame_members(found[1].dereference()):
+        if name != "state" and name not in callees and name not in values:
+            values[name] = value if name not in held or held_at(held[name], line) else None
     return values
 
 
@@ -104,7 +133,8 @@ class AsyncPrefix(gdb.Command):
 
 class AsyncLocals(gdb.Command):
     """Print the locals of the selected async function by their source names.
-Each is also $NAME (a snapshot: assign through self->NAME)."""
+Each is also $NAME (a snapshot: assign through self->NAME), void where the local is
+<optimized out>: its storage holds another value at this line."""
 
     def __init__(self):
         super().__init__("async locals", gdb.COMMAND_STACK)
@@ -114,7 +144,8 @@ Each is also $NAME (a snapshot: assign through self->NAME)."""
         if values is None:
             raise gdb.GdbError("the selected frame is not in an async function's poll")
         for name in sorted(values):
-            gdb.write(f"{name} = {values[name].format_string()}\n")
+            value = values[name]
+            gdb.write(f"{name} = {'<optimized out>' if value is None else value.format_string()}\n")
 
 
 def line_of(spec):
@@ -154,23 +185,21 @@ def awaits(name, ptr, polling):
     else:
         where = line_of(f"{name}_poll:resume_{callee}")
         lines = [f"{name} at {where}, awaiting {re.sub(r'_[0-9]+$', '', callee)}"]
-    union = frame["await"]
-    for member in (callee, re.sub(r"_[0-9]+$", "", callee)):
-        try:
-            child = union[member]
-        except gdb.error:
-            continue
-        if child.type.strip_typedefs().code == gdb.TYPE_CODE_PTR:
-            if int(child) == 0:
-                break
-            child = child.dereference()
-        inner = child.type.strip_typedefs().tag or ""
-        # A running poll's state names its last await, which is over unless the
-        # callee is being polled too.
-        nested = running is None or int(child.address) in polling
-        if nested and frame_type_of(member) is not None and inner.endswith("_frame"):
-            lines += awaits(member, child.address, polling)
-        break
+    member = layout_of(name)[0].get(state)
+    try:
+        child = frame[member] if member else None
+    except gdb.error:
+        child = None
+    if child is not None and child.type.strip_typedefs().code == gdb.TYPE_CODE_PTR:
+        child = child.dereference() if int(child) != 0 else None
+    if child is None:
+        return lines
+    inner = (child.type.strip_typedefs().tag or "").removesuffix("_frame")
+    # A running poll's state names its last await, which is over unless the callee is
+    # being polled too.
+    nested = running is None or int(child.address) in polling
+    if nested and frame_type_of(inner) is not None:
+        lines += awaits(inner, child.address, polling)
     return lines
 
 

@@ -15,12 +15,17 @@
 #include <stdatomic.h>
 
 #define ACI_HIDDEN __attribute__((visibility("hidden")))
+/* The general path beside an inline fast one: kept out of line, so that the fast path
+ * needs no stack frame of its own. */
+#define ACI_NOINLINE __attribute__((noinline))
 
 /* ---- the task header -------------------------------------------------------------------- */
 
 /* See task.c for the block layout and pool.c for how blocks are kept. */
+/* Max-aligned wherever it is (the root's waker lives in the loop), so that ac_wake can
+ * take the generation bits off a handle (task.c). */
 struct ac_task {
-    const ac_vtable *vt;    /* NULL marks a free block in the pool */
+    alignas(max_align_t) const ac_vtable *vt; /* NULL marks a free block in the pool */
     ac_task *next;          /* run-queue link, or free-list link while the block is free */
     ac_task *waiter;        /* the task suspended in ac_join on this one */
     uint32_t flags;         /* TASK_* bits; never written after creation for TASK_MT */
@@ -41,10 +46,21 @@ enum aci_task_flag {
      * `flags` holds only these constant bits and, from ACI_TASK_OWNER_SHIFT up, the id
      * of the worker whose pool its block comes from. */
     TASK_MT = 1u << 6,
-    TASK_HEAP = 1u << 7,    /* an MT task whose block is malloc's, not a pool's */
-    TASK_BLOCKED = 1u << 8, /* an MT task a thread blocks on (ac_runtime_block_on) */
+    TASK_HEAP = 1u << 7,       /* an MT task whose block is malloc's, not a pool's */
+    TASK_BLOCKED = 1u << 8,    /* an MT task a thread blocks on (ac_runtime_block_on) */
+    TASK_CANCEL = 1u << 9,     /* aborted: its next poll drops it instead */
+    TASK_CANCELLED = 1u << 10, /* finished by that drop: no result */
 };
 #define ACI_TASK_OWNER_SHIFT 16
+/* flags bits 12-15: the generation of the block, 1 to 15, one more each time the block
+ * gets a task; a join handle carries it in its low bits (task.c, "handles"). */
+#define ACI_TASK_GEN_SHIFT 12
+#define ACI_TASK_GEN_MASK ((uint32_t)(ACI_MAX_ALIGN - 1))
+_Static_assert(ACI_MAX_ALIGN <= 16, "the generation takes the 4 bits below owner");
+
+static inline uint32_t aci_task_gen(const ac_task *t) {
+    return (t->flags >> ACI_TASK_GEN_SHIFT) & ACI_TASK_GEN_MASK;
+}
 
 static inline size_t aci_align_up(size_t n) {
     return (n + ACI_MAX_ALIGN - 1) & ~(size_t)(ACI_MAX_ALIGN - 1);
@@ -54,8 +70,12 @@ static inline size_t aci_task_block_size(const ac_vtable *vt) {
     return ACI_TASK_HEADER_SIZE + aci_align_up(vt->frame_size) + aci_align_up(vt->result_size);
 }
 
+static inline void *aci_task_frame(ac_task *t) {
+    return (char *)t + ACI_TASK_HEADER_SIZE;
+}
+
 static inline void *aci_task_result(ac_task *t) {
-    return (char *)t + ACI_TASK_HEADER_SIZE + aci_align_up(t->vt->frame_size);
+    return (char *)aci_task_frame(t) + aci_align_up(t->vt->frame_size);
 }
 
 /* ---- the block pool (pool.c) -------------------------------------------------------------- */
@@ -161,6 +181,7 @@ typedef struct aci_loop {
     aci_worker *worker;   /* the multi-thread runtime's worker running this loop, or NULL */
     uint32_t task_flags;  /* the flags of the tasks made on this thread (0, or TASK_MT...) */
     uint64_t random;      /* the PRNG's state (ac_random_below); 0 until first used */
+    uint32_t now_ms;      /* the clock when the driver last ran, for ac_task_dump */
     aci_pool pool;
 } aci_loop;
 
@@ -221,6 +242,13 @@ ACI_HIDDEN void aci_timers_reset_in(aci_timers *tm);
 
 /* ---- tasks -------------------------------------------------------------------------------- */
 
+/* The task of handle h (ac_task_spawn), in *task: 0, or -EBADF when h is NULL or was
+ * given up (joined, detached) - as far as that can be told (ac_join_frame). */
+ACI_HIDDEN int aci_handle_task(ac_task *h, ac_task **task);
+/* Abort t (a task, not a handle), from any thread that may wake it: unless it has
+ * finished, its next poll drops its frame instead of polling it, and a join then says
+ * -ECANCELED. A finished task keeps its result. */
+ACI_HIDDEN void aci_task_abort(ac_task *t);
 /* Tasks allocated on this thread and not yet freed. */
 ACI_HIDDEN size_t aci_tasks_live(void);
 

@@ -9,6 +9,13 @@
  * waiter still parked was not woken by the descriptor (a spurious poll) and makes no
  * call. The loop counts parked waiters (io_waiters): while there are some, an empty
  * run queue is a wait, not a deadlock.
+ *
+ * On a worker of a multi-thread runtime, ac_fd_open registers the descriptor in the
+ * runtime's reactor (reactor.c) instead, and the handle's lists and readiness live in
+ * that registration, under its lock: the task that parks, the worker that sees the edge
+ * and the one that closes may be three threads. A leaf parks only if no edge came since
+ * its call started (the registration counts them), so none is lost in between. A handle
+ * serves the executor it was opened on: a task of the other kind gets -EOPNOTSUPP.
  */
 #define _GNU_SOURCE 1 /* MSG_NOSIGNAL */
 
@@ -16,6 +23,8 @@
 
 #include "backend.h"
 #include "mt.h"
+#include "reactor.h"
+#include "spinlock.h"
 #include "waitlist.h"
 
 #include <sys/stat.h>
@@ -37,16 +46,25 @@ static int fd_is_stream(int fd) {
            type == SOCK_STREAM;
 }
 
-int ac_fd_open(ac_fd *h, int fd) {
-    *h = (ac_fd){-1, 0, 0, 0, 0, 0, 0, {NULL, NULL}, {NULL, NULL}};
+/* Watch fd in this thread's loop, or in its runtime's reactor on a worker. */
+static int fd_watch(ac_fd *h, int fd) {
     if (aci_loop_this.worker)
-        return -EOPNOTSUPP; /* not yet: see aci_fd_poll */
-    int was_blocking = 0;
-    int rc = ac_fd_nonblock_(fd, &was_blocking);
-    aci_backend *b = rc == 0 ? aci_loop_backend(&rc) : NULL;
+        return aci_reactor_add(aci_mt_reactor(), fd, &h->reg);
+    int rc = 0;
+    aci_backend *b = aci_loop_backend(&rc);
     if (!b)
         return rc;
     rc = aci_backend_add(b, fd, h);
+    aci_loop_this.fds_registered += rc == 0;
+    return rc;
+}
+
+int ac_fd_open(ac_fd *h, int fd) {
+    *h = (ac_fd){-1, 0, 0, 0, 0, 0, 0, {NULL, NULL}, {NULL, NULL}, NULL};
+    int was_blocking = 0;
+    int rc = ac_fd_nonblock_(fd, &was_blocking);
+    if (rc == 0)
+        rc = fd_watch(h, fd);
     if (rc != 0 && rc != -EPERM) /* EPERM: a regular file, always ready */
         return rc;
     h->fd = fd;
@@ -54,7 +72,6 @@ int ac_fd_open(ac_fd *h, int fd) {
     h->was_blocking = (unsigned char)was_blocking;
     h->watched = rc == 0;
     h->is_stream = h->watched && fd_is_stream(fd);
-    aci_loop_this.fds_registered += h->watched;
     return 0;
 }
 
@@ -65,7 +82,9 @@ static void fd_wake(ac_waitlist *l, int reason) {
 void ac_fd_close(ac_fd *h) {
     if (h->fd < 0)
         return;
-    if (h->watched) {
+    if (h->reg) {
+        aci_reactor_remove(h->reg, h->fd, -EBADF);
+    } else if (h->watched) {
         aci_backend_remove(aci_loop_this.backend, h->fd);
         aci_loop_this.fds_registered--;
     }
@@ -73,6 +92,8 @@ void ac_fd_close(ac_fd *h) {
     close(h->fd);
     h->fd = -1;
     h->drained = 0;
+    h->watched = 0;
+    h->reg = NULL;
     fd_wake(&h->readers, -EBADF);
     fd_wake(&h->writers, -EBADF);
 }
@@ -90,16 +111,61 @@ void aci_fd_on_ready(void *key, unsigned readiness) {
 
 /* ---- the leaves ---------------------------------------------------------------------------- */
 
+/* Whether w is parked on g, looked at under g's lock (the reactor unlinks it). */
+static int reg_parked(aci_fd_reg *g, ac_waiter *w) {
+    aci_spin_lock(&g->lock);
+    int parked = aci_waiter_parked(w);
+    aci_spin_unlock(&g->lock);
+    return parked;
+}
+
+/* Park w on g's list for direction d unless an edge came since the call started: 1 if
+ * parked, 0 to make the call again. */
+static int reg_park(aci_fd_reg *g, unsigned d, ac_fd_wait_frame *wait, ac_task *task) {
+    aci_spin_lock(&g->lock);
+    int quiet = atomic_load_explicit(&g->edges[d], memory_order_relaxed) == wait->edge;
+    if (quiet)
+        aci_waitlist_push(d ? &g->writers : &g->readers, &wait->waiter, task);
+    aci_spin_unlock(&g->lock);
+    if (quiet)
+        wait->reg = g;
+    return quiet;
+}
+
+/* aci_fd_poll on a handle of a multi-thread runtime's reactor. */
+static ac_poll fd_poll_shared(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx,
+                              aci_fd_call_fn *call, void *frame, ssize_t *out) {
+    aci_fd_reg *g = wait->h->reg;
+    unsigned d = direction == ACI_READABLE ? 0 : 1;
+    if (wait->reg && reg_parked(wait->reg, &wait->waiter))
+        return AC_PENDING; /* a spurious poll */
+    ssize_t r = wait->waiter.reason;
+    while (r == 0) {
+        wait->edge = atomic_load_explicit(&g->edges[d], memory_order_acquire);
+        r = call(frame); /* may close the handle: g is not touched again unless -EAGAIN */
+        if (r != -EAGAIN)
+            break;
+        if (reg_park(g, d, wait, cx->task))
+            return AC_PENDING;
+        r = 0;
+    }
+    *out = r;
+    return AC_READY;
+}
+
 ac_poll aci_fd_poll(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx, aci_fd_call_fn *call,
                     void *frame, ssize_t *out) {
     ac_fd *h = wait->h;
     ac_waiter *w = &wait->waiter;
-    /* A handle belongs to one loop, whose thread alone touches its lists; a task of the
-     * multi-thread runtime moves between workers. Refused until the reactor is shared. */
-    if (aci_task_is_mt(cx->task)) {
+    /* A handle serves the executor it was opened on: a loop's lists are its thread's
+     * alone, and a reactor's waiters must be woken as the runtime's tasks are. A
+     * regular file (not watched) never waits, so any task may use it. */
+    if ((h->reg || h->watched) && aci_task_is_mt(cx->task) != (h->reg != NULL)) {
         *out = -EOPNOTSUPP;
         return AC_READY;
     }
+    if (h->reg)
+        return fd_poll_shared(wait, direction, cx, call, frame, out);
     if (aci_waiter_parked(w))
         return AC_PENDING;
     ssize_t r = w->reason < 0 ? w->reason : call(frame);
@@ -112,7 +178,22 @@ ac_poll aci_fd_poll(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx, aci_f
     return AC_READY;
 }
 
-void aci_fd_unpark(ac_waiter *w) {
+void aci_fd_wait_init(ac_fd_wait_frame *wait, ac_fd *h) {
+    wait->h = h;
+    aci_waiter_init(&wait->waiter);
+    wait->reg = NULL;
+    wait->edge = 0;
+}
+
+void aci_fd_unpark(ac_fd_wait_frame *wait) {
+    ac_waiter *w = &wait->waiter;
+    aci_fd_reg *g = wait->reg;
+    if (g) {
+        aci_spin_lock(&g->lock);
+        aci_waiter_cancel(w); /* no-op once woken */
+        aci_spin_unlock(&g->lock);
+        return;
+    }
     if (!aci_waiter_parked(w))
         return;
     aci_waiter_cancel(w);
@@ -177,8 +258,7 @@ static ac_poll wait_poll(ac_fd_wait_frame *f, ac_cx *cx, int *out, unsigned dire
 }
 
 void ac_fd_readable_init(ac_fd_readable_frame *f, ac_fd *h) {
-    f->h = h;
-    aci_waiter_init(&f->waiter);
+    aci_fd_wait_init(f, h);
 }
 
 ac_poll ac_fd_readable_poll(ac_fd_readable_frame *f, ac_cx *cx, int *out) {
@@ -186,7 +266,7 @@ ac_poll ac_fd_readable_poll(ac_fd_readable_frame *f, ac_cx *cx, int *out) {
 }
 
 void ac_fd_readable_drop(ac_fd_readable_frame *f) {
-    aci_fd_unpark(&f->waiter);
+    aci_fd_unpark(f);
 }
 
 void ac_fd_writable_init(ac_fd_writable_frame *f, ac_fd *h) {
@@ -207,6 +287,21 @@ void ac_fd_read_init(ac_fd_read_frame *f, ac_fd *h, void *buf, size_t n) {
     f->n = n;
 }
 
+/* call_read_unless_drained on a reactor's handle: "drained" holds for the readable
+ * edge count the read started at, so an edge that comes during or after the read ends
+ * it (whichever worker sees it). */
+static ssize_t read_unless_drained_shared(ac_fd_read_frame *f, aci_fd_reg *g) {
+    uint64_t mark = UINT64_C(1) << 32 | f->wait.edge;
+    if (atomic_load_explicit(&g->drained_at, memory_order_relaxed) == mark)
+        return -EAGAIN;
+    ssize_t r = call_read(f);
+    int drained = f->wait.h->is_stream &&
+                  !atomic_load_explicit(&g->read_closed, memory_order_relaxed) && r > 0 &&
+                  (size_t)r < f->n;
+    atomic_store_explicit(&g->drained_at, drained ? mark : 0, memory_order_relaxed);
+    return r;
+}
+
 /* After a short read of a stream the next read would only say EAGAIN (the request
  * and response rhythm of a server): it parks at once instead, until the next edge.
  * Not once the peer has closed its side: the end of stream may already be behind the
@@ -214,6 +309,8 @@ void ac_fd_read_init(ac_fd_read_frame *f, ac_fd *h, void *buf, size_t n) {
 static ssize_t call_read_unless_drained(void *frame) {
     ac_fd_read_frame *f = frame;
     ac_fd *h = f->wait.h;
+    if (h->reg)
+        return read_unless_drained_shared(f, h->reg);
     if (h->drained)
         return -EAGAIN;
     ssize_t r = call_read(frame);

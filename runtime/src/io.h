@@ -19,8 +19,10 @@ typedef ssize_t aci_fd_call_fn(void *frame);
  * writers (direction: ACI_READABLE or ACI_WRITABLE) when the call says -EAGAIN. */
 ACI_HIDDEN ac_poll aci_fd_poll(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx,
                                aci_fd_call_fn *call, void *frame, ssize_t *out);
+/* A leaf frame's wait, not parked, on h. */
+ACI_HIDDEN void aci_fd_wait_init(ac_fd_wait_frame *wait, ac_fd *h);
 /* A leaf's drop: unlink its waiter if parked. */
-ACI_HIDDEN void aci_fd_unpark(ac_waiter *w);
+ACI_HIDDEN void aci_fd_unpark(ac_fd_wait_frame *wait);
 /* A system call's result r as a leaf returns it: r, or -errno with EWOULDBLOCK spelled
  * EAGAIN (the caller retried EINTR). */
 ACI_HIDDEN ssize_t aci_call_result(ssize_t r);

@@ -29,6 +29,7 @@
 
 #include "backend.h"
 #include "io.h"
+#include "mt.h"
 #include "signals.h"
 #include "waitlist.h"
 
@@ -99,11 +100,14 @@ static void remote_drain(void) {
     pthread_mutex_unlock(&q->lock);
 }
 
-/* Make the loop's eventfd notice: called with the queue locked. */
-static void remote_kick(aci_remote_queue *q) {
-    /* Cannot fail but by overflowing a counter the drain keeps at zero. */
-    if (q->eventfd >= 0)
-        (void)eventfd_write(q->eventfd, 1);
+/* Make the loop notice its queue: called with the queue locked. A worker of the
+ * multi-thread runtime may be asleep in its runtime's reactor instead of its own
+ * backend: mt.c kicks it wherever it sleeps. */
+static void remote_kick(aci_loop *loop) {
+    if (loop->worker)
+        aci_mt_kick(loop->worker);
+    else if (loop->remote.eventfd >= 0) /* fails only by overflowing a counter kept at 0 */
+        (void)eventfd_write(loop->remote.eventfd, 1);
 }
 
 /* The eventfd, registered in the backend, made on the first arm or the first time the
@@ -166,7 +170,7 @@ void ac_remote_wake(ac_remote *r) {
         int was_empty = q->head == NULL && q->inbox.head == NULL;
         remote_link(q, r);
         if (was_empty)
-            remote_kick(q);
+            remote_kick(r->loop);
     }
     pthread_mutex_unlock(&q->lock);
 }
@@ -187,7 +191,7 @@ void aci_loop_post(aci_loop *loop, ac_waiter *w) {
     aci_remote_queue *q = &loop->remote;
     pthread_mutex_lock(&q->lock);
     if (q->head == NULL && q->inbox.head == NULL)
-        remote_kick(q);
+        remote_kick(loop);
     aci_waitlist_link(&q->inbox, w);
     pthread_mutex_unlock(&q->lock);
 }
@@ -205,6 +209,7 @@ static aci_loop *running_head; /* linked through next_running, under running_loc
 static atomic_int running_count;
 
 void aci_loop_enter(void) {
+    aci_loop_this.now_ms = (uint32_t)(aci_clock_now_ns() / 1000000u);
     pthread_mutex_lock(&running_lock);
     aci_loop_this.next_running = running_head;
     running_head = &aci_loop_this;
@@ -214,7 +219,7 @@ void aci_loop_enter(void) {
 
 static void loop_kick(aci_loop *loop) {
     pthread_mutex_lock(&loop->remote.lock);
-    remote_kick(&loop->remote);
+    remote_kick(loop);
     pthread_mutex_unlock(&loop->remote.lock);
 }
 
@@ -260,7 +265,7 @@ static void loop_on_ready(void *key, unsigned readiness) {
     if (key == &aci_loop_this.remote)
         remote_drain();
     else if (key == aci_loop_this.signals)
-        aci_signals_on_ready();
+        aci_signals_on_ready(aci_loop_this.signals);
     else
         aci_fd_on_ready(key, readiness);
 }
@@ -319,8 +324,10 @@ int aci_loop_drive(int block) {
         return aci_loop_this.head ? 0 : -1;
     }
     loop_look(aci_loop_this.head ? 0 : timeout); /* the inbox may have woken a task */
+    uint64_t now = aci_clock_now_ns();
+    aci_loop_this.now_ms = (uint32_t)(now / 1000000u);
     if (deadline != UINT64_MAX)
-        aci_timers_fire_until(aci_clock_now_ns());
+        aci_timers_fire_until(now);
     return 0;
 }
 

@@ -23,10 +23,18 @@
  *
  * Join. The joiner stores itself in `waiter` and sets JOIN_WAKER; the finisher sets
  * COMPLETE and, if JOIN_WAKER was set, wakes the waiter and then clears JOIN_WAKER. A
- * joiner that sees COMPLETE with JOIN_WAKER still set is being woken: it waits for that
- * wake (returns AC_PENDING), and a detach (a dropped join) waits until the finisher is
- * done with the header before it frees it. A handle detached before the task finished
- * leaves the freeing to the finisher.
+ * joiner or a detach (a dropped join) that sees COMPLETE with JOIN_WAKER still set waits
+ * until the finisher is done with the header (a few instructions), then takes the result
+ * or frees it. A handle detached before the task finished leaves the freeing to the
+ * finisher. runtime/model/ checks this protocol and the wakes above with spin.
+ *
+ * Abort. aci_task_abort sets CANCEL and wakes the task like any waker; the worker that
+ * next takes it drops its frame instead of polling it and completes it CANCELLED (no
+ * result: a join says -ECANCELED). A task that completed first keeps its result.
+ *
+ * Handles. A join or detach marks the task DETACHED before its block goes back, so that
+ * a handle used again is refused even while the block waits on its owner's remote-free
+ * stack; the block's generation (task.c) tells it from the block's next task.
  *
  * Memory. A task's block comes from the pool of the worker that made it (the id of that
  * worker is in flags). A block freed on another worker goes to its owner's remote-free
@@ -53,6 +61,7 @@
 
 #include "ac_mt.h" /* after internal.h: its runtime face */
 #include "pool.h"
+#include "reactor.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -80,6 +89,8 @@ enum mt_state {
     MT_JOIN_WAKER = 1u << 3, /* `waiter` is set: the finisher wakes it */
     MT_DETACHED = 1u << 4,   /* no handle: the finisher frees the block */
     MT_SPAWNED = 1u << 5,    /* woken once: its frame is initialized */
+    MT_CANCEL = 1u << 6,     /* aborted: its next poll drops it instead */
+    MT_CANCELLED = 1u << 7,  /* completed by that drop: no result */
 };
 
 /* A ring slot: a task, with HELD set when the task was requeued by its own poll (a
@@ -124,6 +135,10 @@ struct aci_worker {
     int self_woken;                             /* current woke itself during its poll */
     unsigned global_countdown, event_countdown; /* polls to the next look (no division) */
     uint32_t rng;
+    /* Kicks reach a worker asleep in the reactor through the reactor's eventfd: the
+     * kicker sets `kicked` then reads `in_reactor`, the worker sets `in_reactor` then
+     * reads `kicked` (both sequentially consistent), so one of them sees the other. */
+    _Atomic int in_reactor, kicked;
     int idle;      /* in rt's idle set (under rt->lock) */
     int searching; /* kicked out of the idle set and has not found work yet (rt->lock) */
     counter polls, steals, steal_ops, parks, created, finished;
@@ -150,6 +165,7 @@ struct ac_runtime {
     aci_worker *driver; /* the parked worker sleeping until the next deadline */
     uint64_t driver_deadline;
     pthread_barrier_t stop_barrier;
+    aci_reactor *reactor; /* the descriptors and signals of every worker's tasks */
     unsigned n;
     unsigned event_interval, global_interval;
     void (*on_start)(void *), (*on_stop)(void *);
@@ -200,11 +216,20 @@ static aci_worker *worker_here(const ac_runtime *rt) {
 
 /* ---- the global queue and the idle set (under rt->lock) ------------------------------------ */
 
-/* Wake w if it sleeps in its backend (or make its next sleep return at once). Takes no
- * lock: kicks come from under the locks of queues and loops (a drain of remote wakes, a
- * timer firing), and w's eventfd lives as long as the runtime's workers run. */
+/* Wake w if it sleeps in its backend or in the reactor (or make its next sleep return
+ * at once). Takes no lock: kicks come from under the locks of queues and loops (a drain
+ * of remote wakes, a timer firing), and w's eventfd and the reactor live as long as the
+ * runtime's workers run. */
 static void worker_kick(aci_worker *w) {
-    (void)eventfd_write(w->kick_fd, 1); /* fails only when the count would overflow */
+    atomic_store(&w->kicked, 1);
+    if (atomic_load(&w->in_reactor))
+        aci_reactor_kick(w->rt->reactor);
+    else
+        (void)eventfd_write(w->kick_fd, 1); /* fails only when the count would overflow */
+}
+
+void aci_mt_kick(aci_worker *w) {
+    worker_kick(w);
 }
 
 /* Take an idle worker out of the set to look for work, unless one is looking already. */
@@ -535,11 +560,23 @@ static void mt_finish(aci_worker *w, ac_task *t) {
     }
 }
 
+/* An aborted task's poll: drop its frame and complete it without a result. */
+static void worker_cancel(aci_worker *w, ac_task *t) {
+    t->vt->drop(ac_task_frame(t));
+    atomic_fetch_or_explicit(&t->state, MT_CANCELLED, memory_order_relaxed);
+    mt_finish(w, t);
+}
+
 static void worker_poll(aci_worker *w, entry e) {
     ac_task *t = entry_task(e);
     counter_add(&w->polls, 1);
-    if (!(e & HELD))
-        atomic_fetch_xor_explicit(&t->state, MT_NOTIFIED | MT_RUNNING, memory_order_acquire);
+    uint32_t s = e & HELD ? atomic_load_explicit(&t->state, memory_order_acquire)
+                          : atomic_fetch_xor_explicit(&t->state, MT_NOTIFIED | MT_RUNNING,
+                                                      memory_order_acquire);
+    if (s & MT_CANCEL) {
+        worker_cancel(w, t);
+        return;
+    }
     ac_cx cx = {t};
     void *out = t->vt->result_size ? aci_task_result(t) : NULL;
     w->current = t;
@@ -564,11 +601,27 @@ static void worker_poll(aci_worker *w, entry e) {
 }
 
 /* The finisher is waking the joiner: wait until it is done with the header. */
-static uint32_t wait_join_waker(ac_task *t) {
-    uint32_t s;
-    while ((s = atomic_load_explicit(&t->state, memory_order_acquire)) & MT_JOIN_WAKER)
+static void wait_join_waker(ac_task *t) {
+    while (atomic_load_explicit(&t->state, memory_order_acquire) & MT_JOIN_WAKER)
         sched_yield();
-    return s;
+}
+
+void aci_mt_abort(ac_task *t) {
+    atomic_fetch_or_explicit(&t->state, MT_CANCEL, memory_order_release);
+    aci_mt_wake(t); /* a complete task is not queued again */
+}
+
+int aci_mt_given_up(ac_task *t) {
+    return (atomic_load_explicit(&t->state, memory_order_acquire) & MT_DETACHED) != 0;
+}
+
+/* t is complete and nobody else touches its header: give it up. Marked detached first,
+ * so that a handle used again sees it was given up while the block waits to go back
+ * to its worker's pool (aci_pool_free_remote); while closing, worker 0 frees it. */
+static void complete_give_up(ac_task *t) {
+    atomic_fetch_or_explicit(&t->state, MT_DETACHED, memory_order_release);
+    if (!atomic_load_explicit(&runtime_of(t)->closing, memory_order_relaxed))
+        aci_mt_free(t);
 }
 
 void aci_mt_detach(ac_task *t) {
@@ -576,11 +629,8 @@ void aci_mt_detach(ac_task *t) {
     for (;;) {
         if (s & MT_COMPLETE) {
             if (s & MT_JOIN_WAKER)
-                s = wait_join_waker(t);
-            if (atomic_load_explicit(&runtime_of(t)->closing, memory_order_relaxed))
-                atomic_fetch_or_explicit(&t->state, MT_DETACHED, memory_order_relaxed);
-            else
-                aci_mt_free(t);
+                wait_join_waker(t);
+            complete_give_up(t);
             return;
         }
         uint32_t next = (s | MT_DETACHED) & ~(uint32_t)MT_JOIN_WAKER;
@@ -592,10 +642,19 @@ void aci_mt_detach(ac_task *t) {
 
 static void join_take(ac_join_frame *f) {
     ac_task *t = f->task;
-    if (f->out)
+    if (atomic_load_explicit(&t->state, memory_order_relaxed) & MT_CANCELLED)
+        f->error = -ECANCELED;
+    else if (f->out)
         memcpy(f->out, aci_task_result(t), t->vt->result_size);
     f->task = NULL;
-    aci_mt_free(t);
+    complete_give_up(t);
+}
+
+/* A second joiner of the same handle (another task is registered): refused. */
+static ac_poll join_refuse(ac_join_frame *f) {
+    f->task = NULL;
+    f->error = -EBADF;
+    return AC_READY;
 }
 
 ac_poll aci_mt_join_poll(ac_join_frame *f, ac_cx *cx) {
@@ -607,9 +666,13 @@ ac_poll aci_mt_join_poll(ac_join_frame *f, ac_cx *cx) {
         abort();
     }
     uint32_t s = atomic_load_explicit(&t->state, memory_order_acquire);
+    if ((s & MT_JOIN_WAKER) && t->waiter != cx->task)
+        return join_refuse(f);
     if (s & MT_COMPLETE) {
+        /* The finisher is waking this task, and this poll may be that wake: returning
+         * AC_PENDING would wait for a wake already spent (runtime/model/join.pml). */
         if (s & MT_JOIN_WAKER)
-            return AC_PENDING; /* the finisher is waking this task */
+            wait_join_waker(t);
         join_take(f);
         return AC_READY;
     }
@@ -681,14 +744,53 @@ static void driver_end(aci_worker *w) {
 
 /* ---- the worker ----------------------------------------------------------------------------- */
 
-/* Every event_interval polls: due timers, wakes queued by other threads, blocks freed
- * by other workers. */
+/* ---- the reactor: one worker waits in it, busy ones look now and then -------------------- */
+
+aci_reactor *aci_mt_reactor(void) {
+    return aci_loop_this.worker->rt->reactor;
+}
+
+void aci_mt_reactor_wanted(void) {
+    notify_idle(aci_loop_this.worker->rt);
+}
+
+/* Without waiting: wake the tasks of what is ready, unless another worker is in the
+ * reactor already. Nobody was: an idle worker (which parked while another looked) is
+ * kicked to come and wait there, so that readiness does not wait for a busy worker. */
+static void reactor_look(aci_worker *w) {
+    aci_reactor *r = w->rt->reactor;
+    if (aci_reactor_registered(r) == 0 || !aci_reactor_try_enter(r))
+        return;
+    aci_reactor_wait(r, 0);
+    aci_reactor_leave(r);
+    notify_idle(w->rt);
+}
+
+/* Sleep in the reactor up to timeout_ns, if descriptors are registered and no other
+ * worker is there: 1 if this worker did. */
+static int reactor_park(aci_worker *w, uint64_t timeout_ns) {
+    aci_reactor *r = w->rt->reactor;
+    if (aci_reactor_registered(r) == 0 || !aci_reactor_try_enter(r))
+        return 0;
+    atomic_store(&w->in_reactor, 1);
+    if (atomic_exchange(&w->kicked, 0))
+        timeout_ns = 0; /* kicked before it could see in_reactor */
+    aci_reactor_wait(r, timeout_ns);
+    atomic_store(&w->in_reactor, 0);
+    aci_reactor_leave(r);
+    aci_loop_poll_remote(); /* wakes queued for this worker kicked it in the reactor */
+    return 1;
+}
+
+/* Every event_interval polls: due timers, ready descriptors, wakes queued by other
+ * threads, blocks freed by other workers. */
 static void worker_maintain(aci_worker *w) {
     ac_runtime *rt = w->rt;
     if (pthread_mutex_trylock(&rt->timer_lock) == 0) {
         timers_fire(rt);
         pthread_mutex_unlock(&rt->timer_lock);
     }
+    reactor_look(w);
     aci_loop_poll_remote();
     aci_pool_drain_remote(&aci_loop_this.pool);
 }
@@ -721,7 +823,11 @@ static void worker_park(aci_worker *w) {
     /* A push that looked at the idle set before this worker joined it kicked nobody. */
     if (!others_have_work(w)) {
         counter_add(&w->parks, 1);
-        aci_loop_park(driver_begin(w));
+        uint64_t timeout = driver_begin(w);
+        if (!reactor_park(w, timeout)) {
+            atomic_store_explicit(&w->kicked, 0, memory_order_relaxed); /* the eventfd counts */
+            aci_loop_park(timeout);
+        }
         driver_end(w);
     }
     pthread_mutex_lock(&rt->lock);
@@ -753,7 +859,8 @@ static void worker_run(aci_worker *w) {
 
 /* ---- shutdown: worker 0 drops what is left while the others wait ----------------------------- */
 
-static int drop_if_unfinished(ac_task *t) {
+static int drop_if_unfinished(ac_task *t, void *unused) {
+    (void)unused;
     uint32_t s = atomic_load_explicit(&t->state, memory_order_relaxed);
     if ((s & (MT_SPAWNED | MT_COMPLETE)) != MT_SPAWNED)
         return 0;
@@ -762,7 +869,8 @@ static int drop_if_unfinished(ac_task *t) {
     return 1;
 }
 
-static int free_block(ac_task *t) {
+static int free_block(ac_task *t, void *unused) {
+    (void)unused;
     aci_mt_free(t);
     return 1;
 }
@@ -777,7 +885,7 @@ static void runtime_drop_all(ac_runtime *rt) {
         dropped = 0;
         for (unsigned i = 0; i < rt->n; i++)
             if (rt->workers[i].loop)
-                dropped += aci_pool_walk(&rt->workers[i].loop->pool, drop_if_unfinished);
+                dropped += aci_pool_walk(&rt->workers[i].loop->pool, drop_if_unfinished, NULL);
         rt->dropped += dropped;
     } while (dropped > 0);
     pthread_mutex_lock(&rt->timer_lock);
@@ -788,7 +896,7 @@ static void runtime_drop_all(ac_runtime *rt) {
         if (!w->loop)
             continue;
         aci_pool_drain_remote(&w->loop->pool);
-        aci_pool_walk(&w->loop->pool, free_block);
+        aci_pool_walk(&w->loop->pool, free_block, NULL);
         w->lifo = NULL;
         w->batch_n = 0;
         atomic_store_explicit(&w->head, atomic_load(&w->tail), memory_order_relaxed);
@@ -918,6 +1026,7 @@ static void runtime_init_sync(ac_runtime *rt) {
 
 static void runtime_free(ac_runtime *rt) {
     registry_give_back(rt);
+    aci_reactor_close(rt->reactor);
     pthread_cond_destroy(&rt->cond);
     pthread_mutex_destroy(&rt->lock);
     pthread_mutex_destroy(&rt->timer_lock);
@@ -985,7 +1094,9 @@ int ac_runtime_new(const ac_runtime_builder *b, ac_runtime **out) {
     ac_runtime *rt = runtime_alloc(b);
     if (!rt)
         return -ENOMEM;
-    if ((rc = registry_take(rt)) != 0) {
+    if ((rc = aci_reactor_open(&rt->reactor)) != 0 || (rc = registry_take(rt)) != 0) {
+        if (rt->reactor)
+            aci_reactor_close(rt->reactor);
         free(rt->idle_set);
         free(rt);
         return rc;

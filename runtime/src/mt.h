@@ -8,9 +8,14 @@
 /* ac_wake of an MT task, from any thread: schedules it exactly once however many wake
  * it at the same time; a wake during its poll makes it polled again afterwards. */
 ACI_HIDDEN void aci_mt_wake(ac_task *t);
+/* aci_task_abort of an MT task. */
+ACI_HIDDEN void aci_mt_abort(ac_task *t);
 /* ac_detach of an MT task's handle. */
 ACI_HIDDEN void aci_mt_detach(ac_task *t);
-/* ac_join_poll on the handle of an MT task (f->task). */
+/* Whether the handle of MT task t was given up (joined or detached). */
+ACI_HIDDEN int aci_mt_given_up(ac_task *t);
+/* ac_join_poll on the handle of an MT task (f->task): AC_READY once the result is
+ * copied and the task freed, or the join refused (f->error). */
 ACI_HIDDEN ac_poll aci_mt_join_poll(ac_join_frame *f, ac_cx *cx);
 /* Give an MT task's block back to the pool it came from. */
 ACI_HIDDEN void aci_mt_free(ac_task *t);
@@ -21,6 +26,15 @@ ACI_HIDDEN void aci_mt_created(void);
  * need a parked worker woken earlier) or after any other use (UINT64_MAX). */
 ACI_HIDDEN aci_timers *aci_mt_timers_lock(const ac_task *t);
 ACI_HIDDEN void aci_mt_timers_unlock(const ac_task *t, uint64_t armed_ns);
+
+/* Wake worker w wherever it sleeps: its own backend or the runtime's reactor (loop.c,
+ * for the wakes other threads queue on w's loop). */
+ACI_HIDDEN void aci_mt_kick(aci_worker *w);
+/* On a worker: its runtime's reactor (reactor.h), where the descriptors and signals of
+ * the runtime's tasks are watched. */
+ACI_HIDDEN struct aci_reactor *aci_mt_reactor(void);
+/* On a worker: the first descriptor was registered; have an idle worker wait for it. */
+ACI_HIDDEN void aci_mt_reactor_wanted(void);
 
 /* Whether t belongs to a multi-thread runtime. */
 static inline int aci_task_is_mt(const ac_task *t) {

@@ -110,8 +110,7 @@ static ssize_t call_accept(void *frame) {
 }
 
 void ac_accept_init(ac_accept_frame *f, ac_listener *l, ac_addr *peer) {
-    f->wait.h = &l->fd;
-    aci_waiter_init(&f->wait.waiter);
+    aci_fd_wait_init(&f->wait, &l->fd);
     f->listener = l;
     f->peer = peer;
 }
@@ -124,7 +123,7 @@ ac_poll ac_accept_poll(ac_accept_frame *f, ac_cx *cx, int *out) {
 }
 
 void ac_accept_drop(ac_accept_frame *f) {
-    aci_fd_unpark(&f->wait.waiter);
+    aci_fd_unpark(&f->wait);
 }
 
 /* ---- connect ----------------------------------------------------------------------------- */
@@ -142,8 +141,7 @@ static ssize_t call_connect(void *frame) {
 }
 
 void ac_connect_init(ac_connect_frame *f, ac_fd *conn, const ac_addr *a) {
-    f->wait.h = conn;
-    aci_waiter_init(&f->wait.waiter);
+    aci_fd_wait_init(&f->wait, conn);
     f->addr = a;
     f->state = 0;
 }
@@ -168,7 +166,7 @@ ac_poll ac_connect_poll(ac_connect_frame *f, ac_cx *cx, int *out) {
 
 /* A connect cancelled half-way closes the socket: the caller never got it. */
 void ac_connect_drop(ac_connect_frame *f) {
-    aci_fd_unpark(&f->wait.waiter);
+    aci_fd_unpark(&f->wait);
     if (f->state == 1)
         ac_fd_close(f->wait.h);
 }
@@ -187,8 +185,7 @@ static ssize_t call_recv_from(void *frame) {
 
 static void dgram_init(ac_dgram_frame *f, ac_fd *h, const void *buf, size_t n,
                        const ac_addr *addr) {
-    f->wait.h = h;
-    aci_waiter_init(&f->wait.waiter);
+    aci_fd_wait_init(&f->wait, h);
     f->buf = (void *)buf; /* send_to only reads through it */
     f->n = n;
     f->addr = (ac_addr *)addr; /* and only reads the destination */
@@ -203,7 +200,7 @@ ac_poll ac_send_to_poll(ac_send_to_frame *f, ac_cx *cx, ssize_t *out) {
 }
 
 void ac_send_to_drop(ac_send_to_frame *f) {
-    aci_fd_unpark(&f->wait.waiter);
+    aci_fd_unpark(&f->wait);
 }
 
 void ac_recv_from_init(ac_recv_from_frame *f, ac_fd *h, void *buf, size_t n, ac_addr *from) {
@@ -215,7 +212,7 @@ ac_poll ac_recv_from_poll(ac_recv_from_frame *f, ac_cx *cx, ssize_t *out) {
 }
 
 void ac_recv_from_drop(ac_recv_from_frame *f) {
-    aci_fd_unpark(&f->wait.waiter);
+    aci_fd_unpark(&f->wait);
 }
 
 /* ---- whole buffers ------------------------------------------------------------------------ */
@@ -255,8 +252,7 @@ static ssize_t call_write_all(void *frame) {
 }
 
 static void whole_init(ac_fd_whole_frame *f, ac_fd *h, const void *buf, size_t n) {
-    f->wait.h = h;
-    aci_waiter_init(&f->wait.waiter);
+    aci_fd_wait_init(&f->wait, h);
     f->buf = (unsigned char *)buf; /* write_all only reads through it */
     f->n = n;
     f->done = 0;
@@ -271,7 +267,7 @@ ac_poll ac_fd_read_exact_poll(ac_fd_read_exact_frame *f, ac_cx *cx, ssize_t *out
 }
 
 void ac_fd_read_exact_drop(ac_fd_read_exact_frame *f) {
-    aci_fd_unpark(&f->wait.waiter);
+    aci_fd_unpark(&f->wait);
 }
 
 void ac_fd_write_all_init(ac_fd_write_all_frame *f, ac_fd *h, const void *buf, size_t n) {
@@ -283,5 +279,5 @@ ac_poll ac_fd_write_all_poll(ac_fd_write_all_frame *f, ac_cx *cx, ssize_t *out) 
 }
 
 void ac_fd_write_all_drop(ac_fd_write_all_frame *f) {
-    aci_fd_unpark(&f->wait.waiter);
+    aci_fd_unpark(&f->wait);
 }

@@ -96,7 +96,7 @@ void aci_pool_large_free(aci_pool *p, ac_task *t) {
     free(l);
 }
 
-size_t aci_pool_walk(aci_pool *p, int (*fn)(ac_task *t)) {
+size_t aci_pool_walk(aci_pool *p, int (*fn)(ac_task *t, void *arg), void *arg) {
     size_t hits = 0;
     for (size_t i = 0; i < ACI_POOL_CLASSES; i++) {
         size_t size = (i + 1) * ACI_MAX_ALIGN;
@@ -104,12 +104,12 @@ size_t aci_pool_walk(aci_pool *p, int (*fn)(ac_task *t)) {
             for (size_t off = 0; off < c->used; off += size) {
                 ac_task *t = (ac_task *)(c->data + off);
                 if (t->vt)
-                    hits += fn(t) != 0;
+                    hits += fn(t, arg) != 0;
             }
     }
     for (aci_large_link *l = p->large, *next; l; l = next) {
         next = l->next;
-        hits += fn((ac_task *)l->task) != 0;
+        hits += fn((ac_task *)l->task, arg) != 0;
     }
     return hits;
 }

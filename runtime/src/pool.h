@@ -38,9 +38,10 @@ struct aci_pool_chunk {
 ACI_HIDDEN ac_task *aci_pool_grow(aci_pool_class *c, size_t size);
 ACI_HIDDEN ac_task *aci_pool_large_alloc(aci_pool *p, size_t size);
 ACI_HIDDEN void aci_pool_large_free(aci_pool *p, ac_task *t);
-/* Call fn on every allocated block. Blocks fn frees are not visited again; blocks fn
- * allocates may or may not be visited. Returns how many calls returned nonzero. */
-ACI_HIDDEN size_t aci_pool_walk(aci_pool *p, int (*fn)(ac_task *t));
+/* Call fn(block, arg) on every allocated block. Blocks fn frees are not visited again;
+ * blocks fn allocates may or may not be visited. Returns how many calls returned
+ * nonzero. */
+ACI_HIDDEN size_t aci_pool_walk(aci_pool *p, int (*fn)(ac_task *t, void *arg), void *arg);
 /* Give every chunk back to malloc; only when no block is allocated. */
 ACI_HIDDEN void aci_pool_release(aci_pool *p);
 /* On p's thread: free the blocks other threads gave back (aci_pool_free_remote). */
@@ -64,20 +65,23 @@ static inline ac_task *aci_pool_carve(aci_pool_class *c, size_t size) {
     return t;
 }
 
-/* A block of size bytes (a multiple of ACI_MAX_ALIGN), or NULL when memory is out. */
+/* A block of size bytes (a multiple of ACI_MAX_ALIGN), or NULL when memory is out. A
+ * block that held a task before keeps its flags, whose generation task.c counts on. */
 static inline ac_task *aci_pool_alloc(aci_pool *p, size_t size) {
     size_t i = aci_pool_class_index(size);
     ac_task *t;
-    if (i >= ACI_POOL_CLASSES) {
-        t = aci_pool_large_alloc(p, size);
-    } else if (p->classes[i].free) {
+    if (i < ACI_POOL_CLASSES && p->classes[i].free) {
         t = p->classes[i].free;
         p->classes[i].free = t->next;
         aci_block_unpoison(t, size);
     } else {
-        t = aci_pool_carve(&p->classes[i], size);
+        t = i < ACI_POOL_CLASSES ? aci_pool_carve(&p->classes[i], size)
+                                 : aci_pool_large_alloc(p, size);
+        if (!t)
+            return NULL;
+        t->flags = 0; /* a new block: its generation starts over */
     }
-    p->live += t != NULL;
+    p->live++;
     return t;
 }
 

@@ -18,10 +18,23 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <threads.h> /* thrd_sleep: C11, unlike POSIX nanosleep */
 #include <time.h>
 
 #define NS_PER_S UINT64_C(1000000000)
+
+int ac_sequential_join(ac_task *t, void *out, size_t out_size) {
+    if (!t)
+        return -EBADF;
+    if (out && out_size && out_size != t->size)
+        return -EINVAL;
+    if (out)
+        memcpy(out, t->value, t->size);
+    free(t);
+    return 0;
+}
 
 void ac_sequential_sleep_ms(uint64_t ms) {
     struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};

@@ -11,7 +11,8 @@
  *           block is free;
  *   waiter  the task suspended in ac_join on this one, woken when this one finishes;
  *   flags   TASK_* state bits (internal.h), including whether the handle was given up;
- *   state   unused here: the atomic state of a task of the multi-thread runtime.
+ *   state   the loop's clock (ms) at the task's last poll, for ac_task_dump; the
+ *           atomic state of a task of the multi-thread runtime (mt.c).
  * The frame and the result start at multiples of alignof(max_align_t) from the block
  * start, so any frame or result type fits.
  *
@@ -27,7 +28,11 @@
  *
  * Handles: a finished task keeps its result until ac_join copies it out or ac_detach
  * gives it up; either frees the block. A task detached before it finishes is freed
- * when it finishes.
+ * when it finishes. A handle is the block's address with the block's generation
+ * (flags, ACI_TASK_GEN_SHIFT) in the low bits that alignment leaves free: blocks are
+ * reused at once, and a handle used again after it was given up must not name the
+ * block's next task. A handle with no generation (the address of ac_task_new) is
+ * taken as it is.
  *
  * Tasks made on a worker of the multi-thread runtime carry TASK_MT: ac_wake, ac_detach
  * and ac_join send them to mt.c, whose workers poll them; the rest of this file never
@@ -36,6 +41,7 @@
 #include "mt.h"
 #include "pool.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -49,8 +55,13 @@ _Static_assert(ACI_TASK_HEADER_SIZE % alignof(max_align_t) == 0, "frames must be
 
 /* ---- the block ---------------------------------------------------------------------------- */
 
+/* The task a handle (or a task pointer: no generation bits) names. */
+static ac_task *handle_strip(ac_task *h) {
+    return (ac_task *)((uintptr_t)h & ~(uintptr_t)ACI_TASK_GEN_MASK);
+}
+
 void *ac_task_frame(ac_task *t) {
-    return (char *)t + ACI_TASK_HEADER_SIZE;
+    return aci_task_frame(handle_strip(t));
 }
 
 /* Only for this loop's own tasks: a multi-thread task's block goes back through
@@ -69,20 +80,39 @@ ac_task *ac_task_new(const ac_vtable *vt) {
     ac_task *t = aci_pool_alloc(&aci_loop_this.pool, aci_task_block_size(vt));
     if (!t)
         return NULL;
+    uint32_t gen = aci_task_gen(t) % ACI_TASK_GEN_MASK + 1; /* 1 to 15: 0 is no handle's */
     t->vt = vt;
     t->next = NULL;
     t->waiter = NULL;
-    t->flags = aci_loop_this.task_flags; /* 0, or TASK_MT on a worker */
-    if (t->flags) {
+    /* 0, or TASK_MT and the worker on a worker */
+    t->flags = aci_loop_this.task_flags | gen << ACI_TASK_GEN_SHIFT;
+    if (t->flags & TASK_MT) {
         atomic_init(&t->state, 0);
         aci_mt_created();
     }
     return t;
 }
 
-void ac_detach(ac_task *t) {
-    if (!t)
-        return;
+/* ---- handles ------------------------------------------------------------------------------ */
+
+static uintptr_t handle_tag(const ac_task *h) {
+    return (uintptr_t)h & ACI_TASK_GEN_MASK;
+}
+
+int aci_handle_task(ac_task *h, ac_task **task) {
+    ac_task *t = handle_strip(h);
+    /* vt first: it is what a freed block keeps readable (pool.h). */
+    if (!t || !t->vt || (handle_tag(h) && handle_tag(h) != aci_task_gen(t)))
+        return -EBADF;
+    if (aci_task_is_mt(t) ? aci_mt_given_up(t) : (t->flags & TASK_DETACHED) != 0)
+        return -EBADF;
+    *task = t;
+    return 0;
+}
+
+/* Give up t's handle: free a finished task, mark a running one to be freed when it
+ * finishes. */
+static void task_detach(ac_task *t) {
     if (aci_task_is_mt(t)) {
         aci_mt_detach(t);
         return;
@@ -93,6 +123,14 @@ void ac_detach(ac_task *t) {
         block_free(t);
     else
         t->flags |= TASK_DETACHED;
+}
+
+int ac_detach(ac_task *h) {
+    ac_task *t;
+    int rc = aci_handle_task(h, &t);
+    if (rc == 0)
+        task_detach(t);
+    return rc;
 }
 
 /* ---- the run queue ------------------------------------------------------------------------ */
@@ -113,7 +151,8 @@ static ac_task *queue_pop(void) {
     return t;
 }
 
-void ac_wake(ac_task *t) {
+void ac_wake(ac_task *h) {
+    ac_task *t = handle_strip(h);
     uint32_t flags = t->flags;
     if (flags & (TASK_QUEUED | TASK_FINISHED | TASK_MT)) {
         if (flags & TASK_MT)
@@ -127,9 +166,20 @@ void ac_wake(ac_task *t) {
 }
 
 ac_task *ac_task_spawn(ac_task *t) {
-    if (t)
+    if (!t)
+        return NULL;
+    uintptr_t gen = aci_task_gen(t); /* read first: an MT task may finish at once */
+    ac_wake(t);
+    return (ac_task *)((uintptr_t)t | gen);
+}
+
+void aci_task_abort(ac_task *t) {
+    if (aci_task_is_mt(t)) {
+        aci_mt_abort(t);
+    } else if (!(t->flags & TASK_FINISHED)) {
+        t->flags |= TASK_CANCEL;
         ac_wake(t);
-    return t;
+    }
 }
 
 /* ---- polling ------------------------------------------------------------------------------ */
@@ -140,7 +190,8 @@ static void task_finish(ac_task *t) {
     if (t->flags & TASK_DETACHED)
         block_free(t);
     else
-        t->flags = TASK_SPAWNED | TASK_FINISHED;
+        t->flags = (t->flags & (ACI_TASK_GEN_MASK << ACI_TASK_GEN_SHIFT | TASK_CANCELLED)) |
+                   TASK_SPAWNED | TASK_FINISHED;
     if (waiter)
         ac_wake(waiter);
 }
@@ -155,12 +206,22 @@ static void task_suspend(ac_task *t) {
 
 /* The root is left marked running: its poll happens once ac_root_wait returns. */
 static void task_poll(ac_task *t) {
-    t->flags = (t->flags & ~(uint32_t)TASK_QUEUED) | TASK_RUNNING;
-    if (t->flags & TASK_ROOT)
+    uint32_t flags = (t->flags & ~(uint32_t)TASK_QUEUED) | TASK_RUNNING;
+    t->flags = flags;
+    if (flags & TASK_ROOT)
         return;
+    /* `state` is free in a task of this loop: when it was last polled (ac_task_dump). */
+    atomic_store_explicit(&t->state, aci_loop_this.now_ms, memory_order_relaxed);
+    if (flags & TASK_CANCEL) {
+        t->vt->drop(aci_task_frame(t));
+        t->flags |= TASK_CANCELLED;
+        task_finish(t);
+        return;
+    }
     ac_cx cx = {t};
-    void *out = t->vt->result_size ? aci_task_result(t) : NULL;
-    if (t->vt->poll(ac_task_frame(t), &cx, out) == AC_READY)
+    const ac_vtable *vt = t->vt;
+    void *out = vt->result_size ? aci_task_result(t) : NULL;
+    if (vt->poll(aci_task_frame(t), &cx, out) == AC_READY)
         task_finish(t);
     else
         task_suspend(t);
@@ -190,15 +251,17 @@ static int executor_run(const ac_task *target, uint32_t until) {
     return 0;
 }
 
-static int task_drop_if_unfinished(ac_task *t) {
+static int task_drop_if_unfinished(ac_task *t, void *unused) {
+    (void)unused;
     if ((t->flags & (TASK_SPAWNED | TASK_FINISHED)) != TASK_SPAWNED)
         return 0;
     t->flags |= TASK_FINISHED;
-    t->vt->drop(ac_task_frame(t));
+    t->vt->drop(aci_task_frame(t));
     return 1;
 }
 
-static int task_free_if_spawned(ac_task *t) {
+static int task_free_if_spawned(ac_task *t, void *unused) {
+    (void)unused;
     if (!(t->flags & TASK_SPAWNED))
         return 0;
     block_free(t);
@@ -212,11 +275,11 @@ static int task_free_if_spawned(ac_task *t) {
  * (ac_task_new without spawn) stay, as their frames may not be initialized. */
 static void executor_drop_all(void) {
     aci_loop_this.closing = 1;
-    while (aci_pool_walk(&aci_loop_this.pool, task_drop_if_unfinished) > 0) {
+    while (aci_pool_walk(&aci_loop_this.pool, task_drop_if_unfinished, NULL) > 0) {
     }
     aci_loop_this.closing = 0;
     aci_loop_reset();
-    aci_pool_walk(&aci_loop_this.pool, task_free_if_spawned);
+    aci_pool_walk(&aci_loop_this.pool, task_free_if_spawned, NULL);
     if (aci_loop_this.pool.live == 0)
         aci_pool_release(&aci_loop_this.pool);
     aci_loop_this.head = NULL;
@@ -244,11 +307,12 @@ static void executor_leave(void) {
  * detached. */
 static void block_on_refuse(ac_task *t) {
     t->flags |= TASK_SPAWNED;
-    ac_detach(t);
+    task_detach(t);
 }
 
-int ac_task_block_on(ac_task *t, void *out) {
-    if (!t)
+int ac_task_block_on(ac_task *h, void *out) {
+    ac_task *t;
+    if (aci_handle_task(h, &t) != 0)
         return -1;
     if (executor_enter() != 0) {
         block_on_refuse(t);
@@ -287,7 +351,15 @@ int ac_root_enter(ac_root *r, const char *name) {
 }
 
 int ac_root_wait(ac_root *r) {
-    task_suspend(r->cx.task);
+    ac_task *root = r->cx.task;
+    if ((root->flags & TASK_QUEUED) && !aci_loop_this.head) {
+        /* A yield with nothing else queued: what the run below would do, without
+         * queueing the root only to take it out again. */
+        root->flags &= ~(uint32_t)TASK_QUEUED;
+        loop_check_periodically();
+        return 0;
+    }
+    task_suspend(root);
     if (executor_run(r->cx.task, TASK_RUNNING) == 0)
         return 0;
     const char *problem = "no task is runnable and no timer is armed: dropped, result zero";
@@ -302,26 +374,50 @@ void ac_root_leave(ac_root *r) {
 
 /* ---- leaf: ac_join ------------------------------------------------------------------------ */
 
-void ac_join_init(ac_join_frame *f, ac_task *t, void *out) {
-    f->task = t;
+void ac_join_init_sized(ac_join_frame *f, ac_task *h, void *out, size_t out_size) {
+    f->task = NULL;
     f->out = out;
+    f->out_size = out_size;
+    f->error = aci_handle_task(h, &f->task);
+    size_t result_size = f->error == 0 ? f->task->vt->result_size : 0;
+    if (out && out_size && result_size && out_size != result_size) {
+        f->task = NULL; /* the handle stays the caller's */
+        f->error = -EINVAL;
+    }
 }
 
-ac_poll ac_join_poll(ac_join_frame *f, ac_cx *cx, void *unused) {
-    (void)unused;
+/* t is finished: copy its result out and free it. */
+static void join_take(ac_join_frame *f, ac_task *t) {
+    if (t->flags & TASK_CANCELLED)
+        f->error = -ECANCELED;
+    else if (f->out)
+        memcpy(f->out, aci_task_result(t), t->vt->result_size);
+    f->task = NULL;
+    block_free(t);
+}
+
+/* A current-thread task: one joiner at a time (a second is refused: -EBADF). */
+static ac_poll join_poll_local(ac_join_frame *f, ac_cx *cx) {
     ac_task *t = f->task;
-    if (!t)
+    if (t->waiter && t->waiter != cx->task) {
+        f->task = NULL;
+        f->error = -EBADF;
         return AC_READY;
-    if (aci_task_is_mt(t))
-        return aci_mt_join_poll(f, cx);
+    }
     if (!(t->flags & TASK_FINISHED)) {
         t->waiter = cx->task;
         return AC_PENDING;
     }
-    if (f->out)
-        memcpy(f->out, aci_task_result(t), t->vt->result_size);
-    f->task = NULL;
-    block_free(t);
+    join_take(f, t);
+    return AC_READY;
+}
+
+ac_poll ac_join_poll(ac_join_frame *f, ac_cx *cx, int *out) {
+    ac_task *t = f->task;
+    if (t && (aci_task_is_mt(t) ? aci_mt_join_poll(f, cx) : join_poll_local(f, cx)) == AC_PENDING)
+        return AC_PENDING;
+    if (out)
+        *out = f->error;
     return AC_READY;
 }
 
@@ -334,5 +430,5 @@ void ac_join_drop(ac_join_frame *f) {
     f->task = NULL;
     if (!aci_task_is_mt(t)) /* an MT detach takes the waiter back itself */
         t->waiter = NULL;
-    ac_detach(t);
+    task_detach(t);
 }

@@ -11,61 +11,14 @@
  *
  * A task of the multi-thread runtime has no loop of its own (any worker may poll it) and
  * its wake is thread-safe: its waiter records no loop, and any thread wakes it directly.
+ *
+ * Linking, parking and waking are inline in waitlist.h: they are on the way of every
+ * message that waits on a channel.
  */
 #include "waitlist.h"
 
-#include "mt.h"
-
 void aci_waiter_init(ac_waiter *w) {
     *w = (ac_waiter){NULL, NULL, NULL, NULL, NULL, 0};
-}
-
-void aci_waitlist_link(ac_waitlist *l, ac_waiter *w) {
-    w->list = l;
-    w->next = NULL;
-    w->prev = l->tail;
-    if (l->tail)
-        l->tail->next = w;
-    else
-        l->head = w;
-    l->tail = w;
-}
-
-void aci_waitlist_unlink(ac_waiter *w) {
-    ac_waitlist *l = w->list;
-    if (w->prev)
-        w->prev->next = w->next;
-    else
-        l->head = w->next;
-    if (w->next)
-        w->next->prev = w->prev;
-    else
-        l->tail = w->prev;
-    w->list = NULL;
-    w->prev = w->next = NULL;
-}
-
-void aci_waitlist_push(ac_waitlist *l, ac_waiter *w, ac_task *task) {
-    w->task = task;
-    w->loop = aci_task_is_mt(task) ? NULL : &aci_loop_this;
-    aci_waitlist_link(l, w);
-    if (w->loop)
-        aci_loop_this.waiters_parked++;
-}
-
-void aci_waiter_wake(ac_waiter *w, int reason) {
-    aci_waitlist_unlink(w);
-    w->reason = reason;
-    if (!w->loop) {
-        ac_wake(w->task);
-        return;
-    }
-    if (w->loop != &aci_loop_this) {
-        aci_loop_post(w->loop, w);
-        return;
-    }
-    aci_loop_this.waiters_parked--;
-    ac_wake(w->task);
 }
 
 size_t aci_waitlist_wake_all(ac_waitlist *l, int reason) {

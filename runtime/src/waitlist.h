@@ -8,16 +8,64 @@
 #ifndef AC_RUNTIME_WAITLIST_H
 #define AC_RUNTIME_WAITLIST_H
 
-#include "internal.h"
+#include "mt.h"
 
 /* A waiter that is not parked, as a frame's init leaves it. */
 ACI_HIDDEN void aci_waiter_init(ac_waiter *w);
+/* The lists themselves, also for the loop's queue of wakes from other threads (loop.c).
+ * Inline, as parking and waking are on the way of every message that waits. */
+static inline void aci_waitlist_link(ac_waitlist *l, ac_waiter *w) {
+    w->list = l;
+    w->next = NULL;
+    w->prev = l->tail;
+    if (l->tail)
+        l->tail->next = w;
+    else
+        l->head = w;
+    l->tail = w;
+}
+
+static inline void aci_waitlist_unlink(ac_waiter *w) {
+    ac_waitlist *l = w->list;
+    if (w->prev)
+        w->prev->next = w->next;
+    else
+        l->head = w->next;
+    if (w->next)
+        w->next->prev = w->prev;
+    else
+        l->tail = w->prev;
+    w->list = NULL;
+    w->prev = w->next = NULL;
+}
+
 /* Park task on l through w, at the tail (waiters are woken in parking order), on the
  * task's own thread. w must not be parked already. */
-ACI_HIDDEN void aci_waitlist_push(ac_waitlist *l, ac_waiter *w, ac_task *task);
+static inline void aci_waitlist_push(ac_waitlist *l, ac_waiter *w, ac_task *task) {
+    w->task = task;
+    w->loop = aci_task_is_mt(task) ? NULL : &aci_loop_this;
+    aci_waitlist_link(l, w);
+    if (w->loop)
+        aci_loop_this.waiters_parked++;
+}
+
 /* From any thread: unlink w from its list, set its reason and wake its task (on another
  * thread's loop, the wake is queued there and delivered by that loop). */
-ACI_HIDDEN void aci_waiter_wake(ac_waiter *w, int reason);
+static inline void aci_waiter_wake(ac_waiter *w, int reason) {
+    aci_waitlist_unlink(w);
+    w->reason = reason;
+    if (!w->loop) {
+        ac_wake(w->task);
+        return;
+    }
+    if (w->loop != &aci_loop_this) {
+        aci_loop_post(w->loop, w);
+        return;
+    }
+    aci_loop_this.waiters_parked--;
+    ac_wake(w->task);
+}
+
 /* Wake every waiter of l in order, as aci_waiter_wake; returns how many there were. */
 ACI_HIDDEN size_t aci_waitlist_wake_all(ac_waitlist *l, int reason);
 /* For drops, on the task's own thread: unlink w from its list, or take back its wake if
@@ -28,9 +76,5 @@ ACI_HIDDEN void aci_waiter_cancel(ac_waiter *w);
 static inline int aci_waiter_parked(const ac_waiter *w) {
     return w->list != NULL;
 }
-
-/* The lists themselves, for the loop's queue of wakes from other threads (loop.c). */
-ACI_HIDDEN void aci_waitlist_link(ac_waitlist *l, ac_waiter *w);
-ACI_HIDDEN void aci_waitlist_unlink(ac_waiter *w);
 
 #endif

@@ -29,10 +29,14 @@ async int sleepy(int id, int ms) {
     return v;
 }
 
-/* Joins a task spawned by someone else. */
+/* Joins a task spawned by someone else: first into a long, which the run-time check
+ * refuses (-EINVAL, the handle kept), then into the int it returns. */
 async int collect(ac_task *t) {
+    long wide = 0;
+    int refused = await(ac_join(t, &wide));
     int v = 0;
-    await(ac_join(t, &v));
+    int rc = await(ac_join(t, &v));
+    printf("join into a long: %d, into an int: %d\n", refused, rc);
     return v + 1000;
 }
 

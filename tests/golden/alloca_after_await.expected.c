@@ -132,3 +132,23 @@ void fill_drop(fill_frame *self) {
     }
     self->state = fill_DONE;
 }
+
+/* For gdb: each await's callee member, and where shared members hold their variable. */
+#if defined(__ELF__)
+__asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
+        ".byte 4\n"
+        ".ascii \"asyncc-frames-alloca_after_await.c\\n\"\n"
+        ".ascii \"import gdb\\n\"\n"
+        ".ascii \"gdb.__dict__.setdefault('asyncc_frames', {}).update({\\n\"\n"
+        ".ascii \"'size': ({\\n\"\n"
+        ".ascii \"    'size_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"'fill': ({\\n\"\n"
+        ".ascii \"    'fill_AWAIT_size': 'await_size',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"})\\n\"\n"
+        ".byte 0\n"
+        ".popsection\n");
+#endif

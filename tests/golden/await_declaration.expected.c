@@ -159,3 +159,25 @@ void twice_drop(twice_frame *self) {
     }
     self->state = twice_DONE;
 }
+
+/* For gdb: each await's callee member, and where shared members hold their variable. */
+#if defined(__ELF__)
+__asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
+        ".byte 4\n"
+        ".ascii \"asyncc-frames-await_declaration.c\\n\"\n"
+        ".ascii \"import gdb\\n\"\n"
+        ".ascii \"gdb.__dict__.setdefault('asyncc_frames', {}).update({\\n\"\n"
+        ".ascii \"'value': ({\\n\"\n"
+        ".ascii \"    'value_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"'twice': ({\\n\"\n"
+        ".ascii \"    'twice_AWAIT_value': 'await_value',\\n\"\n"
+        ".ascii \"    'twice_AWAIT_value_2': 'await_value_2',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"    'a': '12-13',\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"})\\n\"\n"
+        ".byte 0\n"
+        ".popsection\n");
+#endif

@@ -148,3 +148,24 @@ void consume_drop(consume_frame *self) {
     }
     self->state = consume_DONE;
 }
+
+/* For gdb: each await's callee member, and where shared members hold their variable. */
+#if defined(__ELF__)
+__asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
+        ".byte 4\n"
+        ".ascii \"asyncc-frames-await_statement.c\\n\"\n"
+        ".ascii \"import gdb\\n\"\n"
+        ".ascii \"gdb.__dict__.setdefault('asyncc_frames', {}).update({\\n\"\n"
+        ".ascii \"'produce': ({\\n\"\n"
+        ".ascii \"    'produce_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"'consume': ({\\n\"\n"
+        ".ascii \"    'consume_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"    'consume_AWAIT_produce': 'await_produce',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"})\\n\"\n"
+        ".byte 0\n"
+        ".popsection\n");
+#endif

@@ -94,3 +94,20 @@ int main(void) {
     printf("%d\n", r);
     return 0;
 }
+
+/* For gdb: each await's callee member, and where shared members hold their variable. */
+#line 100 "block_on.gen.c"
+#if defined(__ELF__)
+__asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
+        ".byte 4\n"
+        ".ascii \"asyncc-frames-block_on.c\\n\"\n"
+        ".ascii \"import gdb\\n\"\n"
+        ".ascii \"gdb.__dict__.setdefault('asyncc_frames', {}).update({\\n\"\n"
+        ".ascii \"'compute': ({\\n\"\n"
+        ".ascii \"    'compute_AWAIT_ac_sleep_ms': 'await_ac_sleep_ms',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"})\\n\"\n"
+        ".byte 0\n"
+        ".popsection\n");
+#endif

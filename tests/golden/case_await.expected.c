@@ -234,3 +234,29 @@ void classify_drop(classify_frame *self) {
     }
     self->state = classify_DONE;
 }
+
+/* For gdb: each await's callee member, and where shared members hold their variable. */
+#if defined(__ELF__)
+__asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
+        ".byte 4\n"
+        ".ascii \"asyncc-frames-case_await.c\\n\"\n"
+        ".ascii \"import gdb\\n\"\n"
+        ".ascii \"gdb.__dict__.setdefault('asyncc_frames', {}).update({\\n\"\n"
+        ".ascii \"'get': ({\\n\"\n"
+        ".ascii \"    'get_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"'classify': ({\\n\"\n"
+        ".ascii \"    'classify_AWAIT_get': 'await_get',\\n\"\n"
+        ".ascii \"    'classify_AWAIT_get_2': 'await_get',\\n\"\n"
+        ".ascii \"    'classify_AWAIT_get_3': 'await_get_2',\\n\"\n"
+        ".ascii \"    'classify_AWAIT_get_4': 'await_get_3',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"    'op': '11-12',\\n\"\n"
+        ".ascii \"    'r': '12 20 22',\\n\"\n"
+        ".ascii \"    'get_result_3': '',\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"})\\n\"\n"
+        ".byte 0\n"
+        ".popsection\n");
+#endif

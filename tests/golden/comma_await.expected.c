@@ -196,3 +196,27 @@ void commas_drop(commas_frame *self) {
     }
     self->state = commas_DONE;
 }
+
+/* For gdb: each await's callee member, and where shared members hold their variable. */
+#if defined(__ELF__)
+__asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
+        ".byte 4\n"
+        ".ascii \"asyncc-frames-comma_await.c\\n\"\n"
+        ".ascii \"import gdb\\n\"\n"
+        ".ascii \"gdb.__dict__.setdefault('asyncc_frames', {}).update({\\n\"\n"
+        ".ascii \"'tick': ({\\n\"\n"
+        ".ascii \"    'tick_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"'commas': ({\\n\"\n"
+        ".ascii \"    'commas_AWAIT_tick': 'await_tick',\\n\"\n"
+        ".ascii \"    'commas_AWAIT_tick_2': 'await_tick',\\n\"\n"
+        ".ascii \"    'commas_AWAIT_tick_3': 'await_tick_2',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"    'last': '12-14',\\n\"\n"
+        ".ascii \"    'i': '13',\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"})\\n\"\n"
+        ".byte 0\n"
+        ".popsection\n");
+#endif

@@ -174,3 +174,22 @@ void total_drop(total_frame *self) {
     }
     self->state = total_DONE;
 }
+
+/* For gdb: each await's callee member, and where shared members hold their variable. */
+#if defined(__ELF__)
+__asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
+        ".byte 4\n"
+        ".ascii \"asyncc-frames-comments.c\\n\"\n"
+        ".ascii \"import gdb\\n\"\n"
+        ".ascii \"gdb.__dict__.setdefault('asyncc_frames', {}).update({\\n\"\n"
+        ".ascii \"'total': ({\\n\"\n"
+        ".ascii \"    'total_AWAIT_step': 'await_step',\\n\"\n"
+        ".ascii \"    'total_AWAIT_step_2': 'await_step_2',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"    'n': '12-13 18',\\n\"\n"
+        ".ascii \"    'i': '18',\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"})\\n\"\n"
+        ".byte 0\n"
+        ".popsection\n");
+#endif

@@ -308,3 +308,33 @@ void by_value_drop(by_value_frame *self) {
     }
     self->state = by_value_DONE;
 }
+
+/* For gdb: each await's callee member, and where shared members hold their variable. */
+#if defined(__ELF__)
+__asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
+        ".byte 4\n"
+        ".ascii \"asyncc-frames-compound_literal.c\\n\"\n"
+        ".ascii \"import gdb\\n\"\n"
+        ".ascii \"gdb.__dict__.setdefault('asyncc_frames', {}).update({\\n\"\n"
+        ".ascii \"'sum': ({\\n\"\n"
+        ".ascii \"    'sum_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"'norm': ({\\n\"\n"
+        ".ascii \"    'norm_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"'total': ({\\n\"\n"
+        ".ascii \"    'total_AWAIT_sum': 'await_sum',\\n\"\n"
+        ".ascii \"    'total_AWAIT_norm': 'await_norm',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"    'k': '24',\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"'by_value': ({\\n\"\n"
+        ".ascii \"    'by_value_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"})\\n\"\n"
+        ".byte 0\n"
+        ".popsection\n");
+#endif

@@ -217,3 +217,25 @@ void drain_drop(drain_frame *self) {
     }
     self->state = drain_DONE;
 }
+
+/* For gdb: each await's callee member, and where shared members hold their variable. */
+#if defined(__ELF__)
+__asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
+        ".byte 4\n"
+        ".ascii \"asyncc-frames-condition_await.c\\n\"\n"
+        ".ascii \"import gdb\\n\"\n"
+        ".ascii \"gdb.__dict__.setdefault('asyncc_frames', {}).update({\\n\"\n"
+        ".ascii \"'read_some': ({\\n\"\n"
+        ".ascii \"    'read_some_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"'drain': ({\\n\"\n"
+        ".ascii \"    'drain_AWAIT_read_some': 'await_read_some',\\n\"\n"
+        ".ascii \"    'drain_AWAIT_read_some_2': 'await_read_some',\\n\"\n"
+        ".ascii \"    'drain_AWAIT_read_some_3': 'await_read_some',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"})\\n\"\n"
+        ".byte 0\n"
+        ".popsection\n");
+#endif

@@ -271,3 +271,32 @@ void pick_drop(pick_frame *self) {
     }
     self->state = pick_DONE;
 }
+
+/* For gdb: each await's callee member, and where shared members hold their variable. */
+#if defined(__ELF__)
+__asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
+        ".byte 4\n"
+        ".ascii \"asyncc-frames-conditional.c\\n\"\n"
+        ".ascii \"import gdb\\n\"\n"
+        ".ascii \"gdb.__dict__.setdefault('asyncc_frames', {}).update({\\n\"\n"
+        ".ascii \"'twice': ({\\n\"\n"
+        ".ascii \"    'twice_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"'log_value': ({\\n\"\n"
+        ".ascii \"    'log_value_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"    'v': '12',\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"'pick': ({\\n\"\n"
+        ".ascii \"    'pick_AWAIT_twice': 'await_twice',\\n\"\n"
+        ".ascii \"    'pick_AWAIT_twice_2': 'await_twice',\\n\"\n"
+        ".ascii \"    'pick_AWAIT_log_value': 'await_log_value',\\n\"\n"
+        ".ascii \"    'pick_AWAIT_log_value_2': 'await_log_value',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"    'c': '17-18',\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"})\\n\"\n"
+        ".byte 0\n"
+        ".popsection\n");
+#endif

@@ -41,7 +41,7 @@ static void fetch_drop_boxed(void *slot) {
 }
 
 static const ac_vtable fetch_future_vtable = {fetch_poll_boxed, fetch_drop_boxed,
-                                              sizeof(void *), sizeof(int)};
+                                              sizeof(void *), sizeof(int), NULL};
 
 static ac_future fetch_future(int id) {
     ac_future future = {&fetch_future_vtable, ac_frame_alloc(fetch_frame_size)};
@@ -247,3 +247,26 @@ int start(void) {
     ac_detach(t);
     return fetch_block_on(4);
 }
+
+/* For gdb: each await's callee member, and where shared members hold their variable. */
+#line 253 "cross_file.gen.c"
+#if defined(__ELF__)
+__asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
+        ".byte 4\n"
+        ".ascii \"asyncc-frames-cross_file.c\\n\"\n"
+        ".ascii \"import gdb\\n\"\n"
+        ".ascii \"gdb.__dict__.setdefault('asyncc_frames', {}).update({\\n\"\n"
+        ".ascii \"'fetch_twice': ({\\n\"\n"
+        ".ascii \"    'fetch_twice_AWAIT_fetch': 'await_fetch',\\n\"\n"
+        ".ascii \"    'fetch_twice_AWAIT_store': 'await_store',\\n\"\n"
+        ".ascii \"    'fetch_twice_AWAIT_fetch_2': 'await_fetch',\\n\"\n"
+        ".ascii \"    'fetch_twice_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"    'fetch_twice_AWAIT_remote_sum': 'await_remote_sum',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"    'id': '10-12',\\n\"\n"
+        ".ascii \"    'b': '14',\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"})\\n\"\n"
+        ".byte 0\n"
+        ".popsection\n");
+#endif

@@ -228,3 +228,30 @@ static void scaled_drop(scaled_frame *self) {
     }
     self->state = scaled_DONE;
 }
+
+/* For gdb: each await's callee member, and where shared members hold their variable. */
+#if defined(__ELF__)
+__asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
+        ".byte 4\n"
+        ".ascii \"asyncc-frames-declarations.c\\n\"\n"
+        ".ascii \"import gdb\\n\"\n"
+        ".ascii \"gdb.__dict__.setdefault('asyncc_frames', {}).update({\\n\"\n"
+        ".ascii \"'caller': ({\\n\"\n"
+        ".ascii \"    'caller_AWAIT_later': 'await_later',\\n\"\n"
+        ".ascii \"    'caller_AWAIT_scaled': 'await_scaled',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"    'n': '10',\\n\"\n"
+        ".ascii \"    'a': '12',\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"'later': ({\\n\"\n"
+        ".ascii \"    'later_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"'scaled': ({\\n\"\n"
+        ".ascii \"    'scaled_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"})\\n\"\n"
+        ".byte 0\n"
+        ".popsection\n");
+#endif

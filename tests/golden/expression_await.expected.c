@@ -256,3 +256,30 @@ void mix_drop(mix_frame *self) {
     }
     self->state = mix_DONE;
 }
+
+/* For gdb: each await's callee member, and where shared members hold their variable. */
+#if defined(__ELF__)
+__asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
+        ".byte 4\n"
+        ".ascii \"asyncc-frames-expression_await.c\\n\"\n"
+        ".ascii \"import gdb\\n\"\n"
+        ".ascii \"gdb.__dict__.setdefault('asyncc_frames', {}).update({\\n\"\n"
+        ".ascii \"'value': ({\\n\"\n"
+        ".ascii \"    'value_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"'mix': ({\\n\"\n"
+        ".ascii \"    'mix_AWAIT_value': 'await_value',\\n\"\n"
+        ".ascii \"    'mix_AWAIT_value_2': 'await_value_2',\\n\"\n"
+        ".ascii \"    'mix_AWAIT_value_3': 'await_value_3',\\n\"\n"
+        ".ascii \"    'mix_AWAIT_value_4': 'await_value_3',\\n\"\n"
+        ".ascii \"    'mix_AWAIT_value_5': 'await_value_4',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"    'a': '14-19',\\n\"\n"
+        ".ascii \"    'b': '15-19',\\n\"\n"
+        ".ascii \"    'c': '18-19',\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"})\\n\"\n"
+        ".byte 0\n"
+        ".popsection\n");
+#endif

@@ -206,3 +206,26 @@ void sum_drop(sum_frame *self) {
     }
     self->state = sum_DONE;
 }
+
+/* For gdb: each await's callee member, and where shared members hold their variable. */
+#if defined(__ELF__)
+__asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
+        ".byte 4\n"
+        ".ascii \"asyncc-frames-for_header.c\\n\"\n"
+        ".ascii \"import gdb\\n\"\n"
+        ".ascii \"gdb.__dict__.setdefault('asyncc_frames', {}).update({\\n\"\n"
+        ".ascii \"'next': ({\\n\"\n"
+        ".ascii \"    'next_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"'sum': ({\\n\"\n"
+        ".ascii \"    'sum_AWAIT_next': 'await_next',\\n\"\n"
+        ".ascii \"    'sum_AWAIT_next_2': 'await_next_2',\\n\"\n"
+        ".ascii \"    'sum_AWAIT_next_3': 'await_next',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"    'i': '14 16',\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"})\\n\"\n"
+        ".byte 0\n"
+        ".popsection\n");
+#endif

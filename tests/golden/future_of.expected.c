@@ -24,6 +24,12 @@ struct split_frame {
 };
 const size_t split_frame_size = sizeof(split_frame);
 
+static const ac_fn_state split_states[] = {
+    {11, ""},
+    {12, "ac_yield"},
+    {11, ""},
+};
+
 static ac_poll split_poll_boxed(void *slot, ac_cx *cx, void *out) {
     split_frame **frame = slot;
     struct pair discarded;
@@ -44,8 +50,9 @@ static void split_drop_boxed(void *slot) {
     }
 }
 
+static const ac_fn_info split_future_vtable_info = {"split", "future_of.c", 3, 1, split_states};
 static const ac_vtable split_future_vtable = {split_poll_boxed, split_drop_boxed,
-                                              sizeof(void *), sizeof(struct pair)};
+                                              sizeof(void *), sizeof(struct pair), &split_future_vtable_info};
 
 static ac_future split_future(int n) {
     ac_future future = {&split_future_vtable, ac_frame_alloc(sizeof(split_frame))};
@@ -93,7 +100,7 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 97 "future_of.gen.c"
+#line 104 "future_of.gen.c"
 void split_drop(split_frame *self) {
     switch (self->state) {
     case split_AWAIT_ac_yield:
@@ -117,6 +124,12 @@ struct tick_frame {
 };
 const size_t tick_frame_size = sizeof(tick_frame);
 
+static const ac_fn_state tick_states[] = {
+    {17, ""},
+    {18, "ac_yield"},
+    {17, ""},
+};
+
 static ac_poll tick_poll_boxed(void *slot, ac_cx *cx, void *out) {
     tick_frame **frame = slot;
     if (tick_poll(*frame, cx, out) == AC_PENDING) {
@@ -136,7 +149,9 @@ static void tick_drop_boxed(void *slot) {
     }
 }
 
-static const ac_vtable tick_future_vtable = {tick_poll_boxed, tick_drop_boxed, sizeof(void *), 0};
+static const ac_fn_info tick_future_vtable_info = {"tick", "future_of.c", 3, 1, tick_states};
+static const ac_vtable tick_future_vtable = {tick_poll_boxed, tick_drop_boxed,
+                                             sizeof(void *), 0, &tick_future_vtable_info};
 
 static ac_future tick_future(int *counter) {
     ac_future future = {&tick_future_vtable, ac_frame_alloc(sizeof(tick_frame))};
@@ -185,7 +200,7 @@ resume_ac_yield:
 #line 20
 }
 
-#line 189 "future_of.gen.c"
+#line 204 "future_of.gen.c"
 void tick_drop(tick_frame *self) {
     switch (self->state) {
     case tick_AWAIT_ac_yield:
@@ -202,7 +217,7 @@ static ac_future make_split(int n) {
     return split_future(n);
 }
 
-#line 206 "future_of.gen.c"
+#line 221 "future_of.gen.c"
 static ac_poll ac_sleep_ms_poll_boxed(void *slot, ac_cx *cx, void *out) {
     ac_sleep_ms_frame **frame = slot;
     if (ac_sleep_ms_poll(*frame, cx, out) == AC_PENDING) {
@@ -223,7 +238,7 @@ static void ac_sleep_ms_drop_boxed(void *slot) {
 }
 
 static const ac_vtable ac_sleep_ms_future_vtable = {ac_sleep_ms_poll_boxed, ac_sleep_ms_drop_boxed,
-                                                    sizeof(void *), 0};
+                                                    sizeof(void *), 0, NULL};
 
 static ac_future ac_sleep_ms_future(uint64_t ms) {
     ac_future future = {&ac_sleep_ms_future_vtable, ac_frame_alloc(sizeof(ac_sleep_ms_frame))};
@@ -240,7 +255,7 @@ static ac_future make_nap(int ms) {
 
 static ac_future (*const makers[])(int) = {make_split, make_nap};
 
-#line 244 "future_of.gen.c"
+#line 259 "future_of.gen.c"
 enum run_state { run_START, run_AWAIT_ac_future_await, run_AWAIT_ac_future_await_2, run_DONE };
 typedef struct run_frame run_frame;
 void run_init(run_frame *self, int which, int *counter);
@@ -318,7 +333,7 @@ resume_ac_future_await_2:
 #line 37
     return AC_READY;
 }
-#line 322 "future_of.gen.c"
+#line 337 "future_of.gen.c"
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
@@ -336,3 +351,30 @@ void run_drop(run_frame *self) {
     }
     self->state = run_DONE;
 }
+
+/* For gdb: each await's callee member, and where shared members hold their variable. */
+#if defined(__ELF__)
+__asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
+        ".byte 4\n"
+        ".ascii \"asyncc-frames-future_of.c\\n\"\n"
+        ".ascii \"import gdb\\n\"\n"
+        ".ascii \"gdb.__dict__.setdefault('asyncc_frames', {}).update({\\n\"\n"
+        ".ascii \"'split': ({\\n\"\n"
+        ".ascii \"    'split_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"'tick': ({\\n\"\n"
+        ".ascii \"    'tick_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"'run': ({\\n\"\n"
+        ".ascii \"    'run_AWAIT_ac_future_await': 'await_ac_future_await',\\n\"\n"
+        ".ascii \"    'run_AWAIT_ac_future_await_2': 'await_ac_future_await_2',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"    'which': '33',\\n\"\n"
+        ".ascii \"    'counter': '33-35',\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"})\\n\"\n"
+        ".byte 0\n"
+        ".popsection\n");
+#endif

@@ -202,3 +202,25 @@ void clash_drop(clash_frame *self) {
     }
     self->state = clash_DONE;
 }
+
+/* For gdb: each await's callee member, and where shared members hold their variable. */
+#if defined(__ELF__)
+__asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
+        ".byte 4\n"
+        ".ascii \"asyncc-frames-generated_names.c\\n\"\n"
+        ".ascii \"import gdb\\n\"\n"
+        ".ascii \"gdb.__dict__.setdefault('asyncc_frames', {}).update({\\n\"\n"
+        ".ascii \"'inc': ({\\n\"\n"
+        ".ascii \"    'inc_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"'clash': ({\\n\"\n"
+        ".ascii \"    'clash_AWAIT_inc': 'await_inc',\\n\"\n"
+        ".ascii \"    'clash_AWAIT_inc_2': 'await_inc',\\n\"\n"
+        ".ascii \"    'clash_AWAIT_inc_3': 'await_inc',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"})\\n\"\n"
+        ".byte 0\n"
+        ".popsection\n");
+#endif

@@ -98,3 +98,21 @@ void pick_drop(pick_frame *self) {
     }
     self->state = pick_DONE;
 }
+
+/* For gdb: each await's callee member, and where shared members hold their variable. */
+#if defined(__ELF__)
+__asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
+        ".byte 4\n"
+        ".ascii \"asyncc-frames-if_else.c\\n\"\n"
+        ".ascii \"import gdb\\n\"\n"
+        ".ascii \"gdb.__dict__.setdefault('asyncc_frames', {}).update({\\n\"\n"
+        ".ascii \"'pick': ({\\n\"\n"
+        ".ascii \"    'pick_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"    'pick_AWAIT_ac_sleep_ms': 'await_ac_sleep_ms',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"    'r': '6 9-10 14 16',\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"})\\n\"\n"
+        ".byte 0\n"
+        ".popsection\n");
+#endif

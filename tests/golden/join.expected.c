@@ -245,3 +245,26 @@ void fetch_all_drop(fetch_all_frame *self) {
     }
     self->state = fetch_all_DONE;
 }
+
+/* For gdb: each await's callee member, and where shared members hold their variable. */
+#if defined(__ELF__)
+__asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
+        ".byte 4\n"
+        ".ascii \"asyncc-frames-join.c\\n\"\n"
+        ".ascii \"import gdb\\n\"\n"
+        ".ascii \"gdb.__dict__.setdefault('asyncc_frames', {}).update({\\n\"\n"
+        ".ascii \"'fetch': ({\\n\"\n"
+        ".ascii \"    'fetch_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"'fetch_all': ({\\n\"\n"
+        ".ascii \"    'fetch_all_AWAIT_join': 'await_join',\\n\"\n"
+        ".ascii \"    'fetch_all_AWAIT_try_join': 'await_try_join',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"    'dest': '16',\\n\"\n"
+        ".ascii \"    'dest_2': '',\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"})\\n\"\n"
+        ".byte 0\n"
+        ".popsection\n");
+#endif

@@ -214,3 +214,29 @@ static void other_drop(other_frame *self) {
     }
     self->state = other_DONE;
 }
+
+/* For gdb: each await's callee member, and where shared members hold their variable. */
+#if defined(__ELF__)
+__asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
+        ".byte 4\n"
+        ".ascii \"asyncc-frames-linkage.c\\n\"\n"
+        ".ascii \"import gdb\\n\"\n"
+        ".ascii \"gdb.__dict__.setdefault('asyncc_frames', {}).update({\\n\"\n"
+        ".ascii \"'entry': ({\\n\"\n"
+        ".ascii \"    'entry_AWAIT_helper': 'await_helper',\\n\"\n"
+        ".ascii \"    'entry_AWAIT_other': 'await_other',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"    'v': '',\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"'helper': ({\\n\"\n"
+        ".ascii \"    'helper_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"'other': ({\\n\"\n"
+        ".ascii \"    'other_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"})\\n\"\n"
+        ".byte 0\n"
+        ".popsection\n");
+#endif

@@ -261,3 +261,29 @@ void tally_drop(tally_frame *self) {
 int main(void) {
     return tally_block_on(4) == 23 ? 0 : 1;
 }
+
+/* For gdb: each await's callee member, and where shared members hold their variable. */
+#line 267 "local_types.gen.c"
+#if defined(__ELF__)
+__asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
+        ".byte 4\n"
+        ".ascii \"asyncc-frames-local_types.c\\n\"\n"
+        ".ascii \"import gdb\\n\"\n"
+        ".ascii \"gdb.__dict__.setdefault('asyncc_frames', {}).update({\\n\"\n"
+        ".ascii \"'step': ({\\n\"\n"
+        ".ascii \"    'step_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"'tally': ({\\n\"\n"
+        ".ascii \"    'tally_AWAIT_step': 'await_step',\\n\"\n"
+        ".ascii \"    'tally_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"    'tally_AWAIT_ac_yield_2': 'await_ac_yield_2',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"    'i': '24-25 27 30',\\n\"\n"
+        ".ascii \"    'e': '38-39',\\n\"\n"
+        ".ascii \"    'e_2': '45-46',\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"})\\n\"\n"
+        ".byte 0\n"
+        ".popsection\n");
+#endif

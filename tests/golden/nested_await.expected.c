@@ -278,3 +278,32 @@ void chain_drop(chain_frame *self) {
     }
     self->state = chain_DONE;
 }
+
+/* For gdb: each await's callee member, and where shared members hold their variable. */
+#if defined(__ELF__)
+__asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
+        ".byte 4\n"
+        ".ascii \"asyncc-frames-nested_await.c\\n\"\n"
+        ".ascii \"import gdb\\n\"\n"
+        ".ascii \"gdb.__dict__.setdefault('asyncc_frames', {}).update({\\n\"\n"
+        ".ascii \"'inc': ({\\n\"\n"
+        ".ascii \"    'inc_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"'chain': ({\\n\"\n"
+        ".ascii \"    'chain_AWAIT_inc': 'await_inc',\\n\"\n"
+        ".ascii \"    'chain_AWAIT_inc_2': 'await_inc',\\n\"\n"
+        ".ascii \"    'chain_AWAIT_inc_3': 'await_inc_2',\\n\"\n"
+        ".ascii \"    'chain_AWAIT_inc_4': 'await_inc_2',\\n\"\n"
+        ".ascii \"    'chain_AWAIT_inc_5': 'await_inc_2',\\n\"\n"
+        ".ascii \"    'chain_AWAIT_inc_6': 'await_inc_3',\\n\"\n"
+        ".ascii \"    'chain_AWAIT_inc_7': 'await_inc_4',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"    'x': '11-12',\\n\"\n"
+        ".ascii \"    'y': '12',\\n\"\n"
+        ".ascii \"    'inc_result_4': '',\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"})\\n\"\n"
+        ".byte 0\n"
+        ".popsection\n");
+#endif

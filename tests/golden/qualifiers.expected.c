@@ -190,3 +190,27 @@ void tagged_drop(tagged_frame *self) {
     }
     self->state = tagged_DONE;
 }
+
+/* For gdb: each await's callee member, and where shared members hold their variable. */
+#if defined(__ELF__)
+__asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
+        ".byte 4\n"
+        ".ascii \"asyncc-frames-qualifiers.c\\n\"\n"
+        ".ascii \"import gdb\\n\"\n"
+        ".ascii \"gdb.__dict__.setdefault('asyncc_frames', {}).update({\\n\"\n"
+        ".ascii \"'next': ({\\n\"\n"
+        ".ascii \"    'next_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"'tagged': ({\\n\"\n"
+        ".ascii \"    'tagged_AWAIT_next': 'await_next',\\n\"\n"
+        ".ascii \"    'tagged_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"    't': '21',\\n\"\n"
+        ".ascii \"    'copy': '22-26',\\n\"\n"
+        ".ascii \"    'wide': '23-24',\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"})\\n\"\n"
+        ".byte 0\n"
+        ".popsection\n");
+#endif

@@ -134,3 +134,24 @@ void outer_drop(outer_frame *self) {
     }
     self->state = outer_DONE;
 }
+
+/* For gdb: each await's callee member, and where shared members hold their variable. */
+#if defined(__ELF__)
+__asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
+        ".byte 4\n"
+        ".ascii \"asyncc-frames-return_await.c\\n\"\n"
+        ".ascii \"import gdb\\n\"\n"
+        ".ascii \"gdb.__dict__.setdefault('asyncc_frames', {}).update({\\n\"\n"
+        ".ascii \"'inner': ({\\n\"\n"
+        ".ascii \"    'inner_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"'outer': ({\\n\"\n"
+        ".ascii \"    'outer_AWAIT_inner': 'await_inner',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"    'v': '10',\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"})\\n\"\n"
+        ".byte 0\n"
+        ".popsection\n");
+#endif

@@ -194,3 +194,27 @@ void three_drop(three_frame *self) {
     }
     self->state = three_DONE;
 }
+
+/* For gdb: each await's callee member, and where shared members hold their variable. */
+#if defined(__ELF__)
+__asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
+        ".byte 4\n"
+        ".ascii \"asyncc-frames-same_callee_twice.c\\n\"\n"
+        ".ascii \"import gdb\\n\"\n"
+        ".ascii \"gdb.__dict__.setdefault('asyncc_frames', {}).update({\\n\"\n"
+        ".ascii \"'step': ({\\n\"\n"
+        ".ascii \"    'step_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"'three': ({\\n\"\n"
+        ".ascii \"    'three_AWAIT_step': 'await_step',\\n\"\n"
+        ".ascii \"    'three_AWAIT_step_2': 'await_step_2',\\n\"\n"
+        ".ascii \"    'three_AWAIT_step_3': 'await_step_3',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"    'a': '11-13',\\n\"\n"
+        ".ascii \"    'b': '12-13',\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"})\\n\"\n"
+        ".byte 0\n"
+        ".popsection\n");
+#endif

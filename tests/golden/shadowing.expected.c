@@ -98,3 +98,22 @@ void shadow_drop(shadow_frame *self) {
     }
     self->state = shadow_DONE;
 }
+
+/* For gdb: each await's callee member, and where shared members hold their variable. */
+#if defined(__ELF__)
+__asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
+        ".byte 4\n"
+        ".ascii \"asyncc-frames-shadowing.c\\n\"\n"
+        ".ascii \"import gdb\\n\"\n"
+        ".ascii \"gdb.__dict__.setdefault('asyncc_frames', {}).update({\\n\"\n"
+        ".ascii \"'shadow': ({\\n\"\n"
+        ".ascii \"    'shadow_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"    'shadow_AWAIT_ac_yield_2': 'await_ac_yield_2',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"    'v_2': '8-9',\\n\"\n"
+        ".ascii \"    'v_3': '12-13',\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"})\\n\"\n"
+        ".byte 0\n"
+        ".popsection\n");
+#endif

@@ -257,3 +257,28 @@ void decide_drop(decide_frame *self) {
     }
     self->state = decide_DONE;
 }
+
+/* For gdb: each await's callee member, and where shared members hold their variable. */
+#if defined(__ELF__)
+__asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
+        ".byte 4\n"
+        ".ascii \"asyncc-frames-short_circuit.c\\n\"\n"
+        ".ascii \"import gdb\\n\"\n"
+        ".ascii \"gdb.__dict__.setdefault('asyncc_frames', {}).update({\\n\"\n"
+        ".ascii \"'check': ({\\n\"\n"
+        ".ascii \"    'check_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"'decide': ({\\n\"\n"
+        ".ascii \"    'decide_AWAIT_check': 'await_check',\\n\"\n"
+        ".ascii \"    'decide_AWAIT_check_2': 'await_check',\\n\"\n"
+        ".ascii \"    'decide_AWAIT_check_3': 'await_check',\\n\"\n"
+        ".ascii \"    'decide_AWAIT_check_4': 'await_check_2',\\n\"\n"
+        ".ascii \"    'decide_AWAIT_check_5': 'await_check_2',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"    'either': '15-18',\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"})\\n\"\n"
+        ".byte 0\n"
+        ".popsection\n");
+#endif

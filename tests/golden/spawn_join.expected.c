@@ -17,6 +17,12 @@ struct work_frame {
 };
 const size_t work_frame_size = sizeof(work_frame);
 
+static const ac_fn_state work_states[] = {
+    {4, ""},
+    {5, "ac_yield"},
+    {4, ""},
+};
+
 static ac_poll work_poll_erased(void *frame, ac_cx *cx, void *out) {
     return work_poll(frame, cx, out);
 }
@@ -25,8 +31,9 @@ static void work_drop_erased(void *frame) {
     work_drop(frame);
 }
 
+static const ac_fn_info work_vtable_info = {"work", "spawn_join.c", 3, 0, work_states};
 static const ac_vtable work_vtable = {work_poll_erased, work_drop_erased,
-                                      sizeof(work_frame), sizeof(int)};
+                                      sizeof(work_frame), sizeof(int), &work_vtable_info};
 
 static ac_task *work_spawn(int id) {
     ac_task *task = ac_task_new(&work_vtable);
@@ -74,7 +81,7 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 78 "spawn_join.gen.c"
+#line 85 "spawn_join.gen.c"
 void work_drop(work_frame *self) {
     switch (self->state) {
     case work_AWAIT_ac_yield:
@@ -129,15 +136,18 @@ ac_poll gather_poll(gather_frame *self, ac_cx *cx, int *out) {
 #line 13
     self->sum = 0;
     for (self->i = 0; self->i < 3; self->i++) {
+        {
+            int result;
 #line 16
-        ac_join_init(&self->await_ac_join, self->tasks[self->i], &self->r);
+            ac_join_init(&self->await_ac_join, self->tasks[self->i], &self->r);
 #line 16
-        self->state = gather_AWAIT_ac_join;
-    resume_ac_join:
+            self->state = gather_AWAIT_ac_join;
+        resume_ac_join:
 #line 16
-        if (ac_join_poll(&self->await_ac_join, cx, NULL) == AC_PENDING) {
+            if (ac_join_poll(&self->await_ac_join, cx, &result) == AC_PENDING) {
 #line 16
-            return AC_PENDING;
+                return AC_PENDING;
+            }
         }
 #line 17
         self->sum += self->r;
@@ -148,7 +158,7 @@ ac_poll gather_poll(gather_frame *self, ac_cx *cx, int *out) {
 #line 19
     return AC_READY;
 }
-#line 152 "spawn_join.gen.c"
+#line 162 "spawn_join.gen.c"
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
@@ -163,3 +173,23 @@ void gather_drop(gather_frame *self) {
     }
     self->state = gather_DONE;
 }
+
+/* For gdb: each await's callee member, and where shared members hold their variable. */
+#if defined(__ELF__)
+__asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
+        ".byte 4\n"
+        ".ascii \"asyncc-frames-spawn_join.c\\n\"\n"
+        ".ascii \"import gdb\\n\"\n"
+        ".ascii \"gdb.__dict__.setdefault('asyncc_frames', {}).update({\\n\"\n"
+        ".ascii \"'work': ({\\n\"\n"
+        ".ascii \"    'work_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"'gather': ({\\n\"\n"
+        ".ascii \"    'gather_AWAIT_ac_join': 'await_ac_join',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"})\\n\"\n"
+        ".byte 0\n"
+        ".popsection\n");
+#endif

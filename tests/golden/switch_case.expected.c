@@ -103,3 +103,21 @@ void dispatch_drop(dispatch_frame *self) {
     }
     self->state = dispatch_DONE;
 }
+
+/* For gdb: each await's callee member, and where shared members hold their variable. */
+#if defined(__ELF__)
+__asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
+        ".byte 4\n"
+        ".ascii \"asyncc-frames-switch_case.c\\n\"\n"
+        ".ascii \"import gdb\\n\"\n"
+        ".ascii \"gdb.__dict__.setdefault('asyncc_frames', {}).update({\\n\"\n"
+        ".ascii \"'dispatch': ({\\n\"\n"
+        ".ascii \"    'dispatch_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"    'dispatch_AWAIT_ac_sleep_ms': 'await_ac_sleep_ms',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"    'op': '5-6',\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"})\\n\"\n"
+        ".byte 0\n"
+        ".popsection\n");
+#endif

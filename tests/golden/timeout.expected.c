@@ -252,3 +252,27 @@ void ready_by_drop(ready_by_frame *self) {
     }
     self->state = ready_by_DONE;
 }
+
+/* For gdb: each await's callee member, and where shared members hold their variable. */
+#if defined(__ELF__)
+__asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
+        ".byte 4\n"
+        ".ascii \"asyncc-frames-timeout.c\\n\"\n"
+        ".ascii \"import gdb\\n\"\n"
+        ".ascii \"gdb.__dict__.setdefault('asyncc_frames', {}).update({\\n\"\n"
+        ".ascii \"'read_within': ({\\n\"\n"
+        ".ascii \"    'read_within_AWAIT_timeout': 'await_timeout',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"    'in': '9',\\n\"\n"
+        ".ascii \"    'buf': '9',\\n\"\n"
+        ".ascii \"    'cap': '9',\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"'ready_by': ({\\n\"\n"
+        ".ascii \"    'ready_by_AWAIT_timeout': 'await_timeout',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"    'in': '',\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"})\\n\"\n"
+        ".byte 0\n"
+        ".popsection\n");
+#endif

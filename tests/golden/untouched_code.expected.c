@@ -83,3 +83,20 @@ static int unused_helper_count = 0;
 int bump_helper(void) {
     return ++unused_helper_count;
 }
+
+/* For gdb: each await's callee member, and where shared members hold their variable. */
+#line 89 "untouched_code.gen.c"
+#if defined(__ELF__)
+__asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
+        ".byte 4\n"
+        ".ascii \"asyncc-frames-untouched_code.c\\n\"\n"
+        ".ascii \"import gdb\\n\"\n"
+        ".ascii \"gdb.__dict__.setdefault('asyncc_frames', {}).update({\\n\"\n"
+        ".ascii \"'wait_area': ({\\n\"\n"
+        ".ascii \"    'wait_area_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
+        ".ascii \"}, {\\n\"\n"
+        ".ascii \"}),\\n\"\n"
+        ".ascii \"})\\n\"\n"
+        ".byte 0\n"
+        ".popsection\n");
+#endif

@@ -8,7 +8,8 @@ ASYNCC_OUT where the JSON result goes.
   values: a breakpoint on each of ASYNCC_LINES; at each stop, [line, {name: value}].
          Without ASYNCC_NAMES: the locals and parameters in scope that are initialized
          there (declared on an earlier line), with `print NAME`. With ASYNCC_NAMES
-         (comma-separated): `print $NAME` of each, as the asyncc gdb script sets them.
+         (comma-separated): `print $NAME` of each, as the asyncc gdb script sets them
+         (or "<optimized out>" where `async locals` says so).
   walk:  a breakpoint on ASYNCC_BREAK, then ASYNCC_COUNT times ASYNCC_COMMAND (step
          or next); the result is the [file, line] of each stop, the first included.
          ASYNCC_SKIP, if set, is a regular expression of functions step skips.
@@ -71,6 +72,17 @@ def printed(expression):
     return gdb.execute("print " + expression, to_string=True).split(" = ", 1)[1].strip()
 
 
+def script_value(name):
+    """print $NAME; where that is void, what `async locals` says of NAME (<optimized
+    out> where its storage holds another value)."""
+    value = printed("$" + name)
+    if value == "void":
+        for line in gdb.execute("async locals", to_string=True).splitlines():
+            if line.startswith(name + " = "):
+                return line.split(" = ", 1)[1]
+    return value
+
+
 def values(src):
     for line in os.environ["ASYNCC_LINES"].split(","):
         try:
@@ -82,7 +94,7 @@ def values(src):
     gdb.execute("run", to_string=True)
     while alive():
         if wanted:
-            seen.append([here()[1], {n: printed("$" + n) for n in wanted.split(",")}])
+            seen.append([here()[1], {n: script_value(n) for n in wanted.split(",")}])
         else:
             seen.append([here()[1], {n: printed(n) for n in initialized_locals()}])
         gdb.execute("continue", to_string=True)

@@ -21,6 +21,8 @@
 #include <ac_io.h> /* after <asyncc.h>: its face */
 #include <ac_net.h>
 
+#include "listen_any.h"
+
 enum { MESSAGE = 64 };
 
 static int fail(const char *what, long value) {
@@ -36,15 +38,6 @@ static int nofile_at_least(rlim_t n) {
         return 0;
     r.rlim_cur = n < r.rlim_max ? n : r.rlim_max;
     return setrlimit(RLIMIT_NOFILE, &r) == 0 && r.rlim_cur >= n ? 0 : -1;
-}
-
-/* A listener on 127.0.0.1, any port; its address in *bound. */
-static int listen_any(ac_listener *l, ac_addr *bound) {
-    ac_addr a;
-    ac_addr_ip(&a, "127.0.0.1", 0);
-    if (ac_listen(l, &a, SOMAXCONN) != 0)
-        return -1;
-    return ac_local_addr(&l->fd, bound);
 }
 
 /* ---- many ------------------------------------------------------------------------------- */

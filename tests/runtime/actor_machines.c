@@ -66,7 +66,7 @@ static void counter_drop_boxed(void *slot) {
 }
 
 static const ac_vtable counter_future_vtable = {counter_poll_boxed, counter_drop_boxed,
-                                                sizeof(void *), sizeof(int)};
+                                                sizeof(void *), sizeof(int), NULL};
 
 ac_future counter_start(ac_actor_inbox *inbox, void *arg) {
     counter_stats *stats = arg;

@@ -377,8 +377,9 @@ DEFINE_VTABLE(script_void, 0);
 
 /* The same script with unused room after the frame: a frame's size is what its vtable
  * says, and a bigger one only costs memory. */
-static const ac_vtable script_large_vtable = {
-    script_poll_erased, script_drop_erased, sizeof(script_frame) + SCRIPT_LARGE_BYTES, sizeof(int)};
+static const ac_vtable script_large_vtable = {script_poll_erased, script_drop_erased,
+                                              sizeof(script_frame) + SCRIPT_LARGE_BYTES,
+                                              sizeof(int), NULL};
 
 static ac_task *script_task(const ac_vtable *vt, const step *steps, task_stats *stats) {
     ac_task *t = ac_task_new(vt);

@@ -26,7 +26,7 @@
         name##_drop(frame);                                                                        \
     }                                                                                              \
     static const ac_vtable name##_vtable = {name##_poll_erased, name##_drop_erased,                \
-                                            sizeof(name##_frame), (result_size)}
+                                            sizeof(name##_frame), (result_size), NULL}
 
 /* ---- trace: what ran, in order, as "A0 B0 A1 ..." -------------------------------------- */
 

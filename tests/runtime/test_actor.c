@@ -465,7 +465,8 @@ static void long_drop(void *slot) {
     ac_frame_free(*(void **)slot);
 }
 
-static const ac_vtable long_future_vtable = {long_poll, long_drop, sizeof(void *), sizeof(long)};
+static const ac_vtable long_future_vtable = {long_poll, long_drop, sizeof(void *), sizeof(long),
+                                             NULL};
 
 static ac_future long_start(ac_actor_inbox *inbox, void *arg) {
     (void)inbox, (void)arg;

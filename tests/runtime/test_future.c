@@ -123,7 +123,7 @@ static void counter_drop_boxed(void *slot) {
 }
 
 static const ac_vtable counter_future_vtable = {counter_poll_boxed, counter_drop_boxed,
-                                                sizeof(void *), sizeof(int)};
+                                                sizeof(void *), sizeof(int), NULL};
 
 static ac_future counter_future(int yields, gate *g, int value, task_stats *stats) {
     ac_future future = {&counter_future_vtable, ac_frame_alloc(sizeof(counter_frame))};

@@ -1,7 +1,9 @@
 /* test_join.c - spawn, join handles, detach and block_on results. */
+#include "handles.h"
 #include "internal.h"
 #include "machines.h"
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -215,6 +217,60 @@ static void test_drop_unpolled_join_frees_finished_task(void **state) {
     assert_string_equal(trace_get(), "D.");
 }
 
+/* ---- misuse: errors, not corrupted memory ----------------------------------------------- */
+
+static void misuse_drop_erased(void *frame) {
+    misuse_drop(frame);
+}
+static ac_poll misuse_poll_erased(void *frame, ac_cx *cx, void *out) {
+    return misuse_poll(frame, cx, out);
+}
+static const ac_vtable misuse_vtable = {misuse_poll_erased, misuse_drop_erased,
+                                        sizeof(misuse_frame), sizeof(int), NULL};
+
+/* A join into the wrong type, a second join (also once the block serves a new task), a
+ * detach after the join, a second detach and a join after a detach: each an error
+ * value; the right join in between gets the result. */
+static void test_join_misuse_is_an_error(void **state) {
+    (void)state;
+    misuse_report r = {{0}, 0};
+    ac_task *t = ac_task_new(&misuse_vtable);
+    misuse_init(ac_task_frame(t), &r);
+    int got = 0;
+    assert_int_equal(ac_task_block_on(t, &got), 0);
+    for (int i = 0; i < MISUSE_STEPS; i++)
+        assert_int_equal(r.codes[i], misuse_expected[i]);
+    assert_int_equal(got, 7);
+    assert_true(r.same_block); /* the stale handle's block was another task's */
+    assert_int_equal(aci_tasks_live(), 0);
+}
+
+/* Two tasks join one handle: the second is refused, the first gets the result. */
+static void test_second_joiner_refused(void **state) {
+    (void)state;
+    int g1 = 0, g2 = 42, r1 = 1, r2 = 1;
+    ac_task *c = value_spawn(5, 3);
+    ac_task *j1 = joiner_spawn(c, &g1);
+    ac_task *j2 = joiner_spawn(c, &g2);
+    step root[] = {S_JOIN(&j1, &r1), S_JOIN(&j2, &r2), S_END(0)};
+    assert_int_equal(ac_task_block_on(script_new(root, NULL), NULL), 0);
+    assert_int_equal(r1, 0);
+    assert_int_equal(g1, 5);
+    assert_int_equal(r2, -EBADF);
+    assert_int_equal(g2, 42);
+    assert_int_equal(aci_tasks_live(), 0);
+}
+
+/* NULL is no handle; block_on of a handle already given up runs nothing. */
+static void test_null_and_stale_handles(void **state) {
+    (void)state;
+    assert_int_equal(ac_detach(NULL), -EBADF);
+    ac_task *h = value_spawn(1, 0);
+    assert_int_equal(ac_detach(h), 0);
+    assert_int_equal(ac_task_block_on(h, NULL), -1); /* detached: not a handle now */
+    assert_int_equal(ac_task_block_on(value_spawn(2, 0), NULL), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_join_before_completion, setup),
@@ -227,6 +283,9 @@ int main(void) {
         cmocka_unit_test_setup(test_detach_after_completion, setup),
         cmocka_unit_test_setup(test_drop_waiting_join_detaches, setup),
         cmocka_unit_test_setup(test_drop_unpolled_join_frees_finished_task, setup),
+        cmocka_unit_test_setup(test_join_misuse_is_an_error, setup),
+        cmocka_unit_test_setup(test_second_joiner_refused, setup),
+        cmocka_unit_test_setup(test_null_and_stale_handles, setup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
