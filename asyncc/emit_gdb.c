@@ -79,7 +79,8 @@ void emit_gdb_script(Out *o, const Program *prog) {
                "variable. */\n");
     out_gen(o);
     out_put(o, "#if defined(__ELF__)\n");
-    out_line(o, 0, "__asm__(\".pushsection \\\".debug_gdb_scripts\\\", \\\"MS\\\", %%progbits, 1\\n\"");
+    out_line(o, 0,
+             "__asm__(\".pushsection \\\".debug_gdb_scripts\\\", \\\"MS\\\", %%progbits, 1\\n\"");
     out_line(o, 2, "\".byte 4\\n\"");
     script_line(o, xprintf("asyncc-frames-%s", script_name(prog->path)));
     script_line(o, "import gdb");
