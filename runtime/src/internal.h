@@ -46,8 +46,9 @@ enum aci_task_flag {
      * `flags` holds only these constant bits and, from ACI_TASK_OWNER_SHIFT up, the id
      * of the worker whose pool its block comes from. */
     TASK_MT = 1u << 6,
-    TASK_HEAP = 1u << 7,       /* an MT task whose block is malloc's, not a pool's */
-    TASK_BLOCKED = 1u << 8,    /* an MT task a thread blocks on (ac_runtime_block_on) */
+    /* An MT task spawned from outside (ac_runtime_spawn, ac_runtime_block_on): its block
+     * follows a malloc'd record of the runtime's table, not in a pool (mt.c). */
+    TASK_HEAP = 1u << 7,
     TASK_CANCEL = 1u << 9,     /* aborted: its next poll drops it instead */
     TASK_CANCELLED = 1u << 10, /* finished by that drop: no result */
 };

@@ -39,8 +39,8 @@
  * Memory. A task's block comes from the pool of the worker that made it (the id of that
  * worker is in flags). A block freed on another worker goes to its owner's remote-free
  * stack (lock-free), which the owner takes back into its pool every event_interval
- * polls. The tasks run by ac_runtime_block_on are malloc'd (TASK_HEAP): the blocking
- * thread owns them.
+ * polls. The tasks spawned from outside (ac_runtime_spawn, ac_runtime_block_on) are
+ * malloc'd (TASK_HEAP) and kept in the runtime's table by id, which their handles carry.
  *
  * Parking and timers. An idle worker sleeps in its loop's backend (epoll) until its
  * eventfd is kicked. The runtime's idle set, like the global queue, is under the
@@ -59,7 +59,8 @@
 
 #include "mt.h"
 
-#include "ac_mt.h" /* after internal.h: its runtime face */
+#include "ac_blocking.h" /* after internal.h: their runtime faces */
+#include "ac_mt.h"
 #include "pool.h"
 #include "reactor.h"
 
@@ -80,6 +81,7 @@
 #define GLOBAL_INTERVAL_DEFAULT 31u
 #define INTERVAL_MAX 1000000u
 #define NS_PER_MS UINT64_C(1000000)
+#define OUTSIDE_BUCKETS 64u /* the table of tasks spawned from outside (a power of 2) */
 
 /* A task's state (ac_task.state) */
 enum mt_state {
@@ -139,10 +141,21 @@ struct aci_worker {
      * kicker sets `kicked` then reads `in_reactor`, the worker sets `in_reactor` then
      * reads `kicked` (both sequentially consistent), so one of them sees the other. */
     _Atomic int in_reactor, kicked;
-    int idle;      /* in rt's idle set (under rt->lock) */
-    int searching; /* kicked out of the idle set and has not found work yet (rt->lock) */
-    counter polls, steals, steal_ops, parks, created, finished;
+    int idle;            /* in rt's idle set (under rt->lock) */
+    int searching;       /* kicked out of the idle set and has not found work yet (rt->lock) */
+    uint64_t busy_since; /* when the worker last woke or counted its busy time */
+    counter polls, steals, steal_ops, parks, created, finished, busy_ns;
 };
+
+/* A task spawned with ac_runtime_spawn (or run by ac_runtime_block_on): malloc'd, the
+ * task's block right after this record, and found by its id in the runtime's table,
+ * never through a pointer that a handle keeps: a handle joined or detached finds no
+ * entry (-EBADF) instead of freed memory. Under rt->lock, like the table. */
+typedef struct outside {
+    struct outside *next; /* in its bucket */
+    uint64_t id;
+    enum { HANDLE_HELD, HANDLE_JOINING, HANDLE_DETACHED } handle;
+} outside;
 
 struct ac_runtime {
     pthread_mutex_t lock; /* the global queue, the idle set, block_on and shutdown waits */
@@ -151,16 +164,19 @@ struct ac_runtime {
     _Atomic size_t inject_len; /* written under lock, read anywhere */
     unsigned *idle_set;        /* worker indices, idle_n of them (under lock) */
     unsigned idle_n;
-    _Atomic unsigned idle_count; /* idle_n, for a look without the lock */
-    _Atomic unsigned searching;  /* workers kicked and still looking */
-    _Atomic int stopping;        /* workers: stop after the current poll */
-    _Atomic int closing;         /* worker 0 is dropping everything: wakes queue nothing */
-    int blocking;                /* threads in ac_runtime_block_on (under lock) */
-    int shutdown_waiting;        /* a shutdown waits for tasks to finish (under lock) */
-    unsigned ready, go;          /* start-up (under lock) */
-    int start_error;             /* the first worker's error at start-up (under lock) */
-    size_t dropped;              /* tasks dropped at shutdown (worker 0) */
-    pthread_mutex_t timer_lock;  /* timers, driver, driver_deadline */
+    _Atomic unsigned idle_count;       /* idle_n, for a look without the lock */
+    _Atomic unsigned searching;        /* workers kicked and still looking */
+    _Atomic int stopping;              /* workers: stop after the current poll */
+    _Atomic int closing;               /* worker 0 is dropping everything: wakes queue nothing */
+    int blocking;                      /* threads in ac_runtime_block_on or _join (under lock) */
+    outside *outside[OUTSIDE_BUCKETS]; /* tasks spawned from outside, by id (under lock) */
+    uint64_t outside_ids;              /* the last id given (under lock) */
+    size_t outside_alive;              /* of those tasks, the unfinished (under lock) */
+    int shutdown_waiting;              /* a shutdown waits for tasks to finish (under lock) */
+    unsigned ready, go;                /* start-up (under lock) */
+    int start_error;                   /* the first worker's error at start-up (under lock) */
+    size_t dropped;                    /* tasks dropped at shutdown (worker 0) */
+    pthread_mutex_t timer_lock;        /* timers, driver, driver_deadline */
     aci_timers timers;
     aci_worker *driver; /* the parked worker sleeping until the next deadline */
     uint64_t driver_deadline;
@@ -524,10 +540,6 @@ static entry worker_next(aci_worker *w) {
 /* ---- polling, finishing, joining ----------------------------------------------------------- */
 
 void aci_mt_free(ac_task *t) {
-    if (t->flags & TASK_HEAP) {
-        free(t);
-        return;
-    }
     aci_worker *owner = owner_of(t);
     if (owner == aci_loop_this.worker ||
         atomic_load_explicit(&owner->rt->closing, memory_order_relaxed))
@@ -540,23 +552,194 @@ void aci_mt_created(void) {
     counter_add(&aci_loop_this.worker->created, 1);
 }
 
+/* ---- tasks from outside: ac_runtime_spawn, _join, _detach, _block_on ---------------------- */
+
+static ac_task *outside_task(outside *o) {
+    return (ac_task *)((char *)o + aci_align_up(sizeof *o));
+}
+
+static outside *task_outside(ac_task *t) {
+    return (outside *)((char *)t - aci_align_up(sizeof(outside)));
+}
+
+/* Where the entry of id is (or would be) in rt's table. */
+static outside **outside_slot_locked(ac_runtime *rt, uint64_t id) {
+    outside **p = &rt->outside[id % OUTSIDE_BUCKETS];
+    while (*p && (*p)->id != id)
+        p = &(*p)->next;
+    return p;
+}
+
+static void outside_unlink_locked(ac_runtime *rt, outside *o) {
+    outside **p = outside_slot_locked(rt, o->id);
+    *p = o->next;
+}
+
+/* A record and the task (owned by worker 0's id, in no pool) that runs fu; NULL if
+ * memory is out. */
+static outside *outside_new(ac_runtime *rt, ac_future fu) {
+    outside *o = malloc(aci_align_up(sizeof *o) + aci_task_block_size(fu.vt));
+    if (!o)
+        return NULL;
+    o->handle = HANDLE_HELD;
+    ac_task *t = outside_task(o);
+    t->vt = fu.vt;
+    t->next = NULL;
+    t->waiter = NULL;
+    t->flags = TASK_MT | TASK_HEAP | (rt->workers[0].id << ACI_TASK_OWNER_SHIFT);
+    atomic_init(&t->state, MT_NOTIFIED | MT_SPAWNED);
+    *(void **)ac_task_frame(t) = fu.frame;
+    return o;
+}
+
+/* mt_finish of such a task: under the lock, so that a join or detach sees COMPLETE and
+ * the finisher's last touch of the record at once. */
+static void outside_finish(ac_runtime *rt, ac_task *t) {
+    outside *o = task_outside(t), *gone = NULL;
+    pthread_mutex_lock(&rt->lock);
+    atomic_fetch_xor_explicit(&t->state, MT_RUNNING | MT_COMPLETE, memory_order_release);
+    rt->outside_alive--;
+    if (o->handle == HANDLE_DETACHED) {
+        outside_unlink_locked(rt, o);
+        gone = o;
+    }
+    pthread_cond_broadcast(&rt->cond); /* joiners, and a shutdown waiting for the tasks */
+    pthread_mutex_unlock(&rt->lock);
+    free(gone);
+}
+
+int ac_runtime_spawn(ac_runtime *rt, ac_future fu, ac_runtime_handle *h) {
+    *h = (ac_runtime_handle){rt, 0}; /* id 0 is nobody's: a join says -EBADF */
+    if (!fu.frame)
+        return -EINVAL;
+    outside *o = outside_new(rt, fu);
+    if (!o) {
+        ac_future_drop(fu);
+        return -ENOMEM;
+    }
+    pthread_mutex_lock(&rt->lock);
+    o->id = ++rt->outside_ids;
+    outside **bucket = &rt->outside[o->id % OUTSIDE_BUCKETS];
+    o->next = *bucket;
+    *bucket = o;
+    rt->outside_alive++;
+    pthread_mutex_unlock(&rt->lock);
+    h->id = o->id;
+    inject(rt, outside_task(o), outside_task(o), 1);
+    return 0;
+}
+
+/* The record of a handle still held, or NULL. */
+static outside *outside_held_locked(ac_runtime *rt, uint64_t id) {
+    outside *o = *outside_slot_locked(rt, id);
+    return o && o->handle == HANDLE_HELD ? o : NULL;
+}
+
+/* Under rt->lock: wait for o's task, unlink it, and copy its result to out. */
+static void outside_wait_locked(ac_runtime *rt, outside *o, void *out) {
+    ac_task *t = outside_task(o);
+    o->handle = HANDLE_JOINING;
+    rt->blocking++;
+    while (!(atomic_load_explicit(&t->state, memory_order_acquire) & MT_COMPLETE))
+        pthread_cond_wait(&rt->cond, &rt->lock);
+    rt->blocking--;
+    outside_unlink_locked(rt, o);
+    if (out)
+        memcpy(out, aci_task_result(t), t->vt->result_size);
+}
+
+int ac_runtime_join_sized(ac_runtime_handle h, void *out, size_t out_size) {
+    ac_runtime *rt = h.rt;
+    if (!rt)
+        return -EBADF;
+    if (worker_here(rt))
+        return -EDEADLK;
+    pthread_mutex_lock(&rt->lock);
+    outside *o = outside_held_locked(rt, h.id);
+    int rc = o ? 0 : -EBADF;
+    size_t result_size = o ? outside_task(o)->vt->result_size : 0;
+    if (o && out && out_size && result_size && out_size != result_size)
+        rc = -EINVAL; /* as ac_join: the handle is kept */
+    if (rc == 0)
+        outside_wait_locked(rt, o, out);
+    pthread_mutex_unlock(&rt->lock);
+    if (rc == 0)
+        free(o);
+    return rc;
+}
+
+int ac_runtime_detach(ac_runtime_handle h) {
+    ac_runtime *rt = h.rt;
+    if (!rt)
+        return -EBADF;
+    pthread_mutex_lock(&rt->lock);
+    outside *o = outside_held_locked(rt, h.id), *gone = NULL;
+    if (o) {
+        o->handle = HANDLE_DETACHED; /* the finisher frees it */
+        if (atomic_load_explicit(&outside_task(o)->state, memory_order_relaxed) & MT_COMPLETE) {
+            outside_unlink_locked(rt, o);
+            gone = o;
+        }
+    }
+    pthread_mutex_unlock(&rt->lock);
+    free(gone);
+    return o ? 0 : -EBADF;
+}
+
+int ac_runtime_block_on(ac_runtime *rt, ac_future fu, void *out) {
+    if (!fu.frame)
+        return -EINVAL;
+    if (worker_here(rt)) {
+        ac_future_drop(fu);
+        return -EDEADLK;
+    }
+    /* Counted from before the spawn, so that a shutdown cannot free rt in between. */
+    pthread_mutex_lock(&rt->lock);
+    rt->blocking++;
+    pthread_mutex_unlock(&rt->lock);
+    ac_runtime_handle h;
+    int rc = ac_runtime_spawn(rt, fu, &h);
+    if (rc == 0)
+        rc = ac_runtime_join_sized(h, out, 0);
+    pthread_mutex_lock(&rt->lock);
+    rt->blocking--;
+    pthread_mutex_unlock(&rt->lock);
+    return rc;
+}
+
+/* Calls f on the task of every record in rt's table; the sum of what it returns. */
+static size_t outside_walk(ac_runtime *rt, int (*f)(ac_task *t, void *arg), void *arg) {
+    size_t n = 0;
+    for (unsigned b = 0; b < OUTSIDE_BUCKETS; b++)
+        for (outside *o = rt->outside[b]; o; o = o->next)
+            n += (size_t)f(outside_task(o), arg);
+    return n;
+}
+
+/* At shutdown, after every drop: the handles die with the runtime. */
+static void outside_free_all(ac_runtime *rt) {
+    for (unsigned b = 0; b < OUTSIDE_BUCKETS; b++)
+        while (rt->outside[b]) {
+            outside *o = rt->outside[b];
+            rt->outside[b] = o->next;
+            free(o);
+        }
+    rt->outside_alive = 0;
+}
+
 static void mt_finish(aci_worker *w, ac_task *t) {
-    uint32_t flags = t->flags; /* t may be gone once COMPLETE is seen */
-    ac_runtime *rt = w->rt;
-    if (!(flags & TASK_HEAP))
-        counter_add(&w->finished, 1);
+    if (t->flags & TASK_HEAP) {
+        outside_finish(w->rt, t);
+        return;
+    }
+    counter_add(&w->finished, 1);
     uint32_t prev =
         atomic_fetch_xor_explicit(&t->state, MT_RUNNING | MT_COMPLETE, memory_order_acq_rel);
     if (prev & MT_JOIN_WAKER) {
         ac_wake(t->waiter);
         atomic_fetch_and_explicit(&t->state, ~(uint32_t)MT_JOIN_WAKER, memory_order_release);
     } else if (prev & MT_DETACHED) {
-        aci_mt_free(t);
-    }
-    if (flags & TASK_BLOCKED) {
-        pthread_mutex_lock(&rt->lock);
-        pthread_cond_broadcast(&rt->cond);
-        pthread_mutex_unlock(&rt->lock);
+        aci_mt_free(t); /* t may be gone once COMPLETE is seen: no other touch */
     }
 }
 
@@ -744,6 +927,12 @@ static void driver_end(aci_worker *w) {
 
 /* ---- the worker ----------------------------------------------------------------------------- */
 
+/* Busy from now on. */
+static void busy_start(aci_worker *w, uint64_t now) {
+    w->busy_since = now;
+    aci_loop_this.now_ms = (uint32_t)(now / NS_PER_MS);
+}
+
 /* ---- the reactor: one worker waits in it, busy ones look now and then -------------------- */
 
 aci_reactor *aci_mt_reactor(void) {
@@ -782,10 +971,19 @@ static int reactor_park(aci_worker *w, uint64_t timeout_ns) {
     return 1;
 }
 
+/* The time since busy_since was busy: count it, and move the clock the dump stamps polls
+ * with. Called every event_interval polls and before each sleep, so that the busy time
+ * read while the worker runs is at most that many polls behind. */
+static void busy_count(aci_worker *w, uint64_t now) {
+    counter_add(&w->busy_ns, now - w->busy_since);
+    busy_start(w, now);
+}
+
 /* Every event_interval polls: due timers, ready descriptors, wakes queued by other
  * threads, blocks freed by other workers. */
 static void worker_maintain(aci_worker *w) {
     ac_runtime *rt = w->rt;
+    busy_count(w, aci_clock_now_ns());
     if (pthread_mutex_trylock(&rt->timer_lock) == 0) {
         timers_fire(rt);
         pthread_mutex_unlock(&rt->timer_lock);
@@ -823,11 +1021,13 @@ static void worker_park(aci_worker *w) {
     /* A push that looked at the idle set before this worker joined it kicked nobody. */
     if (!others_have_work(w)) {
         counter_add(&w->parks, 1);
+        busy_count(w, aci_clock_now_ns());
         uint64_t timeout = driver_begin(w);
         if (!reactor_park(w, timeout)) {
             atomic_store_explicit(&w->kicked, 0, memory_order_relaxed); /* the eventfd counts */
             aci_loop_park(timeout);
         }
+        busy_start(w, aci_clock_now_ns());
         driver_end(w);
     }
     pthread_mutex_lock(&rt->lock);
@@ -886,6 +1086,7 @@ static void runtime_drop_all(ac_runtime *rt) {
         for (unsigned i = 0; i < rt->n; i++)
             if (rt->workers[i].loop)
                 dropped += aci_pool_walk(&rt->workers[i].loop->pool, drop_if_unfinished, NULL);
+        dropped += outside_walk(rt, drop_if_unfinished, NULL);
         rt->dropped += dropped;
     } while (dropped > 0);
     pthread_mutex_lock(&rt->timer_lock);
@@ -901,6 +1102,7 @@ static void runtime_drop_all(ac_runtime *rt) {
         w->batch_n = 0;
         atomic_store_explicit(&w->head, atomic_load(&w->tail), memory_order_relaxed);
     }
+    outside_free_all(rt);
     rt->inject_head = rt->inject_tail = NULL;
     atomic_store_explicit(&rt->inject_len, 0, memory_order_relaxed);
 }
@@ -920,6 +1122,7 @@ static int worker_enter(aci_worker *w) {
     w->rng = 2654435761u * (w->index + 1);
     w->global_countdown = 1; /* the global queue first: that is where the work comes in */
     w->event_countdown = rt->event_interval;
+    busy_start(w, aci_clock_now_ns());
     aci_loop_enter();
     int rc = aci_loop_open_kick();
     w->kick_fd = aci_loop_this.remote.eventfd;
@@ -1111,43 +1314,6 @@ int ac_runtime_new(const ac_runtime_builder *b, ac_runtime **out) {
     return 0;
 }
 
-/* A task (malloc'd, owned by the blocking thread) that runs fu; NULL if memory is out. */
-static ac_task *root_task(ac_runtime *rt, ac_future fu) {
-    ac_task *t = malloc(aci_task_block_size(fu.vt));
-    if (!t)
-        return NULL;
-    t->vt = fu.vt;
-    t->next = NULL;
-    t->waiter = NULL;
-    t->flags = TASK_MT | TASK_HEAP | TASK_BLOCKED | (rt->workers[0].id << ACI_TASK_OWNER_SHIFT);
-    atomic_init(&t->state, MT_NOTIFIED | MT_SPAWNED);
-    *(void **)ac_task_frame(t) = fu.frame;
-    return t;
-}
-
-int ac_runtime_block_on(ac_runtime *rt, ac_future fu, void *out) {
-    if (!fu.frame)
-        return -EINVAL;
-    ac_task *t = worker_here(rt) ? NULL : root_task(rt, fu);
-    if (!t) {
-        ac_future_drop(fu);
-        return worker_here(rt) ? -EDEADLK : -ENOMEM;
-    }
-    pthread_mutex_lock(&rt->lock);
-    rt->blocking++;
-    pthread_mutex_unlock(&rt->lock);
-    inject(rt, t, t, 1);
-    pthread_mutex_lock(&rt->lock);
-    while (!(atomic_load_explicit(&t->state, memory_order_acquire) & MT_COMPLETE))
-        pthread_cond_wait(&rt->cond, &rt->lock);
-    rt->blocking--;
-    pthread_mutex_unlock(&rt->lock);
-    if (out)
-        memcpy(out, aci_task_result(t), t->vt->result_size);
-    free(t);
-    return 0;
-}
-
 /* Tasks made and finished on all workers. */
 static void tasks_counted(ac_runtime *rt, uint64_t *created, uint64_t *finished) {
     *created = *finished = 0;
@@ -1167,7 +1333,7 @@ static uint64_t tasks_alive(ac_runtime *rt) {
 static void wait_tasks_locked(ac_runtime *rt, uint64_t deadline_ns) {
     struct timespec ts = {(time_t)(deadline_ns / 1000000000u), (long)(deadline_ns % 1000000000u)};
     rt->shutdown_waiting = 1;
-    while (tasks_alive(rt) > 0 && aci_clock_now_ns() < deadline_ns)
+    while ((tasks_alive(rt) > 0 || rt->outside_alive > 0) && aci_clock_now_ns() < deadline_ns)
         if (pthread_cond_timedwait(&rt->cond, &rt->lock, &ts) == ETIMEDOUT)
             break;
     rt->shutdown_waiting = 0;
@@ -1203,6 +1369,19 @@ void ac_runtime_metrics_get(ac_runtime *rt, ac_runtime_metrics *m) {
     m->tasks_finished = finished;
     m->tasks_alive = created - finished;
     m->global_queue_depth = atomic_load_explicit(&rt->inject_len, memory_order_relaxed);
+    pthread_mutex_lock(&rt->lock);
+    m->tasks_outside = rt->outside_alive;
+    pthread_mutex_unlock(&rt->lock);
+    pthread_mutex_lock(&rt->timer_lock);
+    m->timers_armed = rt->timers.armed;
+    pthread_mutex_unlock(&rt->timer_lock);
+    /* The reactor counts the signalfd, once made, with the descriptors. */
+    m->fds_registered =
+        aci_reactor_registered(rt->reactor) - (aci_reactor_signals_made(rt->reactor) != NULL);
+    ac_blocking_metrics bm;
+    ac_blocking_metrics_get(&bm);
+    m->blocking_threads_busy = bm.busy;
+    m->blocking_threads_idle = bm.idle;
 }
 
 int ac_runtime_worker_metrics(ac_runtime *rt, unsigned i, ac_worker_metrics *m) {
@@ -1213,6 +1392,7 @@ int ac_runtime_worker_metrics(ac_runtime *rt, unsigned i, ac_worker_metrics *m) 
     m->steals = counter_get(&w->steals);
     m->steal_ops = counter_get(&w->steal_ops);
     m->parks = counter_get(&w->parks);
+    m->busy_ns = counter_get(&w->busy_ns);
     m->local_queue_depth = ring_len(w);
     return 0;
 }

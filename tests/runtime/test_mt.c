@@ -24,28 +24,6 @@
 
 #include <cmocka.h>
 
-/* A future of a machine `name` (name_frame, name_poll writing a T, name_drop) whose frame
- * is malloc'd: what ac_future_of makes of an async call (ac_runtime.h). */
-#define DEFINE_FUTURE(name, T)                                                                     \
-    static ac_poll name##_slot_poll(void *slot, ac_cx *cx, void *out) {                            \
-        name##_frame *f = *(name##_frame **)slot;                                                  \
-        T r;                                                                                       \
-        if (name##_poll(f, cx, &r) == AC_PENDING)                                                  \
-            return AC_PENDING;                                                                     \
-        if (out)                                                                                   \
-            memcpy(out, &r, sizeof r);                                                             \
-        free(f);                                                                                   \
-        *(void **)slot = NULL;                                                                     \
-        return AC_READY;                                                                           \
-    }                                                                                              \
-    static void name##_slot_drop(void *slot) {                                                     \
-        name##_drop(*(name##_frame **)slot);                                                       \
-        free(*(void **)slot);                                                                      \
-        *(void **)slot = NULL;                                                                     \
-    }                                                                                              \
-    static const ac_vtable name##_future_vt = {name##_slot_poll, name##_slot_drop, sizeof(void *), \
-                                               sizeof(T), NULL}
-
 static ac_runtime *runtime_of_workers(unsigned n) {
     ac_runtime_builder b;
     ac_runtime_builder_init(&b);
@@ -200,7 +178,7 @@ static ac_task *spawn_counter(void *yields, int i) {
 static void sum_workers(ac_runtime *rt, ac_worker_metrics *total) {
     ac_runtime_metrics m;
     ac_runtime_metrics_get(rt, &m);
-    *total = (ac_worker_metrics){0, 0, 0, 0, 0};
+    *total = (ac_worker_metrics){0};
     for (unsigned i = 0; i < m.workers; i++) {
         ac_worker_metrics w;
         assert_int_equal(ac_runtime_worker_metrics(rt, i, &w), 0);
