@@ -144,6 +144,10 @@ static inline int ac_runtime_spawn(ac_runtime *rt, ac_future fu, ac_runtime_hand
 static inline int ac_runtime_detach(ac_runtime_handle h) {
     return ac_detach(h.done);
 }
+static inline int ac_runtime_task_dump(ac_runtime *rt, int fd) {
+    (void)rt;
+    return ac_task_dump(fd); /* a plain program has no tasks to list */
+}
 static inline int ac_runtime_shutdown(ac_runtime *rt, uint64_t timeout_ms) {
     (void)rt, (void)timeout_ms;
     return 0;
@@ -197,6 +201,17 @@ int ac_runtime_detach(ac_runtime_handle h);
  * ac_runtime_block_on or ac_runtime_join on rt, or when called on one of rt's
  * workers. The tasks of ac_runtime_spawn count as alive until they finish. */
 int ac_runtime_shutdown(ac_runtime *rt, uint64_t timeout_ms);
+
+/* Write to fd one line per task of rt, as ac_task_dump does for a current-thread loop
+ * (ac_runtime.h), which calls this on a worker: the tasks on every worker, parked,
+ * queued or finished and not joined, and those of ac_runtime_spawn and _block_on.
+ * Safe while the workers run: it asks them to pause between two polls (at their next
+ * look at timers and I/O, at most event_interval polls away, or before they park),
+ * writes the dump and lets them go on, so a task that never returns from a poll delays
+ * it, and the write must not wait for a task of rt (a pipe that only rt's tasks read
+ * must have room for the dump). From a task, the task is listed as running. Returns the
+ * number of tasks listed, or -errno of a write. Not while ac_runtime_shutdown runs. */
+int ac_runtime_task_dump(ac_runtime *rt, int fd);
 
 void ac_runtime_metrics_get(ac_runtime *rt, ac_runtime_metrics *m);
 /* Worker i's counters; -EINVAL if there is no worker i. */

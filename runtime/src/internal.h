@@ -250,6 +250,30 @@ ACI_HIDDEN int aci_handle_task(ac_task *h, ac_task **task);
  * finished, its next poll drops its frame instead of polling it, and a join then says
  * -ECANCELED. A finished task keeps its result. */
 ACI_HIDDEN void aci_task_abort(ac_task *t);
+/* ---- the task dump (dump.c) --------------------------------------------------------------- */
+
+/* A dump being written: ac_task_dump, or the multi-thread runtime's (mt.c). */
+typedef struct aci_dump {
+    int fd;
+    uint32_t now_ms; /* the clock when it began */
+    int listed;
+    int error; /* the first write error, as a negative errno */
+} aci_dump;
+
+typedef enum aci_dump_status {
+    ACI_DUMP_AT_AWAIT, /* suspended (or queued) at the await its frame's state names */
+    ACI_DUMP_RUNNING,  /* being polled: the task that asked for the dump */
+    ACI_DUMP_FINISHED, /* finished, its result not yet joined */
+} aci_dump_status;
+
+/* Write the header for `live` tasks: 0, or -errno. */
+ACI_HIDDEN int aci_dump_begin(aci_dump *d, int fd, size_t live);
+/* One line for task t (spawned, so its frame is initialized). */
+ACI_HIDDEN void aci_dump_task(aci_dump *d, ac_task *t, aci_dump_status status,
+                              uint32_t polled_ms_ago);
+/* The number of tasks listed, or the first write error. */
+ACI_HIDDEN int aci_dump_end(const aci_dump *d);
+
 /* Tasks allocated on this thread and not yet freed. */
 ACI_HIDDEN size_t aci_tasks_live(void);
 

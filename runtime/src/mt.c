@@ -94,6 +94,12 @@ enum mt_state {
     MT_CANCEL = 1u << 6,     /* aborted: its next poll drops it instead */
     MT_CANCELLED = 1u << 7,  /* completed by that drop: no result */
 };
+/* Above the MT_* bits: when the task was last polled, in ms modulo 2^24 (4.6 hours), at
+ * its worker's clock (busy_start), for the task dump. Written with the transitions a
+ * poll makes anyway (state_change), never by a wake. */
+#define MT_FLAGS 0xffu
+#define MT_STAMP_SHIFT 8
+#define MT_STAMP_MASK (UINT32_MAX >> MT_STAMP_SHIFT)
 
 /* A ring slot: a task, with HELD set when the task was requeued by its own poll (a
  * yield): its state still says RUNNING, which the worker holding the slot owns, so
@@ -103,6 +109,18 @@ typedef uintptr_t entry;
 
 static ac_task *entry_task(entry e) {
     return (ac_task *)(e & ~HELD);
+}
+
+/* Clear `clear` and set `set` in t's state, and stamp it with this thread's clock (the
+ * dump's "polled ms ago"): one compare-and-swap, which is also what a fetch_and or
+ * fetch_xor whose result is used compiles to. Returns the state before. */
+static uint32_t state_change(ac_task *t, uint32_t clear, uint32_t set, memory_order order) {
+    uint32_t stamp = aci_loop_this.now_ms << MT_STAMP_SHIFT;
+    uint32_t s = atomic_load_explicit(&t->state, memory_order_relaxed);
+    while (!atomic_compare_exchange_weak_explicit(
+        &t->state, &s, (s & MT_FLAGS & ~clear) | set | stamp, order, memory_order_relaxed)) {
+    }
+    return s;
 }
 
 /* A counter written by one thread and read by any (metrics): a plain increment. */
@@ -167,6 +185,8 @@ struct ac_runtime {
     _Atomic unsigned idle_count;       /* idle_n, for a look without the lock */
     _Atomic unsigned searching;        /* workers kicked and still looking */
     _Atomic int stopping;              /* workers: stop after the current poll */
+    _Atomic int pausing;               /* a dump is asked for: workers pause at their next look */
+    unsigned paused, stopped;          /* workers pausing, out of their run loop (under lock) */
     _Atomic int closing;               /* worker 0 is dropping everything: wakes queue nothing */
     int blocking;                      /* threads in ac_runtime_block_on or _join (under lock) */
     outside *outside[OUTSIDE_BUCKETS]; /* tasks spawned from outside, by id (under lock) */
@@ -597,7 +617,7 @@ static outside *outside_new(ac_runtime *rt, ac_future fu) {
 static void outside_finish(ac_runtime *rt, ac_task *t) {
     outside *o = task_outside(t), *gone = NULL;
     pthread_mutex_lock(&rt->lock);
-    atomic_fetch_xor_explicit(&t->state, MT_RUNNING | MT_COMPLETE, memory_order_release);
+    state_change(t, MT_RUNNING, MT_COMPLETE, memory_order_release);
     rt->outside_alive--;
     if (o->handle == HANDLE_DETACHED) {
         outside_unlink_locked(rt, o);
@@ -733,8 +753,7 @@ static void mt_finish(aci_worker *w, ac_task *t) {
         return;
     }
     counter_add(&w->finished, 1);
-    uint32_t prev =
-        atomic_fetch_xor_explicit(&t->state, MT_RUNNING | MT_COMPLETE, memory_order_acq_rel);
+    uint32_t prev = state_change(t, MT_RUNNING, MT_COMPLETE, memory_order_acq_rel);
     if (prev & MT_JOIN_WAKER) {
         ac_wake(t->waiter);
         atomic_fetch_and_explicit(&t->state, ~(uint32_t)MT_JOIN_WAKER, memory_order_release);
@@ -748,6 +767,14 @@ static void worker_cancel(aci_worker *w, ac_task *t) {
     t->vt->drop(ac_task_frame(t));
     atomic_fetch_or_explicit(&t->state, MT_CANCELLED, memory_order_relaxed);
     mt_finish(w, t);
+}
+
+/* A yield keeps the state word untouched (HELD): restamp it only when the clock moved,
+ * at most once per millisecond of yields. */
+static void stamp_if_moved(ac_task *t) {
+    uint32_t s = atomic_load_explicit(&t->state, memory_order_relaxed);
+    if (s >> MT_STAMP_SHIFT != (aci_loop_this.now_ms & MT_STAMP_MASK))
+        state_change(t, 0, 0, memory_order_relaxed);
 }
 
 static void worker_poll(aci_worker *w, entry e) {
@@ -771,12 +798,12 @@ static void worker_poll(aci_worker *w, entry e) {
         return;
     }
     if (w->self_woken) { /* a yield: behind the queue, still RUNNING */
+        stamp_if_moved(t);
         ring_push(w, (entry)t | HELD);
         notify_idle(w->rt);
         return;
     }
-    uint32_t prev =
-        atomic_fetch_and_explicit(&t->state, ~(uint32_t)MT_RUNNING, memory_order_acq_rel);
+    uint32_t prev = state_change(t, MT_RUNNING, 0, memory_order_acq_rel);
     if (prev & MT_NOTIFIED) { /* woken by another during its poll */
         ring_push(w, (entry)t);
         notify_idle(w->rt);
@@ -971,6 +998,111 @@ static int reactor_park(aci_worker *w, uint64_t timeout_ns) {
     return 1;
 }
 
+/* ---- the task dump: the workers pause between two polls while it is written ------------ */
+
+/* Wait, touching no task and no pool, until the dump asked for is written. */
+static void worker_pause(aci_worker *w) {
+    ac_runtime *rt = w->rt;
+    pthread_mutex_lock(&rt->lock);
+    rt->paused++;
+    pthread_cond_broadcast(&rt->cond);
+    while (atomic_load_explicit(&rt->pausing, memory_order_relaxed))
+        pthread_cond_wait(&rt->cond, &rt->lock);
+    rt->paused--;
+    pthread_mutex_unlock(&rt->lock);
+}
+
+/* At every look (event_interval polls) and before parking: no cost on the poll path. */
+static void pause_if_asked(aci_worker *w) {
+    if (atomic_load_explicit(&w->rt->pausing, memory_order_relaxed))
+        worker_pause(w);
+}
+
+/* Pause every worker but self (the caller's, in the poll that asks for the dump, if it
+ * is one) and return with rt->lock held. A dump already asked for by another is let
+ * through first, self pausing for it. */
+static void workers_pause_locked(ac_runtime *rt, aci_worker *self) {
+    pthread_mutex_lock(&rt->lock);
+    while (atomic_load_explicit(&rt->pausing, memory_order_relaxed)) {
+        pthread_mutex_unlock(&rt->lock);
+        if (self)
+            worker_pause(self);
+        pthread_mutex_lock(&rt->lock);
+        if (!self && atomic_load_explicit(&rt->pausing, memory_order_relaxed))
+            pthread_cond_wait(&rt->cond, &rt->lock);
+    }
+    atomic_store_explicit(&rt->pausing, 1, memory_order_relaxed);
+    pthread_mutex_unlock(&rt->lock);
+    for (unsigned i = 0; i < rt->n; i++) /* parked ones wake up to pause */
+        if (&rt->workers[i] != self)
+            worker_kick(&rt->workers[i]);
+    pthread_mutex_lock(&rt->lock);
+    while (rt->paused + rt->stopped + (self != NULL) < rt->n)
+        pthread_cond_wait(&rt->cond, &rt->lock);
+}
+
+/* Whether t is in a poll: the dumper's own task (the paused workers poll nothing). */
+static int task_running(ac_runtime *rt, const ac_task *t) {
+    for (unsigned i = 0; i < rt->n; i++)
+        if (rt->workers[i].current == t)
+            return 1;
+    return 0;
+}
+
+/* Spawned, and not a block given back (complete and detached: freed, or waiting on its
+ * owner's remote-free stack). */
+static int task_listed(ac_task *t, void *unused) {
+    (void)unused;
+    uint32_t s = atomic_load_explicit(&t->state, memory_order_acquire);
+    return (s & MT_SPAWNED) && (s & (MT_COMPLETE | MT_DETACHED)) != (MT_COMPLETE | MT_DETACHED);
+}
+
+typedef struct mt_dump {
+    aci_dump d;
+    ac_runtime *rt;
+} mt_dump;
+
+static int task_print(ac_task *t, void *arg) {
+    mt_dump *md = arg;
+    if (!task_listed(t, NULL))
+        return 0;
+    uint32_t s = atomic_load_explicit(&t->state, memory_order_acquire);
+    uint32_t ago = (md->d.now_ms - (s >> MT_STAMP_SHIFT)) & MT_STAMP_MASK;
+    if (s & MT_COMPLETE)
+        aci_dump_task(&md->d, t, ACI_DUMP_FINISHED, ago);
+    else if (task_running(md->rt, t)) /* stamped when a poll ends: this one has not */
+        aci_dump_task(&md->d, t, ACI_DUMP_RUNNING, 0);
+    else
+        aci_dump_task(&md->d, t, ACI_DUMP_AT_AWAIT, ago);
+    return 1;
+}
+
+/* Every task of rt: the pools of its workers and the table of tasks from outside. */
+static size_t runtime_walk(ac_runtime *rt, int (*f)(ac_task *t, void *arg), void *arg) {
+    size_t n = outside_walk(rt, f, arg);
+    for (unsigned i = 0; i < rt->n; i++)
+        n += aci_pool_walk(&rt->workers[i].loop->pool, f, arg);
+    return n;
+}
+
+int ac_runtime_task_dump(ac_runtime *rt, int fd) {
+    workers_pause_locked(rt, worker_here(rt));
+    mt_dump md = {.rt = rt};
+    int rc = aci_dump_begin(&md.d, fd, runtime_walk(rt, task_listed, NULL));
+    if (rc == 0) {
+        runtime_walk(rt, task_print, &md);
+        rc = aci_dump_end(&md.d);
+    }
+    atomic_store_explicit(&rt->pausing, 0, memory_order_relaxed);
+    pthread_cond_broadcast(&rt->cond);
+    pthread_mutex_unlock(&rt->lock);
+    return rc;
+}
+
+int aci_mt_dump_here(int fd) {
+    return ac_runtime_task_dump(aci_loop_this.worker->rt, fd);
+}
+
 /* The time since busy_since was busy: count it, and move the clock the dump stamps polls
  * with. Called every event_interval polls and before each sleep, so that the busy time
  * read while the worker runs is at most that many polls behind. */
@@ -983,6 +1115,7 @@ static void busy_count(aci_worker *w, uint64_t now) {
  * threads, blocks freed by other workers. */
 static void worker_maintain(aci_worker *w) {
     ac_runtime *rt = w->rt;
+    pause_if_asked(w);
     busy_count(w, aci_clock_now_ns());
     if (pthread_mutex_trylock(&rt->timer_lock) == 0) {
         timers_fire(rt);
@@ -1004,6 +1137,7 @@ static int others_have_work(aci_worker *w) {
  * this worker drives them. */
 static void worker_park(aci_worker *w) {
     ac_runtime *rt = w->rt;
+    pause_if_asked(w);
     pthread_mutex_lock(&rt->lock);
     searching_end_locked(rt, w);
     if (atomic_load_explicit(&rt->inject_len, memory_order_relaxed) > 0 ||
@@ -1158,6 +1292,10 @@ static void *worker_main(void *arg) {
     if (rt->on_start)
         rt->on_start(rt->hook_arg);
     worker_run(w);
+    pthread_mutex_lock(&rt->lock);
+    rt->stopped++; /* a dump asked for meanwhile need not wait for this worker */
+    pthread_cond_broadcast(&rt->cond);
+    pthread_mutex_unlock(&rt->lock);
     pthread_barrier_wait(&rt->stop_barrier); /* every worker is out of its last poll */
     if (w->index == 0)
         runtime_drop_all(rt);

@@ -12,6 +12,7 @@
 #include "ac_mt.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sched.h>
 #include <setjmp.h>
@@ -441,6 +442,94 @@ static void test_metrics_busy_time(void **state) {
     assert_int_equal(ac_runtime_shutdown(rt, 1000), 0);
 }
 
+/* ---- the task dump, while the workers run ------------------------------------------------ */
+
+/* dumper(fd, rounds, listed): rounds times { dump from this worker; yield }; the smallest
+ * and largest counts listed go to listed[0] and [1]. */
+typedef struct dumper_frame {
+    int fd, rounds, awaiting;
+    int *listed;
+    ac_yield_frame y;
+} dumper_frame;
+
+static void listed_note(int *listed, int n) {
+    listed[0] = n < listed[0] ? n : listed[0];
+    listed[1] = n > listed[1] ? n : listed[1];
+}
+
+static ac_poll dumper_poll(dumper_frame *f, ac_cx *cx, int *out) {
+    for (; f->rounds > 0; f->rounds--) {
+        if (!f->awaiting) {
+            listed_note(f->listed, ac_task_dump(f->fd));
+            ac_yield_init(&f->y);
+        }
+        f->awaiting = 1;
+        if (ac_yield_poll(&f->y, cx, NULL) == AC_PENDING)
+            return AC_PENDING;
+        f->awaiting = 0;
+    }
+    *out = 0;
+    return AC_READY;
+}
+
+static void dumper_drop(dumper_frame *f) {
+    (void)f;
+}
+
+DEFINE_FUTURE(dumper, int);
+
+typedef struct outside_dumper {
+    ac_runtime *rt;
+    int fd, listed[2];
+} outside_dumper;
+
+static void *outside_dumper_main(void *arg) {
+    outside_dumper *d = arg;
+    for (int i = 0; i < 20; i++)
+        listed_note(d->listed, ac_runtime_task_dump(d->rt, d->fd));
+    return NULL;
+}
+
+/* Two plain threads and a task on a worker dump at once while 40 tasks yield on two
+ * workers: every dump lists every task (40 from outside, and the dumping task from the
+ * worker's), none lost or listed twice, and the tasks finish with their results. */
+static void test_dump_while_running(void **state) {
+    (void)state;
+    enum { N = 40, DUMPERS = 2 };
+    ac_runtime *rt = runtime_of_workers(2);
+    int fd = open("/dev/null", O_WRONLY);
+    assert_true(fd >= 0);
+    ac_runtime_handle h[N + 1];
+    for (int i = 0; i < N; i++)
+        assert_int_equal(ac_runtime_spawn(rt, square_future(i, 3000, NULL), &h[i]), 0);
+    int from_task[2] = {1 << 30, 0};
+    dumper_frame *df = malloc(sizeof *df);
+    *df = (dumper_frame){fd, 20, 0, from_task, {0}};
+    assert_int_equal(ac_runtime_spawn(rt, (ac_future){&dumper_future_vt, df}, &h[N]), 0);
+    pthread_t th[DUMPERS];
+    outside_dumper d[DUMPERS];
+    for (int i = 0; i < DUMPERS; i++) {
+        d[i] = (outside_dumper){rt, fd, {1 << 30, 0}};
+        assert_int_equal(pthread_create(&th[i], NULL, outside_dumper_main, &d[i]), 0);
+    }
+    for (int i = 0; i < DUMPERS; i++) {
+        assert_int_equal(pthread_join(th[i], NULL), 0);
+        assert_int_equal(d[i].listed[0], N + 1);
+        assert_int_equal(d[i].listed[1], N + 1);
+    }
+    long sum = 0;
+    for (int i = 0; i <= N; i++) {
+        int v = -1;
+        assert_int_equal(ac_runtime_join(h[i], &v), 0);
+        sum += v;
+    }
+    assert_int_equal(sum, (long)(N - 1) * N * (2 * N - 1) / 6);
+    assert_int_equal(from_task[0], N + 1);
+    assert_int_equal(from_task[1], N + 1);
+    close(fd);
+    assert_int_equal(ac_runtime_shutdown(rt, 1000), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_spawn_join_from_threads),
@@ -449,6 +538,7 @@ int main(void) {
         cmocka_unit_test(test_shutdown_drops_outside),
         cmocka_unit_test(test_metrics_counts),
         cmocka_unit_test(test_metrics_busy_time),
+        cmocka_unit_test(test_dump_while_running),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
