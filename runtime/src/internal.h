@@ -167,6 +167,7 @@ typedef struct aci_loop {
     ac_task *head;        /* run queue: pop at head, push at tail */
     ac_task *tail;        /* stale while head is NULL */
     unsigned poll_budget; /* polls left before the next look at timers and I/O */
+    unsigned coop_used;   /* leaves polled in the current task's poll (aci_coop_take) */
     int running;          /* inside the outermost block_on */
     int closing;          /* the outermost block_on is dropping what is left */
     ac_task root;         /* the waker of the root being blocked on, if any */
@@ -187,6 +188,30 @@ typedef struct aci_loop {
 } aci_loop;
 
 ACI_HIDDEN extern _Thread_local aci_loop aci_loop_this;
+
+/* ---- the cooperative budget -------------------------------------------------------------- */
+
+/* A task whose leaves are always ready (a channel never empty or never full, a lock never
+ * taken, a descriptor always readable) would never return from its poll, starving the
+ * tasks, timers and descriptors of its thread. So one poll of a task may poll
+ * ACI_COOP_BUDGET leaves (tokio's figure); the next returns AC_PENDING, unchanged, after
+ * waking the task, which goes behind the others as a yield does. The executors reset
+ * the count when they poll a task (and a root); the channels, sync primitives,
+ * descriptors, sockets, joins and join sets take from it. */
+#define ACI_COOP_BUDGET 128u
+
+static inline void aci_coop_reset(void) {
+    aci_loop_this.coop_used = 0;
+}
+
+/* At the start of a leaf's poll: 1 to go on, or 0 (the task woken) to return AC_PENDING
+ * without touching anything. */
+static inline int aci_coop_take(ac_cx *cx) {
+    if (__builtin_expect(++aci_loop_this.coop_used <= ACI_COOP_BUDGET, 1))
+        return 1;
+    ac_wake(cx->task);
+    return 0;
+}
 
 /* Nothing is runnable (block = 1), or a busy queue pauses for a look (block = 0): wait in
  * the backend until the nearest timer's deadline (not at all when block is 0), wake
@@ -273,6 +298,10 @@ ACI_HIDDEN void aci_dump_task(aci_dump *d, ac_task *t, aci_dump_status status,
                               uint32_t polled_ms_ago);
 /* The number of tasks listed, or the first write error. */
 ACI_HIDDEN int aci_dump_end(const aci_dump *d);
+
+/* ac_join_poll without taking from the cooperative budget: a join set polls its members'
+ * joins in one poll, taking one unit for them all (joinset.c). */
+ACI_HIDDEN ac_poll aci_join_poll_member(ac_join_frame *f, ac_cx *cx, int *out);
 
 /* Tasks allocated on this thread and not yet freed. */
 ACI_HIDDEN size_t aci_tasks_live(void);

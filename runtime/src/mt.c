@@ -791,6 +791,7 @@ static void worker_poll(aci_worker *w, entry e) {
     void *out = t->vt->result_size ? aci_task_result(t) : NULL;
     w->current = t;
     w->self_woken = 0;
+    aci_coop_reset();
     ac_poll r = t->vt->poll(ac_task_frame(t), &cx, out);
     w->current = NULL;
     if (r == AC_READY) {
@@ -1256,7 +1257,6 @@ static int worker_enter(aci_worker *w) {
     w->rng = 2654435761u * (w->index + 1);
     w->global_countdown = 1; /* the global queue first: that is where the work comes in */
     w->event_countdown = rt->event_interval;
-    busy_start(w, aci_clock_now_ns());
     aci_loop_enter();
     int rc = aci_loop_open_kick();
     w->kick_fd = aci_loop_this.remote.eventfd;
@@ -1291,6 +1291,7 @@ static void *worker_main(void *arg) {
     worker_start(w, worker_enter(w));
     if (rt->on_start)
         rt->on_start(rt->hook_arg);
+    busy_start(w, aci_clock_now_ns()); /* not the wait for the other workers to start */
     worker_run(w);
     pthread_mutex_lock(&rt->lock);
     rt->stopped++; /* a dump asked for meanwhile need not wait for this worker */

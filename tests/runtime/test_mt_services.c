@@ -1,6 +1,7 @@
 /* test_mt_services.c - the multi-thread runtime's services (ac_mt.h): tasks spawned and
  * joined from threads that are no workers, with the misuse errors of ac_join; the
- * metrics' exact counts of timers, descriptors, blocking threads and busy time. Run it
+ * metrics' exact counts of timers, descriptors, blocking threads and busy time; the
+ * dump while workers run; the cooperative budget on both executors. Run it
  * under TSan (-DASYNCC_SANITIZE=thread), ASan and valgrind too. */
 #define _DEFAULT_SOURCE 1 /* usleep */
 
@@ -8,6 +9,7 @@
 #include "machines.h"
 
 #include "ac_blocking.h" /* after ac_runtime.h: the runtime faces */
+#include "ac_chan.h"
 #include "ac_io.h"
 #include "ac_mt.h"
 
@@ -229,6 +231,7 @@ static void test_shutdown_drops_outside(void **state) {
 typedef struct nap_frame {
     uint64_t ms;
     int started;
+    atomic_int *woke; /* set when the sleep ends; may be NULL */
     ac_sleep_ms_frame sleep;
 } nap_frame;
 
@@ -238,6 +241,8 @@ static ac_poll nap_poll(nap_frame *f, ac_cx *cx, int *out) {
     f->started = 1;
     if (ac_sleep_ms_poll(&f->sleep, cx, NULL) == AC_PENDING)
         return AC_PENDING;
+    if (f->woke)
+        atomic_store(f->woke, 1);
     *out = 0;
     return AC_READY;
 }
@@ -247,6 +252,7 @@ static void nap_drop(nap_frame *f) {
         ac_sleep_ms_drop(&f->sleep);
 }
 
+DEFINE_VTABLE(nap, sizeof(int));
 DEFINE_FUTURE(nap, int);
 
 static ac_future nap_future(uint64_t ms) {
@@ -530,6 +536,113 @@ static void test_dump_while_running(void **state) {
     assert_int_equal(ac_runtime_shutdown(rt, 1000), 0);
 }
 
+/* ---- the cooperative budget ------------------------------------------------------------- */
+
+/* hog(stop, cap): send to and receive from its own channel, both always ready, until
+ * *stop is set (1) or cap rounds went by (0): it never suspends on its own. */
+typedef struct hog_frame {
+    atomic_int *stop;
+    long cap, rounds, value;
+    int receiving, parked;
+    ac_mpsc_tx tx;
+    ac_mpsc_rx rx;
+    ac_mpsc_send_frame send;
+    ac_mpsc_recv_frame recv;
+} hog_frame;
+
+static void hog_drop(hog_frame *f);
+
+static int hog_step(hog_frame *f, ac_cx *cx) {
+    int r = AC_CHAN_OK;
+    if (!f->receiving) {
+        if (!f->parked)
+            ac_mpsc_send_init(&f->send, &f->tx, &f->value);
+        f->parked = ac_mpsc_send_poll(&f->send, cx, &r) == AC_PENDING;
+        if (f->parked)
+            return 0;
+        f->receiving = 1;
+    }
+    if (!f->parked)
+        ac_mpsc_recv_init(&f->recv, &f->rx, &f->value);
+    f->parked = ac_mpsc_recv_poll(&f->recv, cx, &r) == AC_PENDING;
+    if (f->parked)
+        return 0;
+    assert_int_equal(r, AC_CHAN_OK);
+    f->receiving = 0;
+    f->value++;
+    return 1;
+}
+
+static ac_poll hog_poll(hog_frame *f, ac_cx *cx, int *out) {
+    for (; f->rounds < f->cap && !atomic_load_explicit(f->stop, memory_order_relaxed); f->rounds++)
+        if (!hog_step(f, cx))
+            return AC_PENDING;
+    *out = f->rounds < f->cap;
+    hog_drop(f);
+    return AC_READY;
+}
+
+static void hog_drop(hog_frame *f) {
+    if (f->parked && f->receiving)
+        ac_mpsc_recv_drop(&f->recv);
+    else if (f->parked)
+        ac_mpsc_send_drop(&f->send);
+    f->parked = 0;
+    ac_mpsc_tx_drop(&f->tx);
+    ac_mpsc_rx_drop(&f->rx);
+}
+
+DEFINE_VTABLE(hog, sizeof(int));
+DEFINE_FUTURE(hog, int);
+
+static void hog_init(hog_frame *f, atomic_int *stop) {
+    *f = (hog_frame){.stop = stop, .cap = 20 * 1000 * 1000};
+    assert_int_equal(ac_mpsc_new(&f->tx, &f->rx, sizeof f->value, 8), 0);
+}
+
+enum { ALARM_MS = 20 };
+
+/* A task that never suspends on its own and a 20 ms sleeper on the current-thread
+ * executor: the sleeper's timer still fires and stops the hog, within a second. */
+static void test_budget_current_thread(void **state) {
+    (void)state;
+    atomic_int stop = 0;
+    uint64_t start = test_now_ns();
+    ac_task *alarm = ac_task_new(&nap_vtable);
+    *(nap_frame *)ac_task_frame(alarm) = (nap_frame){ALARM_MS, 0, &stop, {0}};
+    assert_int_equal(ac_detach(ac_task_spawn(alarm)), 0);
+    ac_task *hog = ac_task_new(&hog_vtable);
+    hog_init(ac_task_frame(hog), &stop);
+    int stopped = -1;
+    assert_int_equal(ac_task_block_on(ac_task_spawn(hog), &stopped), 0);
+    uint64_t elapsed = test_now_ns() - start;
+    assert_int_equal(stopped, 1);
+    assert_true(elapsed >= ALARM_MS * 1000000u);
+    assert_true(elapsed < 1000 * 1000000u);
+}
+
+/* The same on one worker, where the sleeper's timer waits for the worker's looks. */
+static void test_budget_one_worker(void **state) {
+    (void)state;
+    ac_runtime *rt = runtime_of_workers(1);
+    atomic_int stop = 0;
+    uint64_t start = test_now_ns();
+    nap_frame *alarm = malloc(sizeof *alarm);
+    *alarm = (nap_frame){ALARM_MS, 0, &stop, {0}};
+    ac_runtime_handle h;
+    assert_int_equal(ac_runtime_spawn(rt, (ac_future){&nap_future_vt, alarm}, &h), 0);
+    assert_int_equal(ac_runtime_detach(h), 0);
+    hog_frame *f = malloc(sizeof *f);
+    hog_init(f, &stop);
+    int stopped = -1;
+    assert_int_equal(ac_runtime_block_on(rt, (ac_future){&hog_future_vt, f}, &stopped), 0);
+    uint64_t elapsed = test_now_ns() - start;
+    assert_int_equal(stopped, 1);
+    assert_true(elapsed >= ALARM_MS * 1000000u);
+    assert_true(elapsed < 1000 * 1000000u);
+    assert_int_equal(ac_runtime_shutdown(rt, 1000), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_spawn_join_from_threads),
@@ -539,6 +652,8 @@ int main(void) {
         cmocka_unit_test(test_metrics_counts),
         cmocka_unit_test(test_metrics_busy_time),
         cmocka_unit_test(test_dump_while_running),
+        cmocka_unit_test(test_budget_current_thread),
+        cmocka_unit_test(test_budget_one_worker),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
