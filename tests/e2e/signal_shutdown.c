@@ -46,11 +46,8 @@ int main(void) {
     sigaddset(&term, SIGTERM);
     if (pthread_sigmask(SIG_BLOCK, &term, NULL) != 0)
         return 1;
-    ac_runtime_builder b;
-    ac_runtime_builder_init(&b);
-    b.worker_threads = 2;
     ac_runtime *rt;
-    if (ac_runtime_new(&b, &rt) != 0)
+    if (ac_runtime_new(NULL, &rt) != 0) /* one worker per CPU */
         return 1;
     int signo = 0;
     if (ac_runtime_block_on(rt, ac_future_of(serve_until_sigterm()), &signo) != 0)

@@ -48,11 +48,8 @@ static void *helper_main(void *arg) {
 }
 
 int main(void) {
-    ac_runtime_builder b;
-    ac_runtime_builder_init(&b);
-    b.worker_threads = 2;
     ac_runtime *rt;
-    if (ac_runtime_new(&b, &rt) != 0)
+    if (ac_runtime_new(NULL, &rt) != 0) /* one worker per CPU */
         return 1;
     helper h = {rt, 0};
     pthread_t th;

@@ -296,4 +296,21 @@ uint64_t messages_sum(uint32_t producers, uint32_t n);
 /* Monotonic time for elapsed-time checks. */
 uint64_t test_now_ns(void);
 
+/* ---- helpers of the multi-thread runtime's tests ------------------------------------------ */
+
+typedef struct ac_runtime ac_runtime; /* ac_mt.h */
+/* A runtime of n workers; NULL (with a message) if it cannot be made. */
+ac_runtime *runtime_of_workers(unsigned n);
+
+/* n yields awaited one after another, for machines that yield a number of times. */
+typedef struct yields {
+    int left, awaiting;
+    ac_yield_frame y;
+} yields;
+
+void yields_init(yields *ys, int n);
+/* AC_READY once the n yields were awaited; each(arg) runs before each one (each may be
+ * NULL). */
+ac_poll yields_poll(yields *ys, ac_cx *cx, void (*each)(void *arg), void *arg);
+
 #endif

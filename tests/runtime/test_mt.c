@@ -24,15 +24,6 @@
 
 #include <cmocka.h>
 
-static ac_runtime *runtime_of_workers(unsigned n) {
-    ac_runtime_builder b;
-    ac_runtime_builder_init(&b);
-    b.worker_threads = n;
-    ac_runtime *rt = NULL;
-    assert_int_equal(ac_runtime_new(&b, &rt), 0);
-    return rt;
-}
-
 /* ---- counter(i, yields, target): yield `yields` times, return i ------------------------------ */
 
 /* A task woken from everywhere (test_concurrent_wakes); a counter given one counts an
@@ -45,24 +36,22 @@ typedef struct wake_target {
 } wake_target;
 
 typedef struct counter_frame {
-    int i, yields, done, awaiting;
+    int i;
     wake_target *target;
-    ac_yield_frame y;
+    yields ys;
 } counter_frame;
 
+static void target_hit(void *frame) {
+    counter_frame *f = frame;
+    if (!f->target)
+        return;
+    atomic_fetch_add(&f->target->events, 1);
+    ac_wake(atomic_load(&f->target->task));
+}
+
 static ac_poll counter_poll(counter_frame *f, ac_cx *cx, int *out) {
-    for (; f->done < f->yields; f->done++) {
-        if (!f->awaiting && f->target) {
-            atomic_fetch_add(&f->target->events, 1);
-            ac_wake(atomic_load(&f->target->task));
-        }
-        if (!f->awaiting)
-            ac_yield_init(&f->y);
-        f->awaiting = 1;
-        if (ac_yield_poll(&f->y, cx, NULL) == AC_PENDING)
-            return AC_PENDING;
-        f->awaiting = 0;
-    }
+    if (yields_poll(&f->ys, cx, target_hit, f) == AC_PENDING)
+        return AC_PENDING;
     *out = f->i;
     return AC_READY;
 }
@@ -76,7 +65,10 @@ DEFINE_VTABLE(counter, sizeof(int));
 static ac_task *counter_spawn(int i, int yields, wake_target *target) {
     ac_task *t = ac_task_new(&counter_vtable);
     assert_non_null(t);
-    *(counter_frame *)ac_task_frame(t) = (counter_frame){i, yields, 0, 0, target, {0}};
+    counter_frame *f = ac_task_frame(t);
+    f->i = i;
+    f->target = target;
+    yields_init(&f->ys, yields);
     return ac_task_spawn(t);
 }
 

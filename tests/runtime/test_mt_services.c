@@ -26,32 +26,17 @@
 
 #include <cmocka.h>
 
-static ac_runtime *runtime_of_workers(unsigned n) {
-    ac_runtime_builder b;
-    ac_runtime_builder_init(&b);
-    b.worker_threads = n;
-    ac_runtime *rt = NULL;
-    assert_int_equal(ac_runtime_new(&b, &rt), 0);
-    return rt;
-}
-
 /* ---- square(i, yields, finished): yield `yields` times, count itself finished, return i*i */
 
 typedef struct square_frame {
-    int i, yields, awaiting;
+    int i;
     atomic_int *finished; /* may be NULL */
-    ac_yield_frame y;
+    yields ys;
 } square_frame;
 
 static ac_poll square_poll(square_frame *f, ac_cx *cx, int *out) {
-    for (; f->yields > 0; f->yields--) {
-        if (!f->awaiting)
-            ac_yield_init(&f->y);
-        f->awaiting = 1;
-        if (ac_yield_poll(&f->y, cx, NULL) == AC_PENDING)
-            return AC_PENDING;
-        f->awaiting = 0;
-    }
+    if (yields_poll(&f->ys, cx, NULL, NULL) == AC_PENDING)
+        return AC_PENDING;
     if (f->finished)
         atomic_fetch_add(f->finished, 1);
     *out = f->i * f->i;
@@ -66,7 +51,9 @@ DEFINE_FUTURE(square, int);
 
 static ac_future square_future(int i, int yields, atomic_int *finished) {
     square_frame *f = malloc(sizeof *f);
-    *f = (square_frame){i, yields, 0, finished, {0}};
+    f->i = i;
+    f->finished = finished;
+    yields_init(&f->ys, yields);
     return (ac_future){&square_future_vt, f};
 }
 
@@ -453,9 +440,9 @@ static void test_metrics_busy_time(void **state) {
 /* dumper(fd, rounds, listed): rounds times { dump from this worker; yield }; the smallest
  * and largest counts listed go to listed[0] and [1]. */
 typedef struct dumper_frame {
-    int fd, rounds, awaiting;
+    int fd;
     int *listed;
-    ac_yield_frame y;
+    yields ys;
 } dumper_frame;
 
 static void listed_note(int *listed, int n) {
@@ -463,17 +450,14 @@ static void listed_note(int *listed, int n) {
     listed[1] = n > listed[1] ? n : listed[1];
 }
 
+static void dump_once(void *frame) {
+    dumper_frame *f = frame;
+    listed_note(f->listed, ac_task_dump(f->fd));
+}
+
 static ac_poll dumper_poll(dumper_frame *f, ac_cx *cx, int *out) {
-    for (; f->rounds > 0; f->rounds--) {
-        if (!f->awaiting) {
-            listed_note(f->listed, ac_task_dump(f->fd));
-            ac_yield_init(&f->y);
-        }
-        f->awaiting = 1;
-        if (ac_yield_poll(&f->y, cx, NULL) == AC_PENDING)
-            return AC_PENDING;
-        f->awaiting = 0;
-    }
+    if (yields_poll(&f->ys, cx, dump_once, f) == AC_PENDING)
+        return AC_PENDING;
     *out = 0;
     return AC_READY;
 }
@@ -510,7 +494,9 @@ static void test_dump_while_running(void **state) {
         assert_int_equal(ac_runtime_spawn(rt, square_future(i, 3000, NULL), &h[i]), 0);
     int from_task[2] = {1 << 30, 0};
     dumper_frame *df = malloc(sizeof *df);
-    *df = (dumper_frame){fd, 20, 0, from_task, {0}};
+    df->fd = fd;
+    df->listed = from_task;
+    yields_init(&df->ys, 20);
     assert_int_equal(ac_runtime_spawn(rt, (ac_future){&dumper_future_vt, df}, &h[N]), 0);
     pthread_t th[DUMPERS];
     outside_dumper d[DUMPERS];
