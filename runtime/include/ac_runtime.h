@@ -76,10 +76,11 @@ struct ac_fn_info {
  *     asyncc: 2 tasks
  *       task 0x5581a3c0d2a0  worker  server.c:88  awaiting ac_fd_read  polled 1503 ms ago
  *       task 0x5581a3c0d320  consume  server.c:41  awaiting ints_recv  polled 0 ms ago
- * Call it from a task (for example one waiting for SIGUSR1 with ac_signal_wait).
- * Returns the number of tasks listed, or -errno: a write error, or -EOPNOTSUPP on a
- * worker of the multi-thread runtime (its tasks run on several threads at once). The
- * task ac_block_on runs is not in a task block and is not listed. */
+ * Call it from a task (for example one waiting for SIGUSR1 with ac_signal_wait). On a
+ * worker of the multi-thread runtime it dumps that runtime's tasks
+ * (ac_runtime_task_dump in <ac_mt.h>, whose times wrap after 4.6 hours).
+ * Returns the number of tasks listed, or -errno of a write. The task ac_block_on runs
+ * is not in a task block and is not listed. */
 int ac_task_dump(int fd);
 
 /* One allocation: the 32-byte task header, the frame, room for the result.

@@ -296,6 +296,8 @@ static inline ac_poll aci_chan_poll(aci_chan **slot, ac_chan_wait *w, ac_cx *cx,
         *out = AC_CHAN_INVALID;
         return AC_READY;
     }
+    if (!aci_coop_take(cx))
+        return AC_PENDING;
     return aci_chan_poll_entered(ch, aci_chan_enter(ch), slot, w, cx, try, frame, out);
 }
 
@@ -312,6 +314,10 @@ static inline ac_poll aci_chan_poll_fast(aci_chan **slot, ac_chan_wait *w, ac_cx
     aci_chan *ch = *slot;
     if (!ch || !aci_chan_enter_biased(ch))
         return general(frame, cx, out);
+    if (!aci_coop_take(cx)) {
+        aci_chan_leave_biased(ch);
+        return AC_PENDING;
+    }
     return aci_chan_poll_entered(ch, true, slot, w, cx, try, frame, out);
 }
 

@@ -1,4 +1,5 @@
-/* dump.c - ac_task_dump: the tasks alive on this thread's loop, one line each.
+/* dump.c - ac_task_dump: the tasks alive on this thread's loop, one line each; the
+ * lines of the multi-thread runtime's dump too (mt.c walks its tasks).
  *
  * The loop's pool holds every task block, so a walk of it finds every task, parked
  * or queued, that nothing else points to. What a task is doing comes from its vtable's
@@ -9,6 +10,7 @@
 #define _GNU_SOURCE 1 /* dprintf */
 
 #include "internal.h"
+#include "mt.h"
 #include "pool.h"
 
 #include <errno.h>
@@ -16,13 +18,6 @@
 #include <string.h>
 
 #define MS_PER_NS 1000000u
-
-typedef struct dump {
-    int fd;
-    uint32_t now_ms;
-    int listed;
-    int error; /* the first write error, as a negative errno */
-} dump;
 
 /* The state a task's frame is in, through the pointer of a future's frame. */
 static uint32_t frame_state(ac_task *t, const ac_fn_info *info) {
@@ -36,9 +31,9 @@ static uint32_t frame_state(ac_task *t, const ac_fn_info *info) {
 }
 
 /* "fetch  fetch.c:20  awaiting read_body", or what can be said without the info. */
-static void where_print(dump *d, ac_task *t) {
+static void where_print(aci_dump *d, ac_task *t, aci_dump_status status) {
     const ac_fn_info *info = t->vt->info;
-    if (t->flags & TASK_FINISHED) {
+    if (status == ACI_DUMP_FINISHED) {
         dprintf(d->fd, "  %s  finished, not joined", info ? info->name : "(no async function)");
         return;
     }
@@ -46,7 +41,7 @@ static void where_print(dump *d, ac_task *t) {
         dprintf(d->fd, "  (no async function: a leaf or a hand-written future)");
         return;
     }
-    if (t->flags & TASK_RUNNING) {
+    if (status == ACI_DUMP_RUNNING) {
         dprintf(d->fd, "  %s  %s  running", info->name, info->file);
         return;
     }
@@ -61,16 +56,34 @@ static void where_print(dump *d, ac_task *t) {
     dprintf(d->fd, "  %s  %s:%u  awaiting %s", info->name, info->file, s->line, s->awaiting);
 }
 
-static int task_print(ac_task *t, void *arg) {
-    dump *d = arg;
-    if (!(t->flags & TASK_SPAWNED))
-        return 0; /* made, never spawned: its frame may not be initialized */
+int aci_dump_begin(aci_dump *d, int fd, size_t live) {
+    *d = (aci_dump){fd, (uint32_t)(aci_clock_now_ns() / MS_PER_NS), 0, 0};
+    return dprintf(fd, "asyncc: %zu task%s\n", live, live == 1 ? "" : "s") < 0 ? -errno : 0;
+}
+
+void aci_dump_task(aci_dump *d, ac_task *t, aci_dump_status status, uint32_t polled_ms_ago) {
     dprintf(d->fd, "  task %p", (void *)t);
-    where_print(d, t);
-    uint32_t polled = atomic_load_explicit(&t->state, memory_order_relaxed);
-    if (dprintf(d->fd, "  polled %u ms ago\n", d->now_ms - polled) < 0 && d->error == 0)
+    where_print(d, t, status);
+    if (dprintf(d->fd, "  polled %u ms ago\n", polled_ms_ago) < 0 && d->error == 0)
         d->error = -errno;
     d->listed++;
+}
+
+int aci_dump_end(const aci_dump *d) {
+    return d->error ? d->error : d->listed;
+}
+
+/* ---- this thread's loop -------------------------------------------------------------------- */
+
+static int task_print(ac_task *t, void *arg) {
+    aci_dump *d = arg;
+    if (!(t->flags & TASK_SPAWNED))
+        return 0; /* made, never spawned: its frame may not be initialized */
+    aci_dump_status status = t->flags & TASK_FINISHED  ? ACI_DUMP_FINISHED
+                             : t->flags & TASK_RUNNING ? ACI_DUMP_RUNNING
+                                                       : ACI_DUMP_AT_AWAIT;
+    uint32_t polled = atomic_load_explicit(&t->state, memory_order_relaxed);
+    aci_dump_task(d, t, status, d->now_ms - polled);
     return 1;
 }
 
@@ -81,11 +94,11 @@ static int task_counts(ac_task *t, void *unused) {
 
 int ac_task_dump(int fd) {
     if (aci_loop_this.worker)
-        return -EOPNOTSUPP;
-    size_t live = aci_pool_walk(&aci_loop_this.pool, task_counts, NULL);
-    if (dprintf(fd, "asyncc: %zu task%s\n", live, live == 1 ? "" : "s") < 0)
-        return -errno;
-    dump d = {fd, (uint32_t)(aci_clock_now_ns() / MS_PER_NS), 0, 0};
+        return aci_mt_dump_here(fd);
+    aci_dump d;
+    int rc = aci_dump_begin(&d, fd, aci_pool_walk(&aci_loop_this.pool, task_counts, NULL));
+    if (rc != 0)
+        return rc;
     aci_pool_walk(&aci_loop_this.pool, task_print, &d);
-    return d.error ? d.error : d.listed;
+    return aci_dump_end(&d);
 }

@@ -46,8 +46,9 @@ enum aci_task_flag {
      * `flags` holds only these constant bits and, from ACI_TASK_OWNER_SHIFT up, the id
      * of the worker whose pool its block comes from. */
     TASK_MT = 1u << 6,
-    TASK_HEAP = 1u << 7,       /* an MT task whose block is malloc's, not a pool's */
-    TASK_BLOCKED = 1u << 8,    /* an MT task a thread blocks on (ac_runtime_block_on) */
+    /* An MT task spawned from outside (ac_runtime_spawn, ac_runtime_block_on): its block
+     * follows a malloc'd record of the runtime's table, not in a pool (mt.c). */
+    TASK_HEAP = 1u << 7,
     TASK_CANCEL = 1u << 9,     /* aborted: its next poll drops it instead */
     TASK_CANCELLED = 1u << 10, /* finished by that drop: no result */
 };
@@ -166,6 +167,7 @@ typedef struct aci_loop {
     ac_task *head;        /* run queue: pop at head, push at tail */
     ac_task *tail;        /* stale while head is NULL */
     unsigned poll_budget; /* polls left before the next look at timers and I/O */
+    unsigned coop_used;   /* leaves polled in the current task's poll (aci_coop_take) */
     int running;          /* inside the outermost block_on */
     int closing;          /* the outermost block_on is dropping what is left */
     ac_task root;         /* the waker of the root being blocked on, if any */
@@ -186,6 +188,30 @@ typedef struct aci_loop {
 } aci_loop;
 
 ACI_HIDDEN extern _Thread_local aci_loop aci_loop_this;
+
+/* ---- the cooperative budget -------------------------------------------------------------- */
+
+/* A task whose leaves are always ready (a channel never empty or never full, a lock never
+ * taken, a descriptor always readable) would never return from its poll, starving the
+ * tasks, timers and descriptors of its thread. So one poll of a task may poll
+ * ACI_COOP_BUDGET leaves (tokio's figure); the next returns AC_PENDING, unchanged, after
+ * waking the task, which goes behind the others as a yield does. The executors reset
+ * the count when they poll a task (and a root); the channels, sync primitives,
+ * descriptors, sockets, joins and join sets take from it. */
+#define ACI_COOP_BUDGET 128u
+
+static inline void aci_coop_reset(void) {
+    aci_loop_this.coop_used = 0;
+}
+
+/* At the start of a leaf's poll: 1 to go on, or 0 (the task woken) to return AC_PENDING
+ * without touching anything. */
+static inline int aci_coop_take(ac_cx *cx) {
+    if (__builtin_expect(++aci_loop_this.coop_used <= ACI_COOP_BUDGET, 1))
+        return 1;
+    ac_wake(cx->task);
+    return 0;
+}
 
 /* Nothing is runnable (block = 1), or a busy queue pauses for a look (block = 0): wait in
  * the backend until the nearest timer's deadline (not at all when block is 0), wake
@@ -249,6 +275,34 @@ ACI_HIDDEN int aci_handle_task(ac_task *h, ac_task **task);
  * finished, its next poll drops its frame instead of polling it, and a join then says
  * -ECANCELED. A finished task keeps its result. */
 ACI_HIDDEN void aci_task_abort(ac_task *t);
+/* ---- the task dump (dump.c) --------------------------------------------------------------- */
+
+/* A dump being written: ac_task_dump, or the multi-thread runtime's (mt.c). */
+typedef struct aci_dump {
+    int fd;
+    uint32_t now_ms; /* the clock when it began */
+    int listed;
+    int error; /* the first write error, as a negative errno */
+} aci_dump;
+
+typedef enum aci_dump_status {
+    ACI_DUMP_AT_AWAIT, /* suspended (or queued) at the await its frame's state names */
+    ACI_DUMP_RUNNING,  /* being polled: the task that asked for the dump */
+    ACI_DUMP_FINISHED, /* finished, its result not yet joined */
+} aci_dump_status;
+
+/* Write the header for `live` tasks: 0, or -errno. */
+ACI_HIDDEN int aci_dump_begin(aci_dump *d, int fd, size_t live);
+/* One line for task t (spawned, so its frame is initialized). */
+ACI_HIDDEN void aci_dump_task(aci_dump *d, ac_task *t, aci_dump_status status,
+                              uint32_t polled_ms_ago);
+/* The number of tasks listed, or the first write error. */
+ACI_HIDDEN int aci_dump_end(const aci_dump *d);
+
+/* ac_join_poll without taking from the cooperative budget: a join set polls its members'
+ * joins in one poll, taking one unit for them all (joinset.c). */
+ACI_HIDDEN ac_poll aci_join_poll_member(ac_join_frame *f, ac_cx *cx, int *out);
+
 /* Tasks allocated on this thread and not yet freed. */
 ACI_HIDDEN size_t aci_tasks_live(void);
 

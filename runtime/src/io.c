@@ -164,6 +164,8 @@ ac_poll aci_fd_poll(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx, aci_f
         *out = -EOPNOTSUPP;
         return AC_READY;
     }
+    if (!aci_coop_take(cx))
+        return AC_PENDING;
     if (h->reg)
         return fd_poll_shared(wait, direction, cx, call, frame, out);
     if (aci_waiter_parked(w))

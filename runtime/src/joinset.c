@@ -122,6 +122,8 @@ static ac_poll next_ready(int *out, int rc) {
 }
 
 ac_poll ac_joinset_next_poll(ac_joinset_next_frame *f, ac_cx *cx, int *out) {
+    if (!aci_coop_take(cx))
+        return AC_PENDING;
     ac_joinset *s = f->set;
     int rc = next_refusal(f, cx);
     if (rc != 1)
@@ -129,7 +131,7 @@ ac_poll ac_joinset_next_poll(ac_joinset_next_frame *f, ac_cx *cx, int *out) {
     for (size_t i = 0; i < s->len; i++) {
         ac_join_frame *j = &s->members[i].join;
         j->out = f->out;
-        if (ac_join_poll(j, cx, &rc) == AC_READY)
+        if (aci_join_poll_member(j, cx, &rc) == AC_READY)
             return next_ready(out, member_take(s, i, rc));
     }
     return AC_PENDING;

@@ -39,8 +39,8 @@
  * Memory. A task's block comes from the pool of the worker that made it (the id of that
  * worker is in flags). A block freed on another worker goes to its owner's remote-free
  * stack (lock-free), which the owner takes back into its pool every event_interval
- * polls. The tasks run by ac_runtime_block_on are malloc'd (TASK_HEAP): the blocking
- * thread owns them.
+ * polls. The tasks spawned from outside (ac_runtime_spawn, ac_runtime_block_on) are
+ * malloc'd (TASK_HEAP) and kept in the runtime's table by id, which their handles carry.
  *
  * Parking and timers. An idle worker sleeps in its loop's backend (epoll) until its
  * eventfd is kicked. The runtime's idle set, like the global queue, is under the
@@ -59,7 +59,8 @@
 
 #include "mt.h"
 
-#include "ac_mt.h" /* after internal.h: its runtime face */
+#include "ac_blocking.h" /* after internal.h: their runtime faces */
+#include "ac_mt.h"
 #include "pool.h"
 #include "reactor.h"
 
@@ -80,6 +81,7 @@
 #define GLOBAL_INTERVAL_DEFAULT 31u
 #define INTERVAL_MAX 1000000u
 #define NS_PER_MS UINT64_C(1000000)
+#define OUTSIDE_BUCKETS 64u /* the table of tasks spawned from outside (a power of 2) */
 
 /* A task's state (ac_task.state) */
 enum mt_state {
@@ -92,6 +94,12 @@ enum mt_state {
     MT_CANCEL = 1u << 6,     /* aborted: its next poll drops it instead */
     MT_CANCELLED = 1u << 7,  /* completed by that drop: no result */
 };
+/* Above the MT_* bits: when the task was last polled, in ms modulo 2^24 (4.6 hours), at
+ * its worker's clock (busy_start), for the task dump. Written with the transitions a
+ * poll makes anyway (state_change), never by a wake. */
+#define MT_FLAGS 0xffu
+#define MT_STAMP_SHIFT 8
+#define MT_STAMP_MASK (UINT32_MAX >> MT_STAMP_SHIFT)
 
 /* A ring slot: a task, with HELD set when the task was requeued by its own poll (a
  * yield): its state still says RUNNING, which the worker holding the slot owns, so
@@ -101,6 +109,18 @@ typedef uintptr_t entry;
 
 static ac_task *entry_task(entry e) {
     return (ac_task *)(e & ~HELD);
+}
+
+/* Clear `clear` and set `set` in t's state, and stamp it with this thread's clock (the
+ * dump's "polled ms ago"): one compare-and-swap, which is also what a fetch_and or
+ * fetch_xor whose result is used compiles to. Returns the state before. */
+static uint32_t state_change(ac_task *t, uint32_t clear, uint32_t set, memory_order order) {
+    uint32_t stamp = aci_loop_this.now_ms << MT_STAMP_SHIFT;
+    uint32_t s = atomic_load_explicit(&t->state, memory_order_relaxed);
+    while (!atomic_compare_exchange_weak_explicit(
+        &t->state, &s, (s & MT_FLAGS & ~clear) | set | stamp, order, memory_order_relaxed)) {
+    }
+    return s;
 }
 
 /* A counter written by one thread and read by any (metrics): a plain increment. */
@@ -139,10 +159,21 @@ struct aci_worker {
      * kicker sets `kicked` then reads `in_reactor`, the worker sets `in_reactor` then
      * reads `kicked` (both sequentially consistent), so one of them sees the other. */
     _Atomic int in_reactor, kicked;
-    int idle;      /* in rt's idle set (under rt->lock) */
-    int searching; /* kicked out of the idle set and has not found work yet (rt->lock) */
-    counter polls, steals, steal_ops, parks, created, finished;
+    int idle;            /* in rt's idle set (under rt->lock) */
+    int searching;       /* kicked out of the idle set and has not found work yet (rt->lock) */
+    uint64_t busy_since; /* when the worker last woke or counted its busy time */
+    counter polls, steals, steal_ops, parks, created, finished, busy_ns;
 };
+
+/* A task spawned with ac_runtime_spawn (or run by ac_runtime_block_on): malloc'd, the
+ * task's block right after this record, and found by its id in the runtime's table,
+ * never through a pointer that a handle keeps: a handle joined or detached finds no
+ * entry (-EBADF) instead of freed memory. Under rt->lock, like the table. */
+typedef struct outside {
+    struct outside *next; /* in its bucket */
+    uint64_t id;
+    enum { HANDLE_HELD, HANDLE_JOINING, HANDLE_DETACHED } handle;
+} outside;
 
 struct ac_runtime {
     pthread_mutex_t lock; /* the global queue, the idle set, block_on and shutdown waits */
@@ -151,16 +182,21 @@ struct ac_runtime {
     _Atomic size_t inject_len; /* written under lock, read anywhere */
     unsigned *idle_set;        /* worker indices, idle_n of them (under lock) */
     unsigned idle_n;
-    _Atomic unsigned idle_count; /* idle_n, for a look without the lock */
-    _Atomic unsigned searching;  /* workers kicked and still looking */
-    _Atomic int stopping;        /* workers: stop after the current poll */
-    _Atomic int closing;         /* worker 0 is dropping everything: wakes queue nothing */
-    int blocking;                /* threads in ac_runtime_block_on (under lock) */
-    int shutdown_waiting;        /* a shutdown waits for tasks to finish (under lock) */
-    unsigned ready, go;          /* start-up (under lock) */
-    int start_error;             /* the first worker's error at start-up (under lock) */
-    size_t dropped;              /* tasks dropped at shutdown (worker 0) */
-    pthread_mutex_t timer_lock;  /* timers, driver, driver_deadline */
+    _Atomic unsigned idle_count;       /* idle_n, for a look without the lock */
+    _Atomic unsigned searching;        /* workers kicked and still looking */
+    _Atomic int stopping;              /* workers: stop after the current poll */
+    _Atomic int pausing;               /* a dump is asked for: workers pause at their next look */
+    unsigned paused, stopped;          /* workers pausing, out of their run loop (under lock) */
+    _Atomic int closing;               /* worker 0 is dropping everything: wakes queue nothing */
+    int blocking;                      /* threads in ac_runtime_block_on or _join (under lock) */
+    outside *outside[OUTSIDE_BUCKETS]; /* tasks spawned from outside, by id (under lock) */
+    uint64_t outside_ids;              /* the last id given (under lock) */
+    size_t outside_alive;              /* of those tasks, the unfinished (under lock) */
+    int shutdown_waiting;              /* a shutdown waits for tasks to finish (under lock) */
+    unsigned ready, go;                /* start-up (under lock) */
+    int start_error;                   /* the first worker's error at start-up (under lock) */
+    size_t dropped;                    /* tasks dropped at shutdown (worker 0) */
+    pthread_mutex_t timer_lock;        /* timers, driver, driver_deadline */
     aci_timers timers;
     aci_worker *driver; /* the parked worker sleeping until the next deadline */
     uint64_t driver_deadline;
@@ -524,10 +560,6 @@ static entry worker_next(aci_worker *w) {
 /* ---- polling, finishing, joining ----------------------------------------------------------- */
 
 void aci_mt_free(ac_task *t) {
-    if (t->flags & TASK_HEAP) {
-        free(t);
-        return;
-    }
     aci_worker *owner = owner_of(t);
     if (owner == aci_loop_this.worker ||
         atomic_load_explicit(&owner->rt->closing, memory_order_relaxed))
@@ -540,23 +572,193 @@ void aci_mt_created(void) {
     counter_add(&aci_loop_this.worker->created, 1);
 }
 
+/* ---- tasks from outside: ac_runtime_spawn, _join, _detach, _block_on ---------------------- */
+
+static ac_task *outside_task(outside *o) {
+    return (ac_task *)((char *)o + aci_align_up(sizeof *o));
+}
+
+static outside *task_outside(ac_task *t) {
+    return (outside *)((char *)t - aci_align_up(sizeof(outside)));
+}
+
+/* Where the entry of id is (or would be) in rt's table. */
+static outside **outside_slot_locked(ac_runtime *rt, uint64_t id) {
+    outside **p = &rt->outside[id % OUTSIDE_BUCKETS];
+    while (*p && (*p)->id != id)
+        p = &(*p)->next;
+    return p;
+}
+
+static void outside_unlink_locked(ac_runtime *rt, outside *o) {
+    outside **p = outside_slot_locked(rt, o->id);
+    *p = o->next;
+}
+
+/* A record and the task (owned by worker 0's id, in no pool) that runs fu; NULL if
+ * memory is out. */
+static outside *outside_new(ac_runtime *rt, ac_future fu) {
+    outside *o = malloc(aci_align_up(sizeof *o) + aci_task_block_size(fu.vt));
+    if (!o)
+        return NULL;
+    o->handle = HANDLE_HELD;
+    ac_task *t = outside_task(o);
+    t->vt = fu.vt;
+    t->next = NULL;
+    t->waiter = NULL;
+    t->flags = TASK_MT | TASK_HEAP | (rt->workers[0].id << ACI_TASK_OWNER_SHIFT);
+    atomic_init(&t->state, MT_NOTIFIED | MT_SPAWNED);
+    *(void **)ac_task_frame(t) = fu.frame;
+    return o;
+}
+
+/* mt_finish of such a task: under the lock, so that a join or detach sees COMPLETE and
+ * the finisher's last touch of the record at once. */
+static void outside_finish(ac_runtime *rt, ac_task *t) {
+    outside *o = task_outside(t), *gone = NULL;
+    pthread_mutex_lock(&rt->lock);
+    state_change(t, MT_RUNNING, MT_COMPLETE, memory_order_release);
+    rt->outside_alive--;
+    if (o->handle == HANDLE_DETACHED) {
+        outside_unlink_locked(rt, o);
+        gone = o;
+    }
+    pthread_cond_broadcast(&rt->cond); /* joiners, and a shutdown waiting for the tasks */
+    pthread_mutex_unlock(&rt->lock);
+    free(gone);
+}
+
+int ac_runtime_spawn(ac_runtime *rt, ac_future fu, ac_runtime_handle *h) {
+    *h = (ac_runtime_handle){rt, 0}; /* id 0 is nobody's: a join says -EBADF */
+    if (!fu.frame)
+        return -EINVAL;
+    outside *o = outside_new(rt, fu);
+    if (!o) {
+        ac_future_drop(fu);
+        return -ENOMEM;
+    }
+    pthread_mutex_lock(&rt->lock);
+    o->id = ++rt->outside_ids;
+    outside **bucket = &rt->outside[o->id % OUTSIDE_BUCKETS];
+    o->next = *bucket;
+    *bucket = o;
+    rt->outside_alive++;
+    pthread_mutex_unlock(&rt->lock);
+    h->id = o->id;
+    inject(rt, outside_task(o), outside_task(o), 1);
+    return 0;
+}
+
+/* The record of a handle still held, or NULL. */
+static outside *outside_held_locked(ac_runtime *rt, uint64_t id) {
+    outside *o = *outside_slot_locked(rt, id);
+    return o && o->handle == HANDLE_HELD ? o : NULL;
+}
+
+/* Under rt->lock: wait for o's task, unlink it, and copy its result to out. */
+static void outside_wait_locked(ac_runtime *rt, outside *o, void *out) {
+    ac_task *t = outside_task(o);
+    o->handle = HANDLE_JOINING;
+    rt->blocking++;
+    while (!(atomic_load_explicit(&t->state, memory_order_acquire) & MT_COMPLETE))
+        pthread_cond_wait(&rt->cond, &rt->lock);
+    rt->blocking--;
+    outside_unlink_locked(rt, o);
+    if (out)
+        memcpy(out, aci_task_result(t), t->vt->result_size);
+}
+
+int ac_runtime_join_sized(ac_runtime_handle h, void *out, size_t out_size) {
+    ac_runtime *rt = h.rt;
+    if (!rt)
+        return -EBADF;
+    if (worker_here(rt))
+        return -EDEADLK;
+    pthread_mutex_lock(&rt->lock);
+    outside *o = outside_held_locked(rt, h.id);
+    int rc = o ? 0 : -EBADF;
+    size_t result_size = o ? outside_task(o)->vt->result_size : 0;
+    if (o && out && out_size && result_size && out_size != result_size)
+        rc = -EINVAL; /* as ac_join: the handle is kept */
+    if (rc == 0)
+        outside_wait_locked(rt, o, out);
+    pthread_mutex_unlock(&rt->lock);
+    if (rc == 0)
+        free(o);
+    return rc;
+}
+
+int ac_runtime_detach(ac_runtime_handle h) {
+    ac_runtime *rt = h.rt;
+    if (!rt)
+        return -EBADF;
+    pthread_mutex_lock(&rt->lock);
+    outside *o = outside_held_locked(rt, h.id), *gone = NULL;
+    if (o) {
+        o->handle = HANDLE_DETACHED; /* the finisher frees it */
+        if (atomic_load_explicit(&outside_task(o)->state, memory_order_relaxed) & MT_COMPLETE) {
+            outside_unlink_locked(rt, o);
+            gone = o;
+        }
+    }
+    pthread_mutex_unlock(&rt->lock);
+    free(gone);
+    return o ? 0 : -EBADF;
+}
+
+int ac_runtime_block_on(ac_runtime *rt, ac_future fu, void *out) {
+    if (!fu.frame)
+        return -EINVAL;
+    if (worker_here(rt)) {
+        ac_future_drop(fu);
+        return -EDEADLK;
+    }
+    /* Counted from before the spawn, so that a shutdown cannot free rt in between. */
+    pthread_mutex_lock(&rt->lock);
+    rt->blocking++;
+    pthread_mutex_unlock(&rt->lock);
+    ac_runtime_handle h;
+    int rc = ac_runtime_spawn(rt, fu, &h);
+    if (rc == 0)
+        rc = ac_runtime_join_sized(h, out, 0);
+    pthread_mutex_lock(&rt->lock);
+    rt->blocking--;
+    pthread_mutex_unlock(&rt->lock);
+    return rc;
+}
+
+/* Calls f on the task of every record in rt's table; the sum of what it returns. */
+static size_t outside_walk(ac_runtime *rt, int (*f)(ac_task *t, void *arg), void *arg) {
+    size_t n = 0;
+    for (unsigned b = 0; b < OUTSIDE_BUCKETS; b++)
+        for (outside *o = rt->outside[b]; o; o = o->next)
+            n += (size_t)f(outside_task(o), arg);
+    return n;
+}
+
+/* At shutdown, after every drop: the handles die with the runtime. */
+static void outside_free_all(ac_runtime *rt) {
+    for (unsigned b = 0; b < OUTSIDE_BUCKETS; b++)
+        while (rt->outside[b]) {
+            outside *o = rt->outside[b];
+            rt->outside[b] = o->next;
+            free(o);
+        }
+    rt->outside_alive = 0;
+}
+
 static void mt_finish(aci_worker *w, ac_task *t) {
-    uint32_t flags = t->flags; /* t may be gone once COMPLETE is seen */
-    ac_runtime *rt = w->rt;
-    if (!(flags & TASK_HEAP))
-        counter_add(&w->finished, 1);
-    uint32_t prev =
-        atomic_fetch_xor_explicit(&t->state, MT_RUNNING | MT_COMPLETE, memory_order_acq_rel);
+    if (t->flags & TASK_HEAP) {
+        outside_finish(w->rt, t);
+        return;
+    }
+    counter_add(&w->finished, 1);
+    uint32_t prev = state_change(t, MT_RUNNING, MT_COMPLETE, memory_order_acq_rel);
     if (prev & MT_JOIN_WAKER) {
         ac_wake(t->waiter);
         atomic_fetch_and_explicit(&t->state, ~(uint32_t)MT_JOIN_WAKER, memory_order_release);
     } else if (prev & MT_DETACHED) {
-        aci_mt_free(t);
-    }
-    if (flags & TASK_BLOCKED) {
-        pthread_mutex_lock(&rt->lock);
-        pthread_cond_broadcast(&rt->cond);
-        pthread_mutex_unlock(&rt->lock);
+        aci_mt_free(t); /* t may be gone once COMPLETE is seen: no other touch */
     }
 }
 
@@ -565,6 +767,14 @@ static void worker_cancel(aci_worker *w, ac_task *t) {
     t->vt->drop(ac_task_frame(t));
     atomic_fetch_or_explicit(&t->state, MT_CANCELLED, memory_order_relaxed);
     mt_finish(w, t);
+}
+
+/* A yield keeps the state word untouched (HELD): restamp it only when the clock moved,
+ * at most once per millisecond of yields. */
+static void stamp_if_moved(ac_task *t) {
+    uint32_t s = atomic_load_explicit(&t->state, memory_order_relaxed);
+    if (s >> MT_STAMP_SHIFT != (aci_loop_this.now_ms & MT_STAMP_MASK))
+        state_change(t, 0, 0, memory_order_relaxed);
 }
 
 static void worker_poll(aci_worker *w, entry e) {
@@ -581,6 +791,7 @@ static void worker_poll(aci_worker *w, entry e) {
     void *out = t->vt->result_size ? aci_task_result(t) : NULL;
     w->current = t;
     w->self_woken = 0;
+    aci_coop_reset();
     ac_poll r = t->vt->poll(ac_task_frame(t), &cx, out);
     w->current = NULL;
     if (r == AC_READY) {
@@ -588,12 +799,12 @@ static void worker_poll(aci_worker *w, entry e) {
         return;
     }
     if (w->self_woken) { /* a yield: behind the queue, still RUNNING */
+        stamp_if_moved(t);
         ring_push(w, (entry)t | HELD);
         notify_idle(w->rt);
         return;
     }
-    uint32_t prev =
-        atomic_fetch_and_explicit(&t->state, ~(uint32_t)MT_RUNNING, memory_order_acq_rel);
+    uint32_t prev = state_change(t, MT_RUNNING, 0, memory_order_acq_rel);
     if (prev & MT_NOTIFIED) { /* woken by another during its poll */
         ring_push(w, (entry)t);
         notify_idle(w->rt);
@@ -744,6 +955,12 @@ static void driver_end(aci_worker *w) {
 
 /* ---- the worker ----------------------------------------------------------------------------- */
 
+/* Busy from now on. */
+static void busy_start(aci_worker *w, uint64_t now) {
+    w->busy_since = now;
+    aci_loop_this.now_ms = (uint32_t)(now / NS_PER_MS);
+}
+
 /* ---- the reactor: one worker waits in it, busy ones look now and then -------------------- */
 
 aci_reactor *aci_mt_reactor(void) {
@@ -782,10 +999,125 @@ static int reactor_park(aci_worker *w, uint64_t timeout_ns) {
     return 1;
 }
 
+/* ---- the task dump: the workers pause between two polls while it is written ------------ */
+
+/* Wait, touching no task and no pool, until the dump asked for is written. */
+static void worker_pause(aci_worker *w) {
+    ac_runtime *rt = w->rt;
+    pthread_mutex_lock(&rt->lock);
+    rt->paused++;
+    pthread_cond_broadcast(&rt->cond);
+    while (atomic_load_explicit(&rt->pausing, memory_order_relaxed))
+        pthread_cond_wait(&rt->cond, &rt->lock);
+    rt->paused--;
+    pthread_mutex_unlock(&rt->lock);
+}
+
+/* At every look (event_interval polls) and before parking: no cost on the poll path. */
+static void pause_if_asked(aci_worker *w) {
+    if (atomic_load_explicit(&w->rt->pausing, memory_order_relaxed))
+        worker_pause(w);
+}
+
+/* Pause every worker but self (the caller's, in the poll that asks for the dump, if it
+ * is one) and return with rt->lock held. A dump already asked for by another is let
+ * through first, self pausing for it. */
+static void workers_pause_locked(ac_runtime *rt, aci_worker *self) {
+    pthread_mutex_lock(&rt->lock);
+    while (atomic_load_explicit(&rt->pausing, memory_order_relaxed)) {
+        pthread_mutex_unlock(&rt->lock);
+        if (self)
+            worker_pause(self);
+        pthread_mutex_lock(&rt->lock);
+        if (!self && atomic_load_explicit(&rt->pausing, memory_order_relaxed))
+            pthread_cond_wait(&rt->cond, &rt->lock);
+    }
+    atomic_store_explicit(&rt->pausing, 1, memory_order_relaxed);
+    pthread_mutex_unlock(&rt->lock);
+    for (unsigned i = 0; i < rt->n; i++) /* parked ones wake up to pause */
+        if (&rt->workers[i] != self)
+            worker_kick(&rt->workers[i]);
+    pthread_mutex_lock(&rt->lock);
+    while (rt->paused + rt->stopped + (self != NULL) < rt->n)
+        pthread_cond_wait(&rt->cond, &rt->lock);
+}
+
+/* Whether t is in a poll: the dumper's own task (the paused workers poll nothing). */
+static int task_running(ac_runtime *rt, const ac_task *t) {
+    for (unsigned i = 0; i < rt->n; i++)
+        if (rt->workers[i].current == t)
+            return 1;
+    return 0;
+}
+
+/* Spawned, and not a block given back (complete and detached: freed, or waiting on its
+ * owner's remote-free stack). */
+static int task_listed(ac_task *t, void *unused) {
+    (void)unused;
+    uint32_t s = atomic_load_explicit(&t->state, memory_order_acquire);
+    return (s & MT_SPAWNED) && (s & (MT_COMPLETE | MT_DETACHED)) != (MT_COMPLETE | MT_DETACHED);
+}
+
+typedef struct mt_dump {
+    aci_dump d;
+    ac_runtime *rt;
+} mt_dump;
+
+static int task_print(ac_task *t, void *arg) {
+    mt_dump *md = arg;
+    if (!task_listed(t, NULL))
+        return 0;
+    uint32_t s = atomic_load_explicit(&t->state, memory_order_acquire);
+    uint32_t ago = (md->d.now_ms - (s >> MT_STAMP_SHIFT)) & MT_STAMP_MASK;
+    if (s & MT_COMPLETE)
+        aci_dump_task(&md->d, t, ACI_DUMP_FINISHED, ago);
+    else if (task_running(md->rt, t)) /* stamped when a poll ends: this one has not */
+        aci_dump_task(&md->d, t, ACI_DUMP_RUNNING, 0);
+    else
+        aci_dump_task(&md->d, t, ACI_DUMP_AT_AWAIT, ago);
+    return 1;
+}
+
+/* Every task of rt: the pools of its workers and the table of tasks from outside. */
+static size_t runtime_walk(ac_runtime *rt, int (*f)(ac_task *t, void *arg), void *arg) {
+    size_t n = outside_walk(rt, f, arg);
+    for (unsigned i = 0; i < rt->n; i++)
+        n += aci_pool_walk(&rt->workers[i].loop->pool, f, arg);
+    return n;
+}
+
+int ac_runtime_task_dump(ac_runtime *rt, int fd) {
+    workers_pause_locked(rt, worker_here(rt));
+    mt_dump md = {.rt = rt};
+    int rc = aci_dump_begin(&md.d, fd, runtime_walk(rt, task_listed, NULL));
+    if (rc == 0) {
+        runtime_walk(rt, task_print, &md);
+        rc = aci_dump_end(&md.d);
+    }
+    atomic_store_explicit(&rt->pausing, 0, memory_order_relaxed);
+    pthread_cond_broadcast(&rt->cond);
+    pthread_mutex_unlock(&rt->lock);
+    return rc;
+}
+
+int aci_mt_dump_here(int fd) {
+    return ac_runtime_task_dump(aci_loop_this.worker->rt, fd);
+}
+
+/* The time since busy_since was busy: count it, and move the clock the dump stamps polls
+ * with. Called every event_interval polls and before each sleep, so that the busy time
+ * read while the worker runs is at most that many polls behind. */
+static void busy_count(aci_worker *w, uint64_t now) {
+    counter_add(&w->busy_ns, now - w->busy_since);
+    busy_start(w, now);
+}
+
 /* Every event_interval polls: due timers, ready descriptors, wakes queued by other
  * threads, blocks freed by other workers. */
 static void worker_maintain(aci_worker *w) {
     ac_runtime *rt = w->rt;
+    pause_if_asked(w);
+    busy_count(w, aci_clock_now_ns());
     if (pthread_mutex_trylock(&rt->timer_lock) == 0) {
         timers_fire(rt);
         pthread_mutex_unlock(&rt->timer_lock);
@@ -806,6 +1138,7 @@ static int others_have_work(aci_worker *w) {
  * this worker drives them. */
 static void worker_park(aci_worker *w) {
     ac_runtime *rt = w->rt;
+    pause_if_asked(w);
     pthread_mutex_lock(&rt->lock);
     searching_end_locked(rt, w);
     if (atomic_load_explicit(&rt->inject_len, memory_order_relaxed) > 0 ||
@@ -823,11 +1156,13 @@ static void worker_park(aci_worker *w) {
     /* A push that looked at the idle set before this worker joined it kicked nobody. */
     if (!others_have_work(w)) {
         counter_add(&w->parks, 1);
+        busy_count(w, aci_clock_now_ns());
         uint64_t timeout = driver_begin(w);
         if (!reactor_park(w, timeout)) {
             atomic_store_explicit(&w->kicked, 0, memory_order_relaxed); /* the eventfd counts */
             aci_loop_park(timeout);
         }
+        busy_start(w, aci_clock_now_ns());
         driver_end(w);
     }
     pthread_mutex_lock(&rt->lock);
@@ -886,6 +1221,7 @@ static void runtime_drop_all(ac_runtime *rt) {
         for (unsigned i = 0; i < rt->n; i++)
             if (rt->workers[i].loop)
                 dropped += aci_pool_walk(&rt->workers[i].loop->pool, drop_if_unfinished, NULL);
+        dropped += outside_walk(rt, drop_if_unfinished, NULL);
         rt->dropped += dropped;
     } while (dropped > 0);
     pthread_mutex_lock(&rt->timer_lock);
@@ -901,6 +1237,7 @@ static void runtime_drop_all(ac_runtime *rt) {
         w->batch_n = 0;
         atomic_store_explicit(&w->head, atomic_load(&w->tail), memory_order_relaxed);
     }
+    outside_free_all(rt);
     rt->inject_head = rt->inject_tail = NULL;
     atomic_store_explicit(&rt->inject_len, 0, memory_order_relaxed);
 }
@@ -954,7 +1291,12 @@ static void *worker_main(void *arg) {
     worker_start(w, worker_enter(w));
     if (rt->on_start)
         rt->on_start(rt->hook_arg);
+    busy_start(w, aci_clock_now_ns()); /* not the wait for the other workers to start */
     worker_run(w);
+    pthread_mutex_lock(&rt->lock);
+    rt->stopped++; /* a dump asked for meanwhile need not wait for this worker */
+    pthread_cond_broadcast(&rt->cond);
+    pthread_mutex_unlock(&rt->lock);
     pthread_barrier_wait(&rt->stop_barrier); /* every worker is out of its last poll */
     if (w->index == 0)
         runtime_drop_all(rt);
@@ -1111,43 +1453,6 @@ int ac_runtime_new(const ac_runtime_builder *b, ac_runtime **out) {
     return 0;
 }
 
-/* A task (malloc'd, owned by the blocking thread) that runs fu; NULL if memory is out. */
-static ac_task *root_task(ac_runtime *rt, ac_future fu) {
-    ac_task *t = malloc(aci_task_block_size(fu.vt));
-    if (!t)
-        return NULL;
-    t->vt = fu.vt;
-    t->next = NULL;
-    t->waiter = NULL;
-    t->flags = TASK_MT | TASK_HEAP | TASK_BLOCKED | (rt->workers[0].id << ACI_TASK_OWNER_SHIFT);
-    atomic_init(&t->state, MT_NOTIFIED | MT_SPAWNED);
-    *(void **)ac_task_frame(t) = fu.frame;
-    return t;
-}
-
-int ac_runtime_block_on(ac_runtime *rt, ac_future fu, void *out) {
-    if (!fu.frame)
-        return -EINVAL;
-    ac_task *t = worker_here(rt) ? NULL : root_task(rt, fu);
-    if (!t) {
-        ac_future_drop(fu);
-        return worker_here(rt) ? -EDEADLK : -ENOMEM;
-    }
-    pthread_mutex_lock(&rt->lock);
-    rt->blocking++;
-    pthread_mutex_unlock(&rt->lock);
-    inject(rt, t, t, 1);
-    pthread_mutex_lock(&rt->lock);
-    while (!(atomic_load_explicit(&t->state, memory_order_acquire) & MT_COMPLETE))
-        pthread_cond_wait(&rt->cond, &rt->lock);
-    rt->blocking--;
-    pthread_mutex_unlock(&rt->lock);
-    if (out)
-        memcpy(out, aci_task_result(t), t->vt->result_size);
-    free(t);
-    return 0;
-}
-
 /* Tasks made and finished on all workers. */
 static void tasks_counted(ac_runtime *rt, uint64_t *created, uint64_t *finished) {
     *created = *finished = 0;
@@ -1167,7 +1472,7 @@ static uint64_t tasks_alive(ac_runtime *rt) {
 static void wait_tasks_locked(ac_runtime *rt, uint64_t deadline_ns) {
     struct timespec ts = {(time_t)(deadline_ns / 1000000000u), (long)(deadline_ns % 1000000000u)};
     rt->shutdown_waiting = 1;
-    while (tasks_alive(rt) > 0 && aci_clock_now_ns() < deadline_ns)
+    while ((tasks_alive(rt) > 0 || rt->outside_alive > 0) && aci_clock_now_ns() < deadline_ns)
         if (pthread_cond_timedwait(&rt->cond, &rt->lock, &ts) == ETIMEDOUT)
             break;
     rt->shutdown_waiting = 0;
@@ -1203,6 +1508,19 @@ void ac_runtime_metrics_get(ac_runtime *rt, ac_runtime_metrics *m) {
     m->tasks_finished = finished;
     m->tasks_alive = created - finished;
     m->global_queue_depth = atomic_load_explicit(&rt->inject_len, memory_order_relaxed);
+    pthread_mutex_lock(&rt->lock);
+    m->tasks_outside = rt->outside_alive;
+    pthread_mutex_unlock(&rt->lock);
+    pthread_mutex_lock(&rt->timer_lock);
+    m->timers_armed = rt->timers.armed;
+    pthread_mutex_unlock(&rt->timer_lock);
+    /* The reactor counts the signalfd, once made, with the descriptors. */
+    m->fds_registered =
+        aci_reactor_registered(rt->reactor) - (aci_reactor_signals_made(rt->reactor) != NULL);
+    ac_blocking_metrics bm;
+    ac_blocking_metrics_get(&bm);
+    m->blocking_threads_busy = bm.busy;
+    m->blocking_threads_idle = bm.idle;
 }
 
 int ac_runtime_worker_metrics(ac_runtime *rt, unsigned i, ac_worker_metrics *m) {
@@ -1213,6 +1531,7 @@ int ac_runtime_worker_metrics(ac_runtime *rt, unsigned i, ac_worker_metrics *m) 
     m->steals = counter_get(&w->steals);
     m->steal_ops = counter_get(&w->steal_ops);
     m->parks = counter_get(&w->parks);
+    m->busy_ns = counter_get(&w->busy_ns);
     m->local_queue_depth = ring_len(w);
     return 0;
 }

@@ -36,6 +36,9 @@ ACI_HIDDEN struct aci_reactor *aci_mt_reactor(void);
 /* On a worker: the first descriptor was registered; have an idle worker wait for it. */
 ACI_HIDDEN void aci_mt_reactor_wanted(void);
 
+/* ac_task_dump on a worker: the dump of its runtime (ac_runtime_task_dump). */
+ACI_HIDDEN int aci_mt_dump_here(int fd);
+
 /* Whether t belongs to a multi-thread runtime. */
 static inline int aci_task_is_mt(const ac_task *t) {
     return (t->flags & TASK_MT) != 0;

@@ -92,6 +92,8 @@ static int wait_step(ac_sync_wait_frame *f, ac_cx *cx, int *out, const wait_kind
 }
 
 static ac_poll wait_poll(ac_sync_wait_frame *f, ac_cx *cx, int *out, const wait_kind *k) {
+    if (!aci_coop_take(cx))
+        return AC_PENDING;
     aci_spin_lock(&f->q->lock);
     int done = wait_step(f, cx, out, k);
     aci_spin_unlock(&f->q->lock);

@@ -221,6 +221,7 @@ static void task_poll(ac_task *t) {
     ac_cx cx = {t};
     const ac_vtable *vt = t->vt;
     void *out = vt->result_size ? aci_task_result(t) : NULL;
+    aci_coop_reset();
     if (vt->poll(aci_task_frame(t), &cx, out) == AC_READY)
         task_finish(t);
     else
@@ -347,6 +348,7 @@ int ac_root_enter(ac_root *r, const char *name) {
     /* Running from the start: its owner polls it first. */
     aci_loop_this.root = (ac_task){.flags = TASK_ROOT | TASK_SPAWNED | TASK_RUNNING};
     r->cx.task = &aci_loop_this.root;
+    aci_coop_reset();
     return 0;
 }
 
@@ -357,11 +359,14 @@ int ac_root_wait(ac_root *r) {
          * queueing the root only to take it out again. */
         root->flags &= ~(uint32_t)TASK_QUEUED;
         loop_check_periodically();
+        aci_coop_reset();
         return 0;
     }
     task_suspend(root);
-    if (executor_run(r->cx.task, TASK_RUNNING) == 0)
+    if (executor_run(r->cx.task, TASK_RUNNING) == 0) {
+        aci_coop_reset(); /* the caller polls the root next */
         return 0;
+    }
     const char *problem = "no task is runnable and no timer is armed: dropped, result zero";
     root_complain(r, "deadlock: ", problem);
     return -1;
@@ -413,6 +418,12 @@ static ac_poll join_poll_local(ac_join_frame *f, ac_cx *cx) {
 }
 
 ac_poll ac_join_poll(ac_join_frame *f, ac_cx *cx, int *out) {
+    if (!aci_coop_take(cx))
+        return AC_PENDING;
+    return aci_join_poll_member(f, cx, out);
+}
+
+ac_poll aci_join_poll_member(ac_join_frame *f, ac_cx *cx, int *out) {
     ac_task *t = f->task;
     if (t && (aci_task_is_mt(t) ? aci_mt_join_poll(f, cx) : join_poll_local(f, cx)) == AC_PENDING)
         return AC_PENDING;

@@ -1,10 +1,14 @@
 /* ac_task_dump on a loop with tasks in every kind of state: parked at an await (a
  * sleep, a join), a future spawned as a task (its frame behind a pointer), one
  * finished and not joined, and the dumping task itself, running, the only one polled
- * in the last 250 ms. The dump goes through a pipe; the addresses and times in it
- * vary from run to run, so each line is printed without its address and with its
- * time checked, and the lines are sorted. */
+ * in the last 250 ms. Then the same on the multi-thread runtime's two workers, where
+ * the dump also lists the root (run) and a task spawned from outside, and a dump
+ * from the main thread while the workers run (ac_runtime_task_dump). The dump goes through a pipe;
+ * the addresses and times in it vary from run to run, so each line is printed without its address
+ * and with its time checked, and the lines are sorted. */
 #include <asyncc.h>
+
+#include <ac_mt.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,14 +111,40 @@ static async int run(void) {
     return listed;
 }
 
-int main(void) {
-    int listed = ac_block_on(run());
+/* ac_task_dump (fd NULL) or ac_runtime_task_dump(rt) through a pipe, printed. */
+static int dump_through_pipe(ac_runtime *rt, const char *what) {
     int fds[2];
     if (pipe(fds) != 0)
-        return 1;
-    printf("outside a loop: %d\n", ac_task_dump(fds[1]));
+        return -1;
+    int listed = rt ? ac_runtime_task_dump(rt, fds[1]) : ac_task_dump(fds[1]);
+    printf("%s: %d\n", what, listed);
     close(fds[1]);
     dump_print(fds[0]);
     close(fds[0]);
-    return listed == 5 ? 0 : 1;
+    return listed;
+}
+
+/* run() on two workers, with a sleeper spawned from outside; then a dump from here. */
+static int on_workers(void) {
+    ac_runtime_builder b;
+    ac_runtime_builder_init(&b);
+    b.worker_threads = 2;
+    ac_runtime *rt;
+    if (ac_runtime_new(&b, &rt) != 0)
+        return -1;
+    ac_runtime_handle h;
+    int listed = -1, slept = 0;
+    if (ac_runtime_spawn(rt, ac_future_of(sleeper(800)), &h) != 0 ||
+        ac_runtime_block_on(rt, ac_future_of(run()), &listed) != 0)
+        return -1;
+    int outside = dump_through_pipe(rt, "from the main thread");
+    ac_runtime_join(h, &slept);
+    printf("slept %d, shutdown %d\n", slept, ac_runtime_shutdown(rt, 1000));
+    return listed == 7 && outside == 1 ? 0 : -1;
+}
+
+int main(void) {
+    int listed = ac_block_on(run());
+    dump_through_pipe(NULL, "outside a loop");
+    return listed == 5 && on_workers() == 0 ? 0 : 1;
 }

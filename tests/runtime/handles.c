@@ -9,20 +9,13 @@
 /* ---- value(v, yields) ------------------------------------------------------------------------ */
 
 typedef struct value_frame {
-    int v, yields;
-    ac_yield_frame y;
-    int awaiting;
+    int v;
+    yields ys;
 } value_frame;
 
 static ac_poll value_poll(value_frame *f, ac_cx *cx, int *out) {
-    for (; f->yields > 0; f->yields--) {
-        if (!f->awaiting)
-            ac_yield_init(&f->y);
-        f->awaiting = 1;
-        if (ac_yield_poll(&f->y, cx, NULL) == AC_PENDING)
-            return AC_PENDING;
-        f->awaiting = 0;
-    }
+    if (yields_poll(&f->ys, cx, NULL, NULL) == AC_PENDING)
+        return AC_PENDING;
     *out = f->v;
     return AC_READY;
 }
@@ -37,7 +30,9 @@ ac_task *value_spawn(int v, int yields) {
     ac_task *t = ac_task_new(&value_vtable);
     if (!t)
         abort();
-    *(value_frame *)ac_task_frame(t) = (value_frame){v, yields, {0}, 0};
+    value_frame *f = ac_task_frame(t);
+    f->v = v;
+    yields_init(&f->ys, yields);
     return ac_task_spawn(t);
 }
 

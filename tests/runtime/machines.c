@@ -5,6 +5,8 @@
 
 #include "waitlist.h"
 
+#include "ac_mt.h" /* after ac_runtime.h: the runtime face */
+
 #include <stdalign.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -856,4 +858,36 @@ uint64_t messages_sum(uint32_t producers, uint32_t n) {
     for (uint32_t id = 0; id < producers; id++)
         sum += (uint64_t)id * n * (UINT64_C(1) << 32) + (uint64_t)n * (n - 1) / 2;
     return sum;
+}
+
+/* ---- helpers of the multi-thread runtime's tests ------------------------------------------ */
+
+ac_runtime *runtime_of_workers(unsigned n) {
+    ac_runtime_builder b;
+    ac_runtime_builder_init(&b);
+    b.worker_threads = n;
+    ac_runtime *rt = NULL;
+    int rc = ac_runtime_new(&b, &rt);
+    if (rc != 0)
+        fprintf(stderr, "ac_runtime_new(%u workers): %d\n", n, rc);
+    return rc == 0 ? rt : NULL;
+}
+
+void yields_init(yields *ys, int n) {
+    *ys = (yields){n, 0, {0}};
+}
+
+ac_poll yields_poll(yields *ys, ac_cx *cx, void (*each)(void *arg), void *arg) {
+    for (; ys->left > 0; ys->left--) {
+        if (!ys->awaiting) {
+            if (each)
+                each(arg);
+            ac_yield_init(&ys->y);
+        }
+        ys->awaiting = 1;
+        if (ac_yield_poll(&ys->y, cx, NULL) == AC_PENDING)
+            return AC_PENDING;
+        ys->awaiting = 0;
+    }
+    return AC_READY;
 }

@@ -16,6 +16,8 @@
 
 #include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h> /* DEFINE_FUTURE */
+#include <string.h>
 
 /* The type-erased entry points and vtable a spawned function gets (abi.md section 5). */
 #define DEFINE_VTABLE(name, result_size)                                                           \
@@ -27,6 +29,28 @@
     }                                                                                              \
     static const ac_vtable name##_vtable = {name##_poll_erased, name##_drop_erased,                \
                                             sizeof(name##_frame), (result_size), NULL}
+
+/* A future of a machine `name` (name_frame, name_poll writing a T, name_drop) whose frame
+ * is malloc'd: what ac_future_of makes of an async call (ac_runtime.h). */
+#define DEFINE_FUTURE(name, T)                                                                     \
+    static ac_poll name##_slot_poll(void *slot, ac_cx *cx, void *out) {                            \
+        name##_frame *f = *(name##_frame **)slot;                                                  \
+        T r;                                                                                       \
+        if (name##_poll(f, cx, &r) == AC_PENDING)                                                  \
+            return AC_PENDING;                                                                     \
+        if (out)                                                                                   \
+            memcpy(out, &r, sizeof r);                                                             \
+        free(f);                                                                                   \
+        *(void **)slot = NULL;                                                                     \
+        return AC_READY;                                                                           \
+    }                                                                                              \
+    static void name##_slot_drop(void *slot) {                                                     \
+        name##_drop(*(name##_frame **)slot);                                                       \
+        free(*(void **)slot);                                                                      \
+        *(void **)slot = NULL;                                                                     \
+    }                                                                                              \
+    static const ac_vtable name##_future_vt = {name##_slot_poll, name##_slot_drop, sizeof(void *), \
+                                               sizeof(T), NULL}
 
 /* ---- trace: what ran, in order, as "A0 B0 A1 ..." -------------------------------------- */
 
@@ -271,5 +295,22 @@ uint64_t messages_sum(uint32_t producers, uint32_t n);
 
 /* Monotonic time for elapsed-time checks. */
 uint64_t test_now_ns(void);
+
+/* ---- helpers of the multi-thread runtime's tests ------------------------------------------ */
+
+typedef struct ac_runtime ac_runtime; /* ac_mt.h */
+/* A runtime of n workers; NULL (with a message) if it cannot be made. */
+ac_runtime *runtime_of_workers(unsigned n);
+
+/* n yields awaited one after another, for machines that yield a number of times. */
+typedef struct yields {
+    int left, awaiting;
+    ac_yield_frame y;
+} yields;
+
+void yields_init(yields *ys, int n);
+/* AC_READY once the n yields were awaited; each(arg) runs before each one (each may be
+ * NULL). */
+ac_poll yields_poll(yields *ys, ac_cx *cx, void (*each)(void *arg), void *arg);
 
 #endif

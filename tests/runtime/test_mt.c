@@ -24,37 +24,6 @@
 
 #include <cmocka.h>
 
-/* A future of a machine `name` (name_frame, name_poll writing a T, name_drop) whose frame
- * is malloc'd: what ac_future_of makes of an async call (ac_runtime.h). */
-#define DEFINE_FUTURE(name, T)                                                                     \
-    static ac_poll name##_slot_poll(void *slot, ac_cx *cx, void *out) {                            \
-        name##_frame *f = *(name##_frame **)slot;                                                  \
-        T r;                                                                                       \
-        if (name##_poll(f, cx, &r) == AC_PENDING)                                                  \
-            return AC_PENDING;                                                                     \
-        if (out)                                                                                   \
-            memcpy(out, &r, sizeof r);                                                             \
-        free(f);                                                                                   \
-        *(void **)slot = NULL;                                                                     \
-        return AC_READY;                                                                           \
-    }                                                                                              \
-    static void name##_slot_drop(void *slot) {                                                     \
-        name##_drop(*(name##_frame **)slot);                                                       \
-        free(*(void **)slot);                                                                      \
-        *(void **)slot = NULL;                                                                     \
-    }                                                                                              \
-    static const ac_vtable name##_future_vt = {name##_slot_poll, name##_slot_drop, sizeof(void *), \
-                                               sizeof(T), NULL}
-
-static ac_runtime *runtime_of_workers(unsigned n) {
-    ac_runtime_builder b;
-    ac_runtime_builder_init(&b);
-    b.worker_threads = n;
-    ac_runtime *rt = NULL;
-    assert_int_equal(ac_runtime_new(&b, &rt), 0);
-    return rt;
-}
-
 /* ---- counter(i, yields, target): yield `yields` times, return i ------------------------------ */
 
 /* A task woken from everywhere (test_concurrent_wakes); a counter given one counts an
@@ -67,24 +36,22 @@ typedef struct wake_target {
 } wake_target;
 
 typedef struct counter_frame {
-    int i, yields, done, awaiting;
+    int i;
     wake_target *target;
-    ac_yield_frame y;
+    yields ys;
 } counter_frame;
 
+static void target_hit(void *frame) {
+    counter_frame *f = frame;
+    if (!f->target)
+        return;
+    atomic_fetch_add(&f->target->events, 1);
+    ac_wake(atomic_load(&f->target->task));
+}
+
 static ac_poll counter_poll(counter_frame *f, ac_cx *cx, int *out) {
-    for (; f->done < f->yields; f->done++) {
-        if (!f->awaiting && f->target) {
-            atomic_fetch_add(&f->target->events, 1);
-            ac_wake(atomic_load(&f->target->task));
-        }
-        if (!f->awaiting)
-            ac_yield_init(&f->y);
-        f->awaiting = 1;
-        if (ac_yield_poll(&f->y, cx, NULL) == AC_PENDING)
-            return AC_PENDING;
-        f->awaiting = 0;
-    }
+    if (yields_poll(&f->ys, cx, target_hit, f) == AC_PENDING)
+        return AC_PENDING;
     *out = f->i;
     return AC_READY;
 }
@@ -98,7 +65,10 @@ DEFINE_VTABLE(counter, sizeof(int));
 static ac_task *counter_spawn(int i, int yields, wake_target *target) {
     ac_task *t = ac_task_new(&counter_vtable);
     assert_non_null(t);
-    *(counter_frame *)ac_task_frame(t) = (counter_frame){i, yields, 0, 0, target, {0}};
+    counter_frame *f = ac_task_frame(t);
+    f->i = i;
+    f->target = target;
+    yields_init(&f->ys, yields);
     return ac_task_spawn(t);
 }
 
@@ -200,7 +170,7 @@ static ac_task *spawn_counter(void *yields, int i) {
 static void sum_workers(ac_runtime *rt, ac_worker_metrics *total) {
     ac_runtime_metrics m;
     ac_runtime_metrics_get(rt, &m);
-    *total = (ac_worker_metrics){0, 0, 0, 0, 0};
+    *total = (ac_worker_metrics){0};
     for (unsigned i = 0; i < m.workers; i++) {
         ac_worker_metrics w;
         assert_int_equal(ac_runtime_worker_metrics(rt, i, &w), 0);
