@@ -145,12 +145,7 @@ ACI_HIDDEN void aci_chan_drop_handle(aci_chan *ch, aci_chan_end end);
 
 /* Copy one value: elements are small, and the common sizes inline. */
 static inline void aci_chan_copy(void *dst, const void *src, size_t size) {
-    if (size == sizeof(uint64_t))
-        memcpy(dst, src, sizeof(uint64_t));
-    else if (size == sizeof(uint32_t))
-        memcpy(dst, src, sizeof(uint32_t));
-    else
-        memcpy(dst, src, size);
+    aci_copy_value(dst, src, size);
 }
 
 /* Under the lock: copy a sent value to dst if a receiver remains to see it: AC_CHAN_OK,

@@ -66,6 +66,16 @@ static inline size_t aci_align_up(size_t n) {
     return (n + ACI_MAX_ALIGN - 1) & ~(size_t)(ACI_MAX_ALIGN - 1);
 }
 
+/* Copy a value (a result, a channel's element): the common sizes inline, not a call. */
+static inline void aci_copy_value(void *dst, const void *src, size_t size) {
+    if (size == sizeof(uint64_t))
+        memcpy(dst, src, sizeof(uint64_t));
+    else if (size == sizeof(uint32_t))
+        memcpy(dst, src, sizeof(uint32_t));
+    else
+        memcpy(dst, src, size);
+}
+
 /* A result of at most this many bytes takes no room of its own in the block: it shares
  * the frame's, which is dead once the poll that writes the result returns AC_READY (the
  * poll writes it to a buffer on the stack, copied in afterwards: aci_task_poll). */
@@ -104,7 +114,7 @@ static inline ac_poll aci_task_poll(ac_task *t, ac_cx *cx) {
     alignas(max_align_t) unsigned char result[ACI_RESULT_SHARED_MAX];
     ac_poll r = vt->poll(aci_task_frame(t), cx, result);
     if (r == AC_READY)
-        memcpy(aci_task_result(t), result, vt->result_size);
+        aci_copy_value(aci_task_result(t), result, vt->result_size);
     return r;
 }
 
