@@ -238,7 +238,8 @@ typedef struct ac_chan_wait {
 /* A oneshot has a single receiver, so the channel itself holds its waiter and the
  * receive's frame is three pointers (a task parked on its own oneshot stays small). */
 typedef struct ac_oneshot_recv_frame {
-    struct ac_chan *ch; /* any channel's header; NULL once finished */
+    struct ac_chan *ch; /* any channel's header, its low bit set while this receive holds
+                           the channel's waiter; NULL once finished */
     ac_oneshot_rx *rx;
     void *out;
 } ac_oneshot_recv_frame;

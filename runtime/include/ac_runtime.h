@@ -83,7 +83,8 @@ struct ac_fn_info {
  * is not in a task block and is not listed. */
 int ac_task_dump(int fd);
 
-/* One allocation: the 32-byte task header, the frame, room for the result.
+/* One allocation: the 32-byte task header, the frame, room for the result (a small
+ * result takes the frame's room once the frame has finished).
  * The frame is uninitialized: call the future's init on ac_task_frame(t).
  * Returns NULL when memory is exhausted. */
 ac_task *ac_task_new(const ac_vtable *vt);

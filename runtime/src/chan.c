@@ -50,7 +50,7 @@ void aci_chan_share(aci_chan *ch) {
     aci_spin_unlock(&ch->lock);
 }
 
-void *aci_chan_alloc(size_t size, size_t elem_size, const aci_chan_ops *ops) {
+void *aci_chan_alloc(size_t size, size_t elem_size, aci_chan_kind kind) {
     if (elem_size > UINT32_MAX)
         return NULL;
     aci_chan *ch = calloc(1, size);
@@ -64,13 +64,13 @@ void *aci_chan_alloc(size_t size, size_t elem_size, const aci_chan_ops *ops) {
     ch->senders = 1;
     ch->receivers = 1;
     ch->elem_size = (uint32_t)elem_size;
-    ch->ops = ops;
+    ch->kind = (uint8_t)kind;
     return ch;
 }
 
 void aci_chan_free(aci_chan *ch) {
-    if (ch->ops->release)
-        ch->ops->release(ch);
+    if (ch->kind == ACI_MPSC)
+        aci_mpsc_release(ch);
     free(ch);
 }
 
@@ -93,8 +93,8 @@ void aci_chan_drop_handle(aci_chan *ch, aci_chan_end end) {
     aci_chan_lock(ch);
     if (end == ACI_SENDER && --ch->senders == 0)
         aci_chan_wake_all(&ch->receiving, AC_CHAN_OK);
-    if (end == ACI_RECEIVER && --ch->receivers == 0 && ch->ops->receivers_gone)
-        ch->ops->receivers_gone(ch);
+    if (end == ACI_RECEIVER && --ch->receivers == 0 && ch->kind == ACI_MPSC)
+        aci_mpsc_receivers_gone(ch);
     aci_chan_unlock_release(ch, aci_chan_unref(ch));
 }
 
@@ -145,18 +145,11 @@ int aci_ring_grow(aci_ring *r, size_t elem) {
     return 0;
 }
 
-/* ---- waiting -------------------------------------------------------------------------------- */
-
-void aci_chan_wake_all(ac_waitlist *l, int reason) {
-    while (aci_chan_wake_first(l, reason)) {
-    }
-}
-
 /* ---- the poll and drop of a leaf ------------------------------------------------------------- */
 
 void aci_chan_drop(aci_chan *ch, ac_chan_wait *w) {
     if (!ch || aci_chan_wait_idle(w))
         return;
     aci_chan_lock(ch);
-    aci_chan_unlock_release(ch, aci_chan_unpark(ch, w));
+    aci_chan_unlock_release(ch, aci_chan_unpark(ch, &w->waiter));
 }

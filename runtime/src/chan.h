@@ -45,25 +45,24 @@
  * channel. */
 typedef struct ac_chan aci_chan;
 
-/* What differs between the kinds when handles go. */
-typedef struct aci_chan_ops {
-    void (*receivers_gone)(aci_chan *ch); /* under the lock; NULL: nothing to do */
-    void (*release)(aci_chan *ch);        /* frees what the block points to; NULL: nothing */
-} aci_chan_ops;
+/* The kinds. Only an mpsc has more to do when its handles go (chan_mpsc.c): a kind
+ * byte instead of a table of functions keeps the header of every channel 48 bytes. */
+typedef enum aci_chan_kind { ACI_ONESHOT, ACI_MPSC, ACI_BROADCAST, ACI_WATCH } aci_chan_kind;
 
 struct ac_chan {
     int lock;               /* spinlock.h */
     bool full;              /* a oneshot's value was sent */
     atomic_uchar busy;      /* the owner is in an operation, unlocked (written by it alone) */
     atomic_uchar shared;    /* another thread came: every operation takes the lock */
+    uint8_t kind;           /* aci_chan_kind */
     struct aci_loop *owner; /* the loop that operates unlocked while not shared */
     uint32_t refs;          /* handles + parked frames; the block is freed at 0 */
     uint32_t senders;       /* live sending handles: 0 means end of stream */
     uint32_t receivers;     /* live receiving handles: 0 means sends fail */
     uint32_t elem_size;
-    const aci_chan_ops *ops;
     ac_waitlist receiving; /* receives (changed waits) parked for a value */
 };
+_Static_assert(sizeof(struct ac_chan) == 48, "a oneshot of a word fits 112 bytes of malloc");
 
 /* Revoke the owner's bias (see the top of the file); from a thread not the owner's. */
 ACI_HIDDEN void aci_chan_share(aci_chan *ch);
@@ -119,7 +118,7 @@ static inline void aci_chan_unlock(aci_chan *ch) {
 
 /* Allocate a zeroed channel block of `size` bytes whose header counts one sender and
  * one receiver; NULL when memory is exhausted or elem_size is too large. */
-ACI_HIDDEN void *aci_chan_alloc(size_t size, size_t elem_size, const aci_chan_ops *ops);
+ACI_HIDDEN void *aci_chan_alloc(size_t size, size_t elem_size, aci_chan_kind kind);
 /* Release and free the block (its last reference is gone). */
 ACI_HIDDEN void aci_chan_free(aci_chan *ch);
 /* Under the lock: drop one reference; returns whether it was the last, in which case
@@ -146,12 +145,7 @@ ACI_HIDDEN void aci_chan_drop_handle(aci_chan *ch, aci_chan_end end);
 
 /* Copy one value: elements are small, and the common sizes inline. */
 static inline void aci_chan_copy(void *dst, const void *src, size_t size) {
-    if (size == sizeof(uint64_t))
-        memcpy(dst, src, sizeof(uint64_t));
-    else if (size == sizeof(uint32_t))
-        memcpy(dst, src, sizeof(uint32_t));
-    else
-        memcpy(dst, src, size);
+    aci_copy_value(dst, src, size);
 }
 
 /* Under the lock: copy a sent value to dst if a receiver remains to see it: AC_CHAN_OK,
@@ -216,11 +210,11 @@ static inline ac_chan_wait *aci_chan_wait_of(ac_waiter *w) {
     return (ac_chan_wait *)((char *)w - offsetof(ac_chan_wait, waiter));
 }
 
-/* Park w on l for cx's task; the channel gains a reference. */
-static inline void aci_chan_park(aci_chan *ch, ac_waitlist *l, ac_chan_wait *w, ac_cx *cx) {
-    if (aci_chan_wait_idle(w))
+/* Park w (idle or woken) on l for cx's task; the channel gains a reference. */
+static inline void aci_chan_park(aci_chan *ch, ac_waitlist *l, ac_waiter *w, ac_cx *cx) {
+    if (w->task == NULL)
         ch->refs++;
-    aci_waitlist_push(l, &w->waiter, cx->task);
+    aci_waitlist_push(l, w, cx->task);
 }
 /* From any thread: unlink w (parked) and wake its task with reason (AC_CHAN_OK or a
  * negative status); the wake reaches the task on its own loop. */
@@ -237,15 +231,17 @@ static inline ac_chan_wait *aci_chan_wake_first(ac_waitlist *l, int reason) {
     return w;
 }
 /* Wake every waiter of l with reason. */
-ACI_HIDDEN void aci_chan_wake_all(ac_waitlist *l, int reason);
+static inline void aci_chan_wake_all(ac_waitlist *l, int reason) {
+    (void)aci_waitlist_wake_all(l, reason);
+}
 /* The end of a wait that parked (the frame finished or is dropped), on the task's own
  * thread: unlink w if it is still parked, or take back its wake if that is still on the
  * way, and give the channel's reference back; returns whether it was the last (see
  * aci_chan_unref). Inline: mostly the wait was woken, and there is nothing to take back. */
-static inline bool aci_chan_unpark(aci_chan *ch, ac_chan_wait *w) {
-    if (aci_waiter_parked(&w->waiter))
-        aci_waiter_cancel(&w->waiter);
-    w->waiter.task = NULL;
+static inline bool aci_chan_unpark(aci_chan *ch, ac_waiter *w) {
+    if (aci_waiter_parked(w))
+        aci_waiter_cancel(w);
+    w->task = NULL;
     return aci_chan_unref(ch);
 }
 
@@ -277,11 +273,11 @@ static inline ac_poll aci_chan_poll_entered(aci_chan *ch, bool biased, aci_chan 
     ac_waitlist *park = NULL;
     int r = try(ch, frame, w, &park);
     if (r == AC_CHAN_EMPTY || r == AC_CHAN_FULL) {
-        aci_chan_park(ch, park, w, cx);
+        aci_chan_park(ch, park, &w->waiter, cx);
         aci_chan_exit(ch, biased);
         return AC_PENDING;
     }
-    bool last = !aci_chan_wait_idle(w) && aci_chan_unpark(ch, w);
+    bool last = !aci_chan_wait_idle(w) && aci_chan_unpark(ch, &w->waiter);
     aci_chan_exit(ch, biased);
     if (last)
         aci_chan_free(ch);
@@ -323,6 +319,14 @@ static inline ac_poll aci_chan_poll_fast(aci_chan **slot, ac_chan_wait *w, ac_cx
 
 /* The drop of such a leaf: take w off the channel if it parked. */
 ACI_HIDDEN void aci_chan_drop(aci_chan *ch, ac_chan_wait *w);
+
+/* ---- what chan.c calls of an mpsc (chan_mpsc.c) -----------------------------------------------
+ */
+
+/* Under the lock: the last receiver went. */
+ACI_HIDDEN void aci_mpsc_receivers_gone(aci_chan *c);
+/* Free the ring (the block's last reference is gone). */
+ACI_HIDDEN void aci_mpsc_release(aci_chan *c);
 
 /* ---- mpsc values that own something (actor.c) ------------------------------------------------ */
 

@@ -20,8 +20,6 @@ struct ac_broadcast {
     alignas(max_align_t) unsigned char slots[];
 };
 
-static const aci_chan_ops broadcast_ops = {NULL, NULL};
-
 int ac_broadcast_new(ac_broadcast_tx *tx, ac_broadcast_rx *rx, size_t elem_size, size_t capacity) {
     *tx = (ac_broadcast_tx){NULL};
     *rx = (ac_broadcast_rx){NULL, 0};
@@ -33,7 +31,7 @@ int ac_broadcast_new(ac_broadcast_tx *tx, ac_broadcast_rx *rx, size_t elem_size,
     if (slots < capacity || slots > (SIZE_MAX - sizeof(struct ac_broadcast)) / elem_size)
         return AC_CHAN_NOMEM;
     struct ac_broadcast *ch =
-        aci_chan_alloc(sizeof *ch + slots * elem_size, elem_size, &broadcast_ops);
+        aci_chan_alloc(sizeof *ch + slots * elem_size, elem_size, ACI_BROADCAST);
     if (!ch)
         return AC_CHAN_NOMEM;
     ch->mask = slots - 1;

@@ -33,7 +33,7 @@ struct ac_mpsc {
 };
 
 /* The receiver is gone: parked sends fail, and what is buffered is discarded. */
-static void mpsc_receivers_gone(aci_chan *c) {
+void aci_mpsc_receivers_gone(aci_chan *c) {
     struct ac_mpsc *ch = (struct ac_mpsc *)c;
     aci_chan_wake_all(&ch->senders, AC_CHAN_CLOSED);
     aci_chan_wake_all(&c->receiving, AC_CHAN_CLOSED);
@@ -42,18 +42,16 @@ static void mpsc_receivers_gone(aci_chan *c) {
     ch->ring.len = 0;
 }
 
-static void mpsc_release(aci_chan *c) {
+void aci_mpsc_release(aci_chan *c) {
     aci_ring_release(&((struct ac_mpsc *)c)->ring);
 }
-
-static const aci_chan_ops mpsc_ops = {mpsc_receivers_gone, mpsc_release};
 
 int ac_mpsc_new(ac_mpsc_tx *tx, ac_mpsc_rx *rx, size_t elem_size, size_t capacity) {
     tx->ch = NULL;
     rx->ch = NULL;
     if (elem_size == 0)
         return AC_CHAN_INVALID;
-    struct ac_mpsc *ch = aci_chan_alloc(sizeof *ch, elem_size, &mpsc_ops);
+    struct ac_mpsc *ch = aci_chan_alloc(sizeof *ch, elem_size, ACI_MPSC);
     /* An unbounded ring starts small and doubles. */
     size_t slots = capacity == AC_MPSC_UNBOUNDED ? 16 : capacity;
     if (!ch || aci_ring_init(&ch->ring, slots, elem_size) != 0) {
@@ -184,7 +182,7 @@ bool aci_mpsc_send_cancel(ac_mpsc_send_frame *f) {
         return false;
     aci_chan_lock(&ch->c);
     bool sent = f->wait.waiter.list != &ch->senders && f->wait.waiter.reason == AC_CHAN_OK;
-    aci_chan_unlock_release(&ch->c, aci_chan_unpark(&ch->c, &f->wait));
+    aci_chan_unlock_release(&ch->c, aci_chan_unpark(&ch->c, &f->wait.waiter));
     f->ch = NULL;
     return sent;
 }
@@ -220,7 +218,7 @@ void ac_mpsc_recv_drop(ac_mpsc_recv_frame *f) {
     if (!ch || aci_chan_wait_idle(&f->wait))
         return;
     aci_chan_lock(&ch->c);
-    bool last = aci_chan_unpark(&ch->c, &f->wait);
+    bool last = aci_chan_unpark(&ch->c, &f->wait.waiter);
     /* This receive may have been woken for a value it now leaves: pass the wake on. */
     if (ch->ring.len > 0)
         aci_chan_wake_first(&ch->c.receiving, AC_CHAN_OK);

@@ -16,8 +16,6 @@ struct ac_watch {
     alignas(max_align_t) unsigned char value[];
 };
 
-static const aci_chan_ops watch_ops = {NULL, NULL};
-
 int ac_watch_new(ac_watch_tx *tx, ac_watch_rx *rx, size_t elem_size, const void *initial) {
     *tx = (ac_watch_tx){NULL};
     *rx = (ac_watch_rx){NULL, 0};
@@ -25,7 +23,7 @@ int ac_watch_new(ac_watch_tx *tx, ac_watch_rx *rx, size_t elem_size, const void 
         return AC_CHAN_INVALID;
     if (elem_size > SIZE_MAX - sizeof(struct ac_watch))
         return AC_CHAN_NOMEM;
-    struct ac_watch *ch = aci_chan_alloc(sizeof *ch + elem_size, elem_size, &watch_ops);
+    struct ac_watch *ch = aci_chan_alloc(sizeof *ch + elem_size, elem_size, ACI_WATCH);
     if (!ch)
         return AC_CHAN_NOMEM;
     memcpy(ch->value, initial, elem_size);

@@ -18,9 +18,11 @@ struct ac_gdb_info {
     uint32_t task_header_size; /* a task's frame starts this many bytes into its block */
     uint32_t pool_class_step;  /* class i of the pool holds blocks of (i + 1) * this */
     uint32_t pool_classes;
+    uint32_t task_finished; /* the flag of a finished task, whose frame may hold its result */
 };
 
-const struct ac_gdb_info ac_gdb_info = {ACI_TASK_HEADER_SIZE, ACI_MAX_ALIGN, ACI_POOL_CLASSES};
+const struct ac_gdb_info ac_gdb_info = {ACI_TASK_HEADER_SIZE, ACI_MAX_ALIGN, ACI_POOL_CLASSES,
+                                        TASK_FINISHED};
 
 __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".byte 4\n"

@@ -236,9 +236,11 @@ def roots():
 
 
 def pool_tasks():
-    """(task address, NAME, frame pointer) of each live task in this thread's pool."""
+    """(task address, NAME, frame pointer) of each live task in this thread's pool; the
+    frame pointer is None for a finished task, whose frame may hold its result now."""
     info = gdb.parse_and_eval("ac_gdb_info")
     header, step = int(info["task_header_size"]), int(info["pool_class_step"])
+    finished = int(info["task_finished"])
     pool = gdb.parse_and_eval("aci_loop_this")["pool"]
     task_ptr = gdb.lookup_type("ac_task").pointer()
     blocks = []
@@ -263,7 +265,7 @@ def pool_tasks():
         name = re.sub(r"_poll_(erased|boxed)$", "", fn)
         ftype = frame_type_of(name)
         frame = gdb.Value(int(task) + header).cast(ftype.pointer()) if ftype else None
-        tasks.append((int(task), name, frame))
+        tasks.append((int(task), name, None if int(task["flags"]) & finished else frame))
     return tasks
 
 
@@ -291,13 +293,19 @@ inside, innermost last."""
     @staticmethod
     def list_thread(thread):
         polling = polling_frames()
-        entries = [(f"root {name}_block_on", name, ptr) for name, ptr in roots()]
-        entries += [(f"task {addr:#x}", name, ptr) for addr, name, ptr in pool_tasks()]
+        entries = [(f"root {name}_block_on", name, ptr, False) for name, ptr in roots()]
+        entries += [(f"task {addr:#x}", name, ptr, ptr is None and frame_type_of(name) is not None)
+                    for addr, name, ptr in pool_tasks()]
         if not entries:
             return
         gdb.write(f"thread {thread.num}:\n")
-        for label, name, ptr in entries:
-            lines = awaits(name, ptr, polling) if ptr is not None else [f"{name} (not generated code)"]
+        for label, name, ptr, done in entries:
+            if done:
+                lines = [f"{name} finished"]
+            elif ptr is not None:
+                lines = awaits(name, ptr, polling)
+            else:
+                lines = [f"{name} (not generated code)"]
             gdb.write(f"  {label}: {lines[0]}\n")
             for depth, line in enumerate(lines[1:], 1):
                 gdb.write(f"  {'  ' * depth}in {line}\n")

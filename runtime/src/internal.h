@@ -67,16 +67,56 @@ static inline size_t aci_align_up(size_t n) {
     return (n + ACI_MAX_ALIGN - 1) & ~(size_t)(ACI_MAX_ALIGN - 1);
 }
 
+/* Copy a value (a result, a channel's element): the common sizes inline, not a call. */
+static inline void aci_copy_value(void *dst, const void *src, size_t size) {
+    if (size == sizeof(uint64_t))
+        memcpy(dst, src, sizeof(uint64_t));
+    else if (size == sizeof(uint32_t))
+        memcpy(dst, src, sizeof(uint32_t));
+    else
+        memcpy(dst, src, size);
+}
+
+/* A result of at most this many bytes takes no room of its own in the block: it shares
+ * the frame's, which is dead once the poll that writes the result returns AC_READY (the
+ * poll writes it to a buffer on the stack, copied in afterwards: aci_task_poll). */
+#define ACI_RESULT_SHARED_MAX 64
+
+static inline int aci_result_shares_frame(const ac_vtable *vt) {
+    return vt->result_size <= ACI_RESULT_SHARED_MAX;
+}
+
 static inline size_t aci_task_block_size(const ac_vtable *vt) {
-    return ACI_TASK_HEADER_SIZE + aci_align_up(vt->frame_size) + aci_align_up(vt->result_size);
+    size_t frame = aci_align_up(vt->frame_size), result = aci_align_up(vt->result_size);
+    if (aci_result_shares_frame(vt))
+        return ACI_TASK_HEADER_SIZE + (frame > result ? frame : result);
+    return ACI_TASK_HEADER_SIZE + frame + result;
 }
 
 static inline void *aci_task_frame(ac_task *t) {
     return (char *)t + ACI_TASK_HEADER_SIZE;
 }
 
+/* Where a finished task's result is. */
 static inline void *aci_task_result(ac_task *t) {
+    if (aci_result_shares_frame(t->vt))
+        return aci_task_frame(t);
     return (char *)aci_task_frame(t) + aci_align_up(t->vt->frame_size);
+}
+
+/* Poll t's frame for cx; once it returns AC_READY, the result is at aci_task_result(t)
+ * and the frame is gone. */
+static inline ac_poll aci_task_poll(ac_task *t, ac_cx *cx) {
+    const ac_vtable *vt = t->vt;
+    if (vt->result_size == 0)
+        return vt->poll(aci_task_frame(t), cx, NULL);
+    if (!aci_result_shares_frame(vt))
+        return vt->poll(aci_task_frame(t), cx, aci_task_result(t));
+    alignas(max_align_t) unsigned char result[ACI_RESULT_SHARED_MAX];
+    ac_poll r = vt->poll(aci_task_frame(t), cx, result);
+    if (r == AC_READY)
+        aci_copy_value(aci_task_result(t), result, vt->result_size);
+    return r;
 }
 
 /* ---- the block pool (pool.c) -------------------------------------------------------------- */

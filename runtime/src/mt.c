@@ -788,11 +788,10 @@ static void worker_poll(aci_worker *w, entry e) {
         return;
     }
     ac_cx cx = {t};
-    void *out = t->vt->result_size ? aci_task_result(t) : NULL;
     w->current = t;
     w->self_woken = 0;
     aci_coop_reset();
-    ac_poll r = t->vt->poll(ac_task_frame(t), &cx, out);
+    ac_poll r = aci_task_poll(t, &cx);
     w->current = NULL;
     if (r == AC_READY) {
         mt_finish(w, t);

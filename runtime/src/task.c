@@ -4,6 +4,10 @@
  *
  *     [ header: 32 bytes ][ frame: vt->frame_size, padded ][ result: vt->result_size ]
  *
+ * or, for a result of at most ACI_RESULT_SHARED_MAX bytes (most), no room of its own:
+ * the result goes where the frame was once the frame finishes (internal.h,
+ * aci_task_poll), so the block is the header and the larger of the two.
+ *
  * The header (struct ac_task, internal.h) holds
  *   vt      the future's vtable: poll, drop, frame and result sizes; NULL marks a free
  *           block in the pool;
@@ -219,10 +223,8 @@ static void task_poll(ac_task *t) {
         return;
     }
     ac_cx cx = {t};
-    const ac_vtable *vt = t->vt;
-    void *out = vt->result_size ? aci_task_result(t) : NULL;
     aci_coop_reset();
-    if (vt->poll(aci_task_frame(t), &cx, out) == AC_READY)
+    if (aci_task_poll(t, &cx) == AC_READY)
         task_finish(t);
     else
         task_suspend(t);

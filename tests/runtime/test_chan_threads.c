@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L /* nanosleep */
 /* test_chan_threads.c - channels with their ends on different threads, each thread
  * running its own block_on: producers and a consumer, a ping-pong, oneshots sent while
  * their receivers park, broadcast and watch, the receiver going while senders wait,
@@ -9,11 +10,13 @@
 #include "members.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -573,6 +576,79 @@ static void test_bias_revoked_while_the_owner_sends(void **state) {
     }
 }
 
+/* ---- a wake from another thread while the loop is busy ----------------------------------------
+ */
+
+/* The loop never runs out of work (a task yields until the value arrives), so the wake
+ * a sending thread posts is delivered only by the loop's periodic look, which reads
+ * the wake queue itself when no descriptor is registered (loop.c, loop_look). */
+
+#define SPIN_LIMIT 20000000ul /* polls before the spinner gives up: the wake was lost */
+
+static atomic_int busy_parking, busy_received;
+
+static void note_parking(void *arg, ac_task *self) {
+    (void)arg, (void)self;
+    atomic_store(&busy_parking, 1);
+}
+
+static void note_received(void *arg, ac_task *self) {
+    (void)arg, (void)self;
+    atomic_store(&busy_received, 1);
+}
+
+/* unsigned long spin(): yield until busy_received, or SPIN_LIMIT polls; the polls. */
+static ac_poll spin_poll(void *frame, ac_cx *cx, void *out) {
+    unsigned long *polls = frame;
+    if (atomic_load(&busy_received) || ++*polls == SPIN_LIMIT) {
+        *(unsigned long *)out = *polls;
+        return AC_READY;
+    }
+    ac_wake(cx->task);
+    return AC_PENDING;
+}
+
+static void spin_drop(void *frame) {
+    (void)frame;
+}
+
+static void *send_once_parked(void *arg) {
+    while (!atomic_load(&busy_parking))
+        sched_yield();
+    struct timespec ms = {0, 1000000};
+    nanosleep(&ms, NULL); /* the receive has parked by now, most likely */
+    uint64_t v = 42;
+    assert_int_equal(ac_oneshot_send(arg, &v), AC_CHAN_OK);
+    return NULL;
+}
+
+static void test_wake_reaches_a_busy_loop(void **state) {
+    (void)state;
+    atomic_store(&busy_parking, 0);
+    atomic_store(&busy_received, 0);
+    ac_oneshot_tx tx;
+    ac_oneshot_rx rx;
+    assert_int_equal(ac_oneshot_new(&tx, &rx, sizeof(uint64_t)), AC_CHAN_OK);
+    uint64_t v = 0;
+    ssize_t r = 99;
+    step steps[] = {S_CALL(note_parking, NULL), S_ONESHOT(&rx, &v, &r), S_CALL(note_received, NULL),
+                    S_END(0)};
+    assert_int_equal(ac_detach(ac_task_spawn(script_new(steps, NULL))), 0);
+    pthread_t sender;
+    assert_int_equal(pthread_create(&sender, NULL, send_once_parked, &tx), 0);
+    static const ac_vtable spin_vt = {spin_poll, spin_drop, sizeof(unsigned long),
+                                      sizeof(unsigned long), NULL};
+    ac_task *spinner = ac_task_new(&spin_vt);
+    assert_non_null(spinner);
+    *(unsigned long *)ac_task_frame(spinner) = 0;
+    unsigned long polls = 0;
+    assert_int_equal(ac_task_block_on(spinner, &polls), 0);
+    assert_int_equal(pthread_join(sender, NULL), 0);
+    assert_true(polls < SPIN_LIMIT);
+    assert_int_equal(r, AC_CHAN_OK);
+    assert_int_equal(v, 42);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mpsc_producers_on_threads),
@@ -583,6 +659,7 @@ int main(void) {
         cmocka_unit_test(test_receiver_gone_while_senders_parked),
         cmocka_unit_test(test_receives_cancelled_under_cross_thread_wakes),
         cmocka_unit_test(test_bias_revoked_while_the_owner_sends),
+        cmocka_unit_test(test_wake_reaches_a_busy_loop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

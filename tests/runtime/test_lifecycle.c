@@ -33,6 +33,65 @@ static void test_task_layout(void **state) {
     assert_int_equal(aci_tasks_live(), 0);
 }
 
+/* A hand-written future whose frame is a counter and whose result is `words` words,
+ * each the frame's address xor its index: the poll writes the result first and then
+ * the frame (as generated code may), so a result put where the frame is before the
+ * poll returned would come out wrong. */
+typedef struct words_frame {
+    uintptr_t polls;
+    uintptr_t pad[5]; /* a 48-byte frame, like W7's */
+} words_frame;
+
+static ac_poll words_poll(void *frame, ac_cx *cx, void *out, size_t words) {
+    (void)cx;
+    words_frame *f = frame;
+    uintptr_t *result = out;
+    for (size_t i = 0; i < words; i++)
+        result[i] = (uintptr_t)f ^ i;
+    f->polls = UINTPTR_MAX; /* after the result */
+    return AC_READY;
+}
+static ac_poll words1_poll(void *frame, ac_cx *cx, void *out) {
+    return words_poll(frame, cx, out, 1);
+}
+static ac_poll words8_poll(void *frame, ac_cx *cx, void *out) {
+    return words_poll(frame, cx, out, 8);
+}
+static ac_poll words9_poll(void *frame, ac_cx *cx, void *out) {
+    return words_poll(frame, cx, out, 9);
+}
+static void words_drop(void *frame) {
+    (void)frame;
+}
+
+/* Spawn a words future and check its block size and its result, joined. */
+static void assert_words_task(const ac_vtable *vt, size_t words, size_t block_size) {
+    assert_int_equal(aci_task_block_size(vt), block_size);
+    ac_task *t = ac_task_new(vt);
+    assert_non_null(t);
+    uintptr_t frame = (uintptr_t)ac_task_frame(t);
+    uintptr_t result[9] = {0};
+    assert_int_equal(ac_task_block_on(t, result), 0);
+    for (size_t i = 0; i < words; i++)
+        assert_int_equal(result[i], frame ^ i);
+    assert_int_equal(aci_tasks_live(), 0);
+}
+
+/* A result of up to ACI_RESULT_SHARED_MAX bytes takes the finished frame's room, and
+ * comes out whole even though the poll wrote the frame after it; a larger one has room
+ * of its own after the frame. */
+static void test_small_results_share_the_frame(void **state) {
+    (void)state;
+    const ac_vtable one = {words1_poll, words_drop, sizeof(words_frame), sizeof(uintptr_t), NULL};
+    const ac_vtable eight = {words8_poll, words_drop, sizeof(words_frame), 8 * sizeof(uintptr_t),
+                             NULL};
+    const ac_vtable nine = {words9_poll, words_drop, sizeof(words_frame), 9 * sizeof(uintptr_t),
+                            NULL};
+    assert_words_task(&one, 1, 32 + 48);
+    assert_words_task(&eight, 8, 32 + 64); /* larger than the frame: the result's size */
+    assert_words_task(&nine, 9, 32 + 48 + 80);
+}
+
 static void assert_stats(const task_stats *s, int polls, int drops) {
     assert_int_equal(s->polls, polls);
     assert_int_equal(s->drops, drops);
@@ -348,6 +407,7 @@ static void test_block_on_spawned_handle(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_task_layout, setup),
+        cmocka_unit_test_setup(test_small_results_share_the_frame, setup),
         cmocka_unit_test_setup(test_outermost_block_on_drops_leftovers, setup),
         cmocka_unit_test_setup(test_large_tasks_run_and_join, setup),
         cmocka_unit_test_setup(test_large_leftovers_dropped, setup),
