@@ -14,14 +14,16 @@
 #   ANCHORS_OUT (where the anchors' C servers and loadgen are built, default
 #   /tmp/asyncc-anchors); W8_SECS and the anchors' other knobs pass through. Only the
 #   anchors' C programs are built here; tokio's server is measured when ANCHORS_OUT
-#   holds it (the anchors' build.sh), and is otherwise reported missing.
+#   holds it (the anchors' build.sh), and is otherwise reported missing. EXTRA_W8
+#   ("impl=/path/server ...") measures more servers beside ours, a build of another
+#   branch say.
 set -eu
 . "$(dirname "$0")/paths.sh"
 REPS=3
 while getopts "r:h" opt; do
     case $opt in
     r) REPS=$OPTARG ;;
-    *) sed -n '2,15p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,19p' "$0" >&2; exit 2 ;;
     esac
 done
 
@@ -38,5 +40,5 @@ for prog in echo_epoll echo_uv loadgen; do
 done
 MT=$(mt_server "$BUILD_DIR/examples/echo_server/echo_server")
 trap 'rm -f "$MT"' EXIT
-EXTRA_W8="asyncc=$BUILD_DIR/examples/echo_server/echo_server asyncc-mt=$MT" \
+EXTRA_W8="asyncc=$BUILD_DIR/examples/echo_server/echo_server asyncc-mt=$MT ${EXTRA_W8:-}" \
     "$ANCHORS_DIR/run.sh" -r "$REPS" W8

@@ -18,14 +18,15 @@
 #   ../shared/anchors from the repository root), ANCHORS_OUT (default
 #   /tmp/asyncc-anchors; the anchors are built there with their build.sh, which needs
 #   root for its Debian packages, when tokio_resp is missing), and the anchors' run.sh
-#   knobs (PIN, SERVER_CPU, CLIENT_CPU).
+#   knobs (PIN, SERVER_CPU, CLIENT_CPU); EXTRA_W9 ("impl=/path/server ...") measures more
+#   servers beside ours, a build of another branch say, with their medians too.
 set -u
 . "$(dirname "$0")/paths.sh"
 REPS=5
 while getopts "r:h" opt; do
     case $opt in
     r) REPS=$OPTARG ;;
-    *) sed -n '2,20p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,22p' "$0" >&2; exit 2 ;;
     esac
 done
 
@@ -42,7 +43,7 @@ INFO=$(mktemp /tmp/asyncc-w9.XXXXXX)
 RESULTS=$(mktemp /tmp/asyncc-w9.XXXXXX)
 MT=$(mt_server "$BUILD_DIR/examples/resp/resp_server")
 trap 'rm -f "$INFO" "$RESULTS" "$MT"' EXIT
-(cd "$ANCHORS_DIR" && EXTRA_W9="asyncc=$BUILD_DIR/examples/resp/resp_server asyncc-mt=$MT" \
+(cd "$ANCHORS_DIR" && EXTRA_W9="asyncc=$BUILD_DIR/examples/resp/resp_server asyncc-mt=$MT ${EXTRA_W9:-}" \
     ./run.sh -r "$REPS" W9) 2> >(tee "$INFO" >&2) | tee "$RESULTS"
 wait
 grep -q "impl=asyncc" "$RESULTS" || { echo "w9.sh: no result for resp_server" >&2; exit 1; }

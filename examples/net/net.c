@@ -26,15 +26,22 @@ int net_port_arg(int argc, char **argv, const char *usage) {
     return port;
 }
 
-async ssize_t net_fill(ac_fd *h, net_buf *b) {
-    if (b->start > 0) {
+size_t net_buf_room(net_buf *b) {
+    if (b->start == b->end) {
+        b->start = b->end = 0; /* all used: the usual case, nothing to move */
+    } else if (b->start > 0) {
         memmove(b->data, b->data + b->start, b->end - b->start);
         b->end -= b->start;
         b->start = 0;
     }
-    if (b->end == sizeof b->data)
+    return sizeof b->data - b->end;
+}
+
+async ssize_t net_fill(ac_fd *h, net_buf *b) {
+    size_t room = net_buf_room(b);
+    if (room == 0)
         return -ENOBUFS;
-    ssize_t n = await(ac_fd_read(h, b->data + b->end, sizeof b->data - b->end));
+    ssize_t n = await(ac_fd_read(h, b->data + b->end, room));
     if (n > 0)
         b->end += (size_t)n;
     return n;

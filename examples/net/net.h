@@ -27,8 +27,12 @@ async int net_serve(const char *name, int port, net_handler *handler);
 int net_main(int argc, char **argv, const char *name, net_handler *handler);
 /* The port named by the last command-line argument, or -1 after a usage message. */
 int net_port_arg(int argc, char **argv, const char *usage);
-/* Read more into b (first moving what is left to the front): the bytes read, 0 at end
- * of stream, -ENOBUFS if b is full, or a negative errno. */
+/* Make room at the end of b, moving what is left to the front: the bytes free there
+ * (0: b is full). */
+size_t net_buf_room(net_buf *b);
+/* Read more into b (after net_buf_room): the bytes read, 0 at end of stream, -ENOBUFS
+ * if b is full, or a negative errno. Its frame is on the heap when awaited from another
+ * file (grammar/abi.md): a server's hot loop reads with ac_fd_read itself instead. */
 async ssize_t net_fill(ac_fd *h, net_buf *b);
 
 #endif

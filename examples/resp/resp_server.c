@@ -39,9 +39,15 @@ async int conn_serve(int fd) {
     char out[OUT_SIZE];
     resp_status status = RESP_CONTINUE;
     while (status != RESP_CLOSE) {
-        ssize_t n = status == RESP_OUT_FULL ? 1 : await(net_fill(&h, &in));
-        if (n <= 0)
-            break;
+        /* ac_fd_read, not net_fill: a call to another file would allocate a frame for
+         * every read (net.h). The buffer is never full here: see too_long below. */
+        if (status != RESP_OUT_FULL) {
+            size_t room = net_buf_room(&in);
+            ssize_t n = await(ac_fd_read(&h, in.data + in.end, room));
+            if (n <= 0)
+                break;
+            in.end += (size_t)n;
+        }
         resp_io io = {in.data, in.start, in.end, NET_BUF_SIZE, out, 0, sizeof out};
         pthread_mutex_lock(&store_lock);
         status = resp_serve(&store, &io);

@@ -132,9 +132,10 @@ static int reg_park(aci_fd_reg *g, unsigned d, ac_fd_wait_frame *wait, ac_task *
     return quiet;
 }
 
-/* aci_fd_poll on a handle of a multi-thread runtime's reactor. */
-static ac_poll fd_poll_shared(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx,
-                              aci_fd_call_fn *call, void *frame, ssize_t *out) {
+/* Out of line: inlined into a leaf of this file, it would give the loop's path a stack
+ * frame too. */
+ACI_NOINLINE ac_poll aci_fd_poll_shared(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx,
+                                        aci_fd_call_fn *call, void *frame, ssize_t *out) {
     aci_fd_reg *g = wait->h->reg;
     unsigned d = direction == ACI_READABLE ? 0 : 1;
     if (wait->reg && reg_parked(wait->reg, &wait->waiter))
@@ -151,40 +152,6 @@ static ac_poll fd_poll_shared(ac_fd_wait_frame *wait, unsigned direction, ac_cx 
     }
     *out = r;
     return AC_READY;
-}
-
-ac_poll aci_fd_poll(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx, aci_fd_call_fn *call,
-                    void *frame, ssize_t *out) {
-    ac_fd *h = wait->h;
-    ac_waiter *w = &wait->waiter;
-    /* A handle serves the executor it was opened on: a loop's lists are its thread's
-     * alone, and a reactor's waiters must be woken as the runtime's tasks are. A
-     * regular file (not watched) never waits, so any task may use it. */
-    if ((h->reg || h->watched) && aci_task_is_mt(cx->task) != (h->reg != NULL)) {
-        *out = -EOPNOTSUPP;
-        return AC_READY;
-    }
-    if (!aci_coop_take(cx))
-        return AC_PENDING;
-    if (h->reg)
-        return fd_poll_shared(wait, direction, cx, call, frame, out);
-    if (aci_waiter_parked(w))
-        return AC_PENDING;
-    ssize_t r = w->reason < 0 ? w->reason : call(frame);
-    if (r == -EAGAIN) {
-        aci_waitlist_push(direction == ACI_READABLE ? &h->readers : &h->writers, w, cx->task);
-        aci_loop_this.io_waiters++;
-        return AC_PENDING;
-    }
-    *out = r;
-    return AC_READY;
-}
-
-void aci_fd_wait_init(ac_fd_wait_frame *wait, ac_fd *h) {
-    wait->h = h;
-    aci_waiter_init(&wait->waiter);
-    wait->reg = NULL;
-    wait->edge = 0;
 }
 
 void aci_fd_unpark(ac_fd_wait_frame *wait) {
@@ -291,8 +258,9 @@ void ac_fd_read_init(ac_fd_read_frame *f, ac_fd *h, void *buf, size_t n) {
 
 /* call_read_unless_drained on a reactor's handle: "drained" holds for the readable
  * edge count the read started at, so an edge that comes during or after the read ends
- * it (whichever worker sees it). */
-static ssize_t read_unless_drained_shared(ac_fd_read_frame *f, aci_fd_reg *g) {
+ * it (whichever worker sees it). Out of line, so that the loop's path inlines into its
+ * leaf with no stack frame of its own. */
+static ACI_NOINLINE ssize_t read_unless_drained_shared(ac_fd_read_frame *f, aci_fd_reg *g) {
     uint64_t mark = UINT64_C(1) << 32 | f->wait.edge;
     if (atomic_load_explicit(&g->drained_at, memory_order_relaxed) == mark)
         return -EAGAIN;

@@ -5,6 +5,7 @@
 #include "internal.h"
 
 #include "ac_io.h" /* after internal.h: its runtime face */
+#include "backend.h"
 #include "waitlist.h"
 
 /* The backend saw readiness (ACI_READABLE, ACI_WRITABLE bits) on the ac_fd h. */
@@ -14,13 +15,50 @@ ACI_HIDDEN void aci_fd_on_ready(void *h, unsigned readiness);
  * wait for the leaf's direction. */
 typedef ssize_t aci_fd_call_fn(void *frame);
 
+/* aci_fd_poll on a handle of a multi-thread runtime's reactor (io.c). */
+ACI_HIDDEN ac_poll aci_fd_poll_shared(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx,
+                                      aci_fd_call_fn *call, void *frame, ssize_t *out);
+
 /* The poll every ac_fd leaf shares: make the call unless the waiter is still parked
  * (a spurious poll) or was woken by a close (-EBADF); park on the handle's readers or
- * writers (direction: ACI_READABLE or ACI_WRITABLE) when the call says -EAGAIN. */
-ACI_HIDDEN ac_poll aci_fd_poll(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx,
-                               aci_fd_call_fn *call, void *frame, ssize_t *out);
+ * writers (direction: ACI_READABLE or ACI_WRITABLE) when the call says -EAGAIN.
+ * Inline, with the init below: a server answers each request through two of them, and
+ * inlined into a leaf, the leaf's call is inlined too. */
+static inline ac_poll aci_fd_poll(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx,
+                                  aci_fd_call_fn *call, void *frame, ssize_t *out) {
+    ac_fd *h = wait->h;
+    ac_waiter *w = &wait->waiter;
+    /* A handle serves the executor it was opened on: a loop's lists are its thread's
+     * alone, and a reactor's waiters must be woken as the runtime's tasks are. A
+     * regular file (not watched) never waits, so any task may use it. */
+    if ((h->reg || h->watched) && aci_task_is_mt(cx->task) != (h->reg != NULL)) {
+        *out = -EOPNOTSUPP;
+        return AC_READY;
+    }
+    if (!aci_coop_take(cx))
+        return AC_PENDING;
+    if (h->reg)
+        return aci_fd_poll_shared(wait, direction, cx, call, frame, out);
+    if (aci_waiter_parked(w))
+        return AC_PENDING;
+    ssize_t r = w->reason < 0 ? w->reason : call(frame);
+    if (r == -EAGAIN) {
+        aci_waitlist_push(direction == ACI_READABLE ? &h->readers : &h->writers, w, cx->task);
+        aci_loop_this.io_waiters++;
+        return AC_PENDING;
+    }
+    *out = r;
+    return AC_READY;
+}
+
 /* A leaf frame's wait, not parked, on h. */
-ACI_HIDDEN void aci_fd_wait_init(ac_fd_wait_frame *wait, ac_fd *h);
+static inline void aci_fd_wait_init(ac_fd_wait_frame *wait, ac_fd *h) {
+    wait->h = h;
+    aci_waiter_init(&wait->waiter);
+    wait->reg = NULL;
+    wait->edge = 0;
+}
+
 /* A leaf's drop: unlink its waiter if parked. */
 ACI_HIDDEN void aci_fd_unpark(ac_fd_wait_frame *wait);
 /* A system call's result r as a leaf returns it: r, or -errno with EWOULDBLOCK spelled

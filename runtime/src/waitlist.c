@@ -12,21 +12,10 @@
  * A task of the multi-thread runtime has no loop of its own (any worker may poll it) and
  * its wake is thread-safe: its waiter records no loop, and any thread wakes it directly.
  *
- * Linking, parking and waking are inline in waitlist.h: they are on the way of every
- * message that waits on a channel.
+ * Initialising, linking, parking and waking are inline in waitlist.h: they are on the
+ * way of every message that waits on a channel and every request a server answers.
  */
 #include "waitlist.h"
-
-void aci_waiter_init(ac_waiter *w) {
-    *w = (ac_waiter){NULL, NULL, NULL, NULL, NULL, 0};
-}
-
-size_t aci_waitlist_wake_all(ac_waitlist *l, int reason) {
-    size_t n = 0;
-    for (; l->head; n++)
-        aci_waiter_wake(l->head, reason);
-    return n;
-}
 
 void aci_waiter_cancel(ac_waiter *w) {
     if (!w->list)

@@ -10,10 +10,15 @@
 
 #include "mt.h"
 
+/* Inline, as initialising, parking and waking are on the way of every message that
+ * waits and of every request a server answers. */
+
 /* A waiter that is not parked, as a frame's init leaves it. */
-ACI_HIDDEN void aci_waiter_init(ac_waiter *w);
-/* The lists themselves, also for the loop's queue of wakes from other threads (loop.c).
- * Inline, as parking and waking are on the way of every message that waits. */
+static inline void aci_waiter_init(ac_waiter *w) {
+    *w = (ac_waiter){NULL, NULL, NULL, NULL, NULL, 0};
+}
+
+/* The lists themselves, also for the loop's queue of wakes from other threads (loop.c). */
 static inline void aci_waitlist_link(ac_waitlist *l, ac_waiter *w) {
     w->list = l;
     w->next = NULL;
@@ -67,7 +72,12 @@ static inline void aci_waiter_wake(ac_waiter *w, int reason) {
 }
 
 /* Wake every waiter of l in order, as aci_waiter_wake; returns how many there were. */
-ACI_HIDDEN size_t aci_waitlist_wake_all(ac_waitlist *l, int reason);
+static inline size_t aci_waitlist_wake_all(ac_waitlist *l, int reason) {
+    size_t n = 0;
+    for (; l->head; n++)
+        aci_waiter_wake(l->head, reason);
+    return n;
+}
 /* For drops, on the task's own thread: unlink w from its list, or take back its wake if
  * that is still on the way to this loop. No-op when w is not parked. */
 ACI_HIDDEN void aci_waiter_cancel(ac_waiter *w);
