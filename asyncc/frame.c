@@ -1157,12 +1157,11 @@ static void mark_shared_vars(Func *f) {
     for (int i = 0; i < f->nvars; i++) {
         Var *v = f->vars[i];
         Field var = {.var = v};
-        for (int k = 0; v->in_frame && k < f->nvars + f->nawaits && !v->shares; k++) {
-            Field other = k < f->nvars ? (Field){.var = f->vars[k]}
-                                       : (Field){.await = f->awaits[k - f->nvars]};
-            bool exists = k >= f->nvars || (k != i && f->vars[k]->in_frame);
-            v->shares = exists && layout_overlap(f->layout, &var, &other);
-        }
+        for (int k = 0; v->in_frame && k < f->nvars && !v->shares; k++)
+            v->shares = k != i && f->vars[k]->in_frame &&
+                        layout_overlap(f->layout, &var, &(Field){.var = f->vars[k]});
+        for (int k = 0; v->in_frame && k < f->nawaits && !v->shares; k++)
+            v->shares = layout_overlap(f->layout, &var, &(Field){.await = f->awaits[k]});
     }
 }
 
