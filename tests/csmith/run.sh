@@ -13,8 +13,11 @@
 #                linked with the runtime
 # and both must print the same and exit alike. Both builds are -O1 -w: csmith's
 # programs are full of warnings (unused values, tautologies) that say nothing here.
+# CC may list several compilers ("gcc clang"): each program is then generated,
+# converted and transformed once, and built and compared with each of them.
 #
-# Verdicts, one line a program, then "N passed, N failed, N skipped":
+# Verdicts, one line a program and compiler ("PASS 12 gcc"), then
+# "N passed, N failed, N skipped" counting those lines:
 #   SKIP  csmith failed or timed out, its program does not compile, or the plain
 #         program does not exit 0 within SECONDS (csmith programs may loop long);
 #   FAIL  the converter or asyncc rejected the program, asyncc's output does not
@@ -82,84 +85,104 @@ run_limited() {
     return "$status"
 }
 
-# Keeps the failing program $1 and says how to run it again.
+# Keeps the program $1 that failed with compiler $2 and says how to run it again.
 report_failure() {
-    local n=$1 why=$2 kept="$keep/seed$1"
+    local n=$1 c=$2 why=$3 kept="$keep/seed$1"
     rm -rf "$kept"
     cp -r "$work/$n" "$kept"
     # one write, so that parallel reports do not interleave
-    local again="$here/run.sh --seed $n --count 1 --cc $cc --timeout $timeout"
+    local again="$here/run.sh --seed $n --count 1 --cc $c --timeout $timeout"
     again+="${csmith_options:+ --csmith-options \"$csmith_options\"} --keep $keep"
     again+=" --asyncc $asyncc --runtime $runtime --convert $convert"
-    printf 'FAIL %s %s\n    kept in %s\n    again: %s\n' "$n" "$why" "$kept" "$again"
+    printf 'FAIL %s %s %s\n    kept in %s\n    again: %s\n' "$n" "$c" "$why" "$kept" "$again"
 }
 
-skip() {
-    echo "SKIP $1 $2"
-    cd / && rm -rf "${work:?}/$1"
+# The verdict $1 of program $2 for every compiler, with the reason $3.
+verdict_all() {
+    local c
+    for c in $cc; do
+        echo "$1 $2 $c $3"
+    done
 }
 
-# The transformed build of prog.c in the current directory: prints why not when it
-# cannot be made.
-# shellcheck disable=SC2086  # $build_flags is a word list
-transformed_build() {
+# The conversion of prog.c in the current directory to prog.gen.c: prints why not
+# when it cannot be made.
+transform() {
     if ! run_limited 60 convert "$convert" prog.c -o prog.async.c -- -I"$csmith_include"; then
         echo "csmith_convert rejected the program: $(head -n 1 convert.err)"
     elif ! run_limited 60 asyncc "$asyncc" prog.async.c -o prog.gen.c -- -I"$csmith_include"; then
         echo "asyncc rejected the program: $(head -n 1 asyncc.err)"
-    elif ! run_limited 120 transformed.build "$cc" $build_flags -I"$repo/runtime/include" \
-        prog.gen.c "$runtime" -o transformed; then
-        echo "asyncc's output does not compile: $(grep -m 1 error transformed.build.err)"
     fi
 }
 
-# One program, csmith's seed $1: prints its verdict.
-# shellcheck disable=SC2086  # $csmith_options and $build_flags are word lists
+# Program $1 (its prog.gen.c made) built and compared with compiler $2, in the
+# current directory: prints its verdict.
+# shellcheck disable=SC2086  # $build_flags is a word list
+check_with() {
+    local n=$1 c=$2 base
+    base=$(basename "$c")
+    if ! run_limited 120 "plain.$base.build" "$c" $build_flags prog.c -o "plain.$base"; then
+        echo "SKIP $n $c csmith's program does not compile: $(cat "plain.$base.build.status")"
+        return
+    fi
+    if ! run_limited "$timeout" "plain.$base" "./plain.$base"; then
+        echo "SKIP $n $c plain program: $(sed "s/ 124$/ 124, over ${timeout}s/" "plain.$base.status")"
+        return
+    fi
+    if ! run_limited 120 "transformed.$base.build" "$c" $build_flags -I"$repo/runtime/include" \
+        prog.gen.c "$runtime" -o "transformed.$base"; then
+        report_failure "$n" "$c" "asyncc's output does not compile: $(grep -m 1 error "transformed.$base.build.err")"
+        return
+    fi
+    run_limited $((5 * timeout + 10)) "transformed.$base" "./transformed.$base"
+    if ! cmp -s "plain.$base.out" "transformed.$base.out"; then
+        report_failure "$n" "$c" "the output differs: $(head -c 80 "transformed.$base.out"), plain $(cat "plain.$base.out")"
+    elif ! cmp -s "plain.$base.status" "transformed.$base.status"; then
+        report_failure "$n" "$c" "transformed $(cat "transformed.$base.status"), plain $(cat "plain.$base.status")"
+    else
+        echo "PASS $n $c"
+    fi
+}
+
+# One program, csmith's seed $1: prints its verdict for each compiler.
+# shellcheck disable=SC2086  # $csmith_options and $cc are word lists
 check_one() {
-    local n=$1 dir="$work/$1" why
+    local n=$1 dir="$work/$1" why c
     mkdir -p "$dir"
     cd "$dir" || return
     if ! run_limited 30 csmith csmith --seed "$n" $csmith_options; then
-        skip "$n" "csmith failed: $(cat csmith.status)"
-        return
-    fi
-    mv csmith.out prog.c
-    if ! run_limited 120 plain.build "$cc" $build_flags prog.c -o plain; then
-        skip "$n" "csmith's program does not compile: $(cat plain.build.status)"
-        return
-    fi
-    if ! run_limited "$timeout" plain ./plain; then
-        skip "$n" "plain program: $(sed "s/ 124$/ 124, over ${timeout}s/" plain.status)"
-        return
-    fi
-    why=$(transformed_build)
-    if [ -n "$why" ]; then
-        report_failure "$n" "$why"
-        return
-    fi
-    run_limited $((5 * timeout + 10)) transformed ./transformed
-    if ! cmp -s plain.out transformed.out; then
-        report_failure "$n" "the output differs: $(head -c 80 transformed.out), plain $(cat plain.out)"
-    elif ! cmp -s plain.status transformed.status; then
-        report_failure "$n" "transformed $(cat transformed.status), plain $(cat plain.status)"
+        verdict_all SKIP "$n" "csmith failed: $(cat csmith.status)"
     else
-        echo "PASS $n"
-        cd / && rm -rf "$dir"
+        mv csmith.out prog.c
+        why=$(transform)
+        if [ -n "$why" ]; then
+            for c in $cc; do
+                report_failure "$n" "$c" "$why"
+            done
+        else
+            for c in $cc; do
+                check_with "$n" "$c"
+            done
+        fi
     fi
+    cd / && rm -rf "$dir" # a failing program was kept by report_failure
 }
-export -f run_limited report_failure skip transformed_build check_one
+export -f run_limited report_failure verdict_all transform check_with check_one
 
 # shellcheck disable=SC2016  # $1 is check_one's, expanded by the inner bash
 seq "$seed" $((seed + count - 1)) |
     xargs -P "$jobs" -I{} bash -c 'check_one "$1"' _ {} >"$work/results"
 
 grep -v '^PASS ' "$work/results"
-# A program with no line at all: its check died (out of memory, say).
-lost=$(seq "$seed" $((seed + count - 1)) |
-    grep -vxF -f <(sed -n 's/^\(PASS\|FAIL\|SKIP\) \([0-9]*\).*/\2/p' "$work/results"))
-[ -z "$lost" ] || echo "FAIL no result for ${lost//$'\n'/ }"
+# A program and compiler with no line at all: its check died (out of memory, say).
+# shellcheck disable=SC2086  # $cc is a word list
+lost=$(for n in $(seq "$seed" $((seed + count - 1))); do printf "$n %s\n" $cc; done |
+    grep -vxF -f <(sed -n 's/^\(PASS\|FAIL\|SKIP\) \([0-9]* [^ ]*\).*/\2/p' "$work/results"))
+[ -z "$lost" ] || echo "FAIL no result for ${lost//$'\n'/, }"
 passed=$(grep -c '^PASS ' "$work/results")
 skipped=$(grep -c '^SKIP ' "$work/results")
-failed=$((count - passed - skipped))
+# shellcheck disable=SC2206  # $cc is a word list
+compilers=($cc)
+failed=$((count * ${#compilers[@]} - passed - skipped))
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]
