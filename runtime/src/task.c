@@ -178,6 +178,13 @@ ac_task *ac_task_spawn(ac_task *t) {
     return (ac_task *)((uintptr_t)t | gen);
 }
 
+ac_task *ac_task_pin(ac_task *h) {
+    ac_task *t = handle_strip(h);
+    if (t && aci_task_is_mt(t))
+        aci_mt_pin(t);
+    return h;
+}
+
 void aci_task_abort(ac_task *t) {
     if (aci_task_is_mt(t)) {
         aci_mt_abort(t);
