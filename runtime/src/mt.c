@@ -14,8 +14,8 @@
  * last half of another worker's ring (stealing). With nothing found it parks.
  *
  * Tasks. A task of this runtime is flagged TASK_MT and keeps its scheduling state in the
- * header's atomic `state` (MT_* below); `flags` is never written after creation, so any
- * thread may read it. A wake is one fetch_or: only the wake that finds the task idle
+ * header's atomic `state` (MT_* below); `flags` is never written after the spawn (the
+ * spawner may pin the task before its handle leaves it), so any thread may read it. A wake is one fetch_or: only the wake that finds the task idle
  * (neither notified, running nor complete) queues it. The poller clears NOTIFIED and sets
  * RUNNING when it starts, and on AC_PENDING clears RUNNING: if a wake came meanwhile
  * (NOTIFIED again) the poller queues the task itself, behind the others (a yield). So a
@@ -31,6 +31,11 @@
  * Abort. aci_task_abort sets CANCEL and wakes the task like any waker; the worker that
  * next takes it drops its frame instead of polling it and completes it CANCELLED (no
  * result: a join says -ECANCELED). A task that completed first keeps its result.
+ *
+ * Pinned tasks (ac_spawn_local). Flagged TASK_PINNED and polled only by their owner
+ * (the worker whose pool made them): they live in the owner's FIFO, never in the ring,
+ * LIFO slot or global queue, and a wake on another thread puts them in the owner's
+ * inbox and kicks it. The owner takes from the FIFO every other turn while it has any.
  *
  * Handles. A join or detach marks the task DETACHED before its block goes back, so that
  * a handle used again is refused even while the block waits on its owner's remote-free
