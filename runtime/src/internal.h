@@ -248,13 +248,21 @@ static inline void aci_coop_reset(void) {
 }
 
 /* At the start of a leaf's poll: 1 to go on, or 0 (the task woken) to return AC_PENDING
- * without touching anything. */
+ * without touching anything. ACI_BENCH_NO_COOP_BUDGET is for bench/ alone, which builds
+ * a runtime without the check to measure what it costs (bench/CMakeLists.txt). */
+#ifdef ACI_BENCH_NO_COOP_BUDGET
+static inline int aci_coop_take(ac_cx *cx) {
+    (void)cx;
+    return 1;
+}
+#else
 static inline int aci_coop_take(ac_cx *cx) {
     if (__builtin_expect(++aci_loop_this.coop_used <= ACI_COOP_BUDGET, 1))
         return 1;
     ac_wake(cx->task);
     return 0;
 }
+#endif
 
 /* Nothing is runnable (block = 1), or a busy queue pauses for a look (block = 0): wait in
  * the backend until the nearest timer's deadline (not at all when block is 0), wake
