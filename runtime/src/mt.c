@@ -15,11 +15,11 @@
  *
  * Tasks. A task of this runtime is flagged TASK_MT and keeps its scheduling state in the
  * header's atomic `state` (MT_* below); `flags` is never written after the spawn (the
- * spawner may pin the task before its handle leaves it), so any thread may read it. A wake is one fetch_or: only the wake that finds the task idle
- * (neither notified, running nor complete) queues it. The poller clears NOTIFIED and sets
- * RUNNING when it starts, and on AC_PENDING clears RUNNING: if a wake came meanwhile
- * (NOTIFIED again) the poller queues the task itself, behind the others (a yield). So a
- * task is queued at most once, polled by one worker at a time, and no wake is lost.
+ * spawner may pin the task before its handle leaves it), so any thread may read it. A wake is one
+ * fetch_or: only the wake that finds the task idle (neither notified, running nor complete) queues
+ * it. The poller clears NOTIFIED and sets RUNNING when it starts, and on AC_PENDING clears RUNNING:
+ * if a wake came meanwhile (NOTIFIED again) the poller queues the task itself, behind the others (a
+ * yield). So a task is queued at most once, polled by one worker at a time, and no wake is lost.
  *
  * Join. The joiner stores itself in `waiter` and sets JOIN_WAKER; the finisher sets
  * COMPLETE and, if JOIN_WAKER was set, wakes the waiter and then clears JOIN_WAKER. A
@@ -325,15 +325,20 @@ static inline void notify_idle(ac_runtime *rt) {
         notify_idle_slow(rt);
 }
 
+/* Append first..last (linked through next, last->next NULL) to the list head..tail. */
+static void list_append(ac_task **head, ac_task **tail, ac_task *first, ac_task *last) {
+    if (*head)
+        (*tail)->next = first;
+    else
+        *head = first;
+    *tail = last;
+}
+
 /* Append the n tasks first..last (linked through next) to the global queue. */
 static void inject(ac_runtime *rt, ac_task *first, ac_task *last, size_t n) {
     last->next = NULL;
     pthread_mutex_lock(&rt->lock);
-    if (rt->inject_head)
-        rt->inject_tail->next = first;
-    else
-        rt->inject_head = first;
-    rt->inject_tail = last;
+    list_append(&rt->inject_head, &rt->inject_tail, first, last);
     atomic_store_explicit(&rt->inject_len, rt->inject_len + n, memory_order_relaxed);
     aci_worker *w = idle_pop_locked(rt);
     pthread_mutex_unlock(&rt->lock);
@@ -466,11 +471,7 @@ static void schedule_local(aci_worker *w, ac_task *t) {
 
 static void pin_push(aci_worker *w, ac_task *t) {
     t->next = NULL;
-    if (w->pin_head)
-        w->pin_tail->next = t;
-    else
-        w->pin_head = t;
-    w->pin_tail = t;
+    list_append(&w->pin_head, &w->pin_tail, t, t);
 }
 
 static ac_task *pin_pop(aci_worker *w) {
@@ -485,11 +486,7 @@ static ac_task *pin_pop(aci_worker *w) {
 static void pin_send(aci_worker *owner, ac_task *t) {
     t->next = NULL;
     aci_spin_lock(&owner->pin_lock);
-    if (owner->in_head)
-        owner->in_tail->next = t;
-    else
-        owner->in_head = t;
-    owner->in_tail = t;
+    list_append(&owner->in_head, &owner->in_tail, t, t);
     atomic_store_explicit(&owner->pin_inbox, 1, memory_order_relaxed);
     aci_spin_unlock(&owner->pin_lock);
     worker_kick(owner);
@@ -505,13 +502,8 @@ static void pin_receive(aci_worker *w) {
     w->in_head = w->in_tail = NULL;
     atomic_store_explicit(&w->pin_inbox, 0, memory_order_relaxed);
     aci_spin_unlock(&w->pin_lock);
-    if (!head)
-        return;
-    if (w->pin_head)
-        w->pin_tail->next = head;
-    else
-        w->pin_head = head;
-    w->pin_tail = tail;
+    if (head)
+        list_append(&w->pin_head, &w->pin_tail, head, tail);
 }
 
 void aci_mt_pin(ac_task *t) {

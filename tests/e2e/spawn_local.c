@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "two_workers.h"
+
 enum { PINNED = 8, MESSAGES = 200, ORDINARY = 64, ROUNDS = 300 };
 
 typedef struct msg {
@@ -140,11 +142,8 @@ static async int fleet(const char *where) {
 int main(void) {
     if (ac_block_on(fleet("current thread")) != 0)
         return 1;
-    ac_runtime_builder b;
-    ac_runtime_builder_init(&b);
-    b.worker_threads = 2;
-    ac_runtime *rt;
-    if (ac_runtime_new(&b, &rt) != 0)
+    ac_runtime *rt = two_workers();
+    if (!rt)
         return 1;
     int rc = 1;
     if (ac_runtime_block_on(rt, ac_future_of(fleet("2 workers")), &rc) != 0)

@@ -13,6 +13,8 @@
 
 #include <stdio.h>
 
+#include "two_workers.h"
+
 static AC_LOCAL_KEY(request_id);
 static AC_LOCAL_KEY(user);
 
@@ -188,11 +190,8 @@ int main(void) {
     }
     show("main");
 
-    ac_runtime_builder b;
-    ac_runtime_builder_init(&b);
-    b.worker_threads = 2;
-    ac_runtime *rt;
-    if (ac_runtime_new(&b, &rt) != 0)
+    ac_runtime *rt = two_workers();
+    if (!rt)
         return 1;
     long wrong = -1;
     if (ac_runtime_block_on(rt, ac_future_of(fleet(32)), &wrong) != 0)
