@@ -281,6 +281,27 @@ static const Await *await_of(const Func *f, const Expr *e) {
     return NULL;
 }
 
+/* ---- task-local bindings (<ac_local.h>) --------------------------------------------- */
+
+/* A frame variable declared by ac_local_scope: its cleanup is the runtime's
+ * ac_local_exit. */
+static bool is_local_binding(const Var *v) {
+    return strcmp(v->cleanup, "ac_local_exit") == 0;
+}
+
+/* The bindings in scope at await a leave the thread's stack of bindings in force when
+ * poll returns AC_PENDING there (innermost first), and join it again where the next
+ * poll, on whatever thread, resumes there (outermost first): the stack holds the scopes
+ * the running code is inside, which is what ac_local_get reads. */
+static void emit_bindings(Out *o, const Func *f, const Await *a, bool resume, int level) {
+    for (int k = 0; k < a->ncleanups; k++) {
+        const Var *v = a->cleanups[resume ? k : a->ncleanups - 1 - k];
+        if (is_local_binding(v))
+            out_line(o, level, "%s(&%s->%s);", resume ? "ac_local_resume" : "ac_local_suspend",
+                     f->self, v->field);
+    }
+}
+
 static void emit_form(Poll *p, const Expr *aw, const char *dest, int level);
 static char *fresh_local(const Func *f, const char *base);
 
@@ -322,6 +343,7 @@ static void emit_suspend(Poll *p, const Expr *aw, const char *dest, const char *
         out_line(p->out, level, "memset(&%s, 0, sizeof %s);", local, local);
     out_line(p->out, level, "if (%s_poll(%s, %s, %s) == AC_PENDING) {", g->name, frame, f->cx,
              dest);
+    emit_bindings(p->out, f, a, false, level + 1);
     out_line(p->out, level + 1, "return AC_PENDING;");
     out_line(p->out, level, "}");
     if (boxed)
@@ -429,6 +451,7 @@ static void emit_form(Poll *p, const Expr *aw, const char *dest, int level) {
     out_line(p->out, level + 1, "}");
     out_line(p->out, level, "}");
     out_line(p->out, level, "if (ac_select_pending(%s)) {", sel);
+    emit_bindings(p->out, f, a, false, level + 1);
     out_line(p->out, level + 1, "return AC_PENDING;");
     out_line(p->out, level, "}");
     if (aw->callee->form != FORM_JOIN_ALL) /* a join ends when none is left */
@@ -1524,6 +1547,7 @@ static void emit_dispatch(Out *o, const Func *f) {
     out_line(o, 2, "break;");
     for (int i = 0; i < f->nawaits; i++) {
         out_line(o, 1, "case %s:", f->awaits[i]->state);
+        emit_bindings(o, f, f->awaits[i], true, 2);
         out_line(o, 2, "goto %s;", f->awaits[i]->label);
     }
     out_line(o, 1, "default:");

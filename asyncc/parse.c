@@ -874,8 +874,16 @@ static bool macro_args(const Parser *p, const MacroDef *m, unsigned off, char **
     return true;
 }
 
-/* The replacement list of m with args substituted, one level deep. */
-static char *macro_substitute(const Parser *p, const MacroDef *m, char **args) {
+/* `__LINE__` (a token of the replacement list, or an argument standing alone) is
+ * line when it is no operand of ## or #: the preprocessor expands it before any paste
+ * it reaches through another macro's parameter, so that `CAT(name_, __LINE__)` pastes
+ * the number (ac_local_scope, <ac_local.h>). */
+static const char *line_expanded(const char *text, unsigned line, bool pasted) {
+    return !pasted && strcmp(text, "__LINE__") == 0 ? xprintf("%u", line) : text;
+}
+
+/* The replacement list of m, invoked at line, with args substituted, one level deep. */
+static char *macro_substitute(const Parser *p, const MacroDef *m, char **args, unsigned line) {
     Buf b = {0};
     buf_put(&b, "");
     bool glue = false;
@@ -884,6 +892,7 @@ static char *macro_substitute(const Parser *p, const MacroDef *m, char **args) {
         char *t = token_text(p, m->toks[i]);
         int param = param_index(p, m, m->toks[i]);
         int next = i + 1 < m->ntoks ? param_index(p, m, m->toks[i + 1]) : -1;
+        bool pasted = glue || (i + 1 < m->ntoks && token_is(p, m->toks[i + 1], "##"));
         if (strcmp(t, "##") == 0) {
             glue = true;
             free(t);
@@ -899,7 +908,7 @@ static char *macro_substitute(const Parser *p, const MacroDef *m, char **args) {
                 b.data[--b.len] = '\0';
             piece_put(&b, args[param], false, true);
         } else {
-            piece_put(&b, param >= 0 ? args[param] : t, glue, apart);
+            piece_put(&b, line_expanded(param >= 0 ? args[param] : t, line, pasted), glue, apart);
         }
         glue = false;
         free(t);
@@ -914,7 +923,7 @@ static char *macro_expand(const Parser *p, const Expansion *x) {
     char *text = NULL;
     if (macro_def(p, x->cursor, &m) && !m.va_opt &&
         (m.nparams < 0 || macro_args(p, &m, x->range.start, &args)))
-        text = macro_substitute(p, &m, args);
+        text = macro_substitute(p, &m, args, pos_at(p, x->range.start).line);
     if (m.toks)
         clang_disposeTokens(p->tu, m.toks, m.ntoks);
     return text;

@@ -49,6 +49,8 @@ static inline uint64_t bench_mt_block_on(ac_future fu) {
     ac_runtime_shutdown(rt, 0);
     return result;
 }
+#elif defined(BENCH_NO_COOP_BUDGET)
+#define BENCH_IMPL "asyncc-nobudget" /* linked to a runtime without the cooperative budget */
 #else
 #define BENCH_IMPL "asyncc"
 #endif

@@ -60,6 +60,26 @@
 
 typedef struct ac_runtime ac_runtime;
 
+/* ac_spawn_local(f(x)): ac_spawn, but the task is pinned to the thread that spawns it
+ * (tokio's spawn_local, smol's LocalExecutor), for state that must not cross threads:
+ * a task of the multi-thread runtime spawned so is polled by the spawning worker alone,
+ * never stolen, and a wake from any other thread (a channel send on another worker, a
+ * timer fired elsewhere, a blocking job) is sent back to that worker. Join it, detach
+ * it, put it in a join set or abort it as any task. On the current-thread executor, and
+ * in the plain meaning, it is ac_spawn: every task there runs on one thread already.
+ *
+ * A spawn form, not a set object to run tasks in (tokio's LocalSet): each worker runs
+ * its pinned tasks itself, taking turns with its other tasks, so there is nothing to
+ * drive or await and no second scheduler; what it gives up is balance: a worker's
+ * pinned tasks wait for it when it is busy, while idle workers steal only the others.
+ * A shutdown drops the pinned tasks still alive on worker 0, like every other task,
+ * while the other workers wait at a barrier: no two threads touch them at once. */
+#if defined(ASYNCC_SEQUENTIAL)
+#define ac_spawn_local(call) ac_spawn(call)
+#else
+#define ac_spawn_local(call) ac_task_pin(ac_spawn(call))
+#endif
+
 /* A task that ac_runtime_spawn started: a value, which may be copied, but joined or
  * detached once. {NULL, 0} is no task's. */
 typedef struct ac_runtime_handle {

@@ -97,6 +97,11 @@ void *ac_task_frame(ac_task *t);
  * functions that take a handle (ac_join, ac_detach, ac_task_block_on, ac_wake,
  * ac_task_frame), never as a pointer. */
 ac_task *ac_task_spawn(ac_task *t);
+/* Pin the task of h, which this thread has just spawned (nothing else may have run
+ * since), to this thread: what ac_spawn_local (<ac_mt.h>) writes around ac_spawn. On a
+ * worker of the multi-thread runtime the task is then polled by that worker alone; on
+ * the current-thread executor, where every task is, nothing changes. Returns h. */
+ac_task *ac_task_pin(ac_task *h);
 /* Run this thread's executor until t finishes, copy its result to out (unless
  * NULL) and free it. The outermost block_on drops every task still alive when it
  * returns. Returns 0, or -1 if t is NULL or everything left is blocked forever

@@ -241,8 +241,20 @@ static inline ac_task *ac_sync_spawn_(const void *value, size_t size) {
 }
 /* Runs the call to completion right away: in plain C a task finishes before
  * ac_spawn returns, so programs whose output depends on how tasks interleave
- * print differently here than when transformed. */
+ * print differently here than when transformed. A spawned call sees none of its
+ * caller's task-local bindings (<ac_local.h>), as a task does not: they are set aside
+ * while it runs. */
+struct ac_local_binding *ac_local_hide(void);
+void ac_local_restore(struct ac_local_binding *saved);
 #define ac_spawn(call)                                                                             \
+    __extension__({                                                                                \
+        struct ac_local_binding *ac_locals_ = ac_local_hide();                                     \
+        ac_task *ac_done_ = AC_SEQ_RUN_(call);                                                     \
+        ac_local_restore(ac_locals_);                                                              \
+        ac_done_;                                                                                  \
+    })
+/* The call run to its end, its result in a handle. */
+#define AC_SEQ_RUN_(call)                                                                          \
     __extension__({                                                                                \
         __typeof__(call) ac_value_ = (call);                                                       \
         ac_sync_spawn_(&ac_value_, sizeof ac_value_);                                              \
@@ -277,12 +289,14 @@ static inline int ac_detach(ac_task *t) {
     return 0;
 }
 
-/* A future holds the finished call's result, as a spawned task does. */
+/* A future holds the finished call's result, as a spawned task does. It ran where
+ * ac_future_of is written, inside the task-local bindings in force there (a future
+ * awaited elsewhere sees those of the await when transformed: <ac_local.h>). */
 typedef struct ac_future {
     ac_task *done;
 } ac_future;
 
-#define ac_future_of(call) ((ac_future){ac_spawn(call)})
+#define ac_future_of(call) ((ac_future){AC_SEQ_RUN_(call)})
 static inline int ac_future_valid(ac_future fu) {
     return fu.done != NULL;
 }

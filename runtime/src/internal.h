@@ -28,7 +28,7 @@ struct ac_task {
     alignas(max_align_t) const ac_vtable *vt; /* NULL marks a free block in the pool */
     ac_task *next;          /* run-queue link, or free-list link while the block is free */
     ac_task *waiter;        /* the task suspended in ac_join on this one */
-    uint32_t flags;         /* TASK_* bits; never written after creation for TASK_MT */
+    uint32_t flags;         /* TASK_* bits; for TASK_MT, never written after the spawn */
     _Atomic uint32_t state; /* a TASK_MT task's MT_* bits (mt.c); unused otherwise */
 };
 
@@ -49,6 +49,9 @@ enum aci_task_flag {
     /* An MT task spawned from outside (ac_runtime_spawn, ac_runtime_block_on): its block
      * follows a malloc'd record of the runtime's table, not in a pool (mt.c). */
     TASK_HEAP = 1u << 7,
+    /* An MT task polled only by the worker that made it (ac_spawn_local, mt.c): set by
+     * that worker right after the spawn, before the handle leaves it. */
+    TASK_PINNED = 1u << 8,
     TASK_CANCEL = 1u << 9,     /* aborted: its next poll drops it instead */
     TASK_CANCELLED = 1u << 10, /* finished by that drop: no result */
 };
@@ -245,13 +248,21 @@ static inline void aci_coop_reset(void) {
 }
 
 /* At the start of a leaf's poll: 1 to go on, or 0 (the task woken) to return AC_PENDING
- * without touching anything. */
+ * without touching anything. ACI_BENCH_NO_COOP_BUDGET is for bench/ alone, which builds
+ * a runtime without the check to measure what it costs (bench/CMakeLists.txt). */
+#ifdef ACI_BENCH_NO_COOP_BUDGET
+static inline int aci_coop_take(ac_cx *cx) {
+    (void)cx;
+    return 1;
+}
+#else
 static inline int aci_coop_take(ac_cx *cx) {
     if (__builtin_expect(++aci_loop_this.coop_used <= ACI_COOP_BUDGET, 1))
         return 1;
     ac_wake(cx->task);
     return 0;
 }
+#endif
 
 /* Nothing is runnable (block = 1), or a busy queue pauses for a look (block = 0): wait in
  * the backend until the nearest timer's deadline (not at all when block is 0), wake

@@ -14,12 +14,12 @@
  * last half of another worker's ring (stealing). With nothing found it parks.
  *
  * Tasks. A task of this runtime is flagged TASK_MT and keeps its scheduling state in the
- * header's atomic `state` (MT_* below); `flags` is never written after creation, so any
- * thread may read it. A wake is one fetch_or: only the wake that finds the task idle
- * (neither notified, running nor complete) queues it. The poller clears NOTIFIED and sets
- * RUNNING when it starts, and on AC_PENDING clears RUNNING: if a wake came meanwhile
- * (NOTIFIED again) the poller queues the task itself, behind the others (a yield). So a
- * task is queued at most once, polled by one worker at a time, and no wake is lost.
+ * header's atomic `state` (MT_* below); `flags` is never written after the spawn (the
+ * spawner may pin the task before its handle leaves it), so any thread may read it. A wake is one
+ * fetch_or: only the wake that finds the task idle (neither notified, running nor complete) queues
+ * it. The poller clears NOTIFIED and sets RUNNING when it starts, and on AC_PENDING clears RUNNING:
+ * if a wake came meanwhile (NOTIFIED again) the poller queues the task itself, behind the others (a
+ * yield). So a task is queued at most once, polled by one worker at a time, and no wake is lost.
  *
  * Join. The joiner stores itself in `waiter` and sets JOIN_WAKER; the finisher sets
  * COMPLETE and, if JOIN_WAKER was set, wakes the waiter and then clears JOIN_WAKER. A
@@ -31,6 +31,11 @@
  * Abort. aci_task_abort sets CANCEL and wakes the task like any waker; the worker that
  * next takes it drops its frame instead of polling it and completes it CANCELLED (no
  * result: a join says -ECANCELED). A task that completed first keeps its result.
+ *
+ * Pinned tasks (ac_spawn_local). Flagged TASK_PINNED and polled only by their owner
+ * (the worker whose pool made them): they live in the owner's FIFO, never in the ring,
+ * LIFO slot or global queue, and a wake on another thread puts them in the owner's
+ * inbox and kicks it. The owner takes from the FIFO every other turn while it has any.
  *
  * Handles. A join or detach marks the task DETACHED before its block goes back, so that
  * a handle used again is refused even while the block waits on its owner's remote-free
@@ -63,6 +68,7 @@
 #include "ac_mt.h"
 #include "pool.h"
 #include "reactor.h"
+#include "spinlock.h"
 
 #include <errno.h>
 #include <sched.h>
@@ -163,6 +169,13 @@ struct aci_worker {
     int searching;       /* kicked out of the idle set and has not found work yet (rt->lock) */
     uint64_t busy_since; /* when the worker last woke or counted its busy time */
     counter polls, steals, steal_ops, parks, created, finished, busy_ns;
+    /* Pinned tasks (ac_spawn_local): made by this worker and polled by it alone, so
+     * never in the ring, the LIFO slot or the global queue, where others take from. */
+    ac_task *pin_head, *pin_tail; /* queued, linked through next (owner only) */
+    unsigned pin_turn;            /* pinned and other tasks take turns */
+    int pin_lock;                 /* spinlock.h: the inbox */
+    ac_task *in_head, *in_tail;   /* pinned tasks other threads woke (under pin_lock) */
+    _Atomic int pin_inbox;        /* the inbox is not empty: a look without the lock */
 };
 
 /* A task spawned with ac_runtime_spawn (or run by ac_runtime_block_on): malloc'd, the
@@ -312,15 +325,20 @@ static inline void notify_idle(ac_runtime *rt) {
         notify_idle_slow(rt);
 }
 
+/* Append first..last (linked through next, last->next NULL) to the list head..tail. */
+static void list_append(ac_task **head, ac_task **tail, ac_task *first, ac_task *last) {
+    if (*head)
+        (*tail)->next = first;
+    else
+        *head = first;
+    *tail = last;
+}
+
 /* Append the n tasks first..last (linked through next) to the global queue. */
 static void inject(ac_runtime *rt, ac_task *first, ac_task *last, size_t n) {
     last->next = NULL;
     pthread_mutex_lock(&rt->lock);
-    if (rt->inject_head)
-        rt->inject_tail->next = first;
-    else
-        rt->inject_head = first;
-    rt->inject_tail = last;
+    list_append(&rt->inject_head, &rt->inject_tail, first, last);
     atomic_store_explicit(&rt->inject_len, rt->inject_len + n, memory_order_relaxed);
     aci_worker *w = idle_pop_locked(rt);
     pthread_mutex_unlock(&rt->lock);
@@ -449,13 +467,67 @@ static void schedule_local(aci_worker *w, ac_task *t) {
     }
 }
 
+/* ---- pinned tasks: a FIFO of the owner's, and an inbox for the wakes of others ----------- */
+
+static void pin_push(aci_worker *w, ac_task *t) {
+    t->next = NULL;
+    list_append(&w->pin_head, &w->pin_tail, t, t);
+}
+
+static ac_task *pin_pop(aci_worker *w) {
+    ac_task *t = w->pin_head;
+    if (t)
+        w->pin_head = t->next;
+    return t;
+}
+
+/* A pinned task woken on another thread: into its worker's inbox, and the worker kicked
+ * (the eventfd keeps the kick, so a worker about to park cannot miss it). */
+static void pin_send(aci_worker *owner, ac_task *t) {
+    t->next = NULL;
+    aci_spin_lock(&owner->pin_lock);
+    list_append(&owner->in_head, &owner->in_tail, t, t);
+    atomic_store_explicit(&owner->pin_inbox, 1, memory_order_relaxed);
+    aci_spin_unlock(&owner->pin_lock);
+    worker_kick(owner);
+}
+
+/* Move the inbox to the end of the FIFO: at each look, before parking, and when the
+ * worker's other queues are empty. */
+static void pin_receive(aci_worker *w) {
+    if (!atomic_load_explicit(&w->pin_inbox, memory_order_relaxed))
+        return;
+    aci_spin_lock(&w->pin_lock);
+    ac_task *head = w->in_head, *tail = w->in_tail;
+    w->in_head = w->in_tail = NULL;
+    atomic_store_explicit(&w->pin_inbox, 0, memory_order_relaxed);
+    aci_spin_unlock(&w->pin_lock);
+    if (head)
+        list_append(&w->pin_head, &w->pin_tail, head, tail);
+}
+
+void aci_mt_pin(ac_task *t) {
+    aci_worker *w = aci_loop_this.worker;
+    t->flags |= TASK_PINNED; /* before the handle leaves this thread: nobody reads it yet */
+    if (w->lifo == t) {      /* where its spawn put it */
+        w->lifo = NULL;
+        pin_push(w, t);
+    }
+}
+
 /* t went from idle to notified: queue it where it will be found. */
 static void schedule(ac_task *t) {
     ac_runtime *rt = runtime_of(t);
     if (atomic_load_explicit(&rt->closing, memory_order_relaxed))
         return; /* worker 0 is dropping everything; it will find t */
     aci_worker *w = worker_here(rt);
-    if (w) {
+    if (t->flags & TASK_PINNED) {
+        aci_worker *owner = owner_of(t);
+        if (owner == w)
+            pin_push(w, t);
+        else
+            pin_send(owner, t);
+    } else if (w) {
         schedule_local(w, t);
     } else {
         inject(rt, t, t, 1);
@@ -544,11 +616,17 @@ static entry worker_next(aci_worker *w) {
         w->global_countdown = w->rt->global_interval;
         e = (entry)global_take(w, 1); /* one, so that the ring need not make room */
     }
+    if (!e && w->pin_head && (w->pin_turn ^= 1)) /* a yielding pinned task cannot starve the ring */
+        e = (entry)pin_pop(w);
     if (!e)
         e = (entry)lifo_take(w);
     if (!e) {
         w->lifo_polls = 0;
         e = ring_pop(w);
+    }
+    if (!e) {
+        pin_receive(w);
+        e = (entry)pin_pop(w);
     }
     if (!e)
         e = (entry)global_take(w, LOCAL_CAP / 2); /* the ring is empty */
@@ -797,14 +875,21 @@ static void worker_poll(aci_worker *w, entry e) {
         mt_finish(w, t);
         return;
     }
-    if (w->self_woken) { /* a yield: behind the queue, still RUNNING */
+    int pinned = (t->flags & TASK_PINNED) != 0;
+    if (w->self_woken && !pinned) { /* a yield: behind the queue, still RUNNING */
         stamp_if_moved(t);
         ring_push(w, (entry)t | HELD);
         notify_idle(w->rt);
         return;
     }
-    uint32_t prev = state_change(t, MT_RUNNING, 0, memory_order_acq_rel);
-    if (prev & MT_NOTIFIED) { /* woken by another during its poll */
+    /* A pinned task's yield is queued as a wake is: its FIFO holds no HELD entries. */
+    uint32_t prev =
+        state_change(t, MT_RUNNING, w->self_woken ? MT_NOTIFIED : 0, memory_order_acq_rel);
+    if (!w->self_woken && !(prev & MT_NOTIFIED))
+        return;
+    if (pinned) { /* woken by itself or by another during its poll */
+        pin_push(w, t);
+    } else {
         ring_push(w, (entry)t);
         notify_idle(w->rt);
     }
@@ -1124,6 +1209,7 @@ static void worker_maintain(aci_worker *w) {
     reactor_look(w);
     aci_loop_poll_remote();
     aci_pool_drain_remote(&aci_loop_this.pool);
+    pin_receive(w);
 }
 
 static int others_have_work(aci_worker *w) {
@@ -1141,7 +1227,8 @@ static void worker_park(aci_worker *w) {
     pthread_mutex_lock(&rt->lock);
     searching_end_locked(rt, w);
     if (atomic_load_explicit(&rt->inject_len, memory_order_relaxed) > 0 ||
-        atomic_load_explicit(&rt->stopping, memory_order_relaxed)) {
+        atomic_load_explicit(&rt->stopping, memory_order_relaxed) ||
+        atomic_load_explicit(&w->pin_inbox, memory_order_relaxed)) {
         pthread_mutex_unlock(&rt->lock);
         return;
     }
@@ -1233,6 +1320,8 @@ static void runtime_drop_all(ac_runtime *rt) {
         aci_pool_drain_remote(&w->loop->pool);
         aci_pool_walk(&w->loop->pool, free_block, NULL);
         w->lifo = NULL;
+        w->pin_head = w->in_head = NULL;
+        atomic_store_explicit(&w->pin_inbox, 0, memory_order_relaxed);
         w->batch_n = 0;
         atomic_store_explicit(&w->head, atomic_load(&w->tail), memory_order_relaxed);
     }

@@ -19,6 +19,8 @@ ACI_HIDDEN int aci_mt_given_up(ac_task *t);
 ACI_HIDDEN ac_poll aci_mt_join_poll(ac_join_frame *f, ac_cx *cx);
 /* Give an MT task's block back to the pool it came from. */
 ACI_HIDDEN void aci_mt_free(ac_task *t);
+/* Pin t, just spawned on this worker, to it (ac_task_pin). */
+ACI_HIDDEN void aci_mt_pin(ac_task *t);
 /* Count a task made on this worker (ac_task_new). */
 ACI_HIDDEN void aci_mt_created(void);
 

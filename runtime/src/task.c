@@ -42,6 +42,7 @@
  * and ac_join send them to mt.c, whose workers poll them; the rest of this file never
  * sees one. The test costs the current-thread paths one bit in a word they load anyway.
  */
+#include "ac_local.h"
 #include "mt.h"
 #include "pool.h"
 
@@ -177,6 +178,13 @@ ac_task *ac_task_spawn(ac_task *t) {
     return (ac_task *)((uintptr_t)t | gen);
 }
 
+ac_task *ac_task_pin(ac_task *h) {
+    ac_task *t = handle_strip(h);
+    if (t && aci_task_is_mt(t))
+        aci_mt_pin(t);
+    return h;
+}
+
 void aci_task_abort(ac_task *t) {
     if (aci_task_is_mt(t)) {
         aci_mt_abort(t);
@@ -240,18 +248,24 @@ static void loop_check_periodically(void) {
 }
 
 /* Run queued tasks, due timers and ready descriptors until target has one of the flags `until` (0),
- * or nothing can ever run again (-1). */
+ * or nothing can ever run again (-1). The task-local bindings of the code blocking
+ * (ac_block_on inside a binding's scope) are set aside meanwhile: a task starts with
+ * none (ac_local.h). */
 static int executor_run(const ac_task *target, uint32_t until) {
+    ac_local_binding *blocker_locals = ac_local_hide();
+    int rc = 0;
     while (!(target->flags & until)) {
         ac_task *t = queue_pop();
         if (t) {
             task_poll(t);
             loop_check_periodically();
         } else if (aci_loop_drive(1) != 0) {
-            return -1;
+            rc = -1;
+            break;
         }
     }
-    return 0;
+    ac_local_restore(blocker_locals);
+    return rc;
 }
 
 static int task_drop_if_unfinished(ac_task *t, void *unused) {

@@ -8,6 +8,8 @@
 
 #include <stdio.h>
 
+#include "two_workers.h"
+
 static async long square_later(int i) {
     for (int k = 0; k < i % 5; k++)
         await(ac_yield());
@@ -53,11 +55,8 @@ static async int leave_early(int n) {
 int main(void) {
     long current = ac_block_on(gather(100));
     int early = ac_block_on(leave_early(10));
-    ac_runtime_builder b;
-    ac_runtime_builder_init(&b);
-    b.worker_threads = 2;
-    ac_runtime *rt;
-    if (ac_runtime_new(&b, &rt) != 0)
+    ac_runtime *rt = two_workers();
+    if (!rt)
         return 1;
     long multi = 0;
     if (ac_runtime_block_on(rt, ac_future_of(gather(1000)), &multi) != 0)
