@@ -216,7 +216,7 @@ typedef struct aci_loop {
     size_t fds_registered;         /* ac_fd handles open on this loop */
     size_t io_waiters;             /* tasks parked on an ac_fd */
     size_t remotes_armed;          /* ac_remote handles another thread may wake */
-    size_t waiters_parked;         /* on any waitlist (waitlist.c), until their wake is delivered */
+    size_t waiters_parked;         /* on lists other threads wake (waitlist.h), until delivered */
     struct aci_loop *next_running; /* in the list of loops inside a block_on (loop.c) */
     aci_remote_queue remote;
     aci_signals *signals; /* NULL until a task first waits for a signal */
@@ -228,6 +228,16 @@ typedef struct aci_loop {
 } aci_loop;
 
 ACI_HIDDEN extern _Thread_local aci_loop aci_loop_this;
+
+/* Queue t (not queued) at the tail of this loop's run queue. */
+static inline void aci_run_queue_push(ac_task *t) {
+    t->next = NULL;
+    if (aci_loop_this.head)
+        aci_loop_this.tail->next = t;
+    else
+        aci_loop_this.head = t;
+    aci_loop_this.tail = t;
+}
 
 /* ---- the cooperative budget -------------------------------------------------------------- */
 

@@ -76,7 +76,7 @@ int ac_fd_open(ac_fd *h, int fd) {
 }
 
 static void fd_wake(ac_waitlist *l, int reason) {
-    aci_loop_this.io_waiters -= aci_waitlist_wake_all(l, reason);
+    aci_loop_this.io_waiters -= aci_waitlist_wake_local(l, reason);
 }
 
 void ac_fd_close(ac_fd *h) {
@@ -165,7 +165,7 @@ void aci_fd_unpark(ac_fd_wait_frame *wait) {
     }
     if (!aci_waiter_parked(w))
         return;
-    aci_waiter_cancel(w);
+    aci_waitlist_unlink(w);
     aci_loop_this.io_waiters--;
 }
 

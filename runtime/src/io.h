@@ -43,7 +43,7 @@ static inline ac_poll aci_fd_poll(ac_fd_wait_frame *wait, unsigned direction, ac
         return AC_PENDING;
     ssize_t r = w->reason < 0 ? w->reason : call(frame);
     if (r == -EAGAIN) {
-        aci_waitlist_push(direction == ACI_READABLE ? &h->readers : &h->writers, w, cx->task);
+        aci_waitlist_push_local(direction == ACI_READABLE ? &h->readers : &h->writers, w, cx->task);
         aci_loop_this.io_waiters++;
         return AC_PENDING;
     }
