@@ -138,6 +138,12 @@ ACI_NOINLINE ac_poll aci_fd_poll_shared(ac_fd_wait_frame *wait, unsigned directi
                                         aci_fd_call_fn *call, void *frame, ssize_t *out) {
     aci_fd_reg *g = wait->h->reg;
     unsigned d = direction == ACI_READABLE ? 0 : 1;
+    if (!aci_task_is_mt(cx->task)) {
+        *out = -EOPNOTSUPP;
+        return AC_READY;
+    }
+    if (!aci_coop_take(cx))
+        return AC_PENDING;
     if (wait->reg && reg_parked(wait->reg, &wait->waiter))
         return AC_PENDING; /* a spurious poll */
     ssize_t r = wait->waiter.reason;
@@ -226,20 +232,12 @@ static ac_poll wait_poll(ac_fd_wait_frame *f, ac_cx *cx, int *out, unsigned dire
     return p;
 }
 
-void ac_fd_readable_init(ac_fd_readable_frame *f, ac_fd *h) {
-    aci_fd_wait_init(f, h);
-}
-
 ac_poll ac_fd_readable_poll(ac_fd_readable_frame *f, ac_cx *cx, int *out) {
     return wait_poll(f, cx, out, ACI_READABLE);
 }
 
 void ac_fd_readable_drop(ac_fd_readable_frame *f) {
     aci_fd_unpark(f);
-}
-
-void ac_fd_writable_init(ac_fd_writable_frame *f, ac_fd *h) {
-    ac_fd_readable_init(f, h);
 }
 
 ac_poll ac_fd_writable_poll(ac_fd_writable_frame *f, ac_cx *cx, int *out) {
@@ -250,17 +248,12 @@ void ac_fd_writable_drop(ac_fd_writable_frame *f) {
     ac_fd_readable_drop(f);
 }
 
-void ac_fd_read_init(ac_fd_read_frame *f, ac_fd *h, void *buf, size_t n) {
-    ac_fd_readable_init(&f->wait, h);
-    f->buf = buf;
-    f->n = n;
-}
-
 /* call_read_unless_drained on a reactor's handle: "drained" holds for the readable
  * edge count the read started at, so an edge that comes during or after the read ends
- * it (whichever worker sees it). Out of line, so that the loop's path inlines into its
- * leaf with no stack frame of its own. */
-static ACI_NOINLINE ssize_t read_unless_drained_shared(ac_fd_read_frame *f, aci_fd_reg *g) {
+ * it (whichever worker sees it). */
+static ssize_t call_read_unless_drained_shared(void *frame) {
+    ac_fd_read_frame *f = frame;
+    aci_fd_reg *g = f->wait.h->reg;
     uint64_t mark = UINT64_C(1) << 32 | f->wait.edge;
     if (atomic_load_explicit(&g->drained_at, memory_order_relaxed) == mark)
         return -EAGAIN;
@@ -276,11 +269,9 @@ static ACI_NOINLINE ssize_t read_unless_drained_shared(ac_fd_read_frame *f, aci_
  * and response rhythm of a server): it parks at once instead, until the next edge.
  * Not once the peer has closed its side: the end of stream may already be behind the
  * bytes just read, and no edge will come for it (tokio keeps its closed bits so too). */
-static ssize_t call_read_unless_drained(void *frame) {
+static ACI_INLINE ssize_t call_read_unless_drained(void *frame) {
     ac_fd_read_frame *f = frame;
     ac_fd *h = f->wait.h;
-    if (h->reg)
-        return read_unless_drained_shared(f, h->reg);
     if (h->drained)
         return -EAGAIN;
     ssize_t r = call_read(frame);
@@ -288,18 +279,16 @@ static ssize_t call_read_unless_drained(void *frame) {
     return r;
 }
 
+/* Each way with its own call, so that the loop's inlines into aci_fd_poll. */
 ac_poll ac_fd_read_poll(ac_fd_read_frame *f, ac_cx *cx, ssize_t *out) {
+    if (f->wait.h->reg)
+        return aci_fd_poll_shared(&f->wait, ACI_READABLE, cx, call_read_unless_drained_shared, f,
+                                  out);
     return aci_fd_poll(&f->wait, ACI_READABLE, cx, call_read_unless_drained, f, out);
 }
 
 void ac_fd_read_drop(ac_fd_read_frame *f) {
     ac_fd_readable_drop(&f->wait);
-}
-
-void ac_fd_write_init(ac_fd_write_frame *f, ac_fd *h, const void *buf, size_t n) {
-    ac_fd_readable_init(&f->wait, h);
-    f->buf = buf;
-    f->n = n;
 }
 
 ac_poll ac_fd_write_poll(ac_fd_write_frame *f, ac_cx *cx, ssize_t *out) {

@@ -22,23 +22,23 @@ ACI_HIDDEN ac_poll aci_fd_poll_shared(ac_fd_wait_frame *wait, unsigned direction
 /* The poll every ac_fd leaf shares: make the call unless the waiter is still parked
  * (a spurious poll) or was woken by a close (-EBADF); park on the handle's readers or
  * writers (direction: ACI_READABLE or ACI_WRITABLE) when the call says -EAGAIN.
- * Inline, with the init below: a server answers each request through two of them, and
- * inlined into a leaf, the leaf's call is inlined too. */
-static inline ac_poll aci_fd_poll(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx,
-                                  aci_fd_call_fn *call, void *frame, ssize_t *out) {
+ * Inline: a server answers each request through two of them, and inlined into a leaf,
+ * the leaf's call is inlined too. A handle serves the executor it was opened on: a
+ * loop's lists are its thread's alone, and a reactor's waiters must be woken as the
+ * runtime's tasks are (aci_fd_poll_shared checks its side). A regular file (not
+ * watched) never waits, so any task may use it. */
+static ACI_INLINE ac_poll aci_fd_poll(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx,
+                                      aci_fd_call_fn *call, void *frame, ssize_t *out) {
     ac_fd *h = wait->h;
-    ac_waiter *w = &wait->waiter;
-    /* A handle serves the executor it was opened on: a loop's lists are its thread's
-     * alone, and a reactor's waiters must be woken as the runtime's tasks are. A
-     * regular file (not watched) never waits, so any task may use it. */
-    if ((h->reg || h->watched) && aci_task_is_mt(cx->task) != (h->reg != NULL)) {
+    if (h->reg)
+        return aci_fd_poll_shared(wait, direction, cx, call, frame, out);
+    if (h->watched && aci_task_is_mt(cx->task)) {
         *out = -EOPNOTSUPP;
         return AC_READY;
     }
     if (!aci_coop_take(cx))
         return AC_PENDING;
-    if (h->reg)
-        return aci_fd_poll_shared(wait, direction, cx, call, frame, out);
+    ac_waiter *w = &wait->waiter;
     if (aci_waiter_parked(w))
         return AC_PENDING;
     ssize_t r = w->reason < 0 ? w->reason : call(frame);
@@ -49,14 +49,6 @@ static inline ac_poll aci_fd_poll(ac_fd_wait_frame *wait, unsigned direction, ac
     }
     *out = r;
     return AC_READY;
-}
-
-/* A leaf frame's wait, not parked, on h. */
-static inline void aci_fd_wait_init(ac_fd_wait_frame *wait, ac_fd *h) {
-    wait->h = h;
-    aci_waiter_init(&wait->waiter);
-    wait->reg = NULL;
-    wait->edge = 0;
 }
 
 /* A leaf's drop: unlink its waiter if parked. */
