@@ -75,10 +75,6 @@ int ac_fd_open(ac_fd *h, int fd) {
     return 0;
 }
 
-static void fd_wake(ac_waitlist *l, int reason) {
-    aci_loop_this.io_waiters -= aci_waitlist_wake_local(l, reason);
-}
-
 void ac_fd_close(ac_fd *h) {
     if (h->fd < 0)
         return;
@@ -94,19 +90,8 @@ void ac_fd_close(ac_fd *h) {
     h->drained = 0;
     h->watched = 0;
     h->reg = NULL;
-    fd_wake(&h->readers, -EBADF);
-    fd_wake(&h->writers, -EBADF);
-}
-
-void aci_fd_on_ready(void *key, unsigned readiness) {
-    ac_fd *h = key;
-    if (readiness & ACI_READABLE) {
-        h->drained = 0;
-        h->read_closed |= (readiness & ACI_READ_CLOSED) != 0;
-        fd_wake(&h->readers, 0);
-    }
-    if (readiness & ACI_WRITABLE)
-        fd_wake(&h->writers, 0);
+    aci_fd_wake(&h->readers, -EBADF);
+    aci_fd_wake(&h->writers, -EBADF);
 }
 
 /* ---- the leaves ---------------------------------------------------------------------------- */

@@ -8,8 +8,23 @@
 #include "backend.h"
 #include "waitlist.h"
 
-/* The backend saw readiness (ACI_READABLE, ACI_WRITABLE bits) on the ac_fd h. */
-ACI_HIDDEN void aci_fd_on_ready(void *h, unsigned readiness);
+/* Wake the tasks parked on one of a handle's lists with reason (0, or -EBADF: closed). */
+static inline void aci_fd_wake(ac_waitlist *l, int reason) {
+    if (l->head)
+        aci_loop_this.io_waiters -= aci_waitlist_wake_local(l, reason);
+}
+
+/* The backend saw readiness (ACI_READABLE, ACI_WRITABLE bits) on the ac_fd h: inline in
+ * the loop's dispatch, as every request a server answers starts here. */
+static inline void aci_fd_on_ready(ac_fd *h, unsigned readiness) {
+    if (readiness & ACI_READABLE) {
+        h->drained = 0;
+        h->read_closed |= (readiness & ACI_READ_CLOSED) != 0;
+        aci_fd_wake(&h->readers, 0);
+    }
+    if (readiness & ACI_WRITABLE)
+        aci_fd_wake(&h->writers, 0);
+}
 
 /* One call of a leaf (read, accept, send_to...) on its frame: its result, or -EAGAIN to
  * wait for the leaf's direction. */

@@ -34,3 +34,15 @@ void aci_waiter_cancel(ac_waiter *w) {
         aci_waitlist_unlink(w);
     aci_loop_this.waiters_parked--;
 }
+
+/* A wake only queues its task, so the list can be taken whole. */
+size_t aci_waitlist_wake_local_all(ac_waitlist *l, int reason) {
+    size_t n = 0;
+    for (ac_waiter *w = l->head; w; w = w->next, n++) {
+        w->list = NULL;
+        w->reason = reason;
+        aci_task_wake(w->task);
+    }
+    l->head = l->tail = NULL;
+    return n;
+}

@@ -88,17 +88,22 @@ static inline void aci_waitlist_push_local(ac_waitlist *l, ac_waiter *w, ac_task
     aci_waitlist_link(l, w);
 }
 
+/* The general way of aci_waitlist_wake_local, out of line (waitlist.c). */
+ACI_HIDDEN size_t aci_waitlist_wake_local_all(ac_waitlist *l, int reason);
+
 /* Wake every waiter of a local list in order, emptying it; returns how many there were.
- * A wake only queues its task, so the list can be taken whole. */
+ * The usual case, one task of this loop (a socket's reader), costs no call. */
 static inline size_t aci_waitlist_wake_local(ac_waitlist *l, int reason) {
-    size_t n = 0;
-    for (ac_waiter *w = l->head; w; w = w->next, n++) {
-        w->list = NULL;
-        w->reason = reason;
-        aci_task_wake(w->task);
-    }
+    ac_waiter *w = l->head;
+    if (!w)
+        return 0;
+    if (w->next || aci_task_is_mt(w->task))
+        return aci_waitlist_wake_local_all(l, reason);
     l->head = l->tail = NULL;
-    return n;
+    w->list = NULL;
+    w->reason = reason;
+    aci_task_wake_local(w->task);
+    return 1;
 }
 
 /* For drops, on the task's own thread: unlink w from its list, or take back its wake if
