@@ -230,7 +230,12 @@ typedef struct aci_loop {
     aci_pool pool;
 } aci_loop;
 
-ACI_HIDDEN extern _Thread_local aci_loop aci_loop_this;
+/* Initial-exec: in position-independent code the default model reaches a thread-local
+ * through a call to __tls_get_addr (rewritten by the linker, but a call while compiling),
+ * which gives every function touching the loop a stack frame and keeps gcc from
+ * shrink-wrapping the paths that park or wake with no call. The cost: a shared build of
+ * the runtime is for programs linked with it, not for dlopen (README, Known limits). */
+ACI_HIDDEN extern _Thread_local aci_loop aci_loop_this __attribute__((tls_model("initial-exec")));
 
 /* Queue t (not queued) at the tail of this loop's run queue. */
 static inline void aci_run_queue_push(ac_task *t) {

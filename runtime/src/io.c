@@ -250,26 +250,30 @@ static ssize_t call_read_unless_drained_shared(void *frame) {
     return r;
 }
 
+/* A read of a loop's handle that marks it drained after a short read of a stream (see
+ * ac_fd_read_poll), and the end of the poll: out of line, so that a drained read parks
+ * with no stack frame. */
+static ACI_NOINLINE ac_poll read_marking_drained(ac_fd_read_frame *f, ac_cx *cx, ssize_t *out) {
+    ac_fd *h = f->wait.h;
+    ssize_t r = call_read(f);
+    h->drained = h->is_stream && !h->read_closed && r > 0 && (size_t)r < f->n;
+    return aci_fd_poll_end(&f->wait, ACI_READABLE, cx, r, out);
+}
+
 /* After a short read of a stream the next read would only say EAGAIN (the request
  * and response rhythm of a server): it parks at once instead, until the next edge.
  * Not once the peer has closed its side: the end of stream may already be behind the
  * bytes just read, and no edge will come for it (tokio keeps its closed bits so too). */
-static ACI_INLINE ssize_t call_read_unless_drained(void *frame) {
-    ac_fd_read_frame *f = frame;
-    ac_fd *h = f->wait.h;
-    if (h->drained)
-        return -EAGAIN;
-    ssize_t r = call_read(frame);
-    h->drained = h->is_stream && !h->read_closed && r > 0 && (size_t)r < f->n;
-    return r;
-}
-
-/* Each way with its own call, so that the loop's inlines into aci_fd_poll. */
 ac_poll ac_fd_read_poll(ac_fd_read_frame *f, ac_cx *cx, ssize_t *out) {
     if (f->wait.h->reg)
         return aci_fd_poll_shared(&f->wait, ACI_READABLE, cx, call_read_unless_drained_shared, f,
                                   out);
-    return aci_fd_poll(&f->wait, ACI_READABLE, cx, call_read_unless_drained, f, out);
+    int begun = aci_fd_poll_begin(&f->wait, cx, out);
+    if (begun != ACI_FD_CALL)
+        return (ac_poll)begun;
+    if (f->wait.h->drained)
+        return aci_fd_poll_end(&f->wait, ACI_READABLE, cx, -EAGAIN, out);
+    return read_marking_drained(f, cx, out);
 }
 
 void ac_fd_read_drop(ac_fd_read_frame *f) {

@@ -34,36 +34,57 @@ typedef ssize_t aci_fd_call_fn(void *frame);
 ACI_HIDDEN ac_poll aci_fd_poll_shared(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx,
                                       aci_fd_call_fn *call, void *frame, ssize_t *out);
 
-/* The poll every ac_fd leaf shares: make the call unless the waiter is still parked
- * (a spurious poll) or was woken by a close (-EBADF); park on the handle's readers or
- * writers (direction: ACI_READABLE or ACI_WRITABLE) when the call says -EAGAIN.
- * Inline: a server answers each request through two of them, and inlined into a leaf,
- * the leaf's call is inlined too. A handle serves the executor it was opened on: a
- * loop's lists are its thread's alone, and a reactor's waiters must be woken as the
- * runtime's tasks are (aci_fd_poll_shared checks its side). A regular file (not
- * watched) never waits, so any task may use it. */
-static ACI_INLINE ac_poll aci_fd_poll(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx,
-                                      aci_fd_call_fn *call, void *frame, ssize_t *out) {
-    ac_fd *h = wait->h;
-    if (h->reg)
-        return aci_fd_poll_shared(wait, direction, cx, call, frame, out);
-    if (h->watched && aci_task_is_mt(cx->task)) {
+/* What aci_fd_poll_begin leaves to its leaf: make the call. */
+#define ACI_FD_CALL 2
+
+/* The start of every ac_fd leaf's poll on a loop's handle (not a reactor's): AC_READY
+ * with *out set (a task of a multi-thread runtime is refused; a close woke the waiter:
+ * -EBADF), AC_PENDING (the budget is spent, or the waiter is still parked: a spurious
+ * poll), or ACI_FD_CALL. A handle serves the executor it was opened on: a loop's lists
+ * are its thread's alone. A regular file (not watched) never waits, so any task may use
+ * it. */
+static ACI_INLINE int aci_fd_poll_begin(ac_fd_wait_frame *wait, ac_cx *cx, ssize_t *out) {
+    if (wait->h->watched && aci_task_is_mt(cx->task)) {
         *out = -EOPNOTSUPP;
         return AC_READY;
     }
     if (!aci_coop_take(cx))
         return AC_PENDING;
-    ac_waiter *w = &wait->waiter;
-    if (aci_waiter_parked(w))
+    if (aci_waiter_parked(&wait->waiter))
         return AC_PENDING;
-    ssize_t r = w->reason < 0 ? w->reason : call(frame);
+    if (wait->waiter.reason < 0) {
+        *out = wait->waiter.reason;
+        return AC_READY;
+    }
+    return ACI_FD_CALL;
+}
+
+/* The end, once the call returned r: park on the handle's readers or writers
+ * (direction: ACI_READABLE or ACI_WRITABLE) if r is -EAGAIN, else r is the result. */
+static ACI_INLINE ac_poll aci_fd_poll_end(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx,
+                                          ssize_t r, ssize_t *out) {
     if (r == -EAGAIN) {
-        aci_waitlist_push_local(direction == ACI_READABLE ? &h->readers : &h->writers, w, cx->task);
+        ac_fd *h = wait->h;
+        aci_waitlist_push_local(direction == ACI_READABLE ? &h->readers : &h->writers,
+                                &wait->waiter, cx->task);
         aci_loop_this.io_waiters++;
         return AC_PENDING;
     }
     *out = r;
     return AC_READY;
+}
+
+/* The poll every ac_fd leaf shares: the reactor's way (aci_fd_poll_shared checks its
+ * side), or the begin, the call and the end above. Inline: a server answers each
+ * request through two of them, and inlined into a leaf, the leaf's call is inlined too. */
+static ACI_INLINE ac_poll aci_fd_poll(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx,
+                                      aci_fd_call_fn *call, void *frame, ssize_t *out) {
+    if (wait->h->reg)
+        return aci_fd_poll_shared(wait, direction, cx, call, frame, out);
+    int begun = aci_fd_poll_begin(wait, cx, out);
+    if (begun != ACI_FD_CALL)
+        return (ac_poll)begun;
+    return aci_fd_poll_end(wait, direction, cx, call(frame), out);
 }
 
 /* A leaf's drop: unlink its waiter if parked. */
