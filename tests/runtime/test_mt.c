@@ -782,8 +782,8 @@ static void opener_drop(opener_frame *f) {
 DEFINE_FUTURE(opener, int);
 
 /* The other way round: a handle opened on a worker, read by a task of a current-thread
- * loop, is refused (-EOPNOTSUPP) without a read (the byte is still there after), every
- * time it is polled; the worker's tasks read it. */
+ * loop, is refused (-EOPNOTSUPP) without a read (the bytes are still there after),
+ * every time it is polled. */
 static void test_reactor_handle_refused_off_workers(void **state) {
     (void)state;
     ac_runtime *rt = runtime_of_workers(1);
