@@ -130,16 +130,37 @@ async int ac_fd_writable(ac_fd *h);
 async ssize_t ac_fd_read(ac_fd *h, void *buf, size_t n);
 async ssize_t ac_fd_write(ac_fd *h, const void *buf, size_t n);
 #else
-void ac_fd_readable_init(ac_fd_readable_frame *f, ac_fd *h);
+/* The inits only store the arguments: inline, so that a read or write that completes
+ * at once costs one call, its poll. A wait starts unparked, with no close seen (the
+ * poll sets the other fields before it reads them). */
+static inline void ac_fd_wait_init_(ac_fd_wait_frame *w, ac_fd *h) {
+    w->h = h;
+    w->waiter.list = NULL; /* not parked */
+    w->waiter.reason = 0;  /* not woken by a close */
+    w->reg = NULL;         /* parked on no reactor registration */
+}
+static inline void ac_fd_readable_init(ac_fd_readable_frame *f, ac_fd *h) {
+    ac_fd_wait_init_(f, h);
+}
+static inline void ac_fd_writable_init(ac_fd_writable_frame *f, ac_fd *h) {
+    ac_fd_wait_init_(f, h);
+}
+static inline void ac_fd_read_init(ac_fd_read_frame *f, ac_fd *h, void *buf, size_t n) {
+    ac_fd_wait_init_(&f->wait, h);
+    f->buf = buf;
+    f->n = n;
+}
+static inline void ac_fd_write_init(ac_fd_write_frame *f, ac_fd *h, const void *buf, size_t n) {
+    ac_fd_wait_init_(&f->wait, h);
+    f->buf = buf;
+    f->n = n;
+}
 ac_poll ac_fd_readable_poll(ac_fd_readable_frame *f, ac_cx *cx, int *out);
 void ac_fd_readable_drop(ac_fd_readable_frame *f);
-void ac_fd_writable_init(ac_fd_writable_frame *f, ac_fd *h);
 ac_poll ac_fd_writable_poll(ac_fd_writable_frame *f, ac_cx *cx, int *out);
 void ac_fd_writable_drop(ac_fd_writable_frame *f);
-void ac_fd_read_init(ac_fd_read_frame *f, ac_fd *h, void *buf, size_t n);
 ac_poll ac_fd_read_poll(ac_fd_read_frame *f, ac_cx *cx, ssize_t *out);
 void ac_fd_read_drop(ac_fd_read_frame *f);
-void ac_fd_write_init(ac_fd_write_frame *f, ac_fd *h, const void *buf, size_t n);
 ac_poll ac_fd_write_poll(ac_fd_write_frame *f, ac_cx *cx, ssize_t *out);
 void ac_fd_write_drop(ac_fd_write_frame *f);
 #endif

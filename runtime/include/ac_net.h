@@ -304,22 +304,55 @@ async ssize_t ac_recv_from(ac_fd *h, void *buf, size_t n, ac_addr *from);
 async ssize_t ac_fd_read_exact(ac_fd *h, void *buf, size_t n);
 async ssize_t ac_fd_write_all(ac_fd *h, const void *buf, size_t n);
 #else
-void ac_accept_init(ac_accept_frame *f, ac_listener *l, ac_addr *peer);
+/* The inits only store the arguments, inline as ac_io.h's are. */
+static inline void ac_accept_init(ac_accept_frame *f, ac_listener *l, ac_addr *peer) {
+    ac_fd_wait_init_(&f->wait, &l->fd);
+    f->listener = l;
+    f->peer = peer;
+}
+static inline void ac_connect_init(ac_connect_frame *f, ac_fd *conn, const ac_addr *a) {
+    ac_fd_wait_init_(&f->wait, conn);
+    f->addr = a;
+    f->state = 0;
+}
+static inline void ac_dgram_init_(ac_dgram_frame *f, ac_fd *h, const void *buf, size_t n,
+                                  const ac_addr *addr) {
+    ac_fd_wait_init_(&f->wait, h);
+    f->buf = (void *)buf; /* send_to only reads through it */
+    f->n = n;
+    f->addr = (ac_addr *)addr; /* and only reads the destination */
+}
+static inline void ac_send_to_init(ac_send_to_frame *f, ac_fd *h, const void *buf, size_t n,
+                                   const ac_addr *to) {
+    ac_dgram_init_(f, h, buf, n, to);
+}
+static inline void ac_recv_from_init(ac_recv_from_frame *f, ac_fd *h, void *buf, size_t n,
+                                     ac_addr *from) {
+    ac_dgram_init_(f, h, buf, n, from);
+}
+static inline void ac_fd_whole_init_(ac_fd_whole_frame *f, ac_fd *h, const void *buf, size_t n) {
+    ac_fd_wait_init_(&f->wait, h);
+    f->buf = (unsigned char *)buf; /* write_all only reads through it */
+    f->n = n;
+    f->done = 0;
+}
+static inline void ac_fd_read_exact_init(ac_fd_read_exact_frame *f, ac_fd *h, void *buf, size_t n) {
+    ac_fd_whole_init_(f, h, buf, n);
+}
+static inline void ac_fd_write_all_init(ac_fd_write_all_frame *f, ac_fd *h, const void *buf,
+                                        size_t n) {
+    ac_fd_whole_init_(f, h, buf, n);
+}
 ac_poll ac_accept_poll(ac_accept_frame *f, ac_cx *cx, int *out);
 void ac_accept_drop(ac_accept_frame *f);
-void ac_connect_init(ac_connect_frame *f, ac_fd *conn, const ac_addr *a);
 ac_poll ac_connect_poll(ac_connect_frame *f, ac_cx *cx, int *out);
 void ac_connect_drop(ac_connect_frame *f);
-void ac_send_to_init(ac_send_to_frame *f, ac_fd *h, const void *buf, size_t n, const ac_addr *to);
 ac_poll ac_send_to_poll(ac_send_to_frame *f, ac_cx *cx, ssize_t *out);
 void ac_send_to_drop(ac_send_to_frame *f);
-void ac_recv_from_init(ac_recv_from_frame *f, ac_fd *h, void *buf, size_t n, ac_addr *from);
 ac_poll ac_recv_from_poll(ac_recv_from_frame *f, ac_cx *cx, ssize_t *out);
 void ac_recv_from_drop(ac_recv_from_frame *f);
-void ac_fd_read_exact_init(ac_fd_read_exact_frame *f, ac_fd *h, void *buf, size_t n);
 ac_poll ac_fd_read_exact_poll(ac_fd_read_exact_frame *f, ac_cx *cx, ssize_t *out);
 void ac_fd_read_exact_drop(ac_fd_read_exact_frame *f);
-void ac_fd_write_all_init(ac_fd_write_all_frame *f, ac_fd *h, const void *buf, size_t n);
 ac_poll ac_fd_write_all_poll(ac_fd_write_all_frame *f, ac_cx *cx, ssize_t *out);
 void ac_fd_write_all_drop(ac_fd_write_all_frame *f);
 #endif

@@ -18,6 +18,9 @@
 /* The general path beside an inline fast one: kept out of line, so that the fast path
  * needs no stack frame of its own. */
 #define ACI_NOINLINE __attribute__((noinline))
+/* A function of a hot path that gcc's heuristics leave out of line (it takes a call
+ * reached through an inlined function pointer for a cold one): inlined all the same. */
+#define ACI_INLINE inline __attribute__((always_inline))
 
 /* ---- the task header -------------------------------------------------------------------- */
 
@@ -219,7 +222,7 @@ typedef struct aci_loop {
     size_t fds_registered;         /* ac_fd handles open on this loop */
     size_t io_waiters;             /* tasks parked on an ac_fd */
     size_t remotes_armed;          /* ac_remote handles another thread may wake */
-    size_t waiters_parked;         /* on any waitlist (waitlist.c), until their wake is delivered */
+    size_t waiters_parked;         /* on lists other threads wake (waitlist.h), until delivered */
     struct aci_loop *next_running; /* in the list of loops inside a block_on (loop.c) */
     aci_remote_queue remote;
     aci_signals *signals; /* NULL until a task first waits for a signal */
@@ -230,7 +233,22 @@ typedef struct aci_loop {
     aci_pool pool;
 } aci_loop;
 
-ACI_HIDDEN extern _Thread_local aci_loop aci_loop_this;
+/* Initial-exec: in position-independent code the default model reaches a thread-local
+ * through a call to __tls_get_addr (rewritten by the linker, but a call while compiling),
+ * which gives every function touching the loop a stack frame and keeps gcc from
+ * shrink-wrapping the paths that park or wake with no call. The cost: a shared build of
+ * the runtime is for programs linked with it, not for dlopen (README, Known limits). */
+ACI_HIDDEN extern _Thread_local aci_loop aci_loop_this __attribute__((tls_model("initial-exec")));
+
+/* Queue t (not queued) at the tail of this loop's run queue. */
+static inline void aci_run_queue_push(ac_task *t) {
+    t->next = NULL;
+    if (aci_loop_this.head)
+        aci_loop_this.tail->next = t;
+    else
+        aci_loop_this.head = t;
+    aci_loop_this.tail = t;
+}
 
 /* ---- the cooperative budget -------------------------------------------------------------- */
 

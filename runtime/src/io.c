@@ -75,10 +75,6 @@ int ac_fd_open(ac_fd *h, int fd) {
     return 0;
 }
 
-static void fd_wake(ac_waitlist *l, int reason) {
-    aci_loop_this.io_waiters -= aci_waitlist_wake_all(l, reason);
-}
-
 void ac_fd_close(ac_fd *h) {
     if (h->fd < 0)
         return;
@@ -94,19 +90,8 @@ void ac_fd_close(ac_fd *h) {
     h->drained = 0;
     h->watched = 0;
     h->reg = NULL;
-    fd_wake(&h->readers, -EBADF);
-    fd_wake(&h->writers, -EBADF);
-}
-
-void aci_fd_on_ready(void *key, unsigned readiness) {
-    ac_fd *h = key;
-    if (readiness & ACI_READABLE) {
-        h->drained = 0;
-        h->read_closed |= (readiness & ACI_READ_CLOSED) != 0;
-        fd_wake(&h->readers, 0);
-    }
-    if (readiness & ACI_WRITABLE)
-        fd_wake(&h->writers, 0);
+    aci_fd_wake(&h->readers, -EBADF);
+    aci_fd_wake(&h->writers, -EBADF);
 }
 
 /* ---- the leaves ---------------------------------------------------------------------------- */
@@ -138,6 +123,12 @@ ACI_NOINLINE ac_poll aci_fd_poll_shared(ac_fd_wait_frame *wait, unsigned directi
                                         aci_fd_call_fn *call, void *frame, ssize_t *out) {
     aci_fd_reg *g = wait->h->reg;
     unsigned d = direction == ACI_READABLE ? 0 : 1;
+    if (!aci_task_is_mt(cx->task)) {
+        *out = -EOPNOTSUPP;
+        return AC_READY;
+    }
+    if (!aci_coop_take(cx))
+        return AC_PENDING;
     if (wait->reg && reg_parked(wait->reg, &wait->waiter))
         return AC_PENDING; /* a spurious poll */
     ssize_t r = wait->waiter.reason;
@@ -165,7 +156,7 @@ void aci_fd_unpark(ac_fd_wait_frame *wait) {
     }
     if (!aci_waiter_parked(w))
         return;
-    aci_waiter_cancel(w);
+    aci_waitlist_unlink(w);
     aci_loop_this.io_waiters--;
 }
 
@@ -226,20 +217,12 @@ static ac_poll wait_poll(ac_fd_wait_frame *f, ac_cx *cx, int *out, unsigned dire
     return p;
 }
 
-void ac_fd_readable_init(ac_fd_readable_frame *f, ac_fd *h) {
-    aci_fd_wait_init(f, h);
-}
-
 ac_poll ac_fd_readable_poll(ac_fd_readable_frame *f, ac_cx *cx, int *out) {
     return wait_poll(f, cx, out, ACI_READABLE);
 }
 
 void ac_fd_readable_drop(ac_fd_readable_frame *f) {
     aci_fd_unpark(f);
-}
-
-void ac_fd_writable_init(ac_fd_writable_frame *f, ac_fd *h) {
-    ac_fd_readable_init(f, h);
 }
 
 ac_poll ac_fd_writable_poll(ac_fd_writable_frame *f, ac_cx *cx, int *out) {
@@ -250,17 +233,12 @@ void ac_fd_writable_drop(ac_fd_writable_frame *f) {
     ac_fd_readable_drop(f);
 }
 
-void ac_fd_read_init(ac_fd_read_frame *f, ac_fd *h, void *buf, size_t n) {
-    ac_fd_readable_init(&f->wait, h);
-    f->buf = buf;
-    f->n = n;
-}
-
 /* call_read_unless_drained on a reactor's handle: "drained" holds for the readable
  * edge count the read started at, so an edge that comes during or after the read ends
- * it (whichever worker sees it). Out of line, so that the loop's path inlines into its
- * leaf with no stack frame of its own. */
-static ACI_NOINLINE ssize_t read_unless_drained_shared(ac_fd_read_frame *f, aci_fd_reg *g) {
+ * it (whichever worker sees it). */
+static ssize_t call_read_unless_drained_shared(void *frame) {
+    ac_fd_read_frame *f = frame;
+    aci_fd_reg *g = f->wait.h->reg;
     uint64_t mark = UINT64_C(1) << 32 | f->wait.edge;
     if (atomic_load_explicit(&g->drained_at, memory_order_relaxed) == mark)
         return -EAGAIN;
@@ -272,34 +250,34 @@ static ACI_NOINLINE ssize_t read_unless_drained_shared(ac_fd_read_frame *f, aci_
     return r;
 }
 
+/* A read of a loop's handle that marks it drained after a short read of a stream (see
+ * ac_fd_read_poll), and the end of the poll: out of line, so that a drained read parks
+ * with no stack frame. */
+static ACI_NOINLINE ac_poll read_marking_drained(ac_fd_read_frame *f, ac_cx *cx, ssize_t *out) {
+    ac_fd *h = f->wait.h;
+    ssize_t r = call_read(f);
+    h->drained = h->is_stream && !h->read_closed && r > 0 && (size_t)r < f->n;
+    return aci_fd_poll_end(&f->wait, ACI_READABLE, cx, r, out);
+}
+
 /* After a short read of a stream the next read would only say EAGAIN (the request
  * and response rhythm of a server): it parks at once instead, until the next edge.
  * Not once the peer has closed its side: the end of stream may already be behind the
  * bytes just read, and no edge will come for it (tokio keeps its closed bits so too). */
-static ssize_t call_read_unless_drained(void *frame) {
-    ac_fd_read_frame *f = frame;
-    ac_fd *h = f->wait.h;
-    if (h->reg)
-        return read_unless_drained_shared(f, h->reg);
-    if (h->drained)
-        return -EAGAIN;
-    ssize_t r = call_read(frame);
-    h->drained = h->is_stream && !h->read_closed && r > 0 && (size_t)r < f->n;
-    return r;
-}
-
 ac_poll ac_fd_read_poll(ac_fd_read_frame *f, ac_cx *cx, ssize_t *out) {
-    return aci_fd_poll(&f->wait, ACI_READABLE, cx, call_read_unless_drained, f, out);
+    if (f->wait.h->reg)
+        return aci_fd_poll_shared(&f->wait, ACI_READABLE, cx, call_read_unless_drained_shared, f,
+                                  out);
+    int begun = aci_fd_poll_begin(&f->wait, cx, out);
+    if (begun != ACI_FD_CALL)
+        return (ac_poll)begun;
+    if (f->wait.h->drained)
+        return aci_fd_poll_end(&f->wait, ACI_READABLE, cx, -EAGAIN, out);
+    return read_marking_drained(f, cx, out);
 }
 
 void ac_fd_read_drop(ac_fd_read_frame *f) {
     ac_fd_readable_drop(&f->wait);
-}
-
-void ac_fd_write_init(ac_fd_write_frame *f, ac_fd *h, const void *buf, size_t n) {
-    ac_fd_readable_init(&f->wait, h);
-    f->buf = buf;
-    f->n = n;
 }
 
 ac_poll ac_fd_write_poll(ac_fd_write_frame *f, ac_cx *cx, ssize_t *out) {

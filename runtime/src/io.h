@@ -8,8 +8,23 @@
 #include "backend.h"
 #include "waitlist.h"
 
-/* The backend saw readiness (ACI_READABLE, ACI_WRITABLE bits) on the ac_fd h. */
-ACI_HIDDEN void aci_fd_on_ready(void *h, unsigned readiness);
+/* Wake the tasks parked on one of a handle's lists with reason (0, or -EBADF: closed). */
+static inline void aci_fd_wake(ac_waitlist *l, int reason) {
+    if (l->head)
+        aci_loop_this.io_waiters -= aci_waitlist_wake_local(l, reason);
+}
+
+/* The backend saw readiness (ACI_READABLE, ACI_WRITABLE bits) on the ac_fd h: inline in
+ * the loop's dispatch, as every request a server answers starts here. */
+static inline void aci_fd_on_ready(ac_fd *h, unsigned readiness) {
+    if (readiness & ACI_READABLE) {
+        h->drained = 0;
+        h->read_closed |= (readiness & ACI_READ_CLOSED) != 0;
+        aci_fd_wake(&h->readers, 0);
+    }
+    if (readiness & ACI_WRITABLE)
+        aci_fd_wake(&h->writers, 0);
+}
 
 /* One call of a leaf (read, accept, send_to...) on its frame: its result, or -EAGAIN to
  * wait for the leaf's direction. */
@@ -19,31 +34,39 @@ typedef ssize_t aci_fd_call_fn(void *frame);
 ACI_HIDDEN ac_poll aci_fd_poll_shared(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx,
                                       aci_fd_call_fn *call, void *frame, ssize_t *out);
 
-/* The poll every ac_fd leaf shares: make the call unless the waiter is still parked
- * (a spurious poll) or was woken by a close (-EBADF); park on the handle's readers or
- * writers (direction: ACI_READABLE or ACI_WRITABLE) when the call says -EAGAIN.
- * Inline, with the init below: a server answers each request through two of them, and
- * inlined into a leaf, the leaf's call is inlined too. */
-static inline ac_poll aci_fd_poll(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx,
-                                  aci_fd_call_fn *call, void *frame, ssize_t *out) {
-    ac_fd *h = wait->h;
-    ac_waiter *w = &wait->waiter;
-    /* A handle serves the executor it was opened on: a loop's lists are its thread's
-     * alone, and a reactor's waiters must be woken as the runtime's tasks are. A
-     * regular file (not watched) never waits, so any task may use it. */
-    if ((h->reg || h->watched) && aci_task_is_mt(cx->task) != (h->reg != NULL)) {
+/* What aci_fd_poll_begin leaves to its leaf: make the call. */
+#define ACI_FD_CALL 2
+
+/* The start of every ac_fd leaf's poll on a loop's handle (not a reactor's): AC_READY
+ * with *out set (a task of a multi-thread runtime is refused; a close woke the waiter:
+ * -EBADF), AC_PENDING (the budget is spent, or the waiter is still parked: a spurious
+ * poll), or ACI_FD_CALL. A handle serves the executor it was opened on: a loop's lists
+ * are its thread's alone. A regular file (not watched) never waits, so any task may use
+ * it. */
+static ACI_INLINE int aci_fd_poll_begin(ac_fd_wait_frame *wait, ac_cx *cx, ssize_t *out) {
+    if (wait->h->watched && aci_task_is_mt(cx->task)) {
         *out = -EOPNOTSUPP;
         return AC_READY;
     }
     if (!aci_coop_take(cx))
         return AC_PENDING;
-    if (h->reg)
-        return aci_fd_poll_shared(wait, direction, cx, call, frame, out);
-    if (aci_waiter_parked(w))
+    if (aci_waiter_parked(&wait->waiter))
         return AC_PENDING;
-    ssize_t r = w->reason < 0 ? w->reason : call(frame);
+    if (wait->waiter.reason < 0) {
+        *out = wait->waiter.reason;
+        return AC_READY;
+    }
+    return ACI_FD_CALL;
+}
+
+/* The end, once the call returned r: park on the handle's readers or writers
+ * (direction: ACI_READABLE or ACI_WRITABLE) if r is -EAGAIN, else r is the result. */
+static ACI_INLINE ac_poll aci_fd_poll_end(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx,
+                                          ssize_t r, ssize_t *out) {
     if (r == -EAGAIN) {
-        aci_waitlist_push(direction == ACI_READABLE ? &h->readers : &h->writers, w, cx->task);
+        ac_fd *h = wait->h;
+        aci_waitlist_push_local(direction == ACI_READABLE ? &h->readers : &h->writers,
+                                &wait->waiter, cx->task);
         aci_loop_this.io_waiters++;
         return AC_PENDING;
     }
@@ -51,12 +74,17 @@ static inline ac_poll aci_fd_poll(ac_fd_wait_frame *wait, unsigned direction, ac
     return AC_READY;
 }
 
-/* A leaf frame's wait, not parked, on h. */
-static inline void aci_fd_wait_init(ac_fd_wait_frame *wait, ac_fd *h) {
-    wait->h = h;
-    aci_waiter_init(&wait->waiter);
-    wait->reg = NULL;
-    wait->edge = 0;
+/* The poll every ac_fd leaf shares: the reactor's way (aci_fd_poll_shared checks its
+ * side), or the begin, the call and the end above. Inline: a server answers each
+ * request through two of them, and inlined into a leaf, the leaf's call is inlined too. */
+static ACI_INLINE ac_poll aci_fd_poll(ac_fd_wait_frame *wait, unsigned direction, ac_cx *cx,
+                                      aci_fd_call_fn *call, void *frame, ssize_t *out) {
+    if (wait->h->reg)
+        return aci_fd_poll_shared(wait, direction, cx, call, frame, out);
+    int begun = aci_fd_poll_begin(wait, cx, out);
+    if (begun != ACI_FD_CALL)
+        return (ac_poll)begun;
+    return aci_fd_poll_end(wait, direction, cx, call(frame), out);
 }
 
 /* A leaf's drop: unlink its waiter if parked. */

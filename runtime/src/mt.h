@@ -46,4 +46,24 @@ static inline int aci_task_is_mt(const ac_task *t) {
     return (t->flags & TASK_MT) != 0;
 }
 
+/* ac_wake of a task of this loop (not TASK_MT, not a handle), with no call. A task
+ * woken during its own poll is queued when that poll returns AC_PENDING (task.c). */
+static inline void aci_task_wake_local(ac_task *t) {
+    uint32_t flags = t->flags;
+    if (flags & (TASK_QUEUED | TASK_FINISHED))
+        return;
+    t->flags = flags | TASK_QUEUED | TASK_SPAWNED;
+    if (!(flags & TASK_RUNNING))
+        aci_run_queue_push(t);
+}
+
+/* ac_wake of a task (not a handle): inline, as the waitlists and the descriptors wake
+ * through it. */
+static inline void aci_task_wake(ac_task *t) {
+    if (aci_task_is_mt(t))
+        aci_mt_wake(t);
+    else
+        aci_task_wake_local(t);
+}
+
 #endif

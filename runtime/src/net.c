@@ -109,12 +109,6 @@ static ssize_t call_accept(void *frame) {
     return ac_accept_fd_(f->listener, f->peer);
 }
 
-void ac_accept_init(ac_accept_frame *f, ac_listener *l, ac_addr *peer) {
-    aci_fd_wait_init(&f->wait, &l->fd);
-    f->listener = l;
-    f->peer = peer;
-}
-
 ac_poll ac_accept_poll(ac_accept_frame *f, ac_cx *cx, int *out) {
     ssize_t r = 0;
     ac_poll p = aci_fd_poll(&f->wait, ACI_READABLE, cx, call_accept, f, &r);
@@ -138,12 +132,6 @@ static ssize_t call_connect(void *frame) {
     if (n == 0)
         return -EAGAIN;
     return ac_connect_result_(f->wait.h);
-}
-
-void ac_connect_init(ac_connect_frame *f, ac_fd *conn, const ac_addr *a) {
-    aci_fd_wait_init(&f->wait, conn);
-    f->addr = a;
-    f->state = 0;
 }
 
 ac_poll ac_connect_poll(ac_connect_frame *f, ac_cx *cx, int *out) {
@@ -183,28 +171,12 @@ static ssize_t call_recv_from(void *frame) {
     return ac_recv_from_(f->wait.h, f->buf, f->n, f->addr);
 }
 
-static void dgram_init(ac_dgram_frame *f, ac_fd *h, const void *buf, size_t n,
-                       const ac_addr *addr) {
-    aci_fd_wait_init(&f->wait, h);
-    f->buf = (void *)buf; /* send_to only reads through it */
-    f->n = n;
-    f->addr = (ac_addr *)addr; /* and only reads the destination */
-}
-
-void ac_send_to_init(ac_send_to_frame *f, ac_fd *h, const void *buf, size_t n, const ac_addr *to) {
-    dgram_init(f, h, buf, n, to);
-}
-
 ac_poll ac_send_to_poll(ac_send_to_frame *f, ac_cx *cx, ssize_t *out) {
     return aci_fd_poll(&f->wait, ACI_WRITABLE, cx, call_send_to, f, out);
 }
 
 void ac_send_to_drop(ac_send_to_frame *f) {
     aci_fd_unpark(&f->wait);
-}
-
-void ac_recv_from_init(ac_recv_from_frame *f, ac_fd *h, void *buf, size_t n, ac_addr *from) {
-    dgram_init(f, h, buf, n, from);
 }
 
 ac_poll ac_recv_from_poll(ac_recv_from_frame *f, ac_cx *cx, ssize_t *out) {
@@ -251,27 +223,12 @@ static ssize_t call_write_all(void *frame) {
     return whole_move(frame, 1);
 }
 
-static void whole_init(ac_fd_whole_frame *f, ac_fd *h, const void *buf, size_t n) {
-    aci_fd_wait_init(&f->wait, h);
-    f->buf = (unsigned char *)buf; /* write_all only reads through it */
-    f->n = n;
-    f->done = 0;
-}
-
-void ac_fd_read_exact_init(ac_fd_read_exact_frame *f, ac_fd *h, void *buf, size_t n) {
-    whole_init(f, h, buf, n);
-}
-
 ac_poll ac_fd_read_exact_poll(ac_fd_read_exact_frame *f, ac_cx *cx, ssize_t *out) {
     return aci_fd_poll(&f->wait, ACI_READABLE, cx, call_read_exact, f, out);
 }
 
 void ac_fd_read_exact_drop(ac_fd_read_exact_frame *f) {
     aci_fd_unpark(&f->wait);
-}
-
-void ac_fd_write_all_init(ac_fd_write_all_frame *f, ac_fd *h, const void *buf, size_t n) {
-    whole_init(f, h, buf, n);
 }
 
 ac_poll ac_fd_write_all_poll(ac_fd_write_all_frame *f, ac_cx *cx, ssize_t *out) {

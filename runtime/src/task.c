@@ -140,15 +140,6 @@ int ac_detach(ac_task *h) {
 
 /* ---- the run queue ------------------------------------------------------------------------ */
 
-static void queue_push(ac_task *t) {
-    t->next = NULL;
-    if (aci_loop_this.head)
-        aci_loop_this.tail->next = t;
-    else
-        aci_loop_this.head = t;
-    aci_loop_this.tail = t;
-}
-
 static ac_task *queue_pop(void) {
     ac_task *t = aci_loop_this.head;
     if (t)
@@ -157,17 +148,7 @@ static ac_task *queue_pop(void) {
 }
 
 void ac_wake(ac_task *h) {
-    ac_task *t = handle_strip(h);
-    uint32_t flags = t->flags;
-    if (flags & (TASK_QUEUED | TASK_FINISHED | TASK_MT)) {
-        if (flags & TASK_MT)
-            aci_mt_wake(t);
-        return;
-    }
-    t->flags = flags | TASK_QUEUED | TASK_SPAWNED;
-    /* A task woken during its own poll is queued when that poll returns PENDING. */
-    if (!(flags & TASK_RUNNING))
-        queue_push(t);
+    aci_task_wake(handle_strip(h));
 }
 
 ac_task *ac_task_spawn(ac_task *t) {
@@ -213,7 +194,7 @@ static void task_suspend(ac_task *t) {
     uint32_t flags = t->flags & ~(uint32_t)TASK_RUNNING;
     t->flags = flags;
     if (flags & TASK_QUEUED)
-        queue_push(t);
+        aci_run_queue_push(t);
 }
 
 /* The root is left marked running: its poll happens once ac_root_wait returns. */

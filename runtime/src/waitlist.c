@@ -12,6 +12,10 @@
  * A task of the multi-thread runtime has no loop of its own (any worker may poll it) and
  * its wake is thread-safe: its waiter records no loop, and any thread wakes it directly.
  *
+ * An ac_fd's lists on the current-thread loop are local: only the loop's thread parks
+ * on them and wakes them, so their waiters skip all of the above (aci_waitlist_*_local)
+ * and a wake goes straight to the run queue.
+ *
  * Initialising, linking, parking and waking are inline in waitlist.h: they are on the
  * way of every message that waits on a channel and every request a server answers.
  */
@@ -29,4 +33,16 @@ void aci_waiter_cancel(ac_waiter *w) {
     else
         aci_waitlist_unlink(w);
     aci_loop_this.waiters_parked--;
+}
+
+/* A wake only queues its task, so the list can be taken whole. */
+size_t aci_waitlist_wake_local_all(ac_waitlist *l, int reason) {
+    size_t n = 0;
+    for (ac_waiter *w = l->head; w; w = w->next, n++) {
+        w->list = NULL;
+        w->reason = reason;
+        aci_task_wake(w->task);
+    }
+    l->head = l->tail = NULL;
+    return n;
 }

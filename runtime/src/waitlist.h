@@ -60,7 +60,7 @@ static inline void aci_waiter_wake(ac_waiter *w, int reason) {
     aci_waitlist_unlink(w);
     w->reason = reason;
     if (!w->loop) {
-        ac_wake(w->task);
+        aci_task_wake(w->task);
         return;
     }
     if (w->loop != &aci_loop_this) {
@@ -68,7 +68,7 @@ static inline void aci_waiter_wake(ac_waiter *w, int reason) {
         return;
     }
     aci_loop_this.waiters_parked--;
-    ac_wake(w->task);
+    aci_task_wake(w->task);
 }
 
 /* Wake every waiter of l in order, as aci_waiter_wake; returns how many there were. */
@@ -78,6 +78,34 @@ static inline size_t aci_waitlist_wake_all(ac_waitlist *l, int reason) {
         aci_waiter_wake(l->head, reason);
     return n;
 }
+/* A list that only its loop's thread touches, and only that loop's tasks park on (an
+ * ac_fd's): no other thread wakes its waiters, so parking and waking skip the checks
+ * for one and the loop's count of parked waiters (waiters_parked), which tells the
+ * loop to watch for such wakes. The owner counts its waiters itself (io_waiters), and
+ * a drop unlinks with aci_waitlist_unlink. */
+static inline void aci_waitlist_push_local(ac_waitlist *l, ac_waiter *w, ac_task *task) {
+    w->task = task;
+    aci_waitlist_link(l, w);
+}
+
+/* The general way of aci_waitlist_wake_local, out of line (waitlist.c). */
+ACI_HIDDEN size_t aci_waitlist_wake_local_all(ac_waitlist *l, int reason);
+
+/* Wake every waiter of a local list in order, emptying it; returns how many there were.
+ * The usual case, one task of this loop (a socket's reader), costs no call. */
+static inline size_t aci_waitlist_wake_local(ac_waitlist *l, int reason) {
+    ac_waiter *w = l->head;
+    if (!w)
+        return 0;
+    if (w->next || aci_task_is_mt(w->task))
+        return aci_waitlist_wake_local_all(l, reason);
+    l->head = l->tail = NULL;
+    w->list = NULL;
+    w->reason = reason;
+    aci_task_wake_local(w->task);
+    return 1;
+}
+
 /* For drops, on the task's own thread: unlink w from its list, or take back its wake if
  * that is still on the way to this loop. No-op when w is not parked. */
 ACI_HIDDEN void aci_waiter_cancel(ac_waiter *w);

@@ -124,6 +124,52 @@ static void test_readers_of_one_descriptor_share_its_edge(void **state) {
     assert_loop_idle();
 }
 
+/* What the loop counts while tasks wait on descriptors: io_waiters only. */
+typedef struct parked_counts {
+    size_t io_waiters, waiters_parked;
+    int eventfd;
+} parked_counts;
+
+static void call_count_parked(void *counts, ac_task *self) {
+    (void)self;
+    parked_counts *c = counts;
+    *c = (parked_counts){aci_loop_this.io_waiters, aci_loop_this.waiters_parked,
+                         aci_loop_this.remote.eventfd};
+}
+
+/* One edge wakes every task parked on a descriptor in parking order, straight to the
+ * run queue. They count as io_waiters, not as waiters another thread could wake: the
+ * loop opens no eventfd for them. */
+static void test_edge_wakes_readers_in_parking_order(void **state) {
+    (void)state;
+    ac_fd p[2];
+    pipe_open(p);
+    ssize_t r[3] = {-1, -1, -1};
+    step readers[3][3] = {{S_READABLE(&p[0], &r[0]), S_CALL(call_trace, "R0"), S_END(0)},
+                          {S_READABLE(&p[0], &r[1]), S_CALL(call_trace, "R1"), S_END(0)},
+                          {S_READABLE(&p[0], &r[2]), S_CALL(call_trace, "R2"), S_END(0)}};
+    ac_task *t[3];
+    for (int i = 0; i < 3; i++)
+        t[i] = script_spawn(readers[i], NULL);
+    parked_counts c = {0, 0, 0};
+    step root[] = {S_YIELD(),
+                   S_CALL(call_count_parked, &c),
+                   S_CALL(call_write_byte, &p[1]),
+                   S_JOIN(&t[2], NULL),
+                   S_JOIN(&t[0], NULL),
+                   S_JOIN(&t[1], NULL),
+                   S_END(0)};
+    assert_int_equal(ac_task_block_on(script_new(root, NULL), NULL), 0);
+    assert_int_equal(c.io_waiters, 3);
+    assert_int_equal(c.waiters_parked, 0);
+    assert_int_equal(c.eventfd, -1);
+    assert_string_equal(trace_get(), "R0 R1 R2");
+    assert_true(r[0] == 0 && r[1] == 0 && r[2] == 0);
+    assert_null(p[0].readers.head);
+    ends_close(p);
+    assert_loop_idle();
+}
+
 /* Read what is there into in[*got...] without waiting. */
 typedef struct sink {
     int fd;
@@ -549,6 +595,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_readiness_wakes_exactly_the_waiting_task, setup),
         cmocka_unit_test_setup(test_readers_of_one_descriptor_share_its_edge, setup),
+        cmocka_unit_test_setup(test_edge_wakes_readers_in_parking_order, setup),
         cmocka_unit_test_setup(test_full_buffer_parks_the_writer, setup),
         cmocka_unit_test_setup(test_end_of_stream_and_broken_pipe, setup),
         cmocka_unit_test_setup(test_readable_and_writable, setup),

@@ -763,6 +763,54 @@ static void test_refused_on_workers(void **state) {
     assert_int_equal(ac_runtime_shutdown(rt, 0), 0);
 }
 
+/* opener: on a worker, open an ac_fd (in the runtime's reactor) for the test's thread. */
+typedef struct opener_frame {
+    ac_fd *h;
+    int fd;
+} opener_frame;
+
+static ac_poll opener_poll(opener_frame *f, ac_cx *cx, int *out) {
+    (void)cx;
+    *out = ac_fd_open(f->h, f->fd);
+    return AC_READY;
+}
+
+static void opener_drop(opener_frame *f) {
+    (void)f;
+}
+
+DEFINE_FUTURE(opener, int);
+
+/* The other way round: a handle opened on a worker, read by a task of a current-thread
+ * loop, is refused (-EOPNOTSUPP) without a read (the bytes are still there after),
+ * every time it is polled. */
+static void test_reactor_handle_refused_off_workers(void **state) {
+    (void)state;
+    ac_runtime *rt = runtime_of_workers(1);
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    assert_int_equal(write(fds[1], "ab", 2), 2);
+    ac_fd h;
+    opener_frame *f = malloc(sizeof *f);
+    *f = (opener_frame){&h, fds[0]};
+    int rc = -1;
+    assert_int_equal(ac_runtime_block_on(rt, (ac_future){&opener_future_vt, f}, &rc), 0);
+    assert_int_equal(rc, 0);
+    assert_non_null(h.reg);
+    char buf[2] = {0, 0};
+    ssize_t r1 = 0, r2 = 0;
+    step rd[] = {S_READ(&h, buf, 1, &r1), S_READ(&h, buf, 1, &r2), S_END(0)};
+    assert_int_equal(ac_task_block_on(script_new(rd, NULL), NULL), 0);
+    assert_int_equal(r1, -EOPNOTSUPP);
+    assert_int_equal(r2, -EOPNOTSUPP);
+    assert_int_equal(buf[0], 0);
+    assert_int_equal(read(fds[0], buf, 2), 2);
+    assert_memory_equal(buf, "ab", 2);
+    ac_fd_close(&h);
+    close(fds[1]);
+    assert_int_equal(ac_runtime_shutdown(rt, 0), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_spawn_yield_join),
@@ -776,6 +824,7 @@ int main(void) {
         cmocka_unit_test(test_builder_hooks_and_names),
         cmocka_unit_test(test_builder_errors),
         cmocka_unit_test(test_refused_on_workers),
+        cmocka_unit_test(test_reactor_handle_refused_off_workers),
         cmocka_unit_test(test_join_misuse),
         cmocka_unit_test(test_second_joiner_refused),
         cmocka_unit_test(test_blocking_jobs),
