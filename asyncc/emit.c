@@ -1136,6 +1136,8 @@ static void emit_await_member(Out *o, const Await *a, int level) {
 static void emit_alternatives(Out *o, const Layout *l, int level);
 
 static void emit_field(Out *o, const Field *m, int level) {
+    if (m->pad > 0)
+        out_line(o, level, "char %s[%ld];", m->pad_name, m->pad);
     if (m->union_of)
         emit_alternatives(o, m->union_of, level);
     else if (m->await)
@@ -1147,12 +1149,12 @@ static void emit_field(Out *o, const Field *m, int level) {
 static void emit_layout(Out *o, const Layout *l, int level);
 
 /* Alternatives never needed at the same time: an anonymous union of anonymous
- * structs (an alternative of one field is that field). */
+ * structs (an alternative of one field without a pad is that field). */
 static void emit_alternatives(Out *o, const Layout *l, int level) {
     out_line(o, level, "union {");
     for (int i = 0; i < l->nalts; i++) {
         const Layout *alt = l->alts[i];
-        if (alt->nfields == 1 && alt->nalts == 0) {
+        if (alt->nfields == 1 && alt->nalts == 0 && alt->fields[0].pad == 0) {
             emit_field(o, &alt->fields[0], level + 1);
             continue;
         }

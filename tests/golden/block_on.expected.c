@@ -106,7 +106,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'compute': ({\\n\"\n"
         ".ascii \"    'compute_AWAIT_ac_sleep_ms': 'await_ac_sleep_ms',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

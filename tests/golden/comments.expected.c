@@ -188,7 +188,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"}, {\\n\"\n"
         ".ascii \"    'n': '12-13 18',\\n\"\n"
         ".ascii \"    'i': '18',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

@@ -90,7 +90,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"}, {\\n\"\n"
         ".ascii \"    'n': '5',\\n\"\n"
         ".ascii \"    'left': '6-8 11',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

@@ -111,7 +111,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"    'pick_AWAIT_ac_sleep_ms': 'await_ac_sleep_ms',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
         ".ascii \"    'r': '6 9-10 14 16',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

@@ -89,7 +89,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"    'self': '5',\\n\"\n"
         ".ascii \"    'cx': '5',\\n\"\n"
         ".ascii \"    'out': '6-7',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

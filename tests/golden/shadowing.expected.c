@@ -112,7 +112,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"}, {\\n\"\n"
         ".ascii \"    'v_2': '8-9',\\n\"\n"
         ".ascii \"    'v_3': '12-13',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

@@ -75,7 +75,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'next_id': ({\\n\"\n"
         ".ascii \"    'next_id_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

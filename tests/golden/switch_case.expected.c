@@ -116,7 +116,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"    'dispatch_AWAIT_ac_sleep_ms': 'await_ac_sleep_ms',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
         ".ascii \"    'op': '5-6',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

@@ -95,7 +95,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'wait_area': ({\\n\"\n"
         ".ascii \"    'wait_area_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

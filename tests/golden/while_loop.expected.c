@@ -84,7 +84,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'count': ({\\n\"\n"
         ".ascii \"    'count_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");
