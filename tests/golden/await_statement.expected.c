@@ -34,7 +34,7 @@ ac_poll produce_poll(produce_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 4
-        return AC_READY;
+        ac_poll_finished("produce");
     }
 #line 5
     ac_yield_init(&self->await_ac_yield);
@@ -101,7 +101,7 @@ ac_poll consume_poll(consume_frame *self, ac_cx *cx, void *out) {
         goto resume_produce;
     default:
 #line 9
-        return AC_READY;
+        ac_poll_finished("consume");
     }
 #line 10
     ac_yield_init(&self->await_ac_yield);

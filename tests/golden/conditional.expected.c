@@ -36,7 +36,7 @@ ac_poll twice_poll(twice_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 6
-        return AC_READY;
+        ac_poll_finished("twice");
     }
 #line 7
     ac_yield_init(&self->await_ac_yield);
@@ -101,7 +101,7 @@ ac_poll log_value_poll(log_value_frame *self, ac_cx *cx, void *out) {
         goto resume_ac_yield;
     default:
 #line 11
-        return AC_READY;
+        ac_poll_finished("log_value");
     }
 #line 12
     (void)self->v;
@@ -184,7 +184,7 @@ ac_poll pick_poll(pick_frame *self, ac_cx *cx, int *out) {
         goto resume_log_value_2;
     default:
 #line 16
-        return AC_READY;
+        ac_poll_finished("pick");
     }
 #line 17
     if (self->c) {
@@ -214,8 +214,6 @@ ac_poll pick_poll(pick_frame *self, ac_cx *cx, int *out) {
 #line 18
         self->state = pick_AWAIT_twice_2;
     resume_twice_2:
-#line 18
-        memset(&cond_result, 0, sizeof cond_result);
 #line 18
         if (twice_poll(&self->await_twice, cx, &cond_result) == AC_PENDING) {
 #line 18
@@ -255,7 +253,7 @@ ac_poll pick_poll(pick_frame *self, ac_cx *cx, int *out) {
     return AC_READY;
 }
 
-#line 259 "conditional.gen.c"
+#line 257 "conditional.gen.c"
 void pick_drop(pick_frame *self) {
     switch (self->state) {
     case pick_AWAIT_twice:

@@ -36,7 +36,7 @@ ac_poll twice_poll(twice_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 5
-        return AC_READY;
+        ac_poll_finished("twice");
     }
     // a line comment
 #line 7

@@ -133,7 +133,7 @@ ac_poll fetch_twice_poll(fetch_twice_frame *self, ac_cx *cx, int *out) {
         goto resume_remote_sum;
     default:
 #line 9
-        return AC_READY;
+        ac_poll_finished("fetch_twice");
     }
 #line 10
     self->slot = 0;

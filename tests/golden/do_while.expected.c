@@ -39,7 +39,7 @@ ac_poll spin_poll(spin_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 4
-        return AC_READY;
+        ac_poll_finished("spin");
     }
 #line 5
     self->left = self->n;

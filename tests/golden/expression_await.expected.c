@@ -37,7 +37,7 @@ ac_poll value_poll(value_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 7
-        return AC_READY;
+        ac_poll_finished("value");
     }
 #line 8
     ac_yield_init(&self->await_ac_yield);
@@ -136,7 +136,7 @@ ac_poll mix_poll(mix_frame *self, ac_cx *cx, int *out) {
         goto resume_value_5;
     default:
 #line 12
-        return AC_READY;
+        ac_poll_finished("mix");
     }
 #line 13
     int value_result;
@@ -145,8 +145,6 @@ ac_poll mix_poll(mix_frame *self, ac_cx *cx, int *out) {
 #line 13
     self->state = mix_AWAIT_value;
 resume_value:
-#line 13
-    memset(&value_result, 0, sizeof value_result);
 #line 13
     if (value_poll(&self->await_value, cx, &value_result) == AC_PENDING) {
 #line 13
@@ -161,8 +159,6 @@ resume_value:
     self->state = mix_AWAIT_value_2;
 resume_value_2:
 #line 14
-    memset(&value_result_2, 0, sizeof value_result_2);
-#line 14
     if (value_poll(&self->await_value, cx, &value_result_2) == AC_PENDING) {
 #line 14
         return AC_PENDING;
@@ -175,8 +171,6 @@ resume_value_2:
 #line 15
     self->state = mix_AWAIT_value_3;
 resume_value_3:
-#line 15
-    memset(&value_result_3, 0, sizeof value_result_3);
 #line 15
     if (value_poll(&self->await_value, cx, &value_result_3) == AC_PENDING) {
 #line 15
@@ -198,8 +192,6 @@ resume_value_3:
         self->state = mix_AWAIT_value_4;
     resume_value_4:
 #line 17
-        memset(&value_result_4, 0, sizeof value_result_4);
-#line 17
         if (value_poll(&self->await_value, cx, &value_result_4) == AC_PENDING) {
 #line 17
             return AC_PENDING;
@@ -217,8 +209,6 @@ resume_value_3:
         self->state = mix_AWAIT_value_5;
     resume_value_5:
 #line 18
-        memset(&d, 0, sizeof d);
-#line 18
         if (value_poll(&self->await_value_2, cx, &d) == AC_PENDING) {
 #line 18
             return AC_PENDING;
@@ -235,7 +225,7 @@ resume_value_3:
     return AC_READY;
 }
 
-#line 239 "expression_await.gen.c"
+#line 229 "expression_await.gen.c"
 void mix_drop(mix_frame *self) {
     switch (self->state) {
     case mix_AWAIT_value:

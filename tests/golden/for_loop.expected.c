@@ -36,7 +36,7 @@ ac_poll sum_poll(sum_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_sleep_ms;
     default:
 #line 4
-        return AC_READY;
+        ac_poll_finished("sum");
     }
 #line 5
     self->total = 0;

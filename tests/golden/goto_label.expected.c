@@ -35,7 +35,7 @@ ac_poll retry_poll(retry_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 4
-        return AC_READY;
+        ac_poll_finished("retry");
     }
 #line 5
     self->tries = 0;

@@ -43,7 +43,7 @@ ac_poll pick_poll(pick_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_sleep_ms;
     default:
 #line 4
-        return AC_READY;
+        ac_poll_finished("pick");
     }
 #line 5
     self->r = 0;

@@ -37,7 +37,7 @@ ac_poll fetch_poll(fetch_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 7
-        return AC_READY;
+        ac_poll_finished("fetch");
     }
 #line 8
     ac_yield_init(&self->await_ac_yield);
@@ -123,7 +123,7 @@ ac_poll fetch_all_poll(fetch_all_frame *self, ac_cx *cx, int *out_) {
         goto resume_try_join;
     default:
 #line 12
-        return AC_READY;
+        ac_poll_finished("fetch_all");
     }
     fetch_init(&self->await_join.fetch, 1);
 #line 14

@@ -52,7 +52,7 @@ ac_poll keep_poll(keep_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 9
-        return AC_READY;
+        ac_poll_finished("keep");
     }
 #line 10
     self->before = self->n * 2;

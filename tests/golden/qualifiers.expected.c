@@ -45,7 +45,7 @@ ac_poll next_poll(next_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 14
-        return AC_READY;
+        ac_poll_finished("next");
     }
 #line 15
     self->base = self->step * 2;
@@ -125,7 +125,7 @@ ac_poll tagged_poll(tagged_frame *self, ac_cx *cx, struct tag *out) {
         goto resume_ac_yield;
     default:
 #line 20
-        return AC_READY;
+        ac_poll_finished("tagged");
     }
 #line 21
     int next_result;
@@ -134,8 +134,6 @@ ac_poll tagged_poll(tagged_frame *self, ac_cx *cx, struct tag *out) {
 #line 21
     self->state = tagged_AWAIT_next;
 resume_next:
-#line 21
-    memset(&next_result, 0, sizeof next_result);
 #line 21
     if (next_poll(&self->await_next, cx, &next_result) == AC_PENDING) {
 #line 21
@@ -172,7 +170,7 @@ resume_ac_yield:
 #line 26
     return AC_READY;
 }
-#line 176 "qualifiers.gen.c"
+#line 174 "qualifiers.gen.c"
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif

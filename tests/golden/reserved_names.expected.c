@@ -43,7 +43,7 @@ ac_poll clash_poll(clash_frame *self_, ac_cx *cx_, int *out_) {
         goto resume_ac_yield;
     default:
 #line 4
-        return AC_READY;
+        ac_poll_finished("clash");
     }
 #line 5
     self_->out = self_->self + self_->cx;

@@ -37,7 +37,7 @@ ac_poll next_id_poll(next_id_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 7
-        return AC_READY;
+        ac_poll_finished("next_id");
     }
 #line 8
     ac_yield_init(&self->await_ac_yield);
@@ -109,7 +109,7 @@ ac_poll wait_input_poll(wait_input_frame *self, ac_cx *cx, int *out) {
         goto resume_select;
     default:
 #line 12
-        return AC_READY;
+        ac_poll_finished("wait_input");
     }
 #line 13
     self->id = 0;

@@ -45,7 +45,7 @@ ac_poll shadow_poll(shadow_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield_2;
     default:
 #line 4
-        return AC_READY;
+        ac_poll_finished("shadow");
     }
 #line 5
     self->v = 1;

@@ -36,7 +36,7 @@ ac_poll check_poll(check_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 6
-        return AC_READY;
+        ac_poll_finished("check");
     }
 #line 7
     ac_yield_init(&self->await_ac_yield);
@@ -140,7 +140,7 @@ ac_poll decide_poll(decide_frame *self, ac_cx *cx, int *out) {
         goto resume_check_5;
     default:
 #line 11
-        return AC_READY;
+        ac_poll_finished("decide");
     }
 #line 12
     self->both = 0;
@@ -153,8 +153,6 @@ ac_poll decide_poll(decide_frame *self, ac_cx *cx, int *out) {
 #line 12
         self->state = decide_AWAIT_check;
     resume_check:
-#line 12
-        memset(&check_result, 0, sizeof check_result);
 #line 12
         if (check_poll(&self->await_check, cx, &check_result) == AC_PENDING) {
 #line 12
@@ -173,8 +171,6 @@ ac_poll decide_poll(decide_frame *self, ac_cx *cx, int *out) {
 #line 14
         self->state = decide_AWAIT_check_2;
     resume_check_2:
-#line 14
-        memset(&check_result_2, 0, sizeof check_result_2);
 #line 14
         if (check_poll(&self->await_check, cx, &check_result_2) == AC_PENDING) {
 #line 14
@@ -195,8 +191,6 @@ ac_poll decide_poll(decide_frame *self, ac_cx *cx, int *out) {
         self->state = decide_AWAIT_check_3;
     resume_check_3:
 #line 14
-        memset(&check_result_3, 0, sizeof check_result_3);
-#line 14
         if (check_poll(&self->await_check, cx, &check_result_3) == AC_PENDING) {
 #line 14
             return AC_PENDING;
@@ -215,8 +209,6 @@ ac_poll decide_poll(decide_frame *self, ac_cx *cx, int *out) {
 #line 15
         self->state = decide_AWAIT_check_4;
     resume_check_4:
-#line 15
-        memset(&check_result_4, 0, sizeof check_result_4);
 #line 15
         if (check_poll(&self->await_check_2, cx, &check_result_4) == AC_PENDING) {
 #line 15
@@ -254,7 +246,7 @@ ac_poll decide_poll(decide_frame *self, ac_cx *cx, int *out) {
     return AC_READY;
 }
 
-#line 258 "short_circuit.gen.c"
+#line 250 "short_circuit.gen.c"
 void decide_drop(decide_frame *self) {
     switch (self->state) {
     case decide_AWAIT_check:

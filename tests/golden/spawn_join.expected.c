@@ -61,7 +61,7 @@ ac_poll work_poll(work_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 4
-        return AC_READY;
+        ac_poll_finished("work");
     }
 #line 5
     ac_yield_init(&self->await_ac_yield);
@@ -128,7 +128,7 @@ ac_poll gather_poll(gather_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_join;
     default:
 #line 9
-        return AC_READY;
+        ac_poll_finished("gather");
     }
     for (int i = 0; i < 3; i++) {
         self->tasks[i] = work_spawn(i);

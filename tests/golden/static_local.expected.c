@@ -32,7 +32,7 @@ ac_poll next_id_poll(next_id_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 4
-        return AC_READY;
+        ac_poll_finished("next_id");
     }
 #line 5
     static int last;

@@ -46,7 +46,7 @@ ac_poll dispatch_poll(dispatch_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_sleep_ms;
     default:
 #line 4
-        return AC_READY;
+        ac_poll_finished("dispatch");
     }
 #line 5
     self->r = 0;

@@ -45,7 +45,7 @@ ac_poll wait_area_poll(wait_area_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 15
-        return AC_READY;
+        ac_poll_finished("wait_area");
     }
 #line 16
     ac_yield_init(&self->await_ac_yield);

@@ -39,7 +39,7 @@ ac_poll bump_poll(bump_frame *self, ac_cx *cx, void *out) {
         goto resume_ac_yield;
     default:
 #line 6
-        return AC_READY;
+        ac_poll_finished("bump");
     }
 #line 7
     if (self->times == 0) {

@@ -36,7 +36,7 @@ ac_poll count_poll(count_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 4
-        return AC_READY;
+        ac_poll_finished("count");
     }
 #line 5
     self->total = 0;
