@@ -317,15 +317,12 @@ static void emit_start(Poll *p, const Expr *e, const char *frame, int level) {
 }
 
 /* Starts the awaited call and polls it, suspending while it is pending. `dest` is
- * poll's result pointer; `local` names the variable it points to when that is a
- * local of poll that is read afterwards. Such a local is cleared before each poll
- * of a callee whose poll the compiler may inline (one of this file or a header's
- * leaf): gcc then sees the callee's `default: return AC_READY;` path, which writes
- * nothing, and would warn (-Wmaybe-uninitialized) about the read after it. The poll
- * of a function of another file is out of its sight: no clearing, no cost.
+ * poll's result pointer. A poll that answers AC_READY has written it: a generated
+ * poll has no other way to answer it (emit_dispatch), so the compiler, inlining the
+ * callee's poll, sees the result written before it is read, without a clearing.
  * A boxed callee's frame is allocated before its init and freed once it is ready;
  * every path out of poll changes the state first, so drop never sees it freed. */
-static void emit_suspend(Poll *p, const Expr *aw, const char *dest, const char *local, int level) {
+static void emit_suspend(Poll *p, const Expr *aw, const char *dest, int level) {
     const Func *f = p->f, *g = aw->callee;
     if (g->form != FORM_CALL) {
         emit_form(p, aw, dest, level);
@@ -333,14 +330,10 @@ static void emit_suspend(Poll *p, const Expr *aw, const char *dest, const char *
     }
     const Await *a = await_of(f, aw);
     bool boxed = is_boxed(g);
-    if (boxed)
-        local = NULL;
     char *frame = xprintf("%s%s->%s", boxed ? "" : "&", f->self, a->member);
     emit_start(p, aw, frame, level);
     out_line(p->out, level, "%s->state = %s;", f->self, a->state);
     out_label(p->out, level, a->label);
-    if (local)
-        out_line(p->out, level, "memset(&%s, 0, sizeof %s);", local, local);
     out_line(p->out, level, "if (%s_poll(%s, %s, %s) == AC_PENDING) {", g->name, frame, f->cx,
              dest);
     emit_bindings(p->out, f, a, false, level + 1);
@@ -483,7 +476,7 @@ static void emit_store(Poll *p, const char *dest, bool readonly, int level) {
 static void emit_await(Poll *p, const Expr *aw, Dest d, int level) {
     const CType *type = &aw->callee->ret;
     if (type->is_void) {
-        emit_suspend(p, aw, "NULL", NULL, level);
+        emit_suspend(p, aw, "NULL", level);
         return;
     }
     if (aw->callee->form != FORM_CALL && !d.var && !d.lhs && !d.out) {
@@ -493,17 +486,16 @@ static void emit_await(Poll *p, const Expr *aw, Dest d, int level) {
     if (d.var && same_type(&d.var->type, type) && !d.var->type.is_qualified &&
         !await_of(p->f, aw)->result_shares) {
         char *ref = var_ref(p, d.var);
-        emit_suspend(p, aw, xprintf("&%s", ref), d.var->in_frame ? NULL : ref, level);
+        emit_suspend(p, aw, xprintf("&%s", ref), level);
         return;
     }
     if (d.out && same_type(&p->f->ret, type)) {
-        emit_suspend(p, aw, p->f->out, NULL, level);
+        emit_suspend(p, aw, p->f->out, level);
         return;
     }
     out_line(p->out, level, "{");
     out_line(p->out, level + 1, "%s;", decl_of(type, p->result));
-    bool read = d.var || d.lhs || d.out;
-    emit_suspend(p, aw, xprintf("&%s", p->result), read ? p->result : NULL, level + 1);
+    emit_suspend(p, aw, xprintf("&%s", p->result), level + 1);
     if (d.var) {
         emit_store(p, var_ref(p, d.var), d.var->type.is_readonly, level + 1);
     } else if (d.lhs) {
@@ -1159,6 +1151,8 @@ static void emit_await_member(Out *o, const Await *a, int level) {
 static void emit_alternatives(Out *o, const Layout *l, int level);
 
 static void emit_field(Out *o, const Field *m, int level) {
+    if (m->pad > 0)
+        out_line(o, level, "char %s[%ld];", m->pad_name, m->pad);
     if (m->union_of)
         emit_alternatives(o, m->union_of, level);
     else if (m->await)
@@ -1170,12 +1164,12 @@ static void emit_field(Out *o, const Field *m, int level) {
 static void emit_layout(Out *o, const Layout *l, int level);
 
 /* Alternatives never needed at the same time: an anonymous union of anonymous
- * structs (an alternative of one field is that field). */
+ * structs (an alternative of one field without a pad is that field). */
 static void emit_alternatives(Out *o, const Layout *l, int level) {
     out_line(o, level, "union {");
     for (int i = 0; i < l->nalts; i++) {
         const Layout *alt = l->alts[i];
-        if (alt->nfields == 1 && alt->nalts == 0) {
+        if (alt->nfields == 1 && alt->nalts == 0 && alt->fields[0].pad == 0) {
             emit_field(o, &alt->fields[0], level + 1);
             continue;
         }
@@ -1541,6 +1535,9 @@ static char *fresh_local(const Func *f, const char *base) {
     return s;
 }
 
+/* Resumes where the last poll stopped. Any other state (finished, dropped, or not a
+ * frame's) is a caller's bug, reported by ac_poll_finished, which does not return:
+ * so AC_READY always comes with the result written (emit_suspend). */
 static void emit_dispatch(Out *o, const Func *f) {
     out_line(o, 1, "switch (%s->state) {", f->self);
     out_line(o, 1, "case %s_START:", f->name);
@@ -1551,7 +1548,7 @@ static void emit_dispatch(Out *o, const Func *f) {
         out_line(o, 2, "goto %s;", f->awaits[i]->label);
     }
     out_line(o, 1, "default:");
-    out_line(o, 2, "return AC_READY;");
+    out_line(o, 2, "ac_poll_finished(\"%s\");", f->name);
     out_line(o, 1, "}");
 }
 

@@ -9,7 +9,9 @@
  *   - for each variable whose member shares bytes with other values, the lines at
  *     whose start it holds the variable's value (Var.held). Elsewhere gdb.py shows it
  *     as <optimized out>, as gdb does for a variable of optimized code, rather than
- *     the bytes of whatever value uses them then.
+ *     the bytes of whatever value uses them then;
+ *   - the pads that put members at their offsets (a layout by offsets), which are
+ *     no locals.
  * The script's name is the source file's, so that each file's script runs once.
  */
 #include <ctype.h>
@@ -35,8 +37,19 @@ static void script_line(Out *o, const char *text) {
     out_line(o, 2, "\".ascii \\\"%s\\\\n\\\"\\n\"", text);
 }
 
-/* `'f': ({state: member, ...}, {field: lines, ...}),` for async function f, one
- * entry a line. */
+/* `'pad', ` for each pad of l's fields, and of everything in it. */
+static void script_pads(Buf *b, const Layout *l) {
+    for (int i = 0; i < l->nfields; i++)
+        if (l->fields[i].union_of)
+            script_pads(b, l->fields[i].union_of);
+        else if (l->fields[i].pad > 0)
+            buf_printf(b, "'%s', ", l->fields[i].pad_name);
+    for (int a = 0; a < l->nalts; a++)
+        script_pads(b, l->alts[a]);
+}
+
+/* `'f': ({state: member, ...}, {field: lines, ...}, {pad, ...}),` for async function
+ * f, one entry a line but the pads. */
 static void script_func(Out *o, const Func *f) {
     script_line(o, xprintf("'%s': ({", f->name));
     for (int i = 0; i < f->nawaits; i++)
@@ -45,7 +58,11 @@ static void script_func(Out *o, const Func *f) {
     for (int i = 0; i < f->nvars; i++)
         if (f->vars[i]->in_frame && f->vars[i]->shares)
             script_line(o, xprintf("    '%s': '%s',", f->vars[i]->field, line_ranges(f->vars[i])));
-    script_line(o, "}),");
+    Buf pads = {0};
+    buf_put(&pads, "}, {");
+    script_pads(&pads, f->layout);
+    buf_put(&pads, "}),");
+    script_line(o, pads.data);
 }
 
 /* The file name in the script's name, with anything an assembler string or a

@@ -1165,6 +1165,21 @@ static void mark_shared_vars(Func *f) {
     }
 }
 
+/* The pads before the fields of l and of everything in it (a layout by offsets):
+ * pad_MEMBER, unique in the frame. */
+static void name_pads(Layout *l, Names *used) {
+    for (int i = 0; i < l->nfields; i++) {
+        Field *m = &l->fields[i];
+        if (m->union_of)
+            name_pads(m->union_of, used);
+        else if (m->pad > 0)
+            m->pad_name = take_unique(used, NULL,
+                                      xprintf("pad_%s", m->var ? m->var->field : m->await->member));
+    }
+    for (int a = 0; a < l->nalts; a++)
+        name_pads(l->alts[a], used);
+}
+
 /* After the layout merged some of them: the members holding the callees' frames,
  * named again in the order of the awaits (a callee's first await_g, then
  * await_g_2...). */
@@ -1184,6 +1199,8 @@ static void name_members(Func *f) {
         a->member = k < i ? f->awaits[k]->member
                           : take_unique(&used, NULL, xprintf("await_%s", a->expr->callee->name));
     }
+    if (f->layout)
+        name_pads(f->layout, &used);
 }
 
 bool frame_program(Program *prog) {

@@ -189,9 +189,9 @@ struct Var {
     Stmt *decl;        /* STMT_DECL or STMT_TEXT that declares it; NULL for params */
     /* set by frame.c */
     bool in_frame;
-    char *field; /* frame member name, unique in the frame */
-    bool shares; /* its member shares bytes with another value of the frame */
-    int nheld;   /* the lines at whose start the member holds its value, increasing: */
+    char *field;    /* frame member name, unique in the frame */
+    bool shares;    /* its member shares bytes with another value of the frame */
+    int nheld;      /* the lines at whose start the member holds its value, increasing: */
     unsigned *held; /* a debugger shows it there only, when it shares (emit_gdb.c) */
 };
 
@@ -231,8 +231,9 @@ typedef enum Form {
 
 /* The frame's storage, set by frame.c (layout.c arranges it): fields, and (when
  * nalts > 0) an anonymous union of alternatives, anonymous structs whose fields are
- * never in use at the same time as another alternative's. Every name is unique in
- * the frame. */
+ * never in use at the same time as another alternative's bytes. Every name is unique
+ * in the frame. A layout by offsets is one union whose alternatives each hold one
+ * field after a pad: the field's offset in the union. */
 typedef struct Layout Layout;
 
 typedef struct Field {
@@ -242,6 +243,10 @@ typedef struct Field {
                          callee that name this one's member, or */
     Layout *union_of; /* an anonymous union of union_of's alternatives */
     long size, align; /* as layout.c reckons them (the C compiler has the last word) */
+    long pad;         /* bytes of a char array before it (the alternatives of a layout
+                         by offsets: layout.c), named pad_name (frame.c); 0: none */
+    char *pad_name;
+    long offset; /* from the start of the frame, as layout.c reckons it */
 } Field;
 
 struct Layout {

@@ -1,25 +1,33 @@
 /* layout.c - values that are never needed at the same time share storage.
  *
- * The values of a frame form a group. Those needed at every suspension point of the
- * group get members of their own. The others split into components: two values are
- * in one component when a chain of clashes links them. Different components are
- * never needed together, so each becomes one alternative of an anonymous union (an
- * anonymous struct, laid out the same way, recursively). When the rest does not
- * split, the value that clashes with the most others gets a member of its own (it
- * costs its size at the group's other points: the only waste) and the rest is
- * tried again.
+ * Two layouts are made, and the smaller frame kept (the tree on a tie):
  *
- * (Or, when it is smaller, the classes of a coloring of the clashes: one union per
- * class.) Then fields move up out of alternatives, from any depth, wherever that
- * makes the frame smaller.
+ * The tree. The values of a frame form a group. Those needed at every suspension
+ * point of the group get members of their own. The others split into components:
+ * two values are in one component when a chain of clashes links them. Different
+ * components are never needed together, so each becomes one alternative of an
+ * anonymous union (an anonymous struct, laid out the same way, recursively). When
+ * the rest does not split, the value that clashes with the most others gets a member
+ * of its own (it costs its size at the group's other points: the only waste) and
+ * the rest is tried again. (Or, when it is smaller, the classes of a coloring of the
+ * clashes: one union per class.) Then fields move up out of alternatives, from any
+ * depth, wherever that makes the frame smaller. Members go in increasing alignment,
+ * the union in its place among them: then the only padding is at the end of each
+ * struct, where the C compiler rounds its size to its alignment, as the bound does.
  *
- * Members go in increasing alignment, the union in its place among them: then the
- * only padding is at the end of each struct, where the C compiler rounds its size
- * to its alignment, as the bound does.
+ * By offsets. The tree's alternatives all start at one offset, so two values in use
+ * together cannot overlap *different* dead values at *different* offsets (`return
+ * await(step(v)) + await(step(v + 1));`: the first result inside the first callee's
+ * frame, v inside the second's). Here each value gets an offset of its own: placed
+ * one by one, each at the lowest offset where it overlaps no value it clashes with,
+ * in a few orders (largest first, most crowded first, in order of first need, longest
+ * needed first); the order that ends first wins. The C is one union whose
+ * alternatives are each a member after a `char pad_NAME[offset]`, so the body still
+ * writes self->NAME. The tree stays where it is as small: it reads as the liveness
+ * it comes from (which values take turns), where pads read as bare numbers.
  *
- * Two values in different alternatives of a union share bytes; two in one struct
- * never do. The result is checked against the clashes before frame.c uses it
- * (layout_valid): a bug here costs bytes, never a value.
+ * Either way the result is checked against the clashes before frame.c uses it
+ * (layout_valid, on byte ranges): a bug here costs bytes, never a value.
  */
 #include <limits.h>
 #include <string.h>
@@ -162,7 +170,8 @@ static long layout_extent(const Layout *l, long size, long *align) {
         if (i == l->alts_at && l->nalts > 0)
             layout_struct_add(&size, align, union_size, union_align);
         if (i < l->nfields)
-            layout_struct_add(&size, align, l->fields[i].size, l->fields[i].align);
+            layout_struct_add(&size, align, l->fields[i].pad + l->fields[i].size,
+                              l->fields[i].align);
     }
     return layout_round_up(size, *align);
 }
@@ -382,6 +391,35 @@ static void layout_measure(Layout *l) {
     l->size = layout_extent(l, 0, &l->align);
 }
 
+static void layout_locate(Layout *l, long at);
+
+/* The alternatives of union u, each laid out from offset at. */
+static void alts_locate(const Layout *u, long at) {
+    for (int a = 0; a < u->nalts; a++)
+        layout_locate(u->alts[a], at);
+}
+
+/* Sets the offset of every field of l, and of everything in it, when l is laid out
+ * from offset at of the frame: as layout_extent measures it. */
+static void layout_locate(Layout *l, long at) {
+    long union_size, union_align;
+    union_measure(l, &union_size, &union_align);
+    for (int i = 0; i <= l->nfields; i++) {
+        if (i == l->alts_at && l->nalts > 0) {
+            at = layout_round_up(at, union_align);
+            alts_locate(l, at);
+            at += union_size;
+        }
+        if (i < l->nfields) {
+            Field *m = &l->fields[i];
+            m->offset = layout_round_up(at, m->align) + m->pad;
+            if (m->union_of)
+                alts_locate(m->union_of, m->offset);
+            at = m->offset + m->size;
+        }
+    }
+}
+
 /* Alternatives left empty go; one left with only a union gives l its alternatives. */
 static void alts_tidy(const Slots *s, Layout *l) {
     Layout **alts = l->alts;
@@ -522,8 +560,8 @@ static Layout *layout_apart(const Slots *s) {
     return l;
 }
 
-Layout *layout_build(const Slots *s, bool *shared) {
-    char **names = names_save(s);
+/* The tree: the components of the clashes, an alternative each (the head). */
+static Layout *layout_tree(const Slots *s) {
     Group all = {0};
     for (int i = 0; i < s->n; i++)
         VEC_PUSH(&all.ids, &all.n, i);
@@ -532,11 +570,176 @@ Layout *layout_build(const Slots *s, bool *shared) {
         tree_tidy(s, l);
         layout_measure(l);
     }
+    return l;
+}
+
+/* ---- a layout by offsets ---------------------------------------------------------------- */
+
+/* The lowest offset of the frame, aligned for slot id and after the state, at which
+ * it overlaps no slot already placed (at[j] >= 0) that it clashes with: every offset
+ * it passes over overlaps one. A slot starting before `split` (where the union of
+ * the others starts: their alignment) must end by it. */
+static long offset_lowest(const Slots *s, const long *at, long split, int id) {
+    const Slot *x = &s->items[id];
+    long off = layout_round_up(LAYOUT_STATE_SIZE, x->align);
+    for (bool moved = true; moved;) {
+        moved = off < split && off + x->size > split;
+        if (moved)
+            off = split;
+        for (int j = 0; j < s->n; j++) {
+            long end = at[j] + s->items[j].size;
+            if (at[j] >= 0 && bit_has(x->clash, j) && off < end && at[j] < off + x->size) {
+                off = layout_round_up(end, x->align);
+                moved = true;
+            }
+        }
+    }
+    return off;
+}
+
+/* Places the slots first-fit in the given order (at: the offset of each); returns the
+ * offset where they end. */
+static long offsets_place(const Slots *s, const int *order, long split, long *at) {
+    long extent = 0;
+    for (int i = 0; i < s->n; i++)
+        at[i] = -1;
+    for (int k = 0; k < s->n; k++) {
+        int id = order[k];
+        at[id] = offset_lowest(s, at, split, id);
+        if (at[id] + s->items[id].size > extent)
+            extent = at[id] + s->items[id].size;
+    }
+    return extent;
+}
+
+/* Orders in which to place the slots: by decreasing key, equals in index order. */
+typedef long OrderKey(const Slots *s, int id);
+
+static long key_size(const Slots *s, int id) {
+    return s->items[id].size;
+}
+
+/* The bytes of the slot and of those it clashes with: the most constrained first. */
+static long key_crowd(const Slots *s, int id) {
+    long n = s->items[id].size;
+    for (int j = 0; j < s->n; j++)
+        n += bit_has(s->items[id].clash, j) ? s->items[j].size : 0;
+    return n;
+}
+
+/* The first suspension point that needs it, then the larger. */
+static long key_first(const Slots *s, int id) {
+    int p = 0;
+    while (p < s->npoints && !bit_has(s->items[id].points, p))
+        p++;
+    return (long)(s->npoints - p) << 32 | s->items[id].size;
+}
+
+/* The number of suspension points that need it, then the larger: values needed long
+ * low in the frame, those needed briefly above them. */
+static long key_lasting(const Slots *s, int id) {
+    long n = 0;
+    for (int p = 0; p < s->npoints; p++)
+        n += bit_has(s->items[id].points, p);
+    return n << 32 | s->items[id].size;
+}
+
+static void slots_order(const Slots *s, OrderKey *key, int *order) {
+    for (int i = 0; i < s->n; i++) {
+        int j = i;
+        for (; j > 0 && key(s, order[j - 1]) < key(s, i); j--)
+            order[j] = order[j - 1];
+        order[j] = i;
+    }
+}
+
+/* Is alternative alt (one field) placed before b's: by offset, then as members are
+ * ranked? */
+static bool alt_before(const Layout *a, const Layout *b) {
+    if (a->fields[0].pad != b->fields[0].pad)
+        return a->fields[0].pad < b->fields[0].pad;
+    return member_rank(&a->fields[0]) < member_rank(&b->fields[0]);
+}
+
+/* Slot i as an alternative of union u, after a pad of `pad` bytes, in order of
+ * offset; an await's callee frame at the offset of one of the same callee shares its
+ * member. */
+static void packed_add(const Slots *s, Layout *u, int i, long pad) {
+    const Await *a = s->items[i].field.await;
+    for (int k = 0; a && k < u->nalts; k++) {
+        const Await *b = u->alts[k]->fields[0].await;
+        if (b && b->expr->callee == a->expr->callee && u->alts[k]->fields[0].pad == pad) {
+            member_join(s, b, a);
+            return;
+        }
+    }
+    Layout *alt = xmalloc(sizeof *alt);
+    layout_add(alt, &s->items[i]);
+    alt->fields[0].pad = pad;
+    VEC_PUSH(&u->alts, &u->nalts, alt);
+    for (int j = u->nalts - 1; j > 0 && alt_before(u->alts[j], u->alts[j - 1]); j--) {
+        u->alts[j] = u->alts[j - 1];
+        u->alts[j - 1] = alt;
+    }
+}
+
+/* A union of the slots at offsets from `from` to before `to` of the frame, as a field
+ * of l (none if it is empty). */
+static void packed_union(const Slots *s, Layout *l, const long *at, long from, long to) {
+    Field m = {.union_of = xmalloc(sizeof *m.union_of)};
+    for (int i = 0; i < s->n; i++)
+        if (at[i] >= from && at[i] < to)
+            packed_add(s, m.union_of, i, at[i] - from);
+    if (m.union_of->nalts > 0)
+        VEC_PUSH(&l->fields, &l->nfields, m);
+}
+
+/* Unions whose alternatives each put a value at the offset chosen for it: the lowest
+ * at which it overlaps no value it clashes with, placing the values in the order (of
+ * those tried) that ends first. The union starts where the alignment of its values
+ * lets it; when that is after the state, the values placed between (those small
+ * enough to end there) are a union of their own. */
+static Layout *layout_packed(const Slots *s) {
+    static OrderKey *const keys[] = {key_size, key_crowd, key_first, key_lasting};
+    size_t bytes = ((size_t)s->n + 1) * sizeof(long);
+    long *at = xmalloc(bytes), *best = xmalloc(bytes), best_extent = LONG_MAX, align = 1;
+    int *order = xmalloc(((size_t)s->n + 1) * sizeof *order);
+    for (int i = 0; i < s->n; i++)
+        align = s->items[i].align > align ? s->items[i].align : align;
+    long split = layout_round_up(LAYOUT_STATE_SIZE, align);
+    for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
+        slots_order(s, keys[k], order);
+        long extent = offsets_place(s, order, split, at);
+        if (extent < best_extent) {
+            best_extent = extent;
+            memcpy(best, at, bytes);
+        }
+    }
+    Layout *l = xmalloc(sizeof *l);
+    packed_union(s, l, best, LAYOUT_STATE_SIZE, split);
+    packed_union(s, l, best, split, LONG_MAX);
+    layout_measure(l);
+    return l;
+}
+
+Layout *layout_build(const Slots *s, bool *shared) {
+    char **names = names_save(s);
+    Layout *l = layout_tree(s);
+    char **tree_names = names_save(s);
+    names_restore(s, names);
+    Layout *packed = layout_packed(s);
+    if (layout_frame_size(packed) < layout_frame_size(l))
+        l = packed;
+    else
+        names_restore(s, tree_names);
+    layout_locate(l, LAYOUT_STATE_SIZE);
     *shared = layout_valid(s, l);
     if (*shared)
         return l;
     names_restore(s, names);
-    return layout_apart(s);
+    l = layout_apart(s);
+    layout_locate(l, LAYOUT_STATE_SIZE);
+    return l;
 }
 
 static bool member_is(const Field *m, const Field *x) {
@@ -545,39 +748,26 @@ static bool member_is(const Field *m, const Field *x) {
     return m->await && x->await && strcmp(m->await->member, x->await->member) == 0;
 }
 
-/* Where m is in the union of the alternatives of u: i in alternative i, -2 nowhere. */
-static int union_place(const Layout *u, const Field *m);
-
-/* Where m is in l: -1 a member of l itself (or inside one that is a union), i in
- * alternative i of l's union, -2 nowhere. */
-static int layout_place(const Layout *l, const Field *m) {
-    for (int i = 0; i < l->nfields; i++)
-        if (member_is(&l->fields[i], m) ||
-            (l->fields[i].union_of && union_place(l->fields[i].union_of, m) != -2))
-            return -1;
-    return union_place(l, m);
-}
-
-static int union_place(const Layout *u, const Field *m) {
-    for (int i = 0; i < u->nalts; i++)
-        if (layout_place(u->alts[i], m) != -2)
-            return i;
-    return -2;
-}
-
-/* Are a and b in different alternatives of u's union (or overlapping in one)? */
-static bool union_overlap(const Layout *u, const Field *a, const Field *b) {
-    int pa = union_place(u, a), pb = union_place(u, b);
-    if (pa < 0 || pb < 0)
-        return false;
-    return pa != pb || layout_overlap(u->alts[pa], a, b);
+/* The field of l (at any depth) that is m (member_is), or NULL. */
+static const Field *layout_find(const Layout *l, const Field *m) {
+    for (int i = 0; i < l->nfields; i++) {
+        const Field *found = l->fields[i].union_of         ? layout_find(l->fields[i].union_of, m)
+                             : member_is(&l->fields[i], m) ? &l->fields[i]
+                                                           : NULL;
+        if (found)
+            return found;
+    }
+    for (int i = 0; i < l->nalts; i++) {
+        const Field *found = layout_find(l->alts[i], m);
+        if (found)
+            return found;
+    }
+    return NULL;
 }
 
 bool layout_overlap(const Layout *l, const Field *a, const Field *b) {
-    for (int i = 0; i < l->nfields; i++)
-        if (l->fields[i].union_of && union_overlap(l->fields[i].union_of, a, b))
-            return true;
-    return union_overlap(l, a, b);
+    const Field *x = layout_find(l, a), *y = layout_find(l, b);
+    return x && y && x->offset < y->offset + y->size && y->offset < x->offset + x->size;
 }
 
 long layout_frame_size(const Layout *l) {

@@ -3,7 +3,7 @@
  * frame.c finds the values that a frame must hold (the variables in the frame and,
  * for each await, the callee's frame), the suspension points at which each is
  * needed, and which pairs may never share storage; layout.c arranges them into
- * members and anonymous unions (ir.h, Layout) and measures the result and the
+ * members and anonymous unions, or by offsets (ir.h, Layout), and measures the result and the
  * least size that any arrangement could have.
  */
 #ifndef ASYNCC_LAYOUT_H
@@ -47,8 +47,8 @@ void layout_struct_add(long *size, long *align, long field_size, long field_alig
  * clashing slots apart: a bug of layout.c): then every slot has storage of its own. */
 Layout *layout_build(const Slots *s, bool *shared);
 
-/* Can members a and b of l share bytes (they are in different alternatives of a
- * union)? Awaits holding their callees' frames in one member are one member. */
+/* Do members a and b of l share bytes (their byte ranges meet)? Awaits holding
+ * their callees' frames in one member are one member. */
 bool layout_overlap(const Layout *l, const Field *a, const Field *b);
 
 /* The frame's size: the state, then the layout. */

@@ -317,6 +317,11 @@ void *ac_frame_new(size_t size, const char *name);
 /* Free a frame from either; NULL does nothing. */
 void ac_frame_free(void *frame);
 
+/* A generated poll called on a frame that is finished, dropped or was never
+ * initialized (a caller's bug, like Rust's "resumed after completion"): writes
+ * "asyncc: poll of '<name>' after it finished or was dropped" to stderr and aborts. */
+_Noreturn void ac_poll_finished(const char *name);
+
 /* ---- type-erased futures ------------------------------------------------------------- */
 
 /* A call of an async function that has been started (its frame allocated and

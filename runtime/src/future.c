@@ -41,6 +41,11 @@ void ac_frame_free(void *frame) {
     free(frame);
 }
 
+_Noreturn void ac_poll_finished(const char *name) {
+    fprintf(stderr, "asyncc: poll of '%s' after it finished or was dropped\n", name);
+    abort();
+}
+
 /* ---- futures ------------------------------------------------------------------------------ */
 
 void ac_future_drop(ac_future fu) {

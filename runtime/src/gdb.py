@@ -18,8 +18,9 @@
 # NAME_AWAIT_CALLEE..., NAME_DONE; the await of NAME_AWAIT_X resumes at label resume_X,
 # whose line is the await's. Each generated file registers in gdb.asyncc_frames what the
 # debug information does not say (asyncc's emit_gdb.c): the member holding the callee's
-# frame in each state, and the lines at which a variable whose member shares storage
-# with other values holds its value; elsewhere it is shown as <optimized out>.
+# frame in each state, the lines at which a variable whose member shares storage
+# with other values holds its value (elsewhere it is shown as <optimized out>), and
+# the pads that put members at their offsets, which are not shown.
 import re
 
 import gdb
@@ -57,9 +58,9 @@ def poll_self(frame):
 
 
 def layout_of(name):
-    """({state: member}, {member: lines}) that the generated file registered for the
-    async function name, or empty ones."""
-    return getattr(gdb, "asyncc_frames", {}).get(name, ({}, {}))
+    """({state: member}, {member: lines}, {pad}) that the generated file registered for
+    the async function name, or empty ones."""
+    return getattr(gdb, "asyncc_frames", {}).get(name, ({}, {}, set()))
 
 
 def held_at(ranges, line):
@@ -98,10 +99,10 @@ def source_locals(frame):
         if block.function is not None:
             break
         block = block.superblock
-    members, held = layout_of(found[0])
-    callees, line = set(members.values()), frame.find_sal().line
+    members, held, pads = layout_of(found[0])
+    hidden, line = set(members.values()) | set(pads) | {"state"}, frame.find_sal().line
     for name, value in frame_members(found[1].dereference()):
-        if name != "state" and name not in callees and name not in values:
+        if name not in hidden and name not in values:
             values[name] = value if name not in held or held_at(held[name], line) else None
     return values
 

@@ -36,7 +36,7 @@ ac_poll size_poll(size_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 8
-        return AC_READY;
+        ac_poll_finished("size");
     }
 #line 9
     ac_yield_init(&self->await_ac_yield);
@@ -95,7 +95,7 @@ ac_poll fill_poll(fill_frame *self, ac_cx *cx, int *out) {
         goto resume_size;
     default:
 #line 13
-        return AC_READY;
+        ac_poll_finished("fill");
     }
 #line 14
     int n;
@@ -104,8 +104,6 @@ ac_poll fill_poll(fill_frame *self, ac_cx *cx, int *out) {
 #line 14
     self->state = fill_AWAIT_size;
 resume_size:
-#line 14
-    memset(&n, 0, sizeof n);
 #line 14
     if (size_poll(&self->await_size, cx, &n) == AC_PENDING) {
 #line 14
@@ -121,7 +119,7 @@ resume_size:
     return AC_READY;
 }
 
-#line 125 "alloca_after_await.gen.c"
+#line 123 "alloca_after_await.gen.c"
 void fill_drop(fill_frame *self) {
     switch (self->state) {
     case fill_AWAIT_size:
@@ -143,11 +141,11 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'size': ({\\n\"\n"
         ".ascii \"    'size_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'fill': ({\\n\"\n"
         ".ascii \"    'fill_AWAIT_size': 'await_size',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

@@ -39,7 +39,7 @@ ac_poll value_poll(value_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 9
-        return AC_READY;
+        ac_poll_finished("value");
     }
 #line 10
     ac_yield_init(&self->await_ac_yield);
@@ -127,7 +127,7 @@ ac_poll assign_poll(assign_frame *self, ac_cx *cx, long *out) {
         goto resume_value_4;
     default:
 #line 14
-        return AC_READY;
+        ac_poll_finished("assign");
     }
 #line 17
     long wide;
@@ -139,8 +139,6 @@ ac_poll assign_poll(assign_frame *self, ac_cx *cx, long *out) {
 #line 18
         self->state = assign_AWAIT_value;
     resume_value:
-#line 18
-        memset(&result, 0, sizeof result);
 #line 18
         if (value_poll(&self->await_value, cx, &result) == AC_PENDING) {
 #line 18
@@ -158,8 +156,6 @@ ac_poll assign_poll(assign_frame *self, ac_cx *cx, long *out) {
         self->state = assign_AWAIT_value_2;
     resume_value_2:
 #line 19
-        memset(&result, 0, sizeof result);
-#line 19
         if (value_poll(&self->await_value_2, cx, &result) == AC_PENDING) {
 #line 19
             return AC_PENDING;
@@ -175,8 +171,6 @@ ac_poll assign_poll(assign_frame *self, ac_cx *cx, long *out) {
 #line 20
         self->state = assign_AWAIT_value_3;
     resume_value_3:
-#line 20
-        memset(&result, 0, sizeof result);
 #line 20
         if (value_poll(&self->await_value_2, cx, &result) == AC_PENDING) {
 #line 20
@@ -194,8 +188,6 @@ ac_poll assign_poll(assign_frame *self, ac_cx *cx, long *out) {
         self->state = assign_AWAIT_value_4;
     resume_value_4:
 #line 21
-        memset(&result, 0, sizeof result);
-#line 21
         if (value_poll(&self->await_value_2, cx, &result) == AC_PENDING) {
 #line 21
             return AC_PENDING;
@@ -210,7 +202,7 @@ ac_poll assign_poll(assign_frame *self, ac_cx *cx, long *out) {
 #line 22
     return AC_READY;
 }
-#line 214 "await_assignment.gen.c"
+#line 206 "await_assignment.gen.c"
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
@@ -241,7 +233,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'value': ({\\n\"\n"
         ".ascii \"    'value_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'assign': ({\\n\"\n"
         ".ascii \"    'assign_AWAIT_value': 'await_value',\\n\"\n"
         ".ascii \"    'assign_AWAIT_value_2': 'await_value_2',\\n\"\n"
@@ -249,7 +241,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"    'assign_AWAIT_value_4': 'await_value_2',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
         ".ascii \"    'x': '19-22',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

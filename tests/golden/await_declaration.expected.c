@@ -35,7 +35,7 @@ ac_poll value_poll(value_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 5
-        return AC_READY;
+        ac_poll_finished("value");
     }
 #line 6
     ac_yield_init(&self->await_ac_yield);
@@ -103,7 +103,7 @@ ac_poll twice_poll(twice_frame *self, ac_cx *cx, int *out) {
         goto resume_value_2;
     default:
 #line 10
-        return AC_READY;
+        ac_poll_finished("twice");
     }
     {
 #line 11
@@ -113,8 +113,6 @@ ac_poll twice_poll(twice_frame *self, ac_cx *cx, int *out) {
 #line 11
         self->state = twice_AWAIT_value;
     resume_value:
-#line 11
-        memset(&result, 0, sizeof result);
 #line 11
         if (value_poll(&self->await_value, cx, &result) == AC_PENDING) {
 #line 11
@@ -131,8 +129,6 @@ ac_poll twice_poll(twice_frame *self, ac_cx *cx, int *out) {
     self->state = twice_AWAIT_value_2;
 resume_value_2:
 #line 12
-    memset(&b, 0, sizeof b);
-#line 12
     if (value_poll(&self->await_value_2, cx, &b) == AC_PENDING) {
 #line 12
         return AC_PENDING;
@@ -145,7 +141,7 @@ resume_value_2:
     return AC_READY;
 }
 
-#line 149 "await_declaration.gen.c"
+#line 145 "await_declaration.gen.c"
 void twice_drop(twice_frame *self) {
     switch (self->state) {
     case twice_AWAIT_value:
@@ -170,13 +166,13 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'value': ({\\n\"\n"
         ".ascii \"    'value_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'twice': ({\\n\"\n"
         ".ascii \"    'twice_AWAIT_value': 'await_value',\\n\"\n"
         ".ascii \"    'twice_AWAIT_value_2': 'await_value_2',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
         ".ascii \"    'a': '12-13',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

@@ -34,7 +34,7 @@ ac_poll produce_poll(produce_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 4
-        return AC_READY;
+        ac_poll_finished("produce");
     }
 #line 5
     ac_yield_init(&self->await_ac_yield);
@@ -101,7 +101,7 @@ ac_poll consume_poll(consume_frame *self, ac_cx *cx, void *out) {
         goto resume_produce;
     default:
 #line 9
-        return AC_READY;
+        ac_poll_finished("consume");
     }
 #line 10
     ac_yield_init(&self->await_ac_yield);
@@ -159,12 +159,12 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'produce': ({\\n\"\n"
         ".ascii \"    'produce_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'consume': ({\\n\"\n"
         ".ascii \"    'consume_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"    'consume_AWAIT_produce': 'await_produce',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

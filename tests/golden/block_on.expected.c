@@ -56,7 +56,7 @@ ac_poll compute_poll(compute_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_sleep_ms;
     default:
 #line 6
-        return AC_READY;
+        ac_poll_finished("compute");
     }
 #line 7
     ac_sleep_ms_init(&self->await_ac_sleep_ms, 1);
@@ -106,7 +106,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'compute': ({\\n\"\n"
         ".ascii \"    'compute_AWAIT_ac_sleep_ms': 'await_ac_sleep_ms',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

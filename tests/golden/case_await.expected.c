@@ -35,7 +35,7 @@ ac_poll get_poll(get_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 5
-        return AC_READY;
+        ac_poll_finished("get");
     }
 #line 6
     ac_yield_init(&self->await_ac_yield);
@@ -124,7 +124,7 @@ ac_poll classify_poll(classify_frame *self, ac_cx *cx, int *out) {
         goto resume_get_4;
     default:
 #line 10
-        return AC_READY;
+        ac_poll_finished("classify");
     }
 #line 11
     self->r = 0;
@@ -138,8 +138,6 @@ ac_poll classify_poll(classify_frame *self, ac_cx *cx, int *out) {
 #line 14
             self->state = classify_AWAIT_get;
         resume_get:
-#line 14
-            memset(&get_result, 0, sizeof get_result);
 #line 14
             if (get_poll(&self->await_get, cx, &get_result) == AC_PENDING) {
 #line 14
@@ -160,8 +158,6 @@ ac_poll classify_poll(classify_frame *self, ac_cx *cx, int *out) {
             self->state = classify_AWAIT_get_2;
         resume_get_2:
 #line 17
-            memset(&get_result_2, 0, sizeof get_result_2);
-#line 17
             if (get_poll(&self->await_get, cx, &get_result_2) == AC_PENDING) {
 #line 17
                 return AC_PENDING;
@@ -181,8 +177,6 @@ ac_poll classify_poll(classify_frame *self, ac_cx *cx, int *out) {
                 self->state = classify_AWAIT_get_3;
             resume_get_3:
 #line 20
-                memset(&result, 0, sizeof result);
-#line 20
                 if (get_poll(&self->await_get_2, cx, &result) == AC_PENDING) {
 #line 20
                     return AC_PENDING;
@@ -197,8 +191,6 @@ ac_poll classify_poll(classify_frame *self, ac_cx *cx, int *out) {
 #line 20
             self->state = classify_AWAIT_get_4;
         resume_get_4:
-#line 20
-            memset(&get_result_4, 0, sizeof get_result_4);
 #line 20
             if (get_poll(&self->await_get_3, cx, &get_result_4) == AC_PENDING) {
 #line 20
@@ -216,7 +208,7 @@ ac_poll classify_poll(classify_frame *self, ac_cx *cx, int *out) {
     return AC_READY;
 }
 
-#line 220 "case_await.gen.c"
+#line 212 "case_await.gen.c"
 void classify_drop(classify_frame *self) {
     switch (self->state) {
     case classify_AWAIT_get:
@@ -245,7 +237,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'get': ({\\n\"\n"
         ".ascii \"    'get_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'classify': ({\\n\"\n"
         ".ascii \"    'classify_AWAIT_get': 'await_get',\\n\"\n"
         ".ascii \"    'classify_AWAIT_get_2': 'await_get',\\n\"\n"
@@ -255,7 +247,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"    'op': '11-12',\\n\"\n"
         ".ascii \"    'r': '12 20 22',\\n\"\n"
         ".ascii \"    'get_result_3': '',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

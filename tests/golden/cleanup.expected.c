@@ -47,7 +47,7 @@ ac_poll fill_poll(fill_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 15
-        return AC_READY;
+        ac_poll_finished("fill");
     }
 #line 16
     ac_yield_init(&self->await_ac_yield);
@@ -113,7 +113,7 @@ ac_poll copies_poll(copies_frame *self, ac_cx *cx, int *out) {
         goto resume_fill;
     default:
 #line 21
-        return AC_READY;
+        ac_poll_finished("copies");
     }
 #line 22
     self->total = malloc(16);
@@ -128,8 +128,6 @@ ac_poll copies_poll(copies_frame *self, ac_cx *cx, int *out) {
 #line 26
             self->state = copies_AWAIT_fill;
         resume_fill:
-#line 26
-            memset(&fill_result, 0, sizeof fill_result);
 #line 26
             if (fill_poll(&self->await_fill, cx, &fill_result) == AC_PENDING) {
 #line 26
@@ -156,7 +154,7 @@ ac_poll copies_poll(copies_frame *self, ac_cx *cx, int *out) {
     return AC_READY;
 }
 
-#line 160 "cleanup.gen.c"
+#line 158 "cleanup.gen.c"
 void copies_drop(copies_frame *self) {
     switch (self->state) {
     case copies_AWAIT_fill:
@@ -195,7 +193,7 @@ ac_poll no_await_poll(no_await_frame *self, ac_cx *cx, int *out) {
         break;
     default:
 #line 33
-        return AC_READY;
+        ac_poll_finished("no_await");
     }
 #line 34
     __attribute__((cleanup(release))) char *p = malloc(1);
@@ -206,7 +204,7 @@ ac_poll no_await_poll(no_await_frame *self, ac_cx *cx, int *out) {
     return AC_READY;
 }
 
-#line 210 "cleanup.gen.c"
+#line 208 "cleanup.gen.c"
 void no_await_drop(no_await_frame *self) {
     self->state = no_await_DONE;
 }
@@ -221,11 +219,11 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'fill': ({\\n\"\n"
         ".ascii \"    'fill_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'copies': ({\\n\"\n"
         ".ascii \"    'copies_AWAIT_fill': 'await_fill',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

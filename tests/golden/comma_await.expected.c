@@ -34,7 +34,7 @@ ac_poll tick_poll(tick_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 4
-        return AC_READY;
+        ac_poll_finished("tick");
     }
 #line 5
     ac_yield_init(&self->await_ac_yield);
@@ -115,7 +115,7 @@ ac_poll commas_poll(commas_frame *self, ac_cx *cx, int *out) {
         goto resume_tick_3;
     default:
 #line 9
-        return AC_READY;
+        ac_poll_finished("commas");
     }
 #line 10
     self->seen = 0;
@@ -143,8 +143,6 @@ ac_poll commas_poll(commas_frame *self, ac_cx *cx, int *out) {
         self->state = commas_AWAIT_tick_2;
     resume_tick_2:
 #line 11
-        memset(&result, 0, sizeof result);
-#line 11
         if (tick_poll(&self->await_tick, cx, &result) == AC_PENDING) {
 #line 11
             return AC_PENDING;
@@ -165,8 +163,6 @@ ac_poll commas_poll(commas_frame *self, ac_cx *cx, int *out) {
         self->state = commas_AWAIT_tick_3;
     resume_tick_3:
 #line 12
-        memset(&tick_result, 0, sizeof tick_result);
-#line 12
         if (tick_poll(&self->await_tick_2, cx, &tick_result) == AC_PENDING) {
 #line 12
             return AC_PENDING;
@@ -181,7 +177,7 @@ ac_poll commas_poll(commas_frame *self, ac_cx *cx, int *out) {
     return AC_READY;
 }
 
-#line 185 "comma_await.gen.c"
+#line 181 "comma_await.gen.c"
 void commas_drop(commas_frame *self) {
     switch (self->state) {
     case commas_AWAIT_tick:
@@ -207,7 +203,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'tick': ({\\n\"\n"
         ".ascii \"    'tick_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'commas': ({\\n\"\n"
         ".ascii \"    'commas_AWAIT_tick': 'await_tick',\\n\"\n"
         ".ascii \"    'commas_AWAIT_tick_2': 'await_tick',\\n\"\n"
@@ -215,7 +211,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"}, {\\n\"\n"
         ".ascii \"    'last': '12-14',\\n\"\n"
         ".ascii \"    'i': '13',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

@@ -34,7 +34,7 @@ ac_poll step_poll(step_frame *self, ac_cx *cx, int *out) {
         break;
     default:
 #line 6
-        return AC_READY;
+        ac_poll_finished("step");
     }
 #line 7
     *out = self->x + 1;
@@ -88,7 +88,7 @@ ac_poll total_poll(total_frame *self, ac_cx *cx, int *out) {
         goto resume_step_2;
     default:
 #line 10
-        return AC_READY;
+        ac_poll_finished("total");
     }
     // Leading: goes before the statement's code.
 #line 12
@@ -105,8 +105,6 @@ ac_poll total_poll(total_frame *self, ac_cx *cx, int *out) {
         self->state = total_AWAIT_step;
     resume_step:
 #line 18
-        memset(&step_result, 0, sizeof step_result);
-#line 18
         if (step_poll(&self->await_step, cx, &step_result) == AC_PENDING) {
 #line 18
             return AC_PENDING;
@@ -120,8 +118,6 @@ ac_poll total_poll(total_frame *self, ac_cx *cx, int *out) {
 #line 20
     self->state = total_AWAIT_step_2;
 resume_step_2:
-#line 20
-    memset(&first, 0, sizeof first);
 #line 20
     if (step_poll(&self->await_step_2, cx, &first) == AC_PENDING) {
 #line 20
@@ -160,7 +156,7 @@ again:
     // the block's last comment
 }
 
-#line 164 "comments.gen.c"
+#line 160 "comments.gen.c"
 void total_drop(total_frame *self) {
     switch (self->state) {
     case total_AWAIT_step:
@@ -188,7 +184,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"}, {\\n\"\n"
         ".ascii \"    'n': '12-13 18',\\n\"\n"
         ".ascii \"    'i': '18',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

@@ -42,7 +42,7 @@ ac_poll sum_poll(sum_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 10
-        return AC_READY;
+        ac_poll_finished("sum");
     }
 #line 11
     ac_yield_init(&self->await_ac_yield);
@@ -108,7 +108,7 @@ ac_poll norm_poll(norm_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 18
-        return AC_READY;
+        ac_poll_finished("norm");
     }
 #line 19
     ac_yield_init(&self->await_ac_yield);
@@ -147,16 +147,28 @@ ac_poll total_poll(total_frame *self, ac_cx *cx, int *out);
 void total_drop(total_frame *self);
 struct total_frame {
     enum total_state state;
-    int literal[2];
-    int literal_2[3];
-    struct pt literal_3;
-    int *p;
     union {
-        struct {
-            int k;
-            sum_frame await_sum;
-        };
+        int k;
+    };
+    union {
+        sum_frame await_sum;
         norm_frame await_norm;
+        struct {
+            char pad_p[16];
+            int *p;
+        };
+        struct {
+            char pad_literal_2[24];
+            int literal_2[3];
+        };
+        struct {
+            char pad_literal[36];
+            int literal[2];
+        };
+        struct {
+            char pad_literal_3[44];
+            struct pt literal_3;
+        };
     };
 };
 const size_t total_frame_size = sizeof(total_frame);
@@ -185,7 +197,7 @@ ac_poll total_poll(total_frame *self, ac_cx *cx, int *out) {
         goto resume_norm;
     default:
 #line 23
-        return AC_READY;
+        ac_poll_finished("total");
     }
 #line 24
     int sum_result;
@@ -194,8 +206,6 @@ ac_poll total_poll(total_frame *self, ac_cx *cx, int *out) {
 #line 24
     self->state = total_AWAIT_sum;
 resume_sum:
-#line 24
-    memset(&sum_result, 0, sizeof sum_result);
 #line 24
     if (sum_poll(&self->await_sum, cx, &sum_result) == AC_PENDING) {
 #line 24
@@ -210,8 +220,6 @@ resume_sum:
     self->state = total_AWAIT_norm;
 resume_norm:
 #line 25
-    memset(&n, 0, sizeof n);
-#line 25
     if (norm_poll(&self->await_norm, cx, &n) == AC_PENDING) {
 #line 25
         return AC_PENDING;
@@ -223,7 +231,7 @@ resume_norm:
 #line 26
     return AC_READY;
 }
-#line 227 "compound_literal.gen.c"
+#line 235 "compound_literal.gen.c"
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
@@ -247,7 +255,7 @@ struct by_value_pair {
     int a, b;
 };
 
-#line 251 "compound_literal.gen.c"
+#line 259 "compound_literal.gen.c"
 enum by_value_state { by_value_START, by_value_AWAIT_ac_yield, by_value_DONE };
 typedef struct by_value_frame by_value_frame;
 void by_value_init(by_value_frame *self);
@@ -276,7 +284,7 @@ ac_poll by_value_poll(by_value_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 29
-        return AC_READY;
+        ac_poll_finished("by_value");
     }
 #line 33
     self->x = ((struct by_value_pair){4, 5}).b; /* a value copy: stays as written */
@@ -297,7 +305,7 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 301 "compound_literal.gen.c"
+#line 309 "compound_literal.gen.c"
 void by_value_drop(by_value_frame *self) {
     switch (self->state) {
     case by_value_AWAIT_ac_yield:
@@ -319,21 +327,21 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'sum': ({\\n\"\n"
         ".ascii \"    'sum_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'norm': ({\\n\"\n"
         ".ascii \"    'norm_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'total': ({\\n\"\n"
         ".ascii \"    'total_AWAIT_sum': 'await_sum',\\n\"\n"
         ".ascii \"    'total_AWAIT_norm': 'await_norm',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"    'k': '24',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"    'p': '25-26',\\n\"\n"
+        ".ascii \"}, {'pad_p', 'pad_literal_2', 'pad_literal', 'pad_literal_3', }),\\n\"\n"
         ".ascii \"'by_value': ({\\n\"\n"
         ".ascii \"    'by_value_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

@@ -38,7 +38,7 @@ ac_poll read_some_poll(read_some_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 7
-        return AC_READY;
+        ac_poll_finished("read_some");
     }
 #line 8
     ac_yield_init(&self->await_ac_yield);
@@ -115,7 +115,7 @@ ac_poll drain_poll(drain_frame *self, ac_cx *cx, int *out) {
         goto resume_read_some_3;
     default:
 #line 12
-        return AC_READY;
+        ac_poll_finished("drain");
     }
     {
 #line 13
@@ -133,8 +133,6 @@ ac_poll drain_poll(drain_frame *self, ac_cx *cx, int *out) {
 #line 15
         self->state = drain_AWAIT_read_some;
     resume_read_some:
-#line 15
-        memset(&n, 0, sizeof n);
 #line 15
         if (read_some_poll(&self->await_read_some, cx, &n) == AC_PENDING) {
 #line 15
@@ -156,8 +154,6 @@ ac_poll drain_poll(drain_frame *self, ac_cx *cx, int *out) {
     self->state = drain_AWAIT_read_some_2;
 resume_read_some_2:
 #line 17
-    memset(&read_some_result, 0, sizeof read_some_result);
-#line 17
     if (read_some_poll(&self->await_read_some, cx, &read_some_result) == AC_PENDING) {
 #line 17
         return AC_PENDING;
@@ -173,8 +169,6 @@ resume_read_some_2:
 #line 19
     self->state = drain_AWAIT_read_some_3;
 resume_read_some_3:
-#line 19
-    memset(&read_some_result_2, 0, sizeof read_some_result_2);
 #line 19
     if (read_some_poll(&self->await_read_some, cx, &read_some_result_2) == AC_PENDING) {
 #line 19
@@ -200,7 +194,7 @@ resume_read_some_3:
     return AC_READY;
 #line 25
 }
-#line 204 "condition_await.gen.c"
+#line 198 "condition_await.gen.c"
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
@@ -228,13 +222,13 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'read_some': ({\\n\"\n"
         ".ascii \"    'read_some_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'drain': ({\\n\"\n"
         ".ascii \"    'drain_AWAIT_read_some': 'await_read_some',\\n\"\n"
         ".ascii \"    'drain_AWAIT_read_some_2': 'await_read_some',\\n\"\n"
         ".ascii \"    'drain_AWAIT_read_some_3': 'await_read_some',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

@@ -36,7 +36,7 @@ ac_poll twice_poll(twice_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 6
-        return AC_READY;
+        ac_poll_finished("twice");
     }
 #line 7
     ac_yield_init(&self->await_ac_yield);
@@ -101,7 +101,7 @@ ac_poll log_value_poll(log_value_frame *self, ac_cx *cx, void *out) {
         goto resume_ac_yield;
     default:
 #line 11
-        return AC_READY;
+        ac_poll_finished("log_value");
     }
 #line 12
     (void)self->v;
@@ -184,7 +184,7 @@ ac_poll pick_poll(pick_frame *self, ac_cx *cx, int *out) {
         goto resume_log_value_2;
     default:
 #line 16
-        return AC_READY;
+        ac_poll_finished("pick");
     }
 #line 17
     if (self->c) {
@@ -214,8 +214,6 @@ ac_poll pick_poll(pick_frame *self, ac_cx *cx, int *out) {
 #line 18
         self->state = pick_AWAIT_twice_2;
     resume_twice_2:
-#line 18
-        memset(&cond_result, 0, sizeof cond_result);
 #line 18
         if (twice_poll(&self->await_twice, cx, &cond_result) == AC_PENDING) {
 #line 18
@@ -255,7 +253,7 @@ ac_poll pick_poll(pick_frame *self, ac_cx *cx, int *out) {
     return AC_READY;
 }
 
-#line 259 "conditional.gen.c"
+#line 257 "conditional.gen.c"
 void pick_drop(pick_frame *self) {
     switch (self->state) {
     case pick_AWAIT_twice:
@@ -282,12 +280,12 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'twice': ({\\n\"\n"
         ".ascii \"    'twice_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'log_value': ({\\n\"\n"
         ".ascii \"    'log_value_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
         ".ascii \"    'v': '12',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'pick': ({\\n\"\n"
         ".ascii \"    'pick_AWAIT_twice': 'await_twice',\\n\"\n"
         ".ascii \"    'pick_AWAIT_twice_2': 'await_twice',\\n\"\n"
@@ -295,7 +293,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"    'pick_AWAIT_log_value_2': 'await_log_value',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
         ".ascii \"    'c': '17-18',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

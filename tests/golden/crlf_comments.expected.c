@@ -36,7 +36,7 @@ ac_poll twice_poll(twice_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 5
-        return AC_READY;
+        ac_poll_finished("twice");
     }
     // a line comment
 #line 7
@@ -82,7 +82,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'twice': ({\\n\"\n"
         ".ascii \"    'twice_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

@@ -83,22 +83,22 @@ ac_poll fetch_twice_poll(fetch_twice_frame *self, ac_cx *cx, int *out);
 void fetch_twice_drop(fetch_twice_frame *self);
 struct fetch_twice_frame {
     enum fetch_twice_state state;
-    int slot;
-    int a;
     union {
+        int id;
+        int b;
+    };
+    union {
+        fetch_frame *await_fetch;
+        store_frame *await_store;
+        ac_yield_frame await_ac_yield;
+        remote_sum_frame *await_remote_sum;
         struct {
-            int id;
-            union {
-                fetch_frame *await_fetch;
-                store_frame *await_store;
-            };
+            char pad_slot[8];
+            int slot;
         };
         struct {
-            int b;
-            union {
-                ac_yield_frame await_ac_yield;
-                remote_sum_frame *await_remote_sum;
-            };
+            char pad_a[12];
+            int a;
         };
     };
 };
@@ -133,7 +133,7 @@ ac_poll fetch_twice_poll(fetch_twice_frame *self, ac_cx *cx, int *out) {
         goto resume_remote_sum;
     default:
 #line 9
-        return AC_READY;
+        ac_poll_finished("fetch_twice");
     }
 #line 10
     self->slot = 0;
@@ -163,27 +163,19 @@ resume_store:
     }
 #line 12
     ac_frame_free(self->await_store);
-    {
+    self->await_fetch = ac_frame_new(fetch_frame_size, "fetch");
 #line 13
-        int result;
+    fetch_init(self->await_fetch, self->id + 1);
 #line 13
-        self->await_fetch = ac_frame_new(fetch_frame_size, "fetch");
+    self->state = fetch_twice_AWAIT_fetch_2;
+resume_fetch_2:
 #line 13
-        fetch_init(self->await_fetch, self->id + 1);
+    if (fetch_poll(self->await_fetch, cx, &self->b) == AC_PENDING) {
 #line 13
-        self->state = fetch_twice_AWAIT_fetch_2;
-    resume_fetch_2:
-#line 13
-        if (fetch_poll(self->await_fetch, cx, &result) == AC_PENDING) {
-#line 13
-            return AC_PENDING;
-        }
-#line 13
-        ac_frame_free(self->await_fetch);
-#line 13
-        self->b = result;
+        return AC_PENDING;
     }
-#line 14
+#line 13
+    ac_frame_free(self->await_fetch);
     ac_yield_init(&self->await_ac_yield);
 #line 14
     self->state = fetch_twice_AWAIT_ac_yield;
@@ -216,7 +208,7 @@ resume_remote_sum:
     return AC_READY;
 }
 
-#line 220 "cross_file.gen.c"
+#line 212 "cross_file.gen.c"
 void fetch_twice_drop(fetch_twice_frame *self) {
     switch (self->state) {
     case fetch_twice_AWAIT_fetch:
@@ -249,7 +241,7 @@ int start(void) {
 }
 
 /* For gdb: each await's callee member, and where shared members hold their variable. */
-#line 253 "cross_file.gen.c"
+#line 245 "cross_file.gen.c"
 #if defined(__ELF__)
 __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".byte 4\n"
@@ -265,7 +257,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"}, {\\n\"\n"
         ".ascii \"    'id': '10-12',\\n\"\n"
         ".ascii \"    'b': '14',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {'pad_slot', 'pad_a', }),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

@@ -71,7 +71,7 @@ ac_poll caller_poll(caller_frame *self, ac_cx *cx, int *out) {
         goto resume_scaled;
     default:
 #line 9
-        return AC_READY;
+        ac_poll_finished("caller");
     }
 #line 10
     async int later(int);
@@ -83,8 +83,6 @@ ac_poll caller_poll(caller_frame *self, ac_cx *cx, int *out) {
 #line 11
         self->state = caller_AWAIT_later;
     resume_later:
-#line 11
-        memset(&result, 0, sizeof result);
 #line 11
         if (later_poll(&self->await_later, cx, &result) == AC_PENDING) {
 #line 11
@@ -101,8 +99,6 @@ ac_poll caller_poll(caller_frame *self, ac_cx *cx, int *out) {
     self->state = caller_AWAIT_scaled;
 resume_scaled:
 #line 12
-    memset(&scaled_result, 0, sizeof scaled_result);
-#line 12
     if (scaled_poll(&self->await_scaled, cx, &scaled_result) == AC_PENDING) {
 #line 12
         return AC_PENDING;
@@ -115,7 +111,7 @@ resume_scaled:
     return AC_READY;
 }
 
-#line 119 "declarations.gen.c"
+#line 115 "declarations.gen.c"
 void caller_drop(caller_frame *self) {
     switch (self->state) {
     case caller_AWAIT_later:
@@ -147,7 +143,7 @@ ac_poll later_poll(later_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 15
-        return AC_READY;
+        ac_poll_finished("later");
     }
 #line 16
     ac_yield_init(&self->await_ac_yield);
@@ -167,7 +163,7 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 171 "declarations.gen.c"
+#line 167 "declarations.gen.c"
 void later_drop(later_frame *self) {
     switch (self->state) {
     case later_AWAIT_ac_yield:
@@ -197,7 +193,7 @@ static ac_poll scaled_poll(scaled_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 20
-        return AC_READY;
+        ac_poll_finished("scaled");
     }
 #line 21
     ac_yield_init(&self->await_ac_yield);
@@ -217,7 +213,7 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 221 "declarations.gen.c"
+#line 217 "declarations.gen.c"
 static void scaled_drop(scaled_frame *self) {
     switch (self->state) {
     case scaled_AWAIT_ac_yield:
@@ -242,15 +238,15 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"}, {\\n\"\n"
         ".ascii \"    'n': '10',\\n\"\n"
         ".ascii \"    'a': '12',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'later': ({\\n\"\n"
         ".ascii \"    'later_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'scaled': ({\\n\"\n"
         ".ascii \"    'scaled_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

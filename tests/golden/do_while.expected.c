@@ -39,7 +39,7 @@ ac_poll spin_poll(spin_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 4
-        return AC_READY;
+        ac_poll_finished("spin");
     }
 #line 5
     self->left = self->n;
@@ -90,7 +90,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"}, {\\n\"\n"
         ".ascii \"    'n': '5',\\n\"\n"
         ".ascii \"    'left': '6-8 11',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

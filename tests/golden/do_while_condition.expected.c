@@ -35,7 +35,7 @@ ac_poll more_poll(more_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 5
-        return AC_READY;
+        ac_poll_finished("more");
     }
 #line 6
     ac_yield_init(&self->await_ac_yield);
@@ -96,7 +96,7 @@ ac_poll count_poll(count_frame *self, ac_cx *cx, int *out) {
         goto resume_more;
     default:
 #line 10
-        return AC_READY;
+        ac_poll_finished("count");
     }
 #line 11
     self->i = 0;
@@ -120,8 +120,6 @@ ac_poll count_poll(count_frame *self, ac_cx *cx, int *out) {
         self->state = count_AWAIT_more;
     resume_more:
 #line 17
-        memset(&more_result, 0, sizeof more_result);
-#line 17
         if (more_poll(&self->await_more, cx, &more_result) == AC_PENDING) {
 #line 17
             return AC_PENDING;
@@ -140,7 +138,7 @@ ac_poll count_poll(count_frame *self, ac_cx *cx, int *out) {
     return AC_READY;
 }
 
-#line 144 "do_while_condition.gen.c"
+#line 142 "do_while_condition.gen.c"
 void count_drop(count_frame *self) {
     switch (self->state) {
     case count_AWAIT_more:
@@ -162,11 +160,11 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'more': ({\\n\"\n"
         ".ascii \"    'more_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'count': ({\\n\"\n"
         ".ascii \"    'count_AWAIT_more': 'await_more',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

@@ -37,7 +37,7 @@ ac_poll value_poll(value_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 7
-        return AC_READY;
+        ac_poll_finished("value");
     }
 #line 8
     ac_yield_init(&self->await_ac_yield);
@@ -84,24 +84,24 @@ ac_poll mix_poll(mix_frame *self, ac_cx *cx, int *out);
 void mix_drop(mix_frame *self);
 struct mix_frame {
     enum mix_state state;
-    int flag;
     union {
-        value_frame await_value;
+        int flag;
+        value_frame await_value_2;
         struct {
+            char pad_await_value[4];
+            value_frame await_value;
+        };
+        struct {
+            char pad_c[12];
+            int c;
+        };
+        struct {
+            char pad_a[16];
             int a;
-            union {
-                value_frame await_value_2;
-                struct {
-                    int b;
-                    union {
-                        value_frame await_value_3;
-                        struct {
-                            int c;
-                            value_frame await_value_4;
-                        };
-                    };
-                };
-            };
+        };
+        struct {
+            char pad_b[20];
+            int b;
         };
     };
 };
@@ -136,7 +136,7 @@ ac_poll mix_poll(mix_frame *self, ac_cx *cx, int *out) {
         goto resume_value_5;
     default:
 #line 12
-        return AC_READY;
+        ac_poll_finished("mix");
     }
 #line 13
     int value_result;
@@ -146,8 +146,6 @@ ac_poll mix_poll(mix_frame *self, ac_cx *cx, int *out) {
     self->state = mix_AWAIT_value;
 resume_value:
 #line 13
-    memset(&value_result, 0, sizeof value_result);
-#line 13
     if (value_poll(&self->await_value, cx, &value_result) == AC_PENDING) {
 #line 13
         return AC_PENDING;
@@ -156,14 +154,12 @@ resume_value:
     self->a = 1 + value_result;
     int value_result_2;
 #line 14
-    value_init(&self->await_value_2, 3);
+    value_init(&self->await_value, 3);
 #line 14
     self->state = mix_AWAIT_value_2;
 resume_value_2:
 #line 14
-    memset(&value_result_2, 0, sizeof value_result_2);
-#line 14
-    if (value_poll(&self->await_value_2, cx, &value_result_2) == AC_PENDING) {
+    if (value_poll(&self->await_value, cx, &value_result_2) == AC_PENDING) {
 #line 14
         return AC_PENDING;
     }
@@ -171,14 +167,12 @@ resume_value_2:
     self->b = add(value_result_2, self->a);
     int value_result_3;
 #line 15
-    value_init(&self->await_value_3, self->flag);
+    value_init(&self->await_value, self->flag);
 #line 15
     self->state = mix_AWAIT_value_3;
 resume_value_3:
 #line 15
-    memset(&value_result_3, 0, sizeof value_result_3);
-#line 15
-    if (value_poll(&self->await_value_3, cx, &value_result_3) == AC_PENDING) {
+    if (value_poll(&self->await_value, cx, &value_result_3) == AC_PENDING) {
 #line 15
         return AC_PENDING;
     }
@@ -193,14 +187,12 @@ resume_value_3:
 #line 17
         int value_result_4;
 #line 17
-        value_init(&self->await_value_3, 4);
+        value_init(&self->await_value, 4);
 #line 17
         self->state = mix_AWAIT_value_4;
     resume_value_4:
 #line 17
-        memset(&value_result_4, 0, sizeof value_result_4);
-#line 17
-        if (value_poll(&self->await_value_3, cx, &value_result_4) == AC_PENDING) {
+        if (value_poll(&self->await_value, cx, &value_result_4) == AC_PENDING) {
 #line 17
             return AC_PENDING;
         }
@@ -212,14 +204,12 @@ resume_value_3:
 #line 18
     if (self->flag) {
 #line 18
-        value_init(&self->await_value_4, 5);
+        value_init(&self->await_value_2, 5);
 #line 18
         self->state = mix_AWAIT_value_5;
     resume_value_5:
 #line 18
-        memset(&d, 0, sizeof d);
-#line 18
-        if (value_poll(&self->await_value_4, cx, &d) == AC_PENDING) {
+        if (value_poll(&self->await_value_2, cx, &d) == AC_PENDING) {
 #line 18
             return AC_PENDING;
         }
@@ -235,21 +225,17 @@ resume_value_3:
     return AC_READY;
 }
 
-#line 239 "expression_await.gen.c"
+#line 229 "expression_await.gen.c"
 void mix_drop(mix_frame *self) {
     switch (self->state) {
     case mix_AWAIT_value:
-        value_drop(&self->await_value);
-        break;
     case mix_AWAIT_value_2:
-        value_drop(&self->await_value_2);
-        break;
     case mix_AWAIT_value_3:
     case mix_AWAIT_value_4:
-        value_drop(&self->await_value_3);
+        value_drop(&self->await_value);
         break;
     case mix_AWAIT_value_5:
-        value_drop(&self->await_value_4);
+        value_drop(&self->await_value_2);
         break;
     default:
         break;
@@ -267,18 +253,17 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'value': ({\\n\"\n"
         ".ascii \"    'value_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'mix': ({\\n\"\n"
         ".ascii \"    'mix_AWAIT_value': 'await_value',\\n\"\n"
-        ".ascii \"    'mix_AWAIT_value_2': 'await_value_2',\\n\"\n"
-        ".ascii \"    'mix_AWAIT_value_3': 'await_value_3',\\n\"\n"
-        ".ascii \"    'mix_AWAIT_value_4': 'await_value_3',\\n\"\n"
-        ".ascii \"    'mix_AWAIT_value_5': 'await_value_4',\\n\"\n"
+        ".ascii \"    'mix_AWAIT_value_2': 'await_value',\\n\"\n"
+        ".ascii \"    'mix_AWAIT_value_3': 'await_value',\\n\"\n"
+        ".ascii \"    'mix_AWAIT_value_4': 'await_value',\\n\"\n"
+        ".ascii \"    'mix_AWAIT_value_5': 'await_value_2',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"    'a': '14-19',\\n\"\n"
-        ".ascii \"    'b': '15-19',\\n\"\n"
+        ".ascii \"    'flag': '13-17',\\n\"\n"
         ".ascii \"    'c': '18-19',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {'pad_await_value', 'pad_c', 'pad_a', 'pad_b', }),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

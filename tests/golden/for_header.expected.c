@@ -36,7 +36,7 @@ ac_poll next_poll(next_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 6
-        return AC_READY;
+        ac_poll_finished("next");
     }
 #line 7
     ac_yield_init(&self->await_ac_yield);
@@ -110,7 +110,7 @@ ac_poll sum_poll(sum_frame *self, ac_cx *cx, int *out) {
         goto resume_next_3;
     default:
 #line 11
-        return AC_READY;
+        ac_poll_finished("sum");
     }
 #line 12
     self->total = 0;
@@ -123,8 +123,6 @@ ac_poll sum_poll(sum_frame *self, ac_cx *cx, int *out) {
 #line 13
             self->state = sum_AWAIT_next;
         resume_next:
-#line 13
-            memset(&result, 0, sizeof result);
 #line 13
             if (next_poll(&self->await_next, cx, &result) == AC_PENDING) {
 #line 13
@@ -142,8 +140,6 @@ ac_poll sum_poll(sum_frame *self, ac_cx *cx, int *out) {
 #line 13
             self->state = sum_AWAIT_next_2;
         resume_next_2:
-#line 13
-            memset(&next_result, 0, sizeof next_result);
 #line 13
             if (next_poll(&self->await_next_2, cx, &next_result) == AC_PENDING) {
 #line 13
@@ -172,8 +168,6 @@ ac_poll sum_poll(sum_frame *self, ac_cx *cx, int *out) {
                 self->state = sum_AWAIT_next_3;
             resume_next_3:
 #line 13
-                memset(&result, 0, sizeof result);
-#line 13
                 if (next_poll(&self->await_next, cx, &result) == AC_PENDING) {
 #line 13
                     return AC_PENDING;
@@ -191,7 +185,7 @@ ac_poll sum_poll(sum_frame *self, ac_cx *cx, int *out) {
     return AC_READY;
 }
 
-#line 195 "for_header.gen.c"
+#line 189 "for_header.gen.c"
 void sum_drop(sum_frame *self) {
     switch (self->state) {
     case sum_AWAIT_next:
@@ -217,14 +211,14 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'next': ({\\n\"\n"
         ".ascii \"    'next_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'sum': ({\\n\"\n"
         ".ascii \"    'sum_AWAIT_next': 'await_next',\\n\"\n"
         ".ascii \"    'sum_AWAIT_next_2': 'await_next_2',\\n\"\n"
         ".ascii \"    'sum_AWAIT_next_3': 'await_next',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
         ".ascii \"    'i': '14 16',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

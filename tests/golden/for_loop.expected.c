@@ -36,7 +36,7 @@ ac_poll sum_poll(sum_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_sleep_ms;
     default:
 #line 4
-        return AC_READY;
+        ac_poll_finished("sum");
     }
 #line 5
     self->total = 0;
@@ -86,7 +86,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'sum': ({\\n\"\n"
         ".ascii \"    'sum_AWAIT_ac_sleep_ms': 'await_ac_sleep_ms',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

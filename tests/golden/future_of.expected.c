@@ -79,7 +79,7 @@ ac_poll split_poll(split_frame *self, ac_cx *cx, struct pair *out) {
         goto resume_ac_yield;
     default:
 #line 11
-        return AC_READY;
+        ac_poll_finished("split");
     }
 #line 12
     ac_yield_init(&self->await_ac_yield);
@@ -180,7 +180,7 @@ ac_poll tick_poll(tick_frame *self, ac_cx *cx, void *out) {
         goto resume_ac_yield;
     default:
 #line 17
-        return AC_READY;
+        ac_poll_finished("tick");
     }
 #line 18
     ac_yield_init(&self->await_ac_yield);
@@ -302,7 +302,7 @@ ac_poll run_poll(run_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_future_await_2;
     default:
 #line 32
-        return AC_READY;
+        ac_poll_finished("run");
     }
 #line 33
     self->p = (struct pair){0, 0};
@@ -362,18 +362,18 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'split': ({\\n\"\n"
         ".ascii \"    'split_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'tick': ({\\n\"\n"
         ".ascii \"    'tick_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'run': ({\\n\"\n"
         ".ascii \"    'run_AWAIT_ac_future_await': 'await_ac_future_await',\\n\"\n"
         ".ascii \"    'run_AWAIT_ac_future_await_2': 'await_ac_future_await_2',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
         ".ascii \"    'which': '33',\\n\"\n"
         ".ascii \"    'counter': '33-35',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

@@ -35,7 +35,7 @@ ac_poll inc_poll(inc_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 5
-        return AC_READY;
+        ac_poll_finished("inc");
     }
 #line 6
     ac_yield_init(&self->await_ac_yield);
@@ -104,7 +104,7 @@ ac_poll clash_poll(clash_frame *self, ac_cx *cx, int *out) {
         goto resume_inc_3;
     default:
 #line 10
-        return AC_READY;
+        ac_poll_finished("clash");
     }
 #line 11
     self->inc_result = 0;
@@ -121,8 +121,6 @@ ac_poll clash_poll(clash_frame *self, ac_cx *cx, int *out) {
 #line 13
             self->state = clash_AWAIT_inc;
         resume_inc:
-#line 13
-            memset(&inc_result_2, 0, sizeof inc_result_2);
 #line 13
             if (inc_poll(&self->await_inc, cx, &inc_result_2) == AC_PENDING) {
 #line 13
@@ -147,8 +145,6 @@ ac_poll clash_poll(clash_frame *self, ac_cx *cx, int *out) {
         self->state = clash_AWAIT_inc_2;
     resume_inc_2:
 #line 17
-        memset(&inc_result_3, 0, sizeof inc_result_3);
-#line 17
         if (inc_poll(&self->await_inc, cx, &inc_result_3) == AC_PENDING) {
 #line 17
             return AC_PENDING;
@@ -169,8 +165,6 @@ ac_poll clash_poll(clash_frame *self, ac_cx *cx, int *out) {
         self->state = clash_AWAIT_inc_3;
     resume_inc_3:
 #line 19
-        memset(&inc_result_4, 0, sizeof inc_result_4);
-#line 19
         if (inc_poll(&self->await_inc, cx, &inc_result_4) == AC_PENDING) {
 #line 19
             return AC_PENDING;
@@ -189,7 +183,7 @@ ac_poll clash_poll(clash_frame *self, ac_cx *cx, int *out) {
     return AC_READY;
 }
 
-#line 193 "generated_names.gen.c"
+#line 187 "generated_names.gen.c"
 void clash_drop(clash_frame *self) {
     switch (self->state) {
     case clash_AWAIT_inc:
@@ -213,13 +207,13 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'inc': ({\\n\"\n"
         ".ascii \"    'inc_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'clash': ({\\n\"\n"
         ".ascii \"    'clash_AWAIT_inc': 'await_inc',\\n\"\n"
         ".ascii \"    'clash_AWAIT_inc_2': 'await_inc',\\n\"\n"
         ".ascii \"    'clash_AWAIT_inc_3': 'await_inc',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

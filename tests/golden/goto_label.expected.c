@@ -35,7 +35,7 @@ ac_poll retry_poll(retry_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 4
-        return AC_READY;
+        ac_poll_finished("retry");
     }
 #line 5
     self->tries = 0;
@@ -84,7 +84,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'retry': ({\\n\"\n"
         ".ascii \"    'retry_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

@@ -43,7 +43,7 @@ ac_poll pick_poll(pick_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_sleep_ms;
     default:
 #line 4
-        return AC_READY;
+        ac_poll_finished("pick");
     }
 #line 5
     self->r = 0;
@@ -111,7 +111,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"    'pick_AWAIT_ac_sleep_ms': 'await_ac_sleep_ms',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
         ".ascii \"    'r': '6 9-10 14 16',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

@@ -37,7 +37,7 @@ ac_poll fetch_poll(fetch_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 7
-        return AC_READY;
+        ac_poll_finished("fetch");
     }
 #line 8
     ac_yield_init(&self->await_ac_yield);
@@ -123,7 +123,7 @@ ac_poll fetch_all_poll(fetch_all_frame *self, ac_cx *cx, int *out_) {
         goto resume_try_join;
     default:
 #line 12
-        return AC_READY;
+        ac_poll_finished("fetch_all");
     }
     fetch_init(&self->await_join.fetch, 1);
 #line 14
@@ -256,14 +256,12 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'fetch': ({\\n\"\n"
         ".ascii \"    'fetch_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'fetch_all': ({\\n\"\n"
         ".ascii \"    'fetch_all_AWAIT_join': 'await_join',\\n\"\n"
         ".ascii \"    'fetch_all_AWAIT_try_join': 'await_try_join',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"    'dest': '16',\\n\"\n"
-        ".ascii \"    'dest_2': '',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

@@ -64,7 +64,7 @@ ac_poll entry_poll(entry_frame *self, ac_cx *cx, int *out) {
         goto resume_other;
     default:
 #line 8
-        return AC_READY;
+        ac_poll_finished("entry");
     }
 #line 9
     int a;
@@ -73,8 +73,6 @@ ac_poll entry_poll(entry_frame *self, ac_cx *cx, int *out) {
 #line 9
     self->state = entry_AWAIT_helper;
 resume_helper:
-#line 9
-    memset(&a, 0, sizeof a);
 #line 9
     if (helper_poll(&self->await_helper, cx, &a) == AC_PENDING) {
 #line 9
@@ -88,8 +86,6 @@ resume_helper:
     self->state = entry_AWAIT_other;
 resume_other:
 #line 10
-    memset(&b, 0, sizeof b);
-#line 10
     if (other_poll(&self->await_other, cx, &b) == AC_PENDING) {
 #line 10
         return AC_PENDING;
@@ -102,7 +98,7 @@ resume_other:
     return AC_READY;
 }
 
-#line 106 "linkage.gen.c"
+#line 102 "linkage.gen.c"
 void entry_drop(entry_frame *self) {
     switch (self->state) {
     case entry_AWAIT_helper:
@@ -134,7 +130,7 @@ static ac_poll helper_poll(helper_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 14
-        return AC_READY;
+        ac_poll_finished("helper");
     }
 #line 15
     ac_yield_init(&self->await_ac_yield);
@@ -154,7 +150,7 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 158 "linkage.gen.c"
+#line 154 "linkage.gen.c"
 static void helper_drop(helper_frame *self) {
     switch (self->state) {
     case helper_AWAIT_ac_yield:
@@ -183,7 +179,7 @@ static ac_poll other_poll(other_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 19
-        return AC_READY;
+        ac_poll_finished("other");
     }
 #line 20
     ac_yield_init(&self->await_ac_yield);
@@ -203,7 +199,7 @@ resume_ac_yield:
     return AC_READY;
 }
 
-#line 207 "linkage.gen.c"
+#line 203 "linkage.gen.c"
 static void other_drop(other_frame *self) {
     switch (self->state) {
     case other_AWAIT_ac_yield:
@@ -227,15 +223,15 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"    'entry_AWAIT_other': 'await_other',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
         ".ascii \"    'v': '',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'helper': ({\\n\"\n"
         ".ascii \"    'helper_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'other': ({\\n\"\n"
         ".ascii \"    'other_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

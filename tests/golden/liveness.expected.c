@@ -52,7 +52,7 @@ ac_poll keep_poll(keep_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 9
-        return AC_READY;
+        ac_poll_finished("keep");
     }
 #line 10
     self->before = self->n * 2;
@@ -112,8 +112,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"}, {\\n\"\n"
         ".ascii \"    'n': '10-13',\\n\"\n"
         ".ascii \"    'target': '15-18',\\n\"\n"
-        ".ascii \"    'where': '16-17',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

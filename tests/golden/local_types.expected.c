@@ -38,7 +38,7 @@ ac_poll step_poll(step_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 8
-        return AC_READY;
+        ac_poll_finished("step");
     }
 #line 9
     ac_yield_init(&self->await_ac_yield);
@@ -165,7 +165,7 @@ ac_poll tally_poll(tally_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield_2;
     default:
 #line 13
-        return AC_READY;
+        ac_poll_finished("tally");
     }
 #line 17
     enum tally_outcome last = tally_MISS;
@@ -181,8 +181,6 @@ ac_poll tally_poll(tally_frame *self, ac_cx *cx, int *out) {
 #line 24
         self->state = tally_AWAIT_step;
     resume_step:
-#line 24
-        memset(&step_result, 0, sizeof step_result);
 #line 24
         if (step_poll(&self->await_step, cx, &step_result) == AC_PENDING) {
 #line 24
@@ -235,7 +233,7 @@ ac_poll tally_poll(tally_frame *self, ac_cx *cx, int *out) {
 #line 48
     return AC_READY;
 }
-#line 239 "local_types.gen.c"
+#line 237 "local_types.gen.c"
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
@@ -263,7 +261,7 @@ int main(void) {
 }
 
 /* For gdb: each await's callee member, and where shared members hold their variable. */
-#line 267 "local_types.gen.c"
+#line 265 "local_types.gen.c"
 #if defined(__ELF__)
 __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".byte 4\n"
@@ -273,7 +271,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'step': ({\\n\"\n"
         ".ascii \"    'step_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'tally': ({\\n\"\n"
         ".ascii \"    'tally_AWAIT_step': 'await_step',\\n\"\n"
         ".ascii \"    'tally_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
@@ -282,7 +280,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"    'i': '24-25 27 30',\\n\"\n"
         ".ascii \"    'e': '38-39',\\n\"\n"
         ".ascii \"    'e_2': '45-46',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

@@ -35,7 +35,7 @@ ac_poll inc_poll(inc_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 5
-        return AC_READY;
+        ac_poll_finished("inc");
     }
 #line 6
     ac_yield_init(&self->await_ac_yield);
@@ -139,7 +139,7 @@ ac_poll chain_poll(chain_frame *self, ac_cx *cx, int *out) {
         goto resume_inc_7;
     default:
 #line 10
-        return AC_READY;
+        ac_poll_finished("chain");
     }
 #line 11
     int inc_result;
@@ -148,8 +148,6 @@ ac_poll chain_poll(chain_frame *self, ac_cx *cx, int *out) {
 #line 11
     self->state = chain_AWAIT_inc;
 resume_inc:
-#line 11
-    memset(&inc_result, 0, sizeof inc_result);
 #line 11
     if (inc_poll(&self->await_inc, cx, &inc_result) == AC_PENDING) {
 #line 11
@@ -163,8 +161,6 @@ resume_inc:
 #line 11
         self->state = chain_AWAIT_inc_2;
     resume_inc_2:
-#line 11
-        memset(&result, 0, sizeof result);
 #line 11
         if (inc_poll(&self->await_inc, cx, &result) == AC_PENDING) {
 #line 11
@@ -180,8 +176,6 @@ resume_inc:
 #line 12
     self->state = chain_AWAIT_inc_3;
 resume_inc_3:
-#line 12
-    memset(&inc_result_2, 0, sizeof inc_result_2);
 #line 12
     if (inc_poll(&self->await_inc_2, cx, &inc_result_2) == AC_PENDING) {
 #line 12
@@ -209,8 +203,6 @@ resume_inc_3:
     self->state = chain_AWAIT_inc_5;
 resume_inc_5:
 #line 13
-    memset(&inc_result_3, 0, sizeof inc_result_3);
-#line 13
     if (inc_poll(&self->await_inc_2, cx, &inc_result_3) == AC_PENDING) {
 #line 13
         return AC_PENDING;
@@ -223,8 +215,6 @@ resume_inc_5:
 #line 13
         self->state = chain_AWAIT_inc_6;
     resume_inc_6:
-#line 13
-        memset(&result, 0, sizeof result);
 #line 13
         if (inc_poll(&self->await_inc_3, cx, &result) == AC_PENDING) {
 #line 13
@@ -241,8 +231,6 @@ resume_inc_5:
     self->state = chain_AWAIT_inc_7;
 resume_inc_7:
 #line 13
-    memset(&inc_result_5, 0, sizeof inc_result_5);
-#line 13
     if (inc_poll(&self->await_inc_4, cx, &inc_result_5) == AC_PENDING) {
 #line 13
         return AC_PENDING;
@@ -255,7 +243,7 @@ resume_inc_7:
     return AC_READY;
 }
 
-#line 259 "nested_await.gen.c"
+#line 247 "nested_await.gen.c"
 void chain_drop(chain_frame *self) {
     switch (self->state) {
     case chain_AWAIT_inc:
@@ -289,7 +277,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'inc': ({\\n\"\n"
         ".ascii \"    'inc_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'chain': ({\\n\"\n"
         ".ascii \"    'chain_AWAIT_inc': 'await_inc',\\n\"\n"
         ".ascii \"    'chain_AWAIT_inc_2': 'await_inc',\\n\"\n"
@@ -302,7 +290,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"    'x': '11-12',\\n\"\n"
         ".ascii \"    'y': '12',\\n\"\n"
         ".ascii \"    'inc_result_4': '',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

@@ -32,7 +32,7 @@ ac_poll constant_poll(constant_frame *self, ac_cx *cx, int *out) {
         break;
     default:
 #line 4
-        return AC_READY;
+        ac_poll_finished("constant");
     }
 #line 5
     int doubled = self->v * 2;

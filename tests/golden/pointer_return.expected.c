@@ -36,7 +36,7 @@ ac_poll find_poll(find_frame *self, ac_cx *cx, const char **out) {
         goto resume_ac_yield;
     default:
 #line 6
-        return AC_READY;
+        ac_poll_finished("find");
     }
 #line 7
     ac_yield_init(&self->await_ac_yield);
@@ -95,7 +95,7 @@ ac_poll first_char_poll(first_char_frame *self, ac_cx *cx, int *out) {
         goto resume_find;
     default:
 #line 11
-        return AC_READY;
+        ac_poll_finished("first_char");
     }
 #line 12
     const char *s;
@@ -104,8 +104,6 @@ ac_poll first_char_poll(first_char_frame *self, ac_cx *cx, int *out) {
 #line 12
     self->state = first_char_AWAIT_find;
 resume_find:
-#line 12
-    memset(&s, 0, sizeof s);
 #line 12
     if (find_poll(&self->await_find, cx, &s) == AC_PENDING) {
 #line 12
@@ -119,7 +117,7 @@ resume_find:
     return AC_READY;
 }
 
-#line 123 "pointer_return.gen.c"
+#line 121 "pointer_return.gen.c"
 void first_char_drop(first_char_frame *self) {
     switch (self->state) {
     case first_char_AWAIT_find:
@@ -141,11 +139,11 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'find': ({\\n\"\n"
         ".ascii \"    'find_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'first_char': ({\\n\"\n"
         ".ascii \"    'first_char_AWAIT_find': 'await_find',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

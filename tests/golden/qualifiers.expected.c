@@ -45,7 +45,7 @@ ac_poll next_poll(next_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 14
-        return AC_READY;
+        ac_poll_finished("next");
     }
 #line 15
     self->base = self->step * 2;
@@ -125,7 +125,7 @@ ac_poll tagged_poll(tagged_frame *self, ac_cx *cx, struct tag *out) {
         goto resume_ac_yield;
     default:
 #line 20
-        return AC_READY;
+        ac_poll_finished("tagged");
     }
 #line 21
     int next_result;
@@ -134,8 +134,6 @@ ac_poll tagged_poll(tagged_frame *self, ac_cx *cx, struct tag *out) {
 #line 21
     self->state = tagged_AWAIT_next;
 resume_next:
-#line 21
-    memset(&next_result, 0, sizeof next_result);
 #line 21
     if (next_poll(&self->await_next, cx, &next_result) == AC_PENDING) {
 #line 21
@@ -172,7 +170,7 @@ resume_ac_yield:
 #line 26
     return AC_READY;
 }
-#line 176 "qualifiers.gen.c"
+#line 174 "qualifiers.gen.c"
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
 #endif
@@ -201,7 +199,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'next': ({\\n\"\n"
         ".ascii \"    'next_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'tagged': ({\\n\"\n"
         ".ascii \"    'tagged_AWAIT_next': 'await_next',\\n\"\n"
         ".ascii \"    'tagged_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
@@ -209,7 +207,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"    't': '21',\\n\"\n"
         ".ascii \"    'copy': '22-26',\\n\"\n"
         ".ascii \"    'wide': '23-24',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

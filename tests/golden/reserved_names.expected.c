@@ -43,7 +43,7 @@ ac_poll clash_poll(clash_frame *self_, ac_cx *cx_, int *out_) {
         goto resume_ac_yield;
     default:
 #line 4
-        return AC_READY;
+        ac_poll_finished("clash");
     }
 #line 5
     self_->out = self_->self + self_->cx;
@@ -89,7 +89,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"    'self': '5',\\n\"\n"
         ".ascii \"    'cx': '5',\\n\"\n"
         ".ascii \"    'out': '6-7',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

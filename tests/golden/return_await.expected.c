@@ -34,7 +34,7 @@ ac_poll inner_poll(inner_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 4
-        return AC_READY;
+        ac_poll_finished("inner");
     }
 #line 5
     ac_yield_init(&self->await_ac_yield);
@@ -97,7 +97,7 @@ ac_poll outer_poll(outer_frame *self, ac_cx *cx, int *out) {
         goto resume_inner;
     default:
 #line 9
-        return AC_READY;
+        ac_poll_finished("outer");
     }
 #line 10
     if (self->v < 0) {
@@ -145,12 +145,12 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'inner': ({\\n\"\n"
         ".ascii \"    'inner_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'outer': ({\\n\"\n"
         ".ascii \"    'outer_AWAIT_inner': 'await_inner',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
         ".ascii \"    'v': '10',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

@@ -34,7 +34,7 @@ ac_poll step_poll(step_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 4
-        return AC_READY;
+        ac_poll_finished("step");
     }
 #line 5
     ac_yield_init(&self->await_ac_yield);
@@ -117,7 +117,7 @@ ac_poll three_poll(three_frame *self, ac_cx *cx, int *out) {
         goto resume_step_3;
     default:
 #line 9
-        return AC_READY;
+        ac_poll_finished("three");
     }
     {
 #line 10
@@ -127,8 +127,6 @@ ac_poll three_poll(three_frame *self, ac_cx *cx, int *out) {
 #line 10
         self->state = three_AWAIT_step;
     resume_step:
-#line 10
-        memset(&result, 0, sizeof result);
 #line 10
         if (step_poll(&self->await_step, cx, &result) == AC_PENDING) {
 #line 10
@@ -146,8 +144,6 @@ ac_poll three_poll(three_frame *self, ac_cx *cx, int *out) {
         self->state = three_AWAIT_step_2;
     resume_step_2:
 #line 11
-        memset(&result, 0, sizeof result);
-#line 11
         if (step_poll(&self->await_step_2, cx, &result) == AC_PENDING) {
 #line 11
             return AC_PENDING;
@@ -163,8 +159,6 @@ ac_poll three_poll(three_frame *self, ac_cx *cx, int *out) {
     self->state = three_AWAIT_step_3;
 resume_step_3:
 #line 12
-    memset(&c, 0, sizeof c);
-#line 12
     if (step_poll(&self->await_step_3, cx, &c) == AC_PENDING) {
 #line 12
         return AC_PENDING;
@@ -177,7 +171,7 @@ resume_step_3:
     return AC_READY;
 }
 
-#line 181 "same_callee_twice.gen.c"
+#line 175 "same_callee_twice.gen.c"
 void three_drop(three_frame *self) {
     switch (self->state) {
     case three_AWAIT_step:
@@ -205,7 +199,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'step': ({\\n\"\n"
         ".ascii \"    'step_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'three': ({\\n\"\n"
         ".ascii \"    'three_AWAIT_step': 'await_step',\\n\"\n"
         ".ascii \"    'three_AWAIT_step_2': 'await_step_2',\\n\"\n"
@@ -213,7 +207,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"}, {\\n\"\n"
         ".ascii \"    'a': '11-13',\\n\"\n"
         ".ascii \"    'b': '12-13',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

@@ -37,7 +37,7 @@ ac_poll next_id_poll(next_id_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 7
-        return AC_READY;
+        ac_poll_finished("next_id");
     }
 #line 8
     ac_yield_init(&self->await_ac_yield);
@@ -109,7 +109,7 @@ ac_poll wait_input_poll(wait_input_frame *self, ac_cx *cx, int *out) {
         goto resume_select;
     default:
 #line 12
-        return AC_READY;
+        ac_poll_finished("wait_input");
     }
 #line 13
     self->id = 0;
@@ -239,11 +239,11 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'next_id': ({\\n\"\n"
         ".ascii \"    'next_id_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'wait_input': ({\\n\"\n"
         ".ascii \"    'wait_input_AWAIT_select': 'await_select',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

@@ -45,7 +45,7 @@ ac_poll shadow_poll(shadow_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield_2;
     default:
 #line 4
-        return AC_READY;
+        ac_poll_finished("shadow");
     }
 #line 5
     self->v = 1;
@@ -112,7 +112,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"}, {\\n\"\n"
         ".ascii \"    'v_2': '8-9',\\n\"\n"
         ".ascii \"    'v_3': '12-13',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

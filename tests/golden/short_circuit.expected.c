@@ -36,7 +36,7 @@ ac_poll check_poll(check_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 6
-        return AC_READY;
+        ac_poll_finished("check");
     }
 #line 7
     ac_yield_init(&self->await_ac_yield);
@@ -83,14 +83,28 @@ ac_poll decide_poll(decide_frame *self, ac_cx *cx, int *out);
 void decide_drop(decide_frame *self);
 struct decide_frame {
     enum decide_state state;
-    int a;
-    int b;
-    int both;
     union {
-        check_frame await_check;
+        int a;
+        check_frame await_check_3;
         struct {
-            int either;
+            char pad_b[4];
+            int b;
+        };
+        struct {
+            char pad_await_check_2[4];
             check_frame await_check_2;
+        };
+        struct {
+            char pad_await_check[8];
+            check_frame await_check;
+        };
+        struct {
+            char pad_either[16];
+            int either;
+        };
+        struct {
+            char pad_both[20];
+            int both;
         };
     };
 };
@@ -126,7 +140,7 @@ ac_poll decide_poll(decide_frame *self, ac_cx *cx, int *out) {
         goto resume_check_5;
     default:
 #line 11
-        return AC_READY;
+        ac_poll_finished("decide");
     }
 #line 12
     self->both = 0;
@@ -139,8 +153,6 @@ ac_poll decide_poll(decide_frame *self, ac_cx *cx, int *out) {
 #line 12
         self->state = decide_AWAIT_check;
     resume_check:
-#line 12
-        memset(&check_result, 0, sizeof check_result);
 #line 12
         if (check_poll(&self->await_check, cx, &check_result) == AC_PENDING) {
 #line 12
@@ -159,8 +171,6 @@ ac_poll decide_poll(decide_frame *self, ac_cx *cx, int *out) {
 #line 14
         self->state = decide_AWAIT_check_2;
     resume_check_2:
-#line 14
-        memset(&check_result_2, 0, sizeof check_result_2);
 #line 14
         if (check_poll(&self->await_check, cx, &check_result_2) == AC_PENDING) {
 #line 14
@@ -181,8 +191,6 @@ ac_poll decide_poll(decide_frame *self, ac_cx *cx, int *out) {
         self->state = decide_AWAIT_check_3;
     resume_check_3:
 #line 14
-        memset(&check_result_3, 0, sizeof check_result_3);
-#line 14
         if (check_poll(&self->await_check, cx, &check_result_3) == AC_PENDING) {
 #line 14
             return AC_PENDING;
@@ -202,8 +210,6 @@ ac_poll decide_poll(decide_frame *self, ac_cx *cx, int *out) {
         self->state = decide_AWAIT_check_4;
     resume_check_4:
 #line 15
-        memset(&check_result_4, 0, sizeof check_result_4);
-#line 15
         if (check_poll(&self->await_check_2, cx, &check_result_4) == AC_PENDING) {
 #line 15
             return AC_PENDING;
@@ -221,12 +227,12 @@ ac_poll decide_poll(decide_frame *self, ac_cx *cx, int *out) {
 #line 17
             int result;
 #line 17
-            check_init(&self->await_check_2, 0);
+            check_init(&self->await_check_3, 0);
 #line 17
             self->state = decide_AWAIT_check_5;
         resume_check_5:
 #line 17
-            if (check_poll(&self->await_check_2, cx, &result) == AC_PENDING) {
+            if (check_poll(&self->await_check_3, cx, &result) == AC_PENDING) {
 #line 17
                 return AC_PENDING;
             }
@@ -240,7 +246,7 @@ ac_poll decide_poll(decide_frame *self, ac_cx *cx, int *out) {
     return AC_READY;
 }
 
-#line 244 "short_circuit.gen.c"
+#line 250 "short_circuit.gen.c"
 void decide_drop(decide_frame *self) {
     switch (self->state) {
     case decide_AWAIT_check:
@@ -249,8 +255,10 @@ void decide_drop(decide_frame *self) {
         check_drop(&self->await_check);
         break;
     case decide_AWAIT_check_4:
-    case decide_AWAIT_check_5:
         check_drop(&self->await_check_2);
+        break;
+    case decide_AWAIT_check_5:
+        check_drop(&self->await_check_3);
         break;
     default:
         break;
@@ -268,16 +276,18 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'check': ({\\n\"\n"
         ".ascii \"    'check_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'decide': ({\\n\"\n"
         ".ascii \"    'decide_AWAIT_check': 'await_check',\\n\"\n"
         ".ascii \"    'decide_AWAIT_check_2': 'await_check',\\n\"\n"
         ".ascii \"    'decide_AWAIT_check_3': 'await_check',\\n\"\n"
         ".ascii \"    'decide_AWAIT_check_4': 'await_check_2',\\n\"\n"
-        ".ascii \"    'decide_AWAIT_check_5': 'await_check_2',\\n\"\n"
+        ".ascii \"    'decide_AWAIT_check_5': 'await_check_3',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
+        ".ascii \"    'a': '12-16',\\n\"\n"
+        ".ascii \"    'b': '12-14',\\n\"\n"
         ".ascii \"    'either': '15-18',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {'pad_b', 'pad_await_check_2', 'pad_await_check', 'pad_either', 'pad_both', }),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

@@ -61,7 +61,7 @@ ac_poll work_poll(work_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 4
-        return AC_READY;
+        ac_poll_finished("work");
     }
 #line 5
     ac_yield_init(&self->await_ac_yield);
@@ -128,7 +128,7 @@ ac_poll gather_poll(gather_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_join;
     default:
 #line 9
-        return AC_READY;
+        ac_poll_finished("gather");
     }
     for (int i = 0; i < 3; i++) {
         self->tasks[i] = work_spawn(i);
@@ -184,11 +184,11 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'work': ({\\n\"\n"
         ".ascii \"    'work_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'gather': ({\\n\"\n"
         ".ascii \"    'gather_AWAIT_ac_join': 'await_ac_join',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

@@ -40,7 +40,7 @@ ac_poll make_poll(make_frame *self, ac_cx *cx, struct point *out) {
         goto resume_ac_yield;
     default:
 #line 8
-        return AC_READY;
+        ac_poll_finished("make");
     }
 #line 9
     ac_yield_init(&self->await_ac_yield);
@@ -100,7 +100,7 @@ ac_poll norm1_poll(norm1_frame *self, ac_cx *cx, int *out) {
         goto resume_make;
     default:
 #line 14
-        return AC_READY;
+        ac_poll_finished("norm1");
     }
 #line 15
     struct point p;
@@ -109,8 +109,6 @@ ac_poll norm1_poll(norm1_frame *self, ac_cx *cx, int *out) {
 #line 15
     self->state = norm1_AWAIT_make;
 resume_make:
-#line 15
-    memset(&p, 0, sizeof p);
 #line 15
     if (make_poll(&self->await_make, cx, &p) == AC_PENDING) {
 #line 15
@@ -124,7 +122,7 @@ resume_make:
     return AC_READY;
 }
 
-#line 128 "struct_return.gen.c"
+#line 126 "struct_return.gen.c"
 void norm1_drop(norm1_frame *self) {
     switch (self->state) {
     case norm1_AWAIT_make:
@@ -146,11 +144,11 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'make': ({\\n\"\n"
         ".ascii \"    'make_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'norm1': ({\\n\"\n"
         ".ascii \"    'norm1_AWAIT_make': 'await_make',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

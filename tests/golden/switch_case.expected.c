@@ -46,7 +46,7 @@ ac_poll dispatch_poll(dispatch_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_sleep_ms;
     default:
 #line 4
-        return AC_READY;
+        ac_poll_finished("dispatch");
     }
 #line 5
     self->r = 0;
@@ -116,7 +116,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"    'dispatch_AWAIT_ac_sleep_ms': 'await_ac_sleep_ms',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
         ".ascii \"    'op': '5-6',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

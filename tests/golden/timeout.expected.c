@@ -53,7 +53,7 @@ ac_poll read_within_poll(read_within_frame *self, ac_cx *cx, ssize_t *out) {
         goto resume_timeout;
     default:
 #line 8
-        return AC_READY;
+        ac_poll_finished("read_within");
     }
 #line 9
     self->n = 0;
@@ -176,7 +176,7 @@ ac_poll ready_by_poll(ready_by_frame *self, ac_cx *cx, int *out) {
         goto resume_timeout;
     default:
 #line 15
-        return AC_READY;
+        ac_poll_finished("ready_by");
     }
 #line 16
     ac_fd_readable_init(&self->await_timeout.ac_fd_readable, self->in);
@@ -266,12 +266,12 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"    'in': '9',\\n\"\n"
         ".ascii \"    'buf': '9',\\n\"\n"
         ".ascii \"    'cap': '9',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"'ready_by': ({\\n\"\n"
         ".ascii \"    'ready_by_AWAIT_timeout': 'await_timeout',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
         ".ascii \"    'in': '',\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

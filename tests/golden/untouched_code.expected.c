@@ -45,7 +45,7 @@ ac_poll wait_area_poll(wait_area_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 15
-        return AC_READY;
+        ac_poll_finished("wait_area");
     }
 #line 16
     ac_yield_init(&self->await_ac_yield);
@@ -95,7 +95,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'wait_area': ({\\n\"\n"
         ".ascii \"    'wait_area_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

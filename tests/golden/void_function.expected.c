@@ -39,7 +39,7 @@ ac_poll bump_poll(bump_frame *self, ac_cx *cx, void *out) {
         goto resume_ac_yield;
     default:
 #line 6
-        return AC_READY;
+        ac_poll_finished("bump");
     }
 #line 7
     if (self->times == 0) {
@@ -89,7 +89,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'bump': ({\\n\"\n"
         ".ascii \"    'bump_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

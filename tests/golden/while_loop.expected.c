@@ -36,7 +36,7 @@ ac_poll count_poll(count_frame *self, ac_cx *cx, int *out) {
         goto resume_ac_yield;
     default:
 #line 4
-        return AC_READY;
+        ac_poll_finished("count");
     }
 #line 5
     self->total = 0;
@@ -84,7 +84,7 @@ __asm__(".pushsection \".debug_gdb_scripts\", \"MS\", %progbits, 1\n"
         ".ascii \"'count': ({\\n\"\n"
         ".ascii \"    'count_AWAIT_ac_yield': 'await_ac_yield',\\n\"\n"
         ".ascii \"}, {\\n\"\n"
-        ".ascii \"}),\\n\"\n"
+        ".ascii \"}, {}),\\n\"\n"
         ".ascii \"})\\n\"\n"
         ".byte 0\n"
         ".popsection\n");

@@ -98,7 +98,10 @@ def check_locals(asyncc, src, work, plain, transformed):
     if [w[0] for w in want] != [g[0] for g in got]:
         fail(f"stops at lines {[g[0] for g in got]}, plain {[w[0] for w in want]}")
     compared, hidden = 0, 0
-    for (line, values), (_, printed) in zip(want, got):
+    for (line, values), (_, printed, listed) in zip(want, got):
+        pads = [name for name in listed if name.startswith("pad_")]
+        if pads:
+            fail(f"line {line}: async locals lists the pads {', '.join(pads)}")
         for name, value in values.items():
             if printed[name] == "<optimized out>":
                 hidden += 1

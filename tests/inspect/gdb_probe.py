@@ -9,7 +9,8 @@ ASYNCC_OUT where the JSON result goes.
          Without ASYNCC_NAMES: the locals and parameters in scope that are initialized
          there (declared on an earlier line), with `print NAME`. With ASYNCC_NAMES
          (comma-separated): `print $NAME` of each, as the asyncc gdb script sets them
-         (or "<optimized out>" where `async locals` says so).
+         (or "<optimized out>" where `async locals` says so), and then the names
+         `async locals` lists: [line, {name: value}, [name]].
   walk:  a breakpoint on ASYNCC_BREAK, then ASYNCC_COUNT times ASYNCC_COMMAND (step
          or next); the result is the [file, line] of each stop, the first included.
          ASYNCC_SKIP, if set, is a regular expression of functions step skips.
@@ -94,7 +95,9 @@ def values(src):
     gdb.execute("run", to_string=True)
     while alive():
         if wanted:
-            seen.append([here()[1], {n: script_value(n) for n in wanted.split(",")}])
+            listed = [entry.split(" = ", 1)[0]
+                      for entry in gdb.execute("async locals", to_string=True).splitlines()]
+            seen.append([here()[1], {n: script_value(n) for n in wanted.split(",")}, listed])
         else:
             seen.append([here()[1], {n: printed(n) for n in initialized_locals()}])
         gdb.execute("continue", to_string=True)

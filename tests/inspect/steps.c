@@ -32,8 +32,16 @@ async int pause(int n) {
     return total;
 }
 
+/* Two results in use together, each beside the other call's frame: the frame lays
+ * its values out by offsets (grammar/abi.md, section 2), with pads gdb does not show. */
+async int pair(int v) {
+    int first = await(twice(v));
+    int second = await(twice(v + 1));
+    return first + second;
+}
+
 int main(void) {
-    int r = ac_block_on(compute(5));
+    int r = ac_block_on(compute(5)) + ac_block_on(pair(1));
     int t = ac_block_on(pause(3));
     printf("main: %d %d\n", r, t);
     return 0;

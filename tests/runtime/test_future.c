@@ -243,6 +243,18 @@ static void test_frame_new_out_of_memory_aborts(void **state) {
     assert_aborted_saying(&end, message);
 }
 
+static void poll_after_done(void) {
+    ac_poll_finished("fetch");
+}
+
+/* A generated poll of a finished or dropped frame has no result to write: it reports
+ * the caller's bug and aborts, never answering AC_READY with *out unwritten. */
+static void test_poll_finished_aborts(void **state) {
+    (void)state;
+    child_end end = child_run(poll_after_done);
+    assert_aborted_saying(&end, "asyncc: poll of 'fetch' after it finished or was dropped\n");
+}
+
 /* ---- futures ------------------------------------------------------------------------------- */
 
 /* Awaited by a task: runs to its end inside it, result written, frame freed. */
@@ -393,6 +405,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_frames_aligned, setup),
         cmocka_unit_test_setup(test_frame_new_out_of_memory_aborts, setup),
+        cmocka_unit_test_setup(test_poll_finished_aborts, setup),
         cmocka_unit_test_setup(test_future_awaited, setup),
         cmocka_unit_test_setup(test_future_await_discards, setup),
         cmocka_unit_test_setup(test_future_ready_at_once, setup),
