@@ -1148,13 +1148,13 @@ static void emit_await_member(Out *o, const Await *a, int level) {
     out_line(o, level, "} %s;", a->member);
 }
 
-static void emit_alternatives(Out *o, const Layout *l, int level);
+static void emit_union(Out *o, const char *first, const Layout *l, int level);
 
 static void emit_field(Out *o, const Field *m, int level) {
     if (m->pad > 0)
         out_line(o, level, "char %s[%ld];", m->pad_name, m->pad);
     if (m->union_of)
-        emit_alternatives(o, m->union_of, level);
+        emit_union(o, NULL, m->union_of, level);
     else if (m->await)
         emit_await_member(o, m->await, level);
     else
@@ -1164,9 +1164,12 @@ static void emit_field(Out *o, const Field *m, int level) {
 static void emit_layout(Out *o, const Layout *l, int level);
 
 /* Alternatives never needed at the same time: an anonymous union of anonymous
- * structs (an alternative of one field without a pad is that field). */
-static void emit_alternatives(Out *o, const Layout *l, int level) {
+ * structs (an alternative of one field without a pad is that field), after the
+ * member `first` if there is one. */
+static void emit_union(Out *o, const char *first, const Layout *l, int level) {
     out_line(o, level, "union {");
+    if (first)
+        out_line(o, level + 1, "%s", first);
     for (int i = 0; i < l->nalts; i++) {
         const Layout *alt = l->alts[i];
         if (alt->nfields == 1 && alt->nalts == 0 && alt->fields[0].pad == 0) {
@@ -1183,17 +1186,23 @@ static void emit_alternatives(Out *o, const Layout *l, int level) {
 static void emit_layout(Out *o, const Layout *l, int level) {
     for (int i = 0; i <= l->nfields; i++) {
         if (i == l->alts_at && l->nalts > 0)
-            emit_alternatives(o, l, level);
+            emit_union(o, NULL, l, level);
         if (i < l->nfields)
             emit_field(o, &l->fields[i], level);
     }
 }
 
-/* The frame: the state, then the layout frame.c chose (abi.md, section 2). */
+/* The frame: the state, then the layout frame.c chose, or the state as the first
+ * member of its union (abi.md, section 2). */
 static void emit_frame_struct(Out *o, const Func *f) {
     out_printf(o, "struct %s_frame {\n", f->name);
-    out_line(o, 1, "enum %s_state state;", f->name);
-    emit_layout(o, f->layout, 1);
+    char *state = xprintf("enum %s_state state;", f->name);
+    if (f->layout->state_inside)
+        emit_union(o, state, f->layout->fields[0].union_of, 1);
+    else {
+        out_line(o, 1, "%s", state);
+        emit_layout(o, f->layout, 1);
+    }
     out_put(o, "};\n");
 }
 

@@ -254,8 +254,11 @@ struct Layout {
     Field *fields; /* in increasing alignment (no padding between them but the last) */
     int nalts;
     Layout **alts;
-    int alts_at;      /* the union comes before fields[alts_at] (or last) */
-    long size, align; /* as layout.c reckons them */
+    int alts_at;       /* the union comes before fields[alts_at] (or last) */
+    long size, align;  /* as layout.c reckons them */
+    bool state_inside; /* the frame's layout by offsets is one union whose first member
+                          is the state (pads count from the frame's start); else the
+                          layout follows the state */
 };
 
 /* One Func per async declaration in the main file (a prototype and the definition

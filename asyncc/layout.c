@@ -21,15 +21,19 @@
  * frame, v inside the second's). Here each value gets an offset of its own: placed
  * one by one, each at the lowest offset where it overlaps no value it clashes with,
  * in a few orders (largest first, most crowded first, in order of first need, longest
- * needed first); the order that ends first wins. The C is one union whose
- * alternatives are each a member after a `char pad_NAME[offset]`, so the body still
- * writes self->NAME. The tree stays where it is as small: it reads as the liveness
- * it comes from (which values take turns), where pads read as bare numbers.
+ * needed first), then in every order a bounded search reaches (offsets_search); the
+ * order that ends first wins. The C is one union whose alternatives are each a
+ * member after a `char pad_NAME[offset]`, so the body still writes self->NAME. That
+ * union follows the state, or holds it as its first member when values aligned
+ * beyond 4 bytes would otherwise leave the bytes after the state to those that fit
+ * there. The tree stays where it is as small: it reads as the liveness it comes from
+ * (which values take turns), where pads read as bare numbers.
  *
  * Either way the result is checked against the clashes before frame.c uses it
  * (layout_valid, on byte ranges): a bug here costs bytes, never a value.
  */
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "layout.h"
@@ -653,6 +657,111 @@ static void slots_order(const Slots *s, OrderKey *key, int *order) {
     }
 }
 
+/* The slots with a point for each place where values are in use together: the
+ * suspension points, then the places between them (Slot.busy). */
+static Slots slots_in_use(const Slots *s) {
+    Slots all = {0, NULL, s->npoints + s->nbusy, 0};
+    for (int i = 0; i < s->n; i++) {
+        Slot slot = s->items[i];
+        slot.points = bits_new((size_t)all.npoints);
+        for (int p = 0; p < all.npoints; p++)
+            if (p < s->npoints ? bit_has(s->items[i].points, p)
+                               : s->items[i].busy && bit_has(s->items[i].busy, p - s->npoints))
+                bit_set(slot.points, p);
+        VEC_PUSH(&all.items, &all.n, slot);
+    }
+    return all;
+}
+
+/* The search for the order that ends first. Some order always reaches the smallest
+ * extent: take the smallest layout, move each value down to its lowest offset in
+ * order of offset until nothing moves (no value rises, so it stays smallest), then
+ * place the values in order of offset (equals in the order tried): each lands where
+ * it is. So
+ * only orders whose offsets never decrease need be tried, and a branch is cut as
+ * soon as it ends no earlier than the best so far. The search is bounded (`budget`,
+ * in slots examined, so the output does not depend on the machine); when it runs
+ * out the best order found stands. */
+typedef struct Search {
+    const Slots *s;
+    Slots use; /* s as slots_in_use gives it */
+    long split, floor, align, budget;
+    long *at, *best, best_extent;
+    int *order;
+} Search;
+
+/* The least extent of a layout where the slots not yet placed go at `from` or after:
+ * those in use at one place go one after another. */
+static long search_least(const Search *q, long from) {
+    long most = 0;
+    for (int p = 0; p < q->use.npoints; p++) {
+        long sum = 0;
+        for (int i = 0; i < q->s->n; i++)
+            sum += q->at[i] < 0 && bit_has(q->use.items[i].points, p) ? q->s->items[i].size : 0;
+        most = sum > most ? sum : most;
+    }
+    return from + most;
+}
+
+/* Places the rest of the slots after `placed` of them, the last at offset `last`
+ * (order[last_k]), ending at `extent`. */
+static void search_from(Search *q, int placed, long last, int last_k, long extent) {
+    const Slots *s = q->s;
+    if (placed == s->n) {
+        q->best_extent = extent;
+        memcpy(q->best, q->at, (size_t)s->n * sizeof *q->at);
+        return;
+    }
+    for (int k = 0; k < s->n; k++) {
+        int id = q->order[k];
+        if (q->budget <= 0 || q->best_extent <= q->floor)
+            return;
+        if (q->at[id] >= 0)
+            continue;
+        q->budget -= s->n * (1 + q->use.npoints);
+        long off = offset_lowest(s, q->at, q->split, id);
+        long end = off + s->items[id].size > extent ? off + s->items[id].size : extent;
+        if (off < last || (off == last && k < last_k) || end >= q->best_extent ||
+            search_least(q, off) >= q->best_extent)
+            continue;
+        q->at[id] = off;
+        search_from(q, placed + 1, off, k, end);
+        q->at[id] = -1;
+    }
+}
+
+/* Improves on best (ending at *best_extent) by the search, if it can: for a frame of
+ * the floor's size first, then of each larger size in turn (the tighter the size,
+ * the sooner a branch is cut). */
+static void offsets_search(const Slots *s, long split, long align, long *best, long *best_extent) {
+    enum { SEARCH_BUDGET = 1 << 23 }; /* about 10 ms */
+    Search q = {s,
+                slots_in_use(s),
+                split,
+                layout_floor(s, LAYOUT_STATE_SIZE),
+                align,
+                SEARCH_BUDGET,
+                xmalloc(((size_t)s->n + 1) * sizeof(long)),
+                best,
+                0,
+                NULL};
+    for (int i = 0; i < s->n; i++)
+        q.at[i] = -1;
+    q.order = xmalloc(((size_t)s->n + 1) * sizeof *q.order);
+    slots_order(s, key_size, q.order);
+    for (long size = q.floor; size < layout_round_up(*best_extent, align) && q.budget > 0;
+         size += align) {
+        q.best_extent = size + 1;
+        search_from(&q, 0, 0, -1, 0);
+        if (q.best_extent <= size) {
+            *best_extent = q.best_extent;
+            break;
+        }
+    }
+    free(q.at);
+    free(q.order);
+}
+
 /* Is alternative alt (one field) placed before b's: by offset, then as members are
  * ranked? */
 static bool alt_before(const Layout *a, const Layout *b) {
@@ -694,32 +803,56 @@ static void packed_union(const Slots *s, Layout *l, const long *at, long from, l
         VEC_PUSH(&l->fields, &l->nfields, m);
 }
 
-/* Unions whose alternatives each put a value at the offset chosen for it: the lowest
- * at which it overlaps no value it clashes with, placing the values in the order (of
- * those tried) that ends first. The union starts where the alignment of its values
- * lets it; when that is after the state, the values placed between (those small
- * enough to end there) are a union of their own. */
-static Layout *layout_packed(const Slots *s) {
+/* The offsets of the slots (returned) that end first, *extent: of the orders tried,
+ * then of the search. A slot starting before `split` must end by it. */
+static long *offsets_best(const Slots *s, long split, long align, long *extent) {
     static OrderKey *const keys[] = {key_size, key_crowd, key_first, key_lasting};
     size_t bytes = ((size_t)s->n + 1) * sizeof(long);
-    long *at = xmalloc(bytes), *best = xmalloc(bytes), best_extent = LONG_MAX, align = 1;
+    long *at = xmalloc(bytes), *best = xmalloc(bytes);
     int *order = xmalloc(((size_t)s->n + 1) * sizeof *order);
-    for (int i = 0; i < s->n; i++)
-        align = s->items[i].align > align ? s->items[i].align : align;
-    long split = layout_round_up(LAYOUT_STATE_SIZE, align);
+    *extent = LONG_MAX;
     for (size_t k = 0; k < sizeof keys / sizeof *keys; k++) {
         slots_order(s, keys[k], order);
-        long extent = offsets_place(s, order, split, at);
-        if (extent < best_extent) {
-            best_extent = extent;
+        long end = offsets_place(s, order, split, at);
+        if (end < *extent) {
+            *extent = end;
             memcpy(best, at, bytes);
         }
     }
+    offsets_search(s, split, align, best, extent);
+    free(at);
+    free(order);
+    return best;
+}
+
+/* Unions whose alternatives each put a value at the offset chosen for it. The frame
+ * is the state, then a union that starts where the alignment of its values lets it,
+ * the values placed between (those small enough to end there) a union of their own;
+ * or, when that is smaller, one union that holds the state too, its first member,
+ * where a value may start at any offset after it. */
+static Layout *layout_packed(const Slots *s) {
+    long align = LAYOUT_STATE_SIZE, extent, free_extent;
+    for (int i = 0; i < s->n; i++)
+        align = s->items[i].align > align ? s->items[i].align : align;
+    long split = layout_round_up(LAYOUT_STATE_SIZE, align);
+    long *at = offsets_best(s, split, align, &extent);
+    long *free_at =
+        split == LAYOUT_STATE_SIZE ? at : offsets_best(s, LAYOUT_STATE_SIZE, align, &free_extent);
     Layout *l = xmalloc(sizeof *l);
-    packed_union(s, l, best, LAYOUT_STATE_SIZE, split);
-    packed_union(s, l, best, split, LONG_MAX);
+    if (at != free_at && layout_round_up(free_extent, align) < layout_round_up(extent, align)) {
+        l->state_inside = true;
+        packed_union(s, l, free_at, 0, LONG_MAX);
+    } else {
+        packed_union(s, l, at, LAYOUT_STATE_SIZE, split);
+        packed_union(s, l, at, split, LONG_MAX);
+    }
     layout_measure(l);
     return l;
+}
+
+/* Where the layout starts in the frame: after the state, or with it. */
+static long layout_start(const Layout *l) {
+    return l->state_inside ? 0 : LAYOUT_STATE_SIZE;
 }
 
 Layout *layout_build(const Slots *s, bool *shared) {
@@ -732,7 +865,7 @@ Layout *layout_build(const Slots *s, bool *shared) {
         l = packed;
     else
         names_restore(s, tree_names);
-    layout_locate(l, LAYOUT_STATE_SIZE);
+    layout_locate(l, layout_start(l));
     *shared = layout_valid(s, l);
     if (*shared)
         return l;
@@ -772,33 +905,22 @@ bool layout_overlap(const Layout *l, const Field *a, const Field *b) {
 
 long layout_frame_size(const Layout *l) {
     long align = LAYOUT_STATE_SIZE;
-    return layout_extent(l, LAYOUT_STATE_SIZE, &align);
+    return layout_extent(l, layout_start(l), &align);
 }
 
 long layout_floor(const Slots *s, long state_size) {
-    Slots all = {0, NULL, s->npoints + s->nbusy, 0};
-    for (int i = 0; i < s->n; i++) {
-        Slot slot = s->items[i];
-        slot.points = bits_new((size_t)all.npoints);
-        for (int p = 0; p < all.npoints; p++)
-            if (p < s->npoints ? bit_has(s->items[i].points, p)
-                               : s->items[i].busy && bit_has(s->items[i].busy, p - s->npoints))
-                bit_set(slot.points, p);
-        VEC_PUSH(&all.items, &all.n, slot);
-    }
+    Slots all = slots_in_use(s);
     return layout_bound(&all, state_size);
 }
 
 long layout_bound(const Slots *s, long state_size) {
-    long bound = 0;
+    long bound = 0, align = state_size > 0 ? state_size : 1;
+    for (int i = 0; i < s->n; i++)
+        align = s->items[i].align > align ? s->items[i].align : align;
     for (int p = 0; p < s->npoints; p++) {
-        long size = state_size, align = state_size > 0 ? state_size : 1;
+        long size = state_size;
         for (int i = 0; i < s->n; i++)
-            if (bit_has(s->items[i].points, p)) {
-                size += s->items[i].size;
-                if (s->items[i].align > align)
-                    align = s->items[i].align;
-            }
+            size += bit_has(s->items[i].points, p) ? s->items[i].size : 0;
         if (layout_round_up(size, align) > bound)
             bound = layout_round_up(size, align);
     }

@@ -56,7 +56,8 @@ long layout_frame_size(const Layout *l);
 
 /* The least frame size any arrangement could have: at each suspension point, the
  * state (state_size bytes, first; 0: it is one of the slots) and the values needed
- * there, packed without padding but at the end; the largest of these. One
+ * there, packed without padding but at the end, where the frame's size rounds up to
+ * its alignment (the largest of all its values'); the largest of these. One
  * computation for every report of the bound (--frame-report, --emit=json|html). */
 long layout_bound(const Slots *s, long state_size);
 

@@ -14,7 +14,8 @@
 #                  NAME_drop and the runtime's functions (ac_*, aci_*) are stepped over.
 #
 # Generated code is recognised by its names (grammar/abi.md): NAME_poll's first
-# parameter points to a NAME_frame whose first field is `state`, an enum of NAME_START,
+# parameter points to a NAME_frame whose first field is `state` (or the first member of
+# the anonymous union the frame starts with: abi.md, section 2), an enum of NAME_START,
 # NAME_AWAIT_CALLEE..., NAME_DONE; the await of NAME_AWAIT_X resumes at label resume_X,
 # whose line is the await's. Each generated file registers in gdb.asyncc_frames what the
 # debug information does not say (asyncc's emit_gdb.c): the member holding the callee's
@@ -29,12 +30,17 @@ POLL_PARAMS = ("self", "cx", "out", "self_", "cx_", "out_")
 
 
 def frame_type_of(name):
-    """NAME_frame when it is a generated frame (its first field `state`), else None."""
+    """NAME_frame when it is a generated frame (its first field `state`, or the first
+    field of the anonymous union it starts with), else None."""
     try:
         t = gdb.lookup_type(name + "_frame").strip_typedefs()
     except gdb.error:
         return None
     fields = t.fields() if t.code == gdb.TYPE_CODE_STRUCT else []
+    if fields and fields[0].name is None:
+        inner = fields[0].type.strip_typedefs()
+        first = inner.fields() if inner.code == gdb.TYPE_CODE_UNION else []
+        return t if first and first[0].name == "state" else None
     return t if fields and fields[0].name == "state" else None
 
 

@@ -40,9 +40,29 @@ async int pair(int v) {
     return first + second;
 }
 
+async int nudge(int v) {
+    await(ac_yield());
+    return v * 2;
+}
+
+/* Values aligned to 8 beside 4-byte ones, each placed where it fits best: the frame's
+ * one union holds the state too (grammar/abi.md, section 2). */
+async long spread(int which) {
+    long base = which * 100L;
+    await(nudge(which));
+    if (which == 1) {
+        long b = base + 2;
+        await(nudge(1));
+        return b;
+    }
+    long extra = base + 1;
+    return await(nudge(which + 20)) + extra + base;
+}
+
 int main(void) {
     int r = ac_block_on(compute(5)) + ac_block_on(pair(1));
     int t = ac_block_on(pause(3));
-    printf("main: %d %d\n", r, t);
+    long s = ac_block_on(spread(1)) + ac_block_on(spread(3));
+    printf("main: %d %d %ld\n", r, t, s);
     return 0;
 }
