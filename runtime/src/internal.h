@@ -93,10 +93,11 @@ static inline int aci_result_shares_frame(const ac_vtable *vt) {
 }
 
 static inline size_t aci_task_block_size(const ac_vtable *vt) {
-    size_t frame = aci_align_up(vt->frame_size), result = aci_align_up(vt->result_size);
+    size_t frame = vt->frame_size, result = vt->result_size;
+    /* Rounding up keeps order: the larger, rounded, is the larger of the two rounded. */
     if (aci_result_shares_frame(vt))
-        return ACI_TASK_HEADER_SIZE + (frame > result ? frame : result);
-    return ACI_TASK_HEADER_SIZE + frame + result;
+        return ACI_TASK_HEADER_SIZE + aci_align_up(frame > result ? frame : result);
+    return ACI_TASK_HEADER_SIZE + aci_align_up(frame) + aci_align_up(result);
 }
 
 static inline void *aci_task_frame(ac_task *t) {
@@ -133,12 +134,14 @@ typedef struct aci_pool_chunk aci_pool_chunk;
 typedef struct aci_large_link aci_large_link;
 
 typedef struct aci_pool_class {
-    ac_task *free;          /* freed blocks, linked through next */
     aci_pool_chunk *chunks; /* oldest first */
     aci_pool_chunk *last;   /* the chunk blocks are carved from */
 } aci_pool_class;
 
 typedef struct aci_pool {
+    /* Per class, the freed blocks, linked through next: apart from the chunks, so that
+     * a spawn finds its list with one scaled index. */
+    ac_task *free[ACI_POOL_CLASSES];
     size_t live;           /* blocks allocated and not freed */
     aci_large_link *large; /* blocks too big for a size class */
     aci_pool_class classes[ACI_POOL_CLASSES];

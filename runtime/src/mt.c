@@ -89,20 +89,10 @@
 #define NS_PER_MS UINT64_C(1000000)
 #define OUTSIDE_BUCKETS 64u /* the table of tasks spawned from outside (a power of 2) */
 
-/* A task's state (ac_task.state) */
-enum mt_state {
-    MT_NOTIFIED = 1u << 0,   /* woken since its poll started: queued, or to be requeued */
-    MT_RUNNING = 1u << 1,    /* being polled */
-    MT_COMPLETE = 1u << 2,   /* its poll returned AC_READY, or it was dropped */
-    MT_JOIN_WAKER = 1u << 3, /* `waiter` is set: the finisher wakes it */
-    MT_DETACHED = 1u << 4,   /* no handle: the finisher frees the block */
-    MT_SPAWNED = 1u << 5,    /* woken once: its frame is initialized */
-    MT_CANCEL = 1u << 6,     /* aborted: its next poll drops it instead */
-    MT_CANCELLED = 1u << 7,  /* completed by that drop: no result */
-};
-/* Above the MT_* bits: when the task was last polled, in ms modulo 2^24 (4.6 hours), at
- * its worker's clock (busy_start), for the task dump. Written with the transitions a
- * poll makes anyway (state_change), never by a wake. */
+/* A task's state (ac_task.state): the MT_* bits of mt.h and, above them, when the task
+ * was last polled, in ms modulo 2^24 (4.6 hours), at its worker's clock (busy_start),
+ * for the task dump. Written with the transitions a poll makes anyway (state_change),
+ * never by a wake. */
 #define MT_FLAGS 0xffu
 #define MT_STAMP_SHIFT 8
 #define MT_STAMP_MASK (UINT32_MAX >> MT_STAMP_SHIFT)
@@ -904,10 +894,6 @@ static void wait_join_waker(ac_task *t) {
 void aci_mt_abort(ac_task *t) {
     atomic_fetch_or_explicit(&t->state, MT_CANCEL, memory_order_release);
     aci_mt_wake(t); /* a complete task is not queued again */
-}
-
-int aci_mt_given_up(ac_task *t) {
-    return (atomic_load_explicit(&t->state, memory_order_acquire) & MT_DETACHED) != 0;
 }
 
 /* t is complete and nobody else touches its header: give it up. Marked detached first,

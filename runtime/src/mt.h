@@ -12,8 +12,6 @@ ACI_HIDDEN void aci_mt_wake(ac_task *t);
 ACI_HIDDEN void aci_mt_abort(ac_task *t);
 /* ac_detach of an MT task's handle. */
 ACI_HIDDEN void aci_mt_detach(ac_task *t);
-/* Whether the handle of MT task t was given up (joined or detached). */
-ACI_HIDDEN int aci_mt_given_up(ac_task *t);
 /* ac_join_poll on the handle of an MT task (f->task): AC_READY once the result is
  * copied and the task freed, or the join refused (f->error). */
 ACI_HIDDEN ac_poll aci_mt_join_poll(ac_join_frame *f, ac_cx *cx);
@@ -40,6 +38,24 @@ ACI_HIDDEN void aci_mt_reactor_wanted(void);
 
 /* ac_task_dump on a worker: the dump of its runtime (ac_runtime_task_dump). */
 ACI_HIDDEN int aci_mt_dump_here(int fd);
+
+/* A task's state (ac_task.state), the low bits; mt.c keeps a poll stamp above them. */
+enum aci_mt_state {
+    MT_NOTIFIED = 1u << 0,   /* woken since its poll started: queued, or to be requeued */
+    MT_RUNNING = 1u << 1,    /* being polled */
+    MT_COMPLETE = 1u << 2,   /* its poll returned AC_READY, or it was dropped */
+    MT_JOIN_WAKER = 1u << 3, /* `waiter` is set: the finisher wakes it */
+    MT_DETACHED = 1u << 4,   /* no handle: the finisher frees the block */
+    MT_SPAWNED = 1u << 5,    /* woken once: its frame is initialized */
+    MT_CANCEL = 1u << 6,     /* aborted: its next poll drops it instead */
+    MT_CANCELLED = 1u << 7,  /* completed by that drop: no result */
+};
+
+/* Whether the handle of MT task t was given up (joined or detached): inline, as every
+ * join checks it. */
+static inline int aci_mt_given_up(ac_task *t) {
+    return (atomic_load_explicit(&t->state, memory_order_acquire) & MT_DETACHED) != 0;
+}
 
 /* Whether t belongs to a multi-thread runtime. */
 static inline int aci_task_is_mt(const ac_task *t) {
