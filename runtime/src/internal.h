@@ -230,6 +230,8 @@ typedef struct aci_loop {
     aci_remote_queue remote;
     aci_signals *signals; /* NULL until a task first waits for a signal */
     aci_worker *worker;   /* the multi-thread runtime's worker running this loop, or NULL */
+    ac_task *mt_polling;  /* the task that worker is polling, or NULL (mt.c) */
+    int mt_self_woken;    /* mt_polling woke itself during that poll: a yield (mt.c) */
     uint32_t task_flags;  /* the flags of the tasks made on this thread (0, or TASK_MT...) */
     uint64_t random;      /* the PRNG's state (ac_random_below); 0 until first used */
     uint32_t now_ms;      /* the clock when the driver last ran, for ac_task_dump */

@@ -5,8 +5,9 @@
 
 #include "internal.h"
 
-/* ac_wake of an MT task, from any thread: schedules it exactly once however many wake
- * it at the same time; a wake during its poll makes it polled again afterwards. */
+/* ac_wake of an MT task, from any thread but the one polling it (aci_task_wake):
+ * schedules it exactly once however many wake it at the same time; a wake during its
+ * poll makes it polled again afterwards. */
 ACI_HIDDEN void aci_mt_wake(ac_task *t);
 /* aci_task_abort of an MT task. */
 ACI_HIDDEN void aci_mt_abort(ac_task *t);
@@ -74,12 +75,15 @@ static inline void aci_task_wake_local(ac_task *t) {
 }
 
 /* ac_wake of a task (not a handle): inline, as the waitlists and the descriptors wake
- * through it. */
+ * through it, and so is a yield's on a worker: the task being polled there woke itself,
+ * which its worker notes to requeue it after the poll (mt.c, worker_poll). */
 static inline void aci_task_wake(ac_task *t) {
-    if (aci_task_is_mt(t))
-        aci_mt_wake(t);
-    else
+    if (!aci_task_is_mt(t))
         aci_task_wake_local(t);
+    else if (t == aci_loop_this.mt_polling)
+        aci_loop_this.mt_self_woken = 1;
+    else
+        aci_mt_wake(t);
 }
 
 #endif
