@@ -919,7 +919,7 @@ static void join_take(ac_join_frame *f) {
     if (atomic_load_explicit(&t->state, memory_order_relaxed) & MT_CANCELLED)
         f->error = -ECANCELED;
     else if (f->out)
-        memcpy(f->out, aci_task_result(t), t->vt->result_size);
+        aci_copy_value(f->out, aci_task_result(t), t->vt->result_size);
     f->task = NULL;
     complete_give_up(t);
 }
