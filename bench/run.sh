@@ -1,12 +1,13 @@
 #!/bin/bash
-# Builds and runs asyncc's benchmarks (W1 W2 W2b W3 W4 W4b W5 W6 W7 of
+# Builds and runs asyncc's benchmarks (W1 W1b W2 W2b W3 W4 W4b W5 W6 W7 of
 # ../shared/bench/WORKLOADS.md, and A1, an actor's ask round trip, which no anchor has),
 # optionally next to the reference implementations in ../shared/anchors.
 #
 # usage: bench/run.sh [-r REPS] [-a] [WORKLOAD...]
-#   WORKLOAD: W1 W2 W2b W3 W4 W4b W5 W6 W7 A1 (default: all of them), or W1mt W2bmt W4bmt:
-#             W1, W2b and W4b on the multi-thread runtime (impl=asyncc-mt; BENCH_WORKERS
-#             workers, default 2, pinned to the CPUs in CPUS_MT, default 0,1)
+#   WORKLOAD: W1 W1b W2 W2b W3 W4 W4b W5 W6 W7 A1 (default: all of them), or W1mt W1bmt
+#             W2bmt W4bmt: W1, W1b, W2b and W4b on the multi-thread runtime
+#             (impl=asyncc-mt; BENCH_WORKERS workers, default 2, pinned to the CPUs in
+#             CPUS_MT, default 0,1)
 #   -r REPS : run each benchmark REPS times (default 5), interleaved: rep 1 of
 #             everything, then rep 2, ... so slow drifts of a shared machine hit
 #             every implementation alike.
@@ -41,17 +42,18 @@ while getopts "r:ah" opt; do
     case $opt in
     r) REPS=$OPTARG ;;
     a) ANCHORS=1 ;;
-    *) sed -n '2,29p' "$0" >&2; exit 2 ;;
+    *) sed -n '2,31p' "$0" >&2; exit 2 ;;
     esac
 done
 shift $((OPTIND - 1))
-ALL="W1 W2 W2b W3 W4 W4b W5 W6 W7 A1"
+ALL="W1 W1b W2 W2b W3 W4 W4b W5 W6 W7 A1"
 WLS=${*:-$ALL}
 
 # The program that runs each workload.
 program_of() {
     case $1 in
     W1) echo w1_spawn ;;
+    W1b) echo w1b_spawn_waves ;;
     W2) echo w2_yield ;;
     W2b) echo w2b_yield_many ;;
     W3) echo w3_await_chain ;;
@@ -62,6 +64,7 @@ program_of() {
     W7) echo w7_idle ;;
     A1) echo a1_actor_ask ;;
     W1mt) echo w1_spawn_mt ;;
+    W1bmt) echo w1b_spawn_waves_mt ;;
     W2bmt) echo w2b_yield_many_mt ;;
     W4bmt) echo w4b_mpsc_4p_mt ;;
     *) return 1 ;;
@@ -107,8 +110,8 @@ run_ours() {
     fi
 }
 
-# One rep of every anchor implementation of $WLS (W1mt is W1 to them; A1 they lack); result lines to
-# stdout and $RESULTS.
+# One rep of every anchor implementation of $WLS (W1mt is W1 to them, W1bmt W1b; A1 they
+# lack); result lines to stdout and $RESULTS.
 run_anchors() {
     local anchor_wls
     anchor_wls=$(for w in $WLS; do case $w in W*) echo "${w%mt}" ;; esac; done | sort -u)

@@ -29,7 +29,7 @@ byte pollers;   /* workers inside the task's poll */
 byte available; /* events made available, not yet taken */
 byte taken;     /* events the task has taken */
 chan runq = [2] of { bit }; /* an entry: HELD or not */
-byte current = 255; /* the worker polling the task (its w->current) */
+byte current = 255; /* the worker polling the task (its loop's mt_polling) */
 bit self_woken;
 
 inline push(held) {

@@ -93,10 +93,11 @@ static inline int aci_result_shares_frame(const ac_vtable *vt) {
 }
 
 static inline size_t aci_task_block_size(const ac_vtable *vt) {
-    size_t frame = aci_align_up(vt->frame_size), result = aci_align_up(vt->result_size);
+    size_t frame = vt->frame_size, result = vt->result_size;
+    /* Rounding up keeps order: the larger, rounded, is the larger of the two rounded. */
     if (aci_result_shares_frame(vt))
-        return ACI_TASK_HEADER_SIZE + (frame > result ? frame : result);
-    return ACI_TASK_HEADER_SIZE + frame + result;
+        return ACI_TASK_HEADER_SIZE + aci_align_up(frame > result ? frame : result);
+    return ACI_TASK_HEADER_SIZE + aci_align_up(frame) + aci_align_up(result);
 }
 
 static inline void *aci_task_frame(ac_task *t) {
@@ -133,12 +134,14 @@ typedef struct aci_pool_chunk aci_pool_chunk;
 typedef struct aci_large_link aci_large_link;
 
 typedef struct aci_pool_class {
-    ac_task *free;          /* freed blocks, linked through next */
     aci_pool_chunk *chunks; /* oldest first */
     aci_pool_chunk *last;   /* the chunk blocks are carved from */
 } aci_pool_class;
 
 typedef struct aci_pool {
+    /* Per class, the freed blocks, linked through next: apart from the chunks, so that
+     * a spawn finds its list with one scaled index. */
+    ac_task *free[ACI_POOL_CLASSES];
     size_t live;           /* blocks allocated and not freed */
     aci_large_link *large; /* blocks too big for a size class */
     aci_pool_class classes[ACI_POOL_CLASSES];
@@ -227,6 +230,8 @@ typedef struct aci_loop {
     aci_remote_queue remote;
     aci_signals *signals; /* NULL until a task first waits for a signal */
     aci_worker *worker;   /* the multi-thread runtime's worker running this loop, or NULL */
+    ac_task *mt_polling;  /* the task that worker is polling, or NULL (mt.c) */
+    int mt_self_woken;    /* mt_polling woke itself during that poll: a yield (mt.c) */
     uint32_t task_flags;  /* the flags of the tasks made on this thread (0, or TASK_MT...) */
     uint64_t random;      /* the PRNG's state (ac_random_below); 0 until first used */
     uint32_t now_ms;      /* the clock when the driver last ran, for ac_task_dump */

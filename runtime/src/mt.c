@@ -89,20 +89,10 @@
 #define NS_PER_MS UINT64_C(1000000)
 #define OUTSIDE_BUCKETS 64u /* the table of tasks spawned from outside (a power of 2) */
 
-/* A task's state (ac_task.state) */
-enum mt_state {
-    MT_NOTIFIED = 1u << 0,   /* woken since its poll started: queued, or to be requeued */
-    MT_RUNNING = 1u << 1,    /* being polled */
-    MT_COMPLETE = 1u << 2,   /* its poll returned AC_READY, or it was dropped */
-    MT_JOIN_WAKER = 1u << 3, /* `waiter` is set: the finisher wakes it */
-    MT_DETACHED = 1u << 4,   /* no handle: the finisher frees the block */
-    MT_SPAWNED = 1u << 5,    /* woken once: its frame is initialized */
-    MT_CANCEL = 1u << 6,     /* aborted: its next poll drops it instead */
-    MT_CANCELLED = 1u << 7,  /* completed by that drop: no result */
-};
-/* Above the MT_* bits: when the task was last polled, in ms modulo 2^24 (4.6 hours), at
- * its worker's clock (busy_start), for the task dump. Written with the transitions a
- * poll makes anyway (state_change), never by a wake. */
+/* A task's state (ac_task.state): the MT_* bits of mt.h and, above them, when the task
+ * was last polled, in ms modulo 2^24 (4.6 hours), at its worker's clock (busy_start),
+ * for the task dump. Written with the transitions a poll makes anyway (state_change),
+ * never by a wake. */
 #define MT_FLAGS 0xffu
 #define MT_STAMP_SHIFT 8
 #define MT_STAMP_MASK (UINT32_MAX >> MT_STAMP_SHIFT)
@@ -157,8 +147,6 @@ struct aci_worker {
     unsigned lifo_polls;
     entry batch[POP_BATCH]; /* taken off the ring, to run next */
     unsigned batch_i, batch_n;
-    ac_task *current;                           /* being polled */
-    int self_woken;                             /* current woke itself during its poll */
     unsigned global_countdown, event_countdown; /* polls to the next look (no division) */
     uint32_t rng;
     /* Kicks reach a worker asleep in the reactor through the reactor's eventfd: the
@@ -535,11 +523,6 @@ static void schedule(ac_task *t) {
 }
 
 void aci_mt_wake(ac_task *t) {
-    aci_worker *w = aci_loop_this.worker;
-    if (w && w->current == t) { /* a yield: worker_poll requeues it */
-        w->self_woken = 1;
-        return;
-    }
     /* A task never spawned is known to its creator alone: spawning it needs no RMW. */
     if (atomic_load_explicit(&t->state, memory_order_relaxed) == 0) {
         atomic_store_explicit(&t->state, MT_NOTIFIED | MT_SPAWNED, memory_order_relaxed);
@@ -866,26 +849,26 @@ static void worker_poll(aci_worker *w, entry e) {
         return;
     }
     ac_cx cx = {t};
-    w->current = t;
-    w->self_woken = 0;
+    aci_loop_this.mt_polling = t;
+    aci_loop_this.mt_self_woken = 0;
     aci_coop_reset();
     ac_poll r = aci_task_poll(t, &cx);
-    w->current = NULL;
+    aci_loop_this.mt_polling = NULL;
     if (r == AC_READY) {
         mt_finish(w, t);
         return;
     }
     int pinned = (t->flags & TASK_PINNED) != 0;
-    if (w->self_woken && !pinned) { /* a yield: behind the queue, still RUNNING */
+    int self_woken = aci_loop_this.mt_self_woken;
+    if (self_woken && !pinned) { /* a yield: behind the queue, still RUNNING */
         stamp_if_moved(t);
         ring_push(w, (entry)t | HELD);
         notify_idle(w->rt);
         return;
     }
     /* A pinned task's yield is queued as a wake is: its FIFO holds no HELD entries. */
-    uint32_t prev =
-        state_change(t, MT_RUNNING, w->self_woken ? MT_NOTIFIED : 0, memory_order_acq_rel);
-    if (!w->self_woken && !(prev & MT_NOTIFIED))
+    uint32_t prev = state_change(t, MT_RUNNING, self_woken ? MT_NOTIFIED : 0, memory_order_acq_rel);
+    if (!self_woken && !(prev & MT_NOTIFIED))
         return;
     if (pinned) { /* woken by itself or by another during its poll */
         pin_push(w, t);
@@ -903,11 +886,7 @@ static void wait_join_waker(ac_task *t) {
 
 void aci_mt_abort(ac_task *t) {
     atomic_fetch_or_explicit(&t->state, MT_CANCEL, memory_order_release);
-    aci_mt_wake(t); /* a complete task is not queued again */
-}
-
-int aci_mt_given_up(ac_task *t) {
-    return (atomic_load_explicit(&t->state, memory_order_acquire) & MT_DETACHED) != 0;
+    aci_task_wake(t); /* a complete task is not queued again */
 }
 
 /* t is complete and nobody else touches its header: give it up. Marked detached first,
@@ -940,7 +919,7 @@ static void join_take(ac_join_frame *f) {
     if (atomic_load_explicit(&t->state, memory_order_relaxed) & MT_CANCELLED)
         f->error = -ECANCELED;
     else if (f->out)
-        memcpy(f->out, aci_task_result(t), t->vt->result_size);
+        aci_copy_value(f->out, aci_task_result(t), t->vt->result_size);
     f->task = NULL;
     complete_give_up(t);
 }
@@ -1126,12 +1105,10 @@ static void workers_pause_locked(ac_runtime *rt, aci_worker *self) {
         pthread_cond_wait(&rt->cond, &rt->lock);
 }
 
-/* Whether t is in a poll: the dumper's own task (the paused workers poll nothing). */
-static int task_running(ac_runtime *rt, const ac_task *t) {
-    for (unsigned i = 0; i < rt->n; i++)
-        if (rt->workers[i].current == t)
-            return 1;
-    return 0;
+/* Whether t is in a poll: only the dumper's own task can be (the paused workers poll
+ * nothing), on the dumper's thread. */
+static int task_running(const ac_task *t) {
+    return t == aci_loop_this.mt_polling;
 }
 
 /* Spawned, and not a block given back (complete and detached: freed, or waiting on its
@@ -1142,23 +1119,18 @@ static int task_listed(ac_task *t, void *unused) {
     return (s & MT_SPAWNED) && (s & (MT_COMPLETE | MT_DETACHED)) != (MT_COMPLETE | MT_DETACHED);
 }
 
-typedef struct mt_dump {
-    aci_dump d;
-    ac_runtime *rt;
-} mt_dump;
-
 static int task_print(ac_task *t, void *arg) {
-    mt_dump *md = arg;
+    aci_dump *d = arg;
     if (!task_listed(t, NULL))
         return 0;
     uint32_t s = atomic_load_explicit(&t->state, memory_order_acquire);
-    uint32_t ago = (md->d.now_ms - (s >> MT_STAMP_SHIFT)) & MT_STAMP_MASK;
+    uint32_t ago = (d->now_ms - (s >> MT_STAMP_SHIFT)) & MT_STAMP_MASK;
     if (s & MT_COMPLETE)
-        aci_dump_task(&md->d, t, ACI_DUMP_FINISHED, ago);
-    else if (task_running(md->rt, t)) /* stamped when a poll ends: this one has not */
-        aci_dump_task(&md->d, t, ACI_DUMP_RUNNING, 0);
+        aci_dump_task(d, t, ACI_DUMP_FINISHED, ago);
+    else if (task_running(t)) /* stamped when a poll ends: this one has not */
+        aci_dump_task(d, t, ACI_DUMP_RUNNING, 0);
     else
-        aci_dump_task(&md->d, t, ACI_DUMP_AT_AWAIT, ago);
+        aci_dump_task(d, t, ACI_DUMP_AT_AWAIT, ago);
     return 1;
 }
 
@@ -1172,11 +1144,11 @@ static size_t runtime_walk(ac_runtime *rt, int (*f)(ac_task *t, void *arg), void
 
 int ac_runtime_task_dump(ac_runtime *rt, int fd) {
     workers_pause_locked(rt, worker_here(rt));
-    mt_dump md = {.rt = rt};
-    int rc = aci_dump_begin(&md.d, fd, runtime_walk(rt, task_listed, NULL));
+    aci_dump d;
+    int rc = aci_dump_begin(&d, fd, runtime_walk(rt, task_listed, NULL));
     if (rc == 0) {
-        runtime_walk(rt, task_print, &md);
-        rc = aci_dump_end(&md.d);
+        runtime_walk(rt, task_print, &d);
+        rc = aci_dump_end(&d);
     }
     atomic_store_explicit(&rt->pausing, 0, memory_order_relaxed);
     pthread_cond_broadcast(&rt->cond);

@@ -131,6 +131,7 @@ void aci_pool_release(aci_pool *p) {
             next = c->next;
             free(c);
         }
-        p->classes[i] = (aci_pool_class){NULL, NULL, NULL};
+        p->classes[i] = (aci_pool_class){NULL, NULL};
+        p->free[i] = NULL;
     }
 }

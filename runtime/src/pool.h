@@ -65,22 +65,28 @@ static inline ac_task *aci_pool_carve(aci_pool_class *c, size_t size) {
     return t;
 }
 
-/* A block of size bytes (a multiple of ACI_MAX_ALIGN), or NULL when memory is out. A
- * block that held a task before keeps its flags, whose generation task.c counts on. */
-static inline ac_task *aci_pool_alloc(aci_pool *p, size_t size) {
+/* A freed block of size bytes (a multiple of ACI_MAX_ALIGN) to use again, or NULL when
+ * its class has none. It keeps its flags, whose generation task.c counts on. */
+static inline ac_task *aci_pool_reuse(aci_pool *p, size_t size) {
     size_t i = aci_pool_class_index(size);
-    ac_task *t;
-    if (i < ACI_POOL_CLASSES && p->classes[i].free) {
-        t = p->classes[i].free;
-        p->classes[i].free = t->next;
-        aci_block_unpoison(t, size);
-    } else {
-        t = i < ACI_POOL_CLASSES ? aci_pool_carve(&p->classes[i], size)
-                                 : aci_pool_large_alloc(p, size);
-        if (!t)
-            return NULL;
-        t->flags = 0; /* a new block: its generation starts over */
-    }
+    if (i >= ACI_POOL_CLASSES || !p->free[i])
+        return NULL;
+    ac_task *t = p->free[i];
+    p->free[i] = t->next;
+    aci_block_unpoison(t, size);
+    p->live++;
+    return t;
+}
+
+/* A block never used, carved from a chunk or malloc'd when too big for a class, or NULL
+ * when memory is out. */
+static inline ac_task *aci_pool_fresh(aci_pool *p, size_t size) {
+    size_t i = aci_pool_class_index(size);
+    ac_task *t =
+        i < ACI_POOL_CLASSES ? aci_pool_carve(&p->classes[i], size) : aci_pool_large_alloc(p, size);
+    if (!t)
+        return NULL;
+    t->flags = 0; /* a new block: its generation starts over */
     p->live++;
     return t;
 }
@@ -93,8 +99,8 @@ static inline void aci_pool_free(aci_pool *p, ac_task *t, size_t size) {
         return;
     }
     t->vt = NULL;
-    t->next = p->classes[i].free;
-    p->classes[i].free = t;
+    t->next = p->free[i];
+    p->free[i] = t;
     aci_block_poison(t, size);
 }
 

@@ -71,7 +71,7 @@ void *ac_task_frame(ac_task *t) {
 
 /* Only for this loop's own tasks: a multi-thread task's block goes back through
  * aci_mt_free (ac_detach and ac_join_poll send such tasks to mt.c first). */
-static void block_free(ac_task *t) {
+static ACI_INLINE void block_free(ac_task *t) {
     aci_pool_free(&aci_loop_this.pool, t, aci_task_block_size(t->vt));
 }
 
@@ -81,21 +81,35 @@ size_t aci_tasks_live(void) {
 
 /* ---- task lifetime ------------------------------------------------------------------------ */
 
-ac_task *ac_task_new(const ac_vtable *vt) {
-    ac_task *t = aci_pool_alloc(&aci_loop_this.pool, aci_task_block_size(vt));
-    if (!t)
-        return NULL;
-    uint32_t gen = aci_task_gen(t) % ACI_TASK_GEN_MASK + 1; /* 1 to 15: 0 is no handle's */
+/* Out of line, so that the current-thread path needs no stack frame. */
+static ACI_NOINLINE ac_task *task_new_mt(ac_task *t) {
+    atomic_init(&t->state, 0);
+    aci_mt_created();
+    return t;
+}
+
+/* The header of block t for a new task of vt: the block's generation moves on. */
+static ACI_INLINE ac_task *task_init(ac_task *t, const ac_vtable *vt) {
+    uint32_t gen = aci_task_gen(t); /* the next of 1 to 15: 0 is no handle's */
+    gen = gen < ACI_TASK_GEN_MASK ? gen + 1 : 1;
     t->vt = vt;
     t->next = NULL;
     t->waiter = NULL;
     /* 0, or TASK_MT and the worker on a worker */
     t->flags = aci_loop_this.task_flags | gen << ACI_TASK_GEN_SHIFT;
-    if (t->flags & TASK_MT) {
-        atomic_init(&t->state, 0);
-        aci_mt_created();
-    }
-    return t;
+    return t->flags & TASK_MT ? task_new_mt(t) : t;
+}
+
+/* A task in a block never used before (a new chunk's, or a malloc'd one). */
+static ACI_NOINLINE ac_task *task_new_fresh(const ac_vtable *vt, size_t size) {
+    ac_task *t = aci_pool_fresh(&aci_loop_this.pool, size);
+    return t ? task_init(t, vt) : NULL;
+}
+
+ac_task *ac_task_new(const ac_vtable *vt) {
+    size_t size = aci_task_block_size(vt);
+    ac_task *t = aci_pool_reuse(&aci_loop_this.pool, size);
+    return t ? task_init(t, vt) : task_new_fresh(vt, size);
 }
 
 /* ---- handles ------------------------------------------------------------------------------ */
@@ -104,7 +118,8 @@ static uintptr_t handle_tag(const ac_task *h) {
     return (uintptr_t)h & ACI_TASK_GEN_MASK;
 }
 
-int aci_handle_task(ac_task *h, ac_task **task) {
+/* aci_handle_task, inline in the join's path */
+static ACI_INLINE int handle_task(ac_task *h, ac_task **task) {
     ac_task *t = handle_strip(h);
     /* vt first: it is what a freed block keeps readable (pool.h). */
     if (!t || !t->vt || (handle_tag(h) && handle_tag(h) != aci_task_gen(t)))
@@ -113,6 +128,10 @@ int aci_handle_task(ac_task *h, ac_task **task) {
         return -EBADF;
     *task = t;
     return 0;
+}
+
+int aci_handle_task(ac_task *h, ac_task **task) {
+    return handle_task(h, task);
 }
 
 /* Give up t's handle: free a finished task, mark a running one to be freed when it
@@ -151,12 +170,25 @@ void ac_wake(ac_task *h) {
     aci_task_wake(handle_strip(h));
 }
 
+/* The handle of t: its address with its generation. */
+static ac_task *handle_of(ac_task *t, uintptr_t gen) {
+    return (ac_task *)((uintptr_t)t | gen);
+}
+
+/* Out of line, so that the current-thread path needs no stack frame. */
+static ACI_NOINLINE ac_task *task_spawn_mt(ac_task *t) {
+    uintptr_t gen = aci_task_gen(t); /* read first: the task may finish at once */
+    aci_mt_wake(t);
+    return handle_of(t, gen);
+}
+
 ac_task *ac_task_spawn(ac_task *t) {
     if (!t)
         return NULL;
-    uintptr_t gen = aci_task_gen(t); /* read first: an MT task may finish at once */
-    ac_wake(t);
-    return (ac_task *)((uintptr_t)t | gen);
+    if (aci_task_is_mt(t))
+        return task_spawn_mt(t);
+    aci_task_wake_local(t);
+    return handle_of(t, aci_task_gen(t));
 }
 
 ac_task *ac_task_pin(ac_task *h) {
@@ -186,7 +218,7 @@ static void task_finish(ac_task *t) {
         t->flags = (t->flags & (ACI_TASK_GEN_MASK << ACI_TASK_GEN_SHIFT | TASK_CANCELLED)) |
                    TASK_SPAWNED | TASK_FINISHED;
     if (waiter)
-        ac_wake(waiter);
+        aci_task_wake(waiter);
 }
 
 /* After a poll returned AC_PENDING: queue t again if it was woken during the poll. */
@@ -197,20 +229,30 @@ static void task_suspend(ac_task *t) {
         aci_run_queue_push(t);
 }
 
-/* The root is left marked running: its poll happens once ac_root_wait returns. */
+/* `state` is free in a task of this loop: when it was last polled (ac_task_dump). */
+static void task_stamp(ac_task *t) {
+    atomic_store_explicit(&t->state, aci_loop_this.now_ms, memory_order_relaxed);
+}
+
+/* The turn of the root or of an aborted task, out of the way of the others'. The root is
+ * left marked running: its poll happens once ac_root_wait returns. */
+static ACI_NOINLINE void task_poll_special(ac_task *t, uint32_t flags) {
+    if (flags & TASK_ROOT)
+        return;
+    task_stamp(t);
+    t->vt->drop(aci_task_frame(t));
+    t->flags |= TASK_CANCELLED;
+    task_finish(t);
+}
+
 static void task_poll(ac_task *t) {
     uint32_t flags = (t->flags & ~(uint32_t)TASK_QUEUED) | TASK_RUNNING;
     t->flags = flags;
-    if (flags & TASK_ROOT)
-        return;
-    /* `state` is free in a task of this loop: when it was last polled (ac_task_dump). */
-    atomic_store_explicit(&t->state, aci_loop_this.now_ms, memory_order_relaxed);
-    if (flags & TASK_CANCEL) {
-        t->vt->drop(aci_task_frame(t));
-        t->flags |= TASK_CANCELLED;
-        task_finish(t);
+    if (flags & (TASK_ROOT | TASK_CANCEL)) {
+        task_poll_special(t, flags);
         return;
     }
+    task_stamp(t);
     ac_cx cx = {t};
     aci_coop_reset();
     if (aci_task_poll(t, &cx) == AC_READY)
@@ -380,26 +422,26 @@ void ac_join_init_sized(ac_join_frame *f, ac_task *h, void *out, size_t out_size
     f->task = NULL;
     f->out = out;
     f->out_size = out_size;
-    f->error = aci_handle_task(h, &f->task);
+    f->error = handle_task(h, &f->task);
     size_t result_size = f->error == 0 ? f->task->vt->result_size : 0;
-    if (out && out_size && result_size && out_size != result_size) {
+    if (out_size != result_size && out && out_size && result_size) {
         f->task = NULL; /* the handle stays the caller's */
         f->error = -EINVAL;
     }
 }
 
 /* t is finished: copy its result out and free it. */
-static void join_take(ac_join_frame *f, ac_task *t) {
+static ACI_INLINE void join_take(ac_join_frame *f, ac_task *t) {
     if (t->flags & TASK_CANCELLED)
         f->error = -ECANCELED;
     else if (f->out)
-        memcpy(f->out, aci_task_result(t), t->vt->result_size);
+        aci_copy_value(f->out, aci_task_result(t), t->vt->result_size);
     f->task = NULL;
     block_free(t);
 }
 
 /* A current-thread task: one joiner at a time (a second is refused: -EBADF). */
-static ac_poll join_poll_local(ac_join_frame *f, ac_cx *cx) {
+static ACI_INLINE ac_poll join_poll_local(ac_join_frame *f, ac_cx *cx) {
     ac_task *t = f->task;
     if (t->waiter && t->waiter != cx->task) {
         f->task = NULL;
@@ -414,19 +456,35 @@ static ac_poll join_poll_local(ac_join_frame *f, ac_cx *cx) {
     return AC_READY;
 }
 
-ac_poll ac_join_poll(ac_join_frame *f, ac_cx *cx, int *out) {
-    if (!aci_coop_take(cx))
-        return AC_PENDING;
-    return aci_join_poll_member(f, cx, out);
-}
-
-ac_poll aci_join_poll_member(ac_join_frame *f, ac_cx *cx, int *out) {
-    ac_task *t = f->task;
-    if (t && (aci_task_is_mt(t) ? aci_mt_join_poll(f, cx) : join_poll_local(f, cx)) == AC_PENDING)
-        return AC_PENDING;
+static ac_poll join_done(const ac_join_frame *f, int *out) {
     if (out)
         *out = f->error;
     return AC_READY;
+}
+
+/* Out of line, so that the current-thread path needs no stack frame. */
+static ACI_NOINLINE ac_poll join_poll_mt(ac_join_frame *f, ac_cx *cx, int *out) {
+    return aci_mt_join_poll(f, cx) == AC_PENDING ? AC_PENDING : join_done(f, out);
+}
+
+/* aci_join_poll_member, inline in ac_join_poll */
+static ACI_INLINE ac_poll join_poll(ac_join_frame *f, ac_cx *cx, int *out) {
+    ac_task *t = f->task;
+    if (t && aci_task_is_mt(t))
+        return join_poll_mt(f, cx, out);
+    if (t && join_poll_local(f, cx) == AC_PENDING)
+        return AC_PENDING;
+    return join_done(f, out);
+}
+
+ac_poll ac_join_poll(ac_join_frame *f, ac_cx *cx, int *out) {
+    if (!aci_coop_take(cx))
+        return AC_PENDING;
+    return join_poll(f, cx, out);
+}
+
+ac_poll aci_join_poll_member(ac_join_frame *f, ac_cx *cx, int *out) {
+    return join_poll(f, cx, out);
 }
 
 /* The frame owns the handle until the join completes: dropping it earlier gives the
