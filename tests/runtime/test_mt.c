@@ -725,11 +725,13 @@ static void *stale_user(void *arg) {
     return NULL;
 }
 
-/* Each round: join a task; share its handle; spawn and join the next task, which takes
- * the joined one's block (vt, flags and state written while the thread reads them); wait
- * until the thread used the handle; withdraw it and wait until the thread saw that, so
- * that a block is reused at most once while its old handle is in use (the generation has
- * 4 bits). Its result: the sum of the values joined. */
+/* Each round: join a task; share its handle and spawn the next task, which takes the
+ * joined one's block (vt, flags and state written, and changed as it runs, while the
+ * thread reads them); wait until the thread used the handle; withdraw it and wait until
+ * the thread saw that; join the new task. So a block is reused at most once while its
+ * old handle is in use (the generation has 4 bits), and never freed meanwhile (ASan
+ * poisons a freed block's flags and state, which a check reads after vt). Its result:
+ * the sum of the values joined. */
 typedef struct recycler_frame {
     stale_share *s;
     int round, phase, checks_at, result;
@@ -738,7 +740,7 @@ typedef struct recycler_frame {
     ac_join_frame j;
 } recycler_frame;
 
-enum { RECYCLE_FIRST, RECYCLE_SHARE, RECYCLE_NEXT, RECYCLE_USED, RECYCLE_QUIET };
+enum { RECYCLE_FIRST, RECYCLE_SHARE, RECYCLE_USED, RECYCLE_QUIET, RECYCLE_NEXT };
 
 /* AC_READY if cond holds, else a yield. */
 static ac_poll yield_unless(int cond, ac_cx *cx) {
@@ -761,11 +763,14 @@ static ac_poll recycler_step(recycler_frame *f, ac_cx *cx) {
         if (ac_join_poll(&f->j, cx, NULL) == AC_PENDING)
             return AC_PENDING;
         f->sum += f->result;
-        if (f->phase == RECYCLE_SHARE) {
-            f->checks_at = atomic_load(&s->checks);
-            atomic_store(&s->handle, f->joined);
-            ac_join_init(&f->j, value_spawn(f->round, 1), &f->result);
+        if (f->phase == RECYCLE_NEXT) {
+            f->round++;
+            f->phase = RECYCLE_FIRST;
+            return AC_READY;
         }
+        f->checks_at = atomic_load(&s->checks);
+        atomic_store(&s->handle, f->joined);
+        ac_join_init(&f->j, value_spawn(f->round, 1), &f->result);
         break;
     case RECYCLE_USED:
         if (yield_unless(atomic_load(&s->checks) > f->checks_at, cx) == AC_PENDING)
@@ -776,9 +781,7 @@ static ac_poll recycler_step(recycler_frame *f, ac_cx *cx) {
     default:
         if (yield_unless(atomic_load(&s->quiet), cx) == AC_PENDING)
             return AC_PENDING;
-        f->round++;
-        f->phase = RECYCLE_FIRST;
-        return AC_READY;
+        break;
     }
     f->phase++;
     return AC_READY;
@@ -793,7 +796,7 @@ static ac_poll recycler_poll(recycler_frame *f, ac_cx *cx, long *out) {
 }
 
 static void recycler_drop(recycler_frame *f) {
-    if (f->phase == RECYCLE_SHARE || f->phase == RECYCLE_NEXT)
+    if (f->phase != RECYCLE_FIRST)
         ac_join_drop(&f->j);
     atomic_store(&f->s->handle, NULL);
 }
