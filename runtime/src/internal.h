@@ -65,8 +65,24 @@ enum aci_task_flag {
 #define ACI_TASK_GEN_MASK ((uint32_t)(ACI_MAX_ALIGN - 1))
 _Static_assert(ACI_MAX_ALIGN <= 16, "the generation takes the 4 bits below owner");
 
+static inline uint32_t aci_flags_gen(uint32_t flags) {
+    return (flags >> ACI_TASK_GEN_SHIFT) & ACI_TASK_GEN_MASK;
+}
+
 static inline uint32_t aci_task_gen(const ac_task *t) {
-    return (t->flags >> ACI_TASK_GEN_SHIFT) & ACI_TASK_GEN_MASK;
+    return aci_flags_gen(t->flags);
+}
+
+/* A handle used after it was given up (task.c, aci_handle_task) reads vt, flags and
+ * state of a block that its owner may be freeing or giving to a new task on another
+ * thread at the same moment: those writes and that check are relaxed atomics (plain
+ * moves), so that the check is a race the language defines, not undefined behaviour. */
+static inline void aci_task_set_vt(ac_task *t, const ac_vtable *vt) {
+    __atomic_store_n(&t->vt, vt, __ATOMIC_RELAXED);
+}
+
+static inline void aci_task_set_flags(ac_task *t, uint32_t flags) {
+    __atomic_store_n(&t->flags, flags, __ATOMIC_RELAXED);
 }
 
 static inline size_t aci_align_up(size_t n) {

@@ -496,8 +496,10 @@ static void pin_receive(aci_worker *w) {
 
 void aci_mt_pin(ac_task *t) {
     aci_worker *w = aci_loop_this.worker;
-    t->flags |= TASK_PINNED; /* before the handle leaves this thread: nobody reads it yet */
-    if (w->lifo == t) {      /* where its spawn put it */
+    /* Before the handle leaves this thread: only a stale handle's check (task.c) may
+     * read flags meanwhile. */
+    aci_task_set_flags(t, t->flags | TASK_PINNED);
+    if (w->lifo == t) { /* where its spawn put it */
         w->lifo = NULL;
         pin_push(w, t);
     }

@@ -98,7 +98,7 @@ static inline void aci_pool_free(aci_pool *p, ac_task *t, size_t size) {
         aci_pool_large_free(p, t);
         return;
     }
-    t->vt = NULL;
+    aci_task_set_vt(t, NULL);
     t->next = p->free[i];
     p->free[i] = t;
     aci_block_poison(t, size);

@@ -83,7 +83,8 @@ size_t aci_tasks_live(void) {
 
 /* Out of line, so that the current-thread path needs no stack frame. */
 static ACI_NOINLINE ac_task *task_new_mt(ac_task *t) {
-    atomic_init(&t->state, 0);
+    /* After the generation: a stale handle's check that sees this state sees it. */
+    atomic_store_explicit(&t->state, 0, memory_order_release);
     aci_mt_created();
     return t;
 }
@@ -92,11 +93,11 @@ static ACI_NOINLINE ac_task *task_new_mt(ac_task *t) {
 static ACI_INLINE ac_task *task_init(ac_task *t, const ac_vtable *vt) {
     uint32_t gen = aci_task_gen(t); /* the next of 1 to 15: 0 is no handle's */
     gen = gen < ACI_TASK_GEN_MASK ? gen + 1 : 1;
-    t->vt = vt;
+    aci_task_set_vt(t, vt);
     t->next = NULL;
     t->waiter = NULL;
     /* 0, or TASK_MT and the worker on a worker */
-    t->flags = aci_loop_this.task_flags | gen << ACI_TASK_GEN_SHIFT;
+    aci_task_set_flags(t, aci_loop_this.task_flags | gen << ACI_TASK_GEN_SHIFT);
     return t->flags & TASK_MT ? task_new_mt(t) : t;
 }
 
@@ -118,13 +119,31 @@ static uintptr_t handle_tag(const ac_task *h) {
     return (uintptr_t)h & ACI_TASK_GEN_MASK;
 }
 
+/* Whether h names the task in its block now, not one given up before (a given-up MT
+ * task's block may be freed, or get a new task, by its owner on another thread while
+ * this looks: internal.h, aci_task_set_vt). */
+static ACI_INLINE int handle_current(ac_task *h, ac_task *t) {
+    /* vt first: it is what a freed block keeps readable (pool.h). */
+    if (!__atomic_load_n(&t->vt, __ATOMIC_RELAXED))
+        return 0;
+    uint32_t flags = __atomic_load_n(&t->flags, __ATOMIC_RELAXED);
+    if (flags & TASK_MT) { /* a bit every task of the block has */
+        /* The state, then the generation: a new task's state (written after its
+         * generation, with release) comes with its generation, so a handle of the old
+         * task does not pass for the new one (until the 4-bit generation wraps). */
+        if (aci_mt_given_up(t))
+            return 0;
+        flags = __atomic_load_n(&t->flags, __ATOMIC_RELAXED);
+    } else if (flags & TASK_DETACHED) {
+        return 0;
+    }
+    return !handle_tag(h) || handle_tag(h) == aci_flags_gen(flags);
+}
+
 /* aci_handle_task, inline in the join's path */
 static ACI_INLINE int handle_task(ac_task *h, ac_task **task) {
     ac_task *t = handle_strip(h);
-    /* vt first: it is what a freed block keeps readable (pool.h). */
-    if (!t || !t->vt || (handle_tag(h) && handle_tag(h) != aci_task_gen(t)))
-        return -EBADF;
-    if (aci_task_is_mt(t) ? aci_mt_given_up(t) : (t->flags & TASK_DETACHED) != 0)
+    if (!t || !handle_current(h, t))
         return -EBADF;
     *task = t;
     return 0;

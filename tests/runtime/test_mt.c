@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -692,6 +693,139 @@ static void test_join_misuse(void **state) {
     }
 }
 
+/* ---- a handle used again on another thread while its block gets a new task ------------------ */
+
+/* What the recycler (a task) and a plain thread share: the handle of a task the recycler
+ * joined, which the thread detaches again and again, -EBADF every time, while the
+ * recycler's next spawn takes the block: another thread than the block's owner reads the
+ * header that the owner writes (the race TSan found in test_join_misuse). */
+typedef struct stale_share {
+    _Atomic(ac_task *) handle; /* given up; NULL between rounds */
+    atomic_int checks;         /* the thread's detaches of it */
+    atomic_int wrong;          /* those that did not say -EBADF */
+    atomic_int quiet;          /* the thread saw NULL since the recycler withdrew the handle */
+    atomic_int stop;
+} stale_share;
+
+enum { STALE_ROUNDS = 300 };
+
+static void *stale_user(void *arg) {
+    stale_share *s = arg;
+    while (!atomic_load(&s->stop)) {
+        ac_task *h = atomic_load(&s->handle);
+        if (!h) {
+            atomic_store(&s->quiet, 1);
+            sched_yield(); /* valgrind runs one thread at a time */
+            continue;
+        }
+        if (ac_detach(h) != -EBADF)
+            atomic_fetch_add(&s->wrong, 1);
+        atomic_fetch_add(&s->checks, 1);
+    }
+    return NULL;
+}
+
+/* Each round: join a task; share its handle and spawn the next task, which takes the
+ * joined one's block (vt, flags and state written, and changed as it runs, while the
+ * thread reads them); wait until the thread used the handle; withdraw it and wait until
+ * the thread saw that; join the new task. So a block is reused at most once while its
+ * old handle is in use (the generation has 4 bits), and never freed meanwhile (ASan
+ * poisons a freed block's flags and state, which a check reads after vt). Its result:
+ * the sum of the values joined. */
+typedef struct recycler_frame {
+    stale_share *s;
+    int round, phase, checks_at, result;
+    long sum;
+    ac_task *joined;
+    ac_join_frame j;
+} recycler_frame;
+
+enum { RECYCLE_FIRST, RECYCLE_SHARE, RECYCLE_USED, RECYCLE_QUIET, RECYCLE_NEXT };
+
+/* AC_READY if cond holds, else a yield. */
+static ac_poll yield_unless(int cond, ac_cx *cx) {
+    if (cond)
+        return AC_READY;
+    ac_wake(cx->task);
+    return AC_PENDING;
+}
+
+/* The step of the round's phase; AC_READY when it is done and the phase moved on. */
+static ac_poll recycler_step(recycler_frame *f, ac_cx *cx) {
+    stale_share *s = f->s;
+    switch (f->phase) {
+    case RECYCLE_FIRST:
+        f->joined = value_spawn(f->round, 0);
+        ac_join_init(&f->j, f->joined, &f->result);
+        break;
+    case RECYCLE_SHARE:
+    case RECYCLE_NEXT:
+        if (ac_join_poll(&f->j, cx, NULL) == AC_PENDING)
+            return AC_PENDING;
+        f->sum += f->result;
+        if (f->phase == RECYCLE_NEXT) {
+            f->round++;
+            f->phase = RECYCLE_FIRST;
+            return AC_READY;
+        }
+        f->checks_at = atomic_load(&s->checks);
+        atomic_store(&s->handle, f->joined);
+        ac_join_init(&f->j, value_spawn(f->round, 1), &f->result);
+        break;
+    case RECYCLE_USED:
+        if (yield_unless(atomic_load(&s->checks) > f->checks_at, cx) == AC_PENDING)
+            return AC_PENDING;
+        atomic_store(&s->quiet, 0);
+        atomic_store(&s->handle, NULL);
+        break;
+    default:
+        if (yield_unless(atomic_load(&s->quiet), cx) == AC_PENDING)
+            return AC_PENDING;
+        break;
+    }
+    f->phase++;
+    return AC_READY;
+}
+
+static ac_poll recycler_poll(recycler_frame *f, ac_cx *cx, long *out) {
+    while (f->round < STALE_ROUNDS)
+        if (recycler_step(f, cx) == AC_PENDING)
+            return AC_PENDING;
+    *out = f->sum;
+    return AC_READY;
+}
+
+static void recycler_drop(recycler_frame *f) {
+    if (f->phase != RECYCLE_FIRST)
+        ac_join_drop(&f->j);
+    atomic_store(&f->s->handle, NULL);
+}
+
+DEFINE_FUTURE(recycler, long);
+
+/* On one worker, so that every block is freed and taken again by its owner; the thread
+ * is no worker. Every use of the stale handle is -EBADF, the tasks' values all arrive,
+ * and TSan finds no race (the header's vt, flags and state are atomics where a handle
+ * check may read them from another thread). */
+static void test_stale_handle_elsewhere(void **state) {
+    (void)state;
+    ac_runtime *rt = runtime_of_workers(1);
+    stale_share s;
+    memset(&s, 0, sizeof s);
+    recycler_frame *f = malloc(sizeof *f);
+    *f = (recycler_frame){.s = &s};
+    pthread_t user;
+    assert_int_equal(pthread_create(&user, NULL, stale_user, &s), 0);
+    long sum = -1;
+    assert_int_equal(ac_runtime_block_on(rt, (ac_future){&recycler_future_vt, f}, &sum), 0);
+    atomic_store(&s.stop, 1);
+    pthread_join(user, NULL);
+    assert_int_equal(sum, (long)STALE_ROUNDS * (STALE_ROUNDS - 1));
+    assert_int_equal(atomic_load(&s.wrong), 0);
+    assert_true(atomic_load(&s.checks) >= STALE_ROUNDS);
+    assert_int_equal(ac_runtime_shutdown(rt, 1000), 0);
+}
+
 /* two_joiners: spawn c and two tasks that join it; the sum of their joins' values. */
 typedef struct two_joiners_frame {
     int *got1, *got2;
@@ -826,6 +960,7 @@ int main(void) {
         cmocka_unit_test(test_refused_on_workers),
         cmocka_unit_test(test_reactor_handle_refused_off_workers),
         cmocka_unit_test(test_join_misuse),
+        cmocka_unit_test(test_stale_handle_elsewhere),
         cmocka_unit_test(test_second_joiner_refused),
         cmocka_unit_test(test_blocking_jobs),
         cmocka_unit_test(test_shutdown_during_blocking_jobs),
