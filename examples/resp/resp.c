@@ -245,30 +245,34 @@ static void cmd_quit(table *t, const resp_cmd *cmd, reply r) {
 
 typedef struct command {
     const char *name;          /* lower case */
+    size_t name_len;           /* compared first: most names differ in length */
     size_t min_argc, max_argc; /* with the name; max 0: any */
     command_fn *run;
 } command;
 
+#define NAME(s) s, sizeof s - 1 /* a name and its length */
 static const command commands[] = {
-    {"get", 2, 2, cmd_get},   {"set", 3, 3, cmd_set},   {"ping", 1, 2, cmd_ping},
-    {"incr", 2, 2, cmd_incr}, {"del", 2, 0, cmd_del},   {"exists", 2, 0, cmd_exists},
-    {"echo", 2, 2, cmd_echo}, {"quit", 1, 0, cmd_quit},
+    {NAME("get"), 2, 2, cmd_get},   {NAME("set"), 3, 3, cmd_set},
+    {NAME("ping"), 1, 2, cmd_ping}, {NAME("incr"), 2, 2, cmd_incr},
+    {NAME("del"), 2, 0, cmd_del},   {NAME("exists"), 2, 0, cmd_exists},
+    {NAME("echo"), 2, 2, cmd_echo}, {NAME("quit"), 1, 0, cmd_quit},
 };
 
-/* Whether the argument is name, in any case. */
-static int arg_is(const resp_arg *a, const char *name) {
-    size_t i = 0;
-    for (; i < a->n && name[i]; i++) {
-        char c = a->s[i];
-        if ((c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c) != name[i])
+/* Whether the argument is c's name, in any case. */
+static int arg_is(const resp_arg *a, const command *c) {
+    if (a->n != c->name_len)
+        return 0;
+    for (size_t i = 0; i < a->n; i++) {
+        char ch = a->s[i];
+        if ((ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch) != c->name[i])
             return 0;
     }
-    return i == a->n && name[i] == '\0';
+    return 1;
 }
 
 static const command *command_find(const resp_arg *name) {
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (arg_is(name, commands[i].name))
+        if (arg_is(name, &commands[i]))
             return &commands[i];
     return NULL;
 }
@@ -283,7 +287,7 @@ resp_status resp_exec(table *t, const resp_cmd *cmd, char *out, size_t *out_len)
     }
     if (cmd->argc < c->min_argc || (c->max_argc && cmd->argc > c->max_argc) ||
         cmd->argc > RESP_MAX_ARGS) {
-        resp_arg name = {c->name, strlen(c->name)};
+        resp_arg name = {c->name, c->name_len};
         out_error(out, out_len, "wrong number of arguments for '", &name, "' command");
         return RESP_CONTINUE;
     }

@@ -18,12 +18,25 @@
 
 #include "net.h"
 #include "resp.h"
+#include "workers.h"
 
-/* The data, shared by every connection. On the current-thread loop they all run on
- * this thread; on workers (ASYNCC_WORKERS, workers.h) the lock keeps one batch of
- * commands at a time in the table (held for one batch, never across an await). */
+/* The data, shared by every connection. On workers (ASYNCC_WORKERS, workers.h) the lock
+ * keeps one batch of commands at a time in the table (held for one batch, never across
+ * an await). On the current-thread loop every connection runs on this thread: no lock,
+ * which would cost a lock and an unlock a batch for nothing. */
 static table store;
 static pthread_mutex_t store_lock = PTHREAD_MUTEX_INITIALIZER;
+static int store_shared; /* running on workers: take store_lock */
+
+/* Execute the complete commands of io on the table (resp_serve). */
+static resp_status store_serve(resp_io *io) {
+    if (!store_shared)
+        return resp_serve(&store, io);
+    pthread_mutex_lock(&store_lock);
+    resp_status status = resp_serve(&store, io);
+    pthread_mutex_unlock(&store_lock);
+    return status;
+}
 
 /* Replies of one batch of commands: at least one input buffer's worth. */
 #define OUT_SIZE (2 * NET_BUF_SIZE + RESP_REPLY_SLACK)
@@ -49,9 +62,7 @@ async int conn_serve(int fd) {
             in.end += (size_t)n;
         }
         resp_io io = {in.data, in.start, in.end, NET_BUF_SIZE, out, 0, sizeof out};
-        pthread_mutex_lock(&store_lock);
-        status = resp_serve(&store, &io);
-        pthread_mutex_unlock(&store_lock);
+        status = store_serve(&io);
         in.start = io.start;
         if (status == RESP_CONTINUE && in.start == 0 && in.end == NET_BUF_SIZE) {
             /* A full buffer and still no complete command: it can never fit. */
@@ -73,6 +84,7 @@ static ac_future conn_start(int fd) {
 
 int main(int argc, char **argv) {
     table_init(&store);
+    store_shared = workers_wanted() > 0;
     int rc = net_main(argc, argv, "resp_server", conn_start);
     table_free(&store);
     return rc;

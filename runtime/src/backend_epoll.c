@@ -30,6 +30,7 @@
 struct aci_backend {
     int epfd;
     struct epoll_event events[EVENTS_PER_WAIT];
+    aci_ready ready[EVENTS_PER_WAIT]; /* what aci_backend_wait hands out */
 };
 
 int aci_backend_open(aci_backend **out) {
@@ -70,22 +71,27 @@ static int timeout_ms(uint64_t timeout_ns) {
     return ms > INT_MAX ? INT_MAX : (int)ms;
 }
 
+_Static_assert((unsigned)EPOLLIN == ACI_READABLE && (unsigned)EPOLLOUT == ACI_WRITABLE << 1,
+               "readiness_of moves EPOLLIN and EPOLLOUT with a mask and a shift");
+
+/* The usual event (in, out, or both) costs a mask and a shift; a hang-up, an error or
+ * the peer's end of stream one test more. */
 static unsigned readiness_of(uint32_t events) {
-    unsigned r = 0;
-    if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
-        r |= ACI_READABLE;
-    if (events & (EPOLLOUT | EPOLLHUP | EPOLLERR))
-        r |= ACI_WRITABLE;
-    if (events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))
-        r |= ACI_READ_CLOSED;
+    unsigned r = (events & EPOLLIN) | (events & EPOLLOUT) >> 1;
+    if (__builtin_expect((events & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0, 0)) {
+        r |= ACI_READABLE | ACI_READ_CLOSED;
+        if (events & (EPOLLHUP | EPOLLERR))
+            r |= ACI_WRITABLE;
+    }
     return r;
 }
 
-int aci_backend_wait(aci_backend *b, uint64_t timeout_ns, aci_ready_fn *ready) {
+int aci_backend_wait(aci_backend *b, uint64_t timeout_ns, const aci_ready **ready) {
     int n = epoll_wait(b->epfd, b->events, EVENTS_PER_WAIT, timeout_ms(timeout_ns));
     if (n < 0)
         return errno == EINTR ? 0 : -errno;
     for (int i = 0; i < n; i++)
-        ready(b->events[i].data.ptr, readiness_of(b->events[i].events));
-    return 0;
+        b->ready[i] = (aci_ready){b->events[i].data.ptr, readiness_of(b->events[i].events)};
+    *ready = b->ready;
+    return n;
 }

@@ -14,16 +14,20 @@ static inline void aci_fd_wake(ac_waitlist *l, int reason) {
         aci_loop_this.io_waiters -= aci_waitlist_wake_local(l, reason);
 }
 
-/* The backend saw readiness (ACI_READABLE, ACI_WRITABLE bits) on the ac_fd h: inline in
- * the loop's dispatch, as every request a server answers starts here. */
-static inline void aci_fd_on_ready(ac_fd *h, unsigned readiness) {
+/* The backend saw readiness (ACI_READABLE, ACI_WRITABLE bits) on the ac_fd h: wake its
+ * waiters for it and return how many, for the caller to take off io_waiters once for
+ * its whole batch. Inline in the loop's dispatch, as every request a server answers
+ * starts here. */
+static inline size_t aci_fd_on_ready(ac_fd *h, unsigned readiness) {
+    size_t woken = 0;
     if (readiness & ACI_READABLE) {
         h->drained = 0;
         h->read_closed |= (readiness & ACI_READ_CLOSED) != 0;
-        aci_fd_wake(&h->readers, 0);
+        woken = aci_waitlist_wake_local(&h->readers, 0);
     }
     if (readiness & ACI_WRITABLE)
-        aci_fd_wake(&h->writers, 0);
+        woken += aci_waitlist_wake_local(&h->writers, 0);
+    return woken;
 }
 
 /* One call of a leaf (read, accept, send_to...) on its frame: its result, or -EAGAIN to

@@ -261,13 +261,23 @@ uint32_t ac_random_below(uint32_t n) {
 
 /* ---- the driver ----------------------------------------------------------------------------- */
 
-static void loop_on_ready(void *key, unsigned readiness) {
-    if (key == &aci_loop_this.remote)
-        remote_drain();
-    else if (key == aci_loop_this.signals)
-        aci_signals_on_ready(aci_loop_this.signals);
-    else
-        aci_fd_on_ready(key, readiness);
+/* Wait up to timeout_ns in the backend and dispatch what it reports: the eventfd of
+ * remote wakes, the signalfd, or an ac_fd. A failing epoll_wait (on a valid instance
+ * only EINTR, which is no failure) leaves the descriptors for the next turn. */
+static void loop_wait_backend(uint64_t timeout_ns) {
+    const aci_ready *ready;
+    int n = aci_backend_wait(aci_loop_this.backend, timeout_ns, &ready);
+    size_t woken = 0;
+    for (int i = 0; i < n; i++) {
+        void *key = ready[i].key;
+        if (key == &aci_loop_this.remote)
+            remote_drain();
+        else if (key == aci_loop_this.signals)
+            aci_signals_on_ready(aci_loop_this.signals);
+        else
+            woken += aci_fd_on_ready(key, ready[i].readiness);
+    }
+    aci_loop_this.io_waiters -= woken;
 }
 
 static void clock_sleep_until(uint64_t deadline_ns) {
@@ -315,10 +325,8 @@ static void loop_look(uint64_t timeout_ns) {
         aci_loop_poll_remote();
         return;
     }
-    /* A failing epoll_wait (on a valid instance only EINTR, which is no failure)
-     * leaves the descriptors for the next turn. */
     if (loop_watches_backend())
-        (void)aci_backend_wait(aci_loop_this.backend, timeout_ns, loop_on_ready);
+        loop_wait_backend(timeout_ns);
     else if (timeout_ns > 0 && timeout_ns != UINT64_MAX)
         clock_sleep_until(aci_clock_now_ns() + timeout_ns); /* only a timer could wake a task */
 }
@@ -364,7 +372,7 @@ int aci_loop_open_kick(void) {
 }
 
 void aci_loop_park(uint64_t timeout_ns) {
-    (void)aci_backend_wait(aci_loop_this.backend, timeout_ns, loop_on_ready);
+    loop_wait_backend(timeout_ns);
 }
 
 void aci_loop_poll_remote(void) {

@@ -47,9 +47,6 @@ struct aci_reactor {
     aci_signals *_Atomic signals; /* NULL until a task waits for a signal */
 };
 
-/* The reactor this thread is waiting in: the key of its kick and of its signals. */
-static _Thread_local aci_reactor *reactor_waiting;
-
 int aci_reactor_open(aci_reactor **out) {
     aci_reactor *r = calloc(1, sizeof *r);
     if (!r)
@@ -124,8 +121,7 @@ static void reg_ready(aci_fd_reg *g, unsigned readiness) {
     aci_spin_unlock(&g->lock);
 }
 
-static void reactor_on_ready(void *key, unsigned readiness) {
-    aci_reactor *r = reactor_waiting;
+static void reactor_on_ready(aci_reactor *r, void *key, unsigned readiness) {
     eventfd_t count;
     if (key == &r->kick_fd)
         (void)eventfd_read(r->kick_fd, &count); /* EAGAIN: another wait took it */
@@ -136,11 +132,12 @@ static void reactor_on_ready(void *key, unsigned readiness) {
 }
 
 void aci_reactor_wait(aci_reactor *r, uint64_t timeout_ns) {
-    reactor_waiting = r;
-    /* A failing epoll_wait (on a valid instance only EINTR, no failure) leaves the
-     * descriptors for the next look. */
-    (void)aci_backend_wait(r->backend, timeout_ns, reactor_on_ready);
-    reactor_waiting = NULL;
+    /* A failing epoll_wait (on a valid instance only EINTR, no failure) reports no
+     * descriptor and leaves them for the next look. */
+    const aci_ready *ready;
+    int n = aci_backend_wait(r->backend, timeout_ns, &ready);
+    for (int i = 0; i < n; i++)
+        reactor_on_ready(r, ready[i].key, ready[i].readiness);
 }
 
 /* ---- registrations ---------------------------------------------------------------------- */

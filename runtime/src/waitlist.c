@@ -41,7 +41,7 @@ size_t aci_waitlist_wake_local_all(ac_waitlist *l, int reason) {
     for (ac_waiter *w = l->head; w; w = w->next, n++) {
         w->list = NULL;
         w->reason = reason;
-        aci_task_wake(w->task);
+        aci_task_wake_local(w->task);
     }
     l->head = l->tail = NULL;
     return n;

@@ -79,9 +79,10 @@ static inline size_t aci_waitlist_wake_all(ac_waitlist *l, int reason) {
     return n;
 }
 /* A list that only its loop's thread touches, and only that loop's tasks park on (an
- * ac_fd's): no other thread wakes its waiters, so parking and waking skip the checks
- * for one and the loop's count of parked waiters (waiters_parked), which tells the
- * loop to watch for such wakes. The owner counts its waiters itself (io_waiters), and
+ * ac_fd's: aci_fd_poll_begin refuses a task of the multi-thread runtime): no other
+ * thread wakes its waiters and none is a multi-thread task, so parking and waking skip
+ * the checks for either and the loop's count of parked waiters (waiters_parked), which
+ * tells the loop to watch for such wakes. The owner counts its waiters itself (io_waiters), and
  * a drop unlinks with aci_waitlist_unlink. */
 static inline void aci_waitlist_push_local(ac_waitlist *l, ac_waiter *w, ac_task *task) {
     w->task = task;
@@ -97,7 +98,7 @@ static inline size_t aci_waitlist_wake_local(ac_waitlist *l, int reason) {
     ac_waiter *w = l->head;
     if (!w)
         return 0;
-    if (w->next || aci_task_is_mt(w->task))
+    if (w->next)
         return aci_waitlist_wake_local_all(l, reason);
     l->head = l->tail = NULL;
     w->list = NULL;

@@ -89,6 +89,10 @@ static void test_commands(void **state) {
                    "-ERR wrong number of arguments for 'set' command\r\n"
                    "-ERR wrong number of arguments for 'ping' command\r\n");
     expect_replies(&t, "FLUSHALL\r\n", "-ERR unknown command 'FLUSHALL'\r\n");
+    /* Names are matched whole, in any case: a prefix or an extension of one is unknown. */
+    expect_replies(&t, "gEt k\r\nPiNg\r\nGE k\r\nGETS k\r\nPIN\r\n",
+                   "$-1\r\n+PONG\r\n-ERR unknown command 'GE'\r\n"
+                   "-ERR unknown command 'GETS'\r\n-ERR unknown command 'PIN'\r\n");
     expect_replies(&t, "DEL a b c d e f g h\r\n",
                    "-ERR wrong number of arguments for 'del' command\r\n"); /* > RESP_MAX_ARGS */
     resp_status status;

@@ -170,6 +170,50 @@ static void test_edge_wakes_readers_in_parking_order(void **state) {
     assert_loop_idle();
 }
 
+/* A byte on each of three pipes at once. */
+static void call_write_byte_each(void *pipes, ac_task *self) {
+    ac_fd(*p)[2] = pipes;
+    for (int i = 0; i < 3; i++)
+        call_write_byte(&p[i][1], self);
+}
+
+/* Three descriptors ready in one look at the backend (a batch, dispatched in one loop):
+ * each one's reader is woken once, in the order the bytes came, and the loop's count of
+ * descriptor waiters, taken off once for the batch, comes back to 0. */
+static void test_one_look_wakes_every_ready_descriptor(void **state) {
+    (void)state;
+    ac_fd p[3][2];
+    ssize_t r[3] = {-1, -1, -1};
+    task_stats st[3] = {{0}};
+    step readers[3][3] = {{S_READABLE(&p[0][0], &r[0]), S_CALL(call_trace, "R0"), S_END(0)},
+                          {S_READABLE(&p[1][0], &r[1]), S_CALL(call_trace, "R1"), S_END(0)},
+                          {S_READABLE(&p[2][0], &r[2]), S_CALL(call_trace, "R2"), S_END(0)}};
+    ac_task *t[3];
+    for (int i = 0; i < 3; i++) {
+        pipe_open(p[i]);
+        t[i] = script_spawn(readers[i], &st[i]);
+    }
+    parked_counts before = {0, 0, 0}, after = {0, 0, 0};
+    step root[] = {S_YIELD(),
+                   S_CALL(call_count_parked, &before),
+                   S_CALL(call_write_byte_each, p),
+                   S_JOIN(&t[0], NULL),
+                   S_JOIN(&t[1], NULL),
+                   S_JOIN(&t[2], NULL),
+                   S_CALL(call_count_parked, &after),
+                   S_END(0)};
+    assert_int_equal(ac_task_block_on(script_new(root, NULL), NULL), 0);
+    assert_int_equal(before.io_waiters, 3);
+    assert_int_equal(after.io_waiters, 0);
+    assert_string_equal(trace_get(), "R0 R1 R2");
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(r[i], 0);
+        assert_int_equal(st[i].polls, 2); /* parked once, woken once */
+        ends_close(p[i]);
+    }
+    assert_loop_idle();
+}
+
 /* Read what is there into in[*got...] without waiting. */
 typedef struct sink {
     int fd;
@@ -596,6 +640,7 @@ int main(void) {
         cmocka_unit_test_setup(test_readiness_wakes_exactly_the_waiting_task, setup),
         cmocka_unit_test_setup(test_readers_of_one_descriptor_share_its_edge, setup),
         cmocka_unit_test_setup(test_edge_wakes_readers_in_parking_order, setup),
+        cmocka_unit_test_setup(test_one_look_wakes_every_ready_descriptor, setup),
         cmocka_unit_test_setup(test_full_buffer_parks_the_writer, setup),
         cmocka_unit_test_setup(test_end_of_stream_and_broken_pipe, setup),
         cmocka_unit_test_setup(test_readable_and_writable, setup),
