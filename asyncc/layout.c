@@ -735,10 +735,11 @@ static void search_from(Search *q, int placed, long last, int last_k, long exten
  * the sooner a branch is cut). */
 static void offsets_search(const Slots *s, long split, long align, long *best, long *best_extent) {
     enum { SEARCH_BUDGET = 1 << 23 }; /* about 10 ms */
+    Slots use = slots_in_use(s);
     Search q = {s,
-                slots_in_use(s),
+                use,
                 split,
-                layout_floor(s, LAYOUT_STATE_SIZE),
+                layout_bound(&use, LAYOUT_STATE_SIZE), /* the floor, as layout_floor */
                 align,
                 SEARCH_BUDGET,
                 xmalloc(((size_t)s->n + 1) * sizeof(long)),
