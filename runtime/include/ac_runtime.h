@@ -35,9 +35,13 @@ typedef struct ac_task ac_task;
 typedef enum ac_poll { AC_PENDING = 0, AC_READY = 1 } ac_poll;
 
 /* What a poll function gets besides its frame: the task being polled. The task is
- * the waker: pass it to ac_wake when the awaited event happens. */
+ * the waker: pass it to ac_wake when the awaited event happens. A poll that wants to
+ * run again at once, behind the tasks already queued (a yield), sets `yielded` before
+ * returning AC_PENDING instead: the executor reads it after the poll, which spares a
+ * yield the call and checks of a wake. The executor clears it before each poll. */
 typedef struct ac_cx {
     ac_task *task;
+    int yielded;
 } ac_cx;
 
 /* ---- tasks ------------------------------------------------------------------------ */
@@ -229,7 +233,7 @@ static inline ac_poll ac_yield_poll(ac_yield_frame *f, ac_cx *cx, void *out) {
     if (f->yielded)
         return AC_READY;
     f->yielded = 1;
-    ac_wake(cx->task);
+    cx->yielded = 1;
     return AC_PENDING;
 }
 static inline void ac_yield_drop(ac_yield_frame *f) {

@@ -276,8 +276,8 @@ static inline void aci_run_queue_push(ac_task *t) {
 /* A task whose leaves are always ready (a channel never empty or never full, a lock never
  * taken, a descriptor always readable) would never return from its poll, starving the
  * tasks, timers and descriptors of its thread. So one poll of a task may poll
- * ACI_COOP_BUDGET leaves (tokio's figure); the next returns AC_PENDING, unchanged, after
- * waking the task, which goes behind the others as a yield does. The executors reset
+ * ACI_COOP_BUDGET leaves (tokio's figure); the next returns AC_PENDING, unchanged, as a
+ * yield (ac_cx's `yielded`): the task goes behind the others. The executors reset
  * the count when they poll a task (and a root); the channels, sync primitives,
  * descriptors, sockets, joins and join sets take from it. */
 #define ACI_COOP_BUDGET 128u
@@ -286,7 +286,7 @@ static inline void aci_coop_reset(void) {
     aci_loop_this.coop_used = 0;
 }
 
-/* At the start of a leaf's poll: 1 to go on, or 0 (the task woken) to return AC_PENDING
+/* At the start of a leaf's poll: 1 to go on, or 0 (a yield) to return AC_PENDING
  * without touching anything. ACI_BENCH_NO_COOP_BUDGET is for bench/ alone, which builds
  * a runtime without the check to measure what it costs (bench/CMakeLists.txt). */
 #ifdef ACI_BENCH_NO_COOP_BUDGET
@@ -298,7 +298,7 @@ static inline int aci_coop_take(ac_cx *cx) {
 static inline int aci_coop_take(ac_cx *cx) {
     if (__builtin_expect(++aci_loop_this.coop_used <= ACI_COOP_BUDGET, 1))
         return 1;
-    ac_wake(cx->task);
+    cx->yielded = 1;
     return 0;
 }
 #endif

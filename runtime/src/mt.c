@@ -850,7 +850,7 @@ static void worker_poll(aci_worker *w, entry e) {
         worker_cancel(w, t);
         return;
     }
-    ac_cx cx = {t};
+    ac_cx cx = {t, 0};
     aci_loop_this.mt_polling = t;
     aci_loop_this.mt_self_woken = 0;
     aci_coop_reset();
@@ -861,7 +861,7 @@ static void worker_poll(aci_worker *w, entry e) {
         return;
     }
     int pinned = (t->flags & TASK_PINNED) != 0;
-    int self_woken = aci_loop_this.mt_self_woken;
+    int self_woken = aci_loop_this.mt_self_woken | cx.yielded;
     if (self_woken && !pinned) { /* a yield: behind the queue, still RUNNING */
         stamp_if_moved(t);
         ring_push(w, (entry)t | HELD);

@@ -240,9 +240,10 @@ static void task_finish(ac_task *t) {
         aci_task_wake(waiter);
 }
 
-/* After a poll returned AC_PENDING: queue t again if it was woken during the poll. */
-static void task_suspend(ac_task *t) {
-    uint32_t flags = t->flags & ~(uint32_t)TASK_RUNNING;
+/* After a poll returned AC_PENDING: queue t again if it was woken or yielded during the
+ * poll. */
+static void task_suspend(ac_task *t, int yielded) {
+    uint32_t flags = (t->flags & ~(uint32_t)TASK_RUNNING) | (yielded ? TASK_QUEUED : 0);
     t->flags = flags;
     if (flags & TASK_QUEUED)
         aci_run_queue_push(t);
@@ -272,12 +273,12 @@ static void task_poll(ac_task *t) {
         return;
     }
     task_stamp(t);
-    ac_cx cx = {t};
+    ac_cx cx = {t, 0};
     aci_coop_reset();
     if (aci_task_poll(t, &cx) == AC_READY)
         task_finish(t);
     else
-        task_suspend(t);
+        task_suspend(t, cx.yielded);
 }
 
 /* So that a busy queue cannot starve them, timers and descriptors get a look every
@@ -397,7 +398,7 @@ static void root_complain(const ac_root *r, const char *kind, const char *proble
 }
 
 int ac_root_enter(ac_root *r, const char *name) {
-    r->cx.task = NULL;
+    r->cx = (ac_cx){NULL, 0};
     r->name = name;
     if (executor_enter() != 0) {
         root_complain(r, "", "inside a poll, where it cannot run: not run, result zero");
@@ -412,6 +413,8 @@ int ac_root_enter(ac_root *r, const char *name) {
 
 int ac_root_wait(ac_root *r) {
     ac_task *root = r->cx.task;
+    root->flags |= r->cx.yielded ? TASK_QUEUED : 0; /* yielded: woken by itself */
+    r->cx.yielded = 0;
     if ((root->flags & TASK_QUEUED) && !aci_loop_this.head) {
         /* A yield with nothing else queued: what the run below would do, without
          * queueing the root only to take it out again. */
@@ -420,7 +423,7 @@ int ac_root_wait(ac_root *r) {
         aci_coop_reset();
         return 0;
     }
-    task_suspend(root);
+    task_suspend(root, 0);
     if (executor_run(r->cx.task, TASK_RUNNING) == 0) {
         aci_coop_reset(); /* the caller polls the root next */
         return 0;

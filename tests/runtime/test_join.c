@@ -167,7 +167,7 @@ static void call_join_then_drop(void *arg, ac_task *self) {
     join_then_drop *j = arg;
     ac_join_frame f;
     ac_join_init(&f, *j->handle, &j->out);
-    ac_cx cx = {self};
+    ac_cx cx = {.task = self};
     assert_int_equal(ac_join_poll(&f, &cx, NULL), AC_PENDING);
     ac_join_drop(&f);
     *j->handle = NULL;

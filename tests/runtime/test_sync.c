@@ -40,7 +40,7 @@ typedef struct probe {
 } probe;
 
 /* Poll p's wait once (poll is the leaf's poll function): 1 when it finished. */
-#define POLL(p, poll) ((poll)(&(p)->f, &(ac_cx){(p)->task}, &(p)->out) == AC_READY)
+#define POLL(p, poll) ((poll)(&(p)->f, &(ac_cx){.task = (p)->task}, &(p)->out) == AC_READY)
 
 /* A probe var of the leaf `name` (name##_init(frame, args...)) for task self. */
 #define PROBE(var, name, self, ...)                                                                \

@@ -514,7 +514,7 @@ static void park_then_drop(void *arg, ac_task *self) {
     ac_sync_wait_frame f;
     int out = -1;
     ac_mutex_lock_init(&f, &h->m);
-    CHECK(ac_mutex_lock_poll(&f, &(ac_cx){self}, &out) == AC_PENDING);
+    CHECK(ac_mutex_lock_poll(&f, &(ac_cx){.task = self}, &out) == AC_PENDING);
     atomic_store(&h->parked, 1);
     while (!atomic_load(&h->unlocked))
         sched_yield();
