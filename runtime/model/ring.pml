@@ -1,15 +1,17 @@
 /* ring.pml - a worker's local run queue (mt.c, "the local ring"): the owner pushing at
- * the tail, popping batches at the head, and sending half of a full ring to the global
- * queue, against a thief stealing half of it, over every interleaving, checked by spin.
+ * the tail (or, once the ring is full, to its overflow), popping batches at the head,
+ * and refilling the empty ring from the overflow, against a thief stealing half of the
+ * ring, over every interleaving, checked by spin.
  *
- * What is modelled: ring_push, ring_overflow, ring_pop (batches of BATCH) and ring_steal
- * as mt.c writes them, one load or store or compare-and-swap per step, with a ring of CAP
+ * What is modelled: ring_push, overflow_push, ring_pop (batches of BATCH),
+ * overflow_refill and ring_steal as mt.c writes them, one load or store or
+ * compare-and-swap per step (the overflow is the owner's alone), with a ring of CAP
  * slots (mt.c has 256; the algorithm does not depend on the size). head and tail do not
  * wrap here (mt.c's 32-bit counters wrap after 4 billion pushes; ABA on head would need
  * a thief stalled for that long). Memory is sequentially consistent in spin.
  *
- * Checked: every task pushed is taken exactly once (by a pop, a steal or the global
- * queue), and nobody takes a slot that holds no task.
+ * Checked: every task pushed is taken exactly once (by a pop, a steal or a refill),
+ * and nobody takes a slot that holds no task.
  */
 #define CAP 4
 #define MASK 3
@@ -18,6 +20,7 @@
 
 byte head, tail;
 byte ring[CAP];
+byte ovf[TASKS], ovf_head, ovf_tail; /* the overflow, a FIFO of the owner's */
 byte taken[TASKS + 1];
 byte owner_done;
 
@@ -28,36 +31,37 @@ inline take(x) {
 }
 
 /* The owner's steps. Their locals are the owner's (Promela's inlines are pasted in):
- * t, h, n, i, batch, won, moved. */
+ * t, h, n, i, batch, won. */
 
-/* ring_overflow: the older half and e go to the global queue, if head is still h. */
-inline overflow(h, e, moved) {
-    atomic {
-        if
-        :: head == h -> head = h + CAP / 2; moved = 1
-        :: else -> moved = 0
-        fi
-    }
-    if
-    :: moved ->
-        for (i : 0 .. CAP / 2 - 1) { take(ring[(h + i) & MASK]) }
-        take(e)
-    :: else -> skip
+/* ring_push: to the ring while it has room and the overflow is empty, else behind
+ * the overflow's tasks. */
+inline push(e) {
+    t = tail;
+    h = head;
+#ifdef MUTANT_PUSH_OVER_CAP
+    if :: t - h <= CAP && ovf_head == ovf_tail -> ring[t & MASK] = e; tail = t + 1
+#else
+    if :: t - h < CAP && ovf_head == ovf_tail -> ring[t & MASK] = e; tail = t + 1
+#endif
+    :: else -> ovf[ovf_tail] = e; ovf_tail++
     fi
 }
 
-inline push(e) {
-    do
-    :: t = tail;
-        h = head;
-#ifdef MUTANT_PUSH_OVER_CAP
-        if :: t - h <= CAP -> ring[t & MASK] = e; tail = t + 1; break :: else -> skip fi;
-#else
-        if :: t - h < CAP -> ring[t & MASK] = e; tail = t + 1; break :: else -> skip fi;
+/* overflow_refill, when a pop found the ring empty: the overflow's first task runs, the
+ * next ones (up to CAP - 1) go to the ring's slots, then tail publishes them. */
+inline refill(n) {
+    take(ovf[ovf_head]);
+    ovf_head++;
+    t = tail;
+    n = 1;
+#ifdef MUTANT_REFILL_TAIL_FIRST
+    tail = t + (ovf_tail - ovf_head < CAP - 1 -> ovf_tail - ovf_head : CAP - 1);
 #endif
-        overflow(h, e, moved);
-        if :: moved -> break :: else -> skip fi
-    od
+    do
+    :: ovf_head < ovf_tail && n < CAP -> ring[t & MASK] = ovf[ovf_head]; ovf_head++; t++; n++
+    :: else -> break
+    od;
+    tail = t
 }
 
 /* ring_pop; n is 0 when the ring was empty. */
@@ -79,14 +83,19 @@ inline pop(n) {
 proctype owner() {
     byte next = 1, t, h, n, i;
     byte batch[BATCH];
-    bit won, moved;
+    bit won;
     do
     :: next <= TASKS -> push(next); next++
-    :: next <= TASKS -> pop(n)
+    :: next <= TASKS -> pop(n); if :: n == 0 && ovf_head != ovf_tail -> refill(n) :: else -> skip fi
     :: next > TASKS -> break
     od;
     do /* drain */
-    :: pop(n); if :: n == 0 -> break :: else -> skip fi
+    :: pop(n);
+        if
+        :: n == 0 && ovf_head != ovf_tail -> refill(n)
+        :: n == 0 && ovf_head == ovf_tail -> break
+        :: else -> skip
+        fi
     od;
     owner_done = 1
 }

@@ -3,8 +3,8 @@
  *
  * What is modelled: the atomic `state` word (NOTIFIED, RUNNING, COMPLETE, SPAWNED) and
  * each of its read-modify-writes as mt.c does them (aci_mt_wake, worker_poll, mt_finish),
- * the self-wake of a task that yields (requeued HELD, still RUNNING, or unheld when a full
- * ring sends it to the global queue: entry_unhold), and a resource the
+ * the self-wake of a task that yields (requeued HELD, still RUNNING, to the ring or the
+ * worker's overflow alike), and a resource the
  * task waits on: the waker makes an event available, then wakes the task; the task's
  * poll takes what is available and finishes after EVENTS events. Where a task is queued
  * (LIFO slot, ring or global queue) does not matter here: one queue stands for them all
@@ -79,13 +79,7 @@ inline worker_poll(id, held) {
     pollers--;
     if
     :: ready -> atomic { state = state ^ (RUNNING | COMPLETE) }
-    :: !ready && self_woken ->
-        if
-        :: push(1)
-        :: /* the ring was full: to the global queue, unheld (entry_unhold) */
-            atomic { state = (state | NOTIFIED) & ~RUNNING };
-            push(0)
-        fi
+    :: !ready && self_woken -> push(1)
     :: !ready && !self_woken ->
 #ifdef MUTANT_DROP_RUNNING_FIRST
         atomic { state = state & ~RUNNING };

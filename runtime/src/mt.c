@@ -5,13 +5,15 @@
  * Workers. Each worker is a thread with its own aci_loop (pool, backend, remote-wake
  * queue; loop.c) and, here, its own run queue: a LIFO slot for the task woken last, and
  * a bounded ring of LOCAL_CAP tasks that only the owner pushes to (at the tail) and that
- * the owner and thieves take from (at the head, by compare-and-swap). A full ring sends
- * half of itself to the runtime's global queue (a mutex and a list), which also takes
- * the wakes from threads that are no worker of the runtime. A worker takes the next
- * task from, in order: the global queue every global_queue_interval polls (so that it
- * is not starved), the LIFO slot (at most LIFO_POLLS_MAX times in a row, so that two
- * tasks waking each other cannot starve the queue), its ring, the global queue, and
- * last half of another worker's ring (stealing). With nothing found it parks.
+ * the owner and thieves take from (at the head, by compare-and-swap). What a full ring
+ * cannot take waits behind it in the worker's overflow, a list only the owner touches,
+ * which refills the ring whenever the ring runs dry: a worker keeps the tasks it queued,
+ * however many. The runtime's global queue (a mutex and a list) takes the wakes from
+ * threads that are no worker of the runtime. A worker takes the next task from, in
+ * order: the global queue every global_queue_interval polls (so that it is not
+ * starved), the LIFO slot (at most LIFO_POLLS_MAX times in a row, so that two tasks
+ * waking each other cannot starve the queue), its ring, its overflow, the global queue,
+ * and last half of another worker's ring (stealing). With nothing found it parks.
  *
  * Tasks. A task of this runtime is flagged TASK_MT and keeps its scheduling state in the
  * header's atomic `state` (MT_* below); `flags` is never written after the spawn (the
@@ -147,6 +149,13 @@ struct aci_worker {
     unsigned lifo_polls;
     entry batch[POP_BATCH]; /* taken off the ring, to run next */
     unsigned batch_i, batch_n;
+    /* The overflow: what a full ring cannot take, queued after it (FIFO), each task's
+     * next holding the entry of the one after it (HELD kept). Only the owner touches it
+     * (thieves take from the ring, which the owner refills from it): the tasks a worker
+     * queued stay on it, in its cache, however many there are. */
+    entry ovf_head;
+    ac_task *ovf_tail;
+    _Atomic uint32_t ovf_len; /* read by the metrics */
     unsigned global_countdown, event_countdown; /* polls to the next look (no division) */
     uint32_t rng;
     /* Kicks reach a worker asleep in the reactor through the reactor's eventfd: the
@@ -341,52 +350,29 @@ static uint32_t ring_len(aci_worker *w) {
     return atomic_load_explicit(&w->tail, memory_order_acquire) - head;
 }
 
-/* A task leaving the rings for the global queue, whose tasks are scheduled (NOTIFIED,
- * not RUNNING): a HELD one becomes so. */
-static ac_task *entry_unhold(entry e) {
+/* Queue e behind the ring: the ring is full, or the overflow already holds tasks that
+ * were queued before e. */
+static __attribute__((noinline)) void overflow_push(aci_worker *w, entry e) {
     ac_task *t = entry_task(e);
-    if (!(e & HELD))
-        return t;
-    uint32_t s = atomic_load_explicit(&t->state, memory_order_relaxed);
-    while (!atomic_compare_exchange_weak_explicit(&t->state, &s, (s | MT_NOTIFIED) & ~MT_RUNNING,
-                                                  memory_order_release, memory_order_relaxed)) {
-    }
-    return t;
-}
-
-/* The ring is full: move its older half and e to the global queue. 0 if thieves moved
- * head meanwhile (there may be room now). */
-static __attribute__((noinline)) int ring_overflow(aci_worker *w, uint32_t head, entry e) {
-    uint32_t n = LOCAL_CAP / 2;
-    if (!atomic_compare_exchange_strong_explicit(&w->head, &head, head + n, memory_order_acq_rel,
-                                                 memory_order_relaxed))
-        return 0;
-    ac_task *first =
-        entry_unhold(atomic_load_explicit(&w->ring[head & LOCAL_MASK], memory_order_relaxed));
-    ac_task *last = first;
-    for (uint32_t i = 1; i < n; i++) {
-        ac_task *x = entry_unhold(
-            atomic_load_explicit(&w->ring[(head + i) & LOCAL_MASK], memory_order_relaxed));
-        last->next = x;
-        last = x;
-    }
-    last->next = entry_unhold(e);
-    inject(w->rt, first, last->next, n + 1);
-    return 1;
+    t->next = NULL;
+    if (w->ovf_head)
+        w->ovf_tail->next = (ac_task *)e;
+    else
+        w->ovf_head = e;
+    w->ovf_tail = t;
+    uint32_t len = atomic_load_explicit(&w->ovf_len, memory_order_relaxed);
+    atomic_store_explicit(&w->ovf_len, len + 1, memory_order_relaxed);
 }
 
 static inline void ring_push(aci_worker *w, entry e) {
-    for (;;) {
-        uint32_t tail = atomic_load_explicit(&w->tail, memory_order_relaxed);
-        uint32_t head = atomic_load_explicit(&w->head, memory_order_acquire);
-        if (tail - head < LOCAL_CAP) {
-            atomic_store_explicit(&w->ring[tail & LOCAL_MASK], e, memory_order_relaxed);
-            atomic_store_explicit(&w->tail, tail + 1, memory_order_release);
-            return;
-        }
-        if (ring_overflow(w, head, e))
-            return;
+    uint32_t tail = atomic_load_explicit(&w->tail, memory_order_relaxed);
+    uint32_t head = atomic_load_explicit(&w->head, memory_order_acquire);
+    if (tail - head < LOCAL_CAP && !w->ovf_head) {
+        atomic_store_explicit(&w->ring[tail & LOCAL_MASK], e, memory_order_relaxed);
+        atomic_store_explicit(&w->tail, tail + 1, memory_order_release);
+        return;
     }
+    overflow_push(w, e);
 }
 
 /* The next entry of the ring, taking up to POP_BATCH at once; 0 when it is empty. */
@@ -409,6 +395,27 @@ static entry ring_pop(aci_worker *w) {
             return w->batch[0];
         }
     }
+}
+
+/* The ring is empty (the owner found it so, and only the owner adds to it): move the
+ * overflow's oldest tasks into it, as many as it holds, and return the first of them
+ * to run. Thieves may take the others from now on, so an idle worker is told. */
+static __attribute__((noinline)) entry overflow_refill(aci_worker *w) {
+    entry first = w->ovf_head;
+    entry e = (entry)entry_task(first)->next;
+    uint32_t tail = atomic_load_explicit(&w->tail, memory_order_relaxed);
+    uint32_t n = 1;
+    for (; e && n < LOCAL_CAP; n++) {
+        atomic_store_explicit(&w->ring[tail++ & LOCAL_MASK], e, memory_order_relaxed);
+        e = (entry)entry_task(e)->next;
+    }
+    atomic_store_explicit(&w->tail, tail, memory_order_release);
+    w->ovf_head = e;
+    uint32_t len = atomic_load_explicit(&w->ovf_len, memory_order_relaxed);
+    atomic_store_explicit(&w->ovf_len, len - n, memory_order_relaxed);
+    if (n > 1)
+        notify_idle(w->rt);
+    return first;
 }
 
 /* Move half (rounded up) of v's ring into w's, which is empty; return one of them to
@@ -609,6 +616,8 @@ static entry worker_next(aci_worker *w) {
         w->lifo_polls = 0;
         e = ring_pop(w);
     }
+    if (!e && w->ovf_head)
+        e = overflow_refill(w);
     if (!e) {
         pin_receive(w);
         e = (entry)pin_pop(w);
@@ -1186,6 +1195,8 @@ static void worker_maintain(aci_worker *w) {
     pin_receive(w);
 }
 
+/* Whether another worker's ring has tasks to steal (an overflow does not count: its
+ * owner moves it to the ring, and kicks, when the ring runs dry). */
 static int others_have_work(aci_worker *w) {
     for (unsigned i = 0; i < w->rt->n; i++)
         if (&w->rt->workers[i] != w && ring_len(&w->rt->workers[i]) > 0)
@@ -1297,6 +1308,8 @@ static void runtime_drop_all(ac_runtime *rt) {
         w->pin_head = w->in_head = NULL;
         atomic_store_explicit(&w->pin_inbox, 0, memory_order_relaxed);
         w->batch_n = 0;
+        w->ovf_head = 0;
+        atomic_store_explicit(&w->ovf_len, 0, memory_order_relaxed);
         atomic_store_explicit(&w->head, atomic_load(&w->tail), memory_order_relaxed);
     }
     outside_free_all(rt);
@@ -1594,6 +1607,7 @@ int ac_runtime_worker_metrics(ac_runtime *rt, unsigned i, ac_worker_metrics *m) 
     m->steal_ops = counter_get(&w->steal_ops);
     m->parks = counter_get(&w->parks);
     m->busy_ns = counter_get(&w->busy_ns);
-    m->local_queue_depth = ring_len(w);
+    m->local_queue_depth =
+        ring_len(w) + atomic_load_explicit(&w->ovf_len, memory_order_relaxed);
     return 0;
 }

@@ -219,6 +219,43 @@ static void test_stealing(void **state) {
     assert_int_equal(ac_runtime_shutdown(rt, 1000), 0);
 }
 
+/* The tasks a worker queues beyond its ring stay with it, in its overflow, instead of
+ * going to the global queue where any worker takes them: right after the root has
+ * spawned N tasks, the workers' local queues hold every one of them that has not
+ * finished, but for those being polled or taken off a ring to run next (a few a worker). */
+typedef struct overflow_probe {
+    ac_runtime *rt;
+    int yields, n;
+    uint64_t queued, finished;
+} overflow_probe;
+
+static ac_task *spawn_counter_then_probe(void *arg, int i) {
+    overflow_probe *p = arg;
+    ac_task *t = counter_spawn(i, p->yields, NULL);
+    if (i == p->n - 1) {
+        ac_runtime_metrics m;
+        ac_runtime_metrics_get(p->rt, &m);
+        for (unsigned k = 0; k < m.workers; k++) {
+            ac_worker_metrics w;
+            assert_int_equal(ac_runtime_worker_metrics(p->rt, k, &w), 0);
+            p->queued += w.local_queue_depth;
+        }
+        p->finished = m.tasks_finished;
+    }
+    return t;
+}
+
+static void test_overflow_stays_local(void **state) {
+    (void)state;
+    enum { N = 3000 };
+    ac_runtime *rt = runtime_of_workers(2);
+    overflow_probe p = {rt, 20, N, 0, 0};
+    assert_int_equal(fan_block_on(rt, N, spawn_counter_then_probe, &p), (long)N * (N - 1) / 2);
+    assert_true(p.queued + p.finished >= N - 20);
+    assert_true(p.queued <= N);
+    assert_int_equal(ac_runtime_shutdown(rt, 1000), 0);
+}
+
 /* ---- wakes from everywhere ------------------------------------------------------------------- */
 
 /* Finishes when released, after every event: a lost wake hangs the test. */
@@ -949,6 +986,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_spawn_yield_join),
         cmocka_unit_test(test_stealing),
+        cmocka_unit_test(test_overflow_stays_local),
         cmocka_unit_test(test_concurrent_wakes),
         cmocka_unit_test(test_concurrent_wakes_4_workers),
         cmocka_unit_test(test_token_ring),
