@@ -155,7 +155,7 @@ struct aci_worker {
      * queued stay on it, in its cache, however many there are. */
     entry ovf_head;
     ac_task *ovf_tail;
-    _Atomic uint32_t ovf_len; /* read by the metrics */
+    _Atomic uint32_t ovf_len;                   /* read by the metrics */
     unsigned global_countdown, event_countdown; /* polls to the next look (no division) */
     uint32_t rng;
     /* Kicks reach a worker asleep in the reactor through the reactor's eventfd: the
@@ -1607,7 +1607,6 @@ int ac_runtime_worker_metrics(ac_runtime *rt, unsigned i, ac_worker_metrics *m) 
     m->steal_ops = counter_get(&w->steal_ops);
     m->parks = counter_get(&w->parks);
     m->busy_ns = counter_get(&w->busy_ns);
-    m->local_queue_depth =
-        ring_len(w) + atomic_load_explicit(&w->ovf_len, memory_order_relaxed);
+    m->local_queue_depth = ring_len(w) + atomic_load_explicit(&w->ovf_len, memory_order_relaxed);
     return 0;
 }
