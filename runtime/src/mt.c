@@ -51,11 +51,14 @@
  *
  * Parking and timers. An idle worker sleeps in its loop's backend (epoll) until its
  * eventfd is kicked. The runtime's idle set, like the global queue, is under the
- * runtime's lock: an injection that finds an idle worker kicks one. Timers of this
- * runtime's tasks live in one wheel under timer_lock (timer.c locks it through
- * aci_mt_timers_lock): busy workers fire the due ones every event_interval polls, and
- * the first worker to park with timers armed becomes the driver, sleeping until the
- * earliest deadline; arming an earlier timer kicks the driver.
+ * runtime's lock: an injection that finds an idle worker kicks one. A worker that parks
+ * while another is busy sleeps in watches instead, which the busy one's pushes do not
+ * kick: it comes when that one has a backlog or is stuck in a poll (SCHEDULER.md,
+ * "When a busy worker calls an idle one"), so that tasks passing messages stay on one
+ * core. Timers of this runtime's tasks live in one wheel under timer_lock (timer.c locks
+ * it through aci_mt_timers_lock): busy workers fire the due ones every event_interval
+ * polls, and the first worker to park with timers armed becomes the driver, sleeping
+ * until the earliest deadline; arming an earlier timer kicks the driver.
  *
  * Shutdown. Workers stop after their current poll and meet at a barrier; worker 0
  * drops every unfinished task and frees every block while the others wait (the drops
@@ -89,6 +92,11 @@
 #define GLOBAL_INTERVAL_DEFAULT 31u
 #define INTERVAL_MAX 1000000u
 #define NS_PER_MS UINT64_C(1000000)
+/* Calling an idle worker (notify_unwatched, backlog_check, worker_sleep): a ring not run
+ * dry for HELP_DELAY_NS is a backlog; a worker asleep while another is busy wakes every
+ * WATCH_NS to see whether one is stuck in a poll with tasks queued. */
+#define HELP_DELAY_NS UINT64_C(100000)
+#define WATCH_NS UINT64_C(1000000)
 #define OUTSIDE_BUCKETS 64u /* the table of tasks spawned from outside (a power of 2) */
 
 /* A task's state (ac_task.state): the MT_* bits of mt.h and, above them, when the task
@@ -162,9 +170,11 @@ struct aci_worker {
      * kicker sets `kicked` then reads `in_reactor`, the worker sets `in_reactor` then
      * reads `kicked` (both sequentially consistent), so one of them sees the other. */
     _Atomic int in_reactor, kicked;
-    int idle;            /* in rt's idle set (under rt->lock) */
-    int searching;       /* kicked out of the idle set and has not found work yet (rt->lock) */
-    uint64_t busy_since; /* when the worker last woke or counted its busy time */
+    int idle;               /* in rt's idle set (under rt->lock) */
+    int searching;          /* kicked out of the idle set and has not found work yet (rt->lock) */
+    uint64_t busy_since;    /* when the worker last woke or counted its busy time */
+    uint64_t backlog_since; /* ring seen non-empty at a look since; 0: ran dry since */
+    _Atomic uint64_t watch_mark; /* its poll count when a watching worker last looked */
     counter polls, steals, steal_ops, parks, created, finished, busy_ns;
     /* Pinned tasks (ac_spawn_local): made by this worker and polled by it alone, so
      * never in the ring, the LIFO slot or the global queue, where others take from. */
@@ -194,6 +204,7 @@ struct ac_runtime {
     unsigned idle_n;
     _Atomic unsigned idle_count;       /* idle_n, for a look without the lock */
     _Atomic unsigned searching;        /* workers kicked and still looking */
+    _Atomic unsigned unwatched;        /* idle workers asleep without a watch */
     _Atomic int stopping;              /* workers: stop after the current poll */
     _Atomic int pausing;               /* a dump is asked for: workers pause at their next look */
     unsigned paused, stopped;          /* workers pausing, out of their run loop (under lock) */
@@ -322,6 +333,16 @@ static inline void notify_idle(ac_runtime *rt) {
         notify_idle_slow(rt);
 }
 
+/* A busy worker queued a task: notify_idle, but only if an idle worker sleeps without a
+ * watch. A watching one comes by itself if this worker gets stuck in a poll, and a
+ * backlog calls one at a look (worker_maintain): until then, tasks that pass messages
+ * stay on one core instead of contending for their channels from two. */
+static inline void notify_unwatched(ac_runtime *rt) {
+    if (atomic_load_explicit(&rt->unwatched, memory_order_relaxed) > 0 &&
+        atomic_load_explicit(&rt->searching, memory_order_relaxed) == 0)
+        notify_idle_slow(rt);
+}
+
 /* Append first..last (linked through next, last->next NULL) to the list head..tail. */
 static void list_append(ac_task **head, ac_task **tail, ac_task *first, ac_task *last) {
     if (*head)
@@ -382,8 +403,10 @@ static entry ring_pop(aci_worker *w) {
     uint32_t head = atomic_load_explicit(&w->head, memory_order_acquire);
     for (;;) {
         uint32_t n = atomic_load_explicit(&w->tail, memory_order_relaxed) - head;
-        if (n == 0)
+        if (n == 0) {
+            w->backlog_since = 0; /* no backlog: the ring ran dry */
             return 0;
+        }
         n = n < POP_BATCH ? n : POP_BATCH;
         for (uint32_t i = 0; i < n; i++)
             w->batch[i] =
@@ -458,7 +481,7 @@ static void schedule_local(aci_worker *w, ac_task *t) {
     w->lifo = t;
     if (prev) {
         ring_push(w, (entry)prev);
-        notify_idle(w->rt);
+        notify_unwatched(w->rt);
     }
 }
 
@@ -874,7 +897,7 @@ static void worker_poll(aci_worker *w, entry e) {
     if (self_woken && !pinned) { /* a yield: behind the queue, still RUNNING */
         stamp_if_moved(t);
         ring_push(w, (entry)t | HELD);
-        notify_idle(w->rt);
+        notify_unwatched(w->rt);
         return;
     }
     /* A pinned task's yield is queued as a wake is: its FIFO holds no HELD entries. */
@@ -885,7 +908,7 @@ static void worker_poll(aci_worker *w, entry e) {
         pin_push(w, t);
     } else {
         ring_push(w, (entry)t);
-        notify_idle(w->rt);
+        notify_unwatched(w->rt);
     }
 }
 
@@ -1179,12 +1202,27 @@ static void busy_count(aci_worker *w, uint64_t now) {
     busy_start(w, now);
 }
 
+/* A ring that has not run dry for HELP_DELAY_NS is more than this worker keeps up with:
+ * call an idle worker, watching or not, to take half of it. */
+static void backlog_check(aci_worker *w, uint64_t now) {
+    if (ring_len(w) == 0) {
+        w->backlog_since = 0;
+    } else if (w->backlog_since == 0) {
+        w->backlog_since = now;
+    } else if (now - w->backlog_since >= HELP_DELAY_NS) {
+        w->backlog_since = now;
+        notify_idle(w->rt);
+    }
+}
+
 /* Every event_interval polls: due timers, ready descriptors, wakes queued by other
  * threads, blocks freed by other workers. */
 static void worker_maintain(aci_worker *w) {
     ac_runtime *rt = w->rt;
     pause_if_asked(w);
-    busy_count(w, aci_clock_now_ns());
+    uint64_t now = aci_clock_now_ns();
+    busy_count(w, now);
+    backlog_check(w, now);
     if (pthread_mutex_trylock(&rt->timer_lock) == 0) {
         timers_fire(rt);
         pthread_mutex_unlock(&rt->timer_lock);
@@ -1202,6 +1240,87 @@ static int others_have_work(aci_worker *w) {
         if (&w->rt->workers[i] != w && ring_len(&w->rt->workers[i]) > 0)
             return 1;
     return 0;
+}
+
+/* Sleep once, up to timeout_ns: in the reactor if no other worker waits there, else on
+ * this worker's eventfd. */
+static void sleep_once(aci_worker *w, uint64_t timeout_ns) {
+    if (!reactor_park(w, timeout_ns)) {
+        atomic_store_explicit(&w->kicked, 0, memory_order_relaxed); /* the eventfd counts */
+        aci_loop_park(timeout_ns);
+    }
+}
+
+static int others_busy(aci_worker *w) {
+    return atomic_load_explicit(&w->rt->idle_count, memory_order_relaxed) < w->rt->n;
+}
+
+/* Whether another worker has tasks in its ring and has polled nothing since a watching
+ * worker last looked: it is stuck in one poll. Marks every other's poll count for the
+ * next look. */
+static int others_stuck(aci_worker *w) {
+    int stuck = 0;
+    for (unsigned i = 0; i < w->rt->n; i++) {
+        aci_worker *v = &w->rt->workers[i];
+        uint64_t polls = counter_get(&v->polls);
+        if (v != w &&
+            atomic_exchange_explicit(&v->watch_mark, polls, memory_order_relaxed) == polls &&
+            ring_len(v) > 0)
+            stuck = 1;
+    }
+    return stuck;
+}
+
+/* Whether a watching worker should stop sleeping: it was kicked (taken out of the idle
+ * set), or has something to do. */
+static int watch_ends(aci_worker *w) {
+    ac_runtime *rt = w->rt;
+    pthread_mutex_lock(&rt->lock);
+    int kicked = !w->idle;
+    pthread_mutex_unlock(&rt->lock);
+    return kicked || w->lifo || ring_len(w) > 0 ||
+           atomic_load_explicit(&w->pin_inbox, memory_order_relaxed) ||
+           atomic_load_explicit(&rt->inject_len, memory_order_relaxed) > 0 ||
+           atomic_load_explicit(&rt->stopping, memory_order_relaxed) ||
+           atomic_load_explicit(&rt->pausing, memory_order_relaxed);
+}
+
+/* Whether to sleep t ns in watches: another worker is busy and t is longer than one.
+ * Otherwise the worker counts as unwatched (notify_unwatched kicks it), and looks again
+ * once counted: a worker that got busy meanwhile may have seen no unwatched one. */
+static int watch_begin(aci_worker *w, uint64_t t) {
+    if (t > WATCH_NS && others_busy(w))
+        return 1;
+    atomic_fetch_add(&w->rt->unwatched, 1);
+    if (t <= WATCH_NS || !others_busy(w))
+        return 0;
+    atomic_fetch_sub(&w->rt->unwatched, 1);
+    return 1;
+}
+
+/* Sleep until kicked, woken by an event, or timeout_ns. While another worker is busy,
+ * sleep in watches of WATCH_NS: the pushes of busy workers kick only a worker asleep
+ * without one (notify_unwatched), so a watching worker looks by itself, and stops
+ * sleeping to steal when a worker is stuck in one poll with tasks queued behind it. */
+static void worker_sleep(aci_worker *w, uint64_t timeout_ns) {
+    uint64_t now = aci_clock_now_ns();
+    uint64_t end = timeout_ns > UINT64_MAX - now ? UINT64_MAX : now + timeout_ns;
+    if (others_busy(w))
+        (void)others_stuck(w); /* the marks the first watch compares with */
+    for (;;) {
+        uint64_t t = end > now ? end - now : 0;
+        if (!watch_begin(w, t)) {
+            sleep_once(w, t);
+            atomic_fetch_sub(&w->rt->unwatched, 1);
+            return;
+        }
+        uint64_t from = now;
+        sleep_once(w, WATCH_NS);
+        now = aci_clock_now_ns();
+        /* Woken before the watch ran out: by a kick, an event or an earlier timer. */
+        if (now - from < WATCH_NS || now >= end || watch_ends(w) || others_stuck(w))
+            return;
+    }
 }
 
 /* Nothing to run: join the idle set and sleep until kicked, or until the next timer if
@@ -1228,11 +1347,7 @@ static void worker_park(aci_worker *w) {
     if (!others_have_work(w)) {
         counter_add(&w->parks, 1);
         busy_count(w, aci_clock_now_ns());
-        uint64_t timeout = driver_begin(w);
-        if (!reactor_park(w, timeout)) {
-            atomic_store_explicit(&w->kicked, 0, memory_order_relaxed); /* the eventfd counts */
-            aci_loop_park(timeout);
-        }
+        worker_sleep(w, driver_begin(w));
         busy_start(w, aci_clock_now_ns());
         driver_end(w);
     }

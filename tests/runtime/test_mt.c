@@ -256,6 +256,128 @@ static void test_overflow_stays_local(void **state) {
     assert_int_equal(ac_runtime_shutdown(rt, 1000), 0);
 }
 
+/* ---- help: when a busy worker's queue gets an idle one --------------------------------------- */
+
+/* A task queued by a busy worker does not wake an idle worker that watches (mt.c,
+ * notify_unwatched): that one comes when the busy worker is stuck in a poll, or has a
+ * backlog. A boss task, pinned to its worker, first makes the other worker sleep with a
+ * watch (it wakes it with a short task, then stays busy 20 ms while it has nothing to
+ * steal), then queues work behind itself: a few tasks while it spins in one poll
+ * (stuck), or many that take 200 us each (backlog). Each job counts where it ran. */
+typedef struct help_probe {
+    int jobs, job_us, stuck;
+    pthread_t home; /* the boss's thread */
+    atomic_int ran, elsewhere;
+} help_probe;
+
+typedef struct job_frame {
+    help_probe *p;
+} job_frame;
+
+static void spin_us(uint64_t us) {
+    uint64_t end = test_now_ns() + us * 1000;
+    while (test_now_ns() < end) {
+    }
+}
+
+static ac_poll job_poll(job_frame *f, ac_cx *cx, int *out) {
+    (void)cx;
+    spin_us((uint64_t)f->p->job_us);
+    if (!pthread_equal(pthread_self(), f->p->home))
+        atomic_fetch_add(&f->p->elsewhere, 1);
+    atomic_fetch_add(&f->p->ran, 1);
+    *out = 0;
+    return AC_READY;
+}
+
+static void job_drop(job_frame *f) {
+    (void)f;
+}
+
+DEFINE_VTABLE(job, sizeof(int));
+
+enum { BOSS_WARM, BOSS_BUSY, BOSS_WAIT };
+
+typedef struct boss_frame {
+    help_probe *p;
+    int phase;
+    uint64_t until;
+} boss_frame;
+
+static ac_poll boss_yield(ac_cx *cx) {
+    cx->yielded = 1;
+    return AC_PENDING;
+}
+
+/* The stuck boss spins in this poll until two of its three jobs ran elsewhere (the third
+ * is in its LIFO slot, which nobody steals) or 5 s passed; it returns how many ran. */
+static ac_poll boss_poll(boss_frame *f, ac_cx *cx, int *out) {
+    help_probe *p = f->p;
+    if (f->phase == BOSS_WARM) {
+        ac_detach(counter_spawn(0, 3, NULL));
+        f->until = test_now_ns() + 20 * 1000000u;
+        f->phase = BOSS_BUSY;
+    }
+    if (f->phase == BOSS_BUSY) {
+        if (test_now_ns() < f->until)
+            return boss_yield(cx);
+        p->home = pthread_self();
+        for (int i = 0; i < p->jobs; i++) {
+            ac_task *t = ac_task_new(&job_vtable);
+            assert_non_null(t);
+            ((job_frame *)ac_task_frame(t))->p = p;
+            ac_detach(ac_task_spawn(t));
+        }
+        f->until = test_now_ns() + 5000 * 1000000ull;
+        f->phase = BOSS_WAIT;
+        while (p->stuck && atomic_load(&p->ran) < p->jobs - 1 && test_now_ns() < f->until) {
+        }
+    }
+    if (atomic_load(&p->ran) < p->jobs - p->stuck && test_now_ns() < f->until)
+        return boss_yield(cx);
+    *out = atomic_load(&p->ran);
+    return AC_READY;
+}
+
+static void boss_drop(boss_frame *f) {
+    (void)f;
+}
+
+DEFINE_VTABLE(boss, sizeof(int));
+
+static ac_task *spawn_boss(void *p, int i) {
+    (void)i;
+    ac_task *t = ac_task_new(&boss_vtable);
+    assert_non_null(t);
+    *(boss_frame *)ac_task_frame(t) = (boss_frame){p, BOSS_WARM, 0};
+    return ac_task_pin(ac_task_spawn(t));
+}
+
+/* Returns how many jobs had run when the boss finished. */
+static long help_run(help_probe *p) {
+    ac_runtime *rt = runtime_of_workers(2);
+    long ran = fan_block_on(rt, 1, spawn_boss, p);
+    assert_int_equal(ac_runtime_shutdown(rt, 5000), 0);
+    return ran;
+}
+
+/* Stuck: the jobs behind the boss's long poll run on the other worker meanwhile. */
+static void test_help_when_stuck(void **state) {
+    (void)state;
+    help_probe p = {.jobs = 3, .job_us = 0, .stuck = 1};
+    assert_true(help_run(&p) >= 2);
+    assert_true(atomic_load(&p.elsewhere) >= 2);
+}
+
+/* Backlog: the boss's worker runs its jobs one after the other, never stuck, but its
+ * ring does not run dry for more than 100 us: the other worker is called to share them. */
+static void test_help_with_backlog(void **state) {
+    (void)state;
+    help_probe p = {.jobs = 200, .job_us = 200, .stuck = 0};
+    assert_int_equal(help_run(&p), 200);
+    assert_true(atomic_load(&p.elsewhere) > 0);
+}
+
 /* ---- wakes from everywhere ------------------------------------------------------------------- */
 
 /* Finishes when released, after every event: a lost wake hangs the test. */
@@ -987,6 +1109,8 @@ int main(void) {
         cmocka_unit_test(test_spawn_yield_join),
         cmocka_unit_test(test_stealing),
         cmocka_unit_test(test_overflow_stays_local),
+        cmocka_unit_test(test_help_when_stuck),
+        cmocka_unit_test(test_help_with_backlog),
         cmocka_unit_test(test_concurrent_wakes),
         cmocka_unit_test(test_concurrent_wakes_4_workers),
         cmocka_unit_test(test_token_ring),
