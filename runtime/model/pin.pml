@@ -12,11 +12,13 @@
  *   reactor's eventfd and the worker's own);
  * - the owner's loop (worker_next): its FIFO, its ring, the inbox moved to the FIFO at a
  *   look (pin_receive, which reads the flag without the lock) and when nothing else is
- *   queued, then worker_park: the flag looked at again, and a sleep either in the
- *   reactor (reactor_park: `in_reactor` set, then `kicked` exchanged, a kick seen there
- *   making the wait return at once) or on its own eventfd (`kicked` cleared first). An
- *   eventfd keeps its count until the sleeper reads it. Sleeps may also end for another
- *   reason (a timer, another descriptor): SPURIOUS times in all;
+ *   queued, then worker_park: the flag looked at again, and sleeps (worker_sleep), each
+ *   taking a kick made before it (`kicked` exchanged: no sleep then) or during it
+ *   (exchanged after): in the reactor (reactor_park: `in_reactor` set, then `kicked`
+ *   read, a kick seen there making the wait return at once) or on its own eventfd. An
+ *   eventfd keeps its count until the sleeper reads it. A sleep that saw no kick may be
+ *   followed by another (a watch goes on) unless the inbox flag is set. Sleeps may also
+ *   end for another reason (a timer, another descriptor): SPURIOUS times in all;
  * - the other worker, which polls whatever reaches a queue it can take from (a ring,
  *   the LIFO slot or the global queue stand for one such queue here: `ring`), and which
  *   may sleep in the reactor when the owner is not there, reading its eventfd;
@@ -224,19 +226,27 @@ inline sleep_on(count) {
     fi
 }
 
-/* worker_park with nothing queued */
+/* worker_park with nothing queued: worker_sleep's sleeps (sleep_once), each of which
+ * takes a kick made before it (then does not sleep: the eventfd keeps its count) or
+ * during it. After a sleep that was not kicked, a watch may sleep again, unless the
+ * inbox flag is set (watch_ends). */
 inline park() {
-    if
-    :: pin_inbox == 1 -> skip /* looked at under rt->lock: returns at once */
+    do
+    :: pin_inbox == 1 -> break /* looked at under rt->lock first, then by watch_ends */
     :: else ->
+        atomic { k = kicked; kicked = 0 };
+        if
+        :: k -> break
+        :: else -> skip
+        fi;
         if
         :: atomic { reactor == 0 -> reactor = 1 } -> /* reactor_park */
 #ifdef MUTANT_REACTOR_LOOK_FIRST
-            atomic { k = kicked; kicked = 0 };
+            k = kicked;
             in_reactor = 1;
 #else
             in_reactor = 1;
-            atomic { k = kicked; kicked = 0 };
+            k = kicked;
 #endif
             if
             :: k -> if :: refd > 0 -> refd = 0 :: skip fi /* a wait of 0 */
@@ -246,10 +256,15 @@ end_reactor:    sleep_on(refd)
             in_reactor = 0;
             reactor = 0
         :: true -> /* no descriptor registered, or another worker is in the reactor */
-            kicked = 0;
 end_eventfd: sleep_on(efd)
+        fi;
+        atomic { k = kicked; kicked = 0 };
+        if
+        :: k -> break
+        :: true -> break /* a sleep without a watch, or a watch that ends */
+        :: true -> skip  /* a watch that goes on */
         fi
-    fi
+    od
 }
 
 proctype owner() {

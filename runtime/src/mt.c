@@ -1087,7 +1087,7 @@ static int reactor_park(aci_worker *w, uint64_t timeout_ns) {
     if (aci_reactor_registered(r) == 0 || !aci_reactor_try_enter(r))
         return 0;
     atomic_store(&w->in_reactor, 1);
-    if (atomic_exchange(&w->kicked, 0))
+    if (atomic_load(&w->kicked))
         timeout_ns = 0; /* kicked before it could see in_reactor */
     aci_reactor_wait(r, timeout_ns);
     atomic_store(&w->in_reactor, 0);
@@ -1243,16 +1243,19 @@ static int others_have_work(aci_worker *w) {
 }
 
 /* Sleep once, up to timeout_ns: in the reactor if no other worker waits there, else on
- * this worker's eventfd. */
-static void sleep_once(aci_worker *w, uint64_t timeout_ns) {
-    if (!reactor_park(w, timeout_ns)) {
-        atomic_store_explicit(&w->kicked, 0, memory_order_relaxed); /* the eventfd counts */
+ * this worker's eventfd (which keeps the count of a kick made before the sleep). Returns
+ * whether the worker was kicked, before or during the sleep. */
+static int sleep_once(aci_worker *w, uint64_t timeout_ns) {
+    if (atomic_exchange(&w->kicked, 0))
+        return 1;
+    if (!reactor_park(w, timeout_ns))
         aci_loop_park(timeout_ns);
-    }
+    return atomic_exchange(&w->kicked, 0);
 }
 
+/* Sequentially consistent: see watch_begin and worker_park. */
 static int others_busy(aci_worker *w) {
-    return atomic_load_explicit(&w->rt->idle_count, memory_order_relaxed) < w->rt->n;
+    return atomic_load(&w->rt->idle_count) < w->rt->n;
 }
 
 /* Whether another worker has tasks in its ring and has polled nothing since a watching
@@ -1271,14 +1274,15 @@ static int others_stuck(aci_worker *w) {
     return stuck;
 }
 
-/* Whether a watching worker should stop sleeping: it was kicked (taken out of the idle
- * set), or has something to do. */
+/* Whether a watching worker should stop sleeping: it was taken out of the idle set (by a
+ * kick), or has something to do (an event in the reactor or a remote wake may have queued
+ * a task on it without a kick). */
 static int watch_ends(aci_worker *w) {
     ac_runtime *rt = w->rt;
     pthread_mutex_lock(&rt->lock);
     int kicked = !w->idle;
     pthread_mutex_unlock(&rt->lock);
-    return kicked || w->lifo || ring_len(w) > 0 ||
+    return kicked || w->lifo || ring_len(w) > 0 || w->pin_head ||
            atomic_load_explicit(&w->pin_inbox, memory_order_relaxed) ||
            atomic_load_explicit(&rt->inject_len, memory_order_relaxed) > 0 ||
            atomic_load_explicit(&rt->stopping, memory_order_relaxed) ||
@@ -1308,17 +1312,16 @@ static void worker_sleep(aci_worker *w, uint64_t timeout_ns) {
     if (others_busy(w))
         (void)others_stuck(w); /* the marks the first watch compares with */
     for (;;) {
-        uint64_t t = end > now ? end - now : 0;
+        uint64_t t = end == UINT64_MAX ? UINT64_MAX : end > now ? end - now : 0;
         if (!watch_begin(w, t)) {
-            sleep_once(w, t);
+            (void)sleep_once(w, t);
             atomic_fetch_sub(&w->rt->unwatched, 1);
             return;
         }
-        uint64_t from = now;
-        sleep_once(w, WATCH_NS);
+        if (sleep_once(w, WATCH_NS))
+            return;
         now = aci_clock_now_ns();
-        /* Woken before the watch ran out: by a kick, an event or an earlier timer. */
-        if (now - from < WATCH_NS || now >= end || watch_ends(w) || others_stuck(w))
+        if (now >= end || watch_ends(w) || others_stuck(w))
             return;
     }
 }
@@ -1355,6 +1358,14 @@ static void worker_park(aci_worker *w) {
     if (w->idle)
         idle_remove_locked(rt, w);
     pthread_mutex_unlock(&rt->lock);
+    /* Tasks its sleep queued here (the reactor's events, timers it fired) were pushed
+     * while it counted as idle, when another worker going to sleep may have seen nobody
+     * busy to watch: that one counted itself unwatched before looking (watch_begin), and
+     * this worker looks at the count after leaving the idle set. */
+    if (ring_len(w) > 0) {
+        atomic_thread_fence(memory_order_seq_cst);
+        notify_unwatched(rt);
+    }
 }
 
 static void worker_run(aci_worker *w) {
