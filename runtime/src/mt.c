@@ -1244,13 +1244,18 @@ static int others_have_work(aci_worker *w) {
 
 /* Sleep once, up to timeout_ns: in the reactor if no other worker waits there, else on
  * this worker's eventfd (which keeps the count of a kick made before the sleep). Returns
- * whether the worker was kicked, before or during the sleep. */
+ * whether the worker was kicked, before or during the sleep; a kick it takes may be a
+ * remote wake's (loop.c kicks once for a queue that was empty), delivered here. */
 static int sleep_once(aci_worker *w, uint64_t timeout_ns) {
-    if (atomic_exchange(&w->kicked, 0))
-        return 1;
-    if (!reactor_park(w, timeout_ns))
-        aci_loop_park(timeout_ns);
-    return atomic_exchange(&w->kicked, 0);
+    int kicked = atomic_exchange(&w->kicked, 0);
+    if (!kicked) {
+        if (!reactor_park(w, timeout_ns))
+            aci_loop_park(timeout_ns);
+        kicked = atomic_exchange(&w->kicked, 0);
+    }
+    if (kicked)
+        aci_loop_poll_remote();
+    return kicked;
 }
 
 /* Sequentially consistent: see watch_begin and worker_park. */
@@ -1354,15 +1359,19 @@ static void worker_park(aci_worker *w) {
         busy_start(w, aci_clock_now_ns());
         driver_end(w);
     }
-    pthread_mutex_lock(&rt->lock);
-    if (w->idle)
-        idle_remove_locked(rt, w);
-    pthread_mutex_unlock(&rt->lock);
     /* Tasks its sleep queued here (the reactor's events, timers it fired) were pushed
      * while it counted as idle, when another worker going to sleep may have seen nobody
      * busy to watch: that one counted itself unwatched before looking (watch_begin), and
-     * this worker looks at the count after leaving the idle set. */
-    if (ring_len(w) > 0) {
+     * this worker looks at the count after leaving the idle set (and the search a kick
+     * of its own pushes may have marked it with: it found its work). */
+    pthread_mutex_lock(&rt->lock);
+    if (w->idle)
+        idle_remove_locked(rt, w);
+    int queued = ring_len(w) > 0;
+    if (queued)
+        searching_end_locked(rt, w);
+    pthread_mutex_unlock(&rt->lock);
+    if (queued) {
         atomic_thread_fence(memory_order_seq_cst);
         notify_unwatched(rt);
     }
